@@ -1,5 +1,5 @@
 // npm run db:diff -- <name>: writes prisma/migrations/<timestamp>_<name>/migration.sql with
-// the SQL that brings the migrations up to prisma/schema.prisma, as `prisma migrate dev` would.
+// the SQL that brings the migrations up to prisma/schema/, as `prisma migrate dev` would.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { schemaDiff } from "./schema-diff.mjs";
@@ -7,7 +7,7 @@ import { schemaDiff } from "./schema-diff.mjs";
 const name = (process.argv[2] ?? "").replace(/[^a-z0-9_]/gi, "_").toLowerCase();
 const { exitCode, sql } = await schemaDiff();
 if (exitCode === 0 || !sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
-  console.log("No changes: prisma/schema.prisma and prisma/migrations agree.");
+  console.log("No changes: prisma/schema/ and prisma/migrations agree.");
   process.exit(0);
 }
 if (!name) {

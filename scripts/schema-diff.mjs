@@ -1,4 +1,4 @@
-// Diffs prisma/schema.prisma against prisma/migrations with Prisma's own schema engine
+// Diffs prisma/schema/*.prisma against prisma/migrations with Prisma's own schema engine
 // (compiled to WebAssembly; the shadow database is an in-memory PGlite). Needs
 // `node --experimental-wasm-modules`. Used by `npm run db:diff` and the drift test.
 import { readdirSync, readFileSync, existsSync } from "node:fs";
@@ -9,9 +9,12 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 import { SchemaEngine } from "@prisma/schema-engine-wasm";
 
 export async function schemaDiff(root = process.cwd()) {
-  const schemaPath = path.join(root, "prisma/schema.prisma");
+  const schemaDir = path.join(root, "prisma/schema");
   const migrationsDir = path.join(root, "prisma/migrations");
-  const text = readFileSync(schemaPath, "utf8");
+  const files = readdirSync(schemaDir)
+    .filter((f) => f.endsWith(".prisma"))
+    .sort()
+    .map((f) => ({ path: f, content: readFileSync(path.join(schemaDir, f), "utf8") }));
   const dirs = existsSync(migrationsDir)
     ? readdirSync(migrationsDir, { withFileTypes: true })
         .filter((d) => d.isDirectory())
@@ -19,7 +22,7 @@ export async function schemaDiff(root = process.cwd()) {
         .sort()
     : [];
   const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(new PGlite()));
-  const engine = await SchemaEngine.new({ datamodels: [["schema.prisma", text]] }, () => {}, factory);
+  const engine = await SchemaEngine.new({ datamodels: files.map((f) => [f.path, f.content]) }, () => {}, factory);
   const lockPath = path.join(migrationsDir, "migration_lock.toml");
   const result = await engine.diff({
     from: {
@@ -38,7 +41,7 @@ export async function schemaDiff(root = process.cwd()) {
       })),
       shadowDbInitScript: "",
     },
-    to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: text }] },
+    to: { tag: "schemaDatamodel", files },
     script: true,
     exitCode: true,
     filters: { externalTables: [], externalEnums: [] },

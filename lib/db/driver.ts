@@ -1,0 +1,71 @@
+// The raw connection behind Prisma: PGlite (embedded, in-process) or a pg Pool (PostgreSQL).
+// Kept on globalThis because Next.js bundles instrumentation and routes separately, and an
+// embedded database must have exactly one owner per process.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
+import type { Pool } from "pg";
+import { env } from "@/lib/env";
+
+export type Driver =
+  | { kind: "pglite"; pglite: PGlite; location: string }
+  | { kind: "pg"; pool: Pool; location: string };
+
+/** Runs SQL that may hold several statements, and parameterised single queries. */
+export interface RawSql {
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+const g = globalThis as unknown as { __gatehouseDriver?: Promise<Driver> };
+
+export function getDriver(): Promise<Driver> {
+  g.__gatehouseDriver ??= openDriver();
+  return g.__gatehouseDriver;
+}
+
+async function openDriver(): Promise<Driver> {
+  const url = env().DATABASE_URL;
+  if (url && url.startsWith("postgres")) {
+    const { Pool } = await import("pg");
+    const pool = new Pool({ connectionString: url, max: 10 });
+    pool.on("error", () => {}); // idle-client errors surface on the next query instead
+    return { kind: "pg", pool, location: redact(url) };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  if (url?.startsWith("memory://")) {
+    const pglite = await PGlite.create();
+    return { kind: "pglite", pglite, location: "memory://" };
+  }
+  const dir = path.resolve(env().GATEHOUSE_DATA_DIR, "pglite");
+  mkdirSync(dir, { recursive: true }); // PGlite does not create missing parents
+  const pglite = await PGlite.create(dir);
+  return { kind: "pglite", pglite, location: dir };
+}
+
+export function rawSql(d: Driver): RawSql {
+  if (d.kind === "pglite") {
+    return {
+      exec: async (sql) => {
+        await d.pglite.exec(sql);
+      },
+      query: async (sql, params) => (await d.pglite.query(sql, params as unknown[])).rows as never,
+    };
+  }
+  return {
+    exec: async (sql) => {
+      await d.pool.query(sql);
+    },
+    query: async (sql, params) => (await d.pool.query(sql, params as unknown[])).rows,
+  };
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres://…";
+  }
+}

@@ -1,0 +1,51 @@
+// Environment variables, parsed once with zod. Documented in README.md and .env.example.
+import { z } from "zod";
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // postgres://… selects PostgreSQL; memory:// an in-memory PGlite (tests); unset the file-backed PGlite.
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?|memory):\/\//, "must start with postgres://, postgresql:// or memory://")
+    .optional(),
+  GATEHOUSE_DATA_DIR: z.string().default(".data"),
+  // 32 bytes, base64 or hex. Generated into the data directory when unset on the embedded defaults.
+  GATEHOUSE_ENCRYPTION_KEY: z.string().optional(),
+  AUTH_SECRET: z.string().min(16).optional(),
+  // Lets outgoing URLs point at private, loopback and link-local addresses (development, tests).
+  GATEHOUSE_ALLOW_PRIVATE_URLS: bool,
+  // Comma-separated durations (`30s,2m,5m,15m,1h,6h,24h`) between delivery attempts.
+  GATEHOUSE_RETRY_SCHEDULE: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().optional(),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_BASE_URL: z.string().url().optional(),
+  INNGEST_DEV: z.string().optional(),
+  // Port of the embedded Inngest executor (0 = any free port).
+  GATEHOUSE_EXECUTOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment variables:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Production means NODE_ENV=production on a real PostgreSQL database: no generated secrets there. */
+export function isProductionDeployment(): boolean {
+  const e = env();
+  return e.NODE_ENV === "production" && !!e.DATABASE_URL && e.DATABASE_URL.startsWith("postgres");
+}

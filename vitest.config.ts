@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+import path from "node:path";
+
+// Unit and integration tests. Each test file runs in its own module graph, so the
+// in-memory PGlite behind lib/db is fresh per file.
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  test: {
+    include: ["lib/**/*.test.ts", "inngest/**/*.test.ts", "app/**/*.test.ts", "tests/**/*.test.ts"],
+    environment: "node",
+    env: { DATABASE_URL: "memory://", NODE_ENV: "test", GATEHOUSE_ALLOW_PRIVATE_URLS: "1" },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+  },
+});
