@@ -1,0 +1,49 @@
+"use client";
+
+import * as React from "react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { ThemeProvider } from "next-themes";
+
+import { Toaster } from "@/components/ui/sonner";
+
+// Fetchers should throw errors carrying the HTTP status as a numeric `status` property.
+// A 4xx will not change on retry; a 5xx or a network failure (no status) may.
+function shouldRetry(failureCount: number, error: unknown): boolean {
+  if (failureCount >= 2) return false;
+  const status =
+    typeof error === "object" && error !== null && "status" in error
+      ? (error as { status: unknown }).status
+      : undefined;
+  if (typeof status === "number") return status >= 500;
+  return true;
+}
+
+function makeQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        retry: shouldRetry,
+      },
+      mutations: {
+        retry: false,
+      },
+    },
+  });
+}
+
+function Providers({ children }: { children: React.ReactNode }) {
+  // One client per browser session; useState keeps it across re-renders.
+  const [queryClient] = React.useState(makeQueryClient);
+
+  return (
+    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
+      <QueryClientProvider client={queryClient}>
+        {children}
+        <Toaster richColors closeButton />
+      </QueryClientProvider>
+    </ThemeProvider>
+  );
+}
+
+export { Providers, shouldRetry };

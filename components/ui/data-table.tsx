@@ -1,0 +1,168 @@
+"use client";
+
+import * as React from "react";
+import {
+  flexRender,
+  getCoreRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type ColumnDef,
+  type SortingState,
+} from "@tanstack/react-table";
+
+import { cn } from "@/lib/utils";
+import { Skeleton } from "@/components/ui/skeleton";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/components/ui/table";
+
+type DataTableProps<TData, TValue> = {
+  columns: ColumnDef<TData, TValue>[];
+  data: TData[];
+  /** Shown in place of the rows when `data` is empty (and not loading). */
+  emptyState?: React.ReactNode;
+  /** Makes rows clickable and reachable with Tab; Enter or Space activates. */
+  onRowClick?: (row: TData) => void;
+  /** Stable row ids (e.g. the resource id) instead of indexes. */
+  getRowId?: (row: TData, index: number) => string;
+  /** Shows skeleton rows while the first page loads. */
+  loading?: boolean;
+  /** Accessible name of the table, e.g. "Credentials". */
+  label?: string;
+  className?: string;
+};
+
+// Clicks and key presses on controls inside a row (buttons, links, menus, and anything a
+// portal renders from the row, such as a dialog) must not also trigger the row action.
+function isFromInteractiveChild(event: React.SyntheticEvent<HTMLTableRowElement>) {
+  const target = event.target as HTMLElement;
+  if (target === event.currentTarget) return false;
+  if (!event.currentTarget.contains(target)) return true;
+  return Boolean(
+    target.closest(
+      "a, button, input, select, textarea, label, [role=button], [role=checkbox], [role=menuitem], [role=switch], [contenteditable=true]",
+    ),
+  );
+}
+
+function DataTable<TData, TValue>({
+  columns,
+  data,
+  emptyState,
+  onRowClick,
+  getRowId,
+  loading = false,
+  label,
+  className,
+}: DataTableProps<TData, TValue>) {
+  const [sorting, setSorting] = React.useState<SortingState>([]);
+  const table = useReactTable({
+    data,
+    columns,
+    getRowId,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+  });
+
+  const rows = table.getRowModel().rows;
+  const columnCount = table.getVisibleLeafColumns().length || columns.length;
+
+  return (
+    <div data-slot="data-table" className={cn("rounded-md border", className)}>
+      <Table aria-label={label} aria-busy={loading || undefined}>
+        <TableHeader>
+          {table.getHeaderGroups().map((headerGroup) => (
+            <TableRow key={headerGroup.id} className="hover:bg-transparent">
+              {headerGroup.headers.map((header) => (
+                <TableHead
+                  key={header.id}
+                  colSpan={header.colSpan}
+                  aria-sort={
+                    header.column.getIsSorted() === "asc"
+                      ? "ascending"
+                      : header.column.getIsSorted() === "desc"
+                        ? "descending"
+                        : undefined
+                  }
+                  className="px-3"
+                >
+                  {header.isPlaceholder
+                    ? null
+                    : flexRender(header.column.columnDef.header, header.getContext())}
+                </TableHead>
+              ))}
+            </TableRow>
+          ))}
+        </TableHeader>
+        <TableBody>
+          {loading && rows.length === 0 ? (
+            Array.from({ length: 3 }, (_, i) => (
+              <TableRow key={`skeleton-${i}`} className="hover:bg-transparent">
+                {Array.from({ length: columnCount }, (_, j) => (
+                  <TableCell key={j} className="px-3">
+                    <Skeleton className="h-4 w-full max-w-32" />
+                  </TableCell>
+                ))}
+              </TableRow>
+            ))
+          ) : rows.length ? (
+            rows.map((row) => (
+              <TableRow
+                key={row.id}
+                data-state={row.getIsSelected() ? "selected" : undefined}
+                tabIndex={onRowClick ? 0 : undefined}
+                className={cn(
+                  onRowClick &&
+                    "cursor-pointer outline-none focus-visible:bg-muted/50 focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:ring-inset",
+                )}
+                onClick={
+                  onRowClick
+                    ? (event) => {
+                        if (isFromInteractiveChild(event)) return;
+                        onRowClick(row.original);
+                      }
+                    : undefined
+                }
+                onKeyDown={
+                  onRowClick
+                    ? (event) => {
+                        if (event.target !== event.currentTarget) return;
+                        if (event.key === "Enter" || event.key === " ") {
+                          event.preventDefault();
+                          onRowClick(row.original);
+                        }
+                      }
+                    : undefined
+                }
+              >
+                {row.getVisibleCells().map((cell) => (
+                  <TableCell key={cell.id} className="px-3">
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </TableCell>
+                ))}
+              </TableRow>
+            ))
+          ) : (
+            <TableRow className="hover:bg-transparent">
+              <TableCell colSpan={columnCount} className="p-0 whitespace-normal [&>[data-slot=empty-state]]:rounded-none [&>[data-slot=empty-state]]:border-0">
+                {emptyState ?? (
+                  <p className="py-10 text-center text-sm text-muted-foreground">No results.</p>
+                )}
+              </TableCell>
+            </TableRow>
+          )}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
+
+export { DataTable };
+export type { DataTableProps };
