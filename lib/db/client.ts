@@ -1,5 +1,6 @@
-// The one Prisma client, on PGlite or PostgreSQL through a driver adapter. `db` is usable
-// immediately; the first query waits until the database is open and migrated.
+// The one Prisma client, on PGlite or PostgreSQL through a driver adapter. `db` can be
+// imported and used at once: its adapter opens and migrates the database on first use.
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getDriver, rawSql, type Driver } from "@/lib/db/driver";
 import { migrate } from "@/lib/db/migrate";
@@ -17,23 +18,27 @@ export function ensureDatabase(): Promise<Driver> {
   return g.__gatehouseReady;
 }
 
-async function createClient(): Promise<PrismaClient> {
-  const driver = await ensureDatabase();
-  if (driver.kind === "pglite") {
-    const { PrismaPGlite } = await import("pglite-prisma-adapter");
-    return new PrismaClient({ adapter: new PrismaPGlite(driver.pglite) });
-  }
-  const { PrismaPg } = await import("@prisma/adapter-pg");
-  return new PrismaClient({ adapter: new PrismaPg(driver.pool) });
-}
+// Defers the choice of adapter to the first connection, so `db` needs no await.
+const lazyAdapter: SqlDriverAdapterFactory = {
+  provider: "postgres",
+  adapterName: "gatehouse-lazy",
+  async connect() {
+    const driver = await ensureDatabase();
+    if (driver.kind === "pglite") {
+      const { PrismaPGlite } = await import("pglite-prisma-adapter");
+      return new PrismaPGlite(driver.pglite).connect();
+    }
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    return new PrismaPg(driver.pool).connect();
+  },
+};
 
-let pending: Promise<PrismaClient> | undefined;
+export const db: PrismaClient = (g.__gatehousePrisma ??= new PrismaClient({ adapter: lazyAdapter }));
 
-/** The Prisma client, once the database is ready. */
+/** The Prisma client once the database is open and migrated. */
 export async function getDb(): Promise<PrismaClient> {
-  if (g.__gatehousePrisma) return g.__gatehousePrisma;
-  pending ??= createClient().then((c) => (g.__gatehousePrisma = c));
-  return pending;
+  await ensureDatabase();
+  return db;
 }
 
 export type Db = PrismaClient;

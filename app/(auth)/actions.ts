@@ -1,0 +1,76 @@
+"use server";
+// Server actions of the signed-out pages: first-run setup, sign in, accept an invitation.
+import { AuthError } from "next-auth";
+import { headers } from "next/headers";
+import { AppError, toAppError, zodFieldErrors } from "@/lib/api/errors";
+import { requestInfo } from "@/lib/api/request-info";
+import { signIn, signOut } from "@/lib/auth/auth";
+import { acceptInvitation } from "@/lib/orgs/accept-invitation";
+import { setupFirstAdmin } from "@/lib/orgs/setup-first-admin";
+import { acceptInviteSchema, setupSchema, signInSchema } from "@/lib/validations/auth";
+
+export type ActionResult = { ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string> };
+
+const HOME = "/settings/organization/general";
+
+function failure(err: unknown): ActionResult {
+  const e = toAppError(err);
+  const fieldErrors = e.errors ? Object.fromEntries(e.errors.map((f) => [f.field, f.message])) : undefined;
+  return { ok: false, message: e.status >= 500 ? "Something went wrong. Try again." : e.message, fieldErrors };
+}
+
+async function startSession(email: string, password: string): Promise<ActionResult> {
+  try {
+    await signIn("credentials", { email, password, redirect: false });
+    return { ok: true };
+  } catch (err) {
+    if (err instanceof AuthError) {
+      const code = (err as AuthError & { code?: string }).code;
+      if (code === "rate_limited") {
+        return { ok: false, message: "Too many attempts. Wait 15 minutes, then try again." };
+      }
+      return { ok: false, message: "Invalid email or password." };
+    }
+    throw err;
+  }
+}
+
+export async function setupAction(input: unknown): Promise<ActionResult> {
+  const parsed = setupSchema.safeParse(input);
+  if (!parsed.success) return failure(parsed.error);
+  try {
+    await setupFirstAdmin(parsed.data, requestInfo(await headers()));
+  } catch (err) {
+    return failure(err);
+  }
+  return startSession(parsed.data.email, parsed.data.password);
+}
+
+export async function signInAction(input: unknown): Promise<ActionResult> {
+  const parsed = signInSchema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, message: "Check the highlighted fields.", fieldErrors: Object.fromEntries(zodFieldErrors(parsed.error).map((f) => [f.field, f.message])) };
+  }
+  return startSession(parsed.data.email, parsed.data.password);
+}
+
+export async function acceptInviteAction(token: string, input: unknown): Promise<ActionResult> {
+  const parsed = acceptInviteSchema.safeParse(input);
+  if (!parsed.success) return failure(parsed.error);
+  let email: string;
+  try {
+    ({ email } = await acceptInvitation({ token, ...parsed.data, req: requestInfo(await headers()) }));
+  } catch (err) {
+    if (err instanceof AppError) return failure(err);
+    throw err;
+  }
+  return startSession(email, parsed.data.password);
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/sign-in" });
+}
+
+export async function homePath(): Promise<string> {
+  return HOME;
+}

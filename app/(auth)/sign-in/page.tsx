@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { SignInForm } from "@/components/auth/sign-in-form";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { getSessionUser } from "@/lib/auth/session";
+import { needsSetup } from "@/lib/orgs/setup-first-admin";
+
+export const metadata: Metadata = { title: "Sign in" };
+export const dynamic = "force-dynamic";
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  if (await needsSetup()) redirect("/setup");
+  if (await getSessionUser()) redirect("/settings/organization/general");
+  const { next } = await searchParams;
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>
+          <h1>Sign in</h1>
+        </CardTitle>
+        <CardDescription>Use the email and password of your Gatehouse account.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        <SignInForm next={next} />
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,31 @@
+import { redirect } from "next/navigation";
+import { ConsoleHeader } from "@/components/layout/console-header";
+import { getConsoleContext, getSessionUser } from "@/lib/auth/session";
+
+export const dynamic = "force-dynamic";
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const ctx = await getConsoleContext();
+  if (!ctx) {
+    // Signed out, or no longer a member of any organization.
+    if (await getSessionUser()) redirect("/no-organization");
+    redirect("/sign-in");
+  }
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <ConsoleHeader
+        user={ctx.user}
+        org={ctx.org}
+        role={ctx.role}
+        environment={ctx.environment}
+        memberships={ctx.memberships}
+      />
+      {ctx.environment === "live" ? null : (
+        <div className="border-b border-amber-300/60 bg-amber-50 px-6 py-1.5 text-center text-xs text-amber-900 dark:border-amber-500/30 dark:bg-amber-950/40 dark:text-amber-200">
+          You are in <strong>test mode</strong>: credentials, endpoints and events here are separate from live.
+        </div>
+      )}
+      <div className="flex-1">{children}</div>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { OrganizationForm } from "@/components/organization/organization-form";
+import { PageHeader } from "@/components/layout/page-header";
+import { getConsoleContext } from "@/lib/auth/session";
+import { hasRole } from "@/lib/orgs/roles";
+
+export const metadata: Metadata = { title: "General" };
+
+export default async function GeneralPage() {
+  const ctx = await getConsoleContext();
+  if (!ctx) redirect("/sign-in");
+  return (
+    <div className="grid gap-6">
+      <PageHeader title="General" description="Your organization's name and identifiers." />
+      <OrganizationForm
+        key={ctx.org.id}
+        org={{ id: ctx.org.id, name: ctx.org.name }}
+        canEdit={hasRole(ctx.role, "admin")}
+      />
+    </div>
+  );
+}

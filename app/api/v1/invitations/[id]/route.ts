@@ -1,0 +1,8 @@
+import { noContent, withApi } from "@/lib/api/with-api";
+import { revokeInvitation } from "@/lib/orgs/invite-member";
+
+// DELETE /api/v1/invitations/{id}: revoke a pending invitation
+export const DELETE = withApi<{ id: string }>({ role: "admin", sessionOnly: true }, async (ctx) => {
+  await revokeInvitation({ orgId: ctx.orgId, invitationId: ctx.params.id, ctx: ctx.actor });
+  return noContent();
+});

@@ -1,0 +1,21 @@
+import { json, withApi } from "@/lib/api/with-api";
+import { db } from "@/lib/db/client";
+import { renameOrganization } from "@/lib/orgs/rename-organization";
+import { updateOrganizationSchema } from "@/lib/validations/orgs";
+
+const view = (o: { id: string; name: string; createdAt: Date }) => ({
+  id: o.id,
+  name: o.name,
+  created_at: o.createdAt.toISOString(),
+});
+
+// GET /api/v1/organization: the caller's organization
+export const GET = withApi({}, async (ctx) => {
+  return json(view(await db.organization.findUniqueOrThrow({ where: { id: ctx.orgId } })));
+});
+
+// PATCH /api/v1/organization: rename it
+export const PATCH = withApi({ role: "admin", sessionOnly: true }, async (ctx) => {
+  const { name } = ctx.body(updateOrganizationSchema);
+  return json(view(await renameOrganization({ orgId: ctx.orgId, name, ctx: ctx.actor })));
+});

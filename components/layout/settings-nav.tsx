@@ -1,0 +1,37 @@
+"use client";
+import { Building2, ScrollText, Users } from "lucide-react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "@/lib/utils";
+
+const BASE = "/settings/organization";
+export const SETTINGS_LINKS = [
+  { href: `${BASE}/general`, label: "General", icon: Building2 },
+  { href: `${BASE}/members`, label: "Members", icon: Users },
+  { href: `${BASE}/audit-log`, label: "Audit log", icon: ScrollText },
+];
+
+export function SettingsNav({ links = SETTINGS_LINKS }: { links?: typeof SETTINGS_LINKS }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Organization settings" className="flex gap-1 overflow-x-auto md:flex-col">
+      {links.map(({ href, label, icon: Icon }) => {
+        const active = pathname === href || pathname.startsWith(href + "/");
+        return (
+          <Link
+            key={href}
+            href={href}
+            aria-current={active ? "page" : undefined}
+            className={cn(
+              "flex items-center gap-2 rounded-md px-3 py-2 text-sm whitespace-nowrap transition-colors focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none",
+              active ? "bg-muted font-medium text-foreground" : "text-muted-foreground hover:bg-muted/60 hover:text-foreground",
+            )}
+          >
+            <Icon className="size-4" aria-hidden />
+            {label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

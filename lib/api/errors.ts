@@ -1,0 +1,145 @@
+// The one error type and the one mapper to application/problem+json (RFC 9457).
+import { z } from "zod";
+
+/** Every error code, with the HTTP status it maps to and when it is thrown. */
+export const ERROR_STATUS = {
+  bad_request: 400, // the request cannot be read: malformed JSON, wrong content type
+  unauthorized: 401, // no valid session or bearer token
+  forbidden: 403, // authenticated, but the role does not allow it, or a cross-site request
+  insufficient_scope: 403, // bearer token lacks a scope the route requires
+  not_found: 404, // the resource does not exist in this org and environment
+  method_not_allowed: 405, // wrong HTTP method on an existing path
+  conflict: 409, // unique value taken, or a state change that cannot happen (last owner)
+  idempotency_in_progress: 409, // the same Idempotency-Key is still being processed
+  gone: 410, // the resource existed but is no longer usable (used invite)
+  payload_too_large: 413, // body over the route's limit
+  unsupported_media_type: 415, // body is not application/json where JSON is required
+  validation_failed: 422, // input failed its schema; `errors` names each field
+  idempotency_key_reused: 422, // same Idempotency-Key sent with a different body
+  rate_limited: 429, // too many requests; Retry-After says when to come back
+  internal: 500, // anything unexpected; details are logged, never returned
+  unavailable: 503, // a dependency is down; retry later
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type FieldError = { field: string; message: string };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly errors?: FieldError[];
+  readonly headers?: Record<string, string>;
+
+  /** `message` is shown to the caller; `internal` (optional) is only logged. */
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { errors?: FieldError[]; headers?: Record<string, string>; internal?: string; cause?: unknown } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.errors = opts.errors;
+    this.headers = opts.headers;
+    if (opts.internal) this.internal = opts.internal;
+  }
+  internal?: string;
+}
+
+/** Shorthand for a single-field validation error. */
+export function fieldError(field: string, message: string): AppError {
+  return new AppError("validation_failed", `${field}: ${message}`, { errors: [{ field, message }] });
+}
+
+export function zodFieldErrors(err: z.ZodError): FieldError[] {
+  return err.issues.map((i) => ({ field: formatPath(i.path), message: i.message }));
+}
+
+function formatPath(path: PropertyKey[]): string {
+  if (path.length === 0) return "(body)";
+  return path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`))
+    .join("");
+}
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  410: "Gone",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+  instance?: string;
+};
+
+/** Turns anything thrown into an AppError that is safe to show. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof z.ZodError) {
+    const errors = zodFieldErrors(err);
+    return new AppError("validation_failed", describeFieldErrors(errors), { errors });
+  }
+  const prismaCode = (err as { code?: unknown })?.code;
+  if (typeof prismaCode === "string") {
+    if (prismaCode === "P2002") {
+      const target = (err as { meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } })
+        .meta;
+      const fields = Array.isArray(target?.target)
+        ? (target.target as string[])
+        : (target?.driverAdapterError?.cause?.constraint?.fields ?? []);
+      const field = fields.filter((f) => f !== "orgId" && f !== "environment").join(".") || "(body)";
+      return new AppError("conflict", "A resource with this value already exists.", {
+        errors: [{ field, message: "already exists" }],
+        cause: err,
+      });
+    }
+    if (prismaCode === "P2025") return new AppError("not_found", "Not found.", { cause: err });
+  }
+  return new AppError("internal", "Something went wrong on our side. It has been logged.", { cause: err });
+}
+
+export function describeFieldErrors(errors: FieldError[]): string {
+  const first = errors.slice(0, 3).map((e) => `${e.field}: ${e.message}`);
+  return `Invalid input. ${first.join("; ")}${errors.length > 3 ? `; and ${errors.length - 3} more` : ""}`;
+}
+
+export function problemBody(e: AppError, instance?: string): Problem {
+  return {
+    type: `urn:gatehouse:problem:${e.code}`,
+    title: TITLES[e.status] ?? "Error",
+    status: e.status,
+    detail: e.message,
+    code: e.code,
+    ...(e.errors ? { errors: e.errors } : {}),
+    ...(instance ? { instance } : {}),
+  };
+}
+
+/** The one place errors become HTTP responses. Unknown errors are logged and answered with a bare 500. */
+export function problemResponse(err: unknown, instance?: string): Response {
+  const e = toAppError(err);
+  if (e.status >= 500) {
+    console.error("[gatehouse] unhandled error", instance ?? "", e.internal ?? "", e.cause ?? e);
+  }
+  return new Response(JSON.stringify(problemBody(e, instance)), {
+    status: e.status,
+    headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...e.headers },
+  });
+}

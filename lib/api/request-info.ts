@@ -1,0 +1,16 @@
+// Where a request came from, for audit entries and rate limits.
+export type RequestInfo = { ip: string | null; userAgent: string | null };
+
+export function requestInfo(headers: Headers): RequestInfo {
+  const fwd = headers.get("x-forwarded-for");
+  const ip = (fwd ? fwd.split(",")[0]!.trim() : null) || headers.get("x-real-ip") || null;
+  return { ip, userAgent: headers.get("user-agent")?.slice(0, 512) ?? null };
+}
+
+/** The origin the client used, as the browser sees it (honours a reverse proxy's headers). */
+export function requestOrigin(req: Request): string {
+  const url = new URL(req.url);
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? url.host;
+  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? url.protocol.replace(":", "");
+  return `${proto}://${host}`;
+}

@@ -1,0 +1,244 @@
+// The one wrapper every /api/v1 route handler uses: authenticates the caller (console session
+// or bearer token), resolves org and environment, checks role or scope, reads and limits the
+// body, applies Idempotency-Key on POST, and maps every error to application/problem+json.
+import type { z } from "zod";
+import { AppError, problemResponse, zodFieldErrors, describeFieldErrors } from "@/lib/api/errors";
+import { claimIdempotencyKey, completeIdempotencyKey, hashRequest } from "@/lib/api/idempotency";
+import { requestInfo, requestOrigin, type RequestInfo } from "@/lib/api/request-info";
+import { getSessionUser, resolveMembership, ORG_COOKIE, ENV_COOKIE } from "@/lib/auth/session";
+import { authenticateToken } from "@/lib/credentials/authenticate-token";
+import type { Environment, Role } from "@/lib/generated/prisma/client";
+import { hasRole } from "@/lib/orgs/roles";
+
+export type SessionCaller = { kind: "session"; userId: string; label: string; role: Role };
+export type TokenCallerView = { kind: "token"; credentialId: string; tokenId: string; label: string; scopes: string[] };
+export type Caller = SessionCaller | TokenCallerView;
+
+/** What domain functions need to write an audit entry. */
+export type ActorContext = {
+  actor: { type: "user" | "credential" | "system"; id: string | null; label: string };
+  ip: string | null;
+  userAgent: string | null;
+};
+
+export type ApiContext<P> = {
+  req: Request;
+  url: URL;
+  params: P;
+  caller: Caller;
+  orgId: string;
+  environment: Environment;
+  info: RequestInfo;
+  actor: ActorContext;
+  /** The JSON body validated by `schema`; 422 with field paths otherwise. */
+  body<T>(schema: z.ZodType<T>): T;
+  /** The query string validated by `schema`. */
+  query<T>(schema: z.ZodType<T>): T;
+};
+
+export type ApiOptions = {
+  /** Scopes a bearer token needs (all of them). */
+  scopes?: string[];
+  /** The least role a console user needs. Defaults to viewer for reads, developer for writes. */
+  role?: Role;
+  /** Only console sessions (credential management). */
+  sessionOnly?: boolean;
+  maxBodyBytes?: number;
+};
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function json(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return new Response(JSON.stringify(data), {
+    status: init.status ?? 200,
+    headers: { "content-type": "application/json", "cache-control": "no-store", ...init.headers },
+  });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204 });
+}
+
+export function withApi<P = Record<string, never>>(
+  opts: ApiOptions,
+  handler: (ctx: ApiContext<P>) => Promise<Response>,
+) {
+  return async (req: Request, route?: { params?: Promise<P> }): Promise<Response> => {
+    const url = new URL(req.url);
+    try {
+      const params = ((await route?.params) ?? {}) as P;
+      const auth = await authenticate(req, opts);
+      const raw = UNSAFE.has(req.method) ? await readBody(req, opts.maxBodyBytes ?? 1024 * 1024) : "";
+      let parsed: unknown = undefined;
+      let parsedOk = false;
+      const info = requestInfo(req.headers);
+      const ctx: ApiContext<P> = {
+        req,
+        url,
+        params,
+        caller: auth.caller,
+        orgId: auth.orgId,
+        environment: auth.environment,
+        info,
+        actor: {
+          actor: {
+            type: auth.caller.kind === "session" ? "user" : "credential",
+            id: auth.caller.kind === "session" ? auth.caller.userId : auth.caller.credentialId,
+            label: auth.caller.label,
+          },
+          ip: info.ip,
+          userAgent: info.userAgent,
+        },
+        body(schema) {
+          if (!parsedOk) {
+            parsed = parseJson(req, raw);
+            parsedOk = true;
+          }
+          return validate(schema, parsed);
+        },
+        query(schema) {
+          return validate(schema, Object.fromEntries(url.searchParams));
+        },
+      };
+
+      const key = req.method === "POST" ? req.headers.get("idempotency-key") : null;
+      if (!key) return await handler(ctx);
+
+      const callerId = auth.caller.kind === "session" ? `u:${auth.caller.userId}` : `c:${auth.caller.credentialId}`;
+      const scope = `${auth.orgId}:${auth.environment}:${callerId}`;
+      const claim = await claimIdempotencyKey(scope, key, hashRequest(req.method, url.pathname, raw));
+      if (claim.kind === "replay") {
+        return json(claim.body ?? null, { status: claim.status, headers: { "Idempotent-Replayed": "true" } });
+      }
+      let res: Response;
+      try {
+        res = await handler(ctx);
+      } catch (err) {
+        const problem = problemResponse(err, url.pathname);
+        await completeIdempotencyKey(claim.id, problem.status, await problem.clone().json());
+        return problem;
+      }
+      const text = await res.clone().text();
+      await completeIdempotencyKey(claim.id, res.status, text ? JSON.parse(text) : null);
+      return res;
+    } catch (err) {
+      return problemResponse(err, url.pathname);
+    }
+  };
+}
+
+type Authenticated = { caller: Caller; orgId: string; environment: Environment };
+
+async function authenticate(req: Request, opts: ApiOptions): Promise<Authenticated> {
+  const authz = req.headers.get("authorization");
+  if (authz && /^bearer\s/i.test(authz)) {
+    if (opts.sessionOnly) {
+      throw new AppError("forbidden", "This operation is only available in the console, not with an access token.");
+    }
+    const t = await authenticateToken(authz.slice(7).trim());
+    const missing = (opts.scopes ?? []).filter((s) => !t.scopes.includes(s));
+    if (missing.length) {
+      throw new AppError("insufficient_scope", `This request needs the scope ${missing.join(" ")}.`, {
+        headers: {
+          "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${(opts.scopes ?? []).join(" ")}"`,
+        },
+      });
+    }
+    return {
+      caller: { kind: "token", credentialId: t.credentialId, tokenId: t.tokenId, label: t.label, scopes: t.scopes },
+      orgId: t.orgId,
+      environment: t.environment,
+    };
+  }
+
+  const user = await getSessionUser();
+  if (!user) {
+    throw new AppError("unauthorized", "Sign in to the console, or send an access token as `Authorization: Bearer <token>`.", {
+      headers: { "WWW-Authenticate": 'Bearer realm="gatehouse"' },
+    });
+  }
+  if (UNSAFE.has(req.method)) checkSameOrigin(req);
+  const cookies = parseCookies(req.headers.get("cookie"));
+  const m = await resolveMembership(
+    user.id,
+    req.headers.get("x-gatehouse-org") ?? cookies[ORG_COOKIE],
+    req.headers.get("x-gatehouse-environment") ?? cookies[ENV_COOKIE],
+  );
+  if (!m) throw new AppError("forbidden", "You are not a member of any organization.");
+  const needed = opts.role ?? (UNSAFE.has(req.method) ? "developer" : "viewer");
+  if (!hasRole(m.role, needed)) {
+    throw new AppError("forbidden", `This needs the ${needed} role or higher; you are ${m.role === "admin" ? "an" : "a"} ${m.role}.`);
+  }
+  return {
+    caller: { kind: "session", userId: user.id, label: user.email, role: m.role },
+    orgId: m.org.id,
+    environment: m.environment,
+  };
+}
+
+// Session cookies ride along on cross-site requests; unsafe methods must come from our own pages.
+function checkSameOrigin(req: Request) {
+  const origin = req.headers.get("origin");
+  if (origin) {
+    if (origin !== requestOrigin(req)) {
+      throw new AppError("forbidden", "Cross-site request refused: the Origin does not match this console.");
+    }
+    return;
+  }
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") {
+    throw new AppError("forbidden", "Cross-site request refused.");
+  }
+  if (!site) throw new AppError("forbidden", "Requests made with a console session must send an Origin header.");
+}
+
+async function readBody(req: Request, max: number): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > max) throw new AppError("payload_too_large", `The request body is larger than ${max} bytes.`);
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw new AppError("payload_too_large", `The request body is larger than ${max} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(req: Request, raw: string): unknown {
+  if (!raw.trim()) return undefined;
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    throw new AppError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid JSON.", {
+      errors: [{ field: "(body)", message: "not valid JSON" }],
+    });
+  }
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  const errors = zodFieldErrors(r.error);
+  throw new AppError("validation_failed", describeFieldErrors(errors), { errors });
+}
+
+function parseCookies(header: string | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}

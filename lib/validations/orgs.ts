@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { emailSchema, orgNameSchema } from "@/lib/validations/auth";
+
+export const roleSchema = z.enum(["owner", "admin", "developer", "viewer"]).describe("Member role");
+
+export const organizationSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  created_at: z.string().describe("ISO 8601"),
+});
+export const updateOrganizationSchema = z.object({ name: orgNameSchema });
+
+export const memberSchema = z.object({
+  id: z.string().describe("Membership id"),
+  user_id: z.string(),
+  name: z.string().nullable(),
+  email: z.string(),
+  role: roleSchema,
+  created_at: z.string(),
+});
+export type MemberView = z.infer<typeof memberSchema>;
+
+export const updateMemberSchema = z.object({ role: roleSchema });
+
+export const invitationSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  status: z.enum(["pending", "accepted", "revoked", "expired"]),
+  expires_at: z.string(),
+  created_at: z.string(),
+  invite_url: z.string().optional().describe("Only in the response that creates the invitation"),
+});
+export type InvitationView = z.infer<typeof invitationSchema>;
+
+export const createInvitationSchema = z.object({
+  email: emailSchema,
+  role: roleSchema.default("developer"),
+});
+export type CreateInvitationInput = z.infer<typeof createInvitationSchema>;
