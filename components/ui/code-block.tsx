@@ -10,12 +10,13 @@ type CodeBlockProps = Omit<React.ComponentProps<"div">, "children"> & {
 };
 
 // Monospace, scrolls sideways rather than wrapping (commands must stay copyable as-is),
-// and is focusable so keyboard users can scroll it.
+// and is focusable so keyboard users can scroll it. Inline-size containment keeps a long
+// line from widening the dialog or grid track around it; the block takes the width it is given.
 function CodeBlock({ code, label = "Copy code", className, ...props }: CodeBlockProps) {
   return (
     <div
       data-slot="code-block"
-      className={cn("relative min-w-0 rounded-md border bg-muted/50", className)}
+      className={cn("relative w-full min-w-0 rounded-md border bg-muted/50 contain-inline-size", className)}
       {...props}
     >
       <pre
@@ -24,7 +25,7 @@ function CodeBlock({ code, label = "Copy code", className, ...props }: CodeBlock
       >
         <code>{code}</code>
       </pre>
-      <CopyButton value={code} label={label} className="absolute top-1.5 right-1.5 bg-muted/80" />
+      <CopyButton value={code} label={label} className="absolute top-1.5 right-1.5 bg-muted" />
     </div>
   );
 }

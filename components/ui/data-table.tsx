@@ -50,6 +50,8 @@ function isFromInteractiveChild(event: React.SyntheticEvent<HTMLTableRowElement>
   );
 }
 
+// The wrapper takes the width it is given (inline-size containment) and wide tables scroll
+// inside it instead of stretching the page.
 function DataTable<TData, TValue>({
   columns,
   data,
@@ -75,7 +77,7 @@ function DataTable<TData, TValue>({
   const columnCount = table.getVisibleLeafColumns().length || columns.length;
 
   return (
-    <div data-slot="data-table" className={cn("rounded-md border", className)}>
+    <div data-slot="data-table" className={cn("w-full min-w-0 rounded-md border contain-inline-size", className)}>
       <Table aria-label={label} aria-busy={loading || undefined}>
         <TableHeader>
           {table.getHeaderGroups().map((headerGroup) => (
