@@ -1,0 +1,29 @@
+// The app's one Inngest client. With INNGEST_SIGNING_KEY / INNGEST_BASE_URL (Inngest Cloud,
+// self-hosted `inngest start`) or INNGEST_DEV (the Dev Server) the SDK configures itself from
+// the environment as usual. With none of them it talks to the embedded executor
+// (inngest/engine), whose address is only known once it listens, so the options below are
+// getters: the SDK reads them on every use, not once at construction.
+import { Inngest } from "inngest";
+import { embeddedExecutorUrl, embeddedKeys, usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
+
+const embedded = usesEmbeddedExecutor();
+
+export const inngest = new Inngest({
+  id: "gatehouse",
+  // Checkpointing makes the SDK call back into /v1/checkpoint, which only Inngest's own
+  // servers implement; off, the SDK speaks the plain call/response protocol everywhere.
+  checkpointing: false,
+  // Cloud mode against the embedded executor: requests into the serve endpoint are signed.
+  get isDev() {
+    return embedded ? false : undefined;
+  },
+  get baseUrl() {
+    return embedded ? embeddedExecutorUrl() : undefined;
+  },
+  get signingKey() {
+    return embedded ? embeddedKeys().signingKey : undefined;
+  },
+  get eventKey() {
+    return embedded ? embeddedKeys().eventKey : undefined;
+  },
+});

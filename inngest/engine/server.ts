@@ -1,0 +1,128 @@
+// The executor's HTTP side, on its own loopback port because the SDK builds `/e/<key>` and
+// `/fn/register` as absolute paths from its base URL.
+import { createHash, timingSafeEqual } from "node:crypto";
+import http from "node:http";
+import type { Executor } from "@/inngest/engine/executor";
+import { registerSchema } from "@/inngest/engine/protocol";
+import * as store from "@/inngest/engine/store";
+import { seededUlid, ulid } from "@/inngest/engine/ulid";
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface ServerOptions {
+  executor: Executor;
+  eventKey: string;
+  signingKey: string;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createEngineServer({ executor, eventKey, signingKey }: ServerOptions): http.Server {
+  return http.createServer((req, res) => {
+    handle(req)
+      .then(({ status, body }) => send(res, status, body))
+      .catch((err: unknown) => {
+        const status = err instanceof HttpError ? err.status : 500;
+        const message = err instanceof HttpError ? err.message : "internal error";
+        if (!(err instanceof HttpError)) console.error("[engine] request failed", err);
+        send(res, status, { error: message, status });
+      });
+  });
+
+  async function handle(req: http.IncomingMessage): Promise<{ status: number; body: unknown }> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const events = /^\/e\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "POST" && events) {
+      if (!safeEqual(decodeURIComponent(events[1]!), eventKey)) throw new HttpError(401, "Event key not found");
+      const ids = await ingest(parseJson(await readBody(req)), header(req, "x-inngest-event-id-seed"));
+      return { status: 200, body: { ids, status: 200 } };
+    }
+    if (req.method === "POST" && url.pathname === "/fn/register") {
+      // Out-of-band sync: the SDK authenticates with the hashed signing key.
+      if (!safeEqual(header(req, "authorization") ?? "", `Bearer ${hashSigningKey(signingKey)}`)) {
+        throw new HttpError(401, "Unauthorized");
+      }
+      const parsed = registerSchema.safeParse(parseJson(await readBody(req)));
+      if (!parsed.success) throw new HttpError(400, `Invalid register payload: ${parsed.error.message}`);
+      await executor.register(parsed.data.appName, parsed.data.functions);
+      return { status: 200, body: { ok: true, modified: true } };
+    }
+    if (req.method === "GET" && url.pathname === "/health") return { status: 200, body: { ok: true } };
+    throw new HttpError(404, `${req.method} ${url.pathname} is not implemented by the embedded executor`);
+  }
+
+  async function ingest(body: unknown, seed: string | undefined): Promise<string[]> {
+    const list = Array.isArray(body) ? body : [body];
+    const now = Date.now();
+    const seedMs = Number(seed?.split(",")[0]) || now;
+    const events = list.map((raw, i) => {
+      if (typeof raw !== "object" || raw === null || typeof (raw as { name?: unknown }).name !== "string" || !(raw as { name: string }).name) {
+        throw new HttpError(400, "Each event needs a name");
+      }
+      const e = raw as Record<string, unknown> & { name: string };
+      const data = e.data ?? {};
+      if (typeof data !== "object" || Array.isArray(data)) throw new HttpError(400, "Event data must be an object");
+      // Without an id, the SDK's seed makes its own retries of this request idempotent.
+      const id = typeof e.id === "string" && e.id ? e.id : seed ? seededUlid(seedMs, `${seed}:${i}`) : ulid(now);
+      return { ...e, id, data: data as Record<string, unknown>, ts: typeof e.ts === "number" ? e.ts : now };
+    });
+    const ids = events.length ? await store.insertEvents(events) : [];
+    executor.stats.events += events.length;
+    executor.wake();
+    return ids;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "Body is not JSON");
+  }
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, "Payload too large"));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** What the SDK sends as its bearer token: the prefix, then SHA-256 of the hex key's bytes. */
+function hashSigningKey(key: string): string {
+  const prefix = /^signkey-[\w]+-/.exec(key)?.[0] ?? "";
+  return prefix + createHash("sha256").update(Buffer.from(key.slice(prefix.length), "hex")).digest("hex");
+}

@@ -1,0 +1,74 @@
+// Starts the embedded Inngest executor: its HTTP server on 127.0.0.1, a background sync with
+// the app's serve endpoint, and the run loop. Used when no Inngest server is configured.
+import type { AddressInfo } from "node:net";
+import { getDb } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { EXECUTOR_URL_VAR, embeddedKeys } from "@/inngest/engine/embedded-config";
+import { Executor, type ExecutorOptions } from "@/inngest/engine/executor";
+import { createEngineServer } from "@/inngest/engine/server";
+
+export interface EngineOptions extends Omit<ExecutorOptions, "signingKey"> {
+  /** The app's Inngest serve endpoint, e.g. http://127.0.0.1:3000/api/inngest. */
+  serveUrl: string;
+  /** Port on 127.0.0.1; default GATEHOUSE_EXECUTOR_PORT, where 0 picks a free one. */
+  port?: number;
+}
+
+export interface Engine {
+  url: string;
+  port: number;
+  /** Resolves after the first successful sync with the serve endpoint. */
+  ready: Promise<void>;
+  /** Syncs again, e.g. after the served functions changed. */
+  sync(): Promise<void>;
+  stats: Executor["stats"];
+  stop(): Promise<void>;
+}
+
+const g = globalThis as unknown as { __gatehouseEngine?: Promise<Engine> };
+
+/** Starts the engine once per process; a second call returns the running one until it stops. */
+export function startEngine(options: EngineOptions): Promise<Engine> {
+  g.__gatehouseEngine ??= launch(options).catch((err) => {
+    g.__gatehouseEngine = undefined;
+    throw err;
+  });
+  return g.__gatehouseEngine;
+}
+
+async function launch({ serveUrl, port, ...rest }: EngineOptions): Promise<Engine> {
+  await getDb(); // opens and migrates the database before anything else touches it
+  const { signingKey, eventKey } = embeddedKeys();
+  const executor = new Executor({ ...rest, serveUrl, signingKey });
+  const server = createEngineServer({ executor, eventKey, signingKey });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port ?? env().GATEHOUSE_EXECUTOR_PORT, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${bound}`;
+  process.env[EXECUTOR_URL_VAR] = url; // read by inngest/client.ts on every send
+  await executor.start();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port: bound,
+    ready: executor.ready,
+    sync: () => executor.sync(),
+    stats: executor.stats,
+    stop() {
+      stopping ??= (async () => {
+        await executor.stop();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (process.env[EXECUTOR_URL_VAR] === url) delete process.env[EXECUTOR_URL_VAR];
+        g.__gatehouseEngine = undefined;
+      })();
+      return stopping;
+    },
+  };
+}
