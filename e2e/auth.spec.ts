@@ -44,11 +44,13 @@ test("repeated failures are rate limited", async ({ page }) => {
 
   for (let attempt = 1; attempt <= 10; attempt++) {
     await password.fill(`wrong-${attempt}`);
-    // Wait for each attempt's round trip, so ten clicks are ten attempts.
+    // Each attempt must reach the server and the form must settle (it clears the password after
+    // a failure), so that ten clicks are ten attempts and the next fill is not wiped.
     await Promise.all([
       page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/sign-in"),
       submit.click(),
     ]);
+    await expect(submit).toBeEnabled();
     if (attempt === 1) await expect(page.getByText("Invalid email or password")).toBeVisible();
   }
   await expect(page.getByText(/Too many attempts/)).toBeVisible();
