@@ -1,0 +1,17 @@
+import { json, withApi } from "@/lib/api/with-api";
+import { regenerateSecret } from "@/lib/credentials/manage-credentials";
+import { credentialView } from "@/lib/credentials/views";
+import { regenerateSecretSchema } from "@/lib/validations/credentials";
+
+// POST /api/v1/credentials/{id}/regenerate-secret: a new secret, shown once
+export const POST = withApi<{ id: string }>({ role: "admin", sessionOnly: true }, async (ctx) => {
+  const { grace_period_seconds } = ctx.body(regenerateSecretSchema);
+  const { credential, secret } = await regenerateSecret({
+    orgId: ctx.orgId,
+    environment: ctx.environment,
+    id: ctx.params.id,
+    graceSeconds: grace_period_seconds,
+    ctx: ctx.actor,
+  });
+  return json({ ...credentialView(credential), client_secret: secret });
+});

@@ -1,0 +1,7 @@
+import { json, withApi } from "@/lib/api/with-api";
+import { getCredentialDetail } from "@/lib/credentials/manage-credentials";
+
+// GET /api/v1/credentials/{id}: a credential with its usage and audit entries
+export const GET = withApi<{ id: string }>({ sessionOnly: true }, async (ctx) =>
+  json(await getCredentialDetail({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id })),
+);

@@ -1,0 +1,36 @@
+import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
+import { json, withApi } from "@/lib/api/with-api";
+import { createCredential, listCredentials } from "@/lib/credentials/manage-credentials";
+import { credentialView } from "@/lib/credentials/views";
+import { createCredentialSchema } from "@/lib/validations/credentials";
+import { z } from "zod";
+
+const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
+
+// GET /api/v1/credentials: credentials of the current environment, newest first
+export const GET = withApi({ sessionOnly: true }, async (ctx) => {
+  const q = ctx.query(paginationQuery);
+  const rows = await listCredentials({
+    orgId: ctx.orgId,
+    environment: ctx.environment,
+    limit: q.limit,
+    cursor: decodeCursor(q.cursor, cursorSchema),
+  });
+  return json(paginate(rows, q.limit, (c) => ({ createdAt: c.createdAt.toISOString(), id: c.id }), credentialView));
+});
+
+// POST /api/v1/credentials: create a credential; the secret is in this response only
+export const POST = withApi({ role: "admin", sessionOnly: true }, async (ctx) => {
+  const input = ctx.body(createCredentialSchema);
+  const { credential, secret } = await createCredential({
+    orgId: ctx.orgId,
+    environment: ctx.environment,
+    name: input.name,
+    scopes: input.scopes,
+    expiresAt: input.expires_at ? new Date(input.expires_at) : null,
+    tokenLifetimeSeconds: input.token_lifetime_seconds,
+    createdById: ctx.caller.kind === "session" ? ctx.caller.userId : null,
+    ctx: ctx.actor,
+  });
+  return json({ ...credentialView(credential), client_secret: secret }, { status: 201 });
+});

@@ -1,0 +1,13 @@
+import { json, withApi } from "@/lib/api/with-api";
+import { createScope, listScopes } from "@/lib/credentials/manage-credentials";
+import { createScopeSchema } from "@/lib/validations/credentials";
+
+// GET /api/v1/scopes: the scope catalog (built-in and the organization's own)
+export const GET = withApi({ sessionOnly: true }, async (ctx) => json({ data: await listScopes(ctx.orgId), next_cursor: null }));
+
+// POST /api/v1/scopes: define a custom scope for the organization's own services
+export const POST = withApi({ role: "admin", sessionOnly: true }, async (ctx) => {
+  const input = ctx.body(createScopeSchema);
+  const s = await createScope({ orgId: ctx.orgId, ...input, ctx: ctx.actor });
+  return json({ name: s.name, description: s.description, built_in: false }, { status: 201 });
+});

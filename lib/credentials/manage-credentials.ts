@@ -1,0 +1,192 @@
+// Create, regenerate, revoke and list OAuth client credentials. Each change writes its
+// audit entry in the same transaction.
+import { AppError } from "@/lib/api/errors";
+import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
+import { sha256 } from "@/lib/credentials/hash";
+import { BUILT_IN_SCOPES, isBuiltInScope } from "@/lib/credentials/scopes";
+import { generateSecret } from "@/lib/credentials/secret-format";
+import { credentialView } from "@/lib/credentials/views";
+import { db, type Tx } from "@/lib/db/client";
+import type { Environment } from "@/lib/generated/prisma/client";
+
+type Scoped = { orgId: string; environment: Environment };
+
+async function assertKnownScopes(tx: Tx, orgId: string, scopes: string[]) {
+  const custom = scopes.filter((s) => !isBuiltInScope(s));
+  if (!custom.length) return;
+  const found = await tx.customScope.findMany({ where: { orgId, name: { in: custom } }, select: { name: true } });
+  const known = new Set(found.map((s) => s.name));
+  const errors = scopes
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => !isBuiltInScope(s) && !known.has(s))
+    .map(({ s, i }) => ({ field: `scopes[${i}]`, message: `unknown scope "${s}"; define it under Scopes first` }));
+  if (errors.length) throw new AppError("validation_failed", errors.map((e) => `${e.field}: ${e.message}`).join("; "), { errors });
+}
+
+export async function createCredential(opts: Scoped & {
+  name: string;
+  scopes: string[];
+  expiresAt: Date | null;
+  tokenLifetimeSeconds: number;
+  createdById: string | null;
+  ctx: AuditContext;
+}) {
+  const secret = generateSecret("clientSecret", opts.environment);
+  const clientId = generateSecret("clientId", opts.environment);
+  const scopes = [...new Set(opts.scopes)];
+  const credential = await db.$transaction(async (tx) => {
+    await assertKnownScopes(tx, opts.orgId, scopes);
+    const c = await tx.credential.create({
+      data: {
+        orgId: opts.orgId,
+        environment: opts.environment,
+        name: opts.name,
+        clientId,
+        secretHash: sha256(secret),
+        secretLast4: secret.slice(-4),
+        scopes,
+        expiresAt: opts.expiresAt,
+        tokenLifetimeSeconds: opts.tokenLifetimeSeconds,
+        createdById: opts.createdById,
+      },
+    });
+    await recordAuditEvent(tx, {
+      orgId: opts.orgId,
+      environment: opts.environment,
+      ctx: opts.ctx,
+      action: "credential.created",
+      target: { type: "credential", id: c.id, label: c.name },
+      after: { name: c.name, client_id: c.clientId, scopes, expires_at: c.expiresAt, token_lifetime_seconds: c.tokenLifetimeSeconds },
+    });
+    return c;
+  });
+  return { credential, secret };
+}
+
+async function findCredential(tx: Tx, s: Scoped & { id: string }) {
+  const c = await tx.credential.findFirst({ where: { id: s.id, orgId: s.orgId, environment: s.environment } });
+  if (!c) throw new AppError("not_found", "No such credential in this environment.");
+  return c;
+}
+
+export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds: number; ctx: AuditContext }) {
+  const secret = generateSecret("clientSecret", opts.environment);
+  const credential = await db.$transaction(async (tx) => {
+    const c = await findCredential(tx, opts);
+    if (c.status === "revoked") throw new AppError("conflict", "This credential is revoked; create a new one instead.");
+    const until = opts.graceSeconds > 0 ? new Date(Date.now() + opts.graceSeconds * 1000) : null;
+    const updated = await tx.credential.update({
+      where: { id: c.id },
+      data: {
+        secretHash: sha256(secret),
+        secretLast4: secret.slice(-4),
+        previousSecretHash: until ? c.secretHash : null,
+        previousSecretUntil: until,
+      },
+    });
+    await recordAuditEvent(tx, {
+      orgId: opts.orgId,
+      environment: opts.environment,
+      ctx: opts.ctx,
+      action: "credential.secret_regenerated",
+      target: { type: "credential", id: c.id, label: c.name },
+      before: { secret_last4: c.secretLast4 },
+      after: { secret_last4: updated.secretLast4, old_secret_valid_until: until?.toISOString() ?? "now" },
+    });
+    return updated;
+  });
+  return { credential, secret };
+}
+
+/** Immediate: the credential and every token issued with it stop working on their next use. */
+export async function revokeCredential(opts: Scoped & { id: string; ctx: AuditContext }) {
+  return db.$transaction(async (tx) => {
+    const c = await findCredential(tx, opts);
+    if (c.status === "revoked") return c;
+    const now = new Date();
+    const updated = await tx.credential.update({
+      where: { id: c.id },
+      data: { status: "revoked", revokedAt: now, previousSecretHash: null, previousSecretUntil: null },
+    });
+    await tx.accessToken.updateMany({ where: { credentialId: c.id, revokedAt: null }, data: { revokedAt: now } });
+    await recordAuditEvent(tx, {
+      orgId: opts.orgId,
+      environment: opts.environment,
+      ctx: opts.ctx,
+      action: "credential.revoked",
+      target: { type: "credential", id: c.id, label: c.name },
+      before: { status: "active" },
+      after: { status: "revoked" },
+    });
+    return updated;
+  });
+}
+
+export async function listCredentials(s: Scoped & { limit: number; cursor?: { createdAt: string; id: string } }) {
+  return db.credential.findMany({
+    where: {
+      orgId: s.orgId,
+      environment: s.environment,
+      ...(s.cursor
+        ? {
+            OR: [
+              { createdAt: { lt: new Date(s.cursor.createdAt) } },
+              { createdAt: new Date(s.cursor.createdAt), id: { lt: s.cursor.id } },
+            ],
+          }
+        : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: s.limit + 1,
+  });
+}
+
+export async function getCredentialDetail(s: Scoped & { id: string }) {
+  const c = await findCredential(db as unknown as Tx, s);
+  const now = new Date();
+  const [issued, active, recentAudit] = await Promise.all([
+    db.accessToken.count({ where: { credentialId: c.id } }),
+    db.accessToken.count({ where: { credentialId: c.id, revokedAt: null, expiresAt: { gt: now } } }),
+    db.auditEvent.findMany({
+      where: { orgId: s.orgId, targetType: "credential", targetId: c.id },
+      orderBy: { seq: "desc" },
+      take: 50,
+    }),
+  ]);
+  return {
+    ...credentialView(c),
+    usage: { tokens_issued: issued, active_tokens: active },
+    audit: recentAudit.map((a) => ({
+      id: a.id,
+      action: a.action,
+      actor: a.actorLabel,
+      ip: a.ip,
+      created_at: a.createdAt.toISOString(),
+    })),
+  };
+}
+
+export async function listScopes(orgId: string) {
+  const custom = await db.customScope.findMany({ where: { orgId }, orderBy: { name: "asc" } });
+  return [
+    ...BUILT_IN_SCOPES.map((s) => ({ name: s.name, description: s.description, built_in: true })),
+    ...custom.map((s) => ({ name: s.name, description: s.description, built_in: false })),
+  ];
+}
+
+export async function createScope(opts: { orgId: string; name: string; description: string; ctx: AuditContext }) {
+  if (isBuiltInScope(opts.name)) {
+    throw new AppError("conflict", "That is a built-in scope.", { errors: [{ field: "name", message: "is built in" }] });
+  }
+  return db.$transaction(async (tx) => {
+    const s = await tx.customScope.create({ data: { orgId: opts.orgId, name: opts.name, description: opts.description } });
+    await recordAuditEvent(tx, {
+      orgId: opts.orgId,
+      ctx: opts.ctx,
+      action: "scope.created",
+      target: { type: "scope", id: s.id, label: s.name },
+      after: { name: s.name, description: s.description },
+    });
+    return s;
+  });
+}

@@ -1,0 +1,65 @@
+// The one wrapper of the OAuth endpoints: form parsing, client authentication, rate limits
+// per client and per IP (RateLimit-* headers, 429 + Retry-After), and §5.2 error bodies.
+import { rateLimit, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
+import { requestInfo } from "@/lib/api/request-info";
+import { authenticateClient, OAuthError, parseForm, readClientAuth } from "@/lib/credentials/oauth";
+import type { Credential } from "@/lib/generated/prisma/client";
+
+const WINDOW_MS = 60_000;
+const perClient = () => Number(process.env.GATEHOUSE_TOKEN_RATE_LIMIT ?? 600); // requests per client per minute
+const perIp = () => perClient() * 4;
+const MAX_BODY = 16 * 1024;
+
+const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
+
+export function oauthJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...NO_STORE, ...headers },
+  });
+}
+
+function tighter(a: RateLimitResult, b: RateLimitResult): RateLimitResult {
+  if (!a.ok) return a;
+  if (!b.ok) return b;
+  return a.remaining / a.limit <= b.remaining / b.limit ? a : b;
+}
+
+export function withOAuthClient(handler: (client: Credential, form: URLSearchParams, req: Request) => Promise<Response>) {
+  return async (req: Request): Promise<Response> => {
+    let limitHeaders: Record<string, string> = {};
+    try {
+      const ip = requestInfo(req.headers).ip ?? "unknown";
+      const byIp = rateLimit(`oauth:ip:${ip}`, perIp(), WINDOW_MS);
+      limitHeaders = rateLimitHeaders(byIp);
+      if (!byIp.ok) return tooMany(limitHeaders);
+      const text = await req.text();
+      if (text.length > MAX_BODY) throw new OAuthError("invalid_request", "The request body is too large.");
+      const form = parseForm(req.headers.get("content-type"), text);
+      const auth = readClientAuth(req.headers.get("authorization"), form);
+      const byClient = rateLimit(`oauth:client:${auth.clientId.slice(0, 64)}`, perClient(), WINDOW_MS);
+      limitHeaders = rateLimitHeaders(tighter(byClient, byIp));
+      if (!byClient.ok) return tooMany(limitHeaders);
+      const client = await authenticateClient(auth);
+      const res = await handler(client, form, req);
+      for (const [k, v] of Object.entries(limitHeaders)) res.headers.set(k, v);
+      return res;
+    } catch (err) {
+      if (err instanceof OAuthError) {
+        const h: Record<string, string> = { ...limitHeaders };
+        if (err.status === 401 && err.basicAuthUsed) h["WWW-Authenticate"] = 'Basic realm="gatehouse", charset="UTF-8"';
+        return oauthJson({ error: err.error, error_description: err.description }, err.status, h);
+      }
+      console.error("[gatehouse] oauth endpoint failed", err);
+      return oauthJson({ error: "server_error", error_description: "Something went wrong on our side." }, 500, limitHeaders);
+    }
+  };
+}
+
+function tooMany(headers: Record<string, string>): Response {
+  return oauthJson(
+    { error: "rate_limited", error_description: `Too many requests. Retry after ${headers["Retry-After"]} seconds.` },
+    429,
+    headers,
+  );
+}

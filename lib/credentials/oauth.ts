@@ -1,0 +1,175 @@
+// The OAuth 2.0 surface: client authentication (RFC 6749 §2.3.1, basic or post), the
+// client-credentials grant (§4.4), introspection (RFC 7662) and revocation (RFC 7009).
+// Errors follow §5.2: {error, error_description}.
+import { digestEquals, sha256 } from "@/lib/credentials/hash";
+import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
+import { db } from "@/lib/db/client";
+import type { Credential } from "@/lib/generated/prisma/client";
+
+export type OAuthErrorCode =
+  | "invalid_request" // malformed: wrong content type, missing or repeated parameter, two auth methods
+  | "invalid_client" // unknown client, wrong secret, revoked or expired credential
+  | "invalid_grant"
+  | "unauthorized_client" // revoking a token that belongs to another client
+  | "unsupported_grant_type" // anything but client_credentials
+  | "invalid_scope" // a requested scope the credential does not have
+  | "unsupported_token_type";
+
+export class OAuthError extends Error {
+  constructor(
+    readonly error: OAuthErrorCode,
+    readonly description: string,
+    readonly status = error === "invalid_client" ? 401 : 400,
+    readonly basicAuthUsed = false,
+  ) {
+    super(description);
+  }
+}
+
+/** The form body, with each parameter at most once (RFC 6749 §3.2). */
+export function parseForm(contentType: string | null, body: string): URLSearchParams {
+  if (!contentType || !/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
+    throw new OAuthError("invalid_request", "Send the parameters form-encoded (Content-Type: application/x-www-form-urlencoded).");
+  }
+  const form = new URLSearchParams(body);
+  const seen = new Set<string>();
+  for (const k of form.keys()) {
+    if (seen.has(k)) throw new OAuthError("invalid_request", `The parameter ${k} is repeated.`);
+    seen.add(k);
+  }
+  return form;
+}
+
+export type ClientAuth = { clientId: string; clientSecret: string; method: "client_secret_basic" | "client_secret_post" };
+
+/** Reads the client's credentials; exactly one method may be used. */
+export function readClientAuth(authorization: string | null, form: URLSearchParams): ClientAuth {
+  const postId = form.get("client_id");
+  const postSecret = form.get("client_secret");
+  if (authorization && /^basic\s/i.test(authorization)) {
+    if (postSecret) throw new OAuthError("invalid_request", "Use one client authentication method, not both.");
+    const decoded = Buffer.from(authorization.slice(6).trim(), "base64").toString("utf8");
+    const i = decoded.indexOf(":");
+    if (i < 0) throw new OAuthError("invalid_client", "Malformed Basic credentials.", 401, true);
+    try {
+      const clientId = decodeURIComponent(decoded.slice(0, i).replace(/\+/g, " "));
+      const clientSecret = decodeURIComponent(decoded.slice(i + 1).replace(/\+/g, " "));
+      if (postId && postId !== clientId) throw new OAuthError("invalid_request", "client_id differs from the Basic credentials.");
+      return { clientId, clientSecret, method: "client_secret_basic" };
+    } catch (e) {
+      if (e instanceof OAuthError) throw e;
+      throw new OAuthError("invalid_client", "Malformed Basic credentials.", 401, true);
+    }
+  }
+  if (!postId || !postSecret) {
+    throw new OAuthError("invalid_client", "Client authentication is required: HTTP Basic, or client_id and client_secret in the body.");
+  }
+  return { clientId: postId, clientSecret: postSecret, method: "client_secret_post" };
+}
+
+/** Finds the credential and checks the secret (current, or previous during a grace period). */
+export async function authenticateClient(auth: ClientAuth): Promise<Credential> {
+  const basic = auth.method === "client_secret_basic";
+  const fail = (d = "Client authentication failed.") => new OAuthError("invalid_client", d, 401, basic);
+  // The checksum rejects typos and garbage without touching the database.
+  if (!parseSecret(auth.clientId) || !parseSecret(auth.clientSecret)) throw fail();
+  const c = await db.credential.findUnique({ where: { clientId: auth.clientId } });
+  if (!c) throw fail();
+  const h = sha256(auth.clientSecret);
+  const now = new Date();
+  const ok =
+    digestEquals(h, c.secretHash) ||
+    (!!c.previousSecretHash && !!c.previousSecretUntil && c.previousSecretUntil > now && digestEquals(h, c.previousSecretHash));
+  if (!ok) {
+    await db.credential.update({
+      where: { id: c.id },
+      data: { failedExchanges: { increment: 1 }, lastFailedAt: now },
+    });
+    throw fail();
+  }
+  if (c.status !== "active") throw fail("This credential has been revoked.");
+  if (c.expiresAt && c.expiresAt <= now) throw fail("This credential has expired.");
+  return c;
+}
+
+export type TokenResponse = { access_token: string; token_type: "Bearer"; expires_in: number; scope: string };
+
+/** RFC 6749 §4.4: issues an access token for the authenticated client. */
+export async function issueToken(c: Credential, form: URLSearchParams): Promise<TokenResponse> {
+  const grant = form.get("grant_type");
+  if (!grant) throw new OAuthError("invalid_request", "grant_type is required.");
+  if (grant !== "client_credentials") {
+    throw new OAuthError("unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+  }
+  const requested = form.get("scope");
+  let scopes = c.scopes;
+  if (requested !== null) {
+    const asked = [...new Set(requested.split(" ").filter(Boolean))];
+    if (!asked.length) throw new OAuthError("invalid_scope", "scope is empty.");
+    const extra = asked.filter((s) => !c.scopes.includes(s));
+    if (extra.length) throw new OAuthError("invalid_scope", `This credential does not have: ${extra.join(" ")}.`);
+    scopes = asked;
+  }
+  const token = generateSecret("accessToken", c.environment);
+  let lifetime = c.tokenLifetimeSeconds;
+  const now = Date.now();
+  // A token never outlives its credential.
+  if (c.expiresAt) lifetime = Math.min(lifetime, Math.max(1, Math.floor((c.expiresAt.getTime() - now) / 1000)));
+  const expiresAt = new Date(now + lifetime * 1000);
+  await db.$transaction([
+    db.accessToken.create({ data: { credentialId: c.id, tokenHash: sha256(token), scopes, expiresAt } }),
+    db.credential.update({ where: { id: c.id }, data: { lastUsedAt: new Date(now) } }),
+  ]);
+  return { access_token: token, token_type: "Bearer", expires_in: lifetime, scope: scopes.join(" ") };
+}
+
+async function findToken(token: string) {
+  if (parseSecret(token)?.kind !== "accessToken") return null;
+  return db.accessToken.findUnique({ where: { tokenHash: sha256(token) }, include: { credential: true } });
+}
+
+export function tokenIsActive(t: { revokedAt: Date | null; expiresAt: Date; credential: Credential }, now = new Date()) {
+  return (
+    !t.revokedAt &&
+    t.expiresAt > now &&
+    t.credential.status === "active" &&
+    (!t.credential.expiresAt || t.credential.expiresAt > now)
+  );
+}
+
+/** RFC 7662: any client of the same organization and environment may introspect. */
+export async function introspect(caller: Credential, form: URLSearchParams, issuer: string) {
+  const token = form.get("token");
+  if (!token) throw new OAuthError("invalid_request", "token is required.");
+  const t = await findToken(token);
+  if (!t || !tokenIsActive(t) || t.credential.orgId !== caller.orgId || t.credential.environment !== caller.environment) {
+    return { active: false };
+  }
+  return {
+    active: true,
+    scope: t.scopes.join(" "),
+    client_id: t.credential.clientId,
+    token_type: "Bearer",
+    exp: Math.floor(t.expiresAt.getTime() / 1000),
+    iat: Math.floor(t.createdAt.getTime() / 1000),
+    sub: t.credential.clientId,
+    iss: issuer,
+    environment: t.credential.environment,
+  };
+}
+
+/** RFC 7009: revokes a token of this client; unknown tokens are not an error. */
+export async function revokeToken(caller: Credential, form: URLSearchParams): Promise<void> {
+  const token = form.get("token");
+  if (!token) throw new OAuthError("invalid_request", "token is required.");
+  const hint = form.get("token_type_hint");
+  if (hint && hint !== "access_token" && hint !== "refresh_token") {
+    throw new OAuthError("unsupported_token_type", "Only access tokens exist here.");
+  }
+  const t = await findToken(token);
+  if (!t) return;
+  if (t.credentialId !== caller.id) throw new OAuthError("unauthorized_client", "This token was issued to another client.");
+  if (!t.revokedAt) await db.accessToken.update({ where: { id: t.id }, data: { revokedAt: new Date() } });
+}
+
+export { findToken };

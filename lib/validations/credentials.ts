@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { SCOPE_NAME_RE } from "@/lib/credentials/scopes";
+
+export const scopeNameSchema = z
+  .string()
+  .regex(SCOPE_NAME_RE, "lowercase letters, digits, _ . - and at most one colon, like `reports:read`")
+  .describe("Scope name");
+
+export const createCredentialSchema = z.object({
+  name: z.string().trim().min(1, "Enter a name").max(80, "Use at most 80 characters").describe("What the credential is for"),
+  scopes: z.array(scopeNameSchema).min(1, "Pick at least one scope").max(50).describe("Scopes tokens may carry"),
+  expires_at: z.iso
+    .datetime({ offset: true })
+    .nullish()
+    .describe("When the credential stops working (ISO 8601); null for never")
+    .refine((v) => !v || new Date(v).getTime() > Date.now(), "must be in the future"),
+  token_lifetime_seconds: z
+    .number()
+    .int()
+    .min(300, "at least 5 minutes (300)")
+    .max(86400, "at most 24 hours (86400)")
+    .default(3600)
+    .describe("Lifetime of each access token, 300 to 86400 seconds (default 3600)"),
+});
+export type CreateCredentialInput = z.input<typeof createCredentialSchema>;
+
+export const regenerateSecretSchema = z.object({
+  grace_period_seconds: z
+    .union([z.literal(0), z.literal(3600), z.literal(86400)])
+    .default(0)
+    .describe("How long the old secret keeps working: 0 (stops now), 3600 or 86400"),
+});
+
+export const credentialSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  client_id: z.string(),
+  secret_last4: z.string().describe("Last four characters of the current secret, to tell secrets apart"),
+  scopes: z.array(z.string()),
+  environment: z.enum(["test", "live"]),
+  status: z.enum(["active", "revoked", "expired"]),
+  token_lifetime_seconds: z.number(),
+  expires_at: z.string().nullable(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+  previous_secret_expires_at: z.string().nullable().describe("End of the rotation grace period, if one is running"),
+  failed_exchanges: z.number(),
+  last_failed_at: z.string().nullable(),
+  created_at: z.string(),
+});
+export type CredentialView = z.infer<typeof credentialSchema>;
+
+export const credentialWithSecretSchema = credentialSchema.extend({
+  client_secret: z.string().describe("Shown in this response only"),
+});
+
+export const createScopeSchema = z.object({
+  name: scopeNameSchema,
+  description: z.string().trim().min(1, "Describe what the scope allows").max(200),
+});
