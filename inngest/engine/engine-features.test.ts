@@ -1,0 +1,116 @@
+// Triggers and limits of the embedded executor: cron, concurrency, idempotency keys, parallel steps.
+import { cron, eventType } from "inngest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { getDb } from "@/lib/db/client";
+import { inngest } from "@/inngest/client";
+import { startEngine, type Engine } from "@/inngest/engine/start-engine";
+import { listRuns } from "@/inngest/engine/store";
+import { serveFunctions, silentLogger, waitFor } from "@/inngest/engine/testing";
+
+const spans: { fn: string; key: string; start: number; end: number }[] = [];
+const work = async (fn: string, key: string) => {
+  const start = Date.now();
+  await new Promise((r) => setTimeout(r, 250));
+  spans.push({ fn, key, start, end: Date.now() });
+};
+const maxOverlap = (fn: string, key?: string) => {
+  const list = spans.filter((s) => s.fn === fn && (key === undefined || s.key === key));
+  return Math.max(0, ...list.map((a) => list.filter((b) => b.start < a.end && a.start < b.end).length));
+};
+
+const serial = eventType("features/serial", { schema: z.object({ i: z.number() }) });
+const perKey = eventType("features/per-key", { schema: z.object({ endpointId: z.string(), i: z.number() }) });
+const delivery = eventType("features/delivery", { schema: z.object({ deliveryId: z.string() }) });
+const fanOut = eventType("features/fan-out");
+
+const functions = [
+  inngest.createFunction({ id: "sweeper", retries: 0, triggers: [cron("*/10 * * * *")] }, async ({ event }) => ({ cron: "cron" in event.data ? event.data.cron : null })),
+  inngest.createFunction({ id: "serial", retries: 0, concurrency: 1, triggers: [serial] }, async ({ event, step }) => {
+    await step.run("work", () => work("serial", String(event.data.i)));
+  }),
+  inngest.createFunction(
+    { id: "per-key", retries: 0, concurrency: { limit: 1, key: "event.data.endpointId" }, triggers: [perKey] },
+    async ({ event, step }) => {
+      await step.run("work", () => work("per-key", event.data.endpointId));
+    },
+  ),
+  inngest.createFunction({ id: "delivery", retries: 0, idempotency: "event.data.deliveryId", triggers: [delivery] }, async () => "sent"),
+  inngest.createFunction({ id: "fan-out", retries: 0, triggers: [fanOut] }, async ({ step }) => {
+    const [x, y] = await Promise.all([step.run("x", () => "x"), step.run("y", () => "y")]);
+    const z = await step.run("z", () => `${x}${y}z`);
+    return z;
+  }),
+];
+
+let app: Awaited<ReturnType<typeof serveFunctions>>;
+let engine: Engine;
+
+beforeAll(async () => {
+  app = await serveFunctions(inngest, functions);
+  engine = await startEngine({ serveUrl: app.url, pollIntervalMs: 50, backoff: () => 200, logger: silentLogger });
+  await engine.ready;
+});
+
+afterAll(async () => {
+  await engine?.stop();
+  await app?.close();
+});
+
+const completed = (fnId: string, n: number) =>
+  waitFor(async () => {
+    const runs = await listRuns(`gatehouse-${fnId}`);
+    return runs.filter((r) => r.status === "completed").length >= n ? runs : undefined;
+  }, 12_000, `${n} completed runs of ${fnId}`);
+
+describe("embedded executor features", () => {
+  it("fires a due cron once and schedules the next tick", async () => {
+    const db = await getDb();
+    const row = await db.engineCron.findFirstOrThrow({ where: { functionId: "gatehouse-sweeper" } });
+    expect(row.schedule).toBe("*/10 * * * *");
+    expect(row.nextAt.getTime()).toBeGreaterThan(Date.now());
+    expect(row.nextAt.getUTCMinutes() % 10).toBe(0);
+    // Make it due now instead of waiting for the clock.
+    await db.engineCron.update({ where: { functionId_schedule: { functionId: row.functionId, schedule: row.schedule } }, data: { nextAt: new Date(Date.now() - 1_000) } });
+    const [run] = await completed("sweeper", 1);
+    expect(run!.output).toEqual({ cron: "*/10 * * * *" });
+    const after = await db.engineCron.findFirstOrThrow({ where: { functionId: "gatehouse-sweeper" } });
+    expect(after.nextAt.getTime()).toBeGreaterThan(Date.now());
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await listRuns("gatehouse-sweeper")).toHaveLength(1);
+  });
+
+  it("keeps to a function's concurrency limit", async () => {
+    await inngest.send([0, 1, 2].map((i) => serial.create({ i })));
+    await completed("serial", 3);
+    expect(spans.filter((s) => s.fn === "serial")).toHaveLength(3);
+    expect(maxOverlap("serial")).toBe(1);
+  });
+
+  it("limits concurrency per key and lets different keys run together", async () => {
+    await inngest.send([
+      perKey.create({ endpointId: "ep_a", i: 0 }),
+      perKey.create({ endpointId: "ep_a", i: 1 }),
+      perKey.create({ endpointId: "ep_b", i: 2 }),
+    ]);
+    await completed("per-key", 3);
+    expect(maxOverlap("per-key", "ep_a")).toBe(1);
+    expect(maxOverlap("per-key")).toBe(2);
+  });
+
+  it("creates one run per idempotency key", async () => {
+    await inngest.send([delivery.create({ deliveryId: "dl_1" }), delivery.create({ deliveryId: "dl_1" }), delivery.create({ deliveryId: "dl_2" })]);
+    await completed("delivery", 2);
+    await new Promise((r) => setTimeout(r, 300));
+    const runs = await listRuns("gatehouse-delivery");
+    expect(runs.map((r) => r.idempotencyKey).sort()).toEqual(["dl_1", "dl_2"]);
+  });
+
+  it("runs parallel steps and continues after both", async () => {
+    await inngest.send(fanOut.create());
+    const [run] = await completed("fan-out", 1);
+    expect(run!.output).toBe("xyz");
+    expect(run!.stack).toHaveLength(3);
+    expect(run!.disableImmediate).toBe(true);
+  });
+});
