@@ -4,7 +4,13 @@ import path from "node:path";
 // Unit and integration tests. Each test file runs in its own module graph, so the
 // in-memory PGlite behind lib/db is fresh per file.
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: [
+      { find: /^@\//, replacement: path.resolve(import.meta.dirname) + "/" },
+      // next-auth imports "next/server" without an extension, which plain Node ESM cannot resolve.
+      { find: /^next\/(server|headers|navigation)$/, replacement: "next/$1.js" },
+    ],
+  },
   test: {
     include: ["lib/**/*.test.ts", "inngest/**/*.test.ts", "app/**/*.test.ts", "tests/**/*.test.ts"],
     environment: "node",
@@ -12,5 +18,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    server: { deps: { inline: ["next-auth", "@auth/core", "@auth/prisma-adapter"] } },
   },
 });

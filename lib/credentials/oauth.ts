@@ -71,15 +71,16 @@ export function readClientAuth(authorization: string | null, form: URLSearchPara
 export async function authenticateClient(auth: ClientAuth): Promise<Credential> {
   const basic = auth.method === "client_secret_basic";
   const fail = (d = "Client authentication failed.") => new OAuthError("invalid_client", d, 401, basic);
-  // The checksum rejects typos and garbage without touching the database.
-  if (!parseSecret(auth.clientId) || !parseSecret(auth.clientSecret)) throw fail();
+  // The checksum rejects a garbled client ID without touching the database.
+  if (parseSecret(auth.clientId)?.kind !== "clientId") throw fail();
   const c = await db.credential.findUnique({ where: { clientId: auth.clientId } });
   if (!c) throw fail();
   const h = sha256(auth.clientSecret);
   const now = new Date();
   const ok =
-    digestEquals(h, c.secretHash) ||
-    (!!c.previousSecretHash && !!c.previousSecretUntil && c.previousSecretUntil > now && digestEquals(h, c.previousSecretHash));
+    parseSecret(auth.clientSecret)?.kind === "clientSecret" &&
+    (digestEquals(h, c.secretHash) ||
+    (!!c.previousSecretHash && !!c.previousSecretUntil && c.previousSecretUntil > now && digestEquals(h, c.previousSecretHash)));
   if (!ok) {
     await db.credential.update({
       where: { id: c.id },
