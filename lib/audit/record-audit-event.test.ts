@@ -209,6 +209,25 @@ describe("recordAuditEvent and verifyAuditChain", () => {
     expect(await verifyAuditChain(db, org.id)).toMatchObject({ ok: true, count: 1 });
   });
 
+  it("refuses to run outside a transaction", async () => {
+    const org = await newOrg();
+    await expect(recordAuditEvent(db, { orgId: org.id, ctx, action: "credential.revoked" })).rejects.toThrow(
+      /inside db.\$transaction/,
+    );
+  });
+
+  it("refuses a transaction whose snapshot could miss the chain head", async () => {
+    const org = await newOrg();
+    await expect(
+      db.$transaction(async (tx) => {
+        // Set inside the transaction: the PGlite adapter ignores Prisma's isolationLevel option.
+        await tx.$executeRawUnsafe("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        return recordAuditEvent(tx, { orgId: org.id, ctx, action: "credential.revoked" });
+      }),
+    ).rejects.toThrow(/READ COMMITTED/);
+    expect(await db.auditEvent.count({ where: { orgId: org.id } })).toBe(0);
+  });
+
   it("rejects malformed action names", async () => {
     const org = await newOrg();
     await expect(

@@ -46,8 +46,18 @@ function jsonColumn(v: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
   return j === undefined || j === null ? Prisma.DbNull : (j as Prisma.InputJsonValue);
 }
 
+/**
+ * Appends an audit event for `orgId`. Call it inside the transaction that makes the change
+ * (`db.$transaction(async (tx) => { ...; await recordAuditEvent(tx, {...}) })`), at the default
+ * READ COMMITTED isolation. Holds a per-org lock until that transaction ends, so call it late.
+ */
 export async function recordAuditEvent(tx: Tx, input: RecordAuditEventInput): Promise<AuditEvent> {
   const { orgId, ctx } = input;
+  // The full client type-checks as a Tx too (a transaction client merely lacks $connect), but
+  // outside a transaction the lock below would be released at once and the chain could fork.
+  if (typeof (tx as { $connect?: unknown }).$connect === "function") {
+    throw new Error("recordAuditEvent must be called inside db.$transaction");
+  }
   if (!/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/.test(input.action)) {
     // A programming error, not user input: actions are constants in the calling code.
     throw new Error(`Invalid audit action "${input.action}": use <resource>.<verb>, lowercase`);
@@ -58,11 +68,17 @@ export async function recordAuditEvent(tx: Tx, input: RecordAuditEventInput): Pr
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_SPACE}::int4, hashtext(${orgId}))`;
 
   // The sequence value is taken under the lock, so within an org seq order is chain order.
-  const [head] = await tx.$queryRaw<{ prev: string | null; seq: bigint }[]>`
+  const [head] = await tx.$queryRaw<{ prev: string | null; seq: bigint; iso: string }[]>`
     SELECT
       (SELECT "hash" FROM "AuditEvent" WHERE "orgId" = ${orgId} ORDER BY "seq" DESC LIMIT 1) AS prev,
-      nextval(pg_get_serial_sequence('"AuditEvent"', 'seq')) AS seq`;
+      nextval(pg_get_serial_sequence('"AuditEvent"', 'seq')) AS seq,
+      current_setting('transaction_isolation') AS iso`;
   if (!head) throw new Error("Could not read the audit chain head");
+  // Only READ COMMITTED reads the head as committed by the previous lock holder; a snapshot
+  // taken earlier in the transaction (REPEATABLE READ, SERIALIZABLE) could miss it and fork.
+  if (head.iso !== "read committed") {
+    throw new Error(`recordAuditEvent needs a READ COMMITTED transaction, not ${head.iso}`);
+  }
 
   const before = jsonColumn(input.before);
   const after = jsonColumn(input.after);
