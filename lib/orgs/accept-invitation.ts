@@ -46,7 +46,12 @@ export async function acceptInvitation(opts: {
 }): Promise<{ userId: string; email: string; orgId: string }> {
   const tokenHash = hashInviteToken(opts.token);
   const existing = await db.invitation.findUnique({ where: { tokenHash } });
-  const user0 = existing ? await db.user.findUnique({ where: { email: existing.email } }) : null;
+  // A used, revoked or expired link is refused before any password is checked: otherwise
+  // whoever holds an old link could test guesses against the account's password (422 vs 410).
+  if (!existing) throw new AppError("not_found", REASONS.not_found);
+  const status0 = invitationStatus(existing);
+  if (status0 !== "pending") throw new AppError("gone", REASONS[status0]);
+  const user0 = await db.user.findUnique({ where: { email: existing.email } });
   if (user0 && !(await verifyPassword(user0.passwordHash, opts.password))) {
     throw new AppError("validation_failed", "password: that is not the password of this account", {
       errors: [{ field: "password", message: "That is not the password of this account" }],
