@@ -1,0 +1,21 @@
+import { withApi } from "@/lib/api/with-api";
+import { auditExport } from "@/lib/audit/export-audit-events";
+import { db } from "@/lib/db/client";
+import { auditExportQuerySchema } from "@/lib/validations/audit";
+
+// GET /api/v1/audit-events/export?format=csv|json: every matching event, streamed as a download
+export const GET = withApi({ scopes: ["audit:read"] }, async (ctx) => {
+  const q = ctx.query(auditExportQuerySchema);
+  const out = auditExport(
+    db,
+    { orgId: ctx.orgId, actor: q.actor, action: q.action, targetId: q.target_id, from: q.from, to: q.to, environment: q.environment },
+    q.format,
+  );
+  return new Response(out.body, {
+    headers: {
+      "content-type": out.contentType,
+      "content-disposition": `attachment; filename="${out.filename}"`,
+      "cache-control": "no-store",
+    },
+  });
+});

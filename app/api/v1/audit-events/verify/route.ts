@@ -1,0 +1,8 @@
+import { json, withApi } from "@/lib/api/with-api";
+import { toAuditChainVerificationView, verifyAuditChain } from "@/lib/audit/verify-audit-chain";
+import { db } from "@/lib/db/client";
+
+// GET /api/v1/audit-events/verify: recompute the hash chain and report the first broken entry
+export const GET = withApi({ scopes: ["audit:read"] }, async (ctx) =>
+  json(toAuditChainVerificationView(await verifyAuditChain(db, ctx.orgId))),
+);

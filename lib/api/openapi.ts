@@ -1,0 +1,244 @@
+// The OpenAPI 3.1 document of /api/v1 and the OAuth endpoints, generated from the same zod
+// schemas the route handlers validate with. Add each new operation here.
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
+import { z } from "zod";
+import { listSchema, paginationQuery } from "@/lib/api/pagination";
+import {
+  auditChainVerificationSchema,
+  auditEventListQuerySchema,
+  auditEventListResponseSchema,
+  auditExportQuerySchema,
+} from "@/lib/validations/audit";
+import {
+  createCredentialSchema,
+  createScopeSchema,
+  credentialSchema,
+  credentialWithSecretSchema,
+  regenerateSecretSchema,
+} from "@/lib/validations/credentials";
+import {
+  createInvitationSchema,
+  invitationSchema,
+  memberSchema,
+  organizationSchema,
+  updateMemberSchema,
+  updateOrganizationSchema,
+} from "@/lib/validations/orgs";
+
+const problem = z
+  .object({
+    type: z.string().describe("urn:gatehouse:problem:<code>"),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().describe("What went wrong, safe to show to a user"),
+    code: z.string().describe("Stable machine-readable error code"),
+    errors: z
+      .array(z.object({ field: z.string().describe("Path of the field at fault, e.g. `scopes[0]`"), message: z.string() }))
+      .optional(),
+  })
+  .meta({ id: "Problem" })
+  .describe("RFC 9457 problem details");
+
+const oauthError = z
+  .object({
+    error: z.enum([
+      "invalid_request",
+      "invalid_client",
+      "invalid_grant",
+      "unauthorized_client",
+      "unsupported_grant_type",
+      "invalid_scope",
+      "unsupported_token_type",
+      "rate_limited",
+      "server_error",
+    ]),
+    error_description: z.string(),
+  })
+  .meta({ id: "OAuthError" })
+  .describe("RFC 6749 §5.2 error response");
+
+const idParam = z.object({ id: z.string().describe("Resource id") });
+
+const jsonContent = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+
+function errors(...statuses: number[]) {
+  const out: Record<string, { description: string; content: { "application/problem+json": { schema: typeof problem } } }> = {};
+  for (const s of [401, 403, ...statuses]) {
+    out[String(s)] = { description: "Problem", content: { "application/problem+json": { schema: problem } } };
+  }
+  return out;
+}
+
+function op(
+  summary: string,
+  opts: {
+    scopes?: string[];
+    sessionOnly?: boolean;
+    query?: z.ZodObject;
+    path?: z.ZodObject;
+    body?: z.ZodType;
+    status?: number;
+    response?: z.ZodType;
+    errors?: number[];
+    headers?: { idempotent?: boolean };
+  },
+): ZodOpenApiOperationObject {
+  const security = opts.sessionOnly
+    ? [{ session: [] }]
+    : [{ session: [] }, { bearer: opts.scopes ?? [] }];
+  return {
+    summary,
+    description: opts.sessionOnly ? "Console session only; access tokens cannot call this." : undefined,
+    security,
+    requestParams: {
+      ...(opts.query ? { query: opts.query } : {}),
+      ...(opts.path ? { path: opts.path } : {}),
+      ...(opts.headers?.idempotent
+        ? {
+            header: z.object({
+              "Idempotency-Key": z
+                .string()
+                .max(255)
+                .optional()
+                .describe("Same key and body → the same stored response; same key, other body → 422"),
+            }),
+          }
+        : {}),
+    },
+    ...(opts.body ? { requestBody: jsonContent(opts.body) } : {}),
+    responses: {
+      [String(opts.status ?? 200)]: opts.response
+        ? { description: "OK", ...jsonContent(opts.response) }
+        : { description: opts.status === 204 ? "No content" : "OK" },
+      ...errors(...(opts.errors ?? [])),
+    },
+  };
+}
+
+const paths: ZodOpenApiPathsObject = {
+  "/api/v1/organization": {
+    get: op("Get the organization", { response: organizationSchema }),
+    patch: op("Rename the organization", { sessionOnly: true, body: updateOrganizationSchema, response: organizationSchema, errors: [422] }),
+  },
+  "/api/v1/members": {
+    get: op("List members", { scopes: ["members:read"], response: listSchema(memberSchema) }),
+  },
+  "/api/v1/members/{id}": {
+    patch: op("Change a member's role", { sessionOnly: true, path: idParam, body: updateMemberSchema, response: memberSchema, errors: [404, 409, 422] }),
+    delete: op("Remove a member", { sessionOnly: true, path: idParam, status: 204, errors: [404, 409] }),
+  },
+  "/api/v1/invitations": {
+    get: op("List pending invitations", { sessionOnly: true, response: listSchema(invitationSchema) }),
+    post: op("Invite a member (the response carries the invite link, once)", {
+      sessionOnly: true,
+      body: createInvitationSchema,
+      status: 201,
+      response: invitationSchema,
+      errors: [409, 422],
+      headers: { idempotent: true },
+    }),
+  },
+  "/api/v1/invitations/{id}": {
+    delete: op("Revoke a pending invitation", { sessionOnly: true, path: idParam, status: 204, errors: [404, 409] }),
+  },
+  "/api/v1/credentials": {
+    get: op("List credentials of the environment", { sessionOnly: true, query: paginationQuery, response: listSchema(credentialSchema) }),
+    post: op("Create a credential (the client secret is in this response only)", {
+      sessionOnly: true,
+      body: createCredentialSchema,
+      status: 201,
+      response: credentialWithSecretSchema,
+      errors: [422],
+      headers: { idempotent: true },
+    }),
+  },
+  "/api/v1/credentials/{id}": {
+    get: op("Get a credential with usage and audit entries", { sessionOnly: true, path: idParam, response: credentialSchema, errors: [404] }),
+  },
+  "/api/v1/credentials/{id}/regenerate-secret": {
+    post: op("Regenerate the client secret (shown once)", {
+      sessionOnly: true,
+      path: idParam,
+      body: regenerateSecretSchema,
+      response: credentialWithSecretSchema,
+      errors: [404, 409, 422],
+    }),
+  },
+  "/api/v1/credentials/{id}/revoke": {
+    post: op("Revoke a credential and all its tokens, immediately", { sessionOnly: true, path: idParam, response: credentialSchema, errors: [404] }),
+  },
+  "/api/v1/scopes": {
+    get: op("The scope catalog", {
+      sessionOnly: true,
+      response: listSchema(z.object({ name: z.string(), description: z.string(), built_in: z.boolean() })),
+    }),
+    post: op("Define a custom scope", { sessionOnly: true, body: createScopeSchema, status: 201, errors: [409, 422] }),
+  },
+  "/api/v1/audit-events": {
+    get: op("List audit events, newest first", { scopes: ["audit:read"], query: auditEventListQuerySchema as unknown as z.ZodObject, response: auditEventListResponseSchema, errors: [422] }),
+  },
+  "/api/v1/audit-events/export": {
+    get: op("Export audit events as CSV or JSON", { scopes: ["audit:read"], query: auditExportQuerySchema as unknown as z.ZodObject, errors: [422] }),
+  },
+  "/api/v1/audit-events/verify": {
+    get: op("Verify the audit log's hash chain", { scopes: ["audit:read"], response: auditChainVerificationSchema }),
+  },
+  "/oauth/token": {
+    post: {
+      summary: "Exchange client credentials for an access token (RFC 6749 §4.4)",
+      security: [{ clientSecretBasic: [] }, {}],
+      requestBody: {
+        content: {
+          "application/x-www-form-urlencoded": {
+            schema: z.object({
+              grant_type: z.literal("client_credentials"),
+              scope: z.string().optional().describe("Space-separated subset of the credential's scopes; default all"),
+              client_id: z.string().optional().describe("client_secret_post"),
+              client_secret: z.string().optional().describe("client_secret_post"),
+            }),
+          },
+        },
+      },
+      responses: {
+        "200": {
+          description: "Token",
+          ...jsonContent(
+            z.object({
+              access_token: z.string(),
+              token_type: z.literal("Bearer"),
+              expires_in: z.number().int(),
+              scope: z.string(),
+            }),
+          ),
+        },
+        "400": { description: "Error", ...jsonContent(oauthError) },
+        "401": { description: "invalid_client", ...jsonContent(oauthError) },
+        "429": { description: "Rate limited", ...jsonContent(oauthError) },
+      },
+    },
+  },
+};
+
+let cached: ReturnType<typeof createDocument> | undefined;
+
+export function openApiDocument() {
+  cached ??= createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Gatehouse API",
+      version: "1.0.0",
+      description:
+        "Credentials and webhooks. Authenticate with a bearer token from POST /oauth/token (scopes enforced), " +
+        "or with the console session. Errors are application/problem+json (RFC 9457). Lists use cursor pagination.",
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "Access token from /oauth/token" },
+        session: { type: "apiKey", in: "cookie", name: "authjs.session-token", description: "Console session" },
+        clientSecretBasic: { type: "http", scheme: "basic" },
+      },
+    },
+    paths,
+  });
+  return cached;
+}
