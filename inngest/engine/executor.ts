@@ -37,6 +37,8 @@ export interface ExecutorOptions {
   leaseMs?: number;
   /** Delay before retry `attempt` when the app sent no retry-after. */
   backoff?: (attempt: number) => number;
+  /** Ended runs and old events are deleted after this long. */
+  retentionMs?: number;
   logger?: Logger;
 }
 
@@ -62,6 +64,7 @@ export class Executor {
   private wakeFn?: () => void;
   private readonly inflight = new Map<string, InFlight>();
   private readonly keyCounts = new Map<string, number>();
+  private prunedAt = 0;
   readonly stats = { events: 0, calls: 0, syncs: 0 };
 
   constructor(options: ExecutorOptions) {
@@ -71,6 +74,7 @@ export class Executor {
       callTimeoutMs: 10 * 60_000,
       leaseMs: 30_000,
       backoff: defaultBackoff,
+      retentionMs: 7 * 86_400_000,
       logger: console,
       ...options,
     };
@@ -184,6 +188,10 @@ export class Executor {
     await this.matchEvents();
     await this.fireCrons();
     await this.dispatchDue();
+    if (Date.now() - this.prunedAt > 10 * 60_000) {
+      this.prunedAt = Date.now();
+      await store.prune(new Date(Date.now() - this.o.retentionMs));
+    }
   }
 
   private async matchEvents(): Promise<void> {

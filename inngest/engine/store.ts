@@ -232,3 +232,12 @@ export async function listRuns(functionId: string): Promise<EngineRun[]> {
   const db = await getDb();
   return db.engineRun.findMany({ where: { functionId }, orderBy: { createdAt: "asc" } });
 }
+
+/** Deletes ended runs and matched events older than `before` (never inside the 24 h dedupe window). */
+export async function prune(before: Date): Promise<{ runs: number; events: number }> {
+  const db = await getDb();
+  const cutoff = new Date(Math.min(before.getTime(), Date.now() - DEDUPE_WINDOW_MS));
+  const runs = await db.engineRun.deleteMany({ where: { status: { in: ["completed", "failed", "cancelled"] }, endedAt: { lt: cutoff } } });
+  const events = await db.engineEvent.deleteMany({ where: { matchedAt: { lt: cutoff } } });
+  return { runs: runs.count, events: events.count };
+}

@@ -1,0 +1,89 @@
+// The real crash: the engine runs in its own process on a file-backed PGlite, is killed with
+// SIGKILL while a run sleeps, and a new process on the same data directory finishes the run.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { eventType } from "inngest";
+import { serve } from "inngest/node";
+import { afterAll, expect, it } from "vitest";
+import { inngest } from "@/inngest/client";
+import { EXECUTOR_URL_VAR, embeddedKeys } from "@/inngest/engine/embedded-config";
+import { waitFor } from "@/inngest/engine/testing";
+
+const nap = eventType("crash/nap");
+const ran: Record<string, number[]> = { before: [], after: [] };
+const fn = inngest.createFunction({ id: "crash-nap", retries: 0, triggers: [nap] }, async ({ step }) => {
+  await step.run("before", () => ran.before!.push(Date.now()));
+  await step.sleep("nap", "3s");
+  await step.run("after", () => ran.after!.push(Date.now()));
+});
+
+let responses = 0;
+const handler = serve({ client: inngest, functions: [fn] });
+const app = http.createServer((req, res) => {
+  res.on("finish", () => responses++);
+  return handler(req, res);
+});
+const dataDir = mkdtempSync(path.join(tmpdir(), "gatehouse-engine-crash-"));
+const children: ChildProcess[] = [];
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  await new Promise<void>((r) => app.close(() => r()));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function spawnEngine(serveUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...embeddedKeysEnv(), GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_TEST_SERVE_URL: serveUrl };
+  delete env.DATABASE_URL; // file-backed PGlite in dataDir, like `npm start`
+  delete env[EXECUTOR_URL_VAR];
+  const child = spawn(process.execPath, ["--import", "tsx", "inngest/engine/testing-child.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`engine did not start: ${err}`)), 60_000);
+    child.stderr!.on("data", (d) => (err += d));
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) {
+        clearTimeout(timer);
+        resolve({ child, url: JSON.parse(line).url });
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`engine exited with ${code}: ${err}`)));
+  });
+}
+
+function embeddedKeysEnv() {
+  const { signingKey, eventKey } = embeddedKeys();
+  return { GATEHOUSE_EXECUTOR_SIGNING_KEY: signingKey, GATEHOUSE_EXECUTOR_EVENT_KEY: eventKey };
+}
+
+it("finishes a sleeping run after the engine process is killed with SIGKILL and started again", async () => {
+  await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
+  const serveUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
+
+  const first = await spawnEngine(serveUrl);
+  process.env[EXECUTOR_URL_VAR] = first.url;
+  await inngest.send(nap.create());
+  await waitFor(async () => ran.before!.length === 1, 15_000, "the first step");
+  const answered = responses;
+  await waitFor(async () => responses > answered, 5_000, "the reply carrying the Sleep op");
+  await new Promise((r) => setTimeout(r, 300)); // the engine stores the reply right after it
+
+  first.child.kill("SIGKILL");
+  await new Promise((r) => first.child.once("exit", r));
+  expect(ran.after).toHaveLength(0); // killed before the run went on
+
+  const second = await spawnEngine(serveUrl);
+  process.env[EXECUTOR_URL_VAR] = second.url;
+  await waitFor(async () => ran.after!.length === 1, 20_000, "the step after the sleep");
+  expect(ran.before).toHaveLength(1); // memoized in the database, not run again
+  expect(ran.after![0]! - ran.before![0]!).toBeGreaterThanOrEqual(3_000);
+  second.child.kill("SIGKILL");
+}, 150_000); // two cold process starts (tsx, PGlite on disk): slow on a loaded machine
