@@ -1,0 +1,17 @@
+import { json, withApi } from "@/lib/api/with-api";
+import { rotateEndpointSecret } from "@/lib/webhooks/rotate-endpoint-secret";
+import { endpointView } from "@/lib/webhooks/views";
+import { rotateSecretSchema } from "@/lib/validations/webhooks";
+
+// POST /api/v1/endpoints/{id}/rotate-secret: a new signing secret, shown once; the old one signs alongside it for the grace period
+export const POST = withApi<{ id: string }>({ scopes: ["endpoints:write"] }, async (ctx) => {
+  const { grace_period_seconds } = ctx.body(rotateSecretSchema);
+  const { endpoint, secret } = await rotateEndpointSecret({
+    orgId: ctx.orgId,
+    environment: ctx.environment,
+    id: ctx.params.id,
+    graceSeconds: grace_period_seconds,
+    ctx: ctx.actor,
+  });
+  return json({ ...endpointView(endpoint), secret });
+});

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
+import { json, withApi } from "@/lib/api/with-api";
+import { createEndpoint } from "@/lib/webhooks/create-endpoint";
+import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
+import { listEndpoints } from "@/lib/webhooks/get-endpoints";
+import { endpointView } from "@/lib/webhooks/views";
+import { createEndpointSchema, endpointListQuery } from "@/lib/validations/webhooks";
+
+const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
+const listQuery = paginationQuery.extend(endpointListQuery.shape);
+
+// GET /api/v1/endpoints: endpoints of the current environment, newest first
+export const GET = withApi({ scopes: ["endpoints:read"] }, async (ctx) => {
+  const q = ctx.query(listQuery);
+  const rows = await listEndpoints({
+    orgId: ctx.orgId,
+    environment: ctx.environment,
+    limit: q.limit,
+    status: q.status && (q.status.toLowerCase() as "active" | "paused" | "disabled"),
+    cursor: decodeCursor(q.cursor, cursorSchema),
+  });
+  return json(paginate(rows, q.limit, (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }), endpointView));
+});
+
+// POST /api/v1/endpoints: create an endpoint; the signing secret is in this response only
+export const POST = withApi({ scopes: ["endpoints:write"], maxBodyBytes: 64 * 1024 }, async (ctx) => {
+  const input = ctx.body(createEndpointSchema);
+  const { endpoint, secret } = await createEndpoint({
+    orgId: ctx.orgId,
+    environment: ctx.environment,
+    name: input.name,
+    url: input.url,
+    description: input.description,
+    eventTypes: input.event_types,
+    secret: input.secret,
+    headers: input.headers_json,
+    authToken: input.auth_token,
+    timeoutSeconds: input.timeout_seconds,
+    webhookVersion: input.webhook_version,
+    fields: ENDPOINTS_FIELDS,
+    ctx: ctx.actor,
+  });
+  return json({ ...endpointView(endpoint), secret }, { status: 201 });
+});

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
+import { json, withApi } from "@/lib/api/with-api";
+import { listEvents } from "@/lib/events/get-events";
+import { ingestEvent } from "@/lib/events/ingest-event";
+import { eventView } from "@/lib/events/views";
+import { createEventSchema, eventListQuery, MAX_EVENT_BODY_BYTES } from "@/lib/validations/events";
+
+const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
+const listQuery = paginationQuery.extend(eventListQuery.shape);
+
+// GET /api/v1/events: events of the current environment, newest first (`type` filters)
+export const GET = withApi({ scopes: ["events:read"] }, async (ctx) => {
+  const q = ctx.query(listQuery);
+  const rows = await listEvents({
+    orgId: ctx.orgId,
+    environment: ctx.environment,
+    limit: q.limit,
+    type: q.type,
+    cursor: decodeCursor(q.cursor, cursorSchema),
+  });
+  return json(paginate(rows, q.limit, (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }), eventView));
+});
+
+// POST /api/v1/events: store an event and queue one delivery per subscribed endpoint (202)
+export const POST = withApi({ scopes: ["events:write"], maxBodyBytes: MAX_EVENT_BODY_BYTES }, async (ctx) => {
+  const input = ctx.body(createEventSchema);
+  const r = await ingestEvent({
+    orgId: ctx.orgId,
+    environment: ctx.environment,
+    type: input.type,
+    data: input.data,
+    externalId: input.id,
+  });
+  return json(
+    { id: r.event.id, type: r.event.type, external_id: r.event.idempotencyKey, deliveries: r.deliveryCount, created_at: r.event.createdAt.toISOString() },
+    { status: 202 },
+  );
+});

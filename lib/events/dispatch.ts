@@ -1,0 +1,28 @@
+// The hand-off from "rows committed" to "sent". Event ingestion and endpoint resume call
+// dispatchDeliveries(ids) after their transaction commits, with the ids of deliveries that are
+// now `pending`, oldest first. The delivery engine registers the real sender at start-up
+// (setDeliveryDispatcher); until then this is a no-op and the engine's sweeper, which re-sends
+// deliveries left pending, picks them up. A failing dispatcher is logged, never thrown to the
+// API caller: the rows are already durable.
+
+export type DeliveryDispatcher = (deliveryIds: string[]) => Promise<void>;
+
+type G = { __gatehouseDeliveryDispatcher?: DeliveryDispatcher };
+const g = globalThis as G; // shared by every module graph in the process (route handlers, instrumentation)
+
+/** Installs the function that sends deliveries (one Inngest event each); returns the previous one. */
+export function setDeliveryDispatcher(fn: DeliveryDispatcher | undefined): DeliveryDispatcher | undefined {
+  const prev = g.__gatehouseDeliveryDispatcher;
+  g.__gatehouseDeliveryDispatcher = fn;
+  return prev;
+}
+
+export async function dispatchDeliveries(deliveryIds: string[]): Promise<void> {
+  const fn = g.__gatehouseDeliveryDispatcher;
+  if (!fn || deliveryIds.length === 0) return;
+  try {
+    await fn(deliveryIds);
+  } catch (err) {
+    console.error(`[gatehouse] dispatching ${deliveryIds.length} deliveries failed; the sweeper will resend them`, err);
+  }
+}

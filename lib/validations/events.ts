@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { eventTypeNameSchema } from "@/lib/validations/webhooks";
+
+/** Largest accepted POST /api/v1/events body. */
+export const MAX_EVENT_BODY_BYTES = 256 * 1024;
+
+export const createEventSchema = z.object({
+  type: eventTypeNameSchema.describe("A known, non-archived event type"),
+  data: z
+    .record(z.string(), z.unknown())
+    .describe("The event payload, a JSON object; checked against the event type's schema when it has one"),
+  id: z
+    .string()
+    .min(1)
+    .max(255, "Use at most 255 characters")
+    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
+    .optional()
+    .describe("Your id for the event: sending the same id again returns the same event and creates no new deliveries"),
+});
+export type CreateEventInput = z.input<typeof createEventSchema>;
+
+export const eventListQuery = z.object({
+  type: eventTypeNameSchema.optional().describe("Only events of this type"),
+});
+
+export const acceptedEventSchema = z.object({
+  id: z.string().describe("`evt_…`"),
+  type: z.string(),
+  external_id: z.string().nullable().describe("The `id` you sent, if any"),
+  deliveries: z.number().describe("How many deliveries were queued (pending or held)"),
+  created_at: z.string(),
+});
+
+export const eventSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  external_id: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  environment: z.enum(["test", "live"]),
+  created_at: z.string(),
+});
+export type EventView = z.infer<typeof eventSchema>;
+
+export const eventDeliverySchema = z.object({
+  id: z.string().describe("`msg_…`, sent as `webhook-id`"),
+  endpoint_id: z.string(),
+  status: z.enum(["pending", "held", "succeeded", "failed"]),
+  attempts: z.number(),
+  next_attempt_at: z.string().nullable(),
+  last_attempt_at: z.string().nullable(),
+  last_response_status: z.number().nullable(),
+  replay_of_id: z.string().nullable(),
+  created_at: z.string(),
+});
+
+export const eventDetailSchema = eventSchema.extend({ deliveries: z.array(eventDeliverySchema) });

@@ -1,0 +1,229 @@
+// Outgoing endpoints in their two wire shapes (/api/v1/endpoints, /api/v1/webhooks) and the
+// event-type catalog. URL reachability and event-type existence need the database or DNS, so
+// the domain functions check those and report them on the same field names.
+import { z } from "zod";
+
+export const EVENT_TYPE_NAME_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+export const SIGNING_SECRET_RE = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+/** Payload versions endpoints can ask for; the first is the default for new endpoints. */
+export const WEBHOOK_VERSIONS = ["2026-11-01"] as const;
+export const DEFAULT_WEBHOOK_VERSION = WEBHOOK_VERSIONS[0];
+
+// Headers the delivery itself sets, or that would break HTTP framing if an endpoint overrode them.
+export const RESERVED_HEADERS = new Set([
+  "authorization",
+  "connection",
+  "content-length",
+  "content-type",
+  "expect",
+  "host",
+  "keep-alive",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "user-agent",
+  "webhook-id",
+  "webhook-signature",
+  "webhook-timestamp",
+]);
+const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export const eventTypeNameSchema = z
+  .string()
+  .max(100, "Use at most 100 characters")
+  .regex(EVENT_TYPE_NAME_RE, "lowercase dotted words, like `run.completed`")
+  .describe("Event type name, like `run.completed`");
+
+export const urlSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter the URL that receives deliveries")
+  .max(2048, "Use at most 2048 characters")
+  .describe("Delivery target: https:// (http:// is accepted in the test environment); no private addresses");
+
+export const signingSecretSchema = z
+  .string()
+  .regex(SIGNING_SECRET_RE, "must be `whsec_` followed by base64")
+  .refine((s) => {
+    const n = Buffer.from(s.slice(6), "base64").length;
+    return n >= 24 && n <= 64;
+  }, "must encode 24 to 64 random bytes")
+  .describe("Signing secret in Standard Webhooks form (`whsec_` + base64 of 24 to 64 bytes); generated when omitted");
+
+export const customHeadersSchema = z
+  .record(z.string(), z.string())
+  .superRefine((headers, ctx) => {
+    const names = Object.keys(headers);
+    if (names.length > 20) ctx.addIssue({ code: "custom", message: "at most 20 headers" });
+    const seen = new Set<string>();
+    for (const name of names) {
+      const value = headers[name]!;
+      const lower = name.toLowerCase();
+      const issue = (message: string) => ctx.addIssue({ code: "custom", path: [name], message });
+      if (!HEADER_NAME_RE.test(name) || name.length > 100) issue("not a valid header name");
+      else if (RESERVED_HEADERS.has(lower)) issue("is set by Gatehouse; it cannot be overridden");
+      else if (seen.has(lower)) issue("repeats another header (names are case-insensitive)");
+      else if (/[\r\n\0]/.test(value)) issue("must not contain line breaks");
+      else if (value.length > 2048) issue("use at most 2048 characters");
+      seen.add(lower);
+    }
+  })
+  .describe("Custom headers sent with every delivery, as { name: value }");
+
+const nameSchema = z.string().trim().min(1, "Enter a name").max(100, "Use at most 100 characters");
+const descriptionSchema = z.string().trim().max(256, "Use at most 256 characters");
+const timeoutSchema = z
+  .number()
+  .int("must be a whole number of seconds")
+  .min(1, "at least 1 second")
+  .max(30, "at most 30 seconds");
+const authTokenSchema = z
+  .string()
+  .min(1, "Enter a token, or send null to remove it")
+  .max(1024, "Use at most 1024 characters")
+  .refine((s) => !/[\r\n\0]/.test(s), "must not contain line breaks");
+const eventListSchema = z.array(eventTypeNameSchema).max(100, "at most 100 event types");
+
+// ---- /api/v1/endpoints (reference 004) ----
+
+export const createEndpointSchema = z.object({
+  name: nameSchema.describe("Display name for the endpoint"),
+  url: urlSchema,
+  secret: signingSecretSchema.optional(),
+  headers_json: customHeadersSchema.default({}),
+  timeout_seconds: timeoutSchema.default(10).describe("Request timeout in seconds, 1 to 30 (default 10)"),
+  description: descriptionSchema.nullish().describe("What the endpoint is for"),
+  event_types: eventListSchema.default([]).describe("Subscribed event types; empty (the default) means all"),
+  auth_token: authTokenSchema.nullish().describe("Sent as `Authorization: Bearer <token>` with each delivery; never returned"),
+  webhook_version: z.enum(WEBHOOK_VERSIONS).optional().describe("Payload version"),
+});
+export type CreateEndpointInput = z.input<typeof createEndpointSchema>;
+
+export const updateEndpointSchema = z.object({
+  name: nameSchema.optional(),
+  url: urlSchema.optional(),
+  secret: signingSecretSchema.optional().describe("Replaces the signing secret; the old one keeps signing for 24 hours"),
+  headers_json: customHeadersSchema.optional(),
+  timeout_seconds: timeoutSchema.optional(),
+  description: descriptionSchema.nullish(),
+  event_types: eventListSchema.optional(),
+  auth_token: authTokenSchema.nullish().describe("A new token, or null to remove it"),
+  webhook_version: z.enum(WEBHOOK_VERSIONS).optional(),
+  status: z.enum(["ACTIVE", "PAUSED"]).optional().describe("PAUSED holds deliveries; ACTIVE releases them"),
+});
+export type UpdateEndpointInput = z.input<typeof updateEndpointSchema>;
+
+export const endpointSchema = z.object({
+  id: z.string().describe("`ep_` + UUID"),
+  name: z.string(),
+  url: z.string(),
+  description: z.string().nullable(),
+  event_types: z.array(z.string()).describe("Subscribed event types; empty means all"),
+  headers_json: z.record(z.string(), z.string()),
+  timeout_seconds: z.number(),
+  status: z.enum(["ACTIVE", "PAUSED", "DISABLED"]),
+  paused_at: z.string().nullable(),
+  disabled_reason: z.string().nullable().describe("Why Gatehouse disabled the endpoint (e.g. it answered 410 Gone)"),
+  auth_token_configured: z.boolean(),
+  webhook_version: z.string(),
+  environment: z.enum(["test", "live"]),
+  previous_secret_expires_at: z.string().nullable().describe("Until then the previous secret signs alongside the current one"),
+  consecutive_failures: z.number(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type EndpointView = z.infer<typeof endpointSchema>;
+
+export const endpointWithSecretSchema = endpointSchema.extend({
+  secret: z.string().describe("The signing secret; in this response only"),
+});
+
+export const rotateSecretSchema = z.object({
+  grace_period_seconds: z
+    .number()
+    .int()
+    .min(0, "at least 0")
+    .max(7 * 86400, "at most 7 days (604800)")
+    .default(86400)
+    .describe("How long the old secret keeps signing alongside the new one (default 86400, 24 hours)"),
+});
+
+export const endpointListQuery = z.object({
+  status: z.enum(["ACTIVE", "PAUSED", "DISABLED"]).optional().describe("Only endpoints with this status"),
+});
+
+// ---- /api/v1/webhooks (reference 001) ----
+
+export const createWebhookSchema = z.object({
+  url: urlSchema,
+  events: eventListSchema.min(1, "Subscribe to at least one event type").describe("Event types to subscribe to"),
+  description: descriptionSchema.optional().describe("Optional human-readable description (at most 256 characters)"),
+  active: z.boolean().default(true).describe("Whether the endpoint starts active (default true)"),
+  auth_token: authTokenSchema.optional().describe("Sent as `Authorization: Bearer <token>`; write-only"),
+  name: nameSchema.optional().describe("Display name; defaults to the URL's host"),
+  webhook_version: z.enum(WEBHOOK_VERSIONS).optional(),
+});
+export type CreateWebhookInput = z.input<typeof createWebhookSchema>;
+
+export const updateWebhookSchema = z.object({
+  url: urlSchema.optional(),
+  events: eventListSchema.min(1, "Subscribe to at least one event type").optional(),
+  description: descriptionSchema.nullish(),
+  active: z.boolean().optional().describe("false pauses (deliveries are held), true resumes"),
+  auth_token: authTokenSchema.nullish().describe("A new token, or null to remove it"),
+  name: nameSchema.optional(),
+  webhook_version: z.enum(WEBHOOK_VERSIONS).optional(),
+});
+
+export const webhookSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  environment: z.enum(["test", "live"]),
+  events: z.array(z.string()).describe("Subscribed event types; empty means all (set through /api/v1/endpoints)"),
+  description: z.string().nullable(),
+  active: z.boolean(),
+  status: z.enum(["active", "paused", "disabled"]),
+  auth_token_configured: z.boolean(),
+  webhook_version: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type WebhookView = z.infer<typeof webhookSchema>;
+
+export const webhookWithSecretSchema = webhookSchema.extend({
+  secret: z.string().describe("HMAC-SHA256 signing secret (whsec_…); in this response only"),
+});
+
+// ---- /api/v1/event-types ----
+
+export const createEventTypeSchema = z.object({
+  name: eventTypeNameSchema,
+  description: z.string().trim().min(1, "Describe when this event is sent").max(500, "Use at most 500 characters"),
+  schema: z
+    .record(z.string(), z.unknown())
+    .nullish()
+    .describe("JSON Schema (draft-07 or 2020-12) the `data` of each event must satisfy"),
+});
+export type CreateEventTypeInput = z.input<typeof createEventTypeSchema>;
+
+export const eventTypeListQuery = z.object({
+  archived: z
+    .enum(["true", "false", "all"])
+    .default("false")
+    .describe("false (default): active types; true: archived only; all: both"),
+});
+
+export const eventTypeSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  schema: z.record(z.string(), z.unknown()).nullable(),
+  archived: z.boolean(),
+  archived_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type EventTypeView = z.infer<typeof eventTypeSchema>;

@@ -1,0 +1,70 @@
+// Creates an outgoing endpoint. The signing secret is returned here and never again.
+import type { AuditContext } from "@/lib/audit/record-audit-event";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { encrypt } from "@/lib/crypto/encryption";
+import { db } from "@/lib/db/client";
+import type { Environment } from "@/lib/generated/prisma/client";
+import { assertEndpointInput, checkUrlField, uniqueNames, type EndpointFieldNames } from "@/lib/webhooks/endpoint-input";
+import { newEndpointId } from "@/lib/webhooks/ids";
+import { generateSigningSecret } from "@/lib/webhooks/signing-secret";
+import { endpointAuditSnapshot } from "@/lib/webhooks/views";
+import { DEFAULT_WEBHOOK_VERSION } from "@/lib/validations/webhooks";
+
+export type CreateEndpointOptions = {
+  orgId: string;
+  environment: Environment;
+  name: string;
+  url: string;
+  description?: string | null;
+  /** Subscribed event types; empty means all. */
+  eventTypes: string[];
+  /** A `whsec_…` secret to use; generated when absent. */
+  secret?: string;
+  headers?: Record<string, string>;
+  authToken?: string | null;
+  timeoutSeconds?: number;
+  /** false creates the endpoint paused. */
+  active?: boolean;
+  webhookVersion?: string;
+  /** How the caller's wire shape names the fields, for error messages. */
+  fields: EndpointFieldNames;
+  ctx: AuditContext;
+};
+
+export async function createEndpoint(opts: CreateEndpointOptions) {
+  const secret = opts.secret ?? generateSigningSecret();
+  const eventTypes = uniqueNames(opts.eventTypes);
+  const urlErrors = await checkUrlField(opts.url, opts.environment, opts.fields.url);
+  const endpoint = await db.$transaction(async (tx) => {
+    await assertEndpointInput(tx, { orgId: opts.orgId, environment: opts.environment, eventTypes, fields: opts.fields, urlErrors });
+    const active = opts.active ?? true;
+    const e = await tx.endpoint.create({
+      data: {
+        id: newEndpointId(),
+        orgId: opts.orgId,
+        environment: opts.environment,
+        name: opts.name,
+        url: opts.url,
+        description: opts.description || null,
+        eventTypes,
+        secretEncrypted: encrypt(secret),
+        headers: opts.headers ?? {},
+        authTokenEncrypted: opts.authToken ? encrypt(opts.authToken) : null,
+        timeoutSeconds: opts.timeoutSeconds ?? 10,
+        status: active ? "active" : "paused",
+        pausedAt: active ? null : new Date(),
+        webhookVersion: opts.webhookVersion ?? DEFAULT_WEBHOOK_VERSION,
+      },
+    });
+    await recordAuditEvent(tx, {
+      orgId: opts.orgId,
+      environment: opts.environment,
+      ctx: opts.ctx,
+      action: "endpoint.created",
+      target: { type: "endpoint", id: e.id, label: e.name },
+      after: endpointAuditSnapshot(e),
+    });
+    return e;
+  });
+  return { endpoint, secret };
+}

@@ -1,0 +1,151 @@
+// The organization's event-type catalog, shared by its test and live environments. Endpoints
+// subscribe to names from it; events must name a non-archived type and match its schema.
+import { AppError, type FieldError } from "@/lib/api/errors";
+import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
+import { db, type Tx } from "@/lib/db/client";
+import { Prisma, type Environment } from "@/lib/generated/prisma/client";
+import { checkPayloadSchema } from "@/lib/events/payload-schema";
+
+/** What a new organization starts with, so endpoints and test events work from the first minute. */
+export const DEFAULT_EVENT_TYPES: { name: string; description: string; schema?: Record<string, unknown> }[] = [
+  {
+    name: "run.completed",
+    description: "A run finished successfully.",
+    schema: {
+      type: "object",
+      properties: { run_id: { type: "string" }, duration_ms: { type: "integer", minimum: 0 } },
+    },
+  },
+  {
+    name: "run.failed",
+    description: "A run failed.",
+    schema: { type: "object", properties: { run_id: { type: "string" }, error: { type: "string" } } },
+  },
+  { name: "webhook.test", description: "A test event, sent from the console to check an endpoint." },
+];
+
+type Client = Tx | typeof db;
+
+/**
+ * Gives an organization the default event types the first time its catalog is used (the
+ * catalog never shrinks, types are only archived, so an empty one means "never seeded").
+ */
+export async function ensureDefaultEventTypes(orgId: string, client: Client = db): Promise<void> {
+  if ((await client.eventType.count({ where: { orgId } })) > 0) return;
+  await client.eventType.createMany({
+    data: DEFAULT_EVENT_TYPES.map((t) => ({
+      orgId,
+      name: t.name,
+      description: t.description,
+      schema: t.schema ? (t.schema as Prisma.InputJsonValue) : Prisma.DbNull,
+    })),
+    skipDuplicates: true,
+  });
+}
+
+export async function listEventTypes(opts: {
+  orgId: string;
+  archived: "true" | "false" | "all";
+  limit: number;
+  cursor?: { name: string };
+}) {
+  await ensureDefaultEventTypes(opts.orgId);
+  return db.eventType.findMany({
+    where: {
+      orgId: opts.orgId,
+      ...(opts.archived === "all" ? {} : { archivedAt: opts.archived === "true" ? { not: null } : null }),
+      ...(opts.cursor ? { name: { gt: opts.cursor.name } } : {}),
+    },
+    orderBy: { name: "asc" },
+    take: opts.limit + 1,
+  });
+}
+
+export async function getEventType(opts: { orgId: string; name: string }) {
+  await ensureDefaultEventTypes(opts.orgId);
+  const t = await db.eventType.findUnique({ where: { orgId_name: { orgId: opts.orgId, name: opts.name } } });
+  if (!t) throw new AppError("not_found", `No event type named "${opts.name}".`);
+  return t;
+}
+
+export async function createEventType(opts: {
+  orgId: string;
+  environment: Environment;
+  name: string;
+  description: string;
+  schema?: Record<string, unknown> | null;
+  ctx: AuditContext;
+}) {
+  if (opts.schema) {
+    const errors = checkPayloadSchema(opts.schema);
+    if (errors.length) throw new AppError("validation_failed", `schema: ${errors[0]!.message}`, { errors });
+  }
+  await ensureDefaultEventTypes(opts.orgId);
+  return db.$transaction(async (tx) => {
+    const existing = await tx.eventType.findUnique({ where: { orgId_name: { orgId: opts.orgId, name: opts.name } } });
+    if (existing) {
+      throw new AppError("conflict", `The event type "${opts.name}" already exists${existing.archivedAt ? " (archived; unarchive it instead)" : ""}.`, {
+        errors: [{ field: "name", message: "already exists" }],
+      });
+    }
+    const t = await tx.eventType.create({
+      data: {
+        orgId: opts.orgId,
+        name: opts.name,
+        description: opts.description,
+        schema: opts.schema ? (opts.schema as Prisma.InputJsonValue) : Prisma.DbNull,
+      },
+    });
+    await recordAuditEvent(tx, {
+      orgId: opts.orgId,
+      environment: opts.environment,
+      ctx: opts.ctx,
+      action: "event_type.created",
+      target: { type: "event_type", id: t.id, label: t.name },
+      after: { name: t.name, description: t.description, has_schema: t.schema !== null },
+    });
+    return t;
+  });
+}
+
+/** Archived types stay subscribed where they were, but new events and subscriptions refuse them. */
+export async function setEventTypeArchived(opts: {
+  orgId: string;
+  environment: Environment;
+  name: string;
+  archived: boolean;
+  ctx: AuditContext;
+}) {
+  await ensureDefaultEventTypes(opts.orgId);
+  return db.$transaction(async (tx) => {
+    const t = await tx.eventType.findUnique({ where: { orgId_name: { orgId: opts.orgId, name: opts.name } } });
+    if (!t) throw new AppError("not_found", `No event type named "${opts.name}".`);
+    if ((t.archivedAt !== null) === opts.archived) return t;
+    const updated = await tx.eventType.update({ where: { id: t.id }, data: { archivedAt: opts.archived ? new Date() : null } });
+    await recordAuditEvent(tx, {
+      orgId: opts.orgId,
+      environment: opts.environment,
+      ctx: opts.ctx,
+      action: opts.archived ? "event_type.archived" : "event_type.unarchived",
+      target: { type: "event_type", id: t.id, label: t.name },
+      before: { archived: !opts.archived },
+      after: { archived: opts.archived },
+    });
+    return updated;
+  });
+}
+
+/** Field errors for names that are not known, non-archived event types (`field[i]`). */
+export async function checkSubscribableEventTypes(client: Client, orgId: string, names: string[], field: string): Promise<FieldError[]> {
+  if (!names.length) return [];
+  await ensureDefaultEventTypes(orgId, client);
+  const found = await client.eventType.findMany({ where: { orgId, name: { in: names } }, select: { name: true, archivedAt: true } });
+  const byName = new Map(found.map((t) => [t.name, t]));
+  const errors: FieldError[] = [];
+  names.forEach((n, i) => {
+    const t = byName.get(n);
+    if (!t) errors.push({ field: `${field}[${i}]`, message: `unknown event type "${n}"; create it under Event types first` });
+    else if (t.archivedAt) errors.push({ field: `${field}[${i}]`, message: `the event type "${n}" is archived` });
+  });
+  return errors;
+}

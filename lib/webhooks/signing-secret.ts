@@ -1,0 +1,26 @@
+// Signing secrets in the Standard Webhooks form: `whsec_` + base64 of random bytes. Stored
+// encrypted (AES-256-GCM) because the delivery engine needs them back to sign.
+import { randomBytes } from "node:crypto";
+import { decrypt } from "@/lib/crypto/encryption";
+import type { Endpoint } from "@/lib/generated/prisma/client";
+
+export function generateSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString("base64")}`;
+}
+
+/**
+ * The secrets a delivery must be signed with right now: the current one, and the previous one
+ * while its rotation window runs (receivers may still verify with either).
+ */
+export function endpointSigningSecrets(endpoint: Pick<Endpoint, "secretEncrypted" | "previousSecretEncrypted" | "previousSecretUntil">, now = new Date()): string[] {
+  const secrets = [decrypt(endpoint.secretEncrypted)];
+  if (endpoint.previousSecretEncrypted && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now) {
+    secrets.push(decrypt(endpoint.previousSecretEncrypted));
+  }
+  return secrets;
+}
+
+/** The bearer token to send as `Authorization: Bearer …`, if one is set. */
+export function endpointAuthToken(endpoint: Pick<Endpoint, "authTokenEncrypted">): string | null {
+  return endpoint.authTokenEncrypted ? decrypt(endpoint.authTokenEncrypted) : null;
+}

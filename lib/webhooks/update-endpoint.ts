@@ -1,0 +1,89 @@
+// Partial update of an endpoint, shared by both wire shapes: settings, a replacement signing
+// secret (rotated with the default grace period), and pause/resume, in one transaction with
+// one audit entry per kind of change.
+import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
+import { encrypt } from "@/lib/crypto/encryption";
+import { db } from "@/lib/db/client";
+import type { Environment, Prisma } from "@/lib/generated/prisma/client";
+import { dispatchDeliveries } from "@/lib/events/dispatch";
+import { assertEndpointInput, checkUrlField, uniqueNames, type EndpointFieldNames } from "@/lib/webhooks/endpoint-input";
+import { lockEndpoint } from "@/lib/webhooks/get-endpoints";
+import { applySecretRotation, DEFAULT_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/rotate-endpoint-secret";
+import { applyEndpointStatus } from "@/lib/webhooks/set-endpoint-status";
+import { endpointAuditSnapshot } from "@/lib/webhooks/views";
+
+export type EndpointPatch = {
+  name?: string;
+  url?: string;
+  description?: string | null;
+  eventTypes?: string[];
+  headers?: Record<string, string>;
+  /** A new token, or null to remove it. */
+  authToken?: string | null;
+  timeoutSeconds?: number;
+  webhookVersion?: string;
+  /** A replacement `whsec_…` secret (the old one keeps signing for 24 hours). */
+  secret?: string;
+  status?: "active" | "paused";
+};
+
+export async function updateEndpoint(opts: {
+  orgId: string;
+  environment: Environment;
+  id: string;
+  patch: EndpointPatch;
+  fields: EndpointFieldNames;
+  ctx: AuditContext;
+}) {
+  const p = opts.patch;
+  const eventTypes = p.eventTypes && uniqueNames(p.eventTypes);
+  const urlErrors = await checkUrlField(p.url, opts.environment, opts.fields.url);
+  const result = await db.$transaction(async (tx) => {
+    await assertEndpointInput(tx, { orgId: opts.orgId, environment: opts.environment, eventTypes, fields: opts.fields, urlErrors });
+    let endpoint = await lockEndpoint(tx, opts);
+
+    const data: Prisma.EndpointUpdateInput = {};
+    if (p.name !== undefined) data.name = p.name;
+    if (p.url !== undefined) data.url = p.url;
+    if (p.description !== undefined) data.description = p.description || null;
+    if (eventTypes !== undefined) data.eventTypes = eventTypes;
+    if (p.headers !== undefined) data.headers = p.headers;
+    if (p.authToken !== undefined) data.authTokenEncrypted = p.authToken ? encrypt(p.authToken) : null;
+    if (p.timeoutSeconds !== undefined) data.timeoutSeconds = p.timeoutSeconds;
+    if (p.webhookVersion !== undefined) data.webhookVersion = p.webhookVersion;
+    if (Object.keys(data).length) {
+      const before = endpointAuditSnapshot(endpoint);
+      const updated = await tx.endpoint.update({ where: { id: endpoint.id }, data });
+      const after = endpointAuditSnapshot(updated);
+      // Only what changed; a new auth token shows as a change even if "configured" stays true.
+      const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
+        (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) || (k === "auth_token_configured" && p.authToken),
+      );
+      const sorted = (h: unknown) => JSON.stringify(Object.entries((h ?? {}) as Record<string, string>).sort());
+      const headersChanged = sorted(endpoint.headers) !== sorted(updated.headers);
+      if (changed.length || headersChanged) {
+        const pick = (s: typeof before) => Object.fromEntries(changed.map((k) => [k, s[k]]));
+        await recordAuditEvent(tx, {
+          orgId: opts.orgId,
+          environment: opts.environment,
+          ctx: opts.ctx,
+          action: "endpoint.updated",
+          target: { type: "endpoint", id: endpoint.id, label: updated.name },
+          before: pick(before),
+          after: { ...pick(after), ...(headersChanged ? { headers_changed: true } : {}) },
+        });
+      }
+      endpoint = updated;
+    }
+    if (p.secret !== undefined) {
+      endpoint = await applySecretRotation(tx, endpoint, p.secret, { ...opts, graceSeconds: DEFAULT_ROTATION_GRACE_SECONDS });
+    }
+    let releasedDeliveryIds: string[] = [];
+    if (p.status !== undefined) {
+      ({ endpoint, releasedDeliveryIds } = await applyEndpointStatus(tx, endpoint, p.status, opts));
+    }
+    return { endpoint, releasedDeliveryIds };
+  });
+  await dispatchDeliveries(result.releasedDeliveryIds);
+  return result;
+}

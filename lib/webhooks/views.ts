@@ -1,0 +1,78 @@
+// One endpoint row, two wire shapes: /api/v1/endpoints (reference 004) and /api/v1/webhooks
+// (reference 001). Neither ever includes the signing secret or the auth token.
+import type { Endpoint, EventType } from "@/lib/generated/prisma/client";
+import type { EndpointView, EventTypeView, WebhookView } from "@/lib/validations/webhooks";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function headersOf(e: Endpoint): Record<string, string> {
+  const h = e.headers;
+  return h && typeof h === "object" && !Array.isArray(h) ? (h as Record<string, string>) : {};
+}
+
+export function endpointView(e: Endpoint): EndpointView {
+  const rotating = e.previousSecretEncrypted && e.previousSecretUntil && e.previousSecretUntil > new Date();
+  return {
+    id: e.id,
+    name: e.name,
+    url: e.url,
+    description: e.description,
+    event_types: e.eventTypes,
+    headers_json: headersOf(e),
+    timeout_seconds: e.timeoutSeconds,
+    status: e.status === "active" ? "ACTIVE" : e.status === "paused" ? "PAUSED" : "DISABLED",
+    paused_at: iso(e.pausedAt),
+    disabled_reason: e.status === "disabled" ? e.disabledReason : null,
+    auth_token_configured: e.authTokenEncrypted !== null,
+    webhook_version: e.webhookVersion,
+    environment: e.environment,
+    previous_secret_expires_at: rotating ? iso(e.previousSecretUntil) : null,
+    consecutive_failures: e.consecutiveFailures,
+    created_at: e.createdAt.toISOString(),
+    updated_at: e.updatedAt.toISOString(),
+  };
+}
+
+export function webhookView(e: Endpoint): WebhookView {
+  return {
+    id: e.id,
+    name: e.name,
+    url: e.url,
+    environment: e.environment,
+    events: e.eventTypes,
+    description: e.description,
+    active: e.status === "active",
+    status: e.status,
+    auth_token_configured: e.authTokenEncrypted !== null,
+    webhook_version: e.webhookVersion,
+    created_at: e.createdAt.toISOString(),
+    updated_at: e.updatedAt.toISOString(),
+  };
+}
+
+export function eventTypeView(t: EventType): EventTypeView {
+  return {
+    name: t.name,
+    description: t.description,
+    schema: (t.schema as Record<string, unknown> | null) ?? null,
+    archived: t.archivedAt !== null,
+    archived_at: iso(t.archivedAt),
+    created_at: t.createdAt.toISOString(),
+    updated_at: t.updatedAt.toISOString(),
+  };
+}
+
+/** What an audit entry may show of an endpoint: no secrets, and header names without values. */
+export function endpointAuditSnapshot(e: Endpoint) {
+  return {
+    name: e.name,
+    url: e.url,
+    description: e.description,
+    event_types: e.eventTypes,
+    header_names: Object.keys(headersOf(e)),
+    timeout_seconds: e.timeoutSeconds,
+    status: e.status,
+    auth_token_configured: e.authTokenEncrypted !== null,
+    webhook_version: e.webhookVersion,
+  };
+}
