@@ -63,6 +63,7 @@ export class Executor {
   private wakeRequested = false;
   private wakeFn?: () => void;
   private readonly inflight = new Map<string, InFlight>();
+  private readonly syncAbort = new AbortController();
   private readonly keyCounts = new Map<string, number>();
   private prunedAt = 0;
   readonly stats = { events: 0, calls: 0, syncs: 0 };
@@ -91,8 +92,11 @@ export class Executor {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake();
+    this.syncAbort.abort();
+    // The loop first, so that no call starts after the in-flight ones are aborted.
+    await Promise.allSettled([this.loopDone, this.syncDone]);
     for (const f of this.inflight.values()) f.abort.abort(STOPPING);
-    await Promise.allSettled([this.loopDone, this.syncDone, ...[...this.inflight.values()].map((f) => f.done)]);
+    await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
   }
 
   wake(): void {
@@ -111,7 +115,7 @@ export class Executor {
         "x-inngest-signature": signatureHeader(body, this.o.signingKey),
       },
       body,
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.any([AbortSignal.timeout(30_000), this.syncAbort.signal]),
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`sync: ${this.o.serveUrl} answered ${res.status}: ${text.slice(0, 300)}`);
