@@ -83,7 +83,7 @@ function op(
     headers?: { idempotent?: boolean };
   },
 ): ZodOpenApiOperationObject {
-  const security = opts.sessionOnly
+  const security: Record<string, string[]>[] = opts.sessionOnly
     ? [{ session: [] }]
     : [{ session: [] }, { bearer: opts.scopes ?? [] }];
   return {

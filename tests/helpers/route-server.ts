@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-export type Routes = Record<string, Partial<Record<string, Handler>>>;
+/** Path pattern ("/api/v1/things/[id]") → a route module (its GET/POST/… exports). */
+export type Routes = Record<string, object>;
 
 function match(pattern: string, path: string): Record<string, string> | null {
   const p = pattern.split("/");
@@ -35,7 +36,7 @@ export async function serveRoutes(routes: Routes) {
     for (const [pattern, methods] of Object.entries(routes)) {
       const params = match(pattern, path);
       if (!params) continue;
-      const handler = methods[req.method ?? "GET"];
+      const handler = (methods as Record<string, unknown>)[req.method ?? "GET"] as Handler | undefined;
       if (!handler) {
         res.writeHead(405).end();
         return;
