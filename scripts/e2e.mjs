@@ -9,6 +9,8 @@ import path from "node:path";
 import { chromiumExecutable } from "../e2e/fixtures/chromium.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
+// Telemetry would try to reach the internet from every build and server start.
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
 
 function run(cmd, args, env = process.env) {
