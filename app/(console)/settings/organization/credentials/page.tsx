@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { CreateCredentialDialog } from "@/components/credentials/create-credential-dialog";
+import { CredentialsTable } from "@/components/credentials/credentials-table";
+import { PageHeader } from "@/components/layout/page-header";
+import { getConsoleContext } from "@/lib/auth/session";
+import { hasRole } from "@/lib/orgs/roles";
+
+export const metadata: Metadata = { title: "Credentials" };
+
+export default async function CredentialsPage() {
+  const ctx = await getConsoleContext();
+  if (!ctx) redirect("/sign-in");
+  const canManage = hasRole(ctx.role, "admin");
+  const scoping = { orgId: ctx.org.id, environment: ctx.environment };
+  const scopeKey = `${ctx.org.id}:${ctx.environment}`;
+  return (
+    <div className="grid gap-6">
+      <PageHeader
+        title="Credentials"
+        description={
+          <>
+            OAuth client credentials for your backend services, in {ctx.environment === "live" ? "live" : "test"} mode.
+            {canManage ? null : " Only admins and owners create, regenerate and revoke credentials."}
+          </>
+        }
+        actions={canManage ? <CreateCredentialDialog key={scopeKey} scoping={scoping} /> : null}
+      />
+      <CredentialsTable key={scopeKey} scoping={scoping} canManage={canManage} />
+    </div>
+  );
+}

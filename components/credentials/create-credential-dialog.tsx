@@ -1,0 +1,246 @@
+"use client";
+// "Create Credential": name, scopes, optional expiry date, token lifetime; then, in the same
+// dialog, the one-time Client ID / Client secret view with the curl command.
+import { zodResolver } from "@hookform/resolvers/zod";
+import { KeyRound } from "lucide-react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { toast } from "sonner";
+import { z } from "zod";
+import { TextField } from "@/components/forms/text-field";
+import { TOKEN_LIFETIMES } from "@/components/credentials/credential-badges";
+import { ClientSecretView } from "@/components/credentials/client-secret-view";
+import { useCreateCredential, type CredentialWithSecret, type Scoping } from "@/components/credentials/queries";
+import { ScopePicker } from "@/components/credentials/scope-picker";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
+import {
+  Form,
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+  useFormField,
+} from "@/components/ui/form";
+import { Input } from "@/components/ui/input";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { Spinner } from "@/components/ui/spinner";
+import { ApiError } from "@/lib/api/fetch-api";
+import { createCredentialSchema } from "@/lib/validations/credentials";
+
+/** YYYY-MM-DD of today in the viewer's time zone (the date input's own format). */
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** A credential that "expires on May 5" works through May 5: the end of that day, local time. */
+function endOfLocalDay(date: string): Date {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(y!, m! - 1, d!, 23, 59, 59, 999);
+}
+
+const formSchema = z.object({
+  name: createCredentialSchema.shape.name,
+  scopes: z.array(z.string()).min(1, "Pick at least one scope"),
+  expires_on: z
+    .string()
+    .refine((v) => v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v), "Enter a date")
+    .refine((v) => v === "" || v >= today(), "Pick today or a later date"),
+  token_lifetime_seconds: z.string(),
+});
+type Values = z.infer<typeof formSchema>;
+
+const DEFAULTS: Values = { name: "", scopes: [], expires_on: "", token_lifetime_seconds: "3600" };
+
+// API field paths → form fields ("scopes[0]" → "scopes", "expires_at" → "expires_on").
+function formFieldOf(apiField: string): keyof Values | null {
+  const root = apiField.replace(/\[.*$/, "").replace(/\..*$/, "");
+  if (root === "expires_at") return "expires_on";
+  return root === "name" || root === "scopes" || root === "token_lifetime_seconds" ? root : null;
+}
+
+export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping; trigger?: React.ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const [created, setCreated] = useState<CredentialWithSecret | null>(null);
+  const form = useForm<Values>({ resolver: zodResolver(formSchema), defaultValues: DEFAULTS });
+  const create = useCreateCredential(scoping);
+
+  function onOpenChange(next: boolean) {
+    if (create.isPending) return;
+    setOpen(next);
+    if (!next) {
+      // The secret is shown once: closing drops every copy this page holds.
+      setCreated(null);
+      create.reset();
+      form.reset(DEFAULTS);
+    }
+  }
+
+  const onSubmit = form.handleSubmit((v) =>
+    create.mutate(
+      {
+        name: v.name,
+        scopes: v.scopes,
+        expires_at: v.expires_on ? endOfLocalDay(v.expires_on).toISOString() : null,
+        token_lifetime_seconds: Number(v.token_lifetime_seconds),
+      },
+      {
+        onSuccess: (c) => {
+          setCreated(c);
+          create.reset();
+          toast.success(`Credential ${c.name} created`);
+        },
+        onError: (err) => {
+          let mapped = false;
+          if (err instanceof ApiError) {
+            for (const fe of err.errors ?? []) {
+              const field = formFieldOf(fe.field);
+              if (field && !form.getFieldState(field).error) {
+                form.setError(field, { message: fe.message }, { shouldFocus: !mapped });
+                mapped = true;
+              }
+            }
+          }
+          toast.error(mapped ? "Check the highlighted fields." : err.message);
+        },
+      },
+    ),
+  );
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogTrigger asChild>
+        {trigger ?? (
+          <Button>
+            <KeyRound aria-hidden />
+            Create Credential
+          </Button>
+        )}
+      </DialogTrigger>
+      <DialogContent
+        className="sm:max-w-xl"
+        // A stray click outside must not throw away a secret that is shown only once.
+        onInteractOutside={created ? (e) => e.preventDefault() : undefined}
+      >
+        {created ? (
+          <ClientSecretView name={created.name} clientId={created.client_id} clientSecret={created.client_secret} />
+        ) : (
+          <Form {...form}>
+            <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
+              <DialogHeader>
+                <DialogTitle>Create credential</DialogTitle>
+                <DialogDescription>
+                  A client ID and secret for one backend service. It exchanges them at /oauth/token for access tokens
+                  that carry the scopes you pick here.
+                </DialogDescription>
+              </DialogHeader>
+              <TextField
+                control={form.control}
+                name="name"
+                label="Name"
+                placeholder="Billing service"
+                autoComplete="off"
+                description="What uses it, so you recognise it later."
+                autoFocus
+              />
+              <FormField
+                control={form.control}
+                name="scopes"
+                render={({ field }) => (
+                  <FormItem>
+                    <ScopesControl orgId={scoping.orgId} value={field.value} onChange={field.onChange} />
+                  </FormItem>
+                )}
+              />
+              <div className="grid gap-5 sm:grid-cols-2">
+                <FormField
+                  control={form.control}
+                  name="expires_on"
+                  render={({ field }) => (
+                    <FormItem className="content-start">
+                      <FormLabel>Expires</FormLabel>
+                      <FormControl>
+                        <Input {...field} type="date" min={today()} />
+                      </FormControl>
+                      <FormDescription>Optional. Empty: never. Works through the end of that day.</FormDescription>
+                      <FormMessage />
+                    </FormItem>
+                  )}
+                />
+                <FormField
+                  control={form.control}
+                  name="token_lifetime_seconds"
+                  render={({ field }) => (
+                    <FormItem className="content-start">
+                      <FormLabel>Token lifetime</FormLabel>
+                      <Select value={field.value} onValueChange={field.onChange} name={field.name}>
+                        <FormControl>
+                          <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
+                            <SelectValue />
+                          </SelectTrigger>
+                        </FormControl>
+                        <SelectContent>
+                          {TOKEN_LIFETIMES.map((l) => (
+                            <SelectItem key={l.seconds} value={String(l.seconds)}>
+                              {l.label}
+                            </SelectItem>
+                          ))}
+                        </SelectContent>
+                      </Select>
+                      <FormDescription>How long each access token works.</FormDescription>
+                      <FormMessage />
+                    </FormItem>
+                  )}
+                />
+              </div>
+              <DialogFooter>
+                <DialogClose asChild>
+                  <Button type="button" variant="outline" disabled={create.isPending}>
+                    Cancel
+                  </Button>
+                </DialogClose>
+                <Button type="submit" disabled={create.isPending} aria-busy={create.isPending || undefined}>
+                  {create.isPending ? <Spinner label="Creating" /> : null}
+                  Create credential
+                </Button>
+              </DialogFooter>
+            </form>
+          </Form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+// The checklist is a group, not one input: its label, description and error are wired by id.
+function ScopesControl(props: { orgId: string; value: string[]; onChange: (v: string[]) => void }) {
+  const { error, formDescriptionId, formMessageId } = useFormField();
+  return (
+    <>
+      <p data-error={!!error} className="text-sm leading-none font-medium data-[error=true]:text-destructive">
+        Scopes
+      </p>
+      <FormDescription>What its tokens may do. Pick at least one.</FormDescription>
+      <ScopePicker
+        orgId={props.orgId}
+        value={props.value}
+        onChange={props.onChange}
+        invalid={!!error}
+        describedBy={error ? `${formDescriptionId} ${formMessageId}` : formDescriptionId}
+      />
+      <FormMessage />
+    </>
+  );
+}

@@ -1,0 +1,148 @@
+"use client";
+// The credentials of the current environment, newest first, a page at a time. A row opens the
+// credential's detail page (click, Enter or Space).
+import type { ColumnDef } from "@tanstack/react-table";
+import { AlertCircle, KeyRound } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useMemo } from "react";
+import { CredentialStatusBadge, ScopeBadges } from "@/components/credentials/credential-badges";
+import { CreateCredentialDialog } from "@/components/credentials/create-credential-dialog";
+import { LocalTime } from "@/components/credentials/local-time";
+import { useCredentials, type Scoping } from "@/components/credentials/queries";
+import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Spinner } from "@/components/ui/spinner";
+import type { CredentialView } from "@/lib/validations/credentials";
+
+export const CREDENTIALS_PATH = "/settings/organization/credentials";
+
+const never = <span className="text-muted-foreground">Never</span>;
+
+export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; canManage: boolean }) {
+  const router = useRouter();
+  const list = useCredentials(scoping);
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
+
+  const columns = useMemo<ColumnDef<CredentialView>[]>(
+    () => [
+      {
+        accessorKey: "name",
+        header: "Name",
+        cell: ({ row: { original: c } }) => (
+          <Link
+            href={`${CREDENTIALS_PATH}/${encodeURIComponent(c.id)}`}
+            className="font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+          >
+            {c.name}
+          </Link>
+        ),
+      },
+      {
+        accessorKey: "client_id",
+        header: "Client ID",
+        cell: ({ row: { original: c } }) => (
+          <span className="flex items-center gap-1">
+            {/* Long ids are cut visually (the full id stays in the text, the title and the copy button). */}
+            <code className="block max-w-[10rem] truncate font-mono text-xs" title={c.client_id}>
+              {c.client_id}
+            </code>
+            <CopyButton value={c.client_id} label={`Copy client ID of ${c.name}`} />
+          </span>
+        ),
+      },
+      {
+        id: "scopes",
+        header: "Scopes",
+        cell: ({ row: { original: c } }) => <ScopeBadges scopes={c.scopes} />,
+      },
+      {
+        accessorKey: "created_at",
+        header: "Created",
+        cell: ({ row: { original: c } }) => (
+          <LocalTime iso={c.created_at} className="whitespace-nowrap text-muted-foreground" />
+        ),
+      },
+      {
+        accessorKey: "expires_at",
+        header: "Expires",
+        cell: ({ row: { original: c } }) =>
+          c.expires_at ? <LocalTime iso={c.expires_at} className="whitespace-nowrap text-muted-foreground" /> : never,
+      },
+      {
+        accessorKey: "last_used_at",
+        header: "Last used",
+        cell: ({ row: { original: c } }) =>
+          c.last_used_at ? (
+            <LocalTime iso={c.last_used_at} format="relative" className="whitespace-nowrap text-muted-foreground" />
+          ) : (
+            never
+          ),
+      },
+      {
+        accessorKey: "status",
+        header: "Status",
+        cell: ({ row: { original: c } }) => <CredentialStatusBadge status={c.status} />,
+      },
+    ],
+    [],
+  );
+
+  if (list.error && !list.data) {
+    return (
+      <div
+        role="alert"
+        className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-destructive/30 bg-destructive/5 px-4 py-3 text-sm"
+      >
+        <p className="flex items-center gap-2 text-destructive">
+          <AlertCircle className="size-4 shrink-0" aria-hidden />
+          Could not load credentials: {list.error.message}
+        </p>
+        <Button variant="outline" size="sm" onClick={() => void list.refetch()}>
+          Try again
+        </Button>
+      </div>
+    );
+  }
+
+  return (
+    <div className="grid gap-3">
+      <DataTable
+        label="Credentials"
+        columns={columns}
+        data={rows}
+        loading={list.isPending}
+        getRowId={(c) => c.id}
+        onRowClick={(c) => router.push(`${CREDENTIALS_PATH}/${encodeURIComponent(c.id)}`)}
+        emptyState={
+          <EmptyState
+            icon={<KeyRound />}
+            title="No credentials yet"
+            description={
+              <>
+                A credential lets one of your backend services call the API. The service exchanges its client ID and
+                secret for a short-lived access token at <code className="font-mono text-xs">/oauth/token</code> and
+                sends that token with each request.
+                {canManage ? null : " Admins and owners create credentials."}
+              </>
+            }
+            action={canManage ? <CreateCredentialDialog scoping={scoping} /> : undefined}
+          />
+        }
+      />
+      {list.hasNextPage ? (
+        <Button
+          variant="outline"
+          className="justify-self-center"
+          disabled={list.isFetchingNextPage}
+          onClick={() => void list.fetchNextPage()}
+        >
+          {list.isFetchingNextPage ? <Spinner /> : null}
+          Load more
+        </Button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+"use client";
+// TanStack Query for the Credentials pages: one options factory and hook per resource
+// (the paged list, one credential's detail, the scope catalog); mutations invalidate by the
+// factories' keys. One-time secrets never enter the query cache: create and regenerate
+// answers go to the caller only, and those mutations are garbage-collected at once.
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import { fetchApi } from "@/lib/api/fetch-api";
+import type { CreateCredentialInput, CredentialView } from "@/lib/validations/credentials";
+
+type List<T> = { data: T[]; next_cursor: string | null };
+
+export type Scope = { name: string; description: string; built_in: boolean };
+export type CredentialAuditEntry = { id: string; action: string; actor: string; ip: string | null; created_at: string };
+export type CredentialDetail = CredentialView & {
+  usage: { tokens_issued: number; active_tokens: number };
+  audit: CredentialAuditEntry[];
+};
+export type CredentialWithSecret = CredentialView & { client_secret: string };
+export type GracePeriod = 0 | 3600 | 86400;
+
+/** Org and environment come from cookies on the API side, so both are part of every key. */
+export type Scoping = { orgId: string; environment: "test" | "live" };
+
+const PAGE_SIZE = 25;
+
+export const credentialKeys = {
+  all: (s: Scoping) => ["credentials", s.orgId, s.environment] as const,
+  list: (s: Scoping) => [...credentialKeys.all(s), "list"] as const,
+  detail: (s: Scoping, id: string) => [...credentialKeys.all(s), "detail", id] as const,
+};
+
+export function credentialsListQueryOptions(s: Scoping) {
+  return infiniteQueryOptions({
+    queryKey: credentialKeys.list(s),
+    queryFn: ({ signal, pageParam }) =>
+      fetchApi<List<CredentialView>>(
+        `/api/v1/credentials?limit=${PAGE_SIZE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`,
+        { signal },
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+  });
+}
+
+export function credentialQueryOptions(s: Scoping, id: string) {
+  return queryOptions({
+    queryKey: credentialKeys.detail(s, id),
+    queryFn: ({ signal }) => fetchApi<CredentialDetail>(`/api/v1/credentials/${encodeURIComponent(id)}`, { signal }),
+  });
+}
+
+export function scopesQueryOptions(orgId: string) {
+  return queryOptions({
+    queryKey: ["scopes", orgId],
+    queryFn: ({ signal }) => fetchApi<List<Scope>>("/api/v1/scopes", { signal }),
+    select: (page) => page.data,
+    staleTime: 60_000,
+  });
+}
+
+export function useCredentials(s: Scoping) {
+  return useInfiniteQuery(credentialsListQueryOptions(s));
+}
+
+/** `initialData` comes from the server component, which already loaded it (and 404s unknown ids). */
+export function useCredential(s: Scoping, id: string, initialData?: CredentialDetail) {
+  return useQuery({ ...credentialQueryOptions(s, id), initialData });
+}
+
+export function useScopes(orgId: string, enabled = true) {
+  return useQuery({ ...scopesQueryOptions(orgId), enabled });
+}
+
+export function useCreateCredential(s: Scoping) {
+  const qc = useQueryClient();
+  return useMutation({
+    // No Idempotency-Key: a stored replay would keep the one-time secret in the idempotency
+    // table; the dialog blocks a second submit while one is pending instead.
+    mutationFn: (input: CreateCredentialInput) =>
+      fetchApi<CredentialWithSecret>("/api/v1/credentials", { method: "POST", body: input }),
+    gcTime: 0,
+    onSuccess: () => qc.invalidateQueries({ queryKey: credentialKeys.list(s) }),
+  });
+}
+
+export function useRegenerateSecret(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (grace: GracePeriod) =>
+      fetchApi<CredentialWithSecret>(`/api/v1/credentials/${encodeURIComponent(id)}/regenerate-secret`, {
+        method: "POST",
+        body: { grace_period_seconds: grace },
+      }),
+    gcTime: 0,
+    onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
+  });
+}
+
+export function useRevokeCredential(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      fetchApi<CredentialView>(`/api/v1/credentials/${encodeURIComponent(id)}/revoke`, { method: "POST" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
+  });
+}
+
+export function useCreateScope(orgId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string; description: string }) =>
+      fetchApi<Scope>("/api/v1/scopes", { method: "POST", body: input }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: scopesQueryOptions(orgId).queryKey }),
+  });
+}
