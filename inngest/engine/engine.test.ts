@@ -4,6 +4,7 @@ import { NonRetriableError, RetryAfterError, eventType } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { inngest } from "@/inngest/client";
+import { embeddedKeys } from "@/inngest/engine/embedded-config";
 import { startEngine, type Engine } from "@/inngest/engine/start-engine";
 import { getRun, listRuns } from "@/inngest/engine/store";
 import { serveFunctions, silentLogger, waitFor } from "@/inngest/engine/testing";
@@ -173,6 +174,20 @@ describe("embedded executor", () => {
     await new Promise((r) => setTimeout(r, 300)); // several poll cycles
     expect(await listRuns("gatehouse-once")).toHaveLength(1);
     expect(count("once")).toBe(1);
+  });
+
+  it("gives a resent request (same x-inngest-event-id-seed, no ids) the same event ids", async () => {
+    const send = () =>
+      fetch(`${engine.url}/e/${embeddedKeys().eventKey}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-inngest-event-id-seed": "1764000000000,c2VlZHNlZWRzZWVk" },
+        body: JSON.stringify([{ name: "test/seeded", data: { i: 0 } }, { name: "test/seeded", data: { i: 1 } }]),
+      }).then((r) => r.json());
+    const first = await send();
+    expect(first.status).toBe(200);
+    expect(first.ids).toHaveLength(2);
+    expect(new Set(first.ids).size).toBe(2);
+    expect(await send()).toEqual(first);
   });
 
   it("sleeps with step.sleep", async () => {

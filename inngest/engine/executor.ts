@@ -203,7 +203,7 @@ export class Executor {
       const events = await store.unmatchedEvents(100);
       for (const { id, payload } of events) {
         const runs: store.NewRun[] = [];
-        if (payload.name !== CRON_EVENT) {
+        if (payload.name !== CRON_EVENT) { // timer events are created matched (fireCrons)
           for (const fn of this.functions.values()) {
             if (!this.triggers(fn, payload)) continue;
             runs.push({ functionId: fn.id, maxAttempts: maxAttempts(fn.config), idempotencyKey: this.idempotencyKey(fn, payload) });
@@ -252,8 +252,10 @@ export class Executor {
         data: { cron: c.schedule },
         ts: now.getTime(),
       };
-      const [eventId] = await store.insertEvents([event]);
-      await store.createRuns(eventId!, event, [{ functionId: fn.id, maxAttempts: maxAttempts(fn.config) }]);
+      // Stored as matched: the timer event starts this function only. The cron's CAS above
+      // already made this executor the only one to fire it.
+      const [eventId] = await store.insertEvents([event], { matched: true });
+      await store.createRuns(eventId!, event, [{ functionId: fn.id, maxAttempts: maxAttempts(fn.config) }], { claim: false });
     }
   }
 

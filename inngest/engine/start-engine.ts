@@ -3,7 +3,7 @@
 import type { AddressInfo } from "node:net";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { EXECUTOR_URL_VAR, embeddedKeys } from "@/inngest/engine/embedded-config";
+import { EXECUTOR_URL_VAR, embeddedKeys, usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
 import { Executor, type ExecutorOptions } from "@/inngest/engine/executor";
 import { createEngineServer } from "@/inngest/engine/server";
 
@@ -34,6 +34,11 @@ export function startEngine(options: EngineOptions): Promise<Engine> {
     throw err;
   });
   return g.__gatehouseEngine;
+}
+
+/** For instrumentation.ts: starts the engine unless an Inngest server is configured. */
+export async function startEngineIfEmbedded(options: EngineOptions): Promise<Engine | null> {
+  return usesEmbeddedExecutor() ? startEngine(options) : null;
 }
 
 async function launch({ serveUrl, port, ...rest }: EngineOptions): Promise<Engine> {

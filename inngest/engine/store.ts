@@ -66,7 +66,7 @@ export async function loadFunctions(): Promise<RegisteredFunction[]> {
 }
 
 /** Stores events; an id seen in the last 24 h is not stored again. Returns internal ids in order. */
-export async function insertEvents(events: EventPayload[]): Promise<string[]> {
+export async function insertEvents(events: EventPayload[], opts: { matched?: boolean } = {}): Promise<string[]> {
   const db = await getDb();
   const externalIds = [...new Set(events.map((e) => e.id))];
   // Past the dedupe window, an old event gives up its external id to the new one.
@@ -78,7 +78,7 @@ export async function insertEvents(events: EventPayload[]): Promise<string[]> {
     await db.engineEvent.update({ where: { id: s.id }, data: { externalId: `${s.externalId}#${s.id}` } });
   }
   await db.engineEvent.createMany({
-    data: events.map((e) => ({ id: ulid(), externalId: e.id, name: e.name, payload: json(e) })),
+    data: events.map((e) => ({ id: ulid(), externalId: e.id, name: e.name, payload: json(e), matchedAt: opts.matched ? new Date() : null })),
     skipDuplicates: true,
   });
   const rows = await db.engineEvent.findMany({ where: { externalId: { in: externalIds } }, select: { id: true, externalId: true } });
@@ -99,10 +99,15 @@ export interface NewRun {
 }
 
 /** Creates the runs an event triggers and marks it matched, in one transaction. */
-export async function createRuns(eventId: string, event: EventPayload, runs: NewRun[]): Promise<string[]> {
+export async function createRuns(eventId: string, event: EventPayload, runs: NewRun[], opts: { claim?: boolean } = {}): Promise<string[]> {
   const db = await getDb();
   const now = new Date();
   return db.$transaction(async (tx) => {
+    // Claim the event first: a second executor on the same PostgreSQL then finds nothing to do.
+    if (opts.claim !== false) {
+      const { count } = await tx.engineEvent.updateMany({ where: { id: eventId, matchedAt: null }, data: { matchedAt: now } });
+      if (count === 0) return [];
+    }
     const created: string[] = [];
     for (const r of runs) {
       if (r.idempotencyKey !== undefined) {
@@ -130,7 +135,6 @@ export async function createRuns(eventId: string, event: EventPayload, runs: New
       });
       created.push(id);
     }
-    await tx.engineEvent.update({ where: { id: eventId }, data: { matchedAt: now } });
     return created;
   });
 }
