@@ -46,7 +46,7 @@ export const urlSchema = z
 
 export const signingSecretSchema = z
   .string()
-  .regex(SIGNING_SECRET_RE, "must be `whsec_` followed by base64")
+  .regex(SIGNING_SECRET_RE, { message: "must be `whsec_` followed by base64", abort: true })
   .refine((s) => {
     const n = Buffer.from(s.slice(6), "base64").length;
     return n >= 24 && n <= 64;
