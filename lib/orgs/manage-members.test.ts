@@ -13,13 +13,16 @@ beforeAll(async () => {
 const req = { ip: "192.0.2.10", userAgent: "vitest" };
 let n = 0;
 
+const addMember = (orgId: string, userId: string, role: Role) =>
+  db.membership.create({ data: { orgId, userId, role }, include: { user: true } });
+
 /** An organization with one member per given role, in order. */
 async function org(...roles: Role[]) {
   const o = await db.organization.create({ data: { name: `Org ${++n}` } });
-  const members = [];
+  const members: Awaited<ReturnType<typeof addMember>>[] = [];
   for (const role of roles) {
     const user = await db.user.create({ data: { email: `${role}-${++n}-${randomBytes(3).toString("hex")}@example.com`, name: role } });
-    members.push(await db.membership.create({ data: { orgId: o.id, userId: user.id, role }, include: { user: true } }));
+    members.push(await addMember(o.id, user.id, role));
   }
   const ctxOf = (i: number): AuditContext => ({
     actor: { type: "user", id: members[i]!.userId, label: members[i]!.user.email },
