@@ -2,6 +2,7 @@
 // with another body is refused (422); a key still in flight answers 409.
 import { createHash } from "node:crypto";
 import { AppError } from "@/lib/api/errors";
+import { decrypt, encrypt } from "@/lib/crypto/encryption";
 import { db } from "@/lib/db/client";
 
 const IN_FLIGHT = 0;
@@ -45,7 +46,8 @@ export async function claimIdempotencyKey(scope: string, key: string, requestHas
       headers: { "Retry-After": "1" },
     });
   }
-  return { kind: "replay", status: prior.responseStatus, body: prior.responseBody };
+  const stored = prior.responseBody as { enc?: string } | null;
+  return { kind: "replay", status: prior.responseStatus, body: stored?.enc ? JSON.parse(decrypt(stored.enc)) : null };
 }
 
 /** Stores the outcome; server errors release the key so the client can retry. */
@@ -56,6 +58,7 @@ export async function completeIdempotencyKey(id: string, status: number, body: u
   }
   await db.idempotencyKey.update({
     where: { id },
-    data: { responseStatus: status, responseBody: body === undefined ? undefined : (body as object) },
+    // Encrypted: a stored response may hold a one-time secret (a new client secret, an invite link).
+    data: { responseStatus: status, responseBody: { enc: encrypt(JSON.stringify(body ?? null)) } },
   });
 }
