@@ -1,0 +1,142 @@
+// Members, end to end: the owner invites, the invitee joins through the copied link in a browser
+// of their own, the owner changes their role and removes them, and each step is what the member
+// sees on their next request. Then the refusals: a used link, a forged link, the last owner.
+import { randomBytes } from "node:crypto";
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
+import { ADMIN } from "./fixtures/admin";
+import { SIGNED_OUT } from "./fixtures/auth";
+import { uniqueName } from "./fixtures/names";
+
+const MEMBERS = "/settings/organization/members";
+
+function uniqueEmail(prefix: string): string {
+  return `${uniqueName(prefix).replace(/\W+/g, "-")}@example.test`;
+}
+
+/** A browser that has never signed in: the invitee's own machine. */
+async function freshPage(browser: Browser, baseURL: string | undefined): Promise<Page> {
+  const context = await browser.newContext({ storageState: SIGNED_OUT, baseURL });
+  return context.newPage();
+}
+
+/** Invites `email` from the Members page and returns the link as the clipboard holds it. */
+async function invite(page: Page, email: string, role: "Developer" | "Viewer" | "Admin"): Promise<string> {
+  await page.goto(MEMBERS);
+  await page.getByRole("button", { name: "Invite member" }).click();
+  const dialog = page.getByRole("dialog", { name: "Invite member" });
+  await dialog.getByLabel("Email").fill(email);
+  await dialog.getByRole("combobox", { name: "Role" }).click();
+  await page.getByRole("option", { name: role, exact: true }).click();
+  await dialog.getByRole("button", { name: "Send invite" }).click();
+
+  const created = page.getByRole("dialog", { name: "Invitation created" });
+  const field = created.getByRole("textbox", { name: "Invite link" });
+  await expect(field).toHaveValue(/\/invite\/inv_/);
+  const shown = await field.inputValue();
+  await created.getByRole("button", { name: "Copy invite link" }).click();
+  await expect(created.getByRole("button", { name: "Copy invite link" })).toHaveAttribute("data-copied", "true");
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(shown);
+  await created.getByRole("button", { name: "Done" }).click();
+  return copied;
+}
+
+async function expectRole(page: Page, role: string) {
+  await page.getByRole("button", { name: "Account menu" }).click();
+  await expect(page.getByRole("menu")).toContainText(role);
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("menu")).toBeHidden();
+}
+
+test("invite, join, change role, remove: the member sees each change on their next request", async ({ page, browser, baseURL }) => {
+  const email = uniqueEmail("member");
+  const name = uniqueName("Member");
+  const link = await invite(page, email, "Developer");
+  // The link is built from the origin the admin uses, so it opens on this server.
+  expect(new URL(link).origin).toBe(new URL(baseURL!).origin);
+
+  // The pending invitation is listed until it is used.
+  await expect(page.getByRole("table", { name: "Pending invitations" })).toContainText(email);
+
+  const member = await freshPage(browser, baseURL);
+  await member.goto(link);
+  // "Join <organization>" (another spec may rename the organization meanwhile).
+  await expect(member.getByRole("heading", { name: /^Join / })).toBeVisible();
+  await expect(member.getByText(email)).toBeVisible();
+  await member.getByLabel("Your name").fill(name);
+  await member.getByLabel("Choose a password").fill("Member-Password-123");
+  await member.getByRole("button", { name: "Join organization" }).click();
+  await expect(member).toHaveURL(/\/settings\/organization\/general$/);
+  await expect(member.getByRole("heading", { name: "General", exact: true })).toBeVisible();
+  await expectRole(member, "developer");
+  // A developer may not rename the organization.
+  await expect(member.getByLabel("Organization name")).toBeDisabled();
+
+  // The admin sees the new member, no longer as a pending invitation.
+  await page.goto(MEMBERS);
+  const row = page.getByRole("row").filter({ hasText: email });
+  await expect(row).toContainText(name);
+  await expect(page.getByRole("table", { name: "Pending invitations" })).not.toContainText(email);
+
+  // Role change: developer → viewer.
+  const roleSelect = page.getByRole("combobox", { name: `Role for ${email}` });
+  await expect(roleSelect).toHaveText("Developer");
+  await roleSelect.click();
+  await page.getByRole("option", { name: "Viewer", exact: true }).click();
+  await expect(page.getByText("Role updated")).toBeVisible();
+  await expect(roleSelect).toHaveText("Viewer");
+
+  await member.reload();
+  await expectRole(member, "viewer");
+
+  // Removal: asks first, then the member's session stops working on its next request.
+  await page.getByRole("button", { name: `Remove ${email}` }).click();
+  const confirm = page.getByRole("alertdialog");
+  await expect(confirm).toContainText(email);
+  await confirm.getByRole("button", { name: "Remove member" }).click();
+  await expect(page.getByText(`Removed ${email}`)).toBeVisible();
+  await expect(page.getByRole("table", { name: "Members" })).not.toContainText(email);
+
+  await member.reload();
+  await expect(member).toHaveURL(/\/(no-organization|sign-in)/);
+  if (member.url().includes("/no-organization")) {
+    await expect(member.getByRole("heading", { name: "No organization" })).toBeVisible();
+  }
+  // The API refuses the removed member's session too.
+  const api = await member.request.get("/api/v1/members");
+  expect([401, 403]).toContain(api.status());
+
+  // The used link cannot be used again.
+  await member.goto(link);
+  await expect(member.getByRole("heading", { name: "This invite link cannot be used" })).toBeVisible();
+  await expect(member.getByText(/already been used/)).toBeVisible();
+  await expect(member.getByRole("button", { name: "Join organization" })).toHaveCount(0);
+
+  await member.context().close();
+});
+
+test("a forged invite link is refused with a clear page", async ({ browser, baseURL }) => {
+  const visitor = await freshPage(browser, baseURL);
+  for (const token of [`inv_${randomBytes(24).toString("base64url")}`, "not-a-token"]) {
+    await visitor.goto(`/invite/${token}`);
+    await expect(visitor.getByRole("heading", { name: "This invite link cannot be used" })).toBeVisible();
+    await expect(visitor.getByText(/not valid/)).toBeVisible();
+    await expect(visitor.getByRole("button", { name: "Join organization" })).toHaveCount(0);
+  }
+  await visitor.context().close();
+});
+
+test("the last owner cannot be demoted", async ({ page }) => {
+  await page.goto(MEMBERS);
+  const own = page.getByRole("combobox", { name: `Role for ${ADMIN.email}` });
+  await expect(own).toHaveText("Owner");
+  await own.click();
+  await page.getByRole("option", { name: "Admin", exact: true }).click();
+  await expect(page.getByText(/last owner/)).toBeVisible();
+  // Nothing changed, on the page or on the server.
+  await page.reload();
+  await expect(page.getByRole("combobox", { name: `Role for ${ADMIN.email}` })).toHaveText("Owner");
+  await page.getByRole("button", { name: "Account menu" }).click();
+  await expect(page.getByRole("menu")).toContainText("owner");
+});
