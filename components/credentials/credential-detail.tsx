@@ -134,7 +134,7 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
                 <span className="text-xl font-semibold tabular-nums">{c.failed_exchanges}</span>
                 {c.last_failed_at ? (
                   <span className="block text-xs text-muted-foreground">
-                    last <LocalTime iso={c.last_failed_at} format="relative" />
+                    last failed <LocalTime iso={c.last_failed_at} format="relative" />
                   </span>
                 ) : null}
               </Field>
