@@ -24,7 +24,17 @@ const perKey = eventType("features/per-key", { schema: z.object({ endpointId: z.
 const delivery = eventType("features/delivery", { schema: z.object({ deliveryId: z.string() }) });
 const fanOut = eventType("features/fan-out");
 
+const hog = eventType("features/hog", { schema: z.object({ k: z.string() }) });
+let openGate!: () => void;
+const gate = new Promise<void>((r) => (openGate = r));
+
 const functions = [
+  inngest.createFunction({ id: "hog", retries: 0, concurrency: { limit: 1, key: "event.data.k" }, triggers: [hog] }, async ({ event, step }) => {
+    await step.run("work", async () => {
+      if (event.data.k === "A") await gate;
+      return event.data.k;
+    });
+  }),
   inngest.createFunction({ id: "sweeper", retries: 0, triggers: [cron("*/10 * * * *")] }, async ({ event }) => ({ cron: "cron" in event.data ? event.data.cron : null })),
   inngest.createFunction({ id: "serial", retries: 0, concurrency: 1, triggers: [serial] }, async ({ event, step }) => {
     await step.run("work", () => work("serial", String(event.data.i)));
@@ -113,4 +123,17 @@ describe("embedded executor features", () => {
     expect(run!.stack).toHaveLength(3);
     expect(run!.disableImmediate).toBe(true);
   });
+
+  it("does not let 120 runs held back by one concurrency key starve another key", async () => {
+    await inngest.send(Array.from({ length: 120 }, () => hog.create({ k: "A" })));
+    await inngest.send(hog.create({ k: "B" }));
+    const b = await waitFor(async () => {
+      const runs = await listRuns("gatehouse-hog");
+      return runs.find((r) => (r.event as { data: { k: string } }).data.k === "B" && r.status === "completed");
+    }, 10_000, "the B run");
+    expect(b).toBeTruthy();
+    const runs = await listRuns("gatehouse-hog");
+    expect(runs.filter((r) => r.status === "completed")).toHaveLength(1); // every A still waits
+    openGate(); // the A backlog drains one by one after this test; it runs last in this file
+  }, 30_000);
 });

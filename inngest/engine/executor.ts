@@ -275,9 +275,18 @@ export class Executor {
   }
 
   private async dispatchDue(): Promise<void> {
-    const free = this.o.maxConcurrentCalls - this.inflight.size;
-    if (free <= 0 || this.stopped) return;
-    const rows = await store.dueRuns(new Date(), free * 4);
+    const now = new Date();
+    // Runs held back by a concurrency key (one slow endpoint) must not starve the rest: page on,
+    // within a bound, until the free slots are filled.
+    for (let page = 0; page < 5; page++) {
+      if (this.stopped || this.inflight.size >= this.o.maxConcurrentCalls) return;
+      const rows = await store.dueRuns(now, 100, page * 100);
+      await this.dispatchRows(rows);
+      if (rows.length < 100) return;
+    }
+  }
+
+  private async dispatchRows(rows: EngineRun[]): Promise<void> {
     for (const row of rows) {
       if (this.stopped || this.inflight.size >= this.o.maxConcurrentCalls) return;
       if (this.inflight.has(row.id)) continue;

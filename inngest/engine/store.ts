@@ -139,7 +139,7 @@ export async function createRuns(eventId: string, event: EventPayload, runs: New
   });
 }
 
-export async function dueRuns(now: Date, limit: number): Promise<EngineRun[]> {
+export async function dueRuns(now: Date, limit: number, skip = 0): Promise<EngineRun[]> {
   const db = await getDb();
   return db.engineRun.findMany({
     where: {
@@ -147,7 +147,8 @@ export async function dueRuns(now: Date, limit: number): Promise<EngineRun[]> {
       nextAt: { lte: now },
       OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
     },
-    orderBy: { nextAt: "asc" },
+    orderBy: [{ nextAt: "asc" }, { id: "asc" }],
+    skip,
     take: limit,
   });
 }
