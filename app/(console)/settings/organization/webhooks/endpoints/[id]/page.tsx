@@ -1,0 +1,41 @@
+import { ArrowLeft } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { EndpointDetailView } from "@/components/webhooks/endpoint-detail";
+import { AppError } from "@/lib/api/errors";
+import { getConsoleContext } from "@/lib/auth/session";
+import { hasRole } from "@/lib/orgs/roles";
+import { getEndpoint } from "@/lib/webhooks/get-endpoints";
+import { endpointView } from "@/lib/webhooks/views";
+
+export const metadata: Metadata = { title: "Endpoint" };
+
+export default async function EndpointPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const ctx = await getConsoleContext();
+  if (!ctx) redirect("/sign-in");
+  // Loaded here so an unknown id (or one of another org or environment) is a real 404.
+  const endpoint = await getEndpoint({ orgId: ctx.org.id, environment: ctx.environment, id }).catch((err) => {
+    if (err instanceof AppError && err.code === "not_found") return null;
+    throw err;
+  });
+  if (!endpoint) notFound();
+  return (
+    <div className="grid gap-6">
+      <Link
+        href="/settings/organization/webhooks"
+        className="inline-flex w-fit items-center gap-1.5 rounded-sm text-sm text-muted-foreground hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
+      >
+        <ArrowLeft className="size-4" aria-hidden />
+        Back to webhooks
+      </Link>
+      <EndpointDetailView
+        key={`${ctx.org.id}:${ctx.environment}:${endpoint.id}`}
+        scoping={{ orgId: ctx.org.id, environment: ctx.environment }}
+        initial={endpointView(endpoint)}
+        canManage={hasRole(ctx.role, "developer")}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { PageHeader } from "@/components/layout/page-header";
+import { IncomingTab } from "@/components/webhooks/incoming-tab";
+import { parseWebhookTab, WebhooksTabs } from "@/components/webhooks/webhooks-tabs";
+import { getConsoleContext } from "@/lib/auth/session";
+import { hasRole } from "@/lib/orgs/roles";
+
+export const metadata: Metadata = { title: "Webhooks" };
+
+export default async function WebhooksPage({ searchParams }: { searchParams: Promise<{ tab?: string | string[] }> }) {
+  const ctx = await getConsoleContext();
+  if (!ctx) redirect("/sign-in");
+  const { tab } = await searchParams;
+  const canManage = hasRole(ctx.role, "developer");
+  const scoping = { orgId: ctx.org.id, environment: ctx.environment };
+  const scopeKey = `${ctx.org.id}:${ctx.environment}`;
+  return (
+    <div className="grid gap-6">
+      <PageHeader
+        title="Webhooks"
+        description={
+          <>
+            Send signed events to your customers&apos; systems, and receive webhooks from others.
+            {canManage ? null : " You can look; developers, admins and owners make changes."}
+          </>
+        }
+      />
+      <WebhooksTabs
+        key={scopeKey}
+        scoping={scoping}
+        canManage={canManage}
+        initialTab={parseWebhookTab(tab)}
+        incoming={<IncomingTab />}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+"use client";
+// "Create endpoint": the shared endpoint form; then, in the same dialog, the one-time signing
+// secret with a verification snippet.
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Plus } from "lucide-react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { toast } from "sonner";
+import {
+  applyEndpointApiErrors,
+  createInputOf,
+  EMPTY_ENDPOINT_FORM,
+  EndpointFormFields,
+  endpointFormSchema,
+  type EndpointFormValues,
+} from "@/components/webhooks/endpoint-form";
+import { useCreateEndpoint, type EndpointWithSecret, type Scoping } from "@/components/webhooks/queries";
+import { SigningSecretView } from "@/components/webhooks/signing-secret-view";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
+import { Form } from "@/components/ui/form";
+import { Spinner } from "@/components/ui/spinner";
+import { ApiError } from "@/lib/api/fetch-api";
+
+export function CreateEndpointDialog({ scoping }: { scoping: Scoping }) {
+  const [open, setOpen] = useState(false);
+  const [created, setCreated] = useState<EndpointWithSecret | null>(null);
+  const form = useForm<EndpointFormValues>({ resolver: zodResolver(endpointFormSchema), defaultValues: EMPTY_ENDPOINT_FORM });
+  const create = useCreateEndpoint(scoping);
+
+  function onOpenChange(next: boolean) {
+    if (create.isPending) return;
+    setOpen(next);
+    if (!next) {
+      // The secret is shown once: closing drops every copy this page holds.
+      setCreated(null);
+      create.reset();
+      form.reset(EMPTY_ENDPOINT_FORM);
+    }
+  }
+
+  const onSubmit = form.handleSubmit((v) =>
+    create.mutate(createInputOf(v), {
+      onSuccess: (e) => {
+        setCreated(e);
+        create.reset();
+        toast.success(`Endpoint ${e.name} created`);
+      },
+      onError: (err) => {
+        const mapped = err instanceof ApiError && applyEndpointApiErrors(form, err);
+        toast.error(mapped ? "Check the highlighted fields." : err.message);
+      },
+    }),
+  );
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogTrigger asChild>
+        <Button>
+          <Plus aria-hidden />
+          Create endpoint
+        </Button>
+      </DialogTrigger>
+      <DialogContent
+        className="max-h-[92vh] overflow-y-auto sm:max-w-2xl"
+        // A stray click outside must not throw away a secret that is shown only once.
+        onInteractOutside={created ? (e) => e.preventDefault() : undefined}
+      >
+        {created ? (
+          <SigningSecretView name={created.name} secret={created.secret} />
+        ) : (
+          <Form {...form}>
+            <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
+              <DialogHeader>
+                <DialogTitle>Create endpoint</DialogTitle>
+                <DialogDescription>
+                  A URL of yours that receives events as signed HTTP POST requests, retried until it answers with a
+                  2xx.
+                </DialogDescription>
+              </DialogHeader>
+              <EndpointFormFields scoping={scoping} autoFocus />
+              <DialogFooter>
+                <DialogClose asChild>
+                  <Button type="button" variant="outline" disabled={create.isPending}>
+                    Cancel
+                  </Button>
+                </DialogClose>
+                <Button type="submit" disabled={create.isPending} aria-busy={create.isPending || undefined}>
+                  {create.isPending ? <Spinner label="Creating" /> : null}
+                  Create endpoint
+                </Button>
+              </DialogFooter>
+            </form>
+          </Form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}

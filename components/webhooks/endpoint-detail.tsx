@@ -1,0 +1,409 @@
+"use client";
+// One outgoing endpoint: header with status, what its state means (paused, disabled, rotating),
+// actions for developers and above (send test event, pause / resume, rotate secret, delete), its
+// settings, and its deliveries.
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Pause, Play, RefreshCw, Trash2, TriangleAlert } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useEffect, useId, useState } from "react";
+import { useForm } from "react-hook-form";
+import { toast } from "sonner";
+import { EndpointStatusBadge, EventTypeBadges } from "@/components/webhooks/endpoint-badges";
+import { EndpointDeliveries } from "@/components/webhooks/endpoint-deliveries";
+import {
+  applyEndpointApiErrors,
+  EndpointFormFields,
+  endpointFormSchema,
+  formValuesOf,
+  updateInputOf,
+  type EndpointFormValues,
+} from "@/components/webhooks/endpoint-form";
+import { WEBHOOKS_PATH } from "@/components/webhooks/endpoints-table";
+import { LocalTime } from "@/components/webhooks/local-time";
+import {
+  DEFAULT_GRACE_SECONDS,
+  GRACE_PERIODS,
+  useDeleteEndpoint,
+  useEndpoint,
+  useRotateSecret,
+  useUpdateEndpoint,
+  type EndpointWithSecret,
+  type Scoping,
+} from "@/components/webhooks/queries";
+import { SendTestEventDialog } from "@/components/webhooks/send-test-event-dialog";
+import { SigningSecretView } from "@/components/webhooks/signing-secret-view";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { Form } from "@/components/ui/form";
+import { Label } from "@/components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { Spinner } from "@/components/ui/spinner";
+import { ApiError } from "@/lib/api/fetch-api";
+import type { EndpointView } from "@/lib/validations/webhooks";
+
+export const PAUSE_EXPLANATION =
+  "While paused, deliveries are held, not dropped, and are sent in order when you resume.";
+
+type Props = { scoping: Scoping; initial: EndpointView; canManage: boolean };
+
+export function EndpointDetailView({ scoping, initial, canManage }: Props) {
+  const { data } = useEndpoint(scoping, initial.id, initial);
+  const e = data ?? initial;
+  const [secret, setSecret] = useState<EndpointWithSecret | null>(null);
+
+  return (
+    <div className="grid gap-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="grid min-w-0 gap-1.5">
+          <div className="flex flex-wrap items-center gap-3">
+            <h1 className="text-2xl font-semibold tracking-tight break-all">{e.name}</h1>
+            <EndpointStatusBadge endpoint={e} />
+          </div>
+          <p className="flex min-w-0 items-center gap-1">
+            <code className="truncate font-mono text-sm text-muted-foreground" title={e.url}>
+              {e.url}
+            </code>
+            <CopyButton value={e.url} label="Copy endpoint URL" />
+          </p>
+          {e.description ? <p className="text-sm text-muted-foreground">{e.description}</p> : null}
+        </div>
+        {canManage ? (
+          <div className="flex flex-wrap items-center gap-2">
+            <SendTestEventDialog scoping={scoping} endpoint={e} />
+            <PauseResumeAction scoping={scoping} endpoint={e} />
+            <RotateSecretAction scoping={scoping} endpoint={e} onSecret={setSecret} />
+            <DeleteAction scoping={scoping} endpoint={e} />
+          </div>
+        ) : (
+          <p className="max-w-xs text-sm text-muted-foreground">
+            You can look; developers, admins and owners change, pause, rotate or delete endpoints.
+          </p>
+        )}
+      </div>
+
+      <StateNotices endpoint={e} />
+
+      {canManage ? (
+        <SettingsCard scoping={scoping} endpoint={e} />
+      ) : (
+        <ReadOnlySettings endpoint={e} />
+      )}
+
+      <section aria-labelledby="endpoint-deliveries-heading" className="grid gap-3">
+        <div className="grid gap-1">
+          <h2 id="endpoint-deliveries-heading" className="text-lg font-semibold">
+            Deliveries
+          </h2>
+          <p className="text-sm text-muted-foreground">Events sent to this endpoint and what it answered.</p>
+        </div>
+        <EndpointDeliveries endpointId={e.id} />
+      </section>
+
+      <Dialog
+        open={secret !== null}
+        onOpenChange={(open) => {
+          // Shown once: closing forgets the new secret.
+          if (!open) setSecret(null);
+        }}
+      >
+        <DialogContent className="max-h-[92vh] overflow-y-auto sm:max-w-2xl" onInteractOutside={(ev) => ev.preventDefault()}>
+          {secret ? (
+            <SigningSecretView
+              name={secret.name}
+              secret={secret.secret}
+              rotated
+              previousValidUntil={secret.previous_secret_expires_at}
+            />
+          ) : null}
+        </DialogContent>
+      </Dialog>
+    </div>
+  );
+}
+
+function Notice({ children, tone = "info" }: { children: React.ReactNode; tone?: "info" | "warning" | "destructive" }) {
+  const colours = {
+    info: "border-border bg-muted/40",
+    warning: "border-warning/40 bg-warning/10",
+    destructive: "border-destructive/30 bg-destructive/5",
+  }[tone];
+  return <div role="status" className={`rounded-md border px-4 py-3 text-sm ${colours}`}>{children}</div>;
+}
+
+function StateNotices({ endpoint: e }: { endpoint: EndpointView }) {
+  return (
+    <>
+      {e.status === "PAUSED" ? (
+        <Notice tone="warning">
+          <strong className="font-semibold">Paused</strong>
+          {e.paused_at ? (
+            <>
+              {" "}
+              since <LocalTime iso={e.paused_at} />
+            </>
+          ) : null}
+          . {PAUSE_EXPLANATION}
+        </Notice>
+      ) : null}
+      {e.status === "DISABLED" ? (
+        <Notice tone="destructive">
+          <strong className="font-semibold">Disabled by Gatehouse</strong>
+          {e.disabled_reason ? `: ${e.disabled_reason}` : null}. New events are not delivered here until you re-enable it.
+        </Notice>
+      ) : null}
+      {e.consecutive_failures > 0 && e.status !== "DISABLED" ? (
+        <Notice tone="warning">
+          <TriangleAlert className="mr-1.5 inline size-4 align-text-bottom text-warning" aria-hidden />
+          The last {e.consecutive_failures} deliver{e.consecutive_failures === 1 ? "y" : "ies"} to this endpoint failed.
+        </Notice>
+      ) : null}
+      {e.previous_secret_expires_at ? (
+        <Notice>
+          Secret rotation in progress: the previous secret valid until <LocalTime iso={e.previous_secret_expires_at} />
+          {"; "}until then deliveries carry a signature with each secret.
+        </Notice>
+      ) : null}
+    </>
+  );
+}
+
+function SettingsCard({ scoping, endpoint: e }: { scoping: Scoping; endpoint: EndpointView }) {
+  const form = useForm<EndpointFormValues>({ resolver: zodResolver(endpointFormSchema), defaultValues: formValuesOf(e) });
+  const update = useUpdateEndpoint(scoping, e.id);
+  const { isDirty } = form.formState;
+
+  // A change made elsewhere (pause, rotate, another tab) refreshes the form unless it holds edits.
+  useEffect(() => {
+    if (!form.formState.isDirty) form.reset(formValuesOf(e));
+  }, [e.updated_at]);
+
+  const onSubmit = form.handleSubmit((v) =>
+    update.mutate(updateInputOf(v), {
+      onSuccess: (updated) => {
+        form.reset(formValuesOf(updated));
+        toast.success("Changes saved");
+      },
+      onError: (err) => {
+        const mapped = err instanceof ApiError && applyEndpointApiErrors(form, err);
+        toast.error(mapped ? "Check the highlighted fields." : err.message);
+      },
+    }),
+  );
+
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Settings</CardTitle>
+        <CardDescription>Where deliveries go, which events, and what each request carries.</CardDescription>
+      </CardHeader>
+      <CardContent className="pt-2">
+        <Form {...form}>
+          <form onSubmit={onSubmit} noValidate className="grid gap-5" aria-label="Endpoint settings">
+            <EndpointFormFields scoping={scoping} authTokenConfigured={e.auth_token_configured} />
+            <div className="flex flex-wrap items-center justify-end gap-2">
+              {isDirty ? (
+                <Button type="button" variant="ghost" disabled={update.isPending} onClick={() => form.reset(formValuesOf(e))}>
+                  Discard changes
+                </Button>
+              ) : null}
+              <Button type="submit" disabled={!isDirty || update.isPending} aria-busy={update.isPending || undefined}>
+                {update.isPending ? <Spinner label="Saving" /> : null}
+                Save changes
+              </Button>
+            </div>
+          </form>
+        </Form>
+      </CardContent>
+    </Card>
+  );
+}
+
+function ReadOnlySettings({ endpoint: e }: { endpoint: EndpointView }) {
+  const headers = Object.entries(e.headers_json);
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Settings</CardTitle>
+      </CardHeader>
+      <CardContent className="pt-2">
+        <dl className="grid gap-x-8 gap-y-4 sm:grid-cols-2">
+          <Field label="Events">
+            <EventTypeBadges types={e.event_types} max={10} />
+          </Field>
+          <Field label="Timeout">{e.timeout_seconds} seconds</Field>
+          <Field label="Custom headers">
+            {headers.length === 0 ? (
+              <span className="text-muted-foreground">None</span>
+            ) : (
+              <ul className="grid gap-1 font-mono text-xs">
+                {headers.map(([k, v]) => (
+                  <li key={k} className="break-all">
+                    {k}: {v}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Field>
+          <Field label="Auth token">{e.auth_token_configured ? <Badge variant="secondary">Set</Badge> : "None"}</Field>
+          <Field label="Created">
+            <LocalTime iso={e.created_at} />
+          </Field>
+          <Field label="Payload version">
+            <code className="font-mono text-xs">{e.webhook_version}</code>
+          </Field>
+        </dl>
+      </CardContent>
+    </Card>
+  );
+}
+
+function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid min-w-0 content-start gap-1">
+      <dt className="text-sm text-muted-foreground">{label}</dt>
+      <dd className="min-w-0 text-sm">{children}</dd>
+    </div>
+  );
+}
+
+function PauseResumeAction({ scoping, endpoint: e }: { scoping: Scoping; endpoint: EndpointView }) {
+  const update = useUpdateEndpoint(scoping, e.id);
+  if (e.status === "ACTIVE") {
+    return (
+      <ConfirmDialog
+        trigger={
+          <Button variant="outline">
+            <Pause aria-hidden />
+            Pause
+          </Button>
+        }
+        title={`Pause ${e.name}?`}
+        description={`${PAUSE_EXPLANATION} Deliveries already under way finish first.`}
+        confirmLabel="Pause endpoint"
+        onConfirm={async () => {
+          try {
+            await update.mutateAsync({ status: "PAUSED" });
+            toast.success(`${e.name} paused`);
+          } catch (err) {
+            toast.error((err as Error).message);
+            throw err;
+          }
+        }}
+      />
+    );
+  }
+  return (
+    <Button
+      variant="outline"
+      disabled={update.isPending}
+      aria-busy={update.isPending || undefined}
+      onClick={() =>
+        update.mutate(
+          { status: "ACTIVE" },
+          {
+            onSuccess: () =>
+              toast.success(e.status === "PAUSED" ? `${e.name} resumed` : `${e.name} re-enabled`, {
+                description: e.status === "PAUSED" ? "Held deliveries are being sent, oldest first." : undefined,
+              }),
+            onError: (err) => toast.error(err.message),
+          },
+        )
+      }
+    >
+      {update.isPending ? <Spinner label="Working" /> : <Play aria-hidden />}
+      {e.status === "PAUSED" ? "Resume" : "Re-enable"}
+    </Button>
+  );
+}
+
+function RotateSecretAction(props: {
+  scoping: Scoping;
+  endpoint: EndpointView;
+  onSecret: (e: EndpointWithSecret) => void;
+}) {
+  const rotate = useRotateSecret(props.scoping, props.endpoint.id);
+  const [grace, setGrace] = useState<number>(DEFAULT_GRACE_SECONDS);
+  const selectId = useId();
+  return (
+    <ConfirmDialog
+      trigger={
+        <Button variant="outline">
+          <RefreshCw aria-hidden />
+          Rotate secret
+        </Button>
+      }
+      title={`Rotate the signing secret of ${props.endpoint.name}?`}
+      description="You get a new signing secret, shown once. Update your receiver with it; during the grace period deliveries carry signatures made with both secrets, so it can switch without rejecting any."
+      confirmLabel="Rotate secret"
+      onOpenChange={(open) => {
+        if (!open) setGrace(DEFAULT_GRACE_SECONDS);
+      }}
+      onConfirm={async () => {
+        try {
+          const e = await rotate.mutateAsync(grace);
+          rotate.reset();
+          props.onSecret(e);
+          toast.success("New signing secret generated");
+        } catch (err) {
+          toast.error((err as Error).message);
+          throw err;
+        }
+      }}
+    >
+      <div className="grid gap-2">
+        <Label htmlFor={selectId}>Old secret keeps signing</Label>
+        <Select value={String(grace)} onValueChange={(v) => setGrace(Number(v))}>
+          <SelectTrigger id={selectId} className="w-full">
+            <SelectValue />
+          </SelectTrigger>
+          <SelectContent>
+            {GRACE_PERIODS.map((g) => (
+              <SelectItem key={g.seconds} value={String(g.seconds)}>
+                {g.label}
+              </SelectItem>
+            ))}
+          </SelectContent>
+        </Select>
+        <p className="text-sm text-muted-foreground">
+          {grace === 0
+            ? "The old secret stops signing at once; receivers that still check it reject deliveries until updated."
+            : "Both secrets sign each delivery during this period."}
+        </p>
+      </div>
+    </ConfirmDialog>
+  );
+}
+
+function DeleteAction({ scoping, endpoint: e }: { scoping: Scoping; endpoint: EndpointView }) {
+  const router = useRouter();
+  const remove = useDeleteEndpoint(scoping, e.id);
+  return (
+    <ConfirmDialog
+      trigger={
+        <Button variant="destructive">
+          <Trash2 aria-hidden />
+          Delete
+        </Button>
+      }
+      title={`Delete ${e.name}?`}
+      description="The endpoint and its delivery history are deleted, and deliveries not yet sent are dropped. This cannot be undone; to stop deliveries for a while, pause it instead."
+      confirmLabel="Delete endpoint"
+      destructive
+      confirmText={e.name}
+      onConfirm={async () => {
+        try {
+          await remove.mutateAsync();
+          toast.success(`Endpoint ${e.name} deleted`);
+          router.push(WEBHOOKS_PATH);
+        } catch (err) {
+          toast.error((err as Error).message);
+          throw err;
+        }
+      }}
+    />
+  );
+}

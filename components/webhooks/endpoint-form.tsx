@@ -1,0 +1,468 @@
+"use client";
+// The endpoint form shared by "Create endpoint" and the endpoint page's settings card: its schema,
+// the mapping between form values and the API's fields (both ways, errors included), and the
+// fields themselves: name, URL, events, description, custom headers, timeout, auth token.
+import { Plus, X } from "lucide-react";
+import { useId } from "react";
+import { useFieldArray, useFormContext, useWatch, type UseFormReturn } from "react-hook-form";
+import { z } from "zod";
+import { TextField } from "@/components/forms/text-field";
+import { useEventTypes, type Scoping } from "@/components/webhooks/queries";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
+import {
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+  useFormField,
+} from "@/components/ui/form";
+import { Input } from "@/components/ui/input";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Textarea } from "@/components/ui/textarea";
+import type { ApiError } from "@/lib/api/fetch-api";
+import { RESERVED_HEADERS, type CreateEndpointInput, type EndpointView, type UpdateEndpointInput } from "@/lib/validations/webhooks";
+
+function isHttpUrl(v: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}
+
+const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export const endpointFormSchema = z.object({
+  name: z.string().trim().min(1, "Enter a name").max(100, "Use at most 100 characters"),
+  url: z
+    .string()
+    .trim()
+    .min(1, "Enter the URL that receives deliveries")
+    .max(2048, "Use at most 2048 characters")
+    .refine(isHttpUrl, "Enter a full http:// or https:// URL"),
+  event_types: z.array(z.string()),
+  description: z.string().trim().max(256, "Use at most 256 characters"),
+  headers: z
+    .array(z.object({ name: z.string().trim(), value: z.string() }))
+    .max(20, "At most 20 headers")
+    .superRefine((rows, ctx) => {
+      const seen = new Set<string>();
+      rows.forEach((row, i) => {
+        const issue = (message: string) => ctx.addIssue({ code: "custom", path: [i, "name"], message });
+        if (!row.name) {
+          if (row.value) issue("Enter a header name");
+          return;
+        }
+        const lower = row.name.toLowerCase();
+        if (!HEADER_NAME_RE.test(row.name) || row.name.length > 100) issue("Not a valid header name");
+        else if (RESERVED_HEADERS.has(lower)) issue("Gatehouse sets this header; it cannot be overridden");
+        else if (seen.has(lower)) issue("Repeats another header (names are case-insensitive)");
+        else if (/[\r\n\0]/.test(row.value)) ctx.addIssue({ code: "custom", path: [i, "value"], message: "Must not contain line breaks" });
+        seen.add(lower);
+      });
+    }),
+  timeout_seconds: z
+    .string()
+    .trim()
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 30, "A whole number of seconds, 1 to 30"),
+  /** keep: leave the configured token as it is; set: send `auth_token` (empty = none); clear: remove it. */
+  auth_token_mode: z.enum(["keep", "set", "clear"]),
+  auth_token: z.string().max(1024, "Use at most 1024 characters"),
+});
+export type EndpointFormValues = z.infer<typeof endpointFormSchema>;
+
+export const EMPTY_ENDPOINT_FORM: EndpointFormValues = {
+  name: "",
+  url: "",
+  event_types: [],
+  description: "",
+  headers: [],
+  timeout_seconds: "10",
+  auth_token_mode: "set",
+  auth_token: "",
+};
+
+export function formValuesOf(e: EndpointView): EndpointFormValues {
+  return {
+    name: e.name,
+    url: e.url,
+    event_types: e.event_types,
+    description: e.description ?? "",
+    headers: Object.entries(e.headers_json).map(([name, value]) => ({ name, value })),
+    timeout_seconds: String(e.timeout_seconds),
+    auth_token_mode: e.auth_token_configured ? "keep" : "set",
+    auth_token: "",
+  };
+}
+
+const headersJsonOf = (rows: EndpointFormValues["headers"]) =>
+  Object.fromEntries(rows.filter((r) => r.name).map((r) => [r.name, r.value]));
+
+export function createInputOf(v: EndpointFormValues): CreateEndpointInput {
+  return {
+    name: v.name,
+    url: v.url,
+    event_types: v.event_types,
+    description: v.description || null,
+    headers_json: headersJsonOf(v.headers),
+    timeout_seconds: Number(v.timeout_seconds),
+    auth_token: v.auth_token || null,
+  };
+}
+
+export function updateInputOf(v: EndpointFormValues): UpdateEndpointInput {
+  const patch: UpdateEndpointInput = {
+    name: v.name,
+    url: v.url,
+    event_types: v.event_types,
+    description: v.description || null,
+    headers_json: headersJsonOf(v.headers),
+    timeout_seconds: Number(v.timeout_seconds),
+  };
+  if (v.auth_token_mode === "clear") patch.auth_token = null;
+  else if (v.auth_token_mode === "set" && v.auth_token) patch.auth_token = v.auth_token;
+  return patch;
+}
+
+/**
+ * Puts the API's field errors on the form's fields (`event_types[0]` → Events,
+ * `headers_json.X-Foo` → that header's row). Returns whether any error found a field.
+ */
+export function applyEndpointApiErrors(form: UseFormReturn<EndpointFormValues>, err: ApiError): boolean {
+  let mapped = false;
+  const set = (field: Parameters<typeof form.setError>[0], message: string) => {
+    form.setError(field, { message }, { shouldFocus: !mapped });
+    mapped = true;
+  };
+  for (const fe of err.errors ?? []) {
+    if (fe.field.startsWith("headers_json")) {
+      const headerName = fe.field.slice("headers_json.".length).toLowerCase();
+      const rows = form.getValues("headers");
+      const i = headerName ? rows.findIndex((r) => r.name.trim().toLowerCase() === headerName) : -1;
+      if (i >= 0) set(`headers.${i}.name`, fe.message);
+      else set("headers", fe.message);
+      continue;
+    }
+    const root = fe.field.replace(/[[.].*$/, "");
+    if (root === "event_types") set("event_types", fe.message);
+    else if (root === "name" || root === "url" || root === "description" || root === "timeout_seconds" || root === "auth_token")
+      set(root, fe.message);
+  }
+  return mapped;
+}
+
+export function EndpointFormFields({
+  scoping,
+  autoFocus,
+  authTokenConfigured = false,
+}: {
+  scoping: Scoping;
+  autoFocus?: boolean;
+  /** The endpoint already has an auth token (edit only): offer keep / replace / remove. */
+  authTokenConfigured?: boolean;
+}) {
+  const form = useFormContext<EndpointFormValues>();
+  return (
+    <div className="grid min-w-0 gap-5">
+      <div className="grid gap-5 sm:grid-cols-2">
+        <TextField
+          control={form.control}
+          name="name"
+          label="Name"
+          placeholder="Billing backend"
+          autoComplete="off"
+          autoFocus={autoFocus}
+        />
+        <TextField
+          control={form.control}
+          name="url"
+          label="URL"
+          type="url"
+          placeholder="https://example.com/webhooks"
+          autoComplete="off"
+        />
+      </div>
+      <FormField
+        control={form.control}
+        name="event_types"
+        render={({ field }) => (
+          <FormItem>
+            <EventTypesControl scoping={scoping} value={field.value} onChange={field.onChange} />
+          </FormItem>
+        )}
+      />
+      <FormField
+        control={form.control}
+        name="description"
+        render={({ field }) => (
+          <FormItem>
+            <FormLabel>Description</FormLabel>
+            <FormControl>
+              <Textarea {...field} rows={2} placeholder="Optional: what this endpoint is for" />
+            </FormControl>
+            <FormMessage />
+          </FormItem>
+        )}
+      />
+      <HeadersField />
+      <div className="grid gap-5 sm:grid-cols-2">
+        <FormField
+          control={form.control}
+          name="timeout_seconds"
+          render={({ field }) => (
+            <FormItem className="content-start">
+              <FormLabel>Timeout (seconds)</FormLabel>
+              <FormControl>
+                <Input {...field} type="number" inputMode="numeric" min={1} max={30} step={1} />
+              </FormControl>
+              <FormDescription>How long to wait for an answer, 1 to 30. A timeout counts as a failure and is retried.</FormDescription>
+              <FormMessage />
+            </FormItem>
+          )}
+        />
+        <AuthTokenField configured={authTokenConfigured} />
+      </div>
+    </div>
+  );
+}
+
+// The checklist is a group, not one input: its label, description and error are wired by id.
+function EventTypesControl(props: { scoping: Scoping; value: string[]; onChange: (v: string[]) => void }) {
+  const { error, formDescriptionId, formMessageId } = useFormField();
+  const catalog = useEventTypes(props.scoping);
+  const labelId = useId();
+  const selected = new Set(props.value);
+  const toggle = (name: string, on: boolean) =>
+    props.onChange(on ? [...props.value.filter((v) => v !== name), name] : props.value.filter((v) => v !== name));
+  const known = catalog.data ?? [];
+  // Subscriptions to types that were archived since stay visible, so they can be removed.
+  const others = props.value.filter((v) => !known.some((t) => t.name === v));
+  return (
+    <>
+      <p id={labelId} data-error={!!error} className="text-sm leading-none font-medium data-[error=true]:text-destructive">
+        Events
+      </p>
+      <FormDescription>
+        {props.value.length === 0
+          ? "None selected: this endpoint receives all events, including types added later."
+          : `Receives ${props.value.length} event type${props.value.length === 1 ? "" : "s"}. Clear them all to receive every event.`}
+      </FormDescription>
+      <div
+        role="group"
+        aria-labelledby={labelId}
+        aria-describedby={error ? `${formDescriptionId} ${formMessageId}` : formDescriptionId}
+        aria-invalid={!!error || undefined}
+        className="grid max-h-56 gap-2.5 overflow-y-auto rounded-md border p-3 aria-invalid:border-destructive"
+      >
+        {catalog.isPending ? (
+          <div className="grid gap-2" aria-busy="true">
+            {Array.from({ length: 3 }, (_, i) => (
+              <Skeleton key={i} className="h-8 w-full" />
+            ))}
+          </div>
+        ) : catalog.error ? (
+          <div role="alert" className="flex items-center justify-between gap-2 text-sm text-destructive">
+            Could not load event types: {catalog.error.message}
+            <Button type="button" variant="outline" size="sm" onClick={() => void catalog.refetch()}>
+              Try again
+            </Button>
+          </div>
+        ) : (
+          <>
+            {known.length === 0 && others.length === 0 ? (
+              <p className="text-sm text-muted-foreground">No event types yet. Add them on the Event types tab.</p>
+            ) : null}
+            {known.map((t) => (
+              <EventTypeOption
+                key={t.name}
+                name={t.name}
+                description={t.description}
+                checked={selected.has(t.name)}
+                onToggle={toggle}
+              />
+            ))}
+            {others.map((name) => (
+              <EventTypeOption key={name} name={name} description="Archived: no new events of this type are accepted." checked onToggle={toggle} archived />
+            ))}
+          </>
+        )}
+      </div>
+      <FormMessage />
+    </>
+  );
+}
+
+function EventTypeOption(props: {
+  name: string;
+  description: string;
+  checked: boolean;
+  archived?: boolean;
+  onToggle: (name: string, on: boolean) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="flex items-start gap-2.5">
+      <Checkbox
+        id={id}
+        checked={props.checked}
+        onCheckedChange={(c) => props.onToggle(props.name, c === true)}
+        aria-describedby={`${id}-desc`}
+        className="mt-0.5"
+      />
+      <div className="grid min-w-0 gap-0.5">
+        <label htmlFor={id} className="flex items-center gap-2 font-mono text-sm leading-none">
+          {props.name}
+          {props.archived ? <Badge variant="outline">Archived</Badge> : null}
+        </label>
+        <p id={`${id}-desc`} className="text-sm text-muted-foreground">
+          {props.description}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+function HeadersField() {
+  const form = useFormContext<EndpointFormValues>();
+  const { fields, append, remove } = useFieldArray({ control: form.control, name: "headers" });
+  const rootError = form.formState.errors.headers?.root?.message ?? form.formState.errors.headers?.message;
+  const labelId = useId();
+  return (
+    <div role="group" aria-labelledby={labelId} className="grid gap-2">
+      <p id={labelId} className="text-sm leading-none font-medium">
+        Custom headers
+      </p>
+      <p className="text-sm text-muted-foreground">
+        Sent with every delivery, for example to route or identify it. Signature, content and auth headers are set by
+        Gatehouse.
+      </p>
+      {fields.length > 0 ? (
+        <ul className="grid gap-2">
+          {fields.map((f, i) => (
+            <li key={f.id} className="grid grid-cols-[1fr_1fr_auto] items-start gap-2">
+              <FormField
+                control={form.control}
+                name={`headers.${i}.name`}
+                render={({ field }) => (
+                  <FormItem className="gap-1">
+                    <FormControl>
+                      <Input {...field} aria-label={`Header name ${i + 1}`} placeholder="X-Environment" autoComplete="off" spellCheck={false} className="font-mono text-xs" />
+                    </FormControl>
+                    <FormMessage />
+                  </FormItem>
+                )}
+              />
+              <FormField
+                control={form.control}
+                name={`headers.${i}.value`}
+                render={({ field }) => (
+                  <FormItem className="gap-1">
+                    <FormControl>
+                      <Input {...field} aria-label={`Header value ${i + 1}`} placeholder="production" autoComplete="off" spellCheck={false} className="font-mono text-xs" />
+                    </FormControl>
+                    <FormMessage />
+                  </FormItem>
+                )}
+              />
+              <Button type="button" variant="ghost" size="icon" aria-label={`Remove header ${i + 1}`} title="Remove header" onClick={() => remove(i)}>
+                <X aria-hidden />
+              </Button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {rootError ? (
+        <p role="alert" className="text-sm text-destructive">
+          {rootError}
+        </p>
+      ) : null}
+      <Button
+        type="button"
+        variant="outline"
+        size="sm"
+        className="justify-self-start"
+        disabled={fields.length >= 20}
+        onClick={() => append({ name: "", value: "" }, { shouldFocus: true })}
+      >
+        <Plus aria-hidden />
+        Add header
+      </Button>
+    </div>
+  );
+}
+
+function AuthTokenField({ configured }: { configured: boolean }) {
+  const form = useFormContext<EndpointFormValues>();
+  const mode = useWatch({ control: form.control, name: "auth_token_mode" });
+  if (configured && mode !== "set") {
+    return (
+      <div className="grid content-start gap-2">
+        <p className="text-sm leading-none font-medium">Auth token</p>
+        {mode === "keep" ? (
+          <p className="text-sm">
+            <Badge variant="secondary">Set</Badge>{" "}
+            <span className="text-muted-foreground">Sent as Authorization: Bearer; never shown again.</span>
+          </p>
+        ) : (
+          <p className="text-sm text-muted-foreground" role="status">
+            The token will be removed when you save.
+          </p>
+        )}
+        <div className="flex flex-wrap gap-2">
+          {mode === "keep" ? (
+            <>
+              <Button type="button" variant="outline" size="sm" onClick={() => form.setValue("auth_token_mode", "set", { shouldDirty: true })}>
+                Replace token
+              </Button>
+              <Button type="button" variant="outline" size="sm" onClick={() => form.setValue("auth_token_mode", "clear", { shouldDirty: true })}>
+                Remove token
+              </Button>
+            </>
+          ) : (
+            <Button type="button" variant="outline" size="sm" onClick={() => form.setValue("auth_token_mode", "keep", { shouldDirty: true })}>
+              Keep token
+            </Button>
+          )}
+        </div>
+      </div>
+    );
+  }
+  return (
+    <FormField
+      control={form.control}
+      name="auth_token"
+      render={({ field }) => (
+        <FormItem className="content-start">
+          <FormLabel>{configured ? "New auth token" : "Auth token"}</FormLabel>
+          <FormControl>
+            <Input {...field} type="password" autoComplete="new-password" spellCheck={false} placeholder={configured ? "" : "Optional"} />
+          </FormControl>
+          <FormDescription>
+            {configured ? (
+              <>
+                Replaces the current token.{" "}
+                <button
+                  type="button"
+                  className="underline underline-offset-4 hover:text-foreground"
+                  onClick={() => {
+                    form.setValue("auth_token", "");
+                    form.setValue("auth_token_mode", "keep");
+                  }}
+                >
+                  Keep the current one
+                </button>
+              </>
+            ) : (
+              "Optional. Sent as Authorization: Bearer <token> with each delivery; stored encrypted, never shown again."
+            )}
+          </FormDescription>
+          <FormMessage />
+        </FormItem>
+      )}
+    />
+  );
+}

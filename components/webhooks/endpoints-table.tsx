@@ -1,0 +1,125 @@
+"use client";
+// The outgoing endpoints of the current environment, newest first. A row opens the endpoint's
+// page (click, Enter or Space).
+import type { ColumnDef } from "@tanstack/react-table";
+import { Webhook } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useMemo } from "react";
+import { CreateEndpointDialog } from "@/components/webhooks/create-endpoint-dialog";
+import { EndpointStatusBadge, EventTypeBadges } from "@/components/webhooks/endpoint-badges";
+import { LoadError } from "@/components/webhooks/load-error";
+import { LocalTime } from "@/components/webhooks/local-time";
+import { useEndpoints, type Scoping } from "@/components/webhooks/queries";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import type { EndpointView } from "@/lib/validations/webhooks";
+
+export const WEBHOOKS_PATH = "/settings/organization/webhooks";
+export const endpointPath = (id: string) => `${WEBHOOKS_PATH}/endpoints/${encodeURIComponent(id)}`;
+
+/** Delivery figures per endpoint, filled in by the deliveries work; absent figures show "—". */
+export type EndpointDeliveryStats = {
+  /** Share of deliveries in the last 24 hours that succeeded, 0 to 1; null when there were none. */
+  successRate24h: number | null;
+  lastDeliveryAt: string | null;
+};
+
+const none = <span className="text-muted-foreground">—</span>;
+
+export function EndpointsTable({
+  scoping,
+  canManage,
+  deliveryStats,
+}: {
+  scoping: Scoping;
+  canManage: boolean;
+  /** Keyed by endpoint id. */
+  deliveryStats?: Record<string, EndpointDeliveryStats>;
+}) {
+  const router = useRouter();
+  const list = useEndpoints(scoping);
+  const rows = list.data?.data ?? [];
+
+  const columns = useMemo<ColumnDef<EndpointView>[]>(
+    () => [
+      {
+        accessorKey: "name",
+        header: "Name",
+        cell: ({ row: { original: e } }) => (
+          <Link
+            href={endpointPath(e.id)}
+            className="font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+          >
+            {e.name}
+          </Link>
+        ),
+      },
+      {
+        accessorKey: "url",
+        header: "URL",
+        cell: ({ row: { original: e } }) => (
+          <code className="block max-w-[16rem] truncate font-mono text-xs" title={e.url}>
+            {e.url}
+          </code>
+        ),
+      },
+      {
+        id: "events",
+        header: "Events",
+        cell: ({ row: { original: e } }) => <EventTypeBadges types={e.event_types} />,
+      },
+      {
+        accessorKey: "status",
+        header: "Status",
+        cell: ({ row: { original: e } }) => <EndpointStatusBadge endpoint={e} />,
+      },
+      {
+        id: "success_rate",
+        header: "Success rate (24 h)",
+        cell: ({ row: { original: e } }) => {
+          const rate = deliveryStats?.[e.id]?.successRate24h;
+          return rate == null ? none : <span className="tabular-nums">{Math.round(rate * 1000) / 10}%</span>;
+        },
+      },
+      {
+        id: "last_delivery",
+        header: "Last delivery",
+        cell: ({ row: { original: e } }) => {
+          const at = deliveryStats?.[e.id]?.lastDeliveryAt;
+          return at ? <LocalTime iso={at} className="whitespace-nowrap text-muted-foreground" /> : none;
+        },
+      },
+    ],
+    [deliveryStats],
+  );
+
+  if (list.error && !list.data) {
+    return <LoadError what="endpoints" error={list.error} onRetry={() => void list.refetch()} />;
+  }
+
+  return (
+    <DataTable
+      label="Endpoints"
+      columns={columns}
+      data={rows}
+      loading={list.isPending}
+      getRowId={(e) => e.id}
+      onRowClick={(e) => router.push(endpointPath(e.id))}
+      emptyState={
+        <EmptyState
+          icon={<Webhook />}
+          title="No endpoints yet"
+          description={
+            <>
+              An endpoint is a URL of yours that Gatehouse sends events to, as signed HTTP POST requests, retrying until
+              it answers. Add one to start receiving events in {scoping.environment} mode.
+              {canManage ? null : " Developers, admins and owners create endpoints."}
+            </>
+          }
+          action={canManage ? <CreateEndpointDialog scoping={scoping} /> : undefined}
+        />
+      }
+    />
+  );
+}

@@ -1,0 +1,165 @@
+"use client";
+// TanStack Query for Settings > Organization > Webhooks: one options factory and hook per
+// resource (endpoints list, one endpoint, the event-type catalog); mutations invalidate by the
+// factories' keys. Signing secrets never enter the query cache: create and rotate answers go to
+// the caller only, and those mutations are garbage-collected at once.
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { fetchApi } from "@/lib/api/fetch-api";
+import type { CreateEventInput } from "@/lib/validations/events";
+import type {
+  CreateEndpointInput,
+  CreateEventTypeInput,
+  EndpointView,
+  EventTypeView,
+  UpdateEndpointInput,
+} from "@/lib/validations/webhooks";
+
+type List<T> = { data: T[]; next_cursor: string | null };
+
+/** Org and environment come from cookies on the API side, so both are part of every key. */
+export type Scoping = { orgId: string; environment: "test" | "live" };
+
+export type EndpointWithSecret = EndpointView & { secret: string };
+export type AcceptedEvent = { id: string; type: string; external_id: string | null; deliveries: number; created_at: string };
+export type ArchivedFilter = "false" | "all";
+
+/** Grace periods offered when rotating a signing secret; 24 hours is the API's default. */
+export const GRACE_PERIODS = [
+  { seconds: 0, label: "None" },
+  { seconds: 3600, label: "1 hour" },
+  { seconds: 86400, label: "24 hours" },
+  { seconds: 7 * 86400, label: "7 days" },
+] as const;
+export const DEFAULT_GRACE_SECONDS = 86400;
+
+// The console shows every endpoint of an environment on one page; 100 is the API's maximum.
+const PAGE_SIZE = 100;
+
+export const webhookKeys = {
+  all: (s: Scoping) => ["webhooks", s.orgId, s.environment] as const,
+  endpoints: (s: Scoping) => [...webhookKeys.all(s), "endpoints"] as const,
+  endpointList: (s: Scoping) => [...webhookKeys.endpoints(s), "list"] as const,
+  endpoint: (s: Scoping, id: string) => [...webhookKeys.endpoints(s), "detail", id] as const,
+  // The catalog is per organization (shared by test and live), but keyed like the rest.
+  eventTypes: (s: Scoping) => [...webhookKeys.all(s), "event-types"] as const,
+  eventTypeList: (s: Scoping, archived: ArchivedFilter) => [...webhookKeys.eventTypes(s), archived] as const,
+};
+
+// crypto.randomUUID exists only in secure contexts; a console on plain http (a LAN install)
+// still has getRandomValues.
+function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const endpointPath = (id: string) => `/api/v1/endpoints/${encodeURIComponent(id)}`;
+const eventTypePath = (name: string) => `/api/v1/event-types/${encodeURIComponent(name)}`;
+
+export function endpointsQueryOptions(s: Scoping) {
+  return queryOptions({
+    queryKey: webhookKeys.endpointList(s),
+    queryFn: ({ signal }) => fetchApi<List<EndpointView>>(`/api/v1/endpoints?limit=${PAGE_SIZE}`, { signal }),
+  });
+}
+
+export function endpointQueryOptions(s: Scoping, id: string) {
+  return queryOptions({
+    queryKey: webhookKeys.endpoint(s, id),
+    queryFn: ({ signal }) => fetchApi<EndpointView>(endpointPath(id), { signal }),
+  });
+}
+
+export function eventTypesQueryOptions(s: Scoping, archived: ArchivedFilter = "false") {
+  return queryOptions({
+    queryKey: webhookKeys.eventTypeList(s, archived),
+    queryFn: ({ signal }) =>
+      fetchApi<List<EventTypeView>>(`/api/v1/event-types?limit=100&archived=${archived}`, { signal }),
+    select: (page) => page.data,
+    staleTime: 30_000,
+  });
+}
+
+export function useEndpoints(s: Scoping) {
+  return useQuery(endpointsQueryOptions(s));
+}
+
+/** `initialData` comes from the server component, which already loaded it (and 404s unknown ids). */
+export function useEndpoint(s: Scoping, id: string, initialData?: EndpointView) {
+  return useQuery({ ...endpointQueryOptions(s, id), initialData });
+}
+
+export function useEventTypes(s: Scoping, archived: ArchivedFilter = "false") {
+  return useQuery(eventTypesQueryOptions(s, archived));
+}
+
+export function useCreateEndpoint(s: Scoping) {
+  const qc = useQueryClient();
+  return useMutation({
+    // No Idempotency-Key: a stored replay would keep the one-time secret in the idempotency
+    // table; the dialog blocks a second submit while one is pending instead.
+    mutationFn: (input: CreateEndpointInput) =>
+      fetchApi<EndpointWithSecret>("/api/v1/endpoints", { method: "POST", body: input }),
+    gcTime: 0,
+    onSuccess: () => qc.invalidateQueries({ queryKey: webhookKeys.endpointList(s) }),
+  });
+}
+
+export function useUpdateEndpoint(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: UpdateEndpointInput) =>
+      fetchApi<EndpointView>(endpointPath(id), { method: "PATCH", body: patch }),
+    onSuccess: (e) => qc.setQueryData(webhookKeys.endpoint(s, id), e),
+    onSettled: () => qc.invalidateQueries({ queryKey: webhookKeys.endpoints(s) }),
+  });
+}
+
+export function useRotateSecret(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (graceSeconds: number) =>
+      fetchApi<EndpointWithSecret>(`${endpointPath(id)}/rotate-secret`, {
+        method: "POST",
+        body: { grace_period_seconds: graceSeconds },
+      }),
+    gcTime: 0,
+    onSettled: () => qc.invalidateQueries({ queryKey: webhookKeys.endpoints(s) }),
+  });
+}
+
+export function useDeleteEndpoint(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => fetchApi<void>(endpointPath(id), { method: "DELETE" }),
+    onSuccess: () => {
+      qc.removeQueries({ queryKey: webhookKeys.endpoint(s, id) });
+      return qc.invalidateQueries({ queryKey: webhookKeys.endpointList(s) });
+    },
+  });
+}
+
+export function useSendEvent() {
+  return useMutation({
+    // A fresh key per click: a network retry of the same click cannot queue the event twice.
+    mutationFn: (input: CreateEventInput) =>
+      fetchApi<AcceptedEvent>("/api/v1/events", { method: "POST", body: input, idempotencyKey: newIdempotencyKey() }),
+  });
+}
+
+export function useCreateEventType(s: Scoping) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CreateEventTypeInput) =>
+      fetchApi<EventTypeView>("/api/v1/event-types", { method: "POST", body: input, idempotencyKey: newIdempotencyKey() }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: webhookKeys.eventTypes(s) }),
+  });
+}
+
+export function useSetEventTypeArchived(s: Scoping) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { name: string; archived: boolean }) =>
+      fetchApi<EventTypeView>(`${eventTypePath(v.name)}/${v.archived ? "archive" : "unarchive"}`, { method: "POST" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: webhookKeys.eventTypes(s) }),
+  });
+}
