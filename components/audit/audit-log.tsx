@@ -2,7 +2,7 @@
 // The audit log: filters kept in the URL (shareable), a cursor-paged table newest first, a detail
 // dialog per entry, and exports with the same filters.
 import type { ColumnDef } from "@tanstack/react-table";
-import { Download, FilterX, ScrollText } from "lucide-react";
+import { ChevronRight, Download, FilterX, ScrollText } from "lucide-react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { AuditEventDialog } from "@/components/audit/audit-event-dialog";
@@ -121,7 +121,7 @@ export function AuditLog({ orgId }: { orgId: string }) {
         header: "Actor",
         cell: ({ row: { original: e } }) => (
           <span className="flex items-center gap-2">
-            <span className="max-w-56 truncate" title={e.actor.label}>
+            <span className="max-w-48 truncate" title={e.actor.label}>
               {e.actor.label}
             </span>
             <Badge variant="outline">{e.actor.type}</Badge>
@@ -138,8 +138,8 @@ export function AuditLog({ orgId }: { orgId: string }) {
         header: "Target",
         cell: ({ row: { original: e } }) =>
           e.target ? (
-            <span className="flex items-baseline gap-1.5">
-              <span className="max-w-48 truncate" title={e.target.label ?? e.target.id ?? undefined}>
+            <span className="grid">
+              <span className="max-w-44 truncate" title={e.target.label ?? e.target.id ?? undefined}>
                 {e.target.label ?? e.target.id ?? "—"}
               </span>
               <span className="text-xs text-muted-foreground">{e.target.type}</span>
@@ -170,8 +170,14 @@ export function AuditLog({ orgId }: { orgId: string }) {
         header: () => <span className="sr-only">Details</span>,
         cell: ({ row: { original: e } }) => (
           <div className="flex justify-end">
-            <Button variant="ghost" size="sm" onClick={() => setSelected(e)} aria-label={`Details of entry #${e.seq}, ${e.action}`}>
-              Details
+            <Button
+              variant="ghost"
+              size="icon-sm"
+              onClick={() => setSelected(e)}
+              aria-label={`Details of entry #${e.seq}, ${e.action}`}
+              title="Details"
+            >
+              <ChevronRight aria-hidden />
             </Button>
           </div>
         ),
@@ -293,7 +299,7 @@ function Filters({ draft, errors, onChange, onClear, canClear, exportCsv, export
             list={`${id}-actions`}
             value={draft.action}
             onChange={(e) => onChange({ action: e.target.value })}
-            placeholder="member. or credential.revoked"
+            placeholder="e.g. member."
             autoComplete="off"
             spellCheck={false}
             className="font-mono"
