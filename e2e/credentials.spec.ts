@@ -59,6 +59,7 @@ test("create, run the copied curl, use the token; regenerate stops the old secre
   page,
   baseURL,
 }) => {
+  test.slow(); // one long flow: three dialogs, five token exchanges, a reload
   const name = uniqueName("Billing service");
   const first = await createCredential(page, name, ["members:read"], "15 minutes");
   expect(first.curl).toContain(`${new URL(baseURL!).origin}/oauth/token`);
