@@ -15,8 +15,8 @@ export default defineConfig({
     include: ["lib/**/*.test.ts", "inngest/**/*.test.ts", "app/**/*.test.ts", "tests/**/*.test.ts"],
     environment: "node",
     env: { DATABASE_URL: "memory://", NODE_ENV: "test", GATEHOUSE_ALLOW_PRIVATE_URLS: "1" },
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 60_000, // a fresh database migrates inside the first query; slow on a loaded machine
+    hookTimeout: 120_000,
     pool: "forks",
     server: { deps: { inline: ["next-auth", "@auth/core", "@auth/prisma-adapter"] } },
   },

@@ -1,5 +1,7 @@
 // The functions served at app/api/inngest/route.ts. One function per file in
 // inngest/functions/; append each here.
 import type { InngestFunction } from "inngest";
+import { deliverWebhook } from "@/inngest/functions/deliver-webhook";
+import { sweepDeliveries } from "@/inngest/functions/sweep-deliveries";
 
-export const functions: InngestFunction.Any[] = [];
+export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries];

@@ -26,6 +26,13 @@ export function authConfig(): NextAuthConfig {
   return {
     secret: localSecret({ envName: "AUTH_SECRET", envValue: env().AUTH_SECRET, file: "auth.secret" }),
     trustHost: true,
+    // A wrong password is an expected outcome, not an error worth a stack trace in the log.
+    logger: {
+      error(err) {
+        if (err.name === "CredentialsSignin" || (err as { type?: string }).type === "CredentialsSignin") return;
+        console.error("[auth]", err);
+      },
+    },
     // The adapter is there for OAuth sign-in providers added later; password sign-in uses JWTs.
     adapter: PrismaAdapter(db),
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },

@@ -2,7 +2,7 @@
 // imported and used at once: its adapter opens and migrates the database on first use.
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { getDriver, rawSql, type Driver } from "@/lib/db/driver";
+import { getDriver, withRawSql, type Driver } from "@/lib/db/driver";
 import { migrate } from "@/lib/db/migrate";
 
 type G = { __gatehousePrisma?: PrismaClient; __gatehouseReady?: Promise<Driver> };
@@ -12,7 +12,7 @@ const g = globalThis as unknown as G;
 export function ensureDatabase(): Promise<Driver> {
   g.__gatehouseReady ??= (async () => {
     const driver = await getDriver();
-    await migrate(rawSql(driver));
+    await withRawSql(driver, migrate);
     return driver;
   })();
   return g.__gatehouseReady;

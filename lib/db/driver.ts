@@ -43,6 +43,22 @@ async function openDriver(): Promise<Driver> {
   return { kind: "pglite", pglite, location: dir };
 }
 
+/** Runs `fn` on one connection (a pool would spread a lock and its transaction across several). */
+export async function withRawSql<T>(d: Driver, fn: (sql: RawSql) => Promise<T>): Promise<T> {
+  if (d.kind === "pglite") return fn(rawSql(d));
+  const client = await d.pool.connect();
+  try {
+    return await fn({
+      exec: async (sql) => {
+        await client.query(sql);
+      },
+      query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+    });
+  } finally {
+    client.release();
+  }
+}
+
 export function rawSql(d: Driver): RawSql {
   if (d.kind === "pglite") {
     return {

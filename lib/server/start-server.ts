@@ -1,5 +1,6 @@
 // Start-up: validate configuration, open and migrate the database, generate the embedded
-// secrets, and print where the console is.
+// secrets, start the embedded Inngest executor (unless an Inngest server is configured) and
+// print where the console is.
 import { ensureDatabase } from "@/lib/db/client";
 import { encryptionKey } from "@/lib/crypto/encryption";
 import { env } from "@/lib/env";
@@ -11,6 +12,17 @@ export async function startServer(): Promise<void> {
     const driver = await ensureDatabase();
     const port = process.env.PORT ?? "3000";
     console.log(`[gatehouse] database: ${driver.kind === "pglite" ? `PGlite at ${driver.location}` : driver.location}`);
+    const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
+    registerDeliveryDispatcher();
+    const { startEngineIfEmbedded } = await import("@/inngest/engine/start-engine");
+    // Not awaiting `ready`: its first sync calls this server, which listens only after register().
+    const engine = await startEngineIfEmbedded({ serveUrl: `http://127.0.0.1:${port}/api/inngest` });
+    console.log(engine ? `[gatehouse] embedded Inngest executor on ${engine.url}` : "[gatehouse] using the configured Inngest server");
+    for (const sig of ["SIGTERM", "SIGINT"] as const) {
+      process.once(sig, () => {
+        void (engine?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+      });
+    }
     console.log(`[gatehouse] console ready at http://localhost:${port}`);
   } catch (err) {
     console.error(`\n[gatehouse] cannot start: ${(err as Error).message}\n`);

@@ -1,0 +1,152 @@
+// One delivery attempt: sign the exact bytes, POST them, record the attempt, and decide what
+// comes next. Called by the Inngest function once per (step-level) try; it knows nothing of
+// Inngest and reports the outcome for the function to act on.
+import { Webhook } from "standardwebhooks";
+import { db } from "@/lib/db/client";
+import { retryDelayMs, parseRetryAfter, retrySchedule } from "@/lib/deliveries/retry-schedule";
+import { sendRequest, type SendResult } from "@/lib/deliveries/send-request";
+import { holdDeliveryIfEndpointPaused } from "@/lib/webhooks/set-endpoint-status";
+import { endpointAuthToken, endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
+import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export const USER_AGENT = "Gatehouse-Webhooks/1.0 (+https://github.com/gatehouse)";
+
+export type AttemptOutcome =
+  | { kind: "succeeded"; status: number }
+  | { kind: "held" }
+  | { kind: "skipped"; reason: string } // already finished, or gone
+  | { kind: "retry"; delayMs: number; message: string }
+  | { kind: "failed"; message: string }; // last attempt failed, or the receiver said 410
+
+/** The exact JSON bytes receivers get: Standard Webhooks' {type, timestamp, data} plus ids. */
+export function payloadFor(event: { id: string; type: string; createdAt: Date; environment: string; payload: unknown }): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    timestamp: event.createdAt.toISOString(),
+    environment: event.environment,
+    data: event.payload,
+  });
+}
+
+/** `v1,<sig>` for each secret, space-separated (two during a rotation window). */
+export function signatureHeader(secrets: string[], msgId: string, timestamp: Date, body: string): string {
+  return secrets.map((s) => new Webhook(s).sign(msgId, timestamp, body)).join(" ");
+}
+
+const SAFE_HEADER = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const RESERVED = new Set(["content-type", "content-length", "host", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature", "authorization", "transfer-encoding", "connection"]);
+
+function customHeaders(json: Prisma.JsonValue): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (json && typeof json === "object" && !Array.isArray(json)) {
+    for (const [k, v] of Object.entries(json)) {
+      if (typeof v === "string" && SAFE_HEADER.test(k) && !RESERVED.has(k.toLowerCase()) && !/[\r\n]/.test(v)) out[k] = v;
+    }
+  }
+  return out;
+}
+
+/** `attempt` is 0-based: the number of earlier tries of this run. */
+export async function attemptDelivery(opts: { deliveryId: string; attempt: number }): Promise<AttemptOutcome> {
+  const schedule = retrySchedule();
+  const d = await db.delivery.findUnique({ where: { id: opts.deliveryId }, include: { endpoint: true, event: true } });
+  if (!d) return { kind: "skipped", reason: "delivery no longer exists (endpoint deleted)" };
+  if (d.status === "succeeded" || d.status === "failed") return { kind: "skipped", reason: `already ${d.status}` };
+  if (d.status === "held") return { kind: "held" };
+  if (await holdDeliveryIfEndpointPaused(d.id)) return { kind: "held" };
+  const endpoint = d.endpoint;
+  if (endpoint.status === "disabled") {
+    const message = `endpoint disabled: ${endpoint.disabledReason ?? "by an admin"}`;
+    await db.delivery.update({ where: { id: d.id }, data: { status: "failed", lastError: message, completedAt: new Date(), nextAttemptAt: null } });
+    return { kind: "failed", message };
+  }
+
+  const now = new Date();
+  const msgId = d.id; // stable across this delivery's retries
+  const body = payloadFor({ ...d.event, payload: d.event.payload });
+  const headers: Record<string, string> = {
+    ...customHeaders(endpoint.headers),
+    "content-type": "application/json",
+    "user-agent": USER_AGENT,
+    "webhook-id": msgId,
+    "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+    "webhook-signature": signatureHeader(endpointSigningSecrets(endpoint, now), msgId, now, body),
+  };
+  const token = endpointAuthToken(endpoint);
+  const allowPrivate = allowPrivateUrls();
+  const syntax = checkUrlSyntax(endpoint.url, { environment: endpoint.environment, allowPrivate });
+  const result: SendResult = syntax.ok
+    ? await sendRequest({
+        url: endpoint.url,
+        headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
+        body,
+        timeoutMs: endpoint.timeoutSeconds * 1000,
+        allowPrivate,
+      })
+    : { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${syntax.problem.message}` };
+
+  const ok = result.status !== null && result.status >= 200 && result.status < 300;
+  const gone = result.status === 410;
+  const isLast = opts.attempt >= schedule.length;
+  const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers["retry-after"]) : null;
+  const delayMs = retryDelayMs(opts.attempt, retryAfter, schedule);
+  const message = result.error ?? `HTTP ${result.status}`;
+  const status = ok ? "succeeded" : gone || isLast ? "failed" : "pending";
+
+  // The recorded request shows what was sent, with the bearer token masked.
+  const recordedHeaders = token ? { ...headers, authorization: "Bearer ••••••" } : headers;
+  await db.$transaction(async (tx) => {
+    const row = await tx.delivery.update({
+      where: { id: d.id },
+      data: {
+        attempts: { increment: 1 },
+        status,
+        lastAttemptAt: now,
+        lastResponseStatus: result.status,
+        lastError: ok ? null : message,
+        nextAttemptAt: status === "pending" ? new Date(Date.now() + delayMs) : null,
+        completedAt: status === "pending" ? null : new Date(),
+      },
+    });
+    await tx.deliveryAttempt.create({
+      data: {
+        deliveryId: d.id,
+        number: row.attempts,
+        requestHeaders: recordedHeaders,
+        requestBody: body,
+        responseStatus: result.status,
+        responseHeaders: result.status === null ? undefined : result.headers,
+        responseBody: result.body,
+        latencyMs: result.latencyMs,
+        error: result.error,
+      },
+    });
+    if (ok) {
+      await tx.endpoint.update({ where: { id: endpoint.id }, data: { consecutiveFailures: 0 } });
+    } else {
+      await tx.endpoint.update({
+        where: { id: endpoint.id },
+        data: {
+          consecutiveFailures: { increment: 1 },
+          ...(gone
+            ? { status: "disabled", disabledAt: new Date(), disabledReason: "the receiver answered 410 Gone" }
+            : {}),
+        },
+      });
+    }
+  });
+
+  if (ok) return { kind: "succeeded", status: result.status! };
+  if (status === "failed") return { kind: "failed", message: gone ? "410 Gone: endpoint disabled" : message };
+  return { kind: "retry", delayMs, message };
+}
+
+/** Called when the function gives up (onFailure): the delivery is failed, never left pending. */
+export async function markDeliveryFailed(deliveryId: string, message: string): Promise<void> {
+  await db.delivery.updateMany({
+    where: { id: deliveryId, status: { in: ["pending"] } },
+    data: { status: "failed", lastError: message.slice(0, 2000), completedAt: new Date(), nextAttemptAt: null },
+  });
+}

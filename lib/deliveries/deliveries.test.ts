@@ -1,0 +1,164 @@
+// Deliveries end to end on the embedded executor: events go in through ingestEvent, the real
+// Inngest function signs and POSTs them to a real receiver on loopback, retries on the
+// (shrunk) schedule, and records every attempt.
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReceiver, type Receiver } from "@/e2e/receiver";
+import { inngest } from "@/inngest/client";
+import { registerDeliveryDispatcher } from "@/inngest/dispatch";
+import { startEngine, type Engine } from "@/inngest/engine/start-engine";
+import { serveFunctions, silentLogger, waitFor } from "@/inngest/engine/testing";
+import { functions } from "@/inngest/index";
+import { replayDelivery, replayFailedSince } from "@/lib/deliveries/replay-deliveries";
+import { db } from "@/lib/db/client";
+import { ingestEvent } from "@/lib/events/ingest-event";
+import { createEndpoint } from "@/lib/webhooks/create-endpoint";
+import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
+import { setEndpointStatus } from "@/lib/webhooks/set-endpoint-status";
+
+process.env.GATEHOUSE_RETRY_SCHEDULE = "1s,1s,1s"; // 4 attempts, 1 s apart
+
+const ctx = { actor: { type: "system" as const, id: null, label: "test" } };
+let served: Awaited<ReturnType<typeof serveFunctions>>;
+let engine: Engine;
+let receiver: Receiver;
+let orgId: string;
+
+beforeAll(async () => {
+  orgId = (await db.organization.create({ data: { name: "Deliveries" } })).id;
+  served = await serveFunctions(inngest, functions);
+  engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
+  await engine.ready;
+  registerDeliveryDispatcher();
+  receiver = await startReceiver();
+}, 120_000);
+afterAll(async () => {
+  await engine?.stop();
+  await served?.close();
+  await receiver?.close();
+});
+
+function endpoint(path: string, extra: { authToken?: string } = {}) {
+  return createEndpoint({
+    orgId,
+    environment: "test",
+    name: path,
+    url: `${receiver.url}${path}`,
+    eventTypes: [],
+    headers: { "X-Custom": "yes" },
+    fields: ENDPOINTS_FIELDS,
+    ctx,
+    ...extra,
+  });
+}
+
+const deliveriesTo = (endpointId: string) =>
+  db.delivery.findMany({ where: { endpointId }, orderBy: { createdAt: "asc" }, include: { attemptRows: { orderBy: { number: "asc" } } } });
+
+describe("delivering events", () => {
+  it("signs the exact bytes with Standard Webhooks and records the attempt", async () => {
+    const { endpoint: ep, secret } = await endpoint("/ok", { authToken: "tok_123" });
+    receiver.respondWith((req) => (req.path === "/ok" ? { status: 204 } : { status: 500 }));
+    await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { run: 1 } });
+    const [req] = await receiver.waitFor(1, 30_000);
+    expect(req!.path).toBe("/ok");
+    const verified = new Webhook(secret).verify(req!.rawBody.toString("utf8"), req!.headers as Record<string, string>);
+    expect(verified).toMatchObject({ type: "run.completed", data: { run: 1 } });
+    expect(req!.headers["authorization"]).toBe("Bearer tok_123");
+    expect(req!.headers["x-custom"]).toBe("yes");
+    expect(req!.headers["user-agent"]).toMatch(/Gatehouse/);
+    const [d] = await waitFor(async () => {
+      const rows = await deliveriesTo(ep.id);
+      return rows[0]?.status === "succeeded" ? rows : null;
+    }, 20_000, "succeeded");
+    expect(req!.headers["webhook-id"]).toBe(d!.id);
+    expect(d!.attemptRows).toHaveLength(1);
+    expect(d!.attemptRows[0]).toMatchObject({ responseStatus: 204, error: null });
+    expect((d!.attemptRows[0]!.requestHeaders as Record<string, string>).authorization).toBe("Bearer ••••••");
+  });
+
+  it("retries on the schedule with the same webhook-id, then fails and can be replayed", async () => {
+    const { endpoint: ep } = await endpoint("/down");
+    receiver.respondWith((req) => (req.path === "/down" ? { status: 500, body: "boom" } : { status: 204 }));
+    const before = receiver.requests.length;
+    await ingestEvent({ orgId, environment: "test", type: "run.failed", data: { run: 2 } });
+    const failed = await waitFor(async () => {
+      const rows = await deliveriesTo(ep.id);
+      return rows[0]?.status === "failed" ? rows[0] : null;
+    }, 60_000, "failed");
+    expect(failed.attempts).toBe(4);
+    expect(failed.attemptRows.map((a) => a.responseStatus)).toEqual([500, 500, 500, 500]);
+    expect(failed.attemptRows[0]!.responseBody).toBe("boom");
+    const sent = receiver.requests.slice(before).filter((r) => r.path === "/down");
+    expect(new Set(sent.map((r) => r.headers["webhook-id"]))).toEqual(new Set([failed.id]));
+    const gaps = sent.slice(1).map((r, i) => r.receivedAt.getTime() - sent[i]!.receivedAt.getTime());
+    for (const g of gaps) expect(g).toBeGreaterThanOrEqual(900);
+
+    receiver.respondWith(() => ({ status: 200 }));
+    const replay = await replayDelivery({ orgId, environment: "test", id: failed.id, ctx });
+    const done = await waitFor(async () => {
+      const r = await db.delivery.findUnique({ where: { id: replay.id } });
+      return r?.status === "succeeded" ? r : null;
+    }, 30_000, "replay succeeded");
+    expect(done.replayOfId).toBe(failed.id);
+  });
+
+  it("honours Retry-After on 429 and disables the endpoint on 410", async () => {
+    const { endpoint: slow } = await endpoint("/slow");
+    let n = 0;
+    receiver.respondWith((req) => {
+      if (req.path === "/slow") return ++n === 1 ? { status: 429, headers: { "retry-after": "2" } } : { status: 200 };
+      if (req.path === "/gone") return { status: 410 };
+      return { status: 204 };
+    });
+    await ingestEvent({ orgId, environment: "test", type: "run.completed", data: {} });
+    const ok = await waitFor(async () => {
+      const rows = await deliveriesTo(slow.id);
+      return rows[0]?.status === "succeeded" ? rows[0] : null;
+    }, 30_000, "slow succeeded");
+    const gap = ok.attemptRows[1]!.createdAt.getTime() - ok.attemptRows[0]!.createdAt.getTime();
+    expect(gap).toBeGreaterThanOrEqual(1900);
+
+    await db.endpoint.update({ where: { id: slow.id }, data: { status: "paused" } }); // keep it out of the next event
+    const { endpoint: gone } = await endpoint("/gone");
+    await ingestEvent({ orgId, environment: "test", type: "run.completed", data: {} });
+    const dead = await waitFor(async () => {
+      const rows = await deliveriesTo(gone.id);
+      return rows[0]?.status === "failed" ? rows[0] : null;
+    }, 30_000, "gone failed");
+    expect(dead.attempts).toBe(1);
+    const e = await db.endpoint.findUniqueOrThrow({ where: { id: gone.id } });
+    expect(e.status).toBe("disabled");
+    expect(e.disabledReason).toMatch(/410/);
+    await db.endpoint.update({ where: { id: gone.id }, data: { status: "paused" } });
+  });
+
+  it("holds deliveries of a paused endpoint and releases them in order on resume", async () => {
+    const { endpoint: ep } = await endpoint("/paused");
+    receiver.respondWith(() => ({ status: 200 }));
+    await setEndpointStatus({ orgId, environment: "test", id: ep.id, status: "paused", ctx });
+    for (const i of [1, 2, 3]) await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { i } });
+    const held = await deliveriesTo(ep.id);
+    expect(held.map((d) => d.status)).toEqual(["held", "held", "held"]);
+    const before = receiver.requests.filter((r) => r.path === "/paused").length;
+    expect(before).toBe(0);
+    await setEndpointStatus({ orgId, environment: "test", id: ep.id, status: "active", ctx });
+    await waitFor(async () => (await deliveriesTo(ep.id)).every((d) => d.status === "succeeded"), 30_000, "released");
+    const order = receiver.requests.filter((r) => r.path === "/paused").map((r) => JSON.parse(r.body).data.i);
+    expect(order.sort()).toEqual([1, 2, 3]);
+  });
+
+  it("bulk-replays failed deliveries since a time", async () => {
+    const { endpoint: ep } = await endpoint("/bulk");
+    receiver.respondWith((req) => (req.path === "/bulk" ? { status: 410 } : { status: 200 }));
+    const since = new Date();
+    await ingestEvent({ orgId, environment: "test", type: "run.completed", data: {} });
+    await waitFor(async () => (await deliveriesTo(ep.id))[0]?.status === "failed", 30_000, "failed");
+    await setEndpointStatus({ orgId, environment: "test", id: ep.id, status: "active", ctx }); // re-enable after 410
+    receiver.respondWith(() => ({ status: 200 }));
+    const { replayed } = await replayFailedSince({ orgId, environment: "test", endpointId: ep.id, since, ctx });
+    expect(replayed).toBe(1);
+    await waitFor(async () => (await deliveriesTo(ep.id)).some((d) => d.status === "succeeded"), 30_000, "replayed");
+    expect((await replayFailedSince({ orgId, environment: "test", endpointId: ep.id, since, ctx })).replayed).toBe(0);
+  });
+});

@@ -1,0 +1,95 @@
+// One HTTP POST to a receiver, measured and bounded: timeout, response body truncated to
+// 16 KiB, and (unless private URLs are allowed) the connection refuses private addresses at
+// DNS time, so a hostname cannot be re-pointed at an internal service after the check.
+import http from "node:http";
+import https from "node:https";
+import { safeLookup } from "@/lib/webhooks/url-policy";
+
+export const MAX_RESPONSE_BODY = 16 * 1024;
+
+export type SendResult = {
+  status: number | null;
+  headers: Record<string, string>;
+  body: string | null;
+  latencyMs: number;
+  error: string | null;
+};
+
+export function sendRequest(opts: {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+  allowPrivate: boolean;
+}): Promise<SendResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  return new Promise((resolve) => {
+    let url: URL;
+    try {
+      url = new URL(opts.url);
+    } catch {
+      resolve({ status: null, headers: {}, body: null, latencyMs: 0, error: "invalid URL" });
+      return;
+    }
+    const mod = url.protocol === "https:" ? https : http;
+    let settled = false;
+    const done = (r: SendResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    const req = mod.request(
+      url,
+      {
+        method: "POST",
+        headers: { ...opts.headers, "content-length": String(Buffer.byteLength(opts.body)) },
+        lookup: opts.allowPrivate ? undefined : (safeLookup as never),
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          if (size < MAX_RESPONSE_BODY) chunks.push(c.subarray(0, MAX_RESPONSE_BODY - size));
+          size += c.length;
+        });
+        const finish = () => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+          let body = Buffer.concat(chunks).toString("utf8");
+          if (size > MAX_RESPONSE_BODY) body += `\n… (${size - MAX_RESPONSE_BODY} more bytes not kept)`;
+          done({ status: res.statusCode ?? null, headers, body, latencyMs: elapsed(), error: null });
+        };
+        res.on("end", finish);
+        res.on("error", finish);
+      },
+    );
+    const timer = setTimeout(() => {
+      req.destroy();
+      done({ status: null, headers: {}, body: null, latencyMs: elapsed(), error: `timeout after ${opts.timeoutMs} ms` });
+    }, opts.timeoutMs);
+    req.on("error", (err: NodeJS.ErrnoException) => done({ status: null, headers: {}, body: null, latencyMs: elapsed(), error: describeError(err) }));
+    req.end(opts.body);
+  });
+}
+
+function describeError(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `DNS lookup failed (${err.code})`;
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ECONNRESET":
+      return "connection reset by the receiver";
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return `host unreachable (${err.code})`;
+    default:
+      if (err.name === "UrlPolicyError") return `refused: ${err.message}`;
+      if (/certificate|SSL|TLS/i.test(err.message)) return `TLS error: ${err.message}`;
+      return err.code ? `${err.code}: ${err.message}` : err.message;
+  }
+}
