@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { decodeCursor, paginate } from "@/lib/api/pagination";
+import { json, withApi } from "@/lib/api/with-api";
+import { deliveryView, listDeliveries } from "@/lib/deliveries/get-deliveries";
+import { deliveryListQuerySchema } from "@/lib/validations/deliveries";
+
+const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
+
+// GET /api/v1/deliveries: deliveries newest first, by status and endpoint
+export const GET = withApi({ scopes: ["deliveries:read"] }, async (ctx) => {
+  const q = ctx.query(deliveryListQuerySchema);
+  const rows = await listDeliveries({
+    orgId: ctx.orgId,
+    environment: ctx.environment,
+    status: q.status,
+    endpointId: q.endpoint_id,
+    limit: q.limit,
+    cursor: decodeCursor(q.cursor, cursorSchema),
+  });
+  return json(paginate(rows, q.limit, (d) => ({ createdAt: d.createdAt.toISOString(), id: d.id }), deliveryView));
+});
