@@ -1,5 +1,5 @@
 "use client";
-import { Building2, ScrollText, Users } from "lucide-react";
+import { Building2, KeyRound, ScrollText, Users, Webhook } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -8,6 +8,8 @@ const BASE = "/settings/organization";
 export const SETTINGS_LINKS = [
   { href: `${BASE}/general`, label: "General", icon: Building2 },
   { href: `${BASE}/members`, label: "Members", icon: Users },
+  { href: `${BASE}/credentials`, label: "Credentials", icon: KeyRound },
+  { href: `${BASE}/webhooks`, label: "Webhooks", icon: Webhook },
   { href: `${BASE}/audit-log`, label: "Audit log", icon: ScrollText },
 ];
 
