@@ -17,6 +17,28 @@ import {
   regenerateSecretSchema,
 } from "@/lib/validations/credentials";
 import {
+  deliveryDetailSchema,
+  deliveryListQuerySchema,
+  deliverySchema,
+  replayFailedSchema,
+} from "@/lib/validations/deliveries";
+import { acceptedEventSchema, createEventSchema, eventDetailSchema, eventListQuery, eventSchema } from "@/lib/validations/events";
+import {
+  createEndpointSchema,
+  createEventTypeSchema,
+  createWebhookSchema,
+  endpointListQuery,
+  endpointSchema,
+  endpointWithSecretSchema,
+  eventTypeListQuery,
+  eventTypeSchema,
+  rotateSecretSchema,
+  updateEndpointSchema,
+  updateWebhookSchema,
+  webhookSchema,
+  webhookWithSecretSchema,
+} from "@/lib/validations/webhooks";
+import {
   createInvitationSchema,
   invitationSchema,
   memberSchema,
@@ -182,6 +204,97 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/audit-events/verify": {
     get: op("Verify the audit log's hash chain", { scopes: ["audit:read"], response: auditChainVerificationSchema }),
+  },
+  "/api/v1/endpoints": {
+    get: op("List outgoing endpoints", { scopes: ["endpoints:read"], query: endpointListQuery, response: listSchema(endpointSchema) }),
+    post: op("Create an endpoint (the signing secret is in this response only)", {
+      scopes: ["endpoints:write"],
+      body: createEndpointSchema,
+      status: 201,
+      response: endpointWithSecretSchema,
+      errors: [422],
+      headers: { idempotent: true },
+    }),
+  },
+  "/api/v1/endpoints/{id}": {
+    get: op("Get an endpoint", { scopes: ["endpoints:read"], path: idParam, response: endpointSchema, errors: [404] }),
+    patch: op("Update an endpoint; status PAUSED holds its deliveries, ACTIVE releases them", {
+      scopes: ["endpoints:write"],
+      path: idParam,
+      body: updateEndpointSchema,
+      response: endpointSchema,
+      errors: [404, 422],
+    }),
+    delete: op("Delete an endpoint", { scopes: ["endpoints:write"], path: idParam, status: 204, errors: [404] }),
+  },
+  "/api/v1/endpoints/{id}/rotate-secret": {
+    post: op("Rotate the signing secret (the old one keeps signing during the grace period)", {
+      scopes: ["endpoints:write"],
+      path: idParam,
+      body: rotateSecretSchema,
+      response: endpointWithSecretSchema,
+      errors: [404, 422],
+    }),
+  },
+  "/api/v1/webhooks": {
+    get: op("List webhooks (the same endpoints, in the webhooks shape)", { scopes: ["endpoints:read"], query: endpointListQuery, response: listSchema(webhookSchema) }),
+    post: op("Create a webhook (the secret is in this response only)", {
+      scopes: ["endpoints:write"],
+      body: createWebhookSchema,
+      status: 201,
+      response: webhookWithSecretSchema,
+      errors: [422],
+      headers: { idempotent: true },
+    }),
+  },
+  "/api/v1/webhooks/{id}": {
+    get: op("Get a webhook", { scopes: ["endpoints:read"], path: idParam, response: webhookSchema, errors: [404] }),
+    patch: op("Update a webhook", { scopes: ["endpoints:write"], path: idParam, body: updateWebhookSchema, response: webhookSchema, errors: [404, 422] }),
+    delete: op("Delete a webhook", { scopes: ["endpoints:write"], path: idParam, status: 204, errors: [404] }),
+  },
+  "/api/v1/event-types": {
+    get: op("The event-type catalog", { scopes: ["events:read"], query: eventTypeListQuery, response: listSchema(eventTypeSchema) }),
+    post: op("Create an event type", { scopes: ["events:write"], body: createEventTypeSchema, status: 201, response: eventTypeSchema, errors: [409, 422] }),
+  },
+  "/api/v1/event-types/{name}/archive": {
+    post: op("Archive an event type (no new events of it)", {
+      scopes: ["events:write"],
+      path: z.object({ name: z.string() }),
+      response: eventTypeSchema,
+      errors: [404],
+    }),
+  },
+  "/api/v1/events": {
+    get: op("List events", { scopes: ["events:read"], query: eventListQuery, response: listSchema(eventSchema) }),
+    post: op("Send an event to every subscribed endpoint", {
+      scopes: ["events:write"],
+      body: createEventSchema,
+      status: 202,
+      response: acceptedEventSchema,
+      errors: [409, 413, 422],
+      headers: { idempotent: true },
+    }),
+  },
+  "/api/v1/events/{id}": {
+    get: op("Get an event with its deliveries", { scopes: ["events:read"], path: idParam, response: eventDetailSchema, errors: [404] }),
+  },
+  "/api/v1/deliveries": {
+    get: op("List deliveries, newest first", { scopes: ["deliveries:read"], query: deliveryListQuerySchema, response: listSchema(deliverySchema) }),
+  },
+  "/api/v1/deliveries/{id}": {
+    get: op("Get a delivery with every attempt", { scopes: ["deliveries:read"], path: idParam, response: deliveryDetailSchema, errors: [404] }),
+  },
+  "/api/v1/deliveries/{id}/replay": {
+    post: op("Replay a delivery", { scopes: ["deliveries:write"], path: idParam, status: 202, response: deliveryDetailSchema, errors: [404, 409] }),
+  },
+  "/api/v1/deliveries/replay-failed": {
+    post: op("Replay every failed delivery since a time", {
+      scopes: ["deliveries:write"],
+      body: replayFailedSchema.extend({ endpoint_id: z.string().optional() }),
+      status: 202,
+      response: z.object({ replayed: z.number().int() }),
+      errors: [422],
+    }),
   },
   "/oauth/token": {
     post: {
