@@ -6,14 +6,8 @@ import { CreateEndpointDialog } from "@/components/webhooks/create-endpoint-dial
 import { EndpointsTable, type EndpointDeliveryStats } from "@/components/webhooks/endpoints-table";
 import { EventTypesTab } from "@/components/webhooks/event-types-tab";
 import type { Scoping } from "@/components/webhooks/queries";
+import { parseWebhookTab, type WebhookTab } from "@/components/webhooks/tabs";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
-
-export const WEBHOOK_TABS = ["endpoints", "incoming", "event-types"] as const;
-export type WebhookTab = (typeof WEBHOOK_TABS)[number];
-
-export function parseWebhookTab(v: string | string[] | undefined): WebhookTab {
-  return WEBHOOK_TABS.find((t) => t === v) ?? "endpoints";
-}
 
 export function WebhooksTabs({
   scoping,

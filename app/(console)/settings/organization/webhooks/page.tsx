@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { PageHeader } from "@/components/layout/page-header";
 import { IncomingTab } from "@/components/webhooks/incoming-tab";
-import { parseWebhookTab, WebhooksTabs } from "@/components/webhooks/webhooks-tabs";
+import { parseWebhookTab } from "@/components/webhooks/tabs";
+import { WebhooksTabs } from "@/components/webhooks/webhooks-tabs";
 import { getConsoleContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/orgs/roles";
 
