@@ -1,0 +1,359 @@
+"use client";
+// One delivery: its status, ids (the delivery id is the webhook-id header the receiver got),
+// endpoint, event type and the delivery it replays; then its attempts as a timeline, oldest
+// first, each with the exact request and what came back. Replay queues a new delivery of the same
+// event and the dialog follows it, live, until it settles.
+import { ArrowRight, ChevronRight, RotateCcw } from "lucide-react";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { toast } from "sonner";
+import { DeliveryStatusBadge } from "@/components/deliveries/delivery-status-badge";
+import { endpointPath, formatExact, formatHeaders, formatLatency, prettyBody } from "@/components/deliveries/format";
+import { useDelivery, useReplayDelivery, type DeliveryAttempt, type DeliveryDetail, type Scoping } from "@/components/deliveries/queries";
+import { RelativeTime } from "@/components/deliveries/relative-time";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Spinner } from "@/components/ui/spinner";
+import { cn } from "@/lib/utils";
+
+export type DeliveryDetailDialogProps = {
+  /** The delivery shown; null closes the dialog. */
+  deliveryId: string | null;
+  /** Called with another delivery's id (a replay, or the one replayed) or null (closed). */
+  onDeliveryChange: (id: string | null) => void;
+  canReplay: boolean;
+  /** Link the endpoint's name to its page (off when already on that page). */
+  showEndpointLink?: boolean;
+  scoping?: Scoping;
+};
+
+export function DeliveryDetailDialog({
+  deliveryId,
+  onDeliveryChange,
+  canReplay,
+  showEndpointLink = true,
+  scoping,
+}: DeliveryDetailDialogProps) {
+  return (
+    <Dialog open={deliveryId !== null} onOpenChange={(open) => (open ? null : onDeliveryChange(null))}>
+      <DialogContent className="max-h-[92vh] overflow-y-auto sm:max-w-3xl">
+        <DialogHeader>
+          <DialogTitle>Delivery details</DialogTitle>
+          <DialogDescription>
+            Every attempt with the exact request sent and what the endpoint answered.
+          </DialogDescription>
+        </DialogHeader>
+        {deliveryId ? (
+          <DeliveryDetailBody
+            key={deliveryId}
+            id={deliveryId}
+            scoping={scoping}
+            canReplay={canReplay}
+            showEndpointLink={showEndpointLink}
+            onDeliveryChange={onDeliveryChange}
+          />
+        ) : null}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function DeliveryDetailBody({
+  id,
+  scoping,
+  canReplay,
+  showEndpointLink,
+  onDeliveryChange,
+}: {
+  id: string;
+  scoping?: Scoping;
+  canReplay: boolean;
+  showEndpointLink: boolean;
+  onDeliveryChange: (id: string | null) => void;
+}) {
+  const q = useDelivery(scoping, id);
+  const replay = useReplayDelivery(scoping);
+
+  if (q.isPending) {
+    return (
+      <div className="grid gap-3" aria-busy="true">
+        <Spinner label="Loading delivery" />
+        <Skeleton className="h-5 w-2/3" />
+        <Skeleton className="h-5 w-1/2" />
+        <Skeleton className="h-24 w-full" />
+      </div>
+    );
+  }
+  if (q.isError) {
+    return (
+      <div role="alert" className="grid gap-3 rounded-md border border-destructive/30 bg-destructive/5 px-4 py-3 text-sm">
+        <p className="text-destructive">Could not load this delivery: {q.error.message}</p>
+        <Button variant="outline" size="sm" className="w-fit" onClick={() => void q.refetch()}>
+          Try again
+        </Button>
+      </div>
+    );
+  }
+
+  const d = q.data;
+  const replayable = d.status === "succeeded" || d.status === "failed";
+
+  function onReplay() {
+    replay.mutate(d.id, {
+      onSuccess: (created) => {
+        toast.success("Replay queued", { description: `New delivery ${created.id}` });
+        onDeliveryChange(created.id);
+      },
+      onError: (err) => toast.error(`Could not replay: ${err.message}`),
+    });
+  }
+
+  return (
+    <div className="grid min-w-0 gap-6">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="flex flex-wrap items-center gap-2">
+          <DeliveryStatusBadge status={d.status} />
+          <code className="font-mono text-sm">{d.event_type}</code>
+          <span className="text-sm text-muted-foreground">
+            to{" "}
+            {showEndpointLink ? (
+              <Link href={endpointPath(d.endpoint_id)} className="font-medium text-foreground underline-offset-4 hover:underline">
+                {d.endpoint_name}
+              </Link>
+            ) : (
+              <span className="font-medium text-foreground">{d.endpoint_name}</span>
+            )}
+          </span>
+        </div>
+        {canReplay && replayable ? (
+          <Button size="sm" onClick={onReplay} disabled={replay.isPending}>
+            {replay.isPending ? <Spinner label="Queuing replay" /> : <RotateCcw aria-hidden />}
+            Replay
+          </Button>
+        ) : null}
+      </div>
+
+      <dl className="grid min-w-0 gap-x-6 gap-y-3 text-sm sm:grid-cols-[auto_1fr]">
+        <Field label="Delivery id" hint="Sent as the webhook-id header; the same on every retry.">
+          <IdValue value={d.id} label="Copy delivery id" />
+        </Field>
+        <Field label="Event id">
+          <IdValue value={d.event_id} label="Copy event id" />
+        </Field>
+        <Field label="Endpoint id">
+          <IdValue value={d.endpoint_id} label="Copy endpoint id" />
+        </Field>
+        {d.replay_of ? (
+          <Field label="Replay of">
+            <button
+              type="button"
+              onClick={() => onDeliveryChange(d.replay_of)}
+              className="inline-flex min-w-0 items-center gap-1 rounded-sm font-mono text-xs underline-offset-4 hover:underline focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
+              aria-label={`Open the replayed delivery ${d.replay_of}`}
+            >
+              <span className="truncate">{d.replay_of}</span>
+              <ArrowRight className="size-3 shrink-0" aria-hidden />
+            </button>
+          </Field>
+        ) : null}
+        <Field label="Created">
+          <RelativeTime iso={d.created_at} /> <span className="text-muted-foreground">({formatExact(d.created_at)})</span>
+        </Field>
+        {d.completed_at ? (
+          <Field label={d.status === "failed" ? "Gave up" : "Completed"}>
+            <RelativeTime iso={d.completed_at} />
+          </Field>
+        ) : null}
+      </dl>
+
+      <section aria-labelledby={`attempts-${d.id}`} className="grid min-w-0 gap-3">
+        <h3 id={`attempts-${d.id}`} className="text-sm font-semibold">
+          Attempts <span className="font-normal text-muted-foreground">({d.attempt_log.length})</span>
+        </h3>
+        <AttemptTimeline delivery={d} />
+      </section>
+    </div>
+  );
+}
+
+function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="text-muted-foreground" title={hint}>
+        {label}
+      </dt>
+      <dd className="flex min-w-0 flex-wrap items-center gap-1">{children}</dd>
+    </>
+  );
+}
+
+function IdValue({ value, label }: { value: string; label: string }) {
+  return (
+    <span className="flex min-w-0 items-center gap-1">
+      <code className="truncate font-mono text-xs" title={value}>
+        {value}
+      </code>
+      <CopyButton value={value} label={label} className="size-7" />
+    </span>
+  );
+}
+
+function AttemptTimeline({ delivery: d }: { delivery: DeliveryDetail }) {
+  const waiting =
+    d.status === "pending" ? (
+      <TimelineItem tone="pending" last>
+        <p className="text-sm font-medium">
+          {d.attempt_log.length === 0 ? "First attempt" : `Attempt ${d.attempt_log.length + 1}`}{" "}
+          <span className="font-normal text-muted-foreground">
+            {d.next_attempt_at ? (
+              <>
+                scheduled <RelativeTime iso={d.next_attempt_at} />
+              </>
+            ) : (
+              "under way"
+            )}
+          </span>
+        </p>
+      </TimelineItem>
+    ) : d.status === "held" ? (
+      <TimelineItem tone="pending" last>
+        <p className="text-sm text-muted-foreground">
+          Held while the endpoint is paused; sent in order when it resumes.
+        </p>
+      </TimelineItem>
+    ) : null;
+
+  if (d.attempt_log.length === 0 && !waiting) {
+    return <p className="text-sm text-muted-foreground">No attempts were recorded.</p>;
+  }
+  return (
+    <ol aria-label="Attempts" className="grid min-w-0">
+      {d.attempt_log.map((a, i) => (
+        <TimelineItem key={a.number} tone={outcome(a)} last={i === d.attempt_log.length - 1 && !waiting}>
+          <Attempt attempt={a} />
+        </TimelineItem>
+      ))}
+      {waiting}
+    </ol>
+  );
+}
+
+type Tone = "ok" | "bad" | "pending";
+
+function outcome(a: DeliveryAttempt): Tone {
+  return a.response_status !== null && a.response_status >= 200 && a.response_status < 300 ? "ok" : "bad";
+}
+
+function TimelineItem({ tone, last, children }: { tone: Tone; last: boolean; children: ReactNode }) {
+  return (
+    <li className="relative grid min-w-0 grid-cols-[1.25rem_1fr] gap-3 pb-5 last:pb-0">
+      {last ? null : <span aria-hidden className="absolute top-4 bottom-0 left-[0.5625rem] w-px bg-border" />}
+      <span
+        aria-hidden
+        className={cn(
+          "relative mt-1 size-3 justify-self-center rounded-full border-2",
+          tone === "ok" && "border-success bg-success",
+          tone === "bad" && "border-destructive bg-destructive",
+          tone === "pending" && "animate-pulse border-muted-foreground bg-background motion-reduce:animate-none",
+        )}
+      />
+      <div className="min-w-0">{children}</div>
+    </li>
+  );
+}
+
+function Attempt({ attempt: a }: { attempt: DeliveryAttempt }) {
+  return (
+    <div className="grid min-w-0 gap-2" data-attempt={a.number}>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+        <span className="font-medium">Attempt {a.number}</span>
+        {a.response_status !== null ? (
+          <Badge variant={outcome(a) === "ok" ? "success" : "destructive"} className="font-mono">
+            {a.response_status}
+          </Badge>
+        ) : null}
+        {a.error ? <span className="min-w-0 text-destructive">{a.error}</span> : null}
+        <time dateTime={a.created_at} className="text-muted-foreground">
+          {formatExact(a.created_at)}
+        </time>
+        <span className="text-muted-foreground tabular-nums" title="Latency">
+          {formatLatency(a.latency_ms)}
+        </span>
+      </div>
+      <details className="group min-w-0 rounded-md border">
+        <summary className="flex cursor-pointer list-none items-center gap-1.5 rounded-md px-3 py-2 text-sm select-none hover:bg-muted/50 focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:outline-none [&::-webkit-details-marker]:hidden">
+          <ChevronRight className="size-4 transition-transform group-open:rotate-90" aria-hidden />
+          Request and response
+        </summary>
+        <div className="grid min-w-0 gap-4 border-t p-3">
+          <HttpBlock title="Request headers" text={formatHeaders(a.request_headers)} copyLabel={`Copy request headers of attempt ${a.number}`} />
+          <HttpBlock
+            title="Request body"
+            text={prettyBody(a.request_body)}
+            copy={a.request_body}
+            copyLabel={`Copy request body of attempt ${a.number}`}
+            note="Copies the exact bytes that were signed."
+          />
+          {a.response_status === null && a.response_headers === null ? (
+            <p className="text-sm text-muted-foreground">No response{a.error ? `: ${a.error}` : "."}</p>
+          ) : (
+            <>
+              <HttpBlock
+                title="Response headers"
+                text={formatHeaders(a.response_headers)}
+                copyLabel={`Copy response headers of attempt ${a.number}`}
+              />
+              <HttpBlock
+                title="Response body"
+                text={a.response_body ? prettyBody(a.response_body) : ""}
+                copy={a.response_body ?? ""}
+                copyLabel={`Copy response body of attempt ${a.number}`}
+                note="Kept up to 16 KiB."
+              />
+            </>
+          )}
+        </div>
+      </details>
+    </div>
+  );
+}
+
+function HttpBlock({
+  title,
+  text,
+  copy,
+  copyLabel,
+  note,
+}: {
+  title: string;
+  text: string;
+  copy?: string;
+  copyLabel: string;
+  note?: string;
+}) {
+  return (
+    <div className="grid min-w-0 gap-1.5">
+      <div className="flex items-center justify-between gap-2">
+        <h4 className="text-xs font-medium tracking-wide text-muted-foreground uppercase">{title}</h4>
+        {note ? <span className="text-xs text-muted-foreground">{note}</span> : null}
+      </div>
+      {text ? (
+        <div className="relative w-full min-w-0 rounded-md border bg-muted/50 contain-inline-size">
+          <pre
+            tabIndex={0}
+            aria-label={title}
+            className="max-h-72 overflow-auto py-2.5 pr-12 pl-3 font-mono text-xs leading-relaxed outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+          >
+            <code>{text}</code>
+          </pre>
+          <CopyButton value={copy ?? text} label={copyLabel} className="absolute top-1 right-1 bg-muted" />
+        </div>
+      ) : (
+        <p className="text-sm text-muted-foreground">(empty)</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,261 @@
+"use client";
+// Deliveries, newest first, filtered by status (All, Succeeded, Pending, Held, Failed), a page at
+// a time. Under an endpoint it lists that endpoint's; without one, every endpoint's (with an
+// Endpoint column). The list refreshes itself every 2 s while a delivery on it is pending. A row
+// (click, Enter or Space) opens the delivery with its attempts.
+import type { ColumnDef } from "@tanstack/react-table";
+import { AlertCircle, CircleCheck, Clock, Inbox, PauseCircle, Send } from "lucide-react";
+import Link from "next/link";
+import { useMemo, useState, type ReactNode } from "react";
+import { DeliveryDetailDialog } from "@/components/deliveries/delivery-detail-dialog";
+import { DeliveryStatusBadge } from "@/components/deliveries/delivery-status-badge";
+import { endpointPath, lastResponse } from "@/components/deliveries/format";
+import { useDeliveries, type Scoping, type StatusFilter } from "@/components/deliveries/queries";
+import { RelativeTime } from "@/components/deliveries/relative-time";
+import { Button } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Spinner } from "@/components/ui/spinner";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { cn } from "@/lib/utils";
+import type { DeliveryView } from "@/lib/validations/deliveries";
+
+const FILTERS: { value: StatusFilter; label: string }[] = [
+  { value: "all", label: "All" },
+  { value: "succeeded", label: "Succeeded" },
+  { value: "pending", label: "Pending" },
+  { value: "held", label: "Held" },
+  { value: "failed", label: "Failed" },
+];
+
+export type DeliveryListProps = {
+  /** Only this endpoint's deliveries; without it, every endpoint's, with an Endpoint column. */
+  endpointId?: string;
+  /** The filter shown first; "all" unless given. */
+  defaultStatus?: StatusFilter;
+  /** Developers and above may replay (the API enforces it too). */
+  canReplay: boolean;
+  /** The current org and environment, part of the query keys where known. */
+  scoping?: Scoping;
+};
+
+export function DeliveryList({ endpointId, defaultStatus = "all", canReplay, scoping }: DeliveryListProps) {
+  const [status, setStatus] = useState<StatusFilter>(defaultStatus);
+  const [openId, setOpenId] = useState<string | null>(null);
+
+  return (
+    <div className="grid min-w-0 gap-3">
+      <Tabs value={status} onValueChange={(v) => setStatus(v as StatusFilter)} className="min-w-0">
+        <TabsList aria-label="Filter deliveries by status" className="max-w-full justify-start overflow-x-auto">
+          {FILTERS.map((f) => (
+            <TabsTrigger key={f.value} value={f.value} className="flex-none px-3">
+              {f.label}
+            </TabsTrigger>
+          ))}
+        </TabsList>
+        {FILTERS.map((f) => (
+          <TabsContent key={f.value} value={f.value} className="min-w-0 outline-none">
+            <DeliveryTable
+              scoping={scoping}
+              endpointId={endpointId}
+              status={f.value}
+              onOpen={(d) => setOpenId(d.id)}
+            />
+          </TabsContent>
+        ))}
+      </Tabs>
+      <DeliveryDetailDialog
+        scoping={scoping}
+        deliveryId={openId}
+        onDeliveryChange={setOpenId}
+        canReplay={canReplay}
+        showEndpointLink={!endpointId}
+      />
+    </div>
+  );
+}
+
+function DeliveryTable({
+  scoping,
+  endpointId,
+  status,
+  onOpen,
+}: {
+  scoping?: Scoping;
+  endpointId?: string;
+  status: StatusFilter;
+  onOpen: (d: DeliveryView) => void;
+}) {
+  const list = useDeliveries(scoping, { endpointId, status });
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
+  const live = rows.some((d) => d.status === "pending");
+
+  const columns = useMemo<ColumnDef<DeliveryView>[]>(
+    () => [
+      {
+        accessorKey: "status",
+        header: "Status",
+        cell: ({ row: { original: d } }) => <DeliveryStatusBadge status={d.status} />,
+      },
+      ...(endpointId
+        ? []
+        : [
+            {
+              accessorKey: "endpoint_name",
+              header: "Endpoint",
+              cell: ({ row: { original: d } }) => (
+                <Link
+                  href={endpointPath(d.endpoint_id)}
+                  className="block max-w-[12rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+                  title={d.endpoint_name}
+                >
+                  {d.endpoint_name}
+                </Link>
+              ),
+            } satisfies ColumnDef<DeliveryView>,
+          ]),
+      {
+        accessorKey: "event_type",
+        header: "Event type",
+        cell: ({ row: { original: d } }) => <code className="font-mono text-xs">{d.event_type}</code>,
+      },
+      {
+        accessorKey: "id",
+        header: "Delivery id",
+        cell: ({ row: { original: d } }) => (
+          // Long ids are cut visually; the full id stays in the text and the title.
+          <code className="block max-w-[9rem] truncate font-mono text-xs text-muted-foreground" title={d.id}>
+            {d.id}
+          </code>
+        ),
+      },
+      {
+        accessorKey: "attempts",
+        header: "Attempts",
+        cell: ({ row: { original: d } }) => <span className="tabular-nums">{d.attempts}</span>,
+      },
+      {
+        id: "last_response",
+        header: "Last response",
+        cell: ({ row: { original: d } }) => {
+          const r = lastResponse(d);
+          return (
+            <span
+              className={cn(
+                "block max-w-[12rem] truncate font-mono text-xs",
+                r.tone === "bad" && "text-destructive",
+                r.tone === "ok" && "text-success",
+                r.tone === "none" && "text-muted-foreground",
+              )}
+              title={r.text}
+            >
+              {r.text}
+            </span>
+          );
+        },
+      },
+      {
+        id: "next_attempt",
+        header: "Next attempt",
+        cell: ({ row: { original: d } }) =>
+          d.status === "pending" && d.next_attempt_at ? (
+            <RelativeTime iso={d.next_attempt_at} />
+          ) : (
+            <span className="text-muted-foreground">—</span>
+          ),
+      },
+      {
+        accessorKey: "created_at",
+        header: "Created",
+        cell: ({ row: { original: d } }) => <RelativeTime iso={d.created_at} className="whitespace-nowrap" />,
+      },
+    ],
+    [endpointId],
+  );
+
+  if (list.isError && rows.length === 0) {
+    return (
+      <div
+        role="alert"
+        className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-destructive/30 bg-destructive/5 px-4 py-3 text-sm"
+      >
+        <p className="flex items-center gap-2 text-destructive">
+          <AlertCircle className="size-4 shrink-0" aria-hidden />
+          <span>Could not load deliveries: {list.error.message}</span>
+        </p>
+        <Button variant="outline" size="sm" onClick={() => void list.refetch()}>
+          Try again
+        </Button>
+      </div>
+    );
+  }
+
+  return (
+    <div className="grid min-w-0 gap-3">
+      <DataTable
+        label="Deliveries"
+        columns={columns}
+        data={rows}
+        loading={list.isPending}
+        getRowId={(d) => d.id}
+        onRowClick={onOpen}
+        emptyState={<DeliveriesEmpty status={status} perEndpoint={!!endpointId} />}
+      />
+      <div className="flex min-h-8 flex-wrap items-center justify-between gap-3">
+        <p className="flex items-center gap-2 text-xs text-muted-foreground" aria-live="polite">
+          {live ? (
+            <>
+              <span className="relative flex size-2" aria-hidden>
+                <span className="absolute inline-flex size-full animate-ping rounded-full bg-success/60 motion-reduce:animate-none" />
+                <span className="relative inline-flex size-2 rounded-full bg-success" />
+              </span>
+              Live: attempts under way, updating every 2 seconds
+            </>
+          ) : null}
+        </p>
+        {list.hasNextPage ? (
+          <Button variant="outline" size="sm" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+            {list.isFetchingNextPage ? <Spinner label="Loading more deliveries" /> : null}
+            Load more
+          </Button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+const EMPTY: Record<StatusFilter, { icon: ReactNode; title: string; description: (perEndpoint: boolean) => string }> = {
+  all: {
+    icon: <Send />,
+    title: "No deliveries yet",
+    description: (perEndpoint) =>
+      perEndpoint
+        ? "Each event sent to this endpoint is listed here with every attempt's request and response. Send a test event to queue one."
+        : "Each event sent with POST /api/v1/events makes one delivery per subscribed endpoint. Send one to see it here.",
+  },
+  succeeded: {
+    icon: <CircleCheck />,
+    title: "No successful deliveries yet",
+    description: () => "Deliveries the endpoint answered with a 2xx status appear here.",
+  },
+  pending: {
+    icon: <Clock />,
+    title: "Nothing in flight",
+    description: () => "No delivery is waiting for its first attempt or a retry right now.",
+  },
+  held: {
+    icon: <PauseCircle />,
+    title: "Nothing held",
+    description: () => "While an endpoint is paused its deliveries are held here, and sent in order when it resumes.",
+  },
+  failed: {
+    icon: <Inbox />,
+    title: "No failed deliveries. Everything arrived.",
+    description: () => "A delivery that still fails after its last retry shows here, ready to replay.",
+  },
+};
+
+function DeliveriesEmpty({ status, perEndpoint }: { status: StatusFilter; perEndpoint: boolean }) {
+  const e = EMPTY[status];
+  return <EmptyState icon={e.icon} title={e.title} description={e.description(perEndpoint)} />;
+}

@@ -1,0 +1,118 @@
+// Formatting for the deliveries views: times in the viewer's locale (rows come from TanStack
+// Query, so they render on the client only and server and client never disagree), status labels,
+// the last-response summary and bodies as pretty JSON. Pure functions, tested beside this file.
+import type { DeliveryView } from "@/lib/validations/deliveries";
+
+type Status = DeliveryView["status"];
+
+/** An endpoint's console page. */
+export const endpointPath = (id: string) => `/settings/organization/webhooks/endpoints/${encodeURIComponent(id)}`;
+
+export const STATUS_LABELS: Record<Status, string> = {
+  pending: "Pending",
+  held: "Held",
+  succeeded: "Succeeded",
+  failed: "Failed",
+};
+
+export const STATUS_VARIANTS: Record<Status, "success" | "warning" | "destructive" | "secondary"> = {
+  pending: "secondary",
+  held: "warning",
+  succeeded: "success",
+  failed: "destructive",
+};
+
+const exact = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+  ["second", 1],
+];
+
+export function formatExact(iso: string): string {
+  return exact.format(new Date(iso));
+}
+
+/**
+ * "just now", "in 30 seconds", "5 minutes ago", "yesterday". Seconds matter here (retries of the
+ * first minutes are 30 s apart), so under a minute they are shown, except right around now.
+ */
+export function formatRelative(iso: string, now = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  if (Math.abs(seconds) < 5) return seconds > 0 ? "in a moment" : "just now";
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return relative.format(seconds, "second");
+}
+
+/** "412 ms", "1.3 s". */
+export function formatLatency(ms: number | null): string {
+  if (ms === null) return "—";
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+/** What the endpoint last answered: the status code, else the network error, else nothing yet. */
+export function lastResponse(d: Pick<DeliveryView, "last_response_status" | "last_error">): {
+  text: string;
+  tone: "ok" | "bad" | "none";
+} {
+  if (d.last_response_status !== null) {
+    return { text: String(d.last_response_status), tone: d.last_response_status < 300 ? "ok" : "bad" };
+  }
+  if (d.last_error) return { text: d.last_error, tone: "bad" };
+  return { text: "—", tone: "none" };
+}
+
+/** A body as pretty JSON when it is JSON, else as it was sent. */
+export function prettyBody(body: string): string {
+  const t = body.trim();
+  if (!t.startsWith("{") && !t.startsWith("[")) return body;
+  try {
+    return JSON.stringify(JSON.parse(t), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+/** Headers one per line, `name: value`, in the order recorded. */
+export function formatHeaders(headers: Record<string, string> | null): string {
+  if (!headers) return "";
+  return Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\n");
+}
+
+/** "1 delivery", "3 deliveries". */
+export function deliveriesCount(n: number): string {
+  return `${n} ${n === 1 ? "delivery" : "deliveries"}`;
+}
+
+export const SINCE_PRESETS = [
+  { value: "1h", label: "Last hour", ms: 3600_000 },
+  { value: "24h", label: "Last 24 hours", ms: 24 * 3600_000 },
+  { value: "7d", label: "Last 7 days", ms: 7 * 24 * 3600_000 },
+] as const;
+export type SinceChoice = (typeof SINCE_PRESETS)[number]["value"] | "custom";
+
+/**
+ * The `since` of a bulk replay as ISO 8601 (UTC, which the API accepts as an offset): a preset
+ * counts back from now; "custom" reads a datetime-local value in the viewer's time zone.
+ * Null when the custom value is empty, unparsable or in the future.
+ */
+export function sinceToIso(choice: SinceChoice, custom: string, now = Date.now()): string | null {
+  if (choice !== "custom") {
+    const preset = SINCE_PRESETS.find((p) => p.value === choice)!;
+    return new Date(now - preset.ms).toISOString();
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(custom)) return null;
+  const d = new Date(custom); // no offset: local time, as datetime-local means it
+  if (Number.isNaN(d.getTime()) || d.getTime() > now) return null;
+  return d.toISOString();
+}

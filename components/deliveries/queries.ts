@@ -1,0 +1,152 @@
+"use client";
+// TanStack Query for webhook deliveries: one options factory and hook per resource (the paged
+// list by endpoint and status, one delivery with its attempts, per-endpoint stats); replay
+// mutations invalidate by the factories' keys. Lists and details poll every 2 s while something
+// shown is still pending (attempts under way) and stop once nothing is.
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type InfiniteData,
+} from "@tanstack/react-query";
+import { fetchApi } from "@/lib/api/fetch-api";
+import type { DeliveryView } from "@/lib/validations/deliveries";
+
+type List<T> = { data: T[]; next_cursor: string | null };
+
+export type DeliveryStatus = DeliveryView["status"];
+export type DeliveryAttempt = {
+  number: number;
+  request_headers: Record<string, string>;
+  request_body: string;
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: string | null;
+  latency_ms: number | null;
+  error: string | null;
+  created_at: string;
+};
+export type DeliveryDetail = DeliveryView & { attempt_log: DeliveryAttempt[] };
+export type EndpointDeliveryStats = {
+  endpoint_id: string;
+  succeeded: number;
+  failed: number;
+  total: number;
+  last_delivery_at: string | null;
+  success_rate: number | null;
+};
+
+/**
+ * Org and environment come from cookies on the API side. Where they are known they belong in
+ * every key, so a switch never shows another organization's cached rows; an endpoint's list is
+ * safe without them (endpoint ids are unique across organizations and environments).
+ */
+export type Scoping = { orgId: string; environment: "test" | "live" };
+
+/** The list filter: one status, or all of them. */
+export type StatusFilter = DeliveryStatus | "all";
+
+export const LIVE_INTERVAL_MS = 2_000;
+const PAGE_SIZE = 25;
+
+const scopeKey = (s?: Scoping) => (s ? [s.orgId, s.environment] : ["current"]);
+
+export const deliveryKeys = {
+  all: (s?: Scoping) => ["deliveries", ...scopeKey(s)] as const,
+  lists: (s?: Scoping) => [...deliveryKeys.all(s), "list"] as const,
+  list: (s: Scoping | undefined, f: { endpointId?: string; status: StatusFilter }) =>
+    [...deliveryKeys.lists(s), f.endpointId ?? "all-endpoints", f.status] as const,
+  detail: (s: Scoping | undefined, id: string) => [...deliveryKeys.all(s), "detail", id] as const,
+  stats: (s?: Scoping) => [...deliveryKeys.all(s), "stats"] as const,
+};
+
+const deliveryPath = (id: string) => `/api/v1/deliveries/${encodeURIComponent(id)}`;
+
+/** True while any delivery shown is still being attempted. */
+export function hasPending(deliveries: Pick<DeliveryView, "status">[]): boolean {
+  return deliveries.some((d) => d.status === "pending");
+}
+
+/** The refetchInterval of a list: 2 s while a listed delivery is pending, else none. */
+export function listRefetchInterval(data: InfiniteData<List<DeliveryView>> | undefined): number | false {
+  return data && data.pages.some((p) => hasPending(p.data)) ? LIVE_INTERVAL_MS : false;
+}
+
+export function deliveriesQueryOptions(s: Scoping | undefined, f: { endpointId?: string; status: StatusFilter }) {
+  return infiniteQueryOptions({
+    queryKey: deliveryKeys.list(s, f),
+    queryFn: ({ signal, pageParam }) => {
+      const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (f.status !== "all") q.set("status", f.status);
+      if (f.endpointId) q.set("endpoint_id", f.endpointId);
+      if (pageParam) q.set("cursor", pageParam);
+      return fetchApi<List<DeliveryView>>(`/api/v1/deliveries?${q}`, { signal });
+    },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    refetchInterval: (query) => listRefetchInterval(query.state.data),
+  });
+}
+
+export function deliveryQueryOptions(s: Scoping | undefined, id: string) {
+  return queryOptions({
+    queryKey: deliveryKeys.detail(s, id),
+    queryFn: ({ signal }) => fetchApi<DeliveryDetail>(deliveryPath(id), { signal }),
+    refetchInterval: (query) => (query.state.data?.status === "pending" ? LIVE_INTERVAL_MS : false),
+  });
+}
+
+export function deliveryStatsQueryOptions(s?: Scoping) {
+  return queryOptions({
+    queryKey: deliveryKeys.stats(s),
+    queryFn: ({ signal }) => fetchApi<List<EndpointDeliveryStats>>("/api/v1/deliveries/stats", { signal }),
+    select: (r) => r.data,
+    staleTime: 30_000,
+  });
+}
+
+export function useDeliveries(s: Scoping | undefined, f: { endpointId?: string; status: StatusFilter }) {
+  return useInfiniteQuery(deliveriesQueryOptions(s, f));
+}
+
+export function useDelivery(s: Scoping | undefined, id: string | null) {
+  return useQuery({ ...deliveryQueryOptions(s, id ?? ""), enabled: id !== null });
+}
+
+export function useDeliveryStats(s?: Scoping) {
+  return useQuery(deliveryStatsQueryOptions(s));
+}
+
+// A replay adds rows to lists with and without a scoping (an endpoint's page and the Failed
+// deliveries view share endpoints), so every deliveries list and the stats are refreshed.
+function invalidateAfterReplay(qc: ReturnType<typeof useQueryClient>) {
+  return qc.invalidateQueries({
+    predicate: (q) => q.queryKey[0] === "deliveries" && (q.queryKey.includes("list") || q.queryKey.includes("stats")),
+  });
+}
+
+/** A new delivery of the same event to the same endpoint, linked to the one replayed. */
+export function useReplayDelivery(s?: Scoping) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => fetchApi<DeliveryDetail>(`${deliveryPath(id)}/replay`, { method: "POST" }),
+    onSuccess: (created) => qc.setQueryData(deliveryKeys.detail(s, created.id), created),
+    onSettled: () => invalidateAfterReplay(qc),
+  });
+}
+
+/** Every failed delivery since a time (of one endpoint, or all) gets one replay. */
+export function useReplayFailed(s?: Scoping) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { since: string; endpointId?: string }) =>
+      fetchApi<{ replayed: number }>("/api/v1/deliveries/replay-failed", {
+        method: "POST",
+        body: { since: v.since, ...(v.endpointId ? { endpoint_id: v.endpointId } : {}) },
+      }),
+    onSettled: () => invalidateAfterReplay(qc),
+  });
+}
