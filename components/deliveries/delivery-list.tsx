@@ -12,6 +12,7 @@ import { DeliveryStatusBadge } from "@/components/deliveries/delivery-status-bad
 import { endpointPath, lastResponse } from "@/components/deliveries/format";
 import { useDeliveries, type Scoping, type StatusFilter } from "@/components/deliveries/queries";
 import { RelativeTime } from "@/components/deliveries/relative-time";
+import { ReplayFailedButton } from "@/components/deliveries/replay-failed-button";
 import { Button } from "@/components/ui/button";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -37,22 +38,35 @@ export type DeliveryListProps = {
   canReplay: boolean;
   /** The current org and environment, part of the query keys where known. */
   scoping?: Scoping;
+  /** Under an endpoint, with `canReplay`: a "Replay all failed" (this endpoint's) beside the filter. Default true. */
+  showReplayFailed?: boolean;
 };
 
-export function DeliveryList({ endpointId, defaultStatus = "all", canReplay, scoping }: DeliveryListProps) {
+export function DeliveryList({
+  endpointId,
+  defaultStatus = "all",
+  canReplay,
+  scoping,
+  showReplayFailed = true,
+}: DeliveryListProps) {
   const [status, setStatus] = useState<StatusFilter>(defaultStatus);
   const [openId, setOpenId] = useState<string | null>(null);
 
   return (
     <div className="grid min-w-0 gap-3">
       <Tabs value={status} onValueChange={(v) => setStatus(v as StatusFilter)} className="min-w-0">
-        <TabsList aria-label="Filter deliveries by status" className="max-w-full justify-start overflow-x-auto">
-          {FILTERS.map((f) => (
-            <TabsTrigger key={f.value} value={f.value} className="flex-none px-3">
-              {f.label}
-            </TabsTrigger>
-          ))}
-        </TabsList>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <TabsList aria-label="Filter deliveries by status" className="max-w-full justify-start overflow-x-auto">
+            {FILTERS.map((f) => (
+              <TabsTrigger key={f.value} value={f.value} className="flex-none px-3">
+                {f.label}
+              </TabsTrigger>
+            ))}
+          </TabsList>
+          {endpointId && canReplay && showReplayFailed ? (
+            <ReplayFailedButton endpointId={endpointId} scoping={scoping} />
+          ) : null}
+        </div>
         {FILTERS.map((f) => (
           <TabsContent key={f.value} value={f.value} className="min-w-0 outline-none">
             <DeliveryTable

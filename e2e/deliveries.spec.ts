@@ -1,0 +1,192 @@
+// Deliveries in the console, end to end against the real executor (retry schedule shrunk to
+// 1s,2s,3s): a receiver that answers 500 makes a delivery fail after 4 attempts; the Failed
+// deliveries page shows it and its attempt timeline; the receiver recovers, Replay sends a new,
+// signed delivery that succeeds; and "Replay all failed" reports how many it queued.
+import type { APIRequestContext } from "@playwright/test";
+import { Webhook } from "standardwebhooks";
+import { uniqueName } from "./fixtures/names";
+import { expect, test } from "./fixtures/test";
+
+const FAILED_PAGE = "/settings/organization/webhooks/deliveries";
+
+type DeliveryJson = { id: string; status: string; attempts: number; replay_of: string | null };
+
+// Each test gets its own event type, and its endpoint subscribes to that type only, so events
+// other specs send in parallel never reach this test's receiver.
+async function setUp(request: APIRequestContext, origin: string, receiverUrl: string) {
+  const type = `e2e_deliveries.t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const et = await request.post("/api/v1/event-types", {
+    headers: { origin },
+    data: { name: type, description: "Deliveries e2e" },
+  });
+  expect(et.status(), await et.text()).toBe(201);
+  const ep = await request.post("/api/v1/endpoints", {
+    headers: { origin },
+    data: { name: uniqueName("Deliveries e2e"), url: `${receiverUrl}/hook`, event_types: [type] },
+  });
+  expect(ep.status(), await ep.text()).toBe(201);
+  const endpoint = (await ep.json()) as { id: string; secret: string };
+  return { type, endpoint };
+}
+
+async function sendEvent(request: APIRequestContext, origin: string, type: string, data: Record<string, unknown>) {
+  const res = await request.post("/api/v1/events", { headers: { origin }, data: { type, data } });
+  expect(res.status(), await res.text()).toBe(202);
+}
+
+async function deliveriesOf(request: APIRequestContext, endpointId: string) {
+  const res = await request.get(`/api/v1/deliveries?endpoint_id=${encodeURIComponent(endpointId)}&limit=100`);
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { data: DeliveryJson[] }).data;
+}
+
+/** The local "YYYY-MM-DDTHH:mm" a datetime-local input takes. */
+function localInput(d: Date) {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+test("a failing receiver: the delivery fails after 4 attempts, shows its timeline, and Replay succeeds once the receiver is up", async ({
+  page,
+  receiver,
+  baseURL,
+}) => {
+  test.slow();
+  const origin = new URL(baseURL!).origin;
+  const { type, endpoint } = await setUp(page.request, origin, receiver.url);
+  receiver.respondWith(() => ({ status: 500, body: '{"error":"receiver down"}', headers: { "content-type": "application/json" } }));
+
+  await sendEvent(page.request, origin, type, { order: 42, note: "first" });
+  const [first] = await deliveriesOf(page.request, endpoint.id);
+  expect(first).toBeDefined();
+  const deliveryId = first!.id;
+
+  // ---- The Failed deliveries page; "All" shows the delivery live while it is retried ----
+  await page.goto(FAILED_PAGE);
+  await expect(page.getByRole("heading", { name: "Failed deliveries", level: 1 })).toBeVisible();
+  await expect(page.getByRole("tab", { name: "Failed", selected: true })).toBeVisible();
+  await page.getByRole("tab", { name: "All" }).click();
+  const row = page.getByRole("row").filter({ hasText: deliveryId });
+  await expect(row).toBeVisible();
+  await expect(row.getByRole("cell").nth(0)).toHaveText("Failed", { timeout: 45_000 });
+  await expect(row.getByRole("cell").nth(4)).toHaveText("4");
+  await expect(row.getByRole("cell").nth(5)).toHaveText("500");
+  expect(receiver.requests).toHaveLength(4);
+
+  // Under the Failed filter too, with the endpoint's name.
+  await page.getByRole("tab", { name: "Failed" }).click();
+  const failedRow = page.getByRole("row").filter({ hasText: deliveryId });
+  await expect(failedRow).toContainText("Deliveries e2e");
+  await expect(failedRow).toContainText(type);
+
+  // ---- Its attempts as a timeline, each with request and response ----
+  await failedRow.click();
+  const dialog = page.getByRole("dialog", { name: "Delivery details" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByText("Failed", { exact: true })).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Copy delivery id" })).toBeVisible();
+  const attempts = dialog.getByRole("list", { name: "Attempts" }).getByRole("listitem");
+  await expect(attempts).toHaveCount(4);
+  for (let i = 0; i < 4; i++) {
+    await expect(attempts.nth(i)).toContainText(`Attempt ${i + 1}`);
+    await expect(attempts.nth(i)).toContainText("500");
+  }
+  await attempts.nth(0).getByText("Request and response").click();
+  const requestHeaders = attempts.nth(0).getByLabel("Request headers");
+  // The webhook-id header is the delivery id.
+  await expect(requestHeaders).toContainText(`webhook-id: ${deliveryId}`);
+  await expect(requestHeaders).toContainText("webhook-signature: v1,");
+  await expect(attempts.nth(0).getByLabel("Request body")).toContainText('"order": 42');
+  await expect(attempts.nth(0).getByLabel("Response body")).toContainText('"error": "receiver down"');
+  await attempts.nth(0).getByRole("button", { name: "Copy request body of attempt 1" }).click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(receiver.requests[0]!.body); // the exact bytes that were signed
+
+  // ---- The receiver comes up; Replay sends a new delivery that succeeds ----
+  receiver.respondWith(() => ({ status: 200, body: "ok" }));
+  await dialog.getByRole("button", { name: "Replay", exact: true }).click();
+  await expect(page.getByText("Replay queued")).toBeVisible();
+  // The dialog follows the new delivery, linked to the one replayed.
+  await expect(dialog.getByRole("button", { name: `Open the replayed delivery ${deliveryId}` })).toBeVisible();
+  await expect(dialog.getByText("Succeeded", { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(dialog.getByRole("list", { name: "Attempts" }).getByRole("listitem")).toHaveCount(1);
+  await expect(dialog.getByRole("list", { name: "Attempts" })).toContainText("200");
+
+  const replay = (await deliveriesOf(page.request, endpoint.id)).find((d) => d.replay_of === deliveryId);
+  expect(replay).toMatchObject({ status: "succeeded", attempts: 1 });
+  const received = await receiver.waitFor(5);
+  const last = received[4]!;
+  expect(last.headers["webhook-id"]).toBe(replay!.id);
+  expect(last.headers["webhook-signature"]).toMatch(/^v1,/);
+  // Signed with the endpoint's secret, as an independent verifier sees it.
+  expect(() =>
+    new Webhook(endpoint.secret).verify(last.body, {
+      "webhook-id": String(last.headers["webhook-id"]),
+      "webhook-timestamp": String(last.headers["webhook-timestamp"]),
+      "webhook-signature": String(last.headers["webhook-signature"]),
+    }),
+  ).not.toThrow();
+
+  // The list shows the new delivery, succeeded.
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await page.getByRole("tab", { name: "All" }).click();
+  await expect(page.getByRole("row").filter({ hasText: replay!.id }).getByRole("cell").nth(0)).toHaveText("Succeeded");
+});
+
+test("Replay all failed since a chosen time reports the count and replays each failure once", async ({ page, receiver, baseURL }) => {
+  test.slow();
+  const startedAt = new Date(Date.now() - 60_000);
+  const origin = new URL(baseURL!).origin;
+  const { type, endpoint } = await setUp(page.request, origin, receiver.url);
+  receiver.respondWith(() => ({ status: 503, body: "unavailable" }));
+  await sendEvent(page.request, origin, type, { n: 1 });
+  await sendEvent(page.request, origin, type, { n: 2 });
+
+  await page.goto(FAILED_PAGE);
+  await page.getByRole("tab", { name: "All" }).click();
+  const mine = await deliveriesOf(page.request, endpoint.id);
+  expect(mine).toHaveLength(2);
+  for (const d of mine) {
+    await expect(page.getByRole("row").filter({ hasText: d.id }).getByRole("cell").nth(0)).toHaveText("Failed", {
+      timeout: 45_000,
+    });
+  }
+  receiver.respondWith(() => ({ status: 204 }));
+
+  await page.getByRole("button", { name: "Replay all failed" }).click();
+  const dialog = page.getByRole("dialog", { name: "Replay all failed" });
+  await dialog.getByRole("combobox", { name: "Failed since" }).click();
+  await page.getByRole("option", { name: "A date and time…" }).click();
+  const when = dialog.getByLabel("Date and time (your time zone)");
+  await dialog.getByRole("button", { name: "Replay failed deliveries" }).click();
+  await expect(dialog.getByText("Choose a date and time.")).toBeVisible();
+  await when.fill(localInput(startedAt));
+  await dialog.getByRole("button", { name: "Replay failed deliveries" }).click();
+
+  // Other specs' failures in the same window may be replayed too, so the count is at least ours.
+  const status = dialog.getByRole("status").filter({ hasText: /^Replayed \d+ deliver/ });
+  await expect(status).toBeVisible({ timeout: 30_000 });
+  const count = Number((await status.textContent())!.match(/Replayed (\d+)/)![1]);
+  expect(count).toBeGreaterThanOrEqual(2);
+  await expect(page.getByText(/^Replayed \d+ deliveries$/).first()).toBeVisible(); // the toast
+  await dialog.getByRole("button", { name: "Done" }).click();
+
+  // Each failure got exactly one replay, and both replays arrive.
+  await expect
+    .poll(async () => (await deliveriesOf(page.request, endpoint.id)).filter((d) => d.replay_of && d.status === "succeeded").length, {
+      timeout: 30_000,
+    })
+    .toBe(2);
+  const all = await deliveriesOf(page.request, endpoint.id);
+  expect(new Set(all.filter((d) => d.replay_of).map((d) => d.replay_of))).toEqual(new Set(mine.map((d) => d.id)));
+
+  // Asking again replays nothing new: each failure is replayed once.
+  await page.getByRole("button", { name: "Replay all failed" }).click();
+  await dialog.getByRole("combobox", { name: "Failed since" }).click();
+  await page.getByRole("option", { name: "Last hour" }).click();
+  await dialog.getByRole("button", { name: "Replay failed deliveries" }).click();
+  await expect(dialog.getByRole("status").filter({ hasText: /^Replayed/ })).toBeVisible({ timeout: 30_000 });
+  await dialog.getByRole("button", { name: "Done" }).click();
+  expect((await deliveriesOf(page.request, endpoint.id)).length).toBe(4);
+});
