@@ -2,6 +2,7 @@
 // comes next. Called by the Inngest function once per (step-level) try; it knows nothing of
 // Inngest and reports the outcome for the function to act on.
 import { Webhook } from "standardwebhooks";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db/client";
 import { retryDelayMs, parseRetryAfter, retrySchedule } from "@/lib/deliveries/retry-schedule";
 import { sendRequest, type SendResult } from "@/lib/deliveries/send-request";
@@ -135,6 +136,17 @@ export async function attemptDelivery(opts: { deliveryId: string; attempt: numbe
             : {}),
         },
       });
+      if (gone && endpoint.status !== "disabled") {
+        await recordAuditEvent(tx, {
+          orgId: endpoint.orgId,
+          environment: endpoint.environment,
+          ctx: { actor: { type: "system", id: null, label: "Gatehouse" } },
+          action: "endpoint.disabled",
+          target: { type: "endpoint", id: endpoint.id, label: endpoint.name },
+          before: { status: endpoint.status },
+          after: { status: "disabled", reason: "the receiver answered 410 Gone", delivery_id: d.id },
+        });
+      }
     }
   });
 

@@ -130,6 +130,8 @@ describe("delivering events", () => {
     const e = await db.endpoint.findUniqueOrThrow({ where: { id: gone.id } });
     expect(e.status).toBe("disabled");
     expect(e.disabledReason).toMatch(/410/);
+    const audit = await db.auditEvent.findFirst({ where: { targetId: gone.id, action: "endpoint.disabled" } });
+    expect(audit?.actorType).toBe("system");
     await db.endpoint.update({ where: { id: gone.id }, data: { status: "paused" } });
   });
 
