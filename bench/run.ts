@@ -1,0 +1,47 @@
+// npm run bench: every benchmark in sequence, each in its own process with its own fresh
+// database, with modest defaults. PGlite (default): one freshly migrated database is made first
+// and each benchmark starts from a copy of it, because initdb alone takes many seconds here.
+// PostgreSQL: DATABASE_URL=postgres://… npm run bench (each benchmark uses an org of its own).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createPgliteTemplate } from "./harness";
+
+const benches = ["token-endpoint", "api-read", "event-ingestion", "end-to-end-delivery"];
+const only = process.argv.slice(2);
+
+async function main() {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  let templateDir: string | undefined;
+  if (!process.env.DATABASE_URL) {
+    templateDir = mkdtempSync(path.join(tmpdir(), "gatehouse-bench-template-"));
+    const started = Date.now();
+    env.BENCH_PGLITE_TEMPLATE = await createPgliteTemplate(templateDir);
+    console.log(`PGlite template created and migrated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  let failed = 0;
+  try {
+    for (const name of benches.filter((b) => !only.length || only.includes(b))) {
+      const started = Date.now();
+      const r = spawnSync(process.execPath, ["--import", "tsx", path.join("bench", `${name}.ts`)], {
+        env,
+        stdio: "inherit",
+        timeout: 180_000,
+      });
+      if (r.status !== 0) {
+        failed++;
+        console.error(`bench/${name}.ts failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`})`);
+      }
+      console.log(`  (bench/${name}.ts took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    }
+  } finally {
+    if (templateDir) rmSync(templateDir, { recursive: true, force: true });
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+// POST /oauth/token (client credentials, client_secret_post) under concurrency, beside a bare
+// Node http handler measured in the same run. Run: npm run bench:token
+import { envInt, openDatabase, prepareDatabase, run } from "./harness";
+
+run(async () => {
+  const database = prepareDatabase("token");
+  // Measure the endpoint, not the limiter: every request comes from one client and one IP.
+  process.env.GATEHOUSE_TOKEN_RATE_LIMIT = String(1_000_000_000);
+  const connections = envInt("BENCH_CONNECTIONS", 20);
+  const seconds = envInt("BENCH_SECONDS", 6);
+  const maxRequests = envInt("BENCH_MAX_REQUESTS", 100_000);
+  try {
+    await openDatabase(database);
+    const { createBenchOrg, benchCredential, tokenForm } = await import("./fixtures");
+    const { runHttpScenario } = await import("./http-scenario");
+    const token = await import("@/app/oauth/token/route");
+    const org = await createBenchOrg("token");
+    try {
+      const { clientId, secret } = await benchCredential(org.orgId, ["members:read"]);
+      await runHttpScenario({
+        title: "POST /oauth/token (client_credentials, client_secret_post)",
+        lines: [
+          `database: ${database.label}`,
+          "server: app/oauth/token/route.ts in this process behind tests/helpers/route-server.ts (plain Node http, no Next.js)",
+          "every request issues and stores a new access token for one real credential",
+          "GATEHOUSE_TOKEN_RATE_LIMIT=1e9 for this run, so the per-client/per-IP limiter never answers 429 (it still runs)",
+        ],
+        routes: { "/oauth/token": token },
+        path: "/oauth/token",
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: tokenForm(clientId, secret),
+        status: 200,
+        connections,
+        seconds,
+        maxRequests,
+      });
+    } finally {
+      if (database.isPostgres) await org.remove();
+    }
+  } finally {
+    await database.cleanup();
+  }
+});
