@@ -163,8 +163,9 @@ function StateNotices({ endpoint: e }: { endpoint: EndpointView }) {
       ) : null}
       {e.previous_secret_expires_at ? (
         <Notice>
-          Secret rotation in progress: the previous secret valid until <LocalTime iso={e.previous_secret_expires_at} />
-          {"; "}until then deliveries carry a signature with each secret.
+          <strong className="font-semibold">Secret rotation:</strong> previous secret valid until{" "}
+          <LocalTime iso={e.previous_secret_expires_at} />. Until then each delivery carries a signature made with the
+          previous secret beside one made with the new secret.
         </Notice>
       ) : null}
     </>
