@@ -1,0 +1,11 @@
+import { json, withApi } from "@/lib/api/with-api";
+import { getInboundMessage } from "@/lib/inbound/get-inbound-webhooks";
+import { inboundMessageView } from "@/lib/inbound/views";
+
+type P = { id: string; messageId: string };
+
+// GET /api/v1/inbound-webhooks/{id}/messages/{messageId}: one message with its whole body
+export const GET = withApi<P>({ scopes: ["inbound:read"] }, async (ctx) => {
+  const m = await getInboundMessage({ orgId: ctx.orgId, environment: ctx.environment, webhookId: ctx.params.id, id: ctx.params.messageId });
+  return json(inboundMessageView(m, { full: true }));
+});

@@ -1,0 +1,14 @@
+import { requestOrigin } from "@/lib/api/request-info";
+import { json, withApi } from "@/lib/api/with-api";
+import { lastReceivedAt } from "@/lib/inbound/get-inbound-webhooks";
+import { regenerateInboundToken } from "@/lib/inbound/regenerate-inbound-token";
+import { inboundWebhookView } from "@/lib/inbound/views";
+
+type P = { id: string };
+
+// POST /api/v1/inbound-webhooks/{id}/regenerate-token: a new token, in this response only; the old one is refused at once
+export const POST = withApi<P>({ scopes: ["inbound:write"] }, async (ctx) => {
+  const r = await regenerateInboundToken({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id, ctx: ctx.actor });
+  const last = await lastReceivedAt([r.webhook.id]);
+  return json({ ...inboundWebhookView(r.webhook, requestOrigin(ctx.req), last.get(r.webhook.id)), token: r.token });
+});

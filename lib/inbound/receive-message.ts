@@ -1,0 +1,220 @@
+// The receiving URL's work, in two steps so that no body is read for a caller who may not post:
+// authorizeInbound (webhook, token, status, rate limit: headers only) and acceptInboundMessage
+// (signature over the raw bytes, then the handler). Every refusal throws an AppError and writes
+// nothing; an accepted request is committed before the caller answers 202.
+import { AppError, describeFieldErrors } from "@/lib/api/errors";
+import { rateLimit, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
+import { digestEquals, sha256 } from "@/lib/credentials/hash";
+import { parseSecret } from "@/lib/credentials/secret-format";
+import { decrypt } from "@/lib/crypto/encryption";
+import { db } from "@/lib/db/client";
+import { dispatchDeliveries } from "@/lib/events/dispatch";
+import { ingestEvent } from "@/lib/events/ingest-event";
+import { validatePayload } from "@/lib/events/payload-schema";
+import type { InboundOutcome, Prisma } from "@/lib/generated/prisma/client";
+import { INBOUND_ID_RE, newInboundMessageId } from "@/lib/inbound/ids";
+import { verifyHmacSha256, verifyStandardWebhook } from "@/lib/inbound/signatures";
+import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
+import { newDeliveryId, newEventId } from "@/lib/webhooks/ids";
+
+/** The event type of the events that carry forwards (never fanned out to subscribed endpoints). */
+export const FORWARD_EVENT_TYPE = "inbound.forwarded";
+
+const TOKEN_HINT = "Send the integration token as `Authorization: Bearer <token>` (or `?token=<token>`).";
+
+const select = {
+  id: true,
+  orgId: true,
+  environment: true,
+  handler: true,
+  eventType: true,
+  verification: true,
+  verificationSecretEncrypted: true,
+  signatureHeader: true,
+  tokenHash: true,
+  status: true,
+  rateLimitPerMinute: true,
+  forwardEndpoint: { select: { id: true, status: true } },
+} as const;
+
+export type AuthorizedWebhook = Prisma.InboundWebhookGetPayload<{ select: typeof select }> & { rate: RateLimitResult };
+
+/** The token from `Authorization: Bearer …`, else from `?token=`. */
+export function inboundToken(headers: Headers, query: URLSearchParams): string | null {
+  const authz = headers.get("authorization");
+  if (authz && /^bearer\s+/i.test(authz)) return authz.replace(/^bearer\s+/i, "").trim() || null;
+  return query.get("token");
+}
+
+export async function authorizeInbound(opts: { webhookId: string; headers: Headers; query: URLSearchParams }): Promise<AuthorizedWebhook> {
+  const notFound = () => new AppError("not_found", "No incoming webhook at this URL.");
+  if (!INBOUND_ID_RE.test(opts.webhookId)) throw notFound();
+  const token = inboundToken(opts.headers, opts.query);
+  const w = await db.inboundWebhook.findUnique({ where: { id: opts.webhookId }, select });
+  if (!w) throw notFound();
+  const unauthorized = (detail: string) =>
+    new AppError("unauthorized", detail, { headers: { "WWW-Authenticate": 'Bearer realm="gatehouse-inbound"' } });
+  if (!token) throw unauthorized(`This webhook needs its integration token. ${TOKEN_HINT}`);
+  // Shape and checksum first (no hashing for garbage), then a constant-time compare.
+  const parsed = parseSecret(token);
+  if (!parsed || parsed.kind !== "inboundToken" || parsed.environment !== w.environment || !digestEquals(sha256(token), w.tokenHash)) {
+    throw unauthorized("The integration token is not valid for this webhook (it may have been regenerated).");
+  }
+  // 404, not 410: deactivation can be undone, and 410 tells many senders (Gatehouse's own
+  // delivery engine among them) to stop sending for good.
+  if (w.status !== "active") throw new AppError("not_found", "This incoming webhook is inactive; an admin can activate it in the console.");
+  const rate = rateLimit(`inbound:${w.id}`, w.rateLimitPerMinute, 60_000);
+  if (!rate.ok) {
+    throw new AppError("rate_limited", `This webhook accepts ${w.rateLimitPerMinute} requests per minute; retry after ${rate.resetSeconds} s.`, {
+      headers: rateLimitHeaders(rate),
+    });
+  }
+  return { ...w, rate };
+}
+
+/** Header pairs as stored: names lowercased, the token masked. */
+export function storedHeaders(headers: Headers): [string, string][] {
+  const out: [string, string][] = [];
+  headers.forEach((value, name) => out.push([name, name === "authorization" ? value.replace(/^(\S+\s+).*/, "$1••••••") : value]));
+  return out;
+}
+
+/** The query string without the token. */
+export function storedQuery(query: URLSearchParams): string | null {
+  const q = new URLSearchParams(query);
+  q.delete("token");
+  const s = q.toString();
+  return s || null;
+}
+
+export type AcceptResult = { id: string; outcome: InboundOutcome; eventId: string | null; error: string | null };
+
+export async function acceptInboundMessage(
+  w: AuthorizedWebhook,
+  req: { method: string; headers: Headers; query: URLSearchParams; ip: string | null; body: Buffer },
+): Promise<AcceptResult> {
+  checkSignature(w, req.headers, req.body);
+  const base = {
+    webhookId: w.id,
+    orgId: w.orgId,
+    environment: w.environment,
+    method: req.method,
+    query: storedQuery(req.query),
+    headers: storedHeaders(req.headers),
+    contentType: req.headers.get("content-type")?.slice(0, 255) ?? null,
+    body: new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength) as Uint8Array<ArrayBuffer>,
+    bodySize: req.body.byteLength,
+    sourceIp: req.ip,
+  };
+  if (w.handler === "event") return emit(w, base, req.body);
+  if (w.handler === "forward") return forward(w, base);
+  const m = await db.inboundMessage.create({ data: { id: newInboundMessageId(), ...base, outcome: "stored" }, select: { id: true } });
+  return { id: m.id, outcome: "stored", eventId: null, error: null };
+}
+
+function checkSignature(w: AuthorizedWebhook, headers: Headers, body: Buffer) {
+  if (w.verification === "none") return;
+  const secret = w.verificationSecretEncrypted ? decrypt(w.verificationSecretEncrypted) : "";
+  const r =
+    w.verification === "standard_webhooks"
+      ? verifyStandardWebhook(secret, headers, body)
+      : verifyHmacSha256(secret, w.signatureHeader ?? "x-signature", headers, body);
+  if (!r.ok) throw new AppError("unauthorized", `Signature check failed: ${r.reason}.`);
+}
+
+type Base = Omit<Prisma.InboundMessageUncheckedCreateInput, "id" | "outcome">;
+
+/** The body as a JSON object, or a refusal that says why (Emit event needs JSON). */
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
+  const needs = "This webhook turns each request into an event, so it needs a JSON object body";
+  if (body.byteLength === 0) throw new AppError("bad_request", `${needs}; the body is empty.`, { errors: [{ field: "(body)", message: "empty" }] });
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    throw new AppError("bad_request", `${needs}; the body is not valid UTF-8.`, { errors: [{ field: "(body)", message: "not valid UTF-8" }] });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", `${needs}; the body is not valid JSON.`, { errors: [{ field: "(body)", message: "not valid JSON" }] });
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new AppError("validation_failed", `${needs}; got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}.`, {
+      errors: [{ field: "(body)", message: "must be a JSON object" }],
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+async function emit(w: AuthorizedWebhook, base: Base, body: Buffer): Promise<AcceptResult> {
+  const data = parseJsonObject(body);
+  // The sender's data must fit the event type's schema: a 422 the sender can act on, nothing
+  // stored. A missing or archived type is the admin's to fix, so the request is kept (failed).
+  const type = w.eventType ? await eventTypeOf(w.orgId, w.eventType) : null;
+  let configError: string | null = null;
+  if (!type) configError = `the event type "${w.eventType}" does not exist`;
+  else if (type.archivedAt) configError = `the event type "${w.eventType}" is archived`;
+  else if (type.schema && typeof type.schema === "object" && !Array.isArray(type.schema)) {
+    const errors = validatePayload(type.schema as Record<string, unknown>, data, "(body)");
+    if (errors.length) throw new AppError("validation_failed", describeFieldErrors(errors), { errors });
+  }
+  const id = newInboundMessageId();
+  await db.inboundMessage.create({ data: { id, ...base, outcome: configError ? "failed" : "emitted", error: configError }, select: { id: true } });
+  if (configError) return { id, outcome: "failed", eventId: null, error: configError };
+  try {
+    // The message id as the event's idempotency key: one message never makes two events.
+    const r = await ingestEvent({ orgId: w.orgId, environment: w.environment, type: w.eventType!, data, externalId: id });
+    await db.inboundMessage.update({ where: { id }, data: { eventId: r.event.id } });
+    return { id, outcome: "emitted", eventId: r.event.id, error: null };
+  } catch (err) {
+    const message = err instanceof AppError ? err.message : "the event could not be created";
+    if (!(err instanceof AppError)) console.error("[gatehouse] inbound emit failed", id, err);
+    await db.inboundMessage.update({ where: { id }, data: { outcome: "failed", error: message.slice(0, 2000) } });
+    return { id, outcome: "failed", eventId: null, error: message };
+  }
+}
+
+async function eventTypeOf(orgId: string, name: string) {
+  const find = () => db.eventType.findUnique({ where: { orgId_name: { orgId, name } }, select: { schema: true, archivedAt: true } });
+  let t = await find();
+  if (!t) {
+    await ensureDefaultEventTypes(orgId);
+    t = await find();
+  }
+  return t;
+}
+
+async function forward(w: AuthorizedWebhook, base: Base): Promise<AcceptResult> {
+  const id = newInboundMessageId();
+  const ep = w.forwardEndpoint;
+  if (!ep) {
+    const error = "the forward handler has no target URL";
+    await db.inboundMessage.create({ data: { id, ...base, outcome: "failed", error }, select: { id: true } });
+    return { id, outcome: "failed", eventId: null, error };
+  }
+  // Message, carrier event and delivery commit together; the delivery engine then relays the
+  // stored bytes (lib/inbound/forward-request.ts) with its usual signing, retries and replay.
+  const { eventId, deliveryId, pending } = await db.$transaction(async (tx) => {
+    const event = await tx.event.create({
+      data: {
+        id: newEventId(),
+        orgId: w.orgId,
+        environment: w.environment,
+        type: FORWARD_EVENT_TYPE,
+        payload: { inbound_webhook_id: w.id, message_id: id },
+      },
+      select: { id: true, createdAt: true },
+    });
+    await tx.inboundMessage.create({ data: { id, ...base, outcome: "forwarded", eventId: event.id }, select: { id: true } });
+    const status = ep.status === "paused" ? ("held" as const) : ("pending" as const);
+    const d = await tx.delivery.create({
+      data: { id: newDeliveryId(), orgId: w.orgId, environment: w.environment, eventId: event.id, endpointId: ep.id, status, createdAt: event.createdAt },
+      select: { id: true },
+    });
+    return { eventId: event.id, deliveryId: d.id, pending: status === "pending" };
+  });
+  if (pending) await dispatchDeliveries([deliveryId]);
+  return { id, outcome: "forwarded", eventId, error: null };
+}
