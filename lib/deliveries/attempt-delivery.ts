@@ -6,6 +6,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db/client";
 import { retryDelayMs, parseRetryAfter, retrySchedule } from "@/lib/deliveries/retry-schedule";
 import { sendRequest, type SendResult } from "@/lib/deliveries/send-request";
+import { forwardRequest } from "@/lib/inbound/forward-request";
 import { holdDeliveryIfEndpointPaused } from "@/lib/webhooks/set-endpoint-status";
 import { endpointAuthToken, endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
 import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
@@ -66,14 +67,19 @@ export async function attemptDelivery(opts: { deliveryId: string; attempt: numbe
 
   const now = new Date();
   const msgId = d.id; // stable across this delivery's retries
-  const body = payloadFor({ ...d.event, payload: d.event.payload });
+  // An incoming webhook's forward endpoint relays the stored request bytes instead of an envelope.
+  const forward = endpoint.inboundWebhookId ? await forwardRequest(d.eventId) : null;
+  if (endpoint.inboundWebhookId && !forward) return { kind: "skipped", reason: "the forwarded message no longer exists" };
+  const body = forward ? forward.body : payloadFor({ ...d.event, payload: d.event.payload });
+  const secrets = endpointSigningSecrets(endpoint, now);
   const headers: Record<string, string> = {
     ...customHeaders(endpoint.headers),
     "content-type": "application/json",
+    ...forward?.headers,
     "user-agent": USER_AGENT,
     "webhook-id": msgId,
     "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-    "webhook-signature": signatureHeader(endpointSigningSecrets(endpoint, now), msgId, now, body),
+    "webhook-signature": forward ? forward.sign(secrets, msgId, now) : signatureHeader(secrets, msgId, now, body as string),
   };
   const token = endpointAuthToken(endpoint);
   const allowPrivate = allowPrivateUrls();
@@ -116,7 +122,7 @@ export async function attemptDelivery(opts: { deliveryId: string; attempt: numbe
         deliveryId: d.id,
         number: row.attempts,
         requestHeaders: recordedHeaders,
-        requestBody: body,
+        requestBody: forward ? forward.recordedBody : (body as string),
         responseStatus: result.status,
         responseHeaders: result.status === null ? undefined : result.headers,
         responseBody: result.body,

@@ -51,7 +51,8 @@ export async function listDeliveries(
       orgId: s.orgId,
       environment: s.environment,
       ...(s.status ? { status: s.status } : {}),
-      ...(s.endpointId ? { endpointId: s.endpointId } : {}),
+      // Forwards of incoming webhooks are listed with their messages unless asked for by endpoint.
+      ...(s.endpointId ? { endpointId: s.endpointId } : { endpoint: { inboundWebhookId: null } }),
       ...(s.cursor
         ? {
             OR: [

@@ -18,7 +18,7 @@ export type SendResult = {
 export function sendRequest(opts: {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
   timeoutMs: number;
   allowPrivate: boolean;
 }): Promise<SendResult> {

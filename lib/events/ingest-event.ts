@@ -78,6 +78,7 @@ export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEvent
         SELECT id, status::text AS status FROM "Endpoint"
         WHERE "orgId" = ${opts.orgId} AND environment = ${opts.environment}::"Environment"
           AND status IN ('active', 'paused')
+          AND "inboundWebhookId" IS NULL
           AND (cardinality("eventTypes") = 0 OR ${opts.type} = ANY("eventTypes"))
         ORDER BY id
         FOR SHARE`;

@@ -6,7 +6,8 @@ import type { EndpointStatus, Environment } from "@/lib/generated/prisma/client"
 type Scoped = { orgId: string; environment: Environment };
 
 export async function findEndpoint(client: Tx | typeof db, s: Scoped & { id: string }) {
-  const e = await client.endpoint.findFirst({ where: { id: s.id, orgId: s.orgId, environment: s.environment } });
+  // Forward endpoints of incoming webhooks (inboundWebhookId set) are managed through those.
+  const e = await client.endpoint.findFirst({ where: { id: s.id, orgId: s.orgId, environment: s.environment, inboundWebhookId: null } });
   if (!e) throw new AppError("not_found", "No such endpoint in this environment.");
   return e;
 }
@@ -26,6 +27,7 @@ export async function listEndpoints(s: Scoped & { limit: number; status?: Endpoi
     where: {
       orgId: s.orgId,
       environment: s.environment,
+      inboundWebhookId: null,
       ...(s.status ? { status: s.status } : {}),
       ...(s.cursor
         ? {
