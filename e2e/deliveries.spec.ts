@@ -92,12 +92,12 @@ test("a failing receiver: the delivery fails after 4 attempts, shows its timelin
     await expect(attempts.nth(i)).toContainText("500");
   }
   await attempts.nth(0).getByText("Request and response").click();
-  const requestHeaders = attempts.nth(0).getByLabel("Request headers");
+  const requestHeaders = attempts.nth(0).getByLabel("Request headers", { exact: true });
   // The webhook-id header is the delivery id.
   await expect(requestHeaders).toContainText(`webhook-id: ${deliveryId}`);
   await expect(requestHeaders).toContainText("webhook-signature: v1,");
-  await expect(attempts.nth(0).getByLabel("Request body")).toContainText('"order": 42');
-  await expect(attempts.nth(0).getByLabel("Response body")).toContainText('"error": "receiver down"');
+  await expect(attempts.nth(0).getByLabel("Request body", { exact: true })).toContainText('"order": 42');
+  await expect(attempts.nth(0).getByLabel("Response body", { exact: true })).toContainText('"error": "receiver down"');
   await attempts.nth(0).getByRole("button", { name: "Copy request body of attempt 1" }).click();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toBe(receiver.requests[0]!.body); // the exact bytes that were signed

@@ -87,6 +87,9 @@ export function deliveriesQueryOptions(s: Scoping | undefined, f: { endpointId?:
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
+    // Deliveries move between statuses on their own (a retry fails for good, a replay lands), so
+    // a filter shown again refetches at once instead of trusting what it cached a moment ago.
+    staleTime: 0,
     refetchInterval: (query) => listRefetchInterval(query.state.data),
   });
 }
@@ -95,6 +98,7 @@ export function deliveryQueryOptions(s: Scoping | undefined, id: string) {
   return queryOptions({
     queryKey: deliveryKeys.detail(s, id),
     queryFn: ({ signal }) => fetchApi<DeliveryDetail>(deliveryPath(id), { signal }),
+    staleTime: 0,
     refetchInterval: (query) => (query.state.data?.status === "pending" ? LIVE_INTERVAL_MS : false),
   });
 }
