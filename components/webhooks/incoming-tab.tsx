@@ -1,14 +1,12 @@
-// The Incoming tab of Settings > Organization > Webhooks. Incoming webhooks (unique URLs that
-// external services POST into) arrive in a later release; this panel holds their place.
-import { Inbox } from "lucide-react";
-import { EmptyState } from "@/components/ui/empty-state";
+// The Incoming tab of Settings > Organization > Webhooks: incoming webhooks (unique URLs that
+// external services POST into) and their messages. A server component: it reads the console
+// context itself, so the page renders it without passing anything.
+import { InboundWebhooksPanel } from "@/components/inbound/inbound-webhooks-panel";
+import { getConsoleContext } from "@/lib/auth/session";
+import { hasRole } from "@/lib/orgs/roles";
 
-export function IncomingTab() {
-  return (
-    <EmptyState
-      icon={<Inbox />}
-      title="Incoming webhooks are coming"
-      description="Incoming webhooks arrive in a later release: unique URLs, guarded by a token, that services such as payment or source-control providers post into, with every message recorded here."
-    />
-  );
+export async function IncomingTab() {
+  const ctx = await getConsoleContext();
+  if (!ctx) return null;
+  return <InboundWebhooksPanel scoping={{ orgId: ctx.org.id, environment: ctx.environment }} canManage={hasRole(ctx.role, "developer")} />;
 }

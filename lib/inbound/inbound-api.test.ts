@@ -48,7 +48,7 @@ async function create(body: Record<string, unknown>): Promise<Created> {
 }
 
 function post(w: { url: string; token: string }, body: string | Buffer, headers: Record<string, string> = {}) {
-  return fetch(w.url, { method: "POST", headers: { authorization: `Bearer ${w.token}`, "content-type": "application/json", ...headers }, body });
+  return fetch(w.url, { method: "POST", headers: { authorization: `Bearer ${w.token}`, "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : new Uint8Array(body) });
 }
 
 const stored = (webhookId: string) => db.inboundMessage.findMany({ where: { webhookId }, orderBy: { receivedAt: "asc" } });

@@ -66,7 +66,7 @@ afterAll(async () => {
 
 const urlOf = (id: string) => `${server.origin}/in/${id}`;
 function post(id: string, tok: string, body: string | Buffer, headers: Record<string, string> = {}) {
-  return fetch(urlOf(id), { method: "POST", headers: { authorization: `Bearer ${tok}`, "content-type": "application/json", ...headers }, body });
+  return fetch(urlOf(id), { method: "POST", headers: { authorization: `Bearer ${tok}`, "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : new Uint8Array(body) });
 }
 const api = (method: string, path: string) => fetch(`${server.origin}${path}`, { method, headers: { authorization: `Bearer ${apiToken}` } });
 

@@ -1,0 +1,313 @@
+"use client";
+// "Create webhook" and "Edit": name, handler with its delivery settings (event type to emit, or
+// URL to forward to), optional sender verification, rate limit. After create, the same dialog
+// shows the one-time URL + token view; an edit that generated a secret shows it the same way.
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Plus } from "lucide-react";
+import { useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { toast } from "sonner";
+import { z } from "zod";
+import { TextField } from "@/components/forms/text-field";
+import { InboundSecretView } from "@/components/inbound/inbound-secret-view";
+import { useCreateInboundWebhook, useEventTypeNames, useUpdateInboundWebhook, type Scoping } from "@/components/inbound/queries";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/components/ui/form";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { Spinner } from "@/components/ui/spinner";
+import { ApiError } from "@/lib/api/fetch-api";
+import { INBOUND_HANDLERS, INBOUND_VERIFICATIONS, type InboundWebhookView, type InboundWebhookWithSecrets } from "@/lib/validations/inbound";
+
+export const HANDLER_LABELS: Record<(typeof INBOUND_HANDLERS)[number], string> = {
+  store: "Store",
+  event: "Emit event",
+  forward: "Forward",
+};
+const HANDLER_HELP: Record<(typeof INBOUND_HANDLERS)[number], string> = {
+  store: "Keep what arrives, nothing more. Any body is accepted.",
+  event: "Turn each request (a JSON object) into an event, delivered to the subscribed endpoints.",
+  forward: "Relay each request's exact body to a URL, signed, with the usual retries and replay.",
+};
+const VERIFICATION_LABELS: Record<(typeof INBOUND_VERIFICATIONS)[number], string> = {
+  none: "Token only",
+  standard_webhooks: "Standard Webhooks signature",
+  hmac_sha256: "HMAC-SHA256 (sha256=<hex>) in a header",
+};
+
+const formSchema = z
+  .object({
+    name: z.string().trim().min(1, "Enter a name").max(100, "Use at most 100 characters"),
+    handler: z.enum(INBOUND_HANDLERS),
+    event_type: z.string(),
+    forward_url: z.string().trim(),
+    verification: z.enum(INBOUND_VERIFICATIONS),
+    verification_secret: z.string(),
+    signature_header: z.string().trim(),
+    rate_limit_per_minute: z.string().regex(/^\d+$/, "Enter a whole number"),
+  })
+  .superRefine((v, ctx) => {
+    if (v.handler === "event" && !v.event_type) ctx.addIssue({ code: "custom", path: ["event_type"], message: "Choose the event type to emit" });
+    if (v.handler === "forward" && !v.forward_url) ctx.addIssue({ code: "custom", path: ["forward_url"], message: "Enter the URL to forward to" });
+    if (v.verification === "hmac_sha256" && !v.signature_header) {
+      ctx.addIssue({ code: "custom", path: ["signature_header"], message: "Name the header that carries the signature" });
+    }
+  });
+type Values = z.infer<typeof formSchema>;
+
+function defaults(w?: InboundWebhookView): Values {
+  return {
+    name: w?.name ?? "",
+    handler: w?.handler ?? "store",
+    event_type: w?.event_type ?? "",
+    forward_url: w?.forward_url ?? "",
+    verification: w?.verification ?? "none",
+    verification_secret: "",
+    signature_header: w?.signature_header ?? "",
+    rate_limit_per_minute: String(w?.rate_limit_per_minute ?? 600),
+  };
+}
+
+function toInput(v: Values) {
+  return {
+    name: v.name,
+    handler: v.handler,
+    event_type: v.handler === "event" ? v.event_type : null,
+    forward_url: v.handler === "forward" ? v.forward_url : undefined,
+    verification: v.verification,
+    ...(v.verification !== "none" && v.verification_secret ? { verification_secret: v.verification_secret } : {}),
+    signature_header: v.verification === "hmac_sha256" ? v.signature_header : null,
+    rate_limit_per_minute: Number(v.rate_limit_per_minute),
+  };
+}
+
+export function InboundWebhookFormDialog({
+  scoping,
+  webhook,
+  open: openProp,
+  onOpenChange: onOpenChangeProp,
+  trigger,
+}: {
+  scoping: Scoping;
+  /** Edit this webhook; without it the dialog creates one. */
+  webhook?: InboundWebhookView;
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
+  trigger?: React.ReactNode;
+}) {
+  const [ownOpen, setOwnOpen] = useState(false);
+  const open = openProp ?? ownOpen;
+  const [result, setResult] = useState<InboundWebhookWithSecrets | null>(null);
+  const form = useForm<Values>({ resolver: zodResolver(formSchema), defaultValues: defaults(webhook) });
+  const create = useCreateInboundWebhook(scoping);
+  const update = useUpdateInboundWebhook(scoping, webhook?.id ?? "");
+  const pending = create.isPending || update.isPending;
+  const handler = useWatch({ control: form.control, name: "handler" });
+  const verification = useWatch({ control: form.control, name: "verification" });
+  const eventTypes = useEventTypeNames(scoping.orgId, open && handler === "event");
+
+  function setOpen(next: boolean) {
+    if (pending) return;
+    (onOpenChangeProp ?? setOwnOpen)(next);
+    if (next) form.reset(defaults(webhook));
+    else {
+      // Secrets are shown once: closing drops every copy this page holds.
+      setResult(null);
+      create.reset();
+      update.reset();
+    }
+  }
+
+  function onError(err: Error) {
+    let mapped = false;
+    if (err instanceof ApiError) {
+      for (const fe of err.errors ?? []) {
+        const field = fe.field as keyof Values;
+        if (field in defaults()) {
+          form.setError(field, { message: fe.message }, { shouldFocus: !mapped });
+          mapped = true;
+        }
+      }
+    }
+    toast.error(mapped ? "Check the highlighted fields." : err.message);
+  }
+
+  const onSubmit = form.handleSubmit((v) => {
+    if (webhook) {
+      update.mutate(toInput(v), {
+        onSuccess: (w) => {
+          toast.success(`Webhook ${w.name} saved`);
+          if (w.verification_secret || w.forward_signing_secret) setResult(w);
+          else setOpen(false);
+          update.reset();
+        },
+        onError,
+      });
+    } else {
+      create.mutate(toInput(v), {
+        onSuccess: (w) => {
+          setResult(w);
+          create.reset();
+          toast.success(`Webhook ${w.name} created`);
+        },
+        onError,
+      });
+    }
+  });
+
+  return (
+    <Dialog open={open} onOpenChange={setOpen}>
+      {trigger !== undefined || !webhook ? (
+        <DialogTrigger asChild>
+          {trigger ?? (
+            <Button>
+              <Plus aria-hidden />
+              Create webhook
+            </Button>
+          )}
+        </DialogTrigger>
+      ) : null}
+      <DialogContent className="sm:max-w-xl" onInteractOutside={result ? (e) => e.preventDefault() : undefined}>
+        {result ? (
+          <InboundSecretView webhook={result} mode={webhook ? "updated" : "created"} />
+        ) : (
+          <Form {...form}>
+            <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
+              <DialogHeader>
+                <DialogTitle>{webhook ? `Edit ${webhook.name}` : "Create webhook"}</DialogTitle>
+                <DialogDescription>
+                  A unique URL that an external service posts into, guarded by an integration token. Every request is recorded
+                  and handled as you choose here.
+                </DialogDescription>
+              </DialogHeader>
+              <TextField control={form.control} name="name" label="Name" placeholder="Payments provider" autoComplete="off" autoFocus />
+              <FormField
+                control={form.control}
+                name="handler"
+                render={({ field }) => (
+                  <FormItem>
+                    <FormLabel>Handler</FormLabel>
+                    <Select value={field.value} onValueChange={field.onChange} name={field.name}>
+                      <FormControl>
+                        <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
+                          <SelectValue />
+                        </SelectTrigger>
+                      </FormControl>
+                      <SelectContent>
+                        {INBOUND_HANDLERS.map((h) => (
+                          <SelectItem key={h} value={h}>
+                            {HANDLER_LABELS[h]}
+                          </SelectItem>
+                        ))}
+                      </SelectContent>
+                    </Select>
+                    <FormDescription>{HANDLER_HELP[field.value]}</FormDescription>
+                    <FormMessage />
+                  </FormItem>
+                )}
+              />
+              {handler === "event" ? (
+                <FormField
+                  control={form.control}
+                  name="event_type"
+                  render={({ field }) => (
+                    <FormItem>
+                      <FormLabel>Event type</FormLabel>
+                      <Select value={field.value} onValueChange={field.onChange} name={field.name}>
+                        <FormControl>
+                          <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
+                            <SelectValue placeholder={eventTypes.isPending ? "Loading…" : "Choose an event type"} />
+                          </SelectTrigger>
+                        </FormControl>
+                        <SelectContent>
+                          {(eventTypes.data ?? []).map((t) => (
+                            <SelectItem key={t} value={t}>
+                              {t}
+                            </SelectItem>
+                          ))}
+                        </SelectContent>
+                      </Select>
+                      <FormDescription>Each request body becomes the event&apos;s data; it must fit the type&apos;s schema.</FormDescription>
+                      <FormMessage />
+                    </FormItem>
+                  )}
+                />
+              ) : null}
+              {handler === "forward" ? (
+                <TextField
+                  control={form.control}
+                  name="forward_url"
+                  label="Forward to URL"
+                  placeholder="https://example.com/hooks/incoming"
+                  autoComplete="off"
+                  description="https:// (http:// in test mode). Forwards are signed with Standard Webhooks."
+                />
+              ) : null}
+              <FormField
+                control={form.control}
+                name="verification"
+                render={({ field }) => (
+                  <FormItem>
+                    <FormLabel>Sender verification</FormLabel>
+                    <Select value={field.value} onValueChange={field.onChange} name={field.name}>
+                      <FormControl>
+                        <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
+                          <SelectValue />
+                        </SelectTrigger>
+                      </FormControl>
+                      <SelectContent>
+                        {INBOUND_VERIFICATIONS.map((m) => (
+                          <SelectItem key={m} value={m}>
+                            {VERIFICATION_LABELS[m]}
+                          </SelectItem>
+                        ))}
+                      </SelectContent>
+                    </Select>
+                    <FormDescription>Besides the token, check a signature the sender computes over the raw body.</FormDescription>
+                    <FormMessage />
+                  </FormItem>
+                )}
+              />
+              {verification === "hmac_sha256" ? (
+                <TextField control={form.control} name="signature_header" label="Signature header" placeholder="X-Hub-Signature-256" autoComplete="off" />
+              ) : null}
+              {verification !== "none" ? (
+                <TextField
+                  control={form.control}
+                  name="verification_secret"
+                  label="Verification secret"
+                  type="password"
+                  autoComplete="off"
+                  placeholder={verification === "standard_webhooks" ? "whsec_…" : ""}
+                  description={
+                    webhook && webhook.verification === verification
+                      ? "Leave empty to keep the current secret."
+                      : "The secret the sender signs with. Leave empty to generate one (shown once)."
+                  }
+                />
+              ) : null}
+              <TextField
+                control={form.control}
+                name="rate_limit_per_minute"
+                label="Rate limit (requests per minute)"
+                type="number"
+                description="More are answered 429 with Retry-After."
+              />
+              <DialogFooter>
+                <DialogClose asChild>
+                  <Button type="button" variant="outline" disabled={pending}>
+                    Cancel
+                  </Button>
+                </DialogClose>
+                <Button type="submit" disabled={pending}>
+                  {pending ? <Spinner /> : null}
+                  {webhook ? "Save" : "Create"}
+                </Button>
+              </DialogFooter>
+            </form>
+          </Form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}
