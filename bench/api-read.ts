@@ -3,7 +3,7 @@
 import { envInt, openDatabase, prepareDatabase, run } from "./harness";
 
 run(async () => {
-  const database = prepareDatabase("api-read");
+  const database = await prepareDatabase("api-read");
   process.env.GATEHOUSE_TOKEN_RATE_LIMIT ??= "1000"; // one token is fetched; the limiter is not measured here
   const connections = envInt("BENCH_CONNECTIONS", 20);
   const seconds = envInt("BENCH_SECONDS", 6);
@@ -37,7 +37,7 @@ run(async () => {
         maxRequests,
       });
     } finally {
-      if (database.isPostgres) await org.remove();
+      if (database.sharedDatabase) await org.remove();
     }
   } finally {
     await database.cleanup();

@@ -31,7 +31,7 @@ function post(url: string, headers: Record<string, string>, body: string): Promi
 }
 
 run(async () => {
-  const database = prepareDatabase("e2e");
+  const database = await prepareDatabase("e2e");
   process.env.GATEHOUSE_TOKEN_RATE_LIMIT ??= "1000";
   const events = envInt("BENCH_EVENTS", 200);
   const endpointCount = envInt("BENCH_ENDPOINTS", 1);
@@ -190,7 +190,7 @@ run(async () => {
       await served.close();
       await app.close();
       await receiver.close();
-      if (database.isPostgres) await org.remove();
+      if (database.sharedDatabase) await org.remove();
     }
   } finally {
     await database.cleanup();

@@ -5,7 +5,7 @@
 import { envInt, openDatabase, prepareDatabase, run } from "./harness";
 
 run(async () => {
-  const database = prepareDatabase("events");
+  const database = await prepareDatabase("events");
   process.env.GATEHOUSE_TOKEN_RATE_LIMIT ??= "1000";
   const connections = envInt("BENCH_CONNECTIONS", 20);
   const seconds = envInt("BENCH_SECONDS", 6);
@@ -64,7 +64,7 @@ run(async () => {
       const deliveries = await db.delivery.count({ where: { orgId: org.orgId } });
       console.log(`  stored during the run (incl. warm-up and the check request): ${stored} events, ${deliveries} deliveries`);
     } finally {
-      if (database.isPostgres) await org.remove();
+      if (database.sharedDatabase) await org.remove();
     }
   } finally {
     await database.cleanup();

@@ -18,6 +18,8 @@ export interface BenchDatabase {
   /** What the run used, for the table: "PGlite (file, /tmp/…)" or "PostgreSQL (postgres://…)". */
   label: string;
   isPostgres: boolean;
+  /** BENCH_PG_REUSE=1: the given PostgreSQL database itself, shared; delete what the bench made. */
+  sharedDatabase: boolean;
   /** A copy of bench/run.ts's freshly migrated PGlite rather than a new initdb. */
   fromTemplate: boolean;
   /** Closes the database and removes the temp directory. */
@@ -26,17 +28,23 @@ export interface BenchDatabase {
 
 /**
  * Points the app at a fresh database BEFORE any app module is loaded (lib/env parses the
- * environment once): a new file-backed PGlite under a temp directory, or the PostgreSQL of
- * DATABASE_URL=postgres://… when set (the bench then works in its own organization and deletes
- * it afterwards). Call it first, then import app code with `await import(...)`.
+ * environment once). Call it first, then import app code with `await import(...)`.
+ * - DATABASE_URL unset: a new file-backed PGlite under a temp directory (removed afterwards).
+ * - DATABASE_URL=memory://: an in-memory PGlite.
+ * - DATABASE_URL=postgres://… (a server on this machine): a throwaway database
+ *   `gatehouse_bench_…` created on that server and dropped afterwards; with BENCH_PG_REUSE=1 the
+ *   given database itself, where the bench works in an organization of its own and deletes it
+ *   afterwards (for comparing with a `next start` that uses the same database).
  */
-export function prepareDatabase(name: string): BenchDatabase {
+export async function prepareDatabase(name: string): Promise<BenchDatabase> {
   const url = process.env.DATABASE_URL;
   const isPostgres = !!url && /^postgres(ql)?:\/\//.test(url);
+  const reuse = isPostgres && process.env.BENCH_PG_REUSE === "1";
   let dir: string | undefined;
   let fromTemplate = false;
+  let dropDatabase: (() => Promise<void>) | undefined;
   if (!isPostgres) {
-    if (url && !url.startsWith("memory://")) throw new Error(`DATABASE_URL must be postgres://… or unset for benchmarks`);
+    if (url && !url.startsWith("memory://")) throw new Error(`DATABASE_URL must be postgres://…, memory:// or unset for benchmarks`);
     dir = mkdtempSync(path.join(tmpdir(), `gatehouse-bench-${name}-`));
     process.env.GATEHOUSE_DATA_DIR = dir;
     // bench/run.ts creates and migrates one PGlite once (initdb alone takes seconds) and each
@@ -46,12 +54,15 @@ export function prepareDatabase(name: string): BenchDatabase {
       cpSync(template, path.join(dir, "pglite"), { recursive: true });
       fromTemplate = true;
     }
+  } else if (!reuse) {
+    dropDatabase = await createThrowawayDatabase(url!, name);
   }
   process.env.GATEHOUSE_ALLOW_PRIVATE_URLS = "1"; // the receiver lives on 127.0.0.1
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   let label = isPostgres ? "PostgreSQL" : url?.startsWith("memory://") ? "PGlite (in memory)" : "PGlite (file)";
   return {
     isPostgres,
+    sharedDatabase: reuse,
     fromTemplate,
     get label() {
       return label;
@@ -67,8 +78,35 @@ export function prepareDatabase(name: string): BenchDatabase {
       if (d.kind === "pglite") await d.pglite.close().catch(() => {});
       else await d.pool.end().catch(() => {});
       if (dir) rmSync(dir, { recursive: true, force: true });
+      if (dropDatabase) await dropDatabase();
     },
   };
+}
+
+/** CREATE DATABASE gatehouse_bench_… on the (local) server of `url`; points DATABASE_URL at it. */
+async function createThrowawayDatabase(url: string, name: string): Promise<() => Promise<void>> {
+  const server = new URL(url);
+  const host = server.hostname.replace(/^\[|\]$/g, "");
+  const socket = server.searchParams.get("host");
+  if (!(socket?.startsWith("/") || host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host))) {
+    throw new Error(`benchmarks create and drop a database: only a PostgreSQL on this machine is allowed, not ${host}`);
+  }
+  const { default: pg } = await import("pg");
+  const database = `gatehouse_bench_${name.replace(/\W/g, "_")}_${Date.now().toString(36)}_${process.pid}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${database}"`);
+  const target = new URL(url);
+  target.pathname = `/${database}`;
+  process.env.DATABASE_URL = target.toString();
+  return () => admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch((err) => console.error(`could not drop ${database}:`, err));
 }
 
 /** Creates and migrates a PGlite database under `dataDir` and closes it (bench/run.ts's template). */
@@ -89,7 +127,7 @@ export async function openDatabase(bdb: BenchDatabase) {
   const d = await getDriver();
   bdb.label =
     d.kind === "pg"
-      ? `PostgreSQL (${d.location})`
+      ? `PostgreSQL (${d.location}${bdb.sharedDatabase ? ", shared: this bench's org is deleted afterwards" : ", a throwaway database dropped afterwards"})`
       : d.location === "memory://"
         ? "PGlite in memory (memory://)"
         : `PGlite file (${d.location}${bdb.fromTemplate ? ", a copy of a freshly migrated template" : ", new"})`;

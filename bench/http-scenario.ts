@@ -21,8 +21,44 @@ export interface HttpScenario {
   maxRequests: number;
 }
 
+/**
+ * Wraps every handler of `routes` to count requests in flight. autocannon stops by dropping its
+ * connections, and the handlers it leaves behind must finish before the next run or before the
+ * database closes (or they fail with "transaction not found" and muddle the output).
+ */
+function counted(routes: Routes) {
+  let inFlight = 0;
+  const wrapped: Routes = {};
+  for (const [pattern, mod] of Object.entries(routes)) {
+    const m: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(mod)) {
+      m[k] =
+        typeof v === "function" && /^[A-Z]+$/.test(k)
+          ? async (...args: unknown[]) => {
+              inFlight++;
+              try {
+                return await (v as (...a: unknown[]) => Promise<Response>)(...args);
+              } finally {
+                inFlight--;
+              }
+            }
+          : v;
+    }
+    wrapped[pattern] = m;
+  }
+  return {
+    routes: wrapped,
+    /** Resolves once no handler is running (bounded: gives up after `ms`). */
+    async drained(ms = 30_000) {
+      const until = Date.now() + ms;
+      while (inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    },
+  };
+}
+
 export async function runHttpScenario(s: HttpScenario): Promise<void> {
-  const app = await serveRoutes(s.routes);
+  const handlers = counted(s.routes);
+  const app = await serveRoutes(handlers.routes);
   const bare = await startBareServer(s.status);
   try {
     const request = (origin: string): LoadOptions => ({
@@ -39,7 +75,9 @@ export async function runHttpScenario(s: HttpScenario): Promise<void> {
     await warmUp(request(bare.origin));
     const baseline = rowOf("bare Node http handler", await load(request(bare.origin)));
     await warmUp(request(app.origin));
+    await handlers.drained();
     const rows: Row[] = [rowOf("route handlers behind serveRoutes (no Next.js)", await load(request(app.origin)))];
+    await handlers.drained();
 
     const next = nextBaseUrl();
     if (next) {
@@ -55,6 +93,7 @@ export async function runHttpScenario(s: HttpScenario): Promise<void> {
       baseline,
     });
   } finally {
+    await handlers.drained();
     await app.close();
     await bare.close();
   }

@@ -3,7 +3,7 @@
 import { envInt, openDatabase, prepareDatabase, run } from "./harness";
 
 run(async () => {
-  const database = prepareDatabase("token");
+  const database = await prepareDatabase("token");
   // Measure the endpoint, not the limiter: every request comes from one client and one IP.
   process.env.GATEHOUSE_TOKEN_RATE_LIMIT = String(1_000_000_000);
   const connections = envInt("BENCH_CONNECTIONS", 20);
@@ -36,7 +36,7 @@ run(async () => {
         maxRequests,
       });
     } finally {
-      if (database.isPostgres) await org.remove();
+      if (database.sharedDatabase) await org.remove();
     }
   } finally {
     await database.cleanup();
