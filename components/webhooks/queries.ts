@@ -138,11 +138,16 @@ export function useDeleteEndpoint(s: Scoping, id: string) {
   });
 }
 
-export function useSendEvent() {
+/** A test event for one endpoint: only that endpoint gets a delivery. */
+export function useSendEvent(endpointId: string) {
   return useMutation({
     // A fresh key per click: a network retry of the same click cannot queue the event twice.
     mutationFn: (input: CreateEventInput) =>
-      fetchApi<AcceptedEvent>("/api/v1/events", { method: "POST", body: input, idempotencyKey: newIdempotencyKey() }),
+      fetchApi<AcceptedEvent>(`${endpointPath(endpointId)}/test`, {
+        method: "POST",
+        body: { type: input.type, data: input.data },
+        idempotencyKey: newIdempotencyKey(),
+      }),
   });
 }
 

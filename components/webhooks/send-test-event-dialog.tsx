@@ -1,7 +1,6 @@
 "use client";
 // "Send test event": posts an event of a chosen type with an editable JSON payload through
-// POST /api/v1/events, exactly as an API client would. Every endpoint of this environment that
-// subscribes to the type gets a delivery, not only this one; the dialog says so.
+// POST /api/v1/endpoints/{id}/test, which delivers it to this endpoint only.
 import { FlaskConical } from "lucide-react";
 import { useId, useState } from "react";
 import { toast } from "sonner";
@@ -53,7 +52,7 @@ function parsePayload(text: string): { ok: true; value: Record<string, unknown> 
 export function SendTestEventDialog({ scoping, endpoint }: { scoping: Scoping; endpoint: EndpointView }) {
   const [open, setOpen] = useState(false);
   const catalog = useEventTypes(scoping);
-  const send = useSendEvent();
+  const send = useSendEvent(endpoint.id);
   // The types this endpoint receives: its subscriptions, or the whole catalog when it takes all.
   const types = (catalog.data ?? []).filter((t) => endpoint.event_types.length === 0 || endpoint.event_types.includes(t.name));
   const defaultType = types.find((t) => t.name === TEST_EVENT_TYPE)?.name ?? types[0]?.name ?? "";
@@ -121,8 +120,8 @@ export function SendTestEventDialog({ scoping, endpoint }: { scoping: Scoping; e
           <DialogHeader>
             <DialogTitle>Send test event</DialogTitle>
             <DialogDescription>
-              Sends a real event through the events API. Every endpoint in {scoping.environment} mode that receives this
-              type gets a delivery, not only this one.
+              Sends a real, signed event to this endpoint only, with the same retries as any other delivery. Other
+              endpoints do not receive it.
             </DialogDescription>
           </DialogHeader>
           <div className="grid gap-2">

@@ -20,6 +20,8 @@ export type IngestEventOptions = {
   externalId?: string | null;
   /** Hand pending deliveries to the dispatcher after commit (default true). */
   dispatch?: boolean;
+  /** Deliver to this endpoint only (a test event sent from its page). */
+  onlyEndpointId?: string;
 };
 
 export type IngestEventResult = {
@@ -79,6 +81,7 @@ export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEvent
         WHERE "orgId" = ${opts.orgId} AND environment = ${opts.environment}::"Environment"
           AND status IN ('active', 'paused')
           AND "inboundWebhookId" IS NULL
+          AND (${opts.onlyEndpointId ?? null}::text IS NULL OR id = ${opts.onlyEndpointId ?? null})
           AND (cardinality("eventTypes") = 0 OR ${opts.type} = ANY("eventTypes"))
         ORDER BY id
         FOR SHARE`;

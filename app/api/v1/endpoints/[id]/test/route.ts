@@ -1,0 +1,26 @@
+import { json, withApi } from "@/lib/api/with-api";
+import { AppError } from "@/lib/api/errors";
+import { db } from "@/lib/db/client";
+import { ingestEvent } from "@/lib/events/ingest-event";
+import { createEventSchema } from "@/lib/validations/events";
+
+// POST /api/v1/endpoints/{id}/test: send an event to this endpoint only
+export const POST = withApi<{ id: string }>({ scopes: ["events:write"] }, async (ctx) => {
+  const input = ctx.body(createEventSchema.pick({ type: true, data: true }));
+  const endpoint = await db.endpoint.findFirst({
+    where: { id: ctx.params.id, orgId: ctx.orgId, environment: ctx.environment },
+    select: { id: true },
+  });
+  if (!endpoint) throw new AppError("not_found", "No such endpoint in this environment.");
+  const r = await ingestEvent({
+    orgId: ctx.orgId,
+    environment: ctx.environment,
+    type: input.type,
+    data: input.data,
+    onlyEndpointId: endpoint.id,
+  });
+  return json(
+    { id: r.event.id, type: r.event.type, deliveries: r.deliveryCount, created_at: r.event.createdAt.toISOString() },
+    { status: 202 },
+  );
+});
