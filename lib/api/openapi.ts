@@ -24,6 +24,16 @@ import {
 } from "@/lib/validations/deliveries";
 import { acceptedEventSchema, createEventSchema, eventDetailSchema, eventListQuery, eventSchema } from "@/lib/validations/events";
 import {
+  acceptedSchema as inboundAcceptedSchema,
+  createInboundWebhookSchema,
+  inboundListQuery,
+  inboundMessageSchema,
+  inboundWebhookSchema,
+  inboundWebhookWithSecretsSchema,
+  messageListQuery,
+  updateInboundWebhookSchema,
+} from "@/lib/validations/inbound";
+import {
   createEndpointSchema,
   createEventTypeSchema,
   createWebhookSchema,
@@ -295,6 +305,76 @@ const paths: ZodOpenApiPathsObject = {
       response: z.object({ replayed: z.number().int() }),
       errors: [422],
     }),
+  },
+  "/api/v1/inbound-webhooks": {
+    get: op("List incoming webhooks", { scopes: ["inbound:read"], query: inboundListQuery, response: listSchema(inboundWebhookSchema) }),
+    post: op("Create an incoming webhook (the integration token is in this response only)", {
+      scopes: ["inbound:write"],
+      body: createInboundWebhookSchema,
+      status: 201,
+      response: inboundWebhookWithSecretsSchema,
+      errors: [422],
+    }),
+  },
+  "/api/v1/inbound-webhooks/{id}": {
+    get: op("Get an incoming webhook", { scopes: ["inbound:read"], path: idParam, response: inboundWebhookSchema, errors: [404] }),
+    patch: op("Edit an incoming webhook, or activate/deactivate it (status)", {
+      scopes: ["inbound:write"],
+      path: idParam,
+      body: updateInboundWebhookSchema,
+      response: inboundWebhookWithSecretsSchema,
+      errors: [404, 422],
+    }),
+    delete: op("Delete an incoming webhook and its messages", { scopes: ["inbound:write"], path: idParam, status: 204, errors: [404] }),
+  },
+  "/api/v1/inbound-webhooks/{id}/regenerate-token": {
+    post: op("Regenerate the integration token (the old one is refused at once)", {
+      scopes: ["inbound:write"],
+      path: idParam,
+      response: inboundWebhookWithSecretsSchema,
+      errors: [404],
+    }),
+  },
+  "/api/v1/inbound-webhooks/{id}/messages": {
+    get: op("Messages an incoming webhook received, newest first", {
+      scopes: ["inbound:read"],
+      path: idParam,
+      query: messageListQuery,
+      response: listSchema(inboundMessageSchema),
+      errors: [404],
+    }),
+  },
+  "/api/v1/inbound-webhooks/{id}/messages/{messageId}": {
+    get: op("One message with its whole body", {
+      scopes: ["inbound:read"],
+      path: z.object({ id: z.string(), messageId: z.string() }),
+      response: inboundMessageSchema,
+      errors: [404],
+    }),
+  },
+  "/api/v1/inbound-webhooks/{id}/messages/{messageId}/replay": {
+    post: op("Forward a forwarded message again", {
+      scopes: ["inbound:write"],
+      path: z.object({ id: z.string(), messageId: z.string() }),
+      status: 202,
+      response: z.object({ delivery_id: z.string(), status: z.string(), replay_of: z.string().nullable() }),
+      errors: [404, 409],
+    }),
+  },
+  "/in/{id}": {
+    post: {
+      summary: "The receiving URL of an incoming webhook",
+      description:
+        "Send the integration token as `Authorization: Bearer <token>` or `?token=<token>`. Any body up to 1 MiB; the Emit event " +
+        "handler needs a JSON object. 401 token or signature, 404 unknown or inactive webhook, 405 other methods, 413 too large, " +
+        "429 rate limited (Retry-After). Nothing is stored on a refusal.",
+      security: [{ bearer: [] }, {}],
+      requestParams: { path: idParam },
+      responses: {
+        "202": { description: "Stored (and handled)", ...jsonContent(inboundAcceptedSchema) },
+        ...errors(400, 404, 405, 413, 422, 429),
+      },
+    },
   },
   "/oauth/token": {
     post: {
