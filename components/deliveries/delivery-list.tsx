@@ -120,7 +120,7 @@ function DeliveryTable({
               cell: ({ row: { original: d } }) => (
                 <Link
                   href={endpointPath(d.endpoint_id)}
-                  className="block max-w-[12rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+                  className="block max-w-[8rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
                   title={d.endpoint_name}
                 >
                   {d.endpoint_name}
@@ -131,14 +131,18 @@ function DeliveryTable({
       {
         accessorKey: "event_type",
         header: "Event type",
-        cell: ({ row: { original: d } }) => <code className="font-mono text-xs">{d.event_type}</code>,
+        cell: ({ row: { original: d } }) => (
+          <code className="block max-w-[9rem] truncate font-mono text-xs" title={d.event_type}>
+            {d.event_type}
+          </code>
+        ),
       },
       {
         accessorKey: "id",
         header: "Delivery id",
         cell: ({ row: { original: d } }) => (
           // Long ids are cut visually; the full id stays in the text and the title.
-          <code className="block max-w-[9rem] truncate font-mono text-xs text-muted-foreground" title={d.id}>
+          <code className="block max-w-[6rem] truncate font-mono text-xs text-muted-foreground" title={d.id}>
             {d.id}
           </code>
         ),
@@ -156,7 +160,7 @@ function DeliveryTable({
           return (
             <span
               className={cn(
-                "block max-w-[12rem] truncate font-mono text-xs",
+                "block max-w-[7rem] truncate font-mono text-xs",
                 r.tone === "bad" && "text-destructive",
                 r.tone === "ok" && "text-success",
                 r.tone === "none" && "text-muted-foreground",
@@ -168,23 +172,28 @@ function DeliveryTable({
           );
         },
       },
-      {
-        id: "next_attempt",
-        header: "Next attempt",
-        cell: ({ row: { original: d } }) =>
-          d.status === "pending" && d.next_attempt_at ? (
-            <RelativeTime iso={d.next_attempt_at} />
-          ) : (
-            <span className="text-muted-foreground">—</span>
-          ),
-      },
+      // Only pending deliveries have a next attempt, so only the filters that can show one have the column.
+      ...(status === "all" || status === "pending"
+        ? [
+            {
+              id: "next_attempt",
+              header: "Next attempt",
+              cell: ({ row: { original: d } }) =>
+                d.status === "pending" && d.next_attempt_at ? (
+                  <RelativeTime iso={d.next_attempt_at} className="whitespace-nowrap" />
+                ) : (
+                  <span className="text-muted-foreground">—</span>
+                ),
+            } satisfies ColumnDef<DeliveryView>,
+          ]
+        : []),
       {
         accessorKey: "created_at",
         header: "Created",
         cell: ({ row: { original: d } }) => <RelativeTime iso={d.created_at} className="whitespace-nowrap" />,
       },
     ],
-    [endpointId],
+    [endpointId, status],
   );
 
   if (list.isError && rows.length === 0) {
