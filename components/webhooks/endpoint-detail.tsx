@@ -9,7 +9,6 @@ import { useEffect, useId, useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { EndpointStatusBadge, EventTypeBadges } from "@/components/webhooks/endpoint-badges";
-import { EndpointDeliveries } from "@/components/webhooks/endpoint-deliveries";
 import {
   applyEndpointApiErrors,
   EndpointFormFields,
@@ -48,9 +47,15 @@ import type { EndpointView } from "@/lib/validations/webhooks";
 export const PAUSE_EXPLANATION =
   "While paused, deliveries are held, not dropped, and are sent in order when you resume.";
 
-type Props = { scoping: Scoping; initial: EndpointView; canManage: boolean };
+type Props = {
+  scoping: Scoping;
+  initial: EndpointView;
+  canManage: boolean;
+  /** The Deliveries section's content; the page composes it from the deliveries feature. */
+  deliveries: React.ReactNode;
+};
 
-export function EndpointDetailView({ scoping, initial, canManage }: Props) {
+export function EndpointDetailView({ scoping, initial, canManage, deliveries }: Props) {
   const { data } = useEndpoint(scoping, initial.id, initial);
   const e = data ?? initial;
   const [secret, setSecret] = useState<EndpointWithSecret | null>(null);
@@ -100,7 +105,7 @@ export function EndpointDetailView({ scoping, initial, canManage }: Props) {
           </h2>
           <p className="text-sm text-muted-foreground">Events sent to this endpoint and what it answered.</p>
         </div>
-        <EndpointDeliveries endpointId={e.id} />
+        {deliveries}
       </section>
 
       <Dialog

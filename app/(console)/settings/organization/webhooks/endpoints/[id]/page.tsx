@@ -2,6 +2,7 @@ import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
+import { DeliveryList } from "@/components/deliveries/delivery-list";
 import { EndpointDetailView } from "@/components/webhooks/endpoint-detail";
 import { AppError } from "@/lib/api/errors";
 import { getConsoleContext } from "@/lib/auth/session";
@@ -35,6 +36,13 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
         scoping={{ orgId: ctx.org.id, environment: ctx.environment }}
         initial={endpointView(endpoint)}
         canManage={hasRole(ctx.role, "developer")}
+        deliveries={
+          <DeliveryList
+            endpointId={endpoint.id}
+            canReplay={hasRole(ctx.role, "developer")}
+            scoping={{ orgId: ctx.org.id, environment: ctx.environment }}
+          />
+        }
       />
     </div>
   );
