@@ -12,7 +12,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["lib/**/*.test.ts", "inngest/**/*.test.ts", "app/**/*.test.ts", "tests/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "inngest/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "tests/**/*.test.ts"],
     environment: "node",
     env: { DATABASE_URL: "memory://", NODE_ENV: "test", GATEHOUSE_ALLOW_PRIVATE_URLS: "1" },
     testTimeout: 60_000, // a fresh database migrates inside the first query; slow on a loaded machine
