@@ -12,6 +12,15 @@ test("first run: / leads to setup, which creates the organization and signs the 
     await signIn(page);
   } else {
     await expect(page).toHaveURL(/\/setup$/);
+    // Bad input first: each field names its problem and nothing is created.
+    await page.getByLabel("Email", { exact: true }).fill("not-an-email");
+    await page.getByLabel("Password", { exact: true }).fill("short");
+    await page.getByRole("button", { name: "Create organization" }).click();
+    await expect(page.getByText("Enter your name")).toBeVisible();
+    await expect(page.getByText("Enter a valid email address")).toBeVisible();
+    await expect(page.getByText("Use at least 10 characters")).toBeVisible();
+    await expect(page).toHaveURL(/\/setup$/);
+
     await page.getByLabel("Your name", { exact: true }).fill(ADMIN.name);
     await page.getByLabel("Email", { exact: true }).fill(ADMIN.email);
     await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
