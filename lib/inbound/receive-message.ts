@@ -108,8 +108,14 @@ export async function acceptInboundMessage(
   };
   if (w.handler === "event") return emit(w, base, req.body);
   if (w.handler === "forward") return forward(w, base);
-  const m = await db.inboundMessage.create({ data: { id: newInboundMessageId(), ...base, outcome: "stored" }, select: { id: true } });
-  return { id: m.id, outcome: "stored", eventId: null, error: null };
+  // Plain SQL: a single INSERT, where Prisma's create costs about twice as much per request
+  // (measured at 10 concurrent on PostgreSQL; see bench/inbound.ts for the endpoint as a whole).
+  const id = newInboundMessageId();
+  await db.$executeRaw`
+    INSERT INTO "InboundMessage" (id, "webhookId", "orgId", environment, method, query, headers, "contentType", body, "bodySize", "sourceIp", outcome)
+    VALUES (${id}, ${base.webhookId}, ${base.orgId}, ${base.environment}::"Environment", ${base.method}, ${base.query}, ${JSON.stringify(base.headers)}::jsonb,
+            ${base.contentType}, ${base.body}, ${base.bodySize}, ${base.sourceIp}, 'stored'::"InboundOutcome")`;
+  return { id, outcome: "stored", eventId: null, error: null };
 }
 
 function checkSignature(w: AuthorizedWebhook, headers: Headers, body: Buffer) {
