@@ -140,7 +140,10 @@ export function useDeleteEndpoint(s: Scoping, id: string) {
 
 /** A test event for one endpoint: only that endpoint gets a delivery. */
 export function useSendEvent(endpointId: string) {
+  const qc = useQueryClient();
   return useMutation({
+    // The new delivery shows up in the lists on the page (another feature's queries): refresh all.
+    onSuccess: () => qc.invalidateQueries(),
     // A fresh key per click: a network retry of the same click cannot queue the event twice.
     mutationFn: (input: CreateEventInput) =>
       fetchApi<AcceptedEvent>(`${endpointPath(endpointId)}/test`, {
