@@ -6,7 +6,7 @@ import { useId, useState } from "react";
 import { toast } from "sonner";
 import { ClientSecretView } from "@/components/credentials/client-secret-view";
 import { CredentialStatusBadge, lifetimeLabel } from "@/components/credentials/credential-badges";
-import { LocalTime } from "@/components/credentials/local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import {
   useCredential,
   useRegenerateSecret,

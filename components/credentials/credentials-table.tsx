@@ -8,7 +8,7 @@ import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { CredentialStatusBadge, ScopeBadges } from "@/components/credentials/credential-badges";
 import { CreateCredentialDialog } from "@/components/credentials/create-credential-dialog";
-import { LocalTime } from "@/components/credentials/local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { useCredentials, type Scoping } from "@/components/credentials/queries";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";

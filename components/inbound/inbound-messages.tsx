@@ -6,7 +6,7 @@
 import { ChevronRight, Radio, X } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
-import { LocalTime } from "@/components/inbound/local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { useMessages, useReplayForward, type Outcome, type Scoping } from "@/components/inbound/queries";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

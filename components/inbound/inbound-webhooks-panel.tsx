@@ -9,7 +9,7 @@ import { toast } from "sonner";
 import { InboundMessages } from "@/components/inbound/inbound-messages";
 import { InboundSecretView, webhookUrl } from "@/components/inbound/inbound-secret-view";
 import { HANDLER_LABELS, InboundWebhookFormDialog } from "@/components/inbound/inbound-webhook-form-dialog";
-import { LocalTime } from "@/components/inbound/local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import {
   useDeleteInboundWebhook,
   useInboundWebhooks,

@@ -18,7 +18,7 @@ import {
   type EndpointFormValues,
 } from "@/components/webhooks/endpoint-form";
 import { WEBHOOKS_PATH } from "@/components/webhooks/endpoints-table";
-import { LocalTime } from "@/components/webhooks/local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import {
   DEFAULT_GRACE_SECONDS,
   GRACE_PERIODS,
@@ -148,7 +148,7 @@ function StateNotices({ endpoint: e }: { endpoint: EndpointView }) {
           {e.paused_at ? (
             <>
               {" "}
-              since <LocalTime iso={e.paused_at} />
+              since <LocalTime format="datetime" iso={e.paused_at} />
             </>
           ) : null}
           . {PAUSE_EXPLANATION}
@@ -169,7 +169,7 @@ function StateNotices({ endpoint: e }: { endpoint: EndpointView }) {
       {e.previous_secret_expires_at ? (
         <Notice>
           <strong className="font-semibold">Secret rotation:</strong> previous secret valid until{" "}
-          <LocalTime iso={e.previous_secret_expires_at} />. Until then each delivery carries a signature made with the
+          <LocalTime format="datetime" iso={e.previous_secret_expires_at} />. Until then each delivery carries a signature made with the
           previous secret beside one made with the new secret.
         </Notice>
       ) : null}
@@ -256,7 +256,7 @@ function ReadOnlySettings({ endpoint: e }: { endpoint: EndpointView }) {
           </Field>
           <Field label="Auth token">{e.auth_token_configured ? <Badge variant="secondary">Set</Badge> : "None"}</Field>
           <Field label="Created">
-            <LocalTime iso={e.created_at} />
+            <LocalTime format="datetime" iso={e.created_at} />
           </Field>
           <Field label="Payload version">
             <code className="font-mono text-xs">{e.webhook_version}</code>

@@ -9,7 +9,7 @@ import { useMemo } from "react";
 import { CreateEndpointDialog } from "@/components/webhooks/create-endpoint-dialog";
 import { EndpointStatusBadge, EventTypeBadges } from "@/components/webhooks/endpoint-badges";
 import { LoadError } from "@/components/webhooks/load-error";
-import { LocalTime } from "@/components/webhooks/local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { useEndpoints, type Scoping } from "@/components/webhooks/queries";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -87,7 +87,7 @@ export function EndpointsTable({
         header: "Last delivery",
         cell: ({ row: { original: e } }) => {
           const at = deliveryStats?.[e.id]?.lastDeliveryAt;
-          return at ? <LocalTime iso={at} className="whitespace-nowrap text-muted-foreground" /> : none;
+          return at ? <LocalTime format="datetime" iso={at} className="whitespace-nowrap text-muted-foreground" /> : none;
         },
       },
     ],

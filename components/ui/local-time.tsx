@@ -1,7 +1,6 @@
 "use client";
-// Dates in the viewer's locale and time zone. The server does not know either, so the first
+// Dates in the viewer's locale and time zone, shared by every feature. The server does not know either, so the first
 // (server and hydration) render shows a fixed UTC form and the browser swaps in its own after
-// (Same approach as the credentials pages; features keep their own copy, see CONVENTIONS.md.)
 // hydration, without a mismatch.
 import { useSyncExternalStore } from "react";
 
