@@ -10,7 +10,7 @@ export async function startServer(): Promise<void> {
     env();
     encryptionKey();
     const driver = await ensureDatabase();
-    const port = process.env.PORT ?? "3000";
+    const port = listenPort();
     console.log(`[gatehouse] database: ${driver.kind === "pglite" ? `PGlite at ${driver.location}` : driver.location}`);
     const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
     registerDeliveryDispatcher();
@@ -28,4 +28,11 @@ export async function startServer(): Promise<void> {
     console.error(`\n[gatehouse] cannot start: ${(err as Error).message}\n`);
     process.exit(1);
   }
+}
+
+/** The port `next start` listens on: PORT, or `-p` / `--port` on its command line, else 3000. */
+function listenPort(argv = process.argv): string {
+  const i = argv.findIndex((a) => a === "-p" || a === "--port");
+  const flag = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith("--port="))?.slice(7);
+  return process.env.PORT ?? flag ?? "3000";
 }
