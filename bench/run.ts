@@ -13,6 +13,7 @@ const benches: [string, Record<string, string>][] = [
   ["token-endpoint", { BENCH_SECONDS: "5" }],
   ["api-read", { BENCH_SECONDS: "5" }],
   ["event-ingestion", { BENCH_SECONDS: "5" }],
+  ["inbound", { BENCH_SECONDS: "5" }],
   ["end-to-end-delivery", { BENCH_EVENTS: "200", BENCH_SECONDS: "10", BENCH_DRAIN_SECONDS: "15" }],
 ];
 const only = process.argv.slice(2);
