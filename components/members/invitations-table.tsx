@@ -5,7 +5,7 @@ import { MailPlus } from "lucide-react";
 import { useMemo } from "react";
 import { toast } from "sonner";
 import { formatDateTime } from "@/components/members/format";
-import { LoadError } from "@/components/members/load-error";
+import { LoadError } from "@/components/ui/load-error";
 import { useInvitations, useRevokeInvitation } from "@/components/members/queries";
 import { ROLE_LABELS } from "@/components/members/role-labels";
 import { Badge } from "@/components/ui/badge";

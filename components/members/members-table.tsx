@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { toast } from "sonner";
 import { formatDate } from "@/components/members/format";
-import { LoadError } from "@/components/members/load-error";
+import { LoadError } from "@/components/ui/load-error";
 import { useChangeMemberRole, useMembers, useRemoveMember } from "@/components/members/queries";
 import { assignableRoles, ROLE_LABELS, type Role } from "@/components/members/role-labels";
 import { Badge } from "@/components/ui/badge";

@@ -8,7 +8,7 @@ import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { CreateEndpointDialog } from "@/components/webhooks/create-endpoint-dialog";
 import { EndpointStatusBadge, EventTypeBadges } from "@/components/webhooks/endpoint-badges";
-import { LoadError } from "@/components/webhooks/load-error";
+import { LoadError } from "@/components/ui/load-error";
 import { LocalTime } from "@/components/ui/local-time";
 import { useEndpoints, type Scoping } from "@/components/webhooks/queries";
 import { DataTable } from "@/components/ui/data-table";

@@ -6,7 +6,7 @@ import { Archive, ArchiveRestore, Tags } from "lucide-react";
 import { useId, useMemo, useState } from "react";
 import { toast } from "sonner";
 import { CreateEventTypeDialog } from "@/components/webhooks/create-event-type-dialog";
-import { LoadError } from "@/components/webhooks/load-error";
+import { LoadError } from "@/components/ui/load-error";
 import { useEventTypes, useSetEventTypeArchived, type Scoping } from "@/components/webhooks/queries";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

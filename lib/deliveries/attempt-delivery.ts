@@ -12,7 +12,7 @@ import { endpointAuthToken, endpointSigningSecrets } from "@/lib/webhooks/signin
 import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
-export const USER_AGENT = "Gatehouse-Webhooks/1.0 (+https://github.com/gatehouse)";
+export const USER_AGENT = "Gatehouse-Webhooks/1.0";
 
 export type AttemptOutcome =
   | { kind: "succeeded"; status: number }
