@@ -1,8 +1,8 @@
 // Bearer-token authentication for /api/v1: one indexed lookup by the token's SHA-256.
-// Revoking a credential takes effect on the next request because its status is read here.
+// Revoking a credential takes effect on the next request because its status is read here,
+// with no cache in between.
 import { AppError } from "@/lib/api/errors";
-import { findToken, tokenIsActive } from "@/lib/credentials/oauth";
-import { db } from "@/lib/db/client";
+import { findToken, tokenIsActive, touchCredential, touchToken } from "@/lib/credentials/oauth";
 import type { Environment } from "@/lib/generated/prisma/client";
 
 export type TokenCaller = {
@@ -15,8 +15,6 @@ export type TokenCaller = {
   scopes: string[];
 };
 
-const LAST_USED_RESOLUTION_MS = 60_000; // lastUsedAt is right to the minute, not written per request
-
 export async function authenticateToken(token: string): Promise<TokenCaller> {
   const t = await findToken(token);
   const now = new Date();
@@ -25,17 +23,9 @@ export async function authenticateToken(token: string): Promise<TokenCaller> {
       headers: { "WWW-Authenticate": 'Bearer realm="gatehouse", error="invalid_token"' },
     });
   }
-  if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
-    // Fire and forget: a lost update only delays lastUsedAt; it never blocks the request.
-    void Promise.all([
-      db.accessToken.updateMany({ where: { id: t.id }, data: { lastUsedAt: now } }),
-      db.credential.updateMany({
-        where: { id: t.credentialId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: stale } }] },
-        data: { lastUsedAt: now },
-      }),
-    ]).catch(() => {});
-  }
+  // lastUsedAt, right to the minute: written at most once a minute per token and credential.
+  touchToken(t.id, t.lastUsedAt, now);
+  touchCredential(t.credentialId, t.credential.lastUsedAt, now);
   return {
     kind: "token",
     tokenId: t.id,

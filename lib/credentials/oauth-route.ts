@@ -2,8 +2,7 @@
 // per client and per IP (RateLimit-* headers, 429 + Retry-After), and §5.2 error bodies.
 import { rateLimit, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
 import { requestInfo } from "@/lib/api/request-info";
-import { authenticateClient, OAuthError, parseForm, readClientAuth } from "@/lib/credentials/oauth";
-import type { Credential } from "@/lib/generated/prisma/client";
+import { authenticateClient, OAuthError, parseForm, readClientAuth, type OAuthClient } from "@/lib/credentials/oauth";
 
 const WINDOW_MS = 60_000;
 const perClient = () => Number(process.env.GATEHOUSE_TOKEN_RATE_LIMIT ?? 600); // requests per client per minute
@@ -25,7 +24,7 @@ function tighter(a: RateLimitResult, b: RateLimitResult): RateLimitResult {
   return a.remaining / a.limit <= b.remaining / b.limit ? a : b;
 }
 
-export function withOAuthClient(handler: (client: Credential, form: URLSearchParams, req: Request) => Promise<Response>) {
+export function withOAuthClient(handler: (client: OAuthClient, form: URLSearchParams, req: Request) => Promise<Response>) {
   return async (req: Request): Promise<Response> => {
     let limitHeaders: Record<string, string> = {};
     try {

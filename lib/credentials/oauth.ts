@@ -3,7 +3,9 @@
 // Errors follow §5.2: {error, error_description}.
 import { digestEquals, sha256 } from "@/lib/credentials/hash";
 import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
+import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
+import { createBatcher, sql, valuesList } from "@/lib/db/sql";
 import type { Credential } from "@/lib/generated/prisma/client";
 
 export type OAuthErrorCode =
@@ -67,13 +69,35 @@ export function readClientAuth(authorization: string | null, form: URLSearchPara
   return { clientId: postId, clientSecret: postSecret, method: "client_secret_post" };
 }
 
+/** What the OAuth endpoints need of a credential (one row, read with plain SQL: the hot path). */
+export type OAuthClient = Pick<
+  Credential,
+  | "id"
+  | "orgId"
+  | "environment"
+  | "name"
+  | "clientId"
+  | "secretHash"
+  | "previousSecretHash"
+  | "previousSecretUntil"
+  | "scopes"
+  | "tokenLifetimeSeconds"
+  | "expiresAt"
+  | "status"
+  | "lastUsedAt"
+>;
+
+const CLIENT_COLUMNS = `"id", "orgId", "environment", "name", "clientId", "secretHash", "previousSecretHash",
+  ("previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", "scopes", "tokenLifetimeSeconds",
+  ("expiresAt" AT TIME ZONE 'UTC') AS "expiresAt", "status", ("lastUsedAt" AT TIME ZONE 'UTC') AS "lastUsedAt"`;
+
 /** Finds the credential and checks the secret (current, or previous during a grace period). */
-export async function authenticateClient(auth: ClientAuth): Promise<Credential> {
+export async function authenticateClient(auth: ClientAuth): Promise<OAuthClient> {
   const basic = auth.method === "client_secret_basic";
   const fail = (d = "Client authentication failed.") => new OAuthError("invalid_client", d, 401, basic);
   // The checksum rejects a garbled client ID without touching the database.
   if (parseSecret(auth.clientId)?.kind !== "clientId") throw fail();
-  const c = await db.credential.findUnique({ where: { clientId: auth.clientId } });
+  const [c] = await sql<OAuthClient>(`SELECT ${CLIENT_COLUMNS} FROM "Credential" WHERE "clientId" = $1`, [auth.clientId]);
   if (!c) throw fail();
   const h = sha256(auth.clientSecret);
   const now = new Date();
@@ -95,8 +119,36 @@ export async function authenticateClient(auth: ClientAuth): Promise<Credential> 
 
 export type TokenResponse = { access_token: string; token_type: "Bearer"; expires_in: number; scope: string };
 
+type NewToken = { id: string; credentialId: string; tokenHash: string; scopes: string[]; expiresAt: string; createdAt: string };
+
+// Concurrent exchanges share one INSERT (and one commit); each still waits for its own row.
+const insertTokens = createBatcher<NewToken>(async (rows) => {
+  await sql(
+    `INSERT INTO "AccessToken" ("id", "credentialId", "tokenHash", "scopes", "expiresAt", "createdAt") VALUES ${valuesList(rows.length, 6, ["", "", "", "::text[]", "::timestamp", "::timestamp"])}`,
+    rows.flatMap((r) => [r.id, r.credentialId, r.tokenHash, r.scopes, r.expiresAt, r.createdAt]),
+  );
+});
+
+const LAST_USED_RESOLUTION_MS = 60_000; // lastUsedAt is right to the minute, not written per request
+
+/** Sets lastUsedAt when it is more than a minute old; never blocks or fails the request. */
+export function touchCredential(id: string, lastUsedAt: Date | null, now: Date): void {
+  if (lastUsedAt && now.getTime() - lastUsedAt.getTime() <= LAST_USED_RESOLUTION_MS) return;
+  const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+  void sql(
+    `UPDATE "Credential" SET "lastUsedAt" = $2::timestamp WHERE "id" = $1 AND ("lastUsedAt" IS NULL OR "lastUsedAt" < $3::timestamp)`,
+    [id, now.toISOString(), stale],
+  ).catch(() => {});
+}
+
+/** The token's lastUsedAt, likewise. */
+export function touchToken(id: string, lastUsedAt: Date | null, now: Date): void {
+  if (lastUsedAt && now.getTime() - lastUsedAt.getTime() <= LAST_USED_RESOLUTION_MS) return;
+  void sql(`UPDATE "AccessToken" SET "lastUsedAt" = $2::timestamp WHERE "id" = $1`, [id, now.toISOString()]).catch(() => {});
+}
+
 /** RFC 6749 §4.4: issues an access token for the authenticated client. */
-export async function issueToken(c: Credential, form: URLSearchParams): Promise<TokenResponse> {
+export async function issueToken(c: OAuthClient, form: URLSearchParams): Promise<TokenResponse> {
   const grant = form.get("grant_type");
   if (!grant) throw new OAuthError("invalid_request", "grant_type is required.");
   if (grant !== "client_credentials") {
@@ -116,20 +168,80 @@ export async function issueToken(c: Credential, form: URLSearchParams): Promise<
   const now = Date.now();
   // A token never outlives its credential.
   if (c.expiresAt) lifetime = Math.min(lifetime, Math.max(1, Math.floor((c.expiresAt.getTime() - now) / 1000)));
-  const expiresAt = new Date(now + lifetime * 1000);
-  await db.$transaction([
-    db.accessToken.create({ data: { credentialId: c.id, tokenHash: sha256(token), scopes, expiresAt } }),
-    db.credential.update({ where: { id: c.id }, data: { lastUsedAt: new Date(now) } }),
-  ]);
+  await insertTokens({
+    id: randomUUID(),
+    credentialId: c.id,
+    tokenHash: sha256(token),
+    scopes,
+    expiresAt: new Date(now + lifetime * 1000).toISOString(),
+    createdAt: new Date(now).toISOString(),
+  });
+  touchCredential(c.id, c.lastUsedAt, new Date(now));
   return { access_token: token, token_type: "Bearer", expires_in: lifetime, scope: scopes.join(" ") };
 }
 
-async function findToken(token: string) {
+/** A token with what decides whether it is active; one indexed lookup by its SHA-256. */
+export type FoundToken = {
+  id: string;
+  credentialId: string;
+  scopes: string[];
+  expiresAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+  credential: Pick<Credential, "id" | "orgId" | "environment" | "name" | "clientId" | "status" | "expiresAt" | "lastUsedAt">;
+};
+
+type TokenRow = Omit<FoundToken, "credential"> & {
+  cId: string;
+  cOrgId: string;
+  cEnvironment: Credential["environment"];
+  cName: string;
+  cClientId: string;
+  cStatus: Credential["status"];
+  cExpiresAt: Date | null;
+  cLastUsedAt: Date | null;
+};
+
+async function findToken(token: string): Promise<FoundToken | null> {
   if (parseSecret(token)?.kind !== "accessToken") return null;
-  return db.accessToken.findUnique({ where: { tokenHash: sha256(token) }, include: { credential: true } });
+  const [r] = await sql<TokenRow>(
+    `SELECT t."id", t."credentialId", t."scopes", (t."expiresAt" AT TIME ZONE 'UTC') AS "expiresAt",
+            (t."revokedAt" AT TIME ZONE 'UTC') AS "revokedAt", (t."lastUsedAt" AT TIME ZONE 'UTC') AS "lastUsedAt",
+            (t."createdAt" AT TIME ZONE 'UTC') AS "createdAt",
+            c."id" AS "cId", c."orgId" AS "cOrgId", c."environment" AS "cEnvironment", c."name" AS "cName",
+            c."clientId" AS "cClientId", c."status" AS "cStatus", (c."expiresAt" AT TIME ZONE 'UTC') AS "cExpiresAt",
+            (c."lastUsedAt" AT TIME ZONE 'UTC') AS "cLastUsedAt"
+       FROM "AccessToken" t JOIN "Credential" c ON c."id" = t."credentialId"
+      WHERE t."tokenHash" = $1`,
+    [sha256(token)],
+  );
+  if (!r) return null;
+  return {
+    id: r.id,
+    credentialId: r.credentialId,
+    scopes: r.scopes,
+    expiresAt: r.expiresAt,
+    revokedAt: r.revokedAt,
+    lastUsedAt: r.lastUsedAt,
+    createdAt: r.createdAt,
+    credential: {
+      id: r.cId,
+      orgId: r.cOrgId,
+      environment: r.cEnvironment,
+      name: r.cName,
+      clientId: r.cClientId,
+      status: r.cStatus,
+      expiresAt: r.cExpiresAt,
+      lastUsedAt: r.cLastUsedAt,
+    },
+  };
 }
 
-export function tokenIsActive(t: { revokedAt: Date | null; expiresAt: Date; credential: Credential }, now = new Date()) {
+export function tokenIsActive(
+  t: { revokedAt: Date | null; expiresAt: Date; credential: Pick<Credential, "status" | "expiresAt"> },
+  now = new Date(),
+) {
   return (
     !t.revokedAt &&
     t.expiresAt > now &&
@@ -139,7 +251,7 @@ export function tokenIsActive(t: { revokedAt: Date | null; expiresAt: Date; cred
 }
 
 /** RFC 7662: any client of the same organization and environment may introspect. */
-export async function introspect(caller: Credential, form: URLSearchParams, issuer: string) {
+export async function introspect(caller: OAuthClient, form: URLSearchParams, issuer: string) {
   const token = form.get("token");
   if (!token) throw new OAuthError("invalid_request", "token is required.");
   const t = await findToken(token);
@@ -160,7 +272,7 @@ export async function introspect(caller: Credential, form: URLSearchParams, issu
 }
 
 /** RFC 7009: revokes a token of this client; unknown tokens are not an error. */
-export async function revokeToken(caller: Credential, form: URLSearchParams): Promise<void> {
+export async function revokeToken(caller: OAuthClient, form: URLSearchParams): Promise<void> {
   const token = form.get("token");
   if (!token) throw new OAuthError("invalid_request", "token is required.");
   const hint = form.get("token_type_hint");

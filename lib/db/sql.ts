@@ -1,0 +1,60 @@
+// Plain SQL on the shared driver, for the few hot paths where Prisma's per-query overhead
+// dominates (token exchange, bearer lookup, event and message ingestion). Everything else uses
+// Prisma. Timestamps: Prisma stores DateTime as UTC in `timestamp(3)` columns, so writes pass
+// ISO strings and reads select `col AT TIME ZONE 'UTC'` (a timestamptz both drivers parse right).
+import { ensureDatabase } from "@/lib/db/client";
+import { rawSql, type RawSql } from "@/lib/db/driver";
+
+let cached: RawSql | undefined;
+let opening: Promise<RawSql> | undefined;
+
+export async function sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
+  const s = cached ?? (await (opening ??= ensureDatabase().then((d) => (cached = rawSql(d)))));
+  return s.query<T>(text, params);
+}
+
+/** `$1, $2, …` placeholders for `rows` rows of `width` values each: "($1,$2),($3,$4)". */
+export function valuesList(rows: number, width: number, casts: string[] = []): string {
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const cols: string[] = [];
+    for (let c = 0; c < width; c++) cols.push(`$${r * width + c + 1}${casts[c] ?? ""}`);
+    out.push(`(${cols.join(",")})`);
+  }
+  return out.join(",");
+}
+
+/**
+ * Group commit: callers add one item each and wait; items that arrive while a write is in
+ * flight go together in the next one (one statement, one commit). Under no load a batch is a
+ * single item and nothing waits; under load, commits are shared. Every caller learns whether
+ * its own item was written: a failed batch rejects all of its callers.
+ */
+export function createBatcher<T>(write: (items: T[]) => Promise<void>, maxBatch = 500) {
+  let queue: { item: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  let running = false;
+
+  async function drain() {
+    running = true;
+    try {
+      while (queue.length) {
+        const batch = queue.slice(0, maxBatch);
+        queue = queue.slice(batch.length);
+        try {
+          await write(batch.map((b) => b.item));
+          for (const b of batch) b.resolve();
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return (item: T): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      if (!running) void drain();
+    });
+}
