@@ -59,7 +59,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx next start -p ${PORT}`,
+    command: `npx tsx server.ts -p ${PORT}`,
     url: `${BASE_URL}/api/health`,
     reuseExistingServer: !CI && !!process.env.E2E_REUSE_SERVER,
     timeout: 180_000,

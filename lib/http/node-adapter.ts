@@ -1,0 +1,109 @@
+// Calls a web route handler ((Request) => Response, the shape of app/**/route.ts) from a plain
+// Node http server: server.ts's lean layer, the test route server and the benchmarks all use it,
+// so what they measure and test is what production runs.
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
+
+/**
+ * Bodies are read whole before the handler runs (they are small on these paths); past this size
+ * the request is refused here with 413, above every limit a handler sets for itself.
+ */
+export const MAX_BUFFERED_BODY = 8 * 1024 * 1024;
+
+const NO_BODY = new Set(["GET", "HEAD"]);
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > MAX_BUFFERED_BODY) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).byteLength;
+    if (size > MAX_BUFFERED_BODY) return null;
+    chunks.push(c as Buffer);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/** The web Request for a Node request, with the client's address as X-Forwarded-For (as Next.js does). */
+export async function toWebRequest(req: IncomingMessage, origin: string): Promise<Request | null> {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  if (!headers.has("x-forwarded-for") && req.socket.remoteAddress) headers.set("x-forwarded-for", req.socket.remoteAddress);
+  const method = req.method ?? "GET";
+  let body: Buffer | null = null;
+  if (!NO_BODY.has(method)) {
+    body = await readBody(req);
+    if (!body) return null;
+  }
+  return new Request(origin + (req.url ?? "/"), { method, headers, body: body && body.byteLength ? (body as Uint8Array<ArrayBuffer>) : undefined });
+}
+
+/** Writes a web Response to the Node response. */
+export async function sendWebResponse(r: Response, res: ServerResponse): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  r.headers.forEach((v, k) => {
+    if (k === "set-cookie") return;
+    headers[k] = v;
+  });
+  const cookies = r.headers.getSetCookie();
+  if (cookies.length) headers["set-cookie"] = cookies;
+  const body = r.body ? Buffer.from(await r.arrayBuffer()) : undefined;
+  res.writeHead(r.status, headers);
+  res.end(body);
+}
+
+function tooLarge(res: ServerResponse) {
+  res.writeHead(413, { "content-type": "application/problem+json", connection: "close" });
+  res.end(
+    JSON.stringify({
+      type: "about:blank",
+      title: "Payload too large",
+      status: 413,
+      detail: `The request body is larger than ${MAX_BUFFERED_BODY} bytes.`,
+    }),
+  );
+}
+
+/** Runs `handler` for a Node request; a thrown error becomes a 500 without details. */
+export async function serveWithHandler(
+  handler: RouteHandler,
+  params: Record<string, string>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  origin: string,
+): Promise<void> {
+  try {
+    const request = await toWebRequest(req, origin);
+    if (!request) return tooLarge(res);
+    await sendWebResponse(await handler(request, { params: Promise.resolve(params) }), res);
+  } catch (err) {
+    console.error("[gatehouse] request failed", req.method, (req.url ?? "").split("?")[0], err);
+    if (!res.headersSent) {
+      res.writeHead(500, { "content-type": "application/problem+json" });
+      res.end(JSON.stringify({ type: "about:blank", title: "Internal server error", status: 500 }));
+    } else res.destroy();
+  }
+}
+
+/** "/api/v1/things/[id]" against a path: the params, or null when it does not match. */
+export function matchRoute(pattern: string, path: string): Record<string, string> | null {
+  const p = pattern.split("/");
+  const s = path.split("/");
+  if (p.length !== s.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < p.length; i++) {
+    const seg = p[i]!;
+    if (seg.startsWith("[")) {
+      if (!s[i]) return null;
+      try {
+        params[seg.slice(1, -1)] = decodeURIComponent(s[i]!);
+      } catch {
+        return null;
+      }
+    } else if (seg !== s[i]) return null;
+  }
+  return params;
+}
