@@ -1,11 +1,11 @@
 // GET /api/v1/members with a bearer token (scope members:read) under concurrency, beside a bare
 // Node http handler measured in the same run. Run: npm run bench:api-read
-import { envInt, openDatabase, prepareDatabase, run } from "./harness";
+import { envInt, envInts, openDatabase, prepareDatabase, run } from "./harness";
 
 run(async () => {
   const database = await prepareDatabase("api-read");
   process.env.GATEHOUSE_TOKEN_RATE_LIMIT ??= "1000"; // one token is fetched; the limiter is not measured here
-  const connections = envInt("BENCH_CONNECTIONS", 20);
+  const connections = envInts("BENCH_CONNECTIONS", [10, 50]);
   const seconds = envInt("BENCH_SECONDS", 6);
   const maxRequests = envInt("BENCH_MAX_REQUESTS", 100_000);
   try {
@@ -24,7 +24,6 @@ run(async () => {
         title: "GET /api/v1/members (bearer token, scope members:read)",
         lines: [
           `database: ${database.label}`,
-          "server: app/api/v1/members/route.ts in this process behind tests/helpers/route-server.ts (plain Node http, no Next.js)",
           "every request checks the token (hash lookup, revocation, expiry, scope) and lists the org's 5 members",
         ],
         routes: { "/api/v1/members": members },

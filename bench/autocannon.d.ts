@@ -17,6 +17,7 @@ declare module "autocannon" {
     maxOverallRequests?: number;
     workers?: number;
     timeout?: number;
+    overallRate?: number;
   }
   interface Result {
     duration: number;

@@ -8,6 +8,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 
+/** A comma-separated list of integers from the environment ("10,50"), else the default. */
+export function envInts(name: string, fallback: number[]): number[] {
+  const v = (process.env[name] ?? "").split(",").map(Number).filter((n) => Number.isFinite(n) && n > 0);
+  return v.length ? v.map(Math.floor) : fallback;
+}
+
 /** An integer from the environment, else the default (so `npm run bench` stays short). */
 export function envInt(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -174,6 +180,8 @@ export interface LoadOptions {
   seconds: number;
   /** Upper bound on requests. */
   maxRequests: number;
+  /** Paced load: this many requests per second in all (autocannon overallRate); unpaced when unset. */
+  overallRate?: number;
 }
 
 export interface LoadResult {
@@ -209,6 +217,7 @@ export function load(o: LoadOptions): Promise<LoadResult> {
         maxOverallRequests: Math.max(o.maxRequests, o.connections),
         workers: 1,
         timeout: 10,
+        ...(o.overallRate ? { overallRate: o.overallRate } : {}),
       },
       (err, r) => {
         clearTimeout(hardStop);

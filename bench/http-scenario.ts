@@ -1,6 +1,12 @@
-// The shape shared by the request/response benchmarks: the route handlers behind serveRoutes (a
-// plain Node http server, no Next.js) and a bare Node handler, loaded the same way in the same
-// run; optionally the same requests against `next start` at BENCH_BASE_URL.
+// The shape shared by the request/response benchmarks. In one run, for each connection count:
+//   1. a bare Node http handler (the baseline),
+//   2. a bare Next.js route handler (GET /api/health: no auth, no query) through Next.js,
+//   3. the scenario through `npm start`'s own server (lib/http/gatehouse-server.ts: the lean
+//      layer in front of Next.js), started in this process from the build in .next.
+// Without a build (.next/BUILD_ID), 2 is skipped and 3 runs the route handlers behind the same
+// Node adapter without Next.js (tests/helpers/route-server.ts); the table says which.
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { load, nextBaseUrl, printTable, rowOf, startBareServer, warmUp, type LoadOptions, type Row } from "./harness";
 import { expectStatus } from "./fixtures";
 import { serveRoutes, type Routes } from "@/tests/helpers/route-server";
@@ -9,6 +15,7 @@ export interface HttpScenario {
   title: string;
   /** Printed above the table: what runs, on what, with which settings. */
   lines: string[];
+  /** The route modules the scenario needs when there is no build (served without Next.js). */
   routes: Routes;
   path: string;
   method: "GET" | "POST";
@@ -16,85 +23,101 @@ export interface HttpScenario {
   body?: string;
   /** The status every measured request should get (checked once before measuring). */
   status: number;
-  connections: number;
+  /** One table per connection count. */
+  connections: number[];
   seconds: number;
   maxRequests: number;
+  /** Also measure latency at this fraction of the baseline's rate (autocannon overallRate), at the largest connection count. */
+  latencyAtBaselineFraction?: number;
+  /** Runs once the app server is up (e.g. to unregister the delivery dispatcher its start-up registered). */
+  afterAppStart?: () => void | Promise<void>;
 }
 
-/**
- * Wraps every handler of `routes` to count requests in flight. autocannon stops by dropping its
- * connections, and the handlers it leaves behind must finish before the next run or before the
- * database closes (or they fail with "transaction not found" and muddle the output).
- */
-function counted(routes: Routes) {
-  let inFlight = 0;
-  const wrapped: Routes = {};
-  for (const [pattern, mod] of Object.entries(routes)) {
-    const m: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(mod)) {
-      m[k] =
-        typeof v === "function" && /^[A-Z]+$/.test(k)
-          ? async (...args: unknown[]) => {
-              inFlight++;
-              try {
-                return await (v as (...a: unknown[]) => Promise<Response>)(...args);
-              } finally {
-                inFlight--;
-              }
-            }
-          : v;
-    }
-    wrapped[pattern] = m;
-  }
-  return {
-    routes: wrapped,
-    /** Resolves once no handler is running (bounded: gives up after `ms`). */
-    async drained(ms = 30_000) {
-      const until = Date.now() + ms;
-      while (inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    },
-  };
+const root = path.resolve(import.meta.dirname, "..");
+
+/** The app as `npm start` runs it, in this process, when a build exists. */
+async function startApp() {
+  if (process.env.BENCH_NO_NEXT === "1" || !existsSync(path.join(root, ".next", "BUILD_ID"))) return null;
+  const { startGatehouseServer } = await import("@/lib/http/gatehouse-server");
+  return startGatehouseServer({ dir: root, port: 0, hostname: "127.0.0.1" });
+}
+
+/** Resolves once no request is in flight on the server under test (bounded). */
+async function drained(count: () => number, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (count() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
 }
 
 export async function runHttpScenario(s: HttpScenario): Promise<void> {
-  const handlers = counted(s.routes);
-  const app = await serveRoutes(handlers.routes);
+  const app = await startApp();
+  if (app) await s.afterAppStart?.();
+  const fallback = app ? null : await serveRoutes(s.routes);
+  const origin = app?.origin ?? fallback!.origin;
+  // autocannon stops by dropping its connections; handlers it leaves behind must finish before
+  // the next run or before the database closes.
+  let inFlight = 0;
+  const server = app?.server;
+  server?.on("request", (_req, res) => {
+    inFlight++;
+    res.once("close", () => inFlight--);
+  });
   const bare = await startBareServer(s.status);
   try {
-    const request = (origin: string): LoadOptions => ({
-      url: origin + s.path,
+    const request = (o: string, p: string, connections: number, extra: Partial<LoadOptions> = {}): LoadOptions => ({
+      url: o + p,
       method: s.method,
       headers: s.headers,
       body: s.body,
-      connections: s.connections,
+      connections,
       seconds: s.seconds,
       maxRequests: s.maxRequests,
+      ...extra,
     });
-    await expectStatus(app.origin + s.path, { method: s.method, headers: s.headers, body: s.body }, s.status);
+    await expectStatus(origin + s.path, { method: s.method, headers: s.headers, body: s.body }, s.status);
+    const subject = app
+      ? "npm start's server in this process (lib/http/gatehouse-server.ts): the lean layer answers it"
+      : "route handlers behind the lean layer's Node adapter, no Next.js (no .next build found)";
 
-    await warmUp(request(bare.origin));
-    const baseline = rowOf("bare Node http handler", await load(request(bare.origin)));
-    await warmUp(request(app.origin));
-    await handlers.drained();
-    const rows: Row[] = [rowOf("route handlers behind serveRoutes (no Next.js)", await load(request(app.origin)))];
-    await handlers.drained();
-
-    const next = nextBaseUrl();
-    if (next) {
-      await expectStatus(next + s.path, { method: s.method, headers: s.headers, body: s.body }, s.status);
-      await warmUp(request(next));
-      rows.push(rowOf(`next start at ${next}`, await load(request(next))));
+    for (const connections of s.connections) {
+      await warmUp(request(bare.origin, s.path, connections));
+      const baseline = rowOf("bare Node http handler", await load(request(bare.origin, s.path, connections)));
+      const rows: Row[] = [];
+      if (app) {
+        const health = { method: "GET" as const, headers: {}, body: undefined };
+        await warmUp({ ...request(app.origin, "/api/health", connections), ...health });
+        rows.push(rowOf("bare Next.js route handler (GET /api/health)", await load({ ...request(app.origin, "/api/health", connections), ...health })));
+      }
+      await warmUp(request(origin, s.path, connections));
+      await drained(() => inFlight);
+      rows.push(rowOf(app ? "this scenario via npm start's server" : "this scenario via route handlers (no Next.js)", await load(request(origin, s.path, connections))));
+      await drained(() => inFlight);
+      if (s.latencyAtBaselineFraction && connections === Math.max(...s.connections)) {
+        const rate = Math.max(1, Math.round(baseline.rps * s.latencyAtBaselineFraction));
+        const r = rowOf(`  same, paced at ${s.latencyAtBaselineFraction}× baseline (${rate} req/s offered)`, await load(request(origin, s.path, connections, { overallRate: rate })));
+        rows.push(r);
+        await drained(() => inFlight);
+      }
+      const next = nextBaseUrl();
+      if (next) {
+        await expectStatus(next + s.path, { method: s.method, headers: s.headers, body: s.body }, s.status);
+        await warmUp(request(next, s.path, connections));
+        rows.push(rowOf(`a separate server at ${next}`, await load(request(next, s.path, connections))));
+      }
+      printTable({
+        title: `${s.title}, ${connections} connections`,
+        lines: [
+          ...s.lines,
+          `server: ${subject}`,
+          `load: autocannon, ${connections} connections, each run ≤ ${s.seconds} s and ≤ ${s.maxRequests} requests, after a 1 s warm-up`,
+        ],
+        rows,
+        baseline,
+      });
     }
-
-    printTable({
-      title: s.title,
-      lines: [...s.lines, `load: autocannon, ${s.connections} connections, each run ≤ ${s.seconds} s and ≤ ${s.maxRequests} requests, after a 1 s warm-up`],
-      rows,
-      baseline,
-    });
   } finally {
-    await handlers.drained();
-    await app.close();
+    await drained(() => inFlight);
+    await app?.close();
+    await fallback?.close();
     await bare.close();
   }
 }

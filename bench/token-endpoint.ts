@@ -1,12 +1,12 @@
 // POST /oauth/token (client credentials, client_secret_post) under concurrency, beside a bare
 // Node http handler measured in the same run. Run: npm run bench:token
-import { envInt, openDatabase, prepareDatabase, run } from "./harness";
+import { envInt, envInts, openDatabase, prepareDatabase, run } from "./harness";
 
 run(async () => {
   const database = await prepareDatabase("token");
   // Measure the endpoint, not the limiter: every request comes from one client and one IP.
   process.env.GATEHOUSE_TOKEN_RATE_LIMIT = String(1_000_000_000);
-  const connections = envInt("BENCH_CONNECTIONS", 20);
+  const connections = envInts("BENCH_CONNECTIONS", [10, 50]);
   const seconds = envInt("BENCH_SECONDS", 6);
   const maxRequests = envInt("BENCH_MAX_REQUESTS", 100_000);
   try {
@@ -21,7 +21,6 @@ run(async () => {
         title: "POST /oauth/token (client_credentials, client_secret_post)",
         lines: [
           `database: ${database.label}`,
-          "server: app/oauth/token/route.ts in this process behind tests/helpers/route-server.ts (plain Node http, no Next.js)",
           "every request issues and stores a new access token for one real credential",
           "GATEHOUSE_TOKEN_RATE_LIMIT=1e9 for this run, so the per-client/per-IP limiter never answers 429 (it still runs)",
         ],
@@ -31,6 +30,7 @@ run(async () => {
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: tokenForm(clientId, secret),
         status: 200,
+        latencyAtBaselineFraction: 0.1, // the target rate: what latency do clients see at it?
         connections,
         seconds,
         maxRequests,

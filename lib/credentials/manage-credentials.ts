@@ -5,6 +5,7 @@ import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-ev
 import { sha256 } from "@/lib/credentials/hash";
 import { BUILT_IN_SCOPES, isBuiltInScope } from "@/lib/credentials/scopes";
 import { generateSecret } from "@/lib/credentials/secret-format";
+import { forgetTokens } from "@/lib/credentials/token-cache";
 import { credentialView } from "@/lib/credentials/views";
 import { db, type Tx } from "@/lib/db/client";
 import type { Environment } from "@/lib/generated/prisma/client";
@@ -100,7 +101,7 @@ export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds
 
 /** Immediate: the credential and every token issued with it stop working on their next use. */
 export async function revokeCredential(opts: Scoped & { id: string; ctx: AuditContext }) {
-  return db.$transaction(async (tx) => {
+  const revoked = await db.$transaction(async (tx) => {
     const c = await findCredential(tx, opts);
     if (c.status === "revoked") return c;
     const now = new Date();
@@ -120,6 +121,8 @@ export async function revokeCredential(opts: Scoped & { id: string; ctx: AuditCo
     });
     return updated;
   });
+  forgetTokens();
+  return revoked;
 }
 
 export async function listCredentials(s: Scoped & { limit: number; cursor?: { createdAt: string; id: string } }) {

@@ -208,9 +208,13 @@ describe("introspection and revocation", () => {
         headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(c.credential.clientId, c.secret) },
         body: new URLSearchParams({ token: t.access_token }).toString(),
       });
+    const call = () => fetch(`${server.origin}/api/v1/members`, { headers: { authorization: `Bearer ${t.access_token}` } });
+    expect((await call()).status).toBe(200); // now remembered by the token cache
     expect((await revoke(b)).status).toBe(400); // not b's token
+    expect((await call()).status).toBe(200);
     expect((await revoke(a)).status).toBe(200);
     expect(await introspect(b, t.access_token)).toEqual({ active: false });
+    expect((await call()).status).toBe(401); // the very next call, cache or not
   });
 
   it("publishes RFC 8414 metadata", async () => {

@@ -6,6 +6,7 @@ import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { createBatcher, sql, valuesList } from "@/lib/db/sql";
+import { forgetTokens } from "@/lib/credentials/token-cache";
 import type { Credential } from "@/lib/generated/prisma/client";
 
 export type OAuthErrorCode =
@@ -283,6 +284,7 @@ export async function revokeToken(caller: OAuthClient, form: URLSearchParams): P
   if (!t) return;
   if (t.credentialId !== caller.id) throw new OAuthError("unauthorized_client", "This token was issued to another client.");
   if (!t.revokedAt) await db.accessToken.update({ where: { id: t.id }, data: { revokedAt: new Date() } });
+  forgetTokens();
 }
 
 export { findToken };
