@@ -2,15 +2,15 @@
 // subscribed endpoints as Delivery rows in the same transaction, beside a bare Node http handler
 // measured in the same run. No delivery dispatcher is registered: this measures ingestion only
 // (the rows stay `pending`; nothing is sent). Run: npm run bench:events
-import { envInt, openDatabase, prepareDatabase, run } from "./harness";
+import { envInt, envInts, openDatabase, prepareDatabase, run } from "./harness";
 
 run(async () => {
   const database = await prepareDatabase("events");
   process.env.GATEHOUSE_TOKEN_RATE_LIMIT ??= "1000";
-  const connections = envInt("BENCH_CONNECTIONS", 20);
+  const connections = envInts("BENCH_CONNECTIONS", [10, 50]);
   const seconds = envInt("BENCH_SECONDS", 6);
   const maxRequests = envInt("BENCH_MAX_REQUESTS", 50_000);
-  const endpointCount = envInt("BENCH_ENDPOINTS", 2);
+  const endpointCount = envInt("BENCH_ENDPOINTS", 10);
   try {
     await openDatabase(database);
     const { createBenchOrg, benchCredential, bearerToken } = await import("./fixtures");
@@ -44,7 +44,6 @@ run(async () => {
         title: `POST /api/v1/events (${endpointCount} subscribed endpoints → ${endpointCount} deliveries per event, ingestion only)`,
         lines: [
           `database: ${database.label}`,
-          "server: app/api/v1/events/route.ts in this process behind tests/helpers/route-server.ts (plain Node http, no Next.js)",
           `each 202 means the event and its ${endpointCount} Delivery rows were committed in one transaction`,
           "no delivery dispatcher is registered: nothing is sent to Inngest or to any endpoint (see end-to-end-delivery for that)",
           "no Idempotency-Key and no event id: every request stores a new event",
@@ -55,6 +54,7 @@ run(async () => {
         headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
         body: JSON.stringify({ type: "run.completed", data: { run_id: "run_123", status: "succeeded", duration_ms: 4210 } }),
         status: 202,
+        afterAppStart: () => void setDeliveryDispatcher(undefined), // the app's start-up registered one
         connections,
         seconds,
         maxRequests,

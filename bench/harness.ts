@@ -1,6 +1,8 @@
 // Shared pieces of the benchmarks: a throwaway database, a bare Node http baseline, a bounded
 // autocannon run (count AND time), and the table every benchmark prints. Benchmarks report
 // figures; they never assert on them.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -64,6 +66,13 @@ export async function prepareDatabase(name: string): Promise<BenchDatabase> {
     dropDatabase = await createThrowawayDatabase(url!, name);
   }
   process.env.GATEHOUSE_ALLOW_PRIVATE_URLS = "1"; // the receiver lives on 127.0.0.1
+  // As Next.js's server does before loading anything: route modules imported before the app
+  // server starts (benches import theirs first) must see the real AsyncLocalStorage.
+  (globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage ??= AsyncLocalStorage;
+  // The app server (production mode) refuses PostgreSQL without these; a bench database is
+  // throwaway, so are they (BENCH_PG_REUSE: pass the app's own to read its secrets).
+  process.env.GATEHOUSE_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+  process.env.AUTH_SECRET ??= randomBytes(32).toString("base64");
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   let label = isPostgres ? "PostgreSQL" : url?.startsWith("memory://") ? "PGlite (in memory)" : "PGlite (file)";
   return {

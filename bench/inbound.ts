@@ -3,11 +3,11 @@
 // raw body, source IP) was committed. The webhook's rate limit is lifted for the run.
 // Run: npx tsx bench/inbound.ts   (DATABASE_URL=postgres://… for PostgreSQL; BENCH_BASE_URL with
 // BENCH_PG_REUSE=1 adds the same requests against `next start` on that database)
-import { envInt, openDatabase, prepareDatabase, run } from "./harness";
+import { envInt, envInts, openDatabase, prepareDatabase, run } from "./harness";
 
 run(async () => {
   const database = await prepareDatabase("inbound");
-  const connections = envInt("BENCH_CONNECTIONS", 20);
+  const connections = envInts("BENCH_CONNECTIONS", [10, 50]);
   const seconds = envInt("BENCH_SECONDS", 6);
   const maxRequests = envInt("BENCH_MAX_REQUESTS", 50_000);
   const bodyBytes = envInt("BENCH_BODY_BYTES", 512);
@@ -28,7 +28,6 @@ run(async () => {
         title: `POST /in/<id> (incoming webhook, Store handler, ${Buffer.byteLength(body)}-byte JSON body)`,
         lines: [
           `database: ${database.label}`,
-          "server: app/in/[id]/route.ts in this process behind tests/helpers/route-server.ts (plain Node http, no Next.js)",
           "each 202 means the message (headers, raw body as bytes, source IP) was committed before the answer",
           "per request: one read of the webhook (token hash, status, handler), SHA-256 of the token, one INSERT",
         ],

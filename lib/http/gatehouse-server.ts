@@ -10,12 +10,17 @@
 //
 // The same handler answers a request on either layer; the lean layer only changes where it
 // enters. `npm run dev` (`next dev`) serves everything through Next.js.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { findLeanRoutes, isLeanRequest, type LeanRoute } from "@/lib/http/lean-routes";
 import { matchRoute, serveWithHandler, type RouteHandler } from "@/lib/http/node-adapter";
+
+// Next.js installs this global when its server loads; a route module loaded before that would
+// keep a stand-in that throws. Set it first, as Next.js would.
+(globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage ??= AsyncLocalStorage;
 
 export type GatehouseServer = { server: Server; port: number; origin: string; close(): Promise<void> };
 
