@@ -2,10 +2,15 @@
 // Schema), then stores the event and one Delivery per subscribed endpoint in one transaction:
 // `pending` for active endpoints, `held` for paused ones, none for disabled or unsubscribed
 // ones. After commit the pending ids go to the delivery dispatcher (lib/events/dispatch.ts).
+//
+// Group commit: events that arrive while a write is in flight are stored together by the next
+// one, a single plain-SQL statement (endpoints read FOR SHARE, events and deliveries inserted,
+// one commit). Each caller still learns about its own event only; if a batch fails, it is split and
+// retried (see store), so one bad event never fails the others.
 import { isDeepStrictEqual } from "node:util";
 import { AppError, describeFieldErrors, fieldError } from "@/lib/api/errors";
-import { db } from "@/lib/db/client";
-import type { Environment, Event, Prisma } from "@/lib/generated/prisma/client";
+import { createBatcher, sql } from "@/lib/db/sql";
+import type { Environment, Event } from "@/lib/generated/prisma/client";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
 import { validatePayload } from "@/lib/events/payload-schema";
 import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
@@ -35,32 +40,198 @@ export type IngestEventResult = {
   heldDeliveryIds: string[];
 };
 
+type TypeRow = { orgId: string; name: string; schema: unknown; archived: boolean };
+type TypeLookup = { orgId: string; name: string; found?: TypeRow };
+
+// Event types are read on every request, never cached (archiving a type takes effect at once);
+// concurrent requests share one query.
+const lookUpType = createBatcher<TypeLookup>(async (lookups) => {
+  const keys = [...new Map(lookups.map((l) => [`${l.orgId}\0${l.name}`, l])).values()];
+  const rows = await sql<TypeRow>(
+    `SELECT t."orgId", t."name", t."schema", t."archivedAt" IS NOT NULL AS "archived"
+       FROM unnest($1::text[], $2::text[]) AS k("orgId", "name")
+       JOIN "EventType" t ON t."orgId" = k."orgId" AND t."name" = k."name"`,
+    [keys.map((k) => k.orgId), keys.map((k) => k.name)],
+  );
+  const byKey = new Map(rows.map((r) => [`${r.orgId}\0${r.name}`, r]));
+  for (const l of lookups) l.found = byKey.get(`${l.orgId}\0${l.name}`);
+});
+
+async function findEventType(orgId: string, name: string): Promise<TypeRow | undefined> {
+  const lookup: TypeLookup = { orgId, name };
+  await lookUpType(lookup);
+  return lookup.found;
+}
+
 async function loadEventType(orgId: string, name: string) {
-  const find = () => db.eventType.findUnique({ where: { orgId_name: { orgId, name } }, select: { schema: true, archivedAt: true } });
-  let t = await find();
+  let t = await findEventType(orgId, name);
   if (!t) {
     await ensureDefaultEventTypes(orgId);
-    t = await find();
+    t = await findEventType(orgId, name);
   }
   if (!t) throw fieldError("type", `unknown event type "${name}"; create it under Event types first`);
-  if (t.archivedAt) throw fieldError("type", `the event type "${name}" is archived`);
+  if (t.archived) throw fieldError("type", `the event type "${name}" is archived`);
   return t;
 }
 
 async function existingEvent(opts: IngestEventOptions): Promise<IngestEventResult | null> {
   if (!opts.externalId) return null;
-  const event = await db.event.findUnique({
-    where: { orgId_environment_idempotencyKey: { orgId: opts.orgId, environment: opts.environment, idempotencyKey: opts.externalId } },
-  });
-  if (!event) return null;
+  const [row] = await sql<Event & { deliveryCount: number }>(
+    `SELECT e."id", e."orgId", e."environment"::text AS "environment", e."type", e."payload", e."idempotencyKey",
+            e."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
+            (SELECT count(*)::int FROM "Delivery" d WHERE d."eventId" = e."id" AND d."replayOfId" IS NULL) AS "deliveryCount"
+       FROM "Event" e
+      WHERE e."orgId" = $1 AND e."environment" = $2::"Environment" AND e."idempotencyKey" = $3`,
+    [opts.orgId, opts.environment, opts.externalId],
+  );
+  if (!row) return null;
+  const { deliveryCount, ...event } = row;
   if (event.type !== opts.type || !isDeepStrictEqual(event.payload, opts.data)) {
     throw new AppError("conflict", `An event with id "${opts.externalId}" was already sent with a different type or data.`, {
       errors: [{ field: "id", message: "already used for a different event" }],
     });
   }
-  const deliveryCount = await db.delivery.count({ where: { eventId: event.id, replayOfId: null } });
   return { event, created: false, deliveryCount, pendingDeliveryIds: [], heldDeliveryIds: [] };
 }
+
+/** One event waiting for the next group commit; the write fills in `outcome`. */
+type Item = {
+  opts: IngestEventOptions;
+  payload: string;
+  outcome?: { ok: IngestEventResult } | { duplicate: true } | { error: unknown };
+};
+
+type Outcome = NonNullable<Item["outcome"]>;
+
+// Delivery ids are made here (time-ordered, lib/webhooks/ids.ts) before the statement learns how
+// many it needs, so each batch brings as many as the same kind of event needed last time; when
+// that is too few the statement stores nothing and says how many, and runs again with that many.
+const deliveriesLastTime = new Map<string, number>();
+const kindOf = (o: IngestEventOptions) => `${o.orgId}\0${o.environment}\0${o.type}\0${o.onlyEndpointId ?? ""}`;
+
+// One statement, so one atomic write and one round trip per batch:
+// - ep: the candidate endpoints of every (org, environment) in the batch, FOR SHARE: a
+//   concurrent pause/resume (which locks the row FOR UPDATE) finishes first, so a delivery is
+//   never created `held` for an endpoint that was just resumed;
+// - pairs: one row per (event, subscribed endpoint): active → pending, paused → held;
+// - ev: the events; ON CONFLICT DO NOTHING skips an id (idempotency key) stored already or twice
+//   in this batch, and its caller answers with the stored event;
+// - del: the deliveries of the events stored, numbered into the ids brought ($9).
+const WRITE_EVENTS = `
+WITH items AS MATERIALIZED (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+    WITH ORDINALITY AS t(id, org, env, type, payload, key, only_endpoint, ord)
+), ep AS MATERIALIZED (
+  SELECT e."id", e."orgId", e."environment"::text AS env, e."status"::text AS status, e."eventTypes"
+    FROM "Endpoint" e
+   WHERE (e."orgId", e."environment"::text) IN (SELECT * FROM unnest($10::text[], $11::text[]))
+     AND e."status" IN ('active', 'paused') AND e."inboundWebhookId" IS NULL
+     FOR SHARE OF e
+), pairs AS MATERIALIZED (
+  SELECT i.ord, i.id AS event_id, i.org, i.env, ep."id" AS endpoint_id, ep.status
+    FROM items i JOIN ep ON ep."orgId" = i.org AND ep.env = i.env
+   WHERE (i.only_endpoint IS NULL OR ep."id" = i.only_endpoint)
+     AND (cardinality(ep."eventTypes") = 0 OR i.type = ANY(ep."eventTypes"))
+), ev AS (
+  INSERT INTO "Event" ("id", "orgId", "environment", "type", "payload", "idempotencyKey", "createdAt")
+  SELECT i.id, i.org, i.env::"Environment", i.type, i.payload::jsonb, i.key, $8::timestamp
+    FROM items i
+   WHERE (SELECT count(*) FROM pairs) <= cardinality($9::text[])
+   ORDER BY i.ord
+  ON CONFLICT ("orgId", "environment", "idempotencyKey") DO NOTHING
+  RETURNING "id"
+), numbered AS (
+  SELECT p.*, row_number() OVER (ORDER BY p.ord, p.endpoint_id) AS n
+    FROM pairs p WHERE p.event_id IN (SELECT "id" FROM ev)
+), del AS (
+  INSERT INTO "Delivery" ("id", "orgId", "environment", "eventId", "endpointId", "status", "createdAt", "updatedAt")
+  SELECT ($9::text[])[n], org, env::"Environment", event_id, endpoint_id,
+         (CASE status WHEN 'active' THEN 'pending' ELSE 'held' END)::"DeliveryStatus", $8::timestamp, $8::timestamp
+    FROM numbered
+  RETURNING "id", "eventId", "status"::text AS status
+)
+SELECT 'd' AS kind, "id", "eventId", status FROM del
+UNION ALL SELECT 'e', "id", NULL, NULL FROM ev
+UNION ALL SELECT 'n', (SELECT count(*) FROM pairs)::text, NULL, NULL`;
+
+type WriteRow = { kind: "d" | "e" | "n"; id: string; eventId: string | null; status: "pending" | "held" | null };
+
+async function writeEvents(items: Item[]): Promise<Outcome[]> {
+  const scopes = [...new Map(items.map((i) => [`${i.opts.orgId}\0${i.opts.environment}`, i.opts])).values()];
+  let idCount = items.reduce((n, i) => n + (deliveriesLastTime.get(kindOf(i.opts)) ?? 0), 0);
+  for (;;) {
+    const now = new Date();
+    const eventIds = items.map(() => newEventId());
+    const deliveryIds = Array.from({ length: idCount }, () => newDeliveryId());
+    const rows = await sql<WriteRow>(WRITE_EVENTS, [
+      eventIds,
+      items.map((i) => i.opts.orgId),
+      items.map((i) => i.opts.environment),
+      items.map((i) => i.opts.type),
+      items.map((i) => i.payload),
+      items.map((i) => i.opts.externalId ?? null),
+      items.map((i) => i.opts.onlyEndpointId ?? null),
+      now.toISOString(),
+      deliveryIds,
+      scopes.map((s) => s.orgId),
+      scopes.map((s) => s.environment),
+    ]);
+    const need = Number(rows.find((r) => r.kind === "n")!.id);
+    const stored = new Set(rows.filter((r) => r.kind === "e").map((r) => r.id));
+    if (stored.size === 0 && need > idCount) {
+      idCount = need; // nothing was written: try again with enough ids
+      continue;
+    }
+    // Ids were handed out in order (event, then endpoint id), so sorting by their position
+    // keeps each event's deliveries in endpoint order.
+    const position = new Map(deliveryIds.map((id, n) => [id, n]));
+    const byEvent = new Map<string, { pending: string[]; held: string[] }>();
+    for (const r of rows.filter((r) => r.kind === "d").sort((a, b) => position.get(a.id)! - position.get(b.id)!)) {
+      let e = byEvent.get(r.eventId!);
+      if (!e) byEvent.set(r.eventId!, (e = { pending: [], held: [] }));
+      (r.status === "pending" ? e.pending : e.held).push(r.id);
+    }
+    if (deliveriesLastTime.size > 10_000) deliveriesLastTime.clear();
+    return items.map(({ opts }, n): Outcome => {
+      const id = eventIds[n];
+      if (!stored.has(id)) return { duplicate: true };
+      const { pending, held } = byEvent.get(id) ?? { pending: [], held: [] };
+      deliveriesLastTime.set(kindOf(opts), pending.length + held.length);
+      const event: Event = {
+        id,
+        orgId: opts.orgId,
+        environment: opts.environment,
+        type: opts.type,
+        payload: opts.data as Event["payload"],
+        idempotencyKey: opts.externalId ?? null,
+        createdAt: now,
+      };
+      return { ok: { event, created: true, deliveryCount: pending.length + held.length, pendingDeliveryIds: pending, heldDeliveryIds: held } };
+    });
+  }
+}
+
+/**
+ * Stores `items` in one statement; if that fails, stores each half on its own (and so on), so
+ * one bad event (say, a \u0000 that jsonb refuses) fails alone and the rest still share commits.
+ * Never rejects: every item leaves with its own outcome.
+ */
+async function store(items: Item[]): Promise<void> {
+  try {
+    const outcomes = await writeEvents(items);
+    items.forEach((item, n) => (item.outcome = outcomes[n]));
+  } catch (err) {
+    if (items.length === 1) {
+      items[0].outcome = { error: err };
+      return;
+    }
+    const half = Math.ceil(items.length / 2);
+    await store(items.slice(0, half));
+    await store(items.slice(half));
+  }
+}
+
+const storeEvent = createBatcher<Item>(store, 200);
 
 export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEventResult> {
   const type = await loadEventType(opts.orgId, opts.type);
@@ -71,56 +242,19 @@ export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEvent
   const seen = await existingEvent(opts);
   if (seen) return seen;
 
-  let result: IngestEventResult;
-  try {
-    result = await db.$transaction(async (tx) => {
-      // FOR SHARE: a concurrent pause/resume (which locks the row FOR UPDATE) finishes first, so
-      // a delivery is never created `held` for an endpoint that was just resumed.
-      const endpoints = await tx.$queryRaw<{ id: string; status: "active" | "paused" }[]>`
-        SELECT id, status::text AS status FROM "Endpoint"
-        WHERE "orgId" = ${opts.orgId} AND environment = ${opts.environment}::"Environment"
-          AND status IN ('active', 'paused')
-          AND "inboundWebhookId" IS NULL
-          AND (${opts.onlyEndpointId ?? null}::text IS NULL OR id = ${opts.onlyEndpointId ?? null})
-          AND (cardinality("eventTypes") = 0 OR ${opts.type} = ANY("eventTypes"))
-        ORDER BY id
-        FOR SHARE`;
-      const event = await tx.event.create({
-        data: {
-          id: newEventId(),
-          orgId: opts.orgId,
-          environment: opts.environment,
-          type: opts.type,
-          payload: opts.data as Prisma.InputJsonObject,
-          idempotencyKey: opts.externalId ?? null,
-        },
-      });
-      const rows = endpoints.map((e) => ({
-        id: newDeliveryId(),
-        orgId: opts.orgId,
-        environment: opts.environment,
-        eventId: event.id,
-        endpointId: e.id,
-        status: e.status === "active" ? ("pending" as const) : ("held" as const),
-        createdAt: event.createdAt,
-      }));
-      if (rows.length) await tx.delivery.createMany({ data: rows });
-      return {
-        event,
-        created: true,
-        deliveryCount: rows.length,
-        pendingDeliveryIds: rows.filter((r) => r.status === "pending").map((r) => r.id),
-        heldDeliveryIds: rows.filter((r) => r.status === "held").map((r) => r.id),
-      };
-    });
-  } catch (err) {
+  const item: Item = { opts, payload: JSON.stringify(opts.data) };
+  await storeEvent(item);
+  const outcome = item.outcome!;
+  if ("error" in outcome) throw outcome.error;
+  if ("duplicate" in outcome) {
     // Two requests with the same id at once: the loser answers with the winner's event.
-    if ((err as { code?: string }).code === "P2002" && opts.externalId) {
-      const winner = await existingEvent(opts);
-      if (winner) return winner;
-    }
-    throw err;
+    const winner = await existingEvent(opts);
+    if (winner) return winner;
+    throw new AppError("conflict", `An event with id "${opts.externalId}" was sent at the same time and is not stored.`, {
+      errors: [{ field: "id", message: "already exists" }],
+    });
   }
+  const result = outcome.ok;
   if (opts.dispatch !== false) await dispatchDeliveries(result.pendingDeliveryIds);
   return result;
 }
