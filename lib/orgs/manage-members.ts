@@ -3,7 +3,8 @@
 import { AppError } from "@/lib/api/errors";
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { db, type Tx } from "@/lib/db/client";
-import type { Role } from "@/lib/generated/prisma/client";
+import { sql } from "@/lib/db/sql";
+import type { Membership, Role, User } from "@/lib/generated/prisma/client";
 import { hasRole } from "@/lib/orgs/roles";
 
 async function lockOrg(tx: Tx, orgId: string) {
@@ -77,12 +78,18 @@ export async function removeMember(opts: { orgId: string; membershipId: string; 
   });
 }
 
-export async function listMembers(orgId: string) {
-  return db.membership.findMany({
-    where: { orgId },
-    include: { user: { select: { id: true, email: true, name: true } } },
-    orderBy: { createdAt: "asc" },
-  });
+export type MemberRow = Pick<Membership, "id" | "userId" | "role" | "createdAt"> & { user: Pick<User, "id" | "name" | "email"> };
+
+/** Everyone in the organization, oldest first. Plain SQL: the API's most common read. */
+export async function listMembers(orgId: string): Promise<MemberRow[]> {
+  const rows = await sql<{ id: string; userId: string; role: Role; createdAt: Date; name: string | null; email: string }>(
+    `SELECT m."id", m."userId", m."role", (m."createdAt" AT TIME ZONE 'UTC') AS "createdAt", u."name", u."email"
+       FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+      WHERE m."orgId" = $1
+      ORDER BY m."createdAt" ASC, m."id" ASC`,
+    [orgId],
+  );
+  return rows.map((r) => ({ id: r.id, userId: r.userId, role: r.role, createdAt: r.createdAt, user: { id: r.userId, name: r.name, email: r.email } }));
 }
 
 export async function listPendingInvitations(orgId: string) {

@@ -2,7 +2,7 @@
 import type { Invitation, Membership, User } from "@/lib/generated/prisma/client";
 import type { InvitationView, MemberView } from "@/lib/validations/orgs";
 
-export function memberView(m: Membership & { user: Pick<User, "id" | "name" | "email"> }): MemberView {
+export function memberView(m: Pick<Membership, "id" | "userId" | "role" | "createdAt"> & { user: Pick<User, "id" | "name" | "email"> }): MemberView {
   return {
     id: m.id,
     user_id: m.userId,
