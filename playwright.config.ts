@@ -1,4 +1,4 @@
-// End-to-end tests in real Chromium against `next start` on the embedded defaults (PGlite,
+// End-to-end tests in real Chromium against `npm start`'s server (server.ts) on the embedded defaults (PGlite,
 // embedded Inngest executor) with a fresh data directory. Run through `npm run test:e2e`
 // (scripts/e2e.mjs builds first); `npx playwright test` works too once a build exists.
 import { mkdtempSync } from "node:fs";

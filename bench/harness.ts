@@ -42,7 +42,7 @@ export interface BenchDatabase {
  * - DATABASE_URL=postgres://… (a server on this machine): a throwaway database
  *   `gatehouse_bench_…` created on that server and dropped afterwards; with BENCH_PG_REUSE=1 the
  *   given database itself, where the bench works in an organization of its own and deletes it
- *   afterwards (for comparing with a `next start` that uses the same database).
+ *   afterwards (for comparing with a running `npm start` that uses the same database).
  */
 export async function prepareDatabase(name: string): Promise<BenchDatabase> {
   const url = process.env.DATABASE_URL;
@@ -307,7 +307,7 @@ export function percentile(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
-/** The optional extra row: the same requests against `next start` at BENCH_BASE_URL. */
+/** The optional extra row: the same requests against a running `npm start` at BENCH_BASE_URL. */
 export function nextBaseUrl(): string | undefined {
   const u = process.env.BENCH_BASE_URL?.replace(/\/$/, "");
   if (!u) return undefined;

@@ -2,7 +2,7 @@
 // beside a bare Node http handler measured in the same run. Each 202 means the message (headers,
 // raw body, source IP) was committed. The webhook's rate limit is lifted for the run.
 // Run: npx tsx bench/inbound.ts   (DATABASE_URL=postgres://… for PostgreSQL; BENCH_BASE_URL with
-// BENCH_PG_REUSE=1 adds the same requests against `next start` on that database)
+// BENCH_PG_REUSE=1 adds the same requests against a running `npm start` on that database)
 import { envInt, envInts, openDatabase, prepareDatabase, run } from "./harness";
 
 run(async () => {

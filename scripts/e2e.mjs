@@ -1,7 +1,7 @@
 // `npm run test:e2e`: builds the app, gives the server a fresh data directory, makes sure a
 // Chromium exists, runs Playwright (extra arguments pass through) and exits with its status.
 //   E2E_SKIP_BUILD=1  reuse the existing .next build
-//   E2E_PORT=3100     port of `next start`
+//   E2E_PORT=3100     port of the app server (`npm start`'s server.ts)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -30,7 +30,7 @@ export async function startServer(): Promise<void> {
   }
 }
 
-/** The port `next start` listens on: PORT, or `-p` / `--port` on its command line, else 3000. */
+/** The port the server listens on: PORT (server.ts sets it), or `-p` / `--port` (`next start`), else 3000. */
 function listenPort(argv = process.argv): string {
   const i = argv.findIndex((a) => a === "-p" || a === "--port");
   const flag = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith("--port="))?.slice(7);
