@@ -302,7 +302,7 @@ describe("with a console session", () => {
       const r = await call(memberIdRoute.PATCH as Handler, "PATCH", `/api/v1/members/${id}`, { as: users[0], id, body: { role: "admin" } });
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ id, email: users[1]!.email, role: "admin" });
-      const audit = await db.auditEvent.findMany({ where: { orgId: org.id, action: "member.role_changed" } });
+      const audit = await db.auditEvent.findMany({ where: { orgId: org.id, action: "member.role_changed" }, orderBy: { seq: "asc" } });
       expect(audit).toMatchObject([{ actorId: users[0]!.userId, actorLabel: users[0]!.email, before: { role: "viewer" }, after: { role: "admin" } }]);
     });
 

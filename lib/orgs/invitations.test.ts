@@ -42,7 +42,7 @@ describe("inviteMember", () => {
     expect(row.expiresAt.getTime() - before).toBeGreaterThanOrEqual(INVITE_TTL_MS - 1000);
     expect(row.expiresAt.getTime() - before).toBeLessThanOrEqual(INVITE_TTL_MS + 5000);
 
-    const audit = await db.auditEvent.findMany({ where: { orgId: org.id, action: "invitation.created" } });
+    const audit = await db.auditEvent.findMany({ where: { orgId: org.id, action: "invitation.created" }, orderBy: { seq: "asc" } });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ targetId: invitation.id, targetLabel: email, after: { email, role: "admin" } });
     // The token must not leak into the audit trail.
@@ -90,7 +90,7 @@ describe("acceptInvitation", () => {
     expect(await db.membership.findUnique({ where: { orgId_userId: { orgId: org.id, userId: user.id } } })).toMatchObject({
       role: "viewer",
     });
-    const joined = await db.auditEvent.findMany({ where: { orgId: org.id, action: "member.joined" } });
+    const joined = await db.auditEvent.findMany({ where: { orgId: org.id, action: "member.joined" }, orderBy: { seq: "asc" } });
     expect(joined).toHaveLength(1);
     expect(joined[0]).toMatchObject({ actorId: user.id, targetLabel: email, after: { role: "viewer", invitation_id: invitation.id } });
 
@@ -156,7 +156,7 @@ describe("acceptInvitation", () => {
       message: expect.stringMatching(/revoked/),
     });
     expect(await db.user.findUnique({ where: { email } })).toBeNull();
-    expect(await db.auditEvent.findMany({ where: { orgId: org.id, action: "invitation.revoked" } })).toMatchObject([
+    expect(await db.auditEvent.findMany({ where: { orgId: org.id, action: "invitation.revoked" }, orderBy: { seq: "asc" } })).toMatchObject([
       { targetId: invitation.id, targetLabel: email, actorId: ctx.actor.id },
     ]);
     await expect(revokeInvitation({ orgId: org.id, invitationId: invitation.id, ctx })).rejects.toMatchObject({ code: "conflict" });

@@ -326,7 +326,7 @@ describe("the secret and the auth token appear exactly once", () => {
       await (await call("PATCH", `/api/v1/endpoints/${created.id}`, { secret: given, name: "n" })).text(),
     ];
     const audit = JSON.stringify(
-      await db.auditEvent.findMany({ where: { targetId: created.id }, select: { action: true, before: true, after: true } }),
+      await db.auditEvent.findMany({ where: { targetId: created.id }, select: { action: true, before: true, after: true }, orderBy: { seq: "asc" } }),
     );
     for (const text of [...bodies, audit]) {
       for (const s of [created.secret, rotated.secret, given, "at_secret_value_1", "at_secret_value_2"]) {
