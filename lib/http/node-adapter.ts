@@ -2,6 +2,7 @@
 // Node http server: server.ts's lean layer, the test route server and the benchmarks all use it,
 // so what they measure and test is what production runs.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError, problemResponse } from "@/lib/api/errors";
 
 export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
 
@@ -55,18 +56,6 @@ export async function sendWebResponse(r: Response, res: ServerResponse): Promise
   res.end(body);
 }
 
-function tooLarge(res: ServerResponse) {
-  res.writeHead(413, { "content-type": "application/problem+json", connection: "close" });
-  res.end(
-    JSON.stringify({
-      type: "about:blank",
-      title: "Payload too large",
-      status: 413,
-      detail: `The request body is larger than ${MAX_BUFFERED_BODY} bytes.`,
-    }),
-  );
-}
-
 /** Runs `handler` for a Node request; a thrown error becomes a 500 without details. */
 export async function serveWithHandler(
   handler: RouteHandler,
@@ -75,16 +64,17 @@ export async function serveWithHandler(
   res: ServerResponse,
   origin: string,
 ): Promise<void> {
+  const path = (req.url ?? "/").split("?")[0];
   try {
     const request = await toWebRequest(req, origin);
-    if (!request) return tooLarge(res);
-    await sendWebResponse(await handler(request, { params: Promise.resolve(params) }), res);
+    const response = request
+      ? await handler(request, { params: Promise.resolve(params) })
+      : problemResponse(new AppError("payload_too_large", `The request body is larger than ${MAX_BUFFERED_BODY} bytes.`), path);
+    await sendWebResponse(response, res);
   } catch (err) {
-    console.error("[gatehouse] request failed", req.method, (req.url ?? "").split("?")[0], err);
-    if (!res.headersSent) {
-      res.writeHead(500, { "content-type": "application/problem+json" });
-      res.end(JSON.stringify({ type: "about:blank", title: "Internal server error", status: 500 }));
-    } else res.destroy();
+    // The one error mapper: logs the cause, answers 500 problem+json without details.
+    if (!res.headersSent) await sendWebResponse(problemResponse(err, path), res);
+    else res.destroy();
   }
 }
 
