@@ -110,6 +110,14 @@ describe("embedded executor features", () => {
     expect(maxOverlap("per-key")).toBe(2);
   });
 
+  it("keeps to the per-key limit when events of one key arrive in many concurrent sends", async () => {
+    // Each send is stored with its runs at once (the fast path), so the slots are reserved
+    // while the sends are still in flight: none may overbook the key.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => inngest.send(perKey.create({ endpointId: "ep_c", i }))));
+    await waitFor(async () => spans.filter((s) => s.key === "ep_c").length === 8 || undefined, 12_000, "8 runs of ep_c");
+    expect(maxOverlap("per-key", "ep_c")).toBe(1);
+  });
+
   it("creates one run per idempotency key", async () => {
     await inngest.send([delivery.create({ deliveryId: "dl_1" }), delivery.create({ deliveryId: "dl_1" }), delivery.create({ deliveryId: "dl_2" })]);
     await completed("delivery", 2);

@@ -65,7 +65,15 @@ export class Executor {
   private readonly inflight = new Map<string, InFlight>();
   private readonly syncAbort = new AbortController();
   private readonly keyCounts = new Map<string, number>();
+  private readonly keyLimits = new Map<string, number>();
+  /** Slots taken: runs in flight plus those reserved for runs about to start. */
+  private busy = 0;
+  /** Set when due work was left for want of a slot: a call ending then looks for more at once. */
+  private saturated = false;
   private prunedAt = 0;
+  private polledAt = 0;
+  /** Events were stored without their runs (see ingest): match them on the next round. */
+  private matchWanted = true;
   readonly stats = { events: 0, calls: 0, syncs: 0 };
 
   constructor(options: ExecutorOptions) {
@@ -137,6 +145,7 @@ export class Executor {
     this.stats.syncs++;
     this.synced = true;
     this.resolveSynced();
+    this.matchWanted = true;
     this.wake();
   }
 
@@ -187,29 +196,90 @@ export class Executor {
     });
   }
 
+  /**
+   * One round of the loop. The database is polled every pollIntervalMs (due retries and sleeps,
+   * crons, work of a crashed executor); in between, a wake-up only does what it was for: events
+   * stored without runs, or due runs waiting for a slot that has just freed.
+   */
   private async tick(): Promise<void> {
     if (!this.synced) return; // runs wait for the first sync: it proves the app is up
-    await this.matchEvents();
-    await this.fireCrons();
-    await this.dispatchDue();
-    if (Date.now() - this.prunedAt > 10 * 60_000) {
-      this.prunedAt = Date.now();
-      await store.prune(new Date(Date.now() - this.o.retentionMs));
+    const now = Date.now();
+    const polling = now - this.polledAt >= this.o.pollIntervalMs;
+    if (polling || this.matchWanted) {
+      this.matchWanted = false;
+      await this.matchEvents();
+    }
+    if (polling) {
+      this.polledAt = now;
+      await this.fireCrons();
+    }
+    if (polling || this.saturated) await this.dispatchDue();
+    if (now - this.prunedAt > 10 * 60_000) {
+      this.prunedAt = now;
+      await store.prune(new Date(now - this.o.retentionMs));
     }
   }
 
+  /**
+   * Events from the event API: stored with the runs they start in one transaction, and the runs
+   * that fit a free slot are created claimed and called at once, so the first call of a run waits
+   * for no poll. Before the first sync the runs are left for the loop to create.
+   */
+  async ingest(events: EventPayload[]): Promise<string[]> {
+    this.stats.events += events.length;
+    if (!this.synced) {
+      const { ids } = await store.insertEvents(events);
+      this.matchWanted = true;
+      this.wake();
+      return ids;
+    }
+    const slots = new SlotPlan(this);
+    try {
+      const { ids, runs } = await store.insertEvents(events, { runsFor: (e) => this.runsFor(e, slots), lease: this.lease() });
+      this.startCreated(runs, slots);
+      return ids;
+    } finally {
+      slots.releaseRest();
+    }
+  }
+
+  /** The runs an event starts; those that get a slot from `slots` are created claimed. */
+  private runsFor(event: EventPayload, slots: SlotPlan): store.NewRun[] {
+    if (event.name === CRON_EVENT) return []; // timer events are created with their one run (fireCrons)
+    const runs: store.NewRun[] = [];
+    for (const fn of this.functions.values()) {
+      if (!this.triggers(fn, event)) continue;
+      const keys = this.concurrencyKeys(fn, event);
+      runs.push({
+        functionId: fn.id,
+        maxAttempts: maxAttempts(fn.config),
+        idempotencyKey: this.idempotencyKey(fn, event),
+        concurrencyKeys: keys.map((k) => k.key),
+        leased: slots.take(keys),
+      });
+    }
+    return runs;
+  }
+
+  /** Starts the created runs this executor claimed; the others wait for a slot (dispatchDue). */
+  private startCreated(runs: EngineRun[], slots: SlotPlan): void {
+    for (const row of runs) {
+      if (row.leaseOwner === this.owner && slots.hand(row.concurrencyKeys)) this.startRun(row, this.keysOf(row.functionId, row.concurrencyKeys));
+      else this.saturated = true;
+    }
+  }
+
+  /** Creates the runs of events stored without them (before the first sync, failure events), a page at a time. */
   private async matchEvents(): Promise<void> {
     for (let batch = 0; batch < 10 && !this.stopped; batch++) {
       const events = await store.unmatchedEvents(100);
-      for (const { id, payload } of events) {
-        const runs: store.NewRun[] = [];
-        if (payload.name !== CRON_EVENT) { // timer events are created matched (fireCrons)
-          for (const fn of this.functions.values()) {
-            if (!this.triggers(fn, payload)) continue;
-            runs.push({ functionId: fn.id, maxAttempts: maxAttempts(fn.config), idempotencyKey: this.idempotencyKey(fn, payload) });
-          }
-        }
-        await store.createRuns(id, payload, runs);
+      if (events.length === 0) return;
+      const slots = new SlotPlan(this);
+      try {
+        const matched = events.map(({ id, payload }) => ({ eventId: id, event: payload, runs: this.runsFor(payload, slots) }));
+        this.startCreated(await store.createRuns(matched, { lease: this.lease() }), slots);
+      } finally {
+        slots.releaseRest();
       }
       if (events.length < 100) return;
     }
@@ -254,8 +324,9 @@ export class Executor {
       };
       // Stored as matched: the timer event starts this function only. The cron's CAS above
       // already made this executor the only one to fire it.
-      const [eventId] = await store.insertEvents([event], { matched: true });
-      await store.createRuns(eventId!, event, [{ functionId: fn.id, maxAttempts: maxAttempts(fn.config) }], { claim: false });
+      const keys = this.concurrencyKeys(fn, event).map((k) => k.key);
+      await store.insertEvents([event], { runsFor: () => [{ functionId: fn.id, maxAttempts: maxAttempts(fn.config), concurrencyKeys: keys }] });
+      this.saturated = true;
     }
   }
 
@@ -270,70 +341,149 @@ export class Executor {
           value = ""; // an unsupported key expression limits the whole function instead
         }
       }
-      return { key: `${fn.id}\u0000${key ?? ""}\u0000${value}`, limit };
+      return { key: `${fn.id}\u001f${key ?? ""}\u001f${value}`, limit };
     });
   }
 
+  private lease(): store.Lease {
+    return { owner: this.owner, until: new Date(Date.now() + this.o.leaseMs) };
+  }
+
+  /** Claims due runs for the free slots, leaving out those whose concurrency key is full. */
   private async dispatchDue(): Promise<void> {
-    const now = new Date();
-    // Runs held back by a concurrency key (one slow endpoint) must not starve the rest: page on,
-    // within a bound, until the free slots are filled.
-    for (let page = 0; page < 5; page++) {
-      if (this.stopped || this.inflight.size >= this.o.maxConcurrentCalls) return;
-      const rows = await store.dueRuns(now, 100, page * 100);
-      await this.dispatchRows(rows);
-      if (rows.length < 100) return;
+    this.saturated = false;
+    // A few rounds: runs of one busy key fill its limit in the first, and the next query leaves
+    // that key out, so one slow endpoint never starves the rest.
+    for (let round = 0; round < 3 && !this.stopped; round++) {
+      const free = this.o.maxConcurrentCalls - this.busy;
+      if (free <= 0) {
+        this.saturated = true;
+        return;
+      }
+      const limit = Math.min(500, free * 2);
+      const rows = await store.dueRuns(new Date(), limit, this.fullKeys());
+      if (rows.length === 0) return;
+      const slots = new SlotPlan(this);
+      try {
+        const picked = rows.filter((r) => !this.inflight.has(r.id) && slots.take(this.keysOf(r.functionId, r.concurrencyKeys)));
+        if (picked.length < rows.length || rows.length === limit) this.saturated = true;
+        const lease = this.lease();
+        for (const row of await store.claimRuns(picked.map((r) => r.id), lease.owner, lease.until)) {
+          slots.hand(row.concurrencyKeys); // each claimed row was picked with a slot for its keys
+          let keys = this.keysOf(row.functionId, row.concurrencyKeys);
+          if (row.concurrencyKeys.length === 0) {
+            // A run stored before runs kept their keys: work them out from its event now.
+            keys = this.concurrencyKeys(this.functions.get(row.functionId), row.event);
+            if (keys.some((k) => (this.keyCounts.get(k.key) ?? 0) >= k.limit)) {
+              this.release([]);
+              await store.releaseLease(row.id, this.owner);
+              this.saturated = true;
+              continue;
+            }
+            this.countKeys(keys);
+          }
+          this.startRun(row, keys);
+        }
+        if (picked.length === rows.length) return;
+      } finally {
+        slots.releaseRest();
+      }
     }
   }
 
-  private async dispatchRows(rows: EngineRun[]): Promise<void> {
-    for (const row of rows) {
-      if (this.stopped || this.inflight.size >= this.o.maxConcurrentCalls) return;
-      if (this.inflight.has(row.id)) continue;
-      const fn = this.functions.get(row.functionId);
-      const keys = this.concurrencyKeys(fn, row.event);
-      if (keys.some((k) => (this.keyCounts.get(k.key) ?? 0) >= k.limit)) continue;
-      if (!(await store.claimRun(row.id, this.owner, new Date(Date.now() + this.o.leaseMs)))) continue;
-      for (const k of keys) this.keyCounts.set(k.key, (this.keyCounts.get(k.key) ?? 0) + 1);
-      const abort = new AbortController();
-      const done = this.advance(row.id, fn, abort)
-        .catch((err) => this.o.logger.error(`[engine] run ${row.id} failed to advance`, err))
-        .finally(() => {
-          for (const k of keys) this.keyCounts.set(k.key, (this.keyCounts.get(k.key) ?? 1) - 1);
-          this.inflight.delete(row.id);
-          this.wake();
-        });
-      this.inflight.set(row.id, { abort, done });
+  /** The stored keys of a run with their limits from its function's current config. */
+  keysOf(functionId: string, stored: string[]): { key: string; limit: number }[] {
+    const fn = this.functions.get(functionId);
+    if (!fn || stored.length === 0) return [];
+    const limits = concurrencyLimits(fn.config);
+    return stored.flatMap((key) => {
+      const expr = key.split("\u001f")[1] ?? "";
+      const l = limits.find((x) => (x.key ?? "") === expr);
+      return l ? [{ key, limit: l.limit }] : [];
+    });
+  }
+
+  /** Keys at their limit in this executor right now. */
+  private fullKeys(): string[] {
+    return [...this.keyCounts].filter(([key, n]) => n >= (this.keyLimits.get(key) ?? Infinity)).map(([key]) => key);
+  }
+
+  /** Takes a slot, and room under each key, for one run; false when there is none. */
+  reserve(keys: { key: string; limit: number }[]): boolean {
+    if (this.busy >= this.o.maxConcurrentCalls) return false;
+    if (keys.some((k) => (this.keyCounts.get(k.key) ?? 0) >= k.limit)) return false;
+    this.busy++;
+    this.countKeys(keys);
+    return true;
+  }
+
+  private countKeys(keys: { key: string; limit: number }[]): void {
+    for (const k of keys) {
+      this.keyCounts.set(k.key, (this.keyCounts.get(k.key) ?? 0) + 1);
+      this.keyLimits.set(k.key, k.limit);
     }
   }
 
-  /** Does the earliest due piece of work of a claimed run: one call, or the end of a sleep. */
-  private async advance(runId: string, fn: RegisteredFunction | undefined, abort: AbortController): Promise<void> {
-    const run = await store.getRun(runId);
-    const now = Date.now();
-    if (!run || run.leaseOwner !== this.owner || !run.nextAt || run.nextAt.getTime() > now) {
-      await store.releaseLease(runId, this.owner);
-      return;
+  /** Gives back what reserve() took. */
+  release(keys: { key: string }[]): void {
+    this.busy--;
+    for (const k of keys) {
+      const n = (this.keyCounts.get(k.key) ?? 1) - 1;
+      if (n > 0) this.keyCounts.set(k.key, n);
+      else {
+        this.keyCounts.delete(k.key);
+        this.keyLimits.delete(k.key);
+      }
     }
+    if (this.saturated) this.wake(); // a slot freed with work waiting for one
+  }
+
+  /** Works a claimed run in the background, in a slot already reserved for it; the slot frees when that ends. */
+  private startRun(row: EngineRun, keys: { key: string; limit: number }[]): void {
+    const fn = this.functions.get(row.functionId);
+    const abort = new AbortController();
+    const done = this.advance(row, fn, abort)
+      .catch((err) => this.o.logger.error(`[engine] run ${row.id} failed to advance`, err))
+      .finally(() => {
+        this.inflight.delete(row.id);
+        this.release(keys);
+      });
+    this.inflight.set(row.id, { abort, done });
+  }
+
+  /**
+   * Works a claimed run: its due calls one after the other, saving after each, until it ends,
+   * waits (a retry, a sleep) or has made MAX_CALLS_IN_A_ROW calls; then releases it.
+   */
+  private async advance(run: EngineRun, fn: RegisteredFunction | undefined, abort: AbortController): Promise<void> {
     const state = new RunState(run, this.o.backoff);
     if (!fn) {
       state.fail({ name: "Error", message: `Function ${run.functionId} is not registered; sync the app` });
-      return this.save(run, state, fn);
+      await this.save(run, state, fn, false);
+      return;
     }
-    const item = state.takeDue(now);
-    if (!item) {
-      state.fail({ name: "Error", message: "Run has no pending work" });
-      return this.save(run, state, fn);
+    for (let calls = 0; ; calls++) {
+      const item = state.takeDue(Date.now());
+      if (!item) {
+        // Claimed when due, so only a run whose work vanished gets here on its first round.
+        if (calls === 0) state.fail({ name: "Error", message: "Run has no pending work" });
+        await this.save(run, state, fn, false);
+        return;
+      }
+      if (item.kind === "sleep") {
+        state.memoize(item.stepId, { type: "data", data: null });
+        state.continueIfIdle(Date.now());
+      } else {
+        const reply = await this.call(run, fn, state, item, abort);
+        if (reply === "stopping") {
+          await store.releaseLease(run.id, this.owner);
+          return;
+        }
+        state.apply(item, reply, Date.now());
+      }
+      const goOn = state.status === "running" && !this.stopped && calls + 1 < MAX_CALLS_IN_A_ROW && state.dueAt() <= Date.now();
+      if (!(await this.save(run, state, fn, goOn)) || !goOn) return;
     }
-    if (item.kind === "sleep") {
-      state.memoize(item.stepId, { type: "data", data: null });
-      state.continueIfIdle(now);
-      return this.save(run, state, fn);
-    }
-    const reply = await this.call(run, fn, state, item, abort);
-    if (reply === "stopping") return store.releaseLease(runId, this.owner);
-    state.apply(item, reply, Date.now());
-    return this.save(run, state, fn);
   }
 
   private async call(
@@ -392,16 +542,17 @@ export class Executor {
     }
   }
 
-  private async save(run: EngineRun, state: RunState, fn: RegisteredFunction | undefined): Promise<void> {
-    const saved = await store.saveRun(run.id, this.owner, state.update());
+  /** Stores the run's state; `keepLease` when its next call follows at once. False if the lease was lost. */
+  private async save(run: EngineRun, state: RunState, fn: RegisteredFunction | undefined, keepLease: boolean): Promise<boolean> {
+    const saved = await store.saveRun(run.id, this.owner, state.update(), keepLease ? this.lease().until : undefined);
     if (!saved) {
       this.o.logger.warn(`[engine] run ${run.id}: lease lost during a call; result discarded`);
-      return;
+      return false;
     }
     const isFailureHandler = fn?.config.triggers.some((t) => "event" in t && t.event === FUNCTION_FAILED_EVENT);
     if (state.status === "failed" && !isFailureHandler) {
       // Triggers the function's onFailure handler (`<id>-failure`), as Inngest does.
-      await store.insertEvents([
+      await this.ingest([
         {
           id: `${run.id}:failed`,
           name: FUNCTION_FAILED_EVENT,
@@ -409,8 +560,39 @@ export class Executor {
           ts: Date.now(),
         },
       ]);
-      this.wake();
     }
+    return true;
+  }
+}
+
+/** Calls of one run made back to back before it goes back in line behind the others. */
+const MAX_CALLS_IN_A_ROW = 20;
+
+/**
+ * The slots reserved while planning one batch of runs. A run that is then created or claimed is
+ * handed its slot (same keys); what no run took is released.
+ */
+class SlotPlan {
+  private readonly held: { key: string; limit: number }[][] = [];
+
+  constructor(private readonly executor: Pick<Executor, "reserve" | "release">) {}
+
+  take(keys: { key: string; limit: number }[]): boolean {
+    if (!this.executor.reserve(keys)) return false;
+    this.held.push(keys);
+    return true;
+  }
+
+  /** Hands a reserved slot with these keys to a run; false if none is left. */
+  hand(keys: string[]): boolean {
+    const i = this.held.findIndex((h) => h.length === keys.length && h.every((k, j) => k.key === keys[j]));
+    if (i < 0) return false;
+    this.held.splice(i, 1);
+    return true;
+  }
+
+  releaseRest(): void {
+    for (const keys of this.held.splice(0)) this.executor.release(keys);
   }
 }
 
@@ -448,6 +630,11 @@ class RunState {
       if (q.at <= now && (best < 0 || q.at < this.queue[best]!.at)) best = i;
     });
     return best < 0 ? undefined : this.queue.splice(best, 1)[0];
+  }
+
+  /** When the earliest pending work is due (Infinity when none). */
+  dueAt(): number {
+    return this.queue.reduce((min, q) => Math.min(min, q.at), Infinity);
   }
 
   memoize(stepId: string, value: StepState): void {

@@ -4,7 +4,6 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { Executor } from "@/inngest/engine/executor";
 import { registerSchema } from "@/inngest/engine/protocol";
-import * as store from "@/inngest/engine/store";
 import { seededUlid, ulid } from "@/inngest/engine/ulid";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -73,10 +72,7 @@ export function createEngineServer({ executor, eventKey, signingKey }: ServerOpt
       const id = typeof e.id === "string" && e.id ? e.id : seed ? seededUlid(seedMs, `${seed}:${i}`) : ulid(now);
       return { ...e, id, data: data as Record<string, unknown>, ts: typeof e.ts === "number" ? e.ts : now };
     });
-    const ids = events.length ? await store.insertEvents(events) : [];
-    executor.stats.events += events.length;
-    executor.wake();
-    return ids;
+    return events.length ? executor.ingest(events) : [];
   }
 }
 

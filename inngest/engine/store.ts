@@ -65,25 +65,55 @@ export async function loadFunctions(): Promise<RegisteredFunction[]> {
   return rows.map((r) => ({ id: r.id, url: r.url, config: r.config as unknown as FunctionConfig }));
 }
 
-/** Stores events; an id seen in the last 24 h is not stored again. Returns internal ids in order. */
-export async function insertEvents(events: EventPayload[], opts: { matched?: boolean } = {}): Promise<string[]> {
+export interface Lease {
+  owner: string;
+  until: Date;
+}
+
+/**
+ * Stores events; an id seen in the last 24 h is not stored again. With `runsFor`, each newly
+ * stored event is stored matched, together with the runs it starts, in the same transaction (the
+ * executor's fast path: no poll between an event and its runs); without it, the loop matches it.
+ * Returns the internal ids in order, and the runs created.
+ */
+export async function insertEvents(
+  events: EventPayload[],
+  opts: { runsFor?: (event: EventPayload) => NewRun[]; lease?: Lease } = {},
+): Promise<{ ids: string[]; runs: EngineRun[] }> {
+  if (events.length === 0) return { ids: [], runs: [] };
   const db = await getDb();
-  const externalIds = [...new Set(events.map((e) => e.id))];
-  // Past the dedupe window, an old event gives up its external id to the new one.
-  const stale = await db.engineEvent.findMany({
-    where: { externalId: { in: externalIds }, receivedAt: { lt: new Date(Date.now() - DEDUPE_WINDOW_MS) } },
-    select: { id: true, externalId: true },
-  });
-  for (const s of stale) {
-    await db.engineEvent.update({ where: { id: s.id }, data: { externalId: `${s.externalId}#${s.id}` } });
-  }
-  await db.engineEvent.createMany({
-    data: events.map((e) => ({ id: ulid(), externalId: e.id, name: e.name, payload: json(e), matchedAt: opts.matched ? new Date() : null })),
-    skipDuplicates: true,
-  });
-  const rows = await db.engineEvent.findMany({ where: { externalId: { in: externalIds } }, select: { id: true, externalId: true } });
-  const byExternal = new Map(rows.map((r) => [r.externalId, r.id]));
-  return events.map((e) => byExternal.get(e.id)!);
+  const now = new Date();
+  const rows = events.map((e) => ({ id: ulid(now.getTime()), externalId: e.id, name: e.name, payload: json(e), matchedAt: opts.runsFor ? now : null }));
+  const select = { id: true, externalId: true } as const;
+  const write = async (tx: Prisma.TransactionClient) => {
+    const stored = new Map((await tx.engineEvent.createManyAndReturn({ data: rows, skipDuplicates: true, select })).map((r) => [r.externalId, r.id]));
+    const byExternal = new Map(stored);
+    const seen = [...new Set(events.map((e) => e.id))].filter((id) => !stored.has(id));
+    if (seen.length) {
+      const existing = await tx.engineEvent.findMany({ where: { externalId: { in: seen } }, select: { ...select, receivedAt: true } });
+      // Past the dedupe window, an old event gives up its external id to the new one.
+      const stale = existing.filter((s) => s.receivedAt.getTime() < now.getTime() - DEDUPE_WINDOW_MS);
+      for (const s of stale) await tx.engineEvent.update({ where: { id: s.id }, data: { externalId: `${s.externalId}#${s.id}` } });
+      if (stale.length) {
+        const again = rows.filter((r) => stale.some((s) => s.externalId === r.externalId));
+        for (const r of await tx.engineEvent.createManyAndReturn({ data: again, skipDuplicates: true, select })) {
+          stored.set(r.externalId, r.id);
+          byExternal.set(r.externalId, r.id);
+        }
+      }
+      for (const s of existing) if (!byExternal.has(s.externalId)) byExternal.set(s.externalId, s.id);
+    }
+    let runs: EngineRun[] = [];
+    if (opts.runsFor) {
+      const firsts = new Map<string, EventPayload>();
+      for (const e of events) if (stored.has(e.id) && !firsts.has(e.id)) firsts.set(e.id, e);
+      const matched = [...firsts.values()].map((e) => ({ eventId: stored.get(e.id)!, event: e, runs: opts.runsFor!(e) }));
+      runs = await insertRuns(tx, matched, now, opts.lease);
+    }
+    return { ids: events.map((e) => byExternal.get(e.id)!), runs };
+  };
+  // Without runs, one statement needs no transaction (the usual case: no id seen before).
+  return opts.runsFor ? db.$transaction(write) : write(db as unknown as Prisma.TransactionClient);
 }
 
 export async function unmatchedEvents(limit: number): Promise<{ id: string; payload: EventPayload }[]> {
@@ -96,21 +126,54 @@ export interface NewRun {
   functionId: string;
   maxAttempts: number;
   idempotencyKey?: string;
+  /** Evaluated from the event when the run is created (see EngineRun.concurrencyKeys). */
+  concurrencyKeys?: string[];
+  /** Created already claimed by this executor, which calls it at once. */
+  leased?: boolean;
 }
 
-/** Creates the runs an event triggers and marks it matched, in one transaction. */
-export async function createRuns(eventId: string, event: EventPayload, runs: NewRun[], opts: { claim?: boolean } = {}): Promise<string[]> {
+export interface MatchedEvent {
+  eventId: string;
+  event: EventPayload;
+  runs: NewRun[];
+}
+
+/**
+ * Creates the runs a page of events triggers and marks those events matched, in one
+ * transaction. Events another executor matched first are left out. Runs marked `leased` are
+ * created claimed by `lease.owner` until `lease.until`; the rest wait for dueRuns.
+ */
+export async function createRuns(
+  matched: MatchedEvent[],
+  opts: { claim?: boolean; lease?: Lease } = {},
+): Promise<EngineRun[]> {
   const db = await getDb();
   const now = new Date();
   return db.$transaction(async (tx) => {
-    // Claim the event first: a second executor on the same PostgreSQL then finds nothing to do.
+    // Claim the events first: a second executor on the same PostgreSQL then finds nothing to do.
     if (opts.claim !== false) {
-      const { count } = await tx.engineEvent.updateMany({ where: { id: eventId, matchedAt: null }, data: { matchedAt: now } });
-      if (count === 0) return [];
+      const claimed = await tx.engineEvent.updateManyAndReturn({
+        where: { id: { in: matched.map((m) => m.eventId) }, matchedAt: null },
+        data: { matchedAt: now },
+        select: { id: true },
+      });
+      const ids = new Set(claimed.map((c) => c.id));
+      matched = matched.filter((m) => ids.has(m.eventId));
     }
-    const created: string[] = [];
+    return insertRuns(tx, matched, now, opts.lease);
+  });
+}
+
+/** Inserts the runs of matched events (one statement), honouring idempotency keys. */
+async function insertRuns(tx: Prisma.TransactionClient, matched: MatchedEvent[], now: Date, leaseTo?: Lease): Promise<EngineRun[]> {
+  const data: Prisma.EngineRunCreateManyInput[] = [];
+  const keysInBatch = new Set<string>();
+  for (const { eventId, event, runs } of matched) {
     for (const r of runs) {
       if (r.idempotencyKey !== undefined) {
+        const unique = `${r.functionId}\u0000${r.idempotencyKey}`;
+        if (keysInBatch.has(unique)) continue; // two events of this page with one key: the first wins
+        keysInBatch.add(unique);
         const prior = await tx.engineRun.findUnique({
           where: { functionId_idempotencyKey: { functionId: r.functionId, idempotencyKey: r.idempotencyKey } },
           select: { id: true, createdAt: true },
@@ -118,50 +181,65 @@ export async function createRuns(eventId: string, event: EventPayload, runs: New
         if (prior && prior.createdAt.getTime() > now.getTime() - DEDUPE_WINDOW_MS) continue;
         if (prior) await tx.engineRun.update({ where: { id: prior.id }, data: { idempotencyKey: null } });
       }
-      const id = ulid(now.getTime());
       const queue: WorkItem[] = [{ kind: "call", stepId: "step", attempt: 0, at: now.getTime() }];
-      await tx.engineRun.create({
-        data: {
-          id,
-          functionId: r.functionId,
-          eventId,
-          event: json(event),
-          events: json([event]),
-          queue: json(queue),
-          nextAt: now,
-          maxAttempts: r.maxAttempts,
-          idempotencyKey: r.idempotencyKey ?? null,
-        },
+      const lease = r.leased && leaseTo;
+      data.push({
+        id: ulid(now.getTime()),
+        functionId: r.functionId,
+        eventId,
+        event: json(event),
+        events: json([event]),
+        queue: json(queue),
+        nextAt: now,
+        maxAttempts: r.maxAttempts,
+        idempotencyKey: r.idempotencyKey ?? null,
+        concurrencyKeys: r.concurrencyKeys ?? [],
+        ...(lease ? { status: "running" as const, leaseOwner: lease.owner, leaseUntil: lease.until } : {}),
       });
-      created.push(id);
     }
-    return created;
-  });
+  }
+  return data.length ? tx.engineRun.createManyAndReturn({ data }) : [];
 }
 
-export async function dueRuns(now: Date, limit: number, skip = 0): Promise<EngineRun[]> {
+export interface DueRun {
+  id: string;
+  functionId: string;
+  concurrencyKeys: string[];
+}
+
+/**
+ * Runs due by `now` and not claimed, oldest first: ids and keys only, so polling a large
+ * backlog stays cheap. Runs holding any of `fullKeys` (at their concurrency limit) are left out.
+ */
+export async function dueRuns(now: Date, limit: number, fullKeys: string[] = []): Promise<DueRun[]> {
   const db = await getDb();
   return db.engineRun.findMany({
     where: {
       status: { in: ["queued", "running"] },
       nextAt: { lte: now },
       OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+      ...(fullKeys.length ? { NOT: { concurrencyKeys: { hasSome: fullKeys } } } : {}),
     },
     orderBy: [{ nextAt: "asc" }, { id: "asc" }],
-    skip,
     take: limit,
+    select: { id: true, functionId: true, concurrencyKeys: true },
   });
 }
 
-/** Takes a due run for one call; false when another executor got there first. */
-export async function claimRun(id: string, owner: string, leaseUntil: Date): Promise<boolean> {
+/** Claims due runs for one executor in one statement; returns those it got (others may have won some). */
+export async function claimRuns(ids: string[], owner: string, leaseUntil: Date): Promise<EngineRun[]> {
+  if (ids.length === 0) return [];
   const db = await getDb();
   const now = new Date();
-  const { count } = await db.engineRun.updateMany({
-    where: { id, status: { in: ["queued", "running"] }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+  return db.engineRun.updateManyAndReturn({
+    where: {
+      id: { in: ids },
+      status: { in: ["queued", "running"] },
+      nextAt: { lte: now },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+    },
     data: { leaseOwner: owner, leaseUntil, status: "running" },
   });
-  return count === 1;
 }
 
 export async function renewLease(id: string, owner: string, leaseUntil: Date): Promise<void> {
@@ -191,8 +269,11 @@ export interface RunUpdate {
   calls: number;
 }
 
-/** Writes the outcome of a call and releases the lease; false if the lease was lost meanwhile. */
-export async function saveRun(id: string, owner: string, u: RunUpdate): Promise<boolean> {
+/**
+ * Writes the outcome of a call and releases the lease, or keeps it until `keepLeaseUntil` when
+ * the executor goes straight on with the run's next call; false if the lease was lost meanwhile.
+ */
+export async function saveRun(id: string, owner: string, u: RunUpdate, keepLeaseUntil?: Date): Promise<boolean> {
   const db = await getDb();
   const ended = u.status !== "running";
   const nextAt = ended || u.queue.length === 0 ? null : new Date(Math.min(...u.queue.map((q) => q.at)));
@@ -209,8 +290,7 @@ export async function saveRun(id: string, owner: string, u: RunUpdate): Promise<
       ...(u.status === "completed" ? { output: json(u.output) } : {}),
       ...(u.status === "failed" ? { error: json(u.error) } : {}),
       endedAt: ended ? new Date() : null,
-      leaseOwner: null,
-      leaseUntil: null,
+      ...(keepLeaseUntil && !ended ? { leaseUntil: keepLeaseUntil } : { leaseOwner: null, leaseUntil: null }),
     },
   });
   return count === 1;

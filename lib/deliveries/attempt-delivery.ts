@@ -10,7 +10,9 @@ import { forwardRequest } from "@/lib/inbound/forward-request";
 import { holdDeliveryIfEndpointPaused } from "@/lib/webhooks/set-endpoint-status";
 import { endpointAuthToken, endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
 import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { sql } from "@/lib/db/sql";
+import type { Environment, Prisma } from "@/lib/generated/prisma/client";
+import { timeOrderedId } from "@/lib/webhooks/ids";
 
 export const USER_AGENT = "Gatehouse-Webhooks/1.0";
 
@@ -57,7 +59,8 @@ export async function attemptDelivery(opts: { deliveryId: string; attempt: numbe
   if (!d) return { kind: "skipped", reason: "delivery no longer exists (endpoint deleted)" };
   if (d.status === "succeeded" || d.status === "failed") return { kind: "skipped", reason: `already ${d.status}` };
   if (d.status === "held") return { kind: "held" };
-  if (await holdDeliveryIfEndpointPaused(d.id)) return { kind: "held" };
+  // Only a paused endpoint holds; the locked check settles a race with a resume (see there).
+  if (d.endpoint.status === "paused" && (await holdDeliveryIfEndpointPaused(d.id))) return { kind: "held" };
   const endpoint = d.endpoint;
   if (endpoint.status === "disabled") {
     const message = `endpoint disabled: ${endpoint.disabledReason ?? "by an admin"}`;
@@ -104,61 +107,99 @@ export async function attemptDelivery(opts: { deliveryId: string; attempt: numbe
 
   // The recorded request shows what was sent, with the bearer token masked.
   const recordedHeaders = token ? { ...headers, authorization: "Bearer ••••••" } : headers;
-  await db.$transaction(async (tx) => {
-    const row = await tx.delivery.update({
-      where: { id: d.id },
-      data: {
-        attempts: { increment: 1 },
-        status,
-        lastAttemptAt: now,
-        lastResponseStatus: result.status,
-        lastError: ok ? null : message,
-        nextAttemptAt: status === "pending" ? new Date(Date.now() + delayMs) : null,
-        completedAt: status === "pending" ? null : new Date(),
-      },
-    });
-    await tx.deliveryAttempt.create({
-      data: {
-        deliveryId: d.id,
-        number: row.attempts,
-        requestHeaders: recordedHeaders,
-        requestBody: forward ? forward.recordedBody : (body as string),
-        responseStatus: result.status,
-        responseHeaders: result.status === null ? undefined : result.headers,
-        responseBody: result.body,
-        latencyMs: result.latencyMs,
-        error: result.error,
-      },
-    });
-    if (ok) {
-      await tx.endpoint.update({ where: { id: endpoint.id }, data: { consecutiveFailures: 0 } });
-    } else {
-      await tx.endpoint.update({
-        where: { id: endpoint.id },
-        data: {
-          consecutiveFailures: { increment: 1 },
-          ...(gone
-            ? { status: "disabled", disabledAt: new Date(), disabledReason: "the receiver answered 410 Gone" }
-            : {}),
-        },
-      });
-      if (gone && endpoint.status !== "disabled") {
-        await recordAuditEvent(tx, {
-          orgId: endpoint.orgId,
-          environment: endpoint.environment,
-          ctx: { actor: { type: "system", id: null, label: "Gatehouse" } },
-          action: "endpoint.disabled",
-          target: { type: "endpoint", id: endpoint.id, label: endpoint.name },
-          before: { status: endpoint.status },
-          after: { status: "disabled", reason: "the receiver answered 410 Gone", delivery_id: d.id },
-        });
-      }
-    }
+  await recordAttempt({
+    deliveryId: d.id,
+    endpointId: endpoint.id,
+    status,
+    at: now,
+    nextAttemptAt: status === "pending" ? new Date(Date.now() + delayMs) : null,
+    ok,
+    error: ok ? null : message,
+    result,
+    requestHeaders: recordedHeaders,
+    requestBody: forward ? forward.recordedBody : (body as string),
   });
+  if (gone) await disableGoneEndpoint(endpoint, d.id);
 
   if (ok) return { kind: "succeeded", status: result.status! };
   if (status === "failed") return { kind: "failed", message: gone ? "410 Gone: endpoint disabled" : message };
   return { kind: "retry", delayMs, message };
+}
+
+/**
+ * The attempt's outcome on the delivery, the attempt row and the endpoint's consecutive-failure
+ * count, in one statement (atomic, one round trip: this runs once per delivery). A success only
+ * touches the endpoint row when its count was not already 0, so concurrent deliveries to one
+ * endpoint do not queue on its row lock.
+ */
+async function recordAttempt(a: {
+  deliveryId: string;
+  endpointId: string;
+  status: "succeeded" | "failed" | "pending";
+  at: Date;
+  nextAttemptAt: Date | null;
+  ok: boolean;
+  error: string | null;
+  result: SendResult;
+  requestHeaders: Record<string, string>;
+  requestBody: string;
+}): Promise<void> {
+  const iso = (t: Date | null) => (t ? t.toISOString() : null);
+  const done = a.status === "pending" ? null : new Date();
+  await sql(
+    `WITH d AS (
+       UPDATE "Delivery" SET "attempts" = "attempts" + 1, "status" = $2::"DeliveryStatus", "lastAttemptAt" = $3::timestamp,
+         "lastResponseStatus" = $4::int, "lastError" = $5, "nextAttemptAt" = $6::timestamp, "completedAt" = $7::timestamp,
+         "updatedAt" = $8::timestamp
+       WHERE "id" = $1 RETURNING "id", "attempts"),
+     a AS (
+       INSERT INTO "DeliveryAttempt" ("id", "deliveryId", "number", "requestHeaders", "requestBody", "responseStatus",
+         "responseHeaders", "responseBody", "latencyMs", "error", "createdAt")
+       SELECT $9, d."id", d."attempts", $10::jsonb, $11, $4::int, $12::jsonb, $13, $14::int, $15, $8::timestamp FROM d)
+     UPDATE "Endpoint" SET "consecutiveFailures" = CASE WHEN $16::boolean THEN 0 ELSE "consecutiveFailures" + 1 END,
+       "updatedAt" = $8::timestamp
+     WHERE "id" = $17 AND (NOT $16::boolean OR "consecutiveFailures" <> 0) AND EXISTS (SELECT 1 FROM d)`,
+    [
+      a.deliveryId,
+      a.status,
+      iso(a.at),
+      a.result.status,
+      a.error,
+      iso(a.nextAttemptAt),
+      iso(done),
+      new Date().toISOString(),
+      `att_${timeOrderedId()}`,
+      JSON.stringify(a.requestHeaders),
+      a.requestBody,
+      a.result.status === null ? null : JSON.stringify(a.result.headers),
+      a.result.body,
+      a.result.latencyMs,
+      a.result.error ?? null,
+      a.ok,
+      a.endpointId,
+    ],
+  );
+}
+
+/** A 410 Gone disables the endpoint, once, with an audit entry naming the delivery. */
+async function disableGoneEndpoint(endpoint: { id: string; orgId: string; environment: Environment; name: string; status: string }, deliveryId: string): Promise<void> {
+  const reason = "the receiver answered 410 Gone";
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.endpoint.updateMany({
+      where: { id: endpoint.id, status: { not: "disabled" } },
+      data: { status: "disabled", disabledAt: new Date(), disabledReason: reason },
+    });
+    if (count === 0) return; // already disabled, by an admin or a concurrent 410
+    await recordAuditEvent(tx, {
+      orgId: endpoint.orgId,
+      environment: endpoint.environment,
+      ctx: { actor: { type: "system", id: null, label: "Gatehouse" } },
+      action: "endpoint.disabled",
+      target: { type: "endpoint", id: endpoint.id, label: endpoint.name },
+      before: { status: endpoint.status },
+      after: { status: "disabled", reason, delivery_id: deliveryId },
+    });
+  });
 }
 
 /** Called when the function gives up (onFailure): the delivery is failed, never left pending. */
