@@ -14,5 +14,8 @@ describe("OpenAPI document", () => {
       expect.arrayContaining(["actor", "action", "from", "to", "limit", "cursor"]),
     );
     expect(doc.paths["/oauth/token"].post.responses["401"]).toBeTruthy();
+    const stats = doc.paths["/api/v1/endpoints/{id}/stats"].get;
+    expect(stats.parameters.find((p: { name: string }) => p.name === "window").schema.enum).toEqual(["24h", "7d"]);
+    expect(stats.responses["422"].content["application/problem+json"]).toBeTruthy();
   });
 });

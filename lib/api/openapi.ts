@@ -20,6 +20,8 @@ import {
   deliveryDetailSchema,
   deliveryListQuerySchema,
   deliverySchema,
+  deliveryStatsQuerySchema,
+  deliveryStatsSchema,
   replayFailedSchema,
 } from "@/lib/validations/deliveries";
 import { acceptedEventSchema, createEventSchema, eventDetailSchema, eventListQuery, eventSchema } from "@/lib/validations/events";
@@ -243,6 +245,15 @@ const paths: ZodOpenApiPathsObject = {
       path: idParam,
       body: rotateSecretSchema,
       response: endpointWithSecretSchema,
+      errors: [404, 422],
+    }),
+  },
+  "/api/v1/endpoints/{id}/stats": {
+    get: op("An endpoint's delivery outcomes per hour (24h) or per day (7d), every bucket included", {
+      scopes: ["deliveries:read"],
+      path: idParam,
+      query: deliveryStatsQuerySchema,
+      response: deliveryStatsSchema,
       errors: [404, 422],
     }),
   },

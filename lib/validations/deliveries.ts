@@ -45,3 +45,43 @@ export const deliveryDetailSchema = deliverySchema.extend({ attempt_log: z.array
 export const replayFailedSchema = z.object({
   since: z.iso.datetime({ offset: true }).describe("Replay failed deliveries created at or after this time"),
 });
+
+/**
+ * The windows of an endpoint's outcome chart: how many buckets of what size, ending with the
+ * bucket that holds now. Hours are whole UTC hours; days are UTC days (so every viewer and API
+ * client sees the same buckets for the same moment).
+ */
+export const DELIVERY_STATS_WINDOWS = {
+  "24h": { buckets: 24, bucketSeconds: 3600, label: "24 hours" },
+  "7d": { buckets: 7, bucketSeconds: 86_400, label: "7 days" },
+} as const;
+export type DeliveryStatsWindow = keyof typeof DELIVERY_STATS_WINDOWS;
+
+export const deliveryStatsWindowSchema = z
+  .enum(Object.keys(DELIVERY_STATS_WINDOWS) as [DeliveryStatsWindow, ...DeliveryStatsWindow[]])
+  .describe("24h: 24 one-hour buckets (UTC hours); 7d: 7 one-day buckets (UTC days). Default 24h");
+
+export const deliveryStatsQuerySchema = z.object({ window: deliveryStatsWindowSchema.default("24h") });
+
+const outcomeCounts = {
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  pending: z.number().int().describe("Waiting for an attempt or a retry"),
+  held: z.number().int().describe("Held while the endpoint is paused"),
+};
+
+export const deliveryStatsSchema = z
+  .object({
+    endpoint_id: z.string(),
+    window: deliveryStatsWindowSchema,
+    bucket_seconds: z.number().int(),
+    from: z.string().describe("Start of the first bucket (inclusive)"),
+    to: z.string().describe("End of the last bucket (exclusive); the last bucket holds now"),
+    totals: z.object({ ...outcomeCounts, total: z.number().int() }),
+    buckets: z
+      .array(z.object({ start: z.string().describe("Start of the bucket"), ...outcomeCounts }))
+      .describe("Every bucket of the window, oldest first, zeros included"),
+  })
+  .meta({ id: "DeliveryStats" })
+  .describe("An endpoint's deliveries by their current status, bucketed by when they were created");
+export type DeliveryStatsView = z.infer<typeof deliveryStatsSchema>;
