@@ -1,7 +1,8 @@
 // Deliveries in the console, end to end against the real executor (retry schedule shrunk to
 // 1s,2s,3s): a receiver that answers 500 makes a delivery fail after 4 attempts; the Failed
 // deliveries page shows it and its attempt timeline; the receiver recovers, Replay sends a new,
-// signed delivery that succeeds; and "Replay all failed" reports how many it queued.
+// signed delivery that succeeds; and "Replay all failed" reports how many it queued. An
+// endpoint's page charts its outcomes, with totals that follow the deliveries as they happen.
 import type { APIRequestContext } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 import { uniqueName } from "./fixtures/names";
@@ -189,4 +190,61 @@ test("Replay all failed since a chosen time reports the count and replays each f
   await expect(dialog.getByRole("status").filter({ hasText: /^Replayed/ })).toBeVisible({ timeout: 30_000 });
   await dialog.getByRole("button", { name: "Done" }).click();
   expect((await deliveriesOf(page.request, endpoint.id)).length).toBe(4);
+});
+
+test("an endpoint's outcome chart totals its deliveries by outcome, per period, and follows a test event live", async ({
+  page,
+  receiver,
+  baseURL,
+}) => {
+  test.slow();
+  const origin = new URL(baseURL!).origin;
+  const { type, endpoint } = await setUp(page.request, origin, receiver.url);
+  const endpointPage = `/settings/organization/webhooks/endpoints/${endpoint.id}`;
+  const chart = page.getByRole("region", { name: "Outcomes" });
+
+  // ---- Nothing yet: the empty state ----
+  await page.goto(endpointPage);
+  await expect(chart.getByText("No deliveries in the last 24 hours")).toBeVisible();
+  await expect(chart.getByRole("tab", { name: "24 hours", selected: true })).toBeVisible();
+
+  // ---- Two events the receiver takes, one it refuses until the last retry ----
+  receiver.respondWith((req) => (req.body.includes('"fail":true') ? { status: 500, body: "no" } : { status: 204 }));
+  await sendEvent(page.request, origin, type, { n: 1 });
+  await sendEvent(page.request, origin, type, { n: 2 });
+  await sendEvent(page.request, origin, type, { n: 3, fail: true });
+  await expect
+    .poll(async () => (await deliveriesOf(page.request, endpoint.id)).map((d) => d.status).sort().join(","), { timeout: 45_000 })
+    .toBe("failed,succeeded,succeeded");
+
+  await page.reload();
+  const summary = "Last 24 hours: 3 deliveries, 2 succeeded, 1 failed, 0 pending, 0 held.";
+  await expect(chart.getByRole("figure", { name: summary })).toBeVisible();
+  const totals = chart.getByRole("list", { name: "Totals" }).getByRole("listitem");
+  await expect(totals).toHaveText(["Succeeded2", "Failed1", "Pending0", "Held0"]);
+  await expect(chart.getByText("3 deliveries")).toBeVisible();
+  await expect(chart.getByText("67% succeeded")).toBeVisible();
+  // The screen-reader table: every hour of the window, and the totals.
+  const table = chart.getByRole("table", { name: "Deliveries per hour by outcome, last 24 hours" });
+  await expect(table.locator("tbody tr")).toHaveCount(24);
+  await expect(table.locator("tfoot tr")).toHaveText("Total2100");
+  await expect(chart.locator(".recharts-bar-rectangle path").first()).toBeVisible(); // bars drawn
+
+  // ---- The same deliveries per day; the period toggle works from the keyboard ----
+  await chart.getByRole("tab", { name: "24 hours" }).focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(chart.getByRole("tab", { name: "7 days", selected: true })).toBeFocused();
+  await expect(chart.getByRole("figure", { name: "Last 7 days: 3 deliveries, 2 succeeded, 1 failed, 0 pending, 0 held." })).toBeVisible();
+  await expect(chart.getByRole("table", { name: "Deliveries per day by outcome, last 7 days" }).locator("tbody tr")).toHaveCount(7);
+
+  // ---- A test event from the page shows up without a reload ----
+  await page.getByRole("button", { name: "Send test event" }).click();
+  const send = page.getByRole("dialog", { name: "Send test event" });
+  await send.getByRole("button", { name: "Send test event" }).click();
+  await expect(send).toBeHidden();
+  await expect(chart.getByRole("figure", { name: "Last 7 days: 4 deliveries, 3 succeeded, 1 failed, 0 pending, 0 held." })).toBeVisible({
+    timeout: 30_000,
+  });
+  await chart.getByRole("tab", { name: "24 hours" }).click();
+  await expect(totals).toHaveText(["Succeeded3", "Failed1", "Pending0", "Held0"]);
 });

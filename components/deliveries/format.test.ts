@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
+  bucketRange,
+  bucketTick,
   deliveriesCount,
+  formatCompact,
+  outcomesSummary,
+  successRate,
   formatHeaders,
   formatLatency,
   formatRelative,
@@ -56,5 +61,39 @@ describe("deliveries formatting", () => {
     expect(sinceToIso("custom", "", NOW)).toBeNull();
     expect(sinceToIso("custom", "garbage", NOW)).toBeNull();
     expect(sinceToIso("custom", "2099-01-01T00:00", NOW)).toBeNull();
+  });
+
+  it("sums the outcome chart up in words, and says when it is empty", () => {
+    expect(outcomesSummary({ succeeded: 10, failed: 1, pending: 1, held: 0 }, "24 hours")).toBe(
+      "Last 24 hours: 12 deliveries, 10 succeeded, 1 failed, 1 pending, 0 held.",
+    );
+    expect(outcomesSummary({ succeeded: 0, failed: 0, pending: 0, held: 1 }, "7 days")).toBe(
+      "Last 7 days: 1 delivery, 0 succeeded, 0 failed, 0 pending, 1 held.",
+    );
+    expect(outcomesSummary({ succeeded: 0, failed: 0, pending: 0, held: 0 }, "24 hours")).toBe("No deliveries in the last 24 hours");
+  });
+
+  it("keeps axis counts short", () => {
+    expect(formatCompact(750)).toBe("750");
+    expect(formatCompact(1200)).toMatch(/^1\.2\s?K$/);
+  });
+
+  it("gives a success rate over finished deliveries that never rounds a failure away", () => {
+    expect(successRate({ succeeded: 0, failed: 0 })).toBeNull();
+    expect(successRate({ succeeded: 3, failed: 1 })).toBe("75%");
+    expect(successRate({ succeeded: 999, failed: 1 })).toBe("99.9%");
+    expect(successRate({ succeeded: 99_999, failed: 1 })).toBe("99.9%");
+    expect(successRate({ succeeded: 1, failed: 9_999 })).toBe("0.1%");
+    expect(successRate({ succeeded: 5, failed: 0 })).toBe("100%");
+  });
+
+  it("names hour buckets in local time and day buckets as UTC days", () => {
+    // 23:00 UTC on the 24th is the 24th as a UTC day wherever the viewer is.
+    expect(bucketTick("2025-11-24T00:00:00.000Z", 86_400)).toMatch(/Nov 24/);
+    expect(bucketTick("2025-11-24T23:00:00.000Z", 86_400)).toMatch(/Nov 24/);
+    expect(bucketRange("2025-11-24T00:00:00.000Z", 86_400)).toMatch(/Nov 24.*\(UTC\)$/);
+    const start = "2025-06-01T14:00:00.000Z";
+    const local = (iso: string) => new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" }).format(new Date(iso));
+    expect(bucketRange(start, 3600)).toBe(`${local(start)} – ${local("2025-06-01T15:00:00.000Z")}`);
   });
 });

@@ -116,3 +116,54 @@ export function sinceToIso(choice: SinceChoice, custom: string, now = Date.now()
   if (Number.isNaN(d.getTime()) || d.getTime() > now) return null;
   return d.toISOString();
 }
+
+type Outcomes = Record<Status, number>;
+
+/** The outcome chart's series, bottom to top, in the order the legend and the table list them. */
+export const OUTCOME_ORDER: Status[] = ["succeeded", "failed", "pending", "held"];
+
+const hourLabel = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+const hourTick = new Intl.DateTimeFormat(undefined, { hour: "numeric" });
+// Day buckets are UTC days (the API's), so they are named in UTC or a viewer west of Greenwich
+// would see each one under the day before.
+const dayLabel = new Intl.DateTimeFormat(undefined, { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" });
+const dayTick = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
+const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
+
+/** A count on the chart's axis: "750", "1.2K". */
+export const formatCompact = (n: number) => compact.format(n);
+
+/** A bucket's axis tick: "2 PM" (local hour) or "Nov 24" (UTC day). */
+export function bucketTick(startIso: string, bucketSeconds: number): string {
+  return (bucketSeconds < 86_400 ? hourTick : dayTick).format(new Date(startIso));
+}
+
+/** A bucket as a range for tooltips and the table: "2:00 PM – 3:00 PM" or "Mon, Nov 24 (UTC)". */
+export function bucketRange(startIso: string, bucketSeconds: number): string {
+  const start = new Date(startIso);
+  if (bucketSeconds >= 86_400) return `${dayLabel.format(start)} (UTC)`;
+  return `${hourLabel.format(start)} – ${hourLabel.format(new Date(start.getTime() + bucketSeconds * 1000))}`;
+}
+
+/**
+ * What the chart shows, in words (its accessible name): "Last 24 hours: 12 deliveries,
+ * 10 succeeded, 1 failed, 1 pending, 0 held." or "No deliveries in the last 24 hours".
+ */
+export function outcomesSummary(totals: Outcomes, windowLabel: string): string {
+  const total = OUTCOME_ORDER.reduce((n, s) => n + totals[s], 0);
+  if (total === 0) return `No deliveries in the last ${windowLabel}`;
+  const parts = OUTCOME_ORDER.map((s) => `${totals[s]} ${STATUS_LABELS[s].toLowerCase()}`);
+  return `Last ${windowLabel}: ${deliveriesCount(total)}, ${parts.join(", ")}.`;
+}
+
+/** Succeeded out of finished (succeeded + failed), as "92%"; null while none has finished. */
+export function successRate(totals: Pick<Outcomes, "succeeded" | "failed">): string | null {
+  const done = totals.succeeded + totals.failed;
+  if (done === 0) return null;
+  const pct = (totals.succeeded / done) * 100;
+  // Near the ends one decimal, rounded away from 0% and 100%, so one failure (or one success)
+  // among thousands never disappears in the rounding.
+  if (pct > 99 && pct < 100) return `${Math.min(Math.floor(pct * 10) / 10, 99.9)}%`;
+  if (pct > 0 && pct < 1) return `${Math.max(Math.ceil(pct * 10) / 10, 0.1)}%`;
+  return `${Math.round(pct)}%`;
+}

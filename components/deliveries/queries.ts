@@ -1,8 +1,9 @@
 "use client";
 // TanStack Query for webhook deliveries: one options factory and hook per resource (the paged
-// list by endpoint and status, one delivery with its attempts, per-endpoint stats); replay
-// mutations invalidate by the factories' keys. Lists and details poll every 2 s while something
-// shown is still pending (attempts under way) and stop once nothing is.
+// list by endpoint and status, one delivery with its attempts, per-endpoint stats, one endpoint's
+// outcomes over time); replay mutations invalidate by the factories' keys. Lists, details and the
+// outcome chart poll every 2 s while something shown is still pending (attempts under way) and
+// stop once nothing is.
 import {
   infiniteQueryOptions,
   queryOptions,
@@ -13,7 +14,7 @@ import {
   type InfiniteData,
 } from "@tanstack/react-query";
 import { fetchApi } from "@/lib/api/fetch-api";
-import type { DeliveryView } from "@/lib/validations/deliveries";
+import type { DeliveryStatsView, DeliveryStatsWindow, DeliveryView } from "@/lib/validations/deliveries";
 
 type List<T> = { data: T[]; next_cursor: string | null };
 
@@ -61,6 +62,9 @@ export const deliveryKeys = {
     [...deliveryKeys.lists(s), f.endpointId ?? "all-endpoints", f.status] as const,
   detail: (s: Scoping | undefined, id: string) => [...deliveryKeys.all(s), "detail", id] as const,
   stats: (s?: Scoping) => [...deliveryKeys.all(s), "stats"] as const,
+  // Under "stats", so the replays' invalidation (below) refreshes the chart too.
+  outcomes: (s: Scoping | undefined, endpointId: string, window: DeliveryStatsWindow) =>
+    [...deliveryKeys.stats(s), "outcomes", endpointId, window] as const,
 };
 
 const deliveryPath = (id: string) => `/api/v1/deliveries/${encodeURIComponent(id)}`;
@@ -112,6 +116,17 @@ export function deliveryStatsQueryOptions(s?: Scoping) {
   });
 }
 
+/** One endpoint's outcomes per hour or day; polls like the lists while any of them is pending. */
+export function deliveryOutcomesQueryOptions(s: Scoping | undefined, endpointId: string, window: DeliveryStatsWindow) {
+  return queryOptions({
+    queryKey: deliveryKeys.outcomes(s, endpointId, window),
+    queryFn: ({ signal }) =>
+      fetchApi<DeliveryStatsView>(`/api/v1/endpoints/${encodeURIComponent(endpointId)}/stats?window=${window}`, { signal }),
+    staleTime: 0,
+    refetchInterval: (query) => ((query.state.data?.totals.pending ?? 0) > 0 ? LIVE_INTERVAL_MS : false),
+  });
+}
+
 export function useDeliveries(s: Scoping | undefined, f: { endpointId?: string; status: StatusFilter }) {
   return useInfiniteQuery(deliveriesQueryOptions(s, f));
 }
@@ -122,6 +137,10 @@ export function useDelivery(s: Scoping | undefined, id: string | null) {
 
 export function useDeliveryStats(s?: Scoping) {
   return useQuery(deliveryStatsQueryOptions(s));
+}
+
+export function useDeliveryOutcomes(s: Scoping | undefined, endpointId: string, window: DeliveryStatsWindow) {
+  return useQuery(deliveryOutcomesQueryOptions(s, endpointId, window));
 }
 
 // A replay adds rows to lists with and without a scoping (an endpoint's page and the Failed

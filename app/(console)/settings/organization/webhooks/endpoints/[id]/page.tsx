@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { DeliveryList } from "@/components/deliveries/delivery-list";
+import { DeliveryOutcomeChart } from "@/components/deliveries/delivery-outcome-chart";
 import { EndpointDetailView } from "@/components/webhooks/endpoint-detail";
 import { AppError } from "@/lib/api/errors";
 import { getConsoleContext } from "@/lib/auth/session";
@@ -37,11 +38,14 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
         initial={endpointView(endpoint)}
         canManage={hasRole(ctx.role, "developer")}
         deliveries={
-          <DeliveryList
-            endpointId={endpoint.id}
-            canReplay={hasRole(ctx.role, "developer")}
-            scoping={{ orgId: ctx.org.id, environment: ctx.environment }}
-          />
+          <>
+            <DeliveryOutcomeChart endpointId={endpoint.id} scoping={{ orgId: ctx.org.id, environment: ctx.environment }} />
+            <DeliveryList
+              endpointId={endpoint.id}
+              canReplay={hasRole(ctx.role, "developer")}
+              scoping={{ orgId: ctx.org.id, environment: ctx.environment }}
+            />
+          </>
         }
       />
     </div>
