@@ -107,6 +107,9 @@ export async function attemptDelivery(opts: { deliveryId: string; attempt: numbe
 
   // The recorded request shows what was sent, with the bearer token masked.
   const recordedHeaders = token ? { ...headers, authorization: "Bearer ••••••" } : headers;
+  // Disabled first: once the delivery shows failed, the endpoint shows why. After a crash in
+  // between, the retry finds the endpoint disabled and fails the delivery with that reason.
+  if (gone) await disableGoneEndpoint(endpoint, d.id);
   await recordAttempt({
     deliveryId: d.id,
     endpointId: endpoint.id,
@@ -119,7 +122,6 @@ export async function attemptDelivery(opts: { deliveryId: string; attempt: numbe
     requestHeaders: recordedHeaders,
     requestBody: forward ? forward.recordedBody : (body as string),
   });
-  if (gone) await disableGoneEndpoint(endpoint, d.id);
 
   if (ok) return { kind: "succeeded", status: result.status! };
   if (status === "failed") return { kind: "failed", message: gone ? "410 Gone: endpoint disabled" : message };
