@@ -58,6 +58,9 @@ run(async () => {
     const receiver = await startReceiver();
     const served = await serveFunctions(inngest, functions);
     const engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
+    // As npm start does: the executor's calls reach the serve handler in-process.
+    const { serveFunctionsInProcess } = await import("@/lib/server/start-server");
+    await serveFunctionsInProcess(served.url);
     const app = await serveRoutes({ "/oauth/token": tokenRoute, "/api/v1/events": eventsRoute });
     const org = await createBenchOrg("e2e");
     try {
@@ -126,6 +129,7 @@ run(async () => {
       const postStart = new Map<number, number>();
       const ingestMs: number[] = [];
       let rejected = 0;
+      const cpu0 = process.cpuUsage();
       const t0 = Date.now();
       const posted = await pool(events, concurrency, t0 + seconds * 1000, async (i) => {
         const started = Date.now();
@@ -141,6 +145,7 @@ run(async () => {
       const drainUntil = Date.now() + drainSeconds * 1000;
       while (arrived().length < want && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
       const got = arrived();
+      const cpu = process.cpuUsage(cpu0);
       const lat = got.map((r) => r.receivedAt.getTime() - postStart.get(JSON.parse(r.body).data.seq)!);
       const end = got.length ? Math.max(...got.map((r) => r.receivedAt.getTime())) : Date.now();
       const notes = [
@@ -184,6 +189,12 @@ run(async () => {
       console.log(
         `  ingestion (202) latency p50 ${percentile(ingestMs, 50)} ms, p99 ${percentile(ingestMs, 99)} ms; ` +
           `posting lasted ${((postedAt - t0) / 1000).toFixed(1)} s; deliveries marked succeeded: ${succeeded} (incl. ${warm * endpointCount} warm-up)`,
+      );
+      // CPU time is steadier than rates on a shared machine: what this process (API, executor,
+      // SDK, receiver) spent per delivery; the database server's own CPU is not included.
+      console.log(
+        `  CPU of this process: ${((cpu.user + cpu.system) / 1000 / Math.max(1, got.length)).toFixed(2)} ms per delivery ` +
+          `(${((cpu.user + cpu.system) / 1e6).toFixed(1)} s for ${got.length})`,
       );
     } finally {
       await engine.stop();

@@ -4,12 +4,15 @@
 // (inngest/engine), whose address is only known once it listens, so the options below are
 // getters: the SDK reads them on every use, not once at construction.
 import { Inngest } from "inngest";
+import { inProcessFetch } from "@/inngest/engine/in-process";
 import { embeddedExecutorUrl, embeddedKeys, usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
 
 const embedded = usesEmbeddedExecutor();
 
 export const inngest = new Inngest({
   id: "gatehouse",
+  // Sends to the embedded executor in this process are answered in-process (engine/in-process.ts).
+  fetch: inProcessFetch,
   // Checkpointing makes the SDK call back into /v1/checkpoint, which only Inngest's own
   // servers implement; off, the SDK speaks the plain call/response protocol everywhere.
   checkpointing: false,

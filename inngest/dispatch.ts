@@ -3,7 +3,7 @@
 // starts a second run for the same send.
 import { inngest } from "@/inngest/client";
 import { deliveryRequested } from "@/inngest/events";
-import { db } from "@/lib/db/client";
+import { sql } from "@/lib/db/sql";
 import { setDeliveryDispatcher } from "@/lib/events/dispatch";
 
 const BATCH = 100;
@@ -11,7 +11,10 @@ const BATCH = 100;
 export async function sendDeliveries(deliveryIds: string[]): Promise<void> {
   for (let i = 0; i < deliveryIds.length; i += BATCH) {
     const ids = deliveryIds.slice(i, i + BATCH);
-    const rows = await db.delivery.findMany({ where: { id: { in: ids } }, select: { id: true, releasedAt: true, endpointId: true } });
+    const rows = await sql<{ id: string; releasedAt: Date | null; endpointId: string }>(
+      `SELECT "id", ("releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", "endpointId" FROM "Delivery" WHERE "id" = ANY($1::text[])`,
+      [ids],
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     await inngest.send(
       ids.flatMap((id) => {

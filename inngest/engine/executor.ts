@@ -18,6 +18,7 @@ import {
   type Op,
 } from "@/inngest/engine/protocol";
 import { canonicalJson, signatureHeader } from "@/inngest/engine/signing";
+import { inProcessFetch } from "@/inngest/engine/in-process";
 import * as store from "@/inngest/engine/store";
 import type { EventPayload, RegisteredFunction, StepState, WorkItem } from "@/inngest/engine/store";
 import { defaultBackoff, parseRetryAfter, sleepUntil } from "@/inngest/engine/time";
@@ -517,7 +518,7 @@ export class Executor {
     state.calls++;
     this.stats.calls++;
     try {
-      const res = await fetch(url, {
+      const res = await inProcessFetch(url, {
         method: "POST",
         headers: {
           "content-type": "application/json",

@@ -3,8 +3,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { Executor } from "@/inngest/engine/executor";
+import type { FetchHandler } from "@/inngest/engine/in-process";
 import { registerSchema } from "@/inngest/engine/protocol";
 import { seededUlid, ulid } from "@/inngest/engine/ulid";
+import { sendWebResponse, toWebRequest } from "@/lib/http/node-adapter";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -23,29 +25,31 @@ class HttpError extends Error {
   }
 }
 
-export function createEngineServer({ executor, eventKey, signingKey }: ServerOptions): http.Server {
-  return http.createServer((req, res) => {
-    handle(req)
-      .then(({ status, body }) => send(res, status, body))
-      .catch((err: unknown) => {
-        const status = err instanceof HttpError ? err.status : 500;
-        const message = err instanceof HttpError ? err.message : "internal error";
-        if (!(err instanceof HttpError)) console.error("[engine] request failed", err);
-        send(res, status, { error: message, status });
-      });
-  });
+/** The executor's HTTP API as a fetch-style handler: served on its port and, in one process, in-process. */
+export function createEngineHandler({ executor, eventKey, signingKey }: ServerOptions): FetchHandler {
+  return async (request) => {
+    try {
+      const { status, body } = await handle(request);
+      return json(status, body);
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : 500;
+      const message = err instanceof HttpError ? err.message : "internal error";
+      if (!(err instanceof HttpError)) console.error("[engine] request failed", err);
+      return json(status, { error: message, status });
+    }
+  };
 
-  async function handle(req: http.IncomingMessage): Promise<{ status: number; body: unknown }> {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  async function handle(req: Request): Promise<{ status: number; body: unknown }> {
+    const url = new URL(req.url);
     const events = /^\/e\/([^/]+)$/.exec(url.pathname);
     if (req.method === "POST" && events) {
       if (!safeEqual(decodeURIComponent(events[1]!), eventKey)) throw new HttpError(401, "Event key not found");
-      const ids = await ingest(parseJson(await readBody(req)), header(req, "x-inngest-event-id-seed"));
+      const ids = await ingest(parseJson(await readBody(req)), req.headers.get("x-inngest-event-id-seed") ?? undefined);
       return { status: 200, body: { ids, status: 200 } };
     }
     if (req.method === "POST" && url.pathname === "/fn/register") {
       // Out-of-band sync: the SDK authenticates with the hashed signing key.
-      if (!safeEqual(header(req, "authorization") ?? "", `Bearer ${hashSigningKey(signingKey)}`)) {
+      if (!safeEqual(req.headers.get("authorization") ?? "", `Bearer ${hashSigningKey(signingKey)}`)) {
         throw new HttpError(401, "Unauthorized");
       }
       const parsed = registerSchema.safeParse(parseJson(await readBody(req)));
@@ -76,6 +80,17 @@ export function createEngineServer({ executor, eventKey, signingKey }: ServerOpt
   }
 }
 
+/** The handler on its own loopback port (the SDK builds `/e/<key>` and `/fn/register` from its base URL). */
+export function createEngineServer(options: ServerOptions): http.Server {
+  const handler = createEngineHandler(options);
+  return http.createServer((req, res) => {
+    toWebRequest(req, "http://127.0.0.1")
+      .then((request) => (request ? handler(request) : json(413, { error: "Payload too large", status: 413 })))
+      .then((response) => sendWebResponse(response, res))
+      .catch(() => res.destroy());
+  });
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -84,31 +99,14 @@ function parseJson(text: string): unknown {
   }
 }
 
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+async function readBody(req: Request): Promise<string> {
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HttpError(413, "Payload too large");
+  return text;
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, "Payload too large"));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -5,7 +5,8 @@ import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { EXECUTOR_URL_VAR, embeddedKeys, usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
 import { Executor, type ExecutorOptions } from "@/inngest/engine/executor";
-import { createEngineServer } from "@/inngest/engine/server";
+import { registerInProcess } from "@/inngest/engine/in-process";
+import { createEngineHandler, createEngineServer } from "@/inngest/engine/server";
 
 export interface EngineOptions extends Omit<ExecutorOptions, "signingKey"> {
   /** The app's Inngest serve endpoint, e.g. http://127.0.0.1:3000/api/inngest. */
@@ -46,6 +47,7 @@ async function launch({ serveUrl, port, ...rest }: EngineOptions): Promise<Engin
   const { signingKey, eventKey } = embeddedKeys();
   const executor = new Executor({ ...rest, serveUrl, signingKey });
   const server = createEngineServer({ executor, eventKey, signingKey });
+  const handler = createEngineHandler({ executor, eventKey, signingKey });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port ?? env().GATEHOUSE_EXECUTOR_PORT, "127.0.0.1", () => {
@@ -56,6 +58,7 @@ async function launch({ serveUrl, port, ...rest }: EngineOptions): Promise<Engin
   const bound = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${bound}`;
   process.env[EXECUTOR_URL_VAR] = url; // read by inngest/client.ts on every send
+  const unregister = registerInProcess(url, handler); // this process's sends skip the socket
   await executor.start();
 
   let stopping: Promise<void> | undefined;
@@ -67,6 +70,7 @@ async function launch({ serveUrl, port, ...rest }: EngineOptions): Promise<Engin
     stats: executor.stats,
     stop() {
       stopping ??= (async () => {
+        unregister();
         await executor.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,7 @@
 // The executor's state in the app's database (models in prisma/schema/engine.prisma), so a
 // run, its memoized steps and its next wake-up survive a restart.
 import { getDb } from "@/lib/db/client";
+import { sql } from "@/lib/db/sql";
 import { Prisma, type EngineRun } from "@/lib/generated/prisma/client";
 import { nextCronTime } from "@/inngest/engine/cron";
 import type { FunctionConfig } from "@/inngest/engine/protocol";
@@ -274,26 +275,37 @@ export interface RunUpdate {
  * the executor goes straight on with the run's next call; false if the lease was lost meanwhile.
  */
 export async function saveRun(id: string, owner: string, u: RunUpdate, keepLeaseUntil?: Date): Promise<boolean> {
-  const db = await getDb();
+  // Plain SQL: this runs after every call, and Prisma's per-query cost would be most of it.
   const ended = u.status !== "running";
   const nextAt = ended || u.queue.length === 0 ? null : new Date(Math.min(...u.queue.map((q) => q.at)));
-  const { count } = await db.engineRun.updateMany({
-    where: { id, leaseOwner: owner },
-    data: {
-      steps: json(u.steps),
-      stack: json(u.stack),
-      queue: json(ended ? [] : u.queue),
-      disableImmediate: u.disableImmediate,
-      status: u.status,
-      nextAt,
-      calls: u.calls,
-      ...(u.status === "completed" ? { output: json(u.output) } : {}),
-      ...(u.status === "failed" ? { error: json(u.error) } : {}),
-      endedAt: ended ? new Date() : null,
-      ...(keepLeaseUntil && !ended ? { leaseUntil: keepLeaseUntil } : { leaseOwner: null, leaseUntil: null }),
-    },
-  });
-  return count === 1;
+  const keep = keepLeaseUntil && !ended;
+  const now = new Date().toISOString();
+  const rows = await sql(
+    `UPDATE "EngineRun" SET "steps" = $3::jsonb, "stack" = $4::jsonb, "queue" = $5::jsonb, "disableImmediate" = $6,
+       "status" = $7::"EngineRunStatus", "nextAt" = $8::timestamp, "calls" = $9,
+       "output" = CASE WHEN $7::text = 'completed' THEN $10::jsonb ELSE "output" END,
+       "error" = CASE WHEN $7::text = 'failed' THEN $11::jsonb ELSE "error" END,
+       "endedAt" = $12::timestamp, "leaseOwner" = $13, "leaseUntil" = $14::timestamp, "updatedAt" = $15::timestamp
+     WHERE "id" = $1 AND "leaseOwner" = $2 RETURNING "id"`,
+    [
+      id,
+      owner,
+      JSON.stringify(u.steps),
+      JSON.stringify(u.stack),
+      JSON.stringify(ended ? [] : u.queue),
+      u.disableImmediate,
+      u.status,
+      nextAt?.toISOString() ?? null,
+      u.calls,
+      JSON.stringify(u.output ?? null),
+      JSON.stringify(u.error ?? null),
+      ended ? now : null,
+      keep ? owner : null,
+      keep ? keepLeaseUntil.toISOString() : null,
+      now,
+    ],
+  );
+  return rows.length === 1;
 }
 
 export async function dueCrons(now: Date): Promise<{ functionId: string; schedule: string; nextAt: Date }[]> {

@@ -11,7 +11,7 @@ import { holdDeliveryIfEndpointPaused } from "@/lib/webhooks/set-endpoint-status
 import { endpointAuthToken, endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
 import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
 import { sql } from "@/lib/db/sql";
-import type { Environment, Prisma } from "@/lib/generated/prisma/client";
+import type { Delivery, Endpoint, Environment, Event, Prisma } from "@/lib/generated/prisma/client";
 import { timeOrderedId } from "@/lib/webhooks/ids";
 
 export const USER_AGENT = "Gatehouse-Webhooks/1.0";
@@ -52,10 +52,63 @@ function customHeaders(json: Prisma.JsonValue): Record<string, string> {
   return out;
 }
 
+type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId"> & {
+  endpoint: Pick<
+    Endpoint,
+    | "id" | "orgId" | "environment" | "name" | "url" | "headers" | "secretEncrypted" | "previousSecretEncrypted"
+    | "previousSecretUntil" | "authTokenEncrypted" | "timeoutSeconds" | "status" | "disabledReason" | "inboundWebhookId"
+  >;
+  event: Pick<Event, "id" | "type" | "createdAt" | "environment" | "payload">;
+};
+
+/** A delivery with what sending it needs from its endpoint and event, in one query (once per attempt). */
+async function loadDelivery(id: string): Promise<DeliveryToSend | null> {
+  type Row = Pick<Delivery, "id" | "status" | "eventId"> &
+    Omit<DeliveryToSend["endpoint"], "id" | "status"> & { endpointId: string; endpointStatus: Endpoint["status"] } & {
+      type: string;
+      eventCreatedAt: Date;
+      eventEnvironment: Environment;
+      payload: Prisma.JsonValue;
+    };
+  const [r] = await sql<Row>(
+    `SELECT d."id", d."status"::text AS "status", d."eventId", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
+       e."name", e."url", e."headers", e."secretEncrypted", e."previousSecretEncrypted",
+       (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."authTokenEncrypted", e."timeoutSeconds",
+       e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId",
+       ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", ev."payload"
+     FROM "Delivery" d JOIN "Endpoint" e ON e."id" = d."endpointId" JOIN "Event" ev ON ev."id" = d."eventId"
+     WHERE d."id" = $1`,
+    [id],
+  );
+  if (!r) return null;
+  return {
+    id: r.id,
+    status: r.status,
+    eventId: r.eventId,
+    endpoint: {
+      id: r.endpointId,
+      orgId: r.orgId,
+      environment: r.environment,
+      name: r.name,
+      url: r.url,
+      headers: r.headers,
+      secretEncrypted: r.secretEncrypted,
+      previousSecretEncrypted: r.previousSecretEncrypted,
+      previousSecretUntil: r.previousSecretUntil,
+      authTokenEncrypted: r.authTokenEncrypted,
+      timeoutSeconds: r.timeoutSeconds,
+      status: r.endpointStatus,
+      disabledReason: r.disabledReason,
+      inboundWebhookId: r.inboundWebhookId,
+    },
+    event: { id: r.eventId, type: r.type, createdAt: r.eventCreatedAt, environment: r.eventEnvironment, payload: r.payload },
+  };
+}
+
 /** `attempt` is 0-based: the number of earlier tries of this run. */
 export async function attemptDelivery(opts: { deliveryId: string; attempt: number }): Promise<AttemptOutcome> {
   const schedule = retrySchedule();
-  const d = await db.delivery.findUnique({ where: { id: opts.deliveryId }, include: { endpoint: true, event: true } });
+  const d = await loadDelivery(opts.deliveryId);
   if (!d) return { kind: "skipped", reason: "delivery no longer exists (endpoint deleted)" };
   if (d.status === "succeeded" || d.status === "failed") return { kind: "skipped", reason: `already ${d.status}` };
   if (d.status === "held") return { kind: "held" };

@@ -5,6 +5,17 @@ import { ensureDatabase } from "@/lib/db/client";
 import { encryptionKey } from "@/lib/crypto/encryption";
 import { env } from "@/lib/env";
 
+/**
+ * The embedded executor's calls to this app's serve endpoint go straight to its route handler,
+ * without a loopback socket (inngest/engine/in-process.ts); the sync still goes over HTTP and
+ * proves the server is up.
+ */
+export async function serveFunctionsInProcess(serveUrl: string): Promise<void> {
+  const { registerInProcess } = await import("@/inngest/engine/in-process");
+  const route = await import("@/app/api/inngest/route");
+  registerInProcess(serveUrl, (req) => (req.method === "PUT" ? route.PUT : req.method === "GET" ? route.GET : route.POST)(req as never, undefined));
+}
+
 export async function startServer(): Promise<void> {
   try {
     env();
@@ -15,8 +26,10 @@ export async function startServer(): Promise<void> {
     const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
     registerDeliveryDispatcher();
     const { startEngineIfEmbedded } = await import("@/inngest/engine/start-engine");
+    const serveUrl = `http://127.0.0.1:${port}/api/inngest`;
     // Not awaiting `ready`: its first sync calls this server, which listens only after register().
-    const engine = await startEngineIfEmbedded({ serveUrl: `http://127.0.0.1:${port}/api/inngest` });
+    const engine = await startEngineIfEmbedded({ serveUrl });
+    if (engine) await serveFunctionsInProcess(serveUrl);
     console.log(engine ? `[gatehouse] embedded Inngest executor on ${engine.url}` : "[gatehouse] using the configured Inngest server");
     for (const sig of ["SIGTERM", "SIGINT"] as const) {
       process.once(sig, () => {
