@@ -463,6 +463,7 @@ export class Executor {
       await this.save(run, state, fn, false);
       return;
     }
+    let savedAt = Date.now();
     for (let calls = 0; ; calls++) {
       const item = state.takeDue(Date.now());
       if (!item) {
@@ -483,7 +484,12 @@ export class Executor {
         state.apply(item, reply, Date.now());
       }
       const goOn = state.status === "running" && !this.stopped && calls + 1 < MAX_CALLS_IN_A_ROW && state.dueAt() <= Date.now();
+      // Between calls made back to back the state stays in memory, under the lease: a crash
+      // there runs the last steps again, as Inngest's at-least-once steps allow. It is saved
+      // whenever the run leaves this loop, and at least every SAVE_EVERY_MS while it is in it.
+      if (goOn && Date.now() - savedAt < SAVE_EVERY_MS) continue;
       if (!(await this.save(run, state, fn, goOn)) || !goOn) return;
+      savedAt = Date.now();
     }
   }
 
@@ -568,6 +574,8 @@ export class Executor {
 
 /** Calls of one run made back to back before it goes back in line behind the others. */
 const MAX_CALLS_IN_A_ROW = 20;
+/** How long a run's progress may stay unsaved while its calls follow one another. */
+const SAVE_EVERY_MS = 1_000;
 
 /**
  * The slots reserved while planning one batch of runs. A run that is then created or claimed is
