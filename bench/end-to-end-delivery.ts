@@ -171,19 +171,49 @@ run(async () => {
         await new Promise((r) => setTimeout(r, 100));
       } while (Date.now() < recordedBy);
 
+      // Paced: events at a steady rate below capacity, one at a time, so the latency is that of
+      // the path (event → first attempt) and not of a queue. Each event is one delivery per endpoint.
+      const pacedCount = envInt("BENCH_PACED_EVENTS", 100);
+      const pacedRate = envInt("BENCH_PACED_RATE", 10); // events per second
+      const pacedFrom = receiver.requests.length;
+      const pacedStart = new Map<number, number>();
+      const pacedT0 = Date.now();
+      for (let i = 0; i < pacedCount && Date.now() < pacedT0 + seconds * 1000; i++) {
+        const due = pacedT0 + (i * 1000) / pacedRate;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+        pacedStart.set(events + i, Date.now());
+        void sendEvent({ seq: events + i }).then((r) => r.arrayBuffer());
+      }
+      const pacedWant = pacedStart.size * endpointCount;
+      const pacedArrived = () => receiver.requests.slice(pacedFrom).filter((r) => r.path.startsWith("/endpoint-"));
+      const pacedUntil = Date.now() + drainSeconds * 1000;
+      while (pacedArrived().length < pacedWant && Date.now() < pacedUntil) await new Promise((r) => setTimeout(r, 20));
+      const pacedGot = pacedArrived();
+      const pacedLat = pacedGot.map((r) => r.receivedAt.getTime() - pacedStart.get(JSON.parse(r.body).data.seq)!);
+      const paced: Row = {
+        name: `paced at ${pacedRate} events/s: latency event → first attempt`,
+        rps: pacedGot.length / Math.max(0.001, (Math.max(...pacedGot.map((r) => r.receivedAt.getTime()), pacedT0 + 1) - pacedT0) / 1000),
+        p50: percentile(pacedLat, 50),
+        p99: percentile(pacedLat, 99),
+        requests: pacedGot.length,
+        note: pacedGot.length < pacedWant ? `only ${pacedGot.length} of ${pacedWant} deliveries arrived` : undefined,
+      };
+
       printTable({
         title: `End-to-end delivery (${events} events × ${endpointCount} endpoint${endpointCount > 1 ? "s" : ""} = ${expected} deliveries)`,
         unit: "deliveries/s",
         lines: [
           `database: ${database.label}`,
           "all in this process: route handlers behind tests/helpers/route-server.ts (no Next.js), the embedded Inngest executor",
-          "  (inngest/engine, poll 50 ms), the functions served by inngest/node, and e2e/receiver.ts on 127.0.0.1 answering 200",
-          `events posted by ${concurrency} concurrent clients (bounded by ${events} events and ${seconds} s; receipts awaited ≤ ${drainSeconds} s)`,
+          "  (inngest/engine, poll 50 ms) calling the app's serve handler in-process as npm start does, and e2e/receiver.ts on",
+          "  127.0.0.1 answering 200",
+          `events posted by ${concurrency} concurrent clients (bounded by ${events} events and ${seconds} s; receipts awaited ≤ ${drainSeconds} s);`,
+          `  then ${pacedCount} more paced at ${pacedRate}/s (BENCH_PACED_EVENTS, BENCH_PACED_RATE) for the latency below capacity`,
           "latency: from the start of POST /api/v1/events (baseline: of the POST) to the receiver having the request",
           "rate: deliveries received ÷ (last receipt − first POST); deliver-webhook allows 10 in flight per endpoint",
           `baseline: ${expected} POSTs signed with standardwebhooks, ${concurrency} at once, each on a new connection like deliver-webhook`,
         ],
-        rows: [row],
+        rows: [row, paced],
         baseline,
       });
       console.log(
