@@ -7,6 +7,7 @@ import { inngest } from "@/inngest/client";
 import { embeddedKeys } from "@/inngest/engine/embedded-config";
 import { startEngine, type Engine } from "@/inngest/engine/start-engine";
 import { getRun, listRuns } from "@/inngest/engine/store";
+import { getDb } from "@/lib/db/client";
 import { serveFunctions, silentLogger, waitFor } from "@/inngest/engine/testing";
 
 const seen: Record<string, { attempt: number; at: number; runId: string }[]> = {};
@@ -174,6 +175,17 @@ describe("embedded executor", () => {
     await new Promise((r) => setTimeout(r, 300)); // several poll cycles
     expect(await listRuns("gatehouse-once")).toHaveLength(1);
     expect(count("once")).toBe(1);
+  });
+
+  it("runs an event id again once its first use is more than 24 h old, and twice in one send only once", async () => {
+    const [first] = (await inngest.send([once.create({}, { id: "evt-once-2" }), once.create({}, { id: "evt-once-2" })])).ids;
+    await waitFor(async () => ((await listRuns("gatehouse-once")).length === 2 ? true : undefined), 5_000, "the second once run");
+    const db = await getDb();
+    await db.engineEvent.update({ where: { id: first! }, data: { receivedAt: new Date(Date.now() - 25 * 3_600_000) } });
+    const [again] = (await inngest.send(once.create({}, { id: "evt-once-2" }))).ids;
+    expect(again).not.toBe(first);
+    await waitFor(async () => ((await listRuns("gatehouse-once")).length === 3 ? true : undefined), 5_000, "a third once run");
+    expect((await db.engineEvent.findUniqueOrThrow({ where: { id: first! } })).externalId).toBe(`evt-once-2#${first}`);
   });
 
   it("gives a resent request (same x-inngest-event-id-seed, no ids) the same event ids", async () => {

@@ -82,6 +82,126 @@ export async function insertEvents(
   opts: { runsFor?: (event: EventPayload) => NewRun[]; lease?: Lease } = {},
 ): Promise<{ ids: string[]; runs: EngineRun[] }> {
   if (events.length === 0) return { ids: [], runs: [] };
+  if (opts.runsFor) {
+    const fast = await insertEventsWithRuns(events, opts.runsFor, opts.lease);
+    if (fast) return fast;
+  }
+  return insertEventsInTransaction(events, opts);
+}
+
+type RunPlan = NewRun & { id: string; externalId: string; event: EventPayload };
+
+/**
+ * The executor's fast path in one statement: new events stored matched, with the runs planned
+ * for them, and nothing for an id already seen. Null when it does not apply (an idempotency key
+ * to check, an id seen more than 24 h ago to take over): the transaction below does those.
+ */
+async function insertEventsWithRuns(events: EventPayload[], runsFor: (event: EventPayload) => NewRun[], lease?: Lease): Promise<{ ids: string[]; runs: EngineRun[] } | null> {
+  const unique = new Map<string, EventPayload>(); // the first event with each id, in order
+  for (const e of events) if (!unique.has(e.id)) unique.set(e.id, e);
+  const plans: RunPlan[] = [];
+  for (const [externalId, event] of unique) {
+    for (const r of runsFor(event)) plans.push({ ...r, id: ulid(), externalId, event });
+  }
+  if (plans.some((p) => p.idempotencyKey !== undefined)) return null;
+  const now = new Date();
+  const at = now.toISOString();
+  const queue: WorkItem[] = [{ kind: "call", stepId: "step", attempt: 0, at: now.getTime() }];
+  const rows = await sql<{ kind: "event" | "run"; id: string; externalId: string | null }>(
+    `WITH ev AS (
+       INSERT INTO "EngineEvent" ("id", "externalId", "name", "payload", "receivedAt", "matchedAt")
+       SELECT x."id", x."externalId", x."name", x."payload", $3::timestamp, $3::timestamp
+       FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "externalId" text, "name" text, "payload" jsonb)
+       ON CONFLICT ("externalId") DO NOTHING
+       RETURNING "id", "externalId"),
+     runs AS (
+       INSERT INTO "EngineRun" ("id", "functionId", "eventId", "event", "events", "status", "queue", "nextAt", "maxAttempts",
+         "concurrencyKeys", "leaseOwner", "leaseUntil", "createdAt", "updatedAt")
+       SELECT r."id", r."functionId", ev."id", r."event", jsonb_build_array(r."event"), r."status"::"EngineRunStatus", $4::jsonb,
+         $3::timestamp, r."maxAttempts", ARRAY(SELECT jsonb_array_elements_text(r."concurrencyKeys")), r."leaseOwner",
+         r."leaseUntil", $3::timestamp, $3::timestamp
+       FROM jsonb_to_recordset($2::jsonb) AS r("id" text, "functionId" text, "externalId" text, "event" jsonb, "status" text,
+         "maxAttempts" int, "concurrencyKeys" jsonb, "leaseOwner" text, "leaseUntil" timestamp)
+       JOIN ev ON ev."externalId" = r."externalId"
+       RETURNING "id")
+     SELECT 'event' AS "kind", "id", "externalId" FROM ev
+     UNION ALL SELECT 'run', "id", NULL FROM runs`,
+    [
+      JSON.stringify([...unique].map(([externalId, e]) => ({ id: ulid(now.getTime()), externalId, name: e.name, payload: e }))),
+      JSON.stringify(
+        plans.map((p) => {
+          const leased = p.leased && lease;
+          return {
+            id: p.id,
+            functionId: p.functionId,
+            externalId: p.externalId,
+            event: p.event,
+            status: leased ? "running" : "queued",
+            maxAttempts: p.maxAttempts,
+            concurrencyKeys: p.concurrencyKeys ?? [],
+            leaseOwner: leased ? lease.owner : null,
+            leaseUntil: leased ? lease.until.toISOString() : null,
+          };
+        }),
+      ),
+      at,
+      JSON.stringify(queue),
+    ],
+  );
+  const byExternal = new Map(rows.filter((r) => r.kind === "event").map((r) => [r.externalId!, r.id]));
+  const created = new Set(rows.filter((r) => r.kind === "run").map((r) => r.id));
+  const seen = [...unique.keys()].filter((id) => !byExternal.has(id));
+  let more: { ids: string[]; runs: EngineRun[] } | undefined;
+  if (seen.length) {
+    const existing = await sql<{ id: string; externalId: string; receivedAt: Date }>(
+      `SELECT "id", "externalId", ("receivedAt" AT TIME ZONE 'UTC') AS "receivedAt" FROM "EngineEvent" WHERE "externalId" = ANY($1::text[])`,
+      [seen],
+    );
+    const stale = existing.filter((x) => x.receivedAt.getTime() < now.getTime() - DEDUPE_WINDOW_MS);
+    for (const x of existing) if (!stale.includes(x)) byExternal.set(x.externalId, x.id);
+    if (stale.length) {
+      const again = stale.map((x) => unique.get(x.externalId)!);
+      more = await insertEventsInTransaction(again, { runsFor, lease });
+      again.forEach((e, i) => byExternal.set(e.id, more!.ids[i]!));
+    }
+  }
+  const runs: EngineRun[] = plans
+    .filter((p) => created.has(p.id))
+    .map((p) => {
+      const leased = Boolean(p.leased && lease);
+      return {
+        id: p.id,
+        functionId: p.functionId,
+        eventId: byExternal.get(p.externalId)!,
+        event: p.event as unknown as Prisma.JsonValue,
+        events: [p.event] as unknown as Prisma.JsonValue,
+        status: leased ? "running" : "queued",
+        steps: {},
+        stack: [],
+        queue: queue as unknown as Prisma.JsonValue,
+        nextAt: now,
+        maxAttempts: p.maxAttempts,
+        disableImmediate: false,
+        idempotencyKey: null,
+        concurrencyKeys: p.concurrencyKeys ?? [],
+        leaseOwner: leased ? lease!.owner : null,
+        leaseUntil: leased ? lease!.until : null,
+        calls: 0,
+        output: null,
+        error: null,
+        createdAt: now,
+        updatedAt: now,
+        endedAt: null,
+      };
+    });
+  return { ids: events.map((e) => byExternal.get(e.id)!), runs: more ? [...runs, ...more.runs] : runs };
+}
+
+/** The general path: Prisma in one transaction (idempotency keys, ids past the dedupe window). */
+async function insertEventsInTransaction(
+  events: EventPayload[],
+  opts: { runsFor?: (event: EventPayload) => NewRun[]; lease?: Lease },
+): Promise<{ ids: string[]; runs: EngineRun[] }> {
   const db = await getDb();
   const now = new Date();
   const rows = events.map((e) => ({ id: ulid(now.getTime()), externalId: e.id, name: e.name, payload: json(e), matchedAt: opts.runsFor ? now : null }));
