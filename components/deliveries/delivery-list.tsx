@@ -4,7 +4,7 @@
 // Endpoint column). The list refreshes itself every 2 s while a delivery on it is pending. A row
 // (click, Enter or Space) opens the delivery with its attempts.
 import type { ColumnDef } from "@tanstack/react-table";
-import { AlertCircle, CircleCheck, Clock, Inbox, PauseCircle, Send } from "lucide-react";
+import { CircleCheck, Clock, Inbox, PauseCircle, Send } from "lucide-react";
 import Link from "next/link";
 import { useMemo, useState, type ReactNode } from "react";
 import { DeliveryDetailDialog } from "@/components/deliveries/delivery-detail-dialog";
@@ -14,6 +14,7 @@ import { useDeliveries, type Scoping, type StatusFilter } from "@/components/del
 import { RelativeTime } from "@/components/deliveries/relative-time";
 import { ReplayFailedButton } from "@/components/deliveries/replay-failed-button";
 import { Button } from "@/components/ui/button";
+import { LoadError } from "@/components/ui/load-error";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Spinner } from "@/components/ui/spinner";
@@ -198,18 +199,7 @@ function DeliveryTable({
 
   if (list.isError && rows.length === 0) {
     return (
-      <div
-        role="alert"
-        className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-destructive/30 bg-destructive/5 px-4 py-3 text-sm"
-      >
-        <p className="flex items-center gap-2 text-destructive">
-          <AlertCircle className="size-4 shrink-0" aria-hidden />
-          <span>Could not load deliveries: {list.error.message}</span>
-        </p>
-        <Button variant="outline" size="sm" onClick={() => void list.refetch()}>
-          Try again
-        </Button>
-      </div>
+      <LoadError what="deliveries" error={list.error} onRetry={() => void list.refetch()} />
     );
   }
 

@@ -4,7 +4,6 @@
 // (last 7 days). The totals are shown as the legend, the whole chart is summed up in its
 // accessible name, and a visually hidden table gives screen readers every bucket. It polls
 // every 2 s while a delivery in the window is pending, like the delivery list below it.
-import { AlertCircle } from "lucide-react";
 import { useId, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Rectangle, Tooltip, XAxis, YAxis, type BarShapeProps, type TooltipContentProps } from "recharts";
 import {
@@ -18,7 +17,7 @@ import {
   successRate,
 } from "@/components/deliveries/format";
 import { useDeliveryOutcomes, type DeliveryStatus, type Scoping } from "@/components/deliveries/queries";
-import { Button } from "@/components/ui/button";
+import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { cn } from "@/lib/utils";
@@ -73,18 +72,7 @@ function OutcomesForPeriod({ endpointId, scoping, period }: { endpointId: string
   if (q.isPending) return <OutcomesSkeleton />;
   if (q.isError && !q.data) {
     return (
-      <div
-        role="alert"
-        className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-destructive/30 bg-destructive/5 px-4 py-3 text-sm"
-      >
-        <p className="flex items-center gap-2 text-destructive">
-          <AlertCircle className="size-4 shrink-0" aria-hidden />
-          <span>Could not load the outcomes: {q.error.message}</span>
-        </p>
-        <Button variant="outline" size="sm" onClick={() => void q.refetch()}>
-          Try again
-        </Button>
-      </div>
+      <LoadError what="the outcomes" error={q.error} onRetry={() => void q.refetch()} />
     );
   }
 
