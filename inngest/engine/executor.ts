@@ -30,7 +30,10 @@ export interface ExecutorOptions {
   signingKey: string;
   /** How often the database is polled for due work (new events also wake the loop at once). */
   pollIntervalMs?: number;
-  /** Calls in flight at once, over all functions. */
+  /**
+   * Calls in flight at once, over all functions. Well above deliver-webhook's 10 per endpoint,
+   * so that one slow endpoint never holds every slot.
+   */
   maxConcurrentCalls?: number;
   /** A call that takes longer counts as a failed attempt. */
   callTimeoutMs?: number;
@@ -80,7 +83,7 @@ export class Executor {
   constructor(options: ExecutorOptions) {
     this.o = {
       pollIntervalMs: 250,
-      maxConcurrentCalls: 10,
+      maxConcurrentCalls: 100,
       callTimeoutMs: 10 * 60_000,
       leaseMs: 30_000,
       backoff: defaultBackoff,

@@ -150,6 +150,24 @@ describe("delivering events", () => {
     expect(order.sort()).toEqual([1, 2, 3]);
   });
 
+  it("keeps delivering to other endpoints while a slow one has its 10 deliveries in flight", async () => {
+    const { endpoint: slow } = await endpoint("/slow-receiver");
+    const { endpoint: quick } = await endpoint("/quick-receiver");
+    receiver.respondWith((req) => (req.path === "/slow-receiver" ? { status: 200, delayMs: 4_000 } : { status: 200 }));
+    const from = receiver.requests.length;
+    const to = (path: string) => receiver.requests.slice(from).filter((r) => r.path === path).length;
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 12 }, (_, i) => ingestEvent({ orgId, environment: "test", type: "run.completed", data: { i } })));
+    // deliver-webhook allows 10 in flight per endpoint: the slow one holds 10 for 4 s each...
+    await waitFor(async () => to("/slow-receiver") >= 10 || undefined, 10_000, "10 requests at the slow receiver");
+    // ...and the executor has slots left for the rest: the quick one gets all 12 meanwhile.
+    await waitFor(async () => to("/quick-receiver") >= 12 || undefined, 10_000, "12 requests at the quick receiver");
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(to("/slow-receiver")).toBe(10);
+    for (const ep of [slow, quick]) await db.endpoint.update({ where: { id: ep.id }, data: { status: "paused" } });
+    receiver.respondWith(() => ({ status: 200 }));
+  }, 30_000);
+
   it("bulk-replays failed deliveries since a time", async () => {
     const { endpoint: ep } = await endpoint("/bulk");
     receiver.respondWith((req) => (req.path === "/bulk" ? { status: 410 } : { status: 200 }));
