@@ -147,6 +147,9 @@ test("switch a webhook to Emit event: the copied curl becomes an event at an out
   const del = page.getByRole("alertdialog", { name: `Delete ${name}?` });
   await del.getByRole("textbox").fill(name);
   await del.getByRole("button", { name: "Delete webhook" }).click();
+  // While the dialog is open the page behind it is hidden from the accessibility tree, so the row
+  // would count 0 before the DELETE has even answered: wait for the dialog to close first.
+  await expect(del).toBeHidden({ timeout: 15_000 });
   await expect(row).toHaveCount(0);
   expect((await runCurl(curl)).status).toBe(404);
 
