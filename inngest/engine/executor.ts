@@ -396,7 +396,7 @@ export class Executor {
   }
 
   /** The stored keys of a run with their limits from its function's current config. */
-  keysOf(functionId: string, stored: string[]): { key: string; limit: number }[] {
+  private keysOf(functionId: string, stored: string[]): { key: string; limit: number }[] {
     const fn = this.functions.get(functionId);
     if (!fn || stored.length === 0) return [];
     const limits = concurrencyLimits(fn.config);

@@ -264,24 +264,18 @@ export interface MatchedEvent {
  * transaction. Events another executor matched first are left out. Runs marked `leased` are
  * created claimed by `lease.owner` until `lease.until`; the rest wait for dueRuns.
  */
-export async function createRuns(
-  matched: MatchedEvent[],
-  opts: { claim?: boolean; lease?: Lease } = {},
-): Promise<EngineRun[]> {
+export async function createRuns(matched: MatchedEvent[], opts: { lease?: Lease } = {}): Promise<EngineRun[]> {
   const db = await getDb();
   const now = new Date();
   return db.$transaction(async (tx) => {
     // Claim the events first: a second executor on the same PostgreSQL then finds nothing to do.
-    if (opts.claim !== false) {
-      const claimed = await tx.engineEvent.updateManyAndReturn({
-        where: { id: { in: matched.map((m) => m.eventId) }, matchedAt: null },
-        data: { matchedAt: now },
-        select: { id: true },
-      });
-      const ids = new Set(claimed.map((c) => c.id));
-      matched = matched.filter((m) => ids.has(m.eventId));
-    }
-    return insertRuns(tx, matched, now, opts.lease);
+    const claimed = await tx.engineEvent.updateManyAndReturn({
+      where: { id: { in: matched.map((m) => m.eventId) }, matchedAt: null },
+      data: { matchedAt: now },
+      select: { id: true },
+    });
+    const ids = new Set(claimed.map((c) => c.id));
+    return insertRuns(tx, matched.filter((m) => ids.has(m.eventId)), now, opts.lease);
   });
 }
 
