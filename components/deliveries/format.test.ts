@@ -16,6 +16,13 @@ import {
 
 const NOW = Date.parse("2025-06-01T12:00:00Z");
 
+/** A time as a datetime-local input shows it in the viewer's time zone: "2025-06-01T05:00". */
+function localInput(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
 describe("deliveries formatting", () => {
   it("says relative times with seconds for the first retries", () => {
     expect(formatRelative("2025-06-01T12:00:02Z", NOW)).toBe("in a moment");
@@ -56,8 +63,13 @@ describe("deliveries formatting", () => {
   it("turns the replay-all choice into an ISO time the API accepts", () => {
     expect(sinceToIso("1h", "", NOW)).toBe("2025-06-01T11:00:00.000Z");
     expect(sinceToIso("7d", "", NOW)).toBe("2025-05-25T12:00:00.000Z");
-    // datetime-local has no offset: it is the viewer's local time.
-    expect(sinceToIso("custom", "2025-06-01T09:30", NOW)).toBe(new Date(2025, 5, 1, 9, 30).toISOString());
+    // datetime-local has no offset: it is the viewer's local time. A day before NOW is in the
+    // past in every time zone (offsets span UTC-12 to UTC+14), so this holds wherever it runs.
+    expect(sinceToIso("custom", "2025-05-31T09:30", NOW)).toBe(new Date(2025, 4, 31, 9, 30).toISOString());
+    // A minute either side of NOW, written as the viewer's wall clock: the past one is accepted,
+    // the future one refused.
+    expect(sinceToIso("custom", localInput(NOW - 60_000), NOW)).toBe(new Date(NOW - 60_000).toISOString());
+    expect(sinceToIso("custom", localInput(NOW + 60_000), NOW)).toBeNull();
     expect(sinceToIso("custom", "", NOW)).toBeNull();
     expect(sinceToIso("custom", "garbage", NOW)).toBeNull();
     expect(sinceToIso("custom", "2099-01-01T00:00", NOW)).toBeNull();
