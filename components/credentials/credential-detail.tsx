@@ -3,7 +3,6 @@
 // secret (with an optional grace period for the old one) or revoke it for good.
 import { RefreshCw, ShieldOff } from "lucide-react";
 import { useId, useState } from "react";
-import { toast } from "sonner";
 import { ClientSecretView } from "@/components/credentials/client-secret-view";
 import { CredentialStatusBadge, lifetimeLabel } from "@/components/credentials/credential-badges";
 import { LocalTime } from "@/components/ui/local-time";
@@ -275,16 +274,12 @@ function RegenerateAction(props: {
       onOpenChange={(open) => {
         if (!open) setGrace(0);
       }}
-      onConfirm={async () => {
-        try {
-          const c = await regenerate.mutateAsync(grace);
-          regenerate.reset();
-          props.onSecret(c);
-          toast.success("New client secret generated");
-        } catch (err) {
-          toast.error((err as Error).message);
-          throw err;
-        }
+      action={() => regenerate.mutateAsync(grace)}
+      successMessage="New client secret generated"
+      onSuccess={(c) => {
+        // The secret is shown once: do not keep it in the mutation's cache as well.
+        regenerate.reset();
+        props.onSecret(c);
       }}
     >
       <div className="grid gap-2">
@@ -326,15 +321,8 @@ function RevokeAction({ scoping, credential }: { scoping: Scoping; credential: C
       confirmLabel="Revoke credential"
       destructive
       confirmText={credential.name}
-      onConfirm={async () => {
-        try {
-          await revoke.mutateAsync();
-          toast.success(`${credential.name} revoked`);
-        } catch (err) {
-          toast.error((err as Error).message);
-          throw err;
-        }
-      }}
+      action={() => revoke.mutateAsync()}
+      successMessage={`${credential.name} revoked`}
     />
   );
 }

@@ -229,11 +229,9 @@ function RowActions({
         description="A new token is shown once. The current token is refused from that moment, so the sender must be updated."
         confirmLabel="Regenerate token"
         destructive
-        onConfirm={async () => {
-          const r = await regenerate.mutateAsync();
-          setRegenerated(r);
-          toast.success(`New token for ${r.name}`);
-        }}
+        action={() => regenerate.mutateAsync()}
+        successMessage={(r) => `New token for ${r.name}`}
+        onSuccess={setRegenerated}
       />
       <ConfirmDialog
         open={dialog === "delete"}
@@ -243,11 +241,9 @@ function RowActions({
         confirmLabel="Delete webhook"
         destructive
         confirmText={w.name}
-        onConfirm={async () => {
-          await remove.mutateAsync();
-          toast.success(`${w.name} deleted`);
-          onDeleted();
-        }}
+        action={() => remove.mutateAsync()}
+        successMessage={`${w.name} deleted`}
+        onSuccess={onDeleted}
       />
       <Dialog open={regenerated !== null} onOpenChange={(o) => (o ? null : setRegenerated(null))}>
         <DialogContent className="sm:max-w-xl" onInteractOutside={(e) => e.preventDefault()}>

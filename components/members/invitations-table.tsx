@@ -3,7 +3,6 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import { MailPlus } from "lucide-react";
 import { useMemo } from "react";
-import { toast } from "sonner";
 import { formatDateTime } from "@/components/members/format";
 import { LoadError } from "@/components/ui/load-error";
 import { useInvitations, useRevokeInvitation } from "@/components/members/queries";
@@ -51,10 +50,8 @@ export function InvitationsTable({ orgId }: { orgId: string }) {
               description="The invite link stops working at once. You can invite them again later."
               confirmLabel="Revoke invitation"
               destructive
-              onConfirm={async () => {
-                await revoke.mutateAsync(i.id);
-                toast.success(`Invitation for ${i.email} revoked`);
-              }}
+              action={() => revoke.mutateAsync(i.id)}
+              successMessage={`Invitation for ${i.email} revoked`}
             />
           </div>
         ),

@@ -113,11 +113,9 @@ export function MembersTable({ orgId, orgName, currentUserId, actorRole }: Props
                 }
                 confirmLabel="Remove member"
                 destructive
-                onConfirm={async () => {
-                  await remove.mutateAsync(m.id);
-                  toast.success(`Removed ${m.email}`);
-                  if (self) router.refresh();
-                }}
+                action={() => remove.mutateAsync(m.id)}
+                successMessage={`Removed ${m.email}`}
+                onSuccess={self ? () => router.refresh() : undefined}
               />
             </div>
           );

@@ -1,6 +1,7 @@
 "use client";
 
 import * as React from "react";
+import { toast } from "sonner";
 
 import { cn } from "@/lib/utils";
 import {
@@ -18,7 +19,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Spinner } from "@/components/ui/spinner";
 
-type ConfirmDialogProps = {
+type ConfirmDialogProps<T = unknown> = {
   /** The element that opens the dialog (rendered with asChild), e.g. a <Button>. */
   trigger?: React.ReactNode;
   title: React.ReactNode;
@@ -28,8 +29,17 @@ type ConfirmDialogProps = {
   destructive?: boolean;
   /** When set, the user must type this exact text before the confirm button is enabled. */
   confirmText?: string;
-  /** Runs on confirm; the dialog stays open with a spinner until it settles and closes on success. */
-  onConfirm: () => Promise<void> | void;
+  /**
+   * The mutation run on confirm, e.g. `() => revoke.mutateAsync()`. The dialog shows a spinner
+   * and ignores further submits until it settles; on success it toasts `successMessage`, calls
+   * `onSuccess` and closes; on failure it stays open with the error shown in it (an alert, so
+   * screen readers announce it; no toast as well, which would announce it twice).
+   */
+  action: () => Promise<T>;
+  /** Toasted when the action succeeds; a function gets the action's result. */
+  successMessage: string | ((result: T) => string);
+  /** Runs after a success, before the dialog closes (e.g. show a new secret, navigate away). */
+  onSuccess?: (result: T) => void;
   /** Extra content between the description and the buttons (e.g. a grace-period select). */
   children?: React.ReactNode;
   /** Controlled mode, e.g. when opened from a dropdown menu item instead of a trigger. */
@@ -37,7 +47,7 @@ type ConfirmDialogProps = {
   onOpenChange?: (open: boolean) => void;
 };
 
-function ConfirmDialog({
+function ConfirmDialog<T>({
   trigger,
   title,
   description,
@@ -45,15 +55,20 @@ function ConfirmDialog({
   cancelLabel = "Cancel",
   destructive = false,
   confirmText,
-  onConfirm,
+  action,
+  successMessage,
+  onSuccess,
   children,
   open: openProp,
   onOpenChange,
-}: ConfirmDialogProps) {
+}: ConfirmDialogProps<T>) {
   const [uncontrolledOpen, setUncontrolledOpen] = React.useState(false);
   const open = openProp ?? uncontrolledOpen;
   const [typed, setTyped] = React.useState("");
   const [pending, setPending] = React.useState(false);
+  // State lags a render behind: a second Enter pressed before React re-renders would still see
+  // pending === false, so the guard against a double submit is a ref.
+  const running = React.useRef(false);
   const [error, setError] = React.useState<string | null>(null);
   const inputId = React.useId();
 
@@ -72,15 +87,19 @@ function ConfirmDialog({
   const matches = confirmText === undefined || typed === confirmText;
 
   async function confirm() {
-    if (!matches || pending) return;
+    if (!matches || running.current) return;
+    running.current = true;
     setPending(true);
     setError(null);
     try {
-      await onConfirm();
+      const result = await action();
+      toast.success(typeof successMessage === "function" ? successMessage(result) : successMessage);
+      onSuccess?.(result);
       setOpen(false);
     } catch (err) {
       setError(err instanceof Error && err.message ? err.message : "Something went wrong.");
     } finally {
+      running.current = false;
       setPending(false);
     }
   }

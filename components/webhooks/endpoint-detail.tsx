@@ -290,15 +290,8 @@ function PauseResumeAction({ scoping, endpoint: e }: { scoping: Scoping; endpoin
         title={`Pause ${e.name}?`}
         description={`${PAUSE_EXPLANATION} Deliveries already under way finish first.`}
         confirmLabel="Pause endpoint"
-        onConfirm={async () => {
-          try {
-            await update.mutateAsync({ status: "PAUSED" });
-            toast.success(`${e.name} paused`);
-          } catch (err) {
-            toast.error((err as Error).message);
-            throw err;
-          }
-        }}
+        action={() => update.mutateAsync({ status: "PAUSED" })}
+        successMessage={`${e.name} paused`}
       />
     );
   }
@@ -348,16 +341,12 @@ function RotateSecretAction(props: {
       onOpenChange={(open) => {
         if (!open) setGrace(DEFAULT_GRACE_SECONDS);
       }}
-      onConfirm={async () => {
-        try {
-          const e = await rotate.mutateAsync(grace);
-          rotate.reset();
-          props.onSecret(e);
-          toast.success("New signing secret generated");
-        } catch (err) {
-          toast.error((err as Error).message);
-          throw err;
-        }
+      action={() => rotate.mutateAsync(grace)}
+      successMessage="New signing secret generated"
+      onSuccess={(e) => {
+        // The secret is shown once: do not keep it in the mutation's cache as well.
+        rotate.reset();
+        props.onSecret(e);
       }}
     >
       <div className="grid gap-2">
@@ -400,16 +389,9 @@ function DeleteAction({ scoping, endpoint: e }: { scoping: Scoping; endpoint: En
       confirmLabel="Delete endpoint"
       destructive
       confirmText={e.name}
-      onConfirm={async () => {
-        try {
-          await remove.mutateAsync();
-          toast.success(`Endpoint ${e.name} deleted`);
-          router.push(WEBHOOKS_PATH);
-        } catch (err) {
-          toast.error((err as Error).message);
-          throw err;
-        }
-      }}
+      action={() => remove.mutateAsync()}
+      successMessage={`Endpoint ${e.name} deleted`}
+      onSuccess={() => router.push(WEBHOOKS_PATH)}
     />
   );
 }

@@ -4,7 +4,6 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import { Archive, ArchiveRestore, Tags } from "lucide-react";
 import { useId, useMemo, useState } from "react";
-import { toast } from "sonner";
 import { CreateEventTypeDialog } from "@/components/webhooks/create-event-type-dialog";
 import { LoadError } from "@/components/ui/load-error";
 import { useEventTypes, useSetEventTypeArchived, type Scoping } from "@/components/webhooks/queries";
@@ -117,15 +116,8 @@ function ArchiveAction({ scoping, eventType: t }: { scoping: Scoping; eventType:
           : "Events of this type are accepted again, and endpoints can subscribe to it."
       }
       confirmLabel={archive ? "Archive event type" : "Unarchive event type"}
-      onConfirm={async () => {
-        try {
-          await setArchived.mutateAsync({ name: t.name, archived: archive });
-          toast.success(`${t.name} ${archive ? "archived" : "unarchived"}`);
-        } catch (err) {
-          toast.error((err as Error).message);
-          throw err;
-        }
-      }}
+      action={() => setArchived.mutateAsync({ name: t.name, archived: archive })}
+      successMessage={`${t.name} ${archive ? "archived" : "unarchived"}`}
     />
   );
 }
