@@ -96,7 +96,7 @@ function JsonBlock({ title, json }: { title: string; json: string | null }) {
       {json === null ? (
         <p className="rounded-md border border-dashed px-3 py-3 text-sm text-muted-foreground">Nothing recorded</p>
       ) : (
-        <CodeBlock code={json} label={`Copy ${title.toLowerCase()} JSON`} className="max-h-72 overflow-y-auto" />
+        <CodeBlock code={json} label={`Copy ${title.toLowerCase()} JSON`} className="max-h-72" />
       )}
     </div>
   );

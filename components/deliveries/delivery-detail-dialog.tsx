@@ -13,6 +13,7 @@ import { useDelivery, useReplayDelivery, type DeliveryAttempt, type DeliveryDeta
 import { RelativeTime } from "@/components/deliveries/relative-time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -341,16 +342,7 @@ function HttpBlock({
         {note ? <span className="text-xs text-muted-foreground">{note}</span> : null}
       </div>
       {text ? (
-        <div className="relative w-full min-w-0 rounded-md border bg-muted/50 contain-inline-size">
-          <pre
-            tabIndex={0}
-            aria-label={title}
-            className="max-h-72 overflow-auto py-2.5 pr-12 pl-3 font-mono text-xs leading-relaxed outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
-          >
-            <code>{text}</code>
-          </pre>
-          <CopyButton value={copy ?? text} label={copyLabel} className="absolute top-1 right-1 bg-muted" />
-        </div>
+        <CodeBlock code={text} copyValue={copy} label={copyLabel} codeLabel={title} className="max-h-72" />
       ) : (
         <p className="text-sm text-muted-foreground">(empty)</p>
       )}

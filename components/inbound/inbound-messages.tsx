@@ -203,7 +203,7 @@ function MessageRow({ scoping, webhookId, message: m, canManage }: { scoping: Sc
                 {m.body_truncated ? `, first 16 KiB of ${m.body_size} bytes` : ""}
               </span>
             </p>
-            {m.body_size > 0 ? <CodeBlock code={body.text} label="Copy body" className="max-h-96 overflow-y-auto" /> : null}
+            {m.body_size > 0 ? <CodeBlock code={body.text} label="Copy body" className="max-h-96" /> : null}
           </div>
         </div>
       ) : null}

@@ -91,7 +91,7 @@ export function SigningSecretView({
         </div>
         <div className="grid min-w-0 gap-2">
           <p className="text-sm font-medium">Verify deliveries in Node</p>
-          <CodeBlock code={VERIFY_SNIPPET} label="Copy verification snippet" className="max-h-64 overflow-y-auto" />
+          <CodeBlock code={VERIFY_SNIPPET} label="Copy verification snippet" className="max-h-64" />
         </div>
       </div>
       <DialogFooter>
