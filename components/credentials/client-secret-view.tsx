@@ -6,36 +6,13 @@ import { TriangleAlert } from "lucide-react";
 import { useId } from "react";
 import { Button } from "@/components/ui/button";
 import { CodeBlock } from "@/components/ui/code-block";
-import { CopyButton } from "@/components/ui/copy-button";
+import { CopyField } from "@/components/ui/copy-field";
 import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 
 /** One line, so it can be pasted into any shell (and run as-is by the end-to-end tests). */
 export function tokenCurlCommand(origin: string, clientId: string, clientSecret: string): string {
   const form = `grant_type=client_credentials&client_id=${encodeURIComponent(clientId)}&client_secret=${encodeURIComponent(clientSecret)}`;
   return `curl -X POST ${origin}/oauth/token -H "Content-Type: application/x-www-form-urlencoded" -d "${form}"`;
-}
-
-function ReadOnlyField({ label, value, copyLabel }: { label: string; value: string; copyLabel: string }) {
-  const id = useId();
-  return (
-    <div className="grid gap-2">
-      <Label htmlFor={id}>{label}</Label>
-      <div className="flex items-center gap-2">
-        <Input
-          id={id}
-          value={value}
-          readOnly
-          spellCheck={false}
-          autoComplete="off"
-          className="font-mono text-xs"
-          onFocus={(e) => e.currentTarget.select()}
-        />
-        <CopyButton value={value} label={copyLabel} variant="outline" size="icon" />
-      </div>
-    </div>
-  );
 }
 
 export function ClientSecretView({
@@ -81,8 +58,8 @@ export function ClientSecretView({
         </p>
       </div>
       <div className="grid min-w-0 gap-4">
-        <ReadOnlyField label="Client ID" value={clientId} copyLabel="Copy client ID" />
-        <ReadOnlyField label="Client secret" value={clientSecret} copyLabel="Copy client secret" />
+        <CopyField label="Client ID" value={clientId} copyLabel="Copy client ID" />
+        <CopyField label="Client secret" value={clientSecret} copyLabel="Copy client secret" />
         <div className="grid min-w-0 gap-2">
           <p className="text-sm font-medium">Get an access token</p>
           <CodeBlock code={curl} label="Copy curl command" />

@@ -3,13 +3,10 @@
 // token, any secret that was just generated, and a curl command that posts a sample JSON body
 // with the token. Only a hash of the token is stored; once the dialog closes it is gone.
 import { TriangleAlert } from "lucide-react";
-import { useId } from "react";
 import { Button } from "@/components/ui/button";
 import { CodeBlock } from "@/components/ui/code-block";
-import { CopyButton } from "@/components/ui/copy-button";
+import { CopyField } from "@/components/ui/copy-field";
 import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import type { InboundWebhookWithSecrets } from "@/lib/validations/inbound";
 
 export const SAMPLE_BODY = '{"event":"test","message":"Hello from Gatehouse"}';
@@ -22,19 +19,6 @@ export function webhookUrl(origin: string, id: string): string {
 /** One line, so it can be pasted into any shell (and run as-is by the end-to-end tests). */
 export function inboundCurlCommand(url: string, token: string): string {
   return `curl -X POST ${url} -H "Authorization: Bearer ${token}" -H "Content-Type: application/json" -d '${SAMPLE_BODY}'`;
-}
-
-function ReadOnlyField({ label, value, copyLabel }: { label: string; value: string; copyLabel: string }) {
-  const id = useId();
-  return (
-    <div className="grid gap-2">
-      <Label htmlFor={id}>{label}</Label>
-      <div className="flex items-center gap-2">
-        <Input id={id} value={value} readOnly spellCheck={false} autoComplete="off" className="font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
-        <CopyButton value={value} label={copyLabel} variant="outline" size="icon" />
-      </div>
-    </div>
-  );
 }
 
 export function InboundSecretView({ webhook, mode }: { webhook: InboundWebhookWithSecrets; mode: "created" | "regenerated" | "updated" }) {
@@ -69,17 +53,17 @@ export function InboundSecretView({ webhook, mode }: { webhook: InboundWebhookWi
         </p>
       </div>
       <div className="grid min-w-0 gap-4">
-        <ReadOnlyField label="Webhook URL" value={url} copyLabel="Copy webhook URL" />
-        {token ? <ReadOnlyField label="Integration token" value={token} copyLabel="Copy integration token" /> : null}
+        <CopyField label="Webhook URL" value={url} copyLabel="Copy webhook URL" />
+        {token ? <CopyField label="Integration token" value={token} copyLabel="Copy integration token" /> : null}
         {webhook.verification_secret ? (
-          <ReadOnlyField
+          <CopyField
             label={webhook.verification === "standard_webhooks" ? "Verification secret (Standard Webhooks)" : "Verification secret (HMAC-SHA256)"}
             value={webhook.verification_secret}
             copyLabel="Copy verification secret"
           />
         ) : null}
         {webhook.forward_signing_secret ? (
-          <ReadOnlyField label="Forward signing secret" value={webhook.forward_signing_secret} copyLabel="Copy forward signing secret" />
+          <CopyField label="Forward signing secret" value={webhook.forward_signing_secret} copyLabel="Copy forward signing secret" />
         ) : null}
         {token ? (
           <div className="grid min-w-0 gap-2">

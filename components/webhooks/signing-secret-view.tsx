@@ -3,13 +3,10 @@
 // with a copy button, a warning, and a short Node snippet that verifies a delivery with the
 // standardwebhooks package. The secret is stored encrypted and never returned again.
 import { TriangleAlert } from "lucide-react";
-import { useId } from "react";
 import { Button } from "@/components/ui/button";
 import { CodeBlock } from "@/components/ui/code-block";
-import { CopyButton } from "@/components/ui/copy-button";
+import { CopyField } from "@/components/ui/copy-field";
 import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 
 /** Express, because it is the shortest way to show the one thing that matters: verify the raw body. */
 export const VERIFY_SNIPPET = `// npm install standardwebhooks express
@@ -45,7 +42,6 @@ export function SigningSecretView({
   /** After a rotation with a grace period: until when the old secret still signs. */
   previousValidUntil?: string | null;
 }) {
-  const inputId = useId();
   return (
     <>
       <DialogHeader>
@@ -74,21 +70,7 @@ export function SigningSecretView({
         </p>
       </div>
       <div className="grid min-w-0 gap-4">
-        <div className="grid gap-2">
-          <Label htmlFor={inputId}>Signing secret</Label>
-          <div className="flex items-center gap-2">
-            <Input
-              id={inputId}
-              value={secret}
-              readOnly
-              spellCheck={false}
-              autoComplete="off"
-              className="font-mono text-xs"
-              onFocus={(e) => e.currentTarget.select()}
-            />
-            <CopyButton value={secret} label="Copy signing secret" variant="outline" size="icon" />
-          </div>
-        </div>
+        <CopyField label="Signing secret" value={secret} copyLabel="Copy signing secret" />
         <div className="grid min-w-0 gap-2">
           <p className="text-sm font-medium">Verify deliveries in Node</p>
           <CodeBlock code={VERIFY_SNIPPET} label="Copy verification snippet" className="max-h-64" />
