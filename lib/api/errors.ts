@@ -1,5 +1,6 @@
 // The one error type and the one mapper to application/problem+json (RFC 9457).
 import { z } from "zod";
+import { TextResponse } from "@/lib/api/text-response";
 
 /** Every error code, with the HTTP status it maps to and when it is thrown. */
 export const ERROR_STATUS = {
@@ -138,7 +139,7 @@ export function problemResponse(err: unknown, instance?: string): Response {
   if (e.status >= 500) {
     console.error("[gatehouse] unhandled error", instance ?? "", e.internal ?? "", e.cause ?? e);
   }
-  return new Response(JSON.stringify(problemBody(e, instance)), {
+  return new TextResponse(JSON.stringify(problemBody(e, instance)), {
     status: e.status,
     headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...e.headers },
   });

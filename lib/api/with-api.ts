@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { AppError, problemResponse, zodFieldErrors, describeFieldErrors } from "@/lib/api/errors";
 import { claimIdempotencyKey, completeIdempotencyKey, hashRequest } from "@/lib/api/idempotency";
 import { requestInfo, requestOrigin, type RequestInfo } from "@/lib/api/request-info";
+import { TextResponse } from "@/lib/api/text-response";
 import { getSessionUser, resolveMembership, ORG_COOKIE, ENV_COOKIE } from "@/lib/auth/session";
 import { authenticateToken } from "@/lib/credentials/authenticate-token";
 import type { Environment, Role } from "@/lib/generated/prisma/client";
@@ -49,7 +50,7 @@ export type ApiOptions = {
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export function json(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  return new Response(JSON.stringify(data), {
+  return new TextResponse(JSON.stringify(data), {
     status: init.status ?? 200,
     headers: { "content-type": "application/json", "cache-control": "no-store", ...init.headers },
   });

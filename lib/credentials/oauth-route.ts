@@ -2,6 +2,7 @@
 // per client and per IP (RateLimit-* headers, 429 + Retry-After), and §5.2 error bodies.
 import { rateLimit, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
 import { requestInfo } from "@/lib/api/request-info";
+import { TextResponse } from "@/lib/api/text-response";
 import { authenticateClient, OAuthError, parseForm, readClientAuth, type OAuthClient } from "@/lib/credentials/oauth";
 
 const WINDOW_MS = 60_000;
@@ -12,7 +13,7 @@ const MAX_BODY = 16 * 1024;
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
 
 export function oauthJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return new TextResponse(JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json", ...NO_STORE, ...headers },
   });

@@ -1,5 +1,7 @@
 // The lean layer's adapter over real HTTP on loopback: errors go through the one problem mapper.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { request } from "node:http";
+import { json } from "@/lib/api/with-api";
 import { MAX_BUFFERED_BODY } from "@/lib/http/node-adapter";
 import { serveRoutes } from "@/tests/helpers/route-server";
 
@@ -9,6 +11,12 @@ beforeAll(async () => {
     "/echo/[id]": {
       POST: async (req: Request, ctx: { params: Promise<Record<string, string>> }) =>
         Response.json({ id: (await ctx.params).id, body: await req.text(), ip: req.headers.get("x-forwarded-for") }),
+    },
+    "/json": {
+      GET: async () => json({ hello: "wörld" }, { headers: { "x-a": "1" } }),
+    },
+    "/plain": {
+      GET: async () => new Response("plain body", { status: 202, headers: { "set-cookie": "a=1" } }),
     },
     "/boom": {
       GET: async () => {
@@ -23,6 +31,24 @@ describe("the Node adapter", () => {
   it("passes params, the body and the client's address to the handler", async () => {
     const r = await fetch(`${server.origin}/echo/a%20b`, { method: "POST", body: "hello" });
     expect(await r.json()).toEqual({ id: "a b", body: "hello", ip: "127.0.0.1" });
+  });
+
+  it("sends a handler's JSON with its headers and a Content-Length, not chunked", async () => {
+    const r = await rawGet(`${server.origin}/json`);
+    expect(r.status).toBe(200);
+    expect(r.headers["content-length"]).toBe(String(Buffer.byteLength(JSON.stringify({ hello: "wörld" }))));
+    expect(r.headers["transfer-encoding"]).toBeUndefined();
+    expect(r.headers["x-a"]).toBe("1");
+    expect(r.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(r.body)).toEqual({ hello: "wörld" });
+  });
+
+  it("sends a plain Response's body, status and cookies", async () => {
+    const r = await rawGet(`${server.origin}/plain`);
+    expect(r.status).toBe(202);
+    expect(r.body).toBe("plain body");
+    expect(r.headers["content-length"]).toBe("10");
+    expect(r.headers["set-cookie"]).toEqual(["a=1"]);
   });
 
   it("answers a thrown error with a 500 problem that leaks nothing", async () => {
@@ -40,3 +66,15 @@ describe("the Node adapter", () => {
     expect(await r.json()).toMatchObject({ status: 413 });
   });
 });
+
+function rawGet(url: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+    })
+      .on("error", reject)
+      .end();
+  });
+}

@@ -3,6 +3,7 @@
 // so what they measure and test is what production runs.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, problemResponse } from "@/lib/api/errors";
+import { TextResponse } from "@/lib/api/text-response";
 
 export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
 
@@ -29,10 +30,17 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
 
 /** The web Request for a Node request, with the client's address as X-Forwarded-For (as Next.js does). */
 export async function toWebRequest(req: IncomingMessage, origin: string): Promise<Request | null> {
-  const headers = new Headers();
+  // Name/value pairs straight from the raw headers: a Headers object built here would only be
+  // copied (sorted and combined) into the Request's own.
   const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-  if (!headers.has("x-forwarded-for") && req.socket.remoteAddress) headers.set("x-forwarded-for", req.socket.remoteAddress);
+  const headers: [string, string][] = [];
+  let forwarded = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (!forwarded && name.length === 15 && name.toLowerCase() === "x-forwarded-for") forwarded = true;
+    headers.push([name, raw[i + 1]!]);
+  }
+  if (!forwarded && req.socket.remoteAddress) headers.push(["x-forwarded-for", req.socket.remoteAddress]);
   const method = req.method ?? "GET";
   let body: Buffer | null = null;
   if (!NO_BODY.has(method)) {
@@ -42,16 +50,27 @@ export async function toWebRequest(req: IncomingMessage, origin: string): Promis
   return new Request(origin + (req.url ?? "/"), { method, headers, body: body && body.byteLength ? (body as Uint8Array<ArrayBuffer>) : undefined });
 }
 
-/** Writes a web Response to the Node response. */
+/**
+ * Writes a web Response to the Node response, with Content-Length (the body is whole here, so
+ * no chunked encoding). A TextResponse's string is written as it is, without a stream.
+ */
 export async function sendWebResponse(r: Response, res: ServerResponse): Promise<void> {
   const headers: Record<string, string | string[]> = {};
+  let cookies = false;
   r.headers.forEach((v, k) => {
-    if (k === "set-cookie") return;
-    headers[k] = v;
+    if (k === "set-cookie") cookies = true;
+    else headers[k] = v;
   });
-  const cookies = r.headers.getSetCookie();
-  if (cookies.length) headers["set-cookie"] = cookies;
+  if (cookies) headers["set-cookie"] = r.headers.getSetCookie();
+  const text = r instanceof TextResponse ? r.takeText() : undefined;
+  if (text !== undefined) {
+    headers["content-length"] = String(Buffer.byteLength(text));
+    res.writeHead(r.status, headers);
+    res.end(text);
+    return;
+  }
   const body = r.body ? Buffer.from(await r.arrayBuffer()) : undefined;
+  if (body) headers["content-length"] = String(body.byteLength);
   res.writeHead(r.status, headers);
   res.end(body);
 }
@@ -64,16 +83,16 @@ export async function serveWithHandler(
   res: ServerResponse,
   origin: string,
 ): Promise<void> {
-  const path = (req.url ?? "/").split("?")[0];
+  const path = () => (req.url ?? "/").split("?")[0];
   try {
     const request = await toWebRequest(req, origin);
     const response = request
       ? await handler(request, { params: Promise.resolve(params) })
-      : problemResponse(new AppError("payload_too_large", `The request body is larger than ${MAX_BUFFERED_BODY} bytes.`), path);
+      : problemResponse(new AppError("payload_too_large", `The request body is larger than ${MAX_BUFFERED_BODY} bytes.`), path());
     await sendWebResponse(response, res);
   } catch (err) {
     // The one error mapper: logs the cause, answers 500 problem+json without details.
-    if (!res.headersSent) await sendWebResponse(problemResponse(err, path), res);
+    if (!res.headersSent) await sendWebResponse(problemResponse(err, path()), res);
     else res.destroy();
   }
 }
