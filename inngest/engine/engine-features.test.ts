@@ -26,6 +26,11 @@ const perKey = eventType("features/per-key", { schema: z.object({ endpointId: z.
 const delivery = eventType("features/delivery", { schema: z.object({ deliveryId: z.string() }) });
 const fanOut = eventType("features/fan-out");
 
+const batched = eventType("features/batched", { schema: z.object({ k: z.string(), i: z.number() }) });
+const batchesSeen: { k: string; is: number[] }[] = [];
+let openBatchGate!: () => void;
+const batchGate = new Promise<void>((r) => (openBatchGate = r));
+
 const hog = eventType("features/hog", { schema: z.object({ k: z.string() }) });
 let openGate!: () => void;
 const gate = new Promise<void>((r) => (openGate = r));
@@ -37,6 +42,23 @@ const functions = [
       return event.data.k;
     });
   }),
+  inngest.createFunction(
+    {
+      id: "batched",
+      retries: 0,
+      batchEvents: { maxSize: 5, timeout: "1s", key: "event.data.k" },
+      concurrency: { limit: 1, key: "event.data.k" },
+      triggers: [batched],
+    },
+    async ({ events, step }) => {
+      return step.run("work", async () => {
+        const is = events.map((e) => e.data.i);
+        batchesSeen.push({ k: events[0]!.data.k, is });
+        if (is.includes(0)) await batchGate; // the first run of key "a" holds its slot until released
+        return is;
+      });
+    },
+  ),
   inngest.createFunction({ id: "sweeper", retries: 0, triggers: [cron("*/10 * * * *")] }, async ({ event }) => ({ cron: "cron" in event.data ? event.data.cron : null })),
   inngest.createFunction({ id: "serial", retries: 0, concurrency: 1, triggers: [serial] }, async ({ event, step }) => {
     await step.run("work", () => work("serial", String(event.data.i)));
@@ -132,6 +154,27 @@ describe("embedded executor features", () => {
     expect(run!.output).toBe("xyz");
     expect(run!.stack).toHaveLength(3);
     expect(run!.disableImmediate).toBe(true);
+  });
+
+  it("batches the events that wait behind a busy run of their key, each event in exactly one run", async () => {
+    await inngest.send(batched.create({ k: "a", i: 0 })); // starts alone at once, then waits at the gate
+    await waitFor(async () => batchesSeen.length === 1 || undefined, 10_000, "the first batch");
+    expect(batchesSeen[0]).toEqual({ k: "a", is: [0] });
+    // Seven more of key "a" (one of them twice: the same event id starts nothing new) and one of "b".
+    await inngest.send(Array.from({ length: 7 }, (_, j) => batched.create({ k: "a", i: j + 1 }, { id: `batched-a-${j + 1}` })));
+    await inngest.send(batched.create({ k: "a", i: 3 }, { id: "batched-a-3" }));
+    await inngest.send(batched.create({ k: "b", i: 100 }));
+    // Key "b" has a free slot: it goes at once, alone, while "a" is still busy.
+    await waitFor(async () => batchesSeen.some((b) => b.k === "b") || undefined, 10_000, "the b batch");
+    expect(batchesSeen.find((b) => b.k === "b")!.is).toEqual([100]);
+    expect(batchesSeen.filter((b) => b.k === "a")).toHaveLength(1);
+    openBatchGate();
+    // The seven waiting runs of "a" become batches of at most maxSize (5), oldest first.
+    const runs = await completed("batched", 4);
+    const a = batchesSeen.filter((b) => b.k === "a").map((b) => b.is);
+    expect(a).toEqual([[0], [1, 2, 3, 4, 5], [6, 7]]);
+    expect(runs.filter((r) => r.status === "completed")).toHaveLength(4); // absorbed runs are gone, not left queued
+    expect(runs.map((r) => (r.events as unknown[]).length).sort()).toEqual([1, 1, 2, 5]);
   });
 
   it("does not let 120 runs held back by one concurrency key starve another key", async () => {

@@ -259,6 +259,7 @@ export class Executor {
         maxAttempts: maxAttempts(fn.config),
         idempotencyKey: this.idempotencyKey(fn, event),
         concurrencyKeys: keys.map((k) => k.key),
+        batchKey: this.batchKey(fn, event),
         leased: slots.take(keys),
       });
     }
@@ -300,6 +301,22 @@ export class Executor {
         return false;
       }
     });
+  }
+
+  /**
+   * The batch an event's run joins (batchEvents.key, or the whole function), or undefined when
+   * the function does not batch or the event fails batchEvents.if (it then runs on its own).
+   */
+  private batchKey(fn: RegisteredFunction, event: EventPayload): string | undefined {
+    const batch = fn.config.batchEvents;
+    if (!batch) return undefined;
+    try {
+      if (batch.if && evaluate(batch.if, { event }) !== true) return undefined;
+      return `${fn.id}\u001f${batch.key ? JSON.stringify(evaluate(batch.key, { event }) ?? null) : ""}`;
+    } catch (err) {
+      this.o.logger.warn(`[engine] ${fn.id}: batch key expression ignored: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   private idempotencyKey(fn: RegisteredFunction, event: EventPayload): string | undefined {
@@ -465,6 +482,14 @@ export class Executor {
       state.fail({ name: "Error", message: `Function ${run.functionId} is not registered; sync the app` });
       await this.save(run, state, fn, false);
       return;
+    }
+    if (fn.config.batchEvents && run.batchKey && run.calls === 0) {
+      // A batch starts when its first run gets a slot: the runs waiting behind it with the same
+      // key join it (up to maxSize events). So a batch only forms while runs wait for a slot;
+      // a lone event starts at once, which keeps latency low when the function keeps up.
+      const events = await store.absorbBatch(run.id, this.owner, run.functionId, run.batchKey, fn.config.batchEvents.maxSize - (run.events as unknown[]).length);
+      if (events === null) return; // the lease was lost: another executor has the run
+      run.events = events as EngineRun["events"];
     }
     let savedAt = Date.now();
     for (let calls = 0; ; calls++) {

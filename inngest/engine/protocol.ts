@@ -28,6 +28,9 @@ export const functionConfigSchema = z
       }),
     ),
     idempotency: z.string().optional(),
+    batchEvents: z
+      .object({ maxSize: z.number().int().min(1), timeout: z.string(), key: z.string().optional(), if: z.string().optional() })
+      .optional(),
     concurrency: z.union([z.number().int(), concurrencyOption, z.array(concurrencyOption)]).optional(),
   })
   .loose();

@@ -116,12 +116,12 @@ async function insertEventsWithRuns(events: EventPayload[], runsFor: (event: Eve
        RETURNING "id", "externalId"),
      runs AS (
        INSERT INTO "EngineRun" ("id", "functionId", "eventId", "event", "events", "status", "queue", "nextAt", "maxAttempts",
-         "concurrencyKeys", "leaseOwner", "leaseUntil", "createdAt", "updatedAt")
+         "concurrencyKeys", "batchKey", "leaseOwner", "leaseUntil", "createdAt", "updatedAt")
        SELECT r."id", r."functionId", ev."id", r."event", jsonb_build_array(r."event"), r."status"::"EngineRunStatus", $4::jsonb,
-         $3::timestamp, r."maxAttempts", ARRAY(SELECT jsonb_array_elements_text(r."concurrencyKeys")), r."leaseOwner",
+         $3::timestamp, r."maxAttempts", ARRAY(SELECT jsonb_array_elements_text(r."concurrencyKeys")), r."batchKey", r."leaseOwner",
          r."leaseUntil", $3::timestamp, $3::timestamp
        FROM jsonb_to_recordset($2::jsonb) AS r("id" text, "functionId" text, "externalId" text, "event" jsonb, "status" text,
-         "maxAttempts" int, "concurrencyKeys" jsonb, "leaseOwner" text, "leaseUntil" timestamp)
+         "maxAttempts" int, "concurrencyKeys" jsonb, "batchKey" text, "leaseOwner" text, "leaseUntil" timestamp)
        JOIN ev ON ev."externalId" = r."externalId"
        RETURNING "id")
      SELECT 'event' AS "kind", "id", "externalId" FROM ev
@@ -139,6 +139,7 @@ async function insertEventsWithRuns(events: EventPayload[], runsFor: (event: Eve
             status: leased ? "running" : "queued",
             maxAttempts: p.maxAttempts,
             concurrencyKeys: p.concurrencyKeys ?? [],
+            batchKey: p.batchKey ?? null,
             leaseOwner: leased ? lease.owner : null,
             leaseUntil: leased ? lease.until.toISOString() : null,
           };
@@ -184,6 +185,7 @@ async function insertEventsWithRuns(events: EventPayload[], runsFor: (event: Eve
         disableImmediate: false,
         idempotencyKey: null,
         concurrencyKeys: p.concurrencyKeys ?? [],
+        batchKey: p.batchKey ?? null,
         leaseOwner: leased ? lease!.owner : null,
         leaseUntil: leased ? lease!.until : null,
         calls: 0,
@@ -249,6 +251,8 @@ export interface NewRun {
   idempotencyKey?: string;
   /** Evaluated from the event when the run is created (see EngineRun.concurrencyKeys). */
   concurrencyKeys?: string[];
+  /** Set for a function with batchEvents: runs waiting with the same key are merged (absorbBatch). */
+  batchKey?: string;
   /** Created already claimed by this executor, which calls it at once. */
   leased?: boolean;
 }
@@ -309,6 +313,7 @@ async function insertRuns(tx: Prisma.TransactionClient, matched: MatchedEvent[],
         maxAttempts: r.maxAttempts,
         idempotencyKey: r.idempotencyKey ?? null,
         concurrencyKeys: r.concurrencyKeys ?? [],
+        batchKey: r.batchKey ?? null,
         ...(lease ? { status: "running" as const, leaseOwner: lease.owner, leaseUntil: lease.until } : {}),
       });
     }
@@ -355,6 +360,34 @@ export async function claimRuns(ids: string[], owner: string, leaseUntil: Date):
     },
     data: { leaseOwner: owner, leaseUntil, status: "running" },
   });
+}
+
+/**
+ * Starts a batch: moves the events of up to `max` runs waiting in the same batch as `leaderId`
+ * (never started, not claimed, oldest first) into the leader's `events`, and deletes those runs,
+ * in one statement, so every event stays in exactly one run. Only while `owner` holds the
+ * leader's lease. Returns the leader's events afterwards (null if the lease was lost).
+ */
+export async function absorbBatch(leaderId: string, owner: string, functionId: string, batchKey: string, max: number): Promise<unknown[] | null> {
+  const now = new Date().toISOString();
+  const rows = await sql<{ events: unknown[] }>(
+    `WITH leader AS (
+       SELECT "id" FROM "EngineRun" WHERE "id" = $1 AND "leaseOwner" = $2 AND "calls" = 0 FOR UPDATE),
+     taken AS (
+       DELETE FROM "EngineRun" WHERE "id" IN (
+         SELECT r."id" FROM "EngineRun" r
+         WHERE r."functionId" = $3 AND r."batchKey" = $4 AND r."id" <> $1 AND r."status" = 'queued' AND r."calls" = 0
+           AND (r."leaseUntil" IS NULL OR r."leaseUntil" < $6::timestamp) AND EXISTS (SELECT 1 FROM leader)
+         ORDER BY r."createdAt", r."id" LIMIT $5 FOR UPDATE SKIP LOCKED)
+       RETURNING "events", "createdAt", "id")
+     UPDATE "EngineRun" r SET "events" = r."events" || COALESCE(
+         (SELECT jsonb_agg(e ORDER BY t."createdAt", t."id") FROM taken t, jsonb_array_elements(t."events") e), '[]'::jsonb),
+       "updatedAt" = $6::timestamp
+     WHERE r."id" IN (SELECT "id" FROM leader)
+     RETURNING r."events"`,
+    [leaderId, owner, functionId, batchKey, max, now],
+  );
+  return rows[0]?.events ?? null;
 }
 
 export async function renewLease(id: string, owner: string, leaseUntil: Date): Promise<void> {

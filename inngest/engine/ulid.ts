@@ -18,8 +18,27 @@ function encodeBytes(bytes: Uint8Array): string {
   return out;
 }
 
+let lastTime = -1;
+let lastRandom: number[] = [];
+
+/**
+ * Monotonic within this process (the random part counts up within a millisecond), so runs
+ * created together keep their order when sorted by id: a batch takes the oldest first.
+ */
 export function ulid(now = Date.now()): string {
-  return encodeTime(now) + encodeBytes(randomBytes(16));
+  if (now <= lastTime) {
+    let i = 15;
+    while (i >= 0 && lastRandom[i] === 31) lastRandom[i--] = 0;
+    if (i >= 0) {
+      lastRandom[i]!++;
+      return encodeTime(lastTime) + lastRandom.map((d) => ALPHABET[d]).join("");
+    }
+    // 32^16 ids in one millisecond: start over in the next one.
+    now = lastTime + 1;
+  }
+  lastTime = now;
+  lastRandom = [...randomBytes(16)].map((b, i) => (i === 0 ? b % 16 : b % 32)); // headroom to count up
+  return encodeTime(now) + lastRandom.map((d) => ALPHABET[d]).join("");
 }
 
 /** A ULID fixed by `seed`, so a sender's retry of the same request yields the same id. */

@@ -1,32 +1,64 @@
-// Delivers one Delivery. Each try is one step-level attempt; a failed try throws
-// RetryAfterError with the schedule's delay (or the receiver's capped Retry-After), so Inngest
-// retries it at 30 s, 2 m, 5 m, 15 m, 1 h, 6 h, 24 h. After the last, onFailure marks it failed.
+// Delivers webhooks: one step-level attempt of each delivery in the run's events. A failed try
+// throws RetryAfterError with the schedule's delay (or the receiver's capped Retry-After), so
+// Inngest retries it at 30 s, 2 m, 5 m, 15 m, 1 h, 6 h, 24 h, each time sending only what is
+// still pending. After the last, onFailure marks what is left failed.
+//
+// On the embedded executor deliveries to one endpoint are batched (batchEvents, keyed by
+// endpoint): one run at a time per endpoint, with up to 10 of its requests in flight. A batch
+// forms only while that run is busy, so a lone delivery still goes at once, and under load one
+// pair of SDK calls serves up to 100 deliveries. Inngest's own servers ignore concurrency keys
+// on batched functions, which would let one slow receiver hold every slot; there each delivery
+// keeps its own run, with 10 runs in flight per endpoint. Either way a receiver never has more
+// than 10 requests from us at once.
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { inngest } from "@/inngest/client";
+import { usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
 import { deliveryRequested } from "@/inngest/events";
-import { attemptDelivery, markDeliveryFailed } from "@/lib/deliveries/attempt-delivery";
+import { attemptDeliveries, markDeliveriesFailed, SEND_CONCURRENCY } from "@/lib/deliveries/attempt-delivery";
 import { retrySchedule } from "@/lib/deliveries/retry-schedule";
 
 // The SDK types `retries` as a literal 0..20; the schedule parser already caps it at 20.
 type Retries = NonNullable<Parameters<typeof inngest.createFunction>[0]["retries"]>;
+
+/** Deliveries of one endpoint that one run attempts at most. */
+export const MAX_BATCH = 100;
+
+const flowControl = usesEmbeddedExecutor()
+  ? {
+      batchEvents: { maxSize: MAX_BATCH, timeout: "1s" as const, key: "event.data.endpointId" },
+      concurrency: { limit: 1, key: "event.data.endpointId" },
+    }
+  : { concurrency: { limit: SEND_CONCURRENCY, key: "event.data.endpointId" } };
 
 export const deliverWebhook = inngest.createFunction(
   {
     id: "deliver-webhook",
     triggers: [deliveryRequested],
     retries: retrySchedule().length as Retries,
-    // One receiver is never sent more than 10 requests at once.
-    concurrency: { limit: 10, key: "event.data.endpointId" },
+    ...flowControl,
     onFailure: async ({ event, error }) => {
-      await markDeliveryFailed(event.data.event.data.deliveryId, error.message);
+      // The embedded executor passes the whole batch; Inngest's servers the first event.
+      const failed = event.data as { event: { data: { deliveryId: string } }; events?: { data: { deliveryId: string } }[] };
+      const ids = (failed.events ?? [failed.event]).map((e) => e.data.deliveryId);
+      await markDeliveriesFailed(ids, error.message);
     },
   },
-  async ({ event, step, attempt }) => {
+  async ({ events, step, attempt }) => {
+    const deliveryIds = [...new Set(events.map((e) => e.data.deliveryId))];
     return step.run("attempt", async () => {
-      const outcome = await attemptDelivery({ deliveryId: event.data.deliveryId, attempt });
-      if (outcome.kind === "retry") throw new RetryAfterError(outcome.message, new Date(Date.now() + outcome.delayMs));
-      if (outcome.kind === "failed") throw new NonRetriableError(outcome.message);
-      return outcome;
+      const outcomes = await attemptDeliveries({ deliveryIds, attempt });
+      const retry = outcomes.flatMap((o) => (o.kind === "retry" ? [o] : []));
+      const failed = outcomes.flatMap((o) => (o.kind === "failed" ? [o] : []));
+      const of = deliveryIds.length > 1 ? ` (${retry.length || failed.length} of ${deliveryIds.length} deliveries)` : "";
+      if (retry.length) throw new RetryAfterError(`${retry[0]!.message}${of}`, new Date(Date.now() + retry[0]!.delayMs));
+      if (failed.length) throw new NonRetriableError(`${failed[0]!.message}${of}`);
+      return deliveryIds.length === 1 ? outcomes[0]! : { deliveries: deliveryIds.length, outcomes: countKinds(outcomes) };
     });
   },
 );
+
+function countKinds(outcomes: { kind: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const o of outcomes) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
+  return counts;
+}

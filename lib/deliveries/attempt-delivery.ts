@@ -1,6 +1,8 @@
 // One delivery attempt: sign the exact bytes, POST them, record the attempt, and decide what
 // comes next. Called by the Inngest function once per (step-level) try; it knows nothing of
 // Inngest and reports the outcome for the function to act on.
+import http, { type Agent } from "node:http";
+import https from "node:https";
 import { Webhook } from "standardwebhooks";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db/client";
@@ -61,8 +63,8 @@ type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId"> & {
   event: Pick<Event, "id" | "type" | "createdAt" | "environment" | "payload">;
 };
 
-/** A delivery with what sending it needs from its endpoint and event, in one query (once per attempt). */
-async function loadDelivery(id: string): Promise<DeliveryToSend | null> {
+/** Deliveries with what sending them needs from their endpoint and event, in one query (once per attempt). */
+async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend>> {
   type Row = Pick<Delivery, "id" | "status" | "eventId"> &
     Omit<DeliveryToSend["endpoint"], "id" | "status"> & { endpointId: string; endpointStatus: Endpoint["status"] } & {
       type: string;
@@ -70,57 +72,187 @@ async function loadDelivery(id: string): Promise<DeliveryToSend | null> {
       eventEnvironment: Environment;
       payload: Prisma.JsonValue;
     };
-  const [r] = await sql<Row>(
+  const rows = await sql<Row>(
     `SELECT d."id", d."status"::text AS "status", d."eventId", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
        e."name", e."url", e."headers", e."secretEncrypted", e."previousSecretEncrypted",
        (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."authTokenEncrypted", e."timeoutSeconds",
        e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId",
        ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", ev."payload"
      FROM "Delivery" d JOIN "Endpoint" e ON e."id" = d."endpointId" JOIN "Event" ev ON ev."id" = d."eventId"
-     WHERE d."id" = $1`,
-    [id],
+     WHERE d."id" = ANY($1::text[])`,
+    [ids],
   );
-  if (!r) return null;
-  return {
-    id: r.id,
-    status: r.status,
-    eventId: r.eventId,
-    endpoint: {
-      id: r.endpointId,
-      orgId: r.orgId,
-      environment: r.environment,
-      name: r.name,
-      url: r.url,
-      headers: r.headers,
-      secretEncrypted: r.secretEncrypted,
-      previousSecretEncrypted: r.previousSecretEncrypted,
-      previousSecretUntil: r.previousSecretUntil,
-      authTokenEncrypted: r.authTokenEncrypted,
-      timeoutSeconds: r.timeoutSeconds,
-      status: r.endpointStatus,
-      disabledReason: r.disabledReason,
-      inboundWebhookId: r.inboundWebhookId,
-    },
-    event: { id: r.eventId, type: r.type, createdAt: r.eventCreatedAt, environment: r.eventEnvironment, payload: r.payload },
-  };
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        status: r.status,
+        eventId: r.eventId,
+        endpoint: {
+          id: r.endpointId,
+          orgId: r.orgId,
+          environment: r.environment,
+          name: r.name,
+          url: r.url,
+          headers: r.headers,
+          secretEncrypted: r.secretEncrypted,
+          previousSecretEncrypted: r.previousSecretEncrypted,
+          previousSecretUntil: r.previousSecretUntil,
+          authTokenEncrypted: r.authTokenEncrypted,
+          timeoutSeconds: r.timeoutSeconds,
+          status: r.endpointStatus,
+          disabledReason: r.disabledReason,
+          inboundWebhookId: r.inboundWebhookId,
+        },
+        event: { id: r.eventId, type: r.type, createdAt: r.eventCreatedAt, environment: r.eventEnvironment, payload: r.payload },
+      },
+    ]),
+  );
 }
+
+/** At most this many requests of one call are in flight at once (deliver-webhook: to one endpoint). */
+export const SEND_CONCURRENCY = 10;
 
 /** `attempt` is 0-based: the number of earlier tries of this run. */
 export async function attemptDelivery(opts: { deliveryId: string; attempt: number }): Promise<AttemptOutcome> {
+  return (await attemptDeliveries({ deliveryIds: [opts.deliveryId], attempt: opts.attempt }))[0]!;
+}
+
+/** A delivery ready to go: the exact request, and what the attempt row records of it. */
+type Prepared = {
+  d: DeliveryToSend;
+  at: Date;
+  url: string;
+  headers: Record<string, string>;
+  body: string | Buffer;
+  recordedHeaders: Record<string, string>;
+  recordedBody: string;
+  refused: string | null;
+};
+
+/**
+ * One attempt (number `attempt`, 0-based, the same for all: they started together) of each
+ * delivery, in order of `deliveryIds`: at most SEND_CONCURRENCY requests in flight, connections
+ * kept alive within this call, every attempt recorded. When some are to be retried, they all
+ * wait the longest delay any of them needs (a receiver's Retry-After holds for its batch).
+ */
+export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: number }): Promise<AttemptOutcome[]> {
   const schedule = retrySchedule();
-  const d = await loadDelivery(opts.deliveryId);
-  if (!d) return { kind: "skipped", reason: "delivery no longer exists (endpoint deleted)" };
+  const loaded = await loadDeliveries(opts.deliveryIds);
+  const outcomes = new Map<string, AttemptOutcome>();
+  const ready: Prepared[] = [];
+  for (const id of opts.deliveryIds) {
+    if (outcomes.has(id)) continue;
+    const d = loaded.get(id);
+    const early = d ? await checkSendable(d) : { kind: "skipped" as const, reason: "delivery no longer exists (endpoint deleted)" };
+    const prepared = early ?? (await prepare(d!));
+    if ("kind" in prepared) outcomes.set(id, prepared);
+    else ready.push(prepared);
+  }
+
+  // Send. Endpoints that answer 410 are disabled: what is still unsent for them is not sent.
+  const gone = new Set<string>();
+  const agents = new Map<string, Agent>();
+  const results = new Map<string, SendResult>();
+  const allowPrivate = allowPrivateUrls();
+  let next = 0;
+  const worker = async () => {
+    while (next < ready.length) {
+      const p = ready[next++]!;
+      if (gone.has(p.d.endpoint.id)) continue;
+      const result: SendResult = p.refused
+        ? { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` }
+        : await sendRequest({
+            url: p.url,
+            headers: p.headers,
+            body: p.body,
+            timeoutMs: p.d.endpoint.timeoutSeconds * 1000,
+            allowPrivate,
+            agent: agentFor(agents, p.d.endpoint.id, p.url),
+          });
+      if (result.status === 410) gone.add(p.d.endpoint.id);
+      results.set(p.d.id, result);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, ready.length) }, worker));
+  } finally {
+    for (const a of agents.values()) a.destroy();
+  }
+
+  // Decide, then record: one retry time for the batch.
+  const isLast = opts.attempt >= schedule.length;
+  let delayMs = 0;
+  for (const r of results.values()) {
+    if (r.status !== null && r.status >= 200 && r.status < 300) continue;
+    const retryAfter = r.status === 429 || r.status === 503 ? parseRetryAfter(r.headers["retry-after"]) : null;
+    delayMs = Math.max(delayMs, retryDelayMs(opts.attempt, retryAfter, schedule));
+  }
+  // Disabled first: once a delivery shows failed, the endpoint shows why. After a crash in
+  // between, the retry finds the endpoint disabled and fails the delivery with that reason.
+  for (const p of ready) {
+    if (gone.has(p.d.endpoint.id) && results.get(p.d.id)?.status === 410) {
+      await disableGoneEndpoint(p.d.endpoint, p.d.id);
+      break;
+    }
+  }
+  const records: AttemptRecord[] = [];
+  for (const p of ready) {
+    const result = results.get(p.d.id);
+    if (!result) {
+      // Not sent: its endpoint answered 410 to another delivery of this batch.
+      outcomes.set(p.d.id, await failForDisabledEndpoint(p.d.id, GONE_REASON));
+      continue;
+    }
+    const ok = result.status !== null && result.status >= 200 && result.status < 300;
+    const isGone = result.status === 410;
+    const message = result.error ?? `HTTP ${result.status}`;
+    const status = ok ? "succeeded" : isGone || isLast ? "failed" : "pending";
+    records.push({
+      deliveryId: p.d.id,
+      endpointId: p.d.endpoint.id,
+      status,
+      at: p.at,
+      nextAttemptAt: status === "pending" ? new Date(Date.now() + delayMs) : null,
+      ok,
+      error: ok ? null : message,
+      result,
+      requestHeaders: p.recordedHeaders,
+      requestBody: p.recordedBody,
+    });
+    outcomes.set(
+      p.d.id,
+      ok
+        ? { kind: "succeeded", status: result.status! }
+        : status === "failed"
+          ? { kind: "failed", message: isGone ? "410 Gone: endpoint disabled" : message }
+          : { kind: "retry", delayMs, message },
+    );
+  }
+  await recordAttempts(records);
+  return opts.deliveryIds.map((id) => outcomes.get(id)!);
+}
+
+/** Why a delivery is not sent at all this time (finished, held, disabled), or null to send it. */
+async function checkSendable(d: DeliveryToSend): Promise<AttemptOutcome | null> {
   if (d.status === "succeeded" || d.status === "failed") return { kind: "skipped", reason: `already ${d.status}` };
   if (d.status === "held") return { kind: "held" };
   // Only a paused endpoint holds; the locked check settles a race with a resume (see there).
   if (d.endpoint.status === "paused" && (await holdDeliveryIfEndpointPaused(d.id))) return { kind: "held" };
-  const endpoint = d.endpoint;
-  if (endpoint.status === "disabled") {
-    const message = `endpoint disabled: ${endpoint.disabledReason ?? "by an admin"}`;
-    await db.delivery.update({ where: { id: d.id }, data: { status: "failed", lastError: message, completedAt: new Date(), nextAttemptAt: null } });
-    return { kind: "failed", message };
-  }
+  if (d.endpoint.status === "disabled") return failForDisabledEndpoint(d.id, d.endpoint.disabledReason ?? "by an admin");
+  return null;
+}
 
+async function failForDisabledEndpoint(deliveryId: string, reason: string): Promise<AttemptOutcome> {
+  const message = `endpoint disabled: ${reason}`;
+  await db.delivery.update({ where: { id: deliveryId }, data: { status: "failed", lastError: message, completedAt: new Date(), nextAttemptAt: null } });
+  return { kind: "failed", message };
+}
+
+/** The signed request for one delivery, built from the exact bytes it sends. */
+async function prepare(d: DeliveryToSend): Promise<Prepared | AttemptOutcome> {
+  const endpoint = d.endpoint;
   const now = new Date();
   const msgId = d.id; // stable across this delivery's retries
   // An incoming webhook's forward endpoint relays the stored request bytes instead of an envelope.
@@ -138,56 +270,32 @@ export async function attemptDelivery(opts: { deliveryId: string; attempt: numbe
     "webhook-signature": forward ? forward.sign(secrets, msgId, now) : signatureHeader(secrets, msgId, now, body as string),
   };
   const token = endpointAuthToken(endpoint);
-  const allowPrivate = allowPrivateUrls();
-  const syntax = checkUrlSyntax(endpoint.url, { environment: endpoint.environment, allowPrivate });
-  const result: SendResult = syntax.ok
-    ? await sendRequest({
-        url: endpoint.url,
-        headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
-        body,
-        timeoutMs: endpoint.timeoutSeconds * 1000,
-        allowPrivate,
-      })
-    : { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${syntax.problem.message}` };
-
-  const ok = result.status !== null && result.status >= 200 && result.status < 300;
-  const gone = result.status === 410;
-  const isLast = opts.attempt >= schedule.length;
-  const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers["retry-after"]) : null;
-  const delayMs = retryDelayMs(opts.attempt, retryAfter, schedule);
-  const message = result.error ?? `HTTP ${result.status}`;
-  const status = ok ? "succeeded" : gone || isLast ? "failed" : "pending";
-
-  // The recorded request shows what was sent, with the bearer token masked.
-  const recordedHeaders = token ? { ...headers, authorization: "Bearer ••••••" } : headers;
-  // Disabled first: once the delivery shows failed, the endpoint shows why. After a crash in
-  // between, the retry finds the endpoint disabled and fails the delivery with that reason.
-  if (gone) await disableGoneEndpoint(endpoint, d.id);
-  await recordAttempt({
-    deliveryId: d.id,
-    endpointId: endpoint.id,
-    status,
+  const syntax = checkUrlSyntax(endpoint.url, { environment: endpoint.environment, allowPrivate: allowPrivateUrls() });
+  return {
+    d,
     at: now,
-    nextAttemptAt: status === "pending" ? new Date(Date.now() + delayMs) : null,
-    ok,
-    error: ok ? null : message,
-    result,
-    requestHeaders: recordedHeaders,
-    requestBody: forward ? forward.recordedBody : (body as string),
-  });
-
-  if (ok) return { kind: "succeeded", status: result.status! };
-  if (status === "failed") return { kind: "failed", message: gone ? "410 Gone: endpoint disabled" : message };
-  return { kind: "retry", delayMs, message };
+    url: endpoint.url,
+    headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
+    body,
+    // The recorded request shows what was sent, with the bearer token masked.
+    recordedHeaders: token ? { ...headers, authorization: "Bearer ••••••" } : headers,
+    recordedBody: forward ? forward.recordedBody : (body as string),
+    refused: syntax.ok ? null : syntax.problem.message,
+  };
 }
 
-/**
- * The attempt's outcome on the delivery, the attempt row and the endpoint's consecutive-failure
- * count, in one statement (atomic, one round trip: this runs once per delivery). A success only
- * touches the endpoint row when its count was not already 0, so concurrent deliveries to one
- * endpoint do not queue on its row lock.
- */
-async function recordAttempt(a: {
+/** One keep-alive agent per endpoint for the length of one call, so a batch reuses its connections. */
+function agentFor(agents: Map<string, Agent>, endpointId: string, url: string): Agent {
+  let agent = agents.get(endpointId);
+  if (!agent) {
+    const options = { keepAlive: true, maxSockets: SEND_CONCURRENCY };
+    agent = url.startsWith("https:") ? new https.Agent(options) : new http.Agent(options);
+    agents.set(endpointId, agent);
+  }
+  return agent;
+}
+
+type AttemptRecord = {
   deliveryId: string;
   endpointId: string;
   status: "succeeded" | "failed" | "pending";
@@ -198,47 +306,71 @@ async function recordAttempt(a: {
   result: SendResult;
   requestHeaders: Record<string, string>;
   requestBody: string;
-}): Promise<void> {
+};
+
+/**
+ * The attempts' outcomes on their deliveries, the attempt rows and the endpoints'
+ * consecutive-failure counts, in one statement for the whole batch (atomic, one round trip). An
+ * endpoint's count goes back to 0 when any of its attempts here succeeded, and is only touched
+ * then when it was not already 0, so deliveries to one endpoint do not queue on its row lock.
+ */
+async function recordAttempts(list: AttemptRecord[]): Promise<void> {
+  if (list.length === 0) return;
   const iso = (t: Date | null) => (t ? t.toISOString() : null);
-  const done = a.status === "pending" ? null : new Date();
+  const now = new Date().toISOString();
   await sql(
-    `WITH d AS (
-       UPDATE "Delivery" SET "attempts" = "attempts" + 1, "status" = $2::"DeliveryStatus", "lastAttemptAt" = $3::timestamp,
-         "lastResponseStatus" = $4::int, "lastError" = $5, "nextAttemptAt" = $6::timestamp, "completedAt" = $7::timestamp,
-         "updatedAt" = $8::timestamp
-       WHERE "id" = $1 RETURNING "id", "attempts"),
+    `WITH x AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("deliveryId" text, "endpointId" text, "status" text, "at" timestamp,
+         "nextAttemptAt" timestamp, "completedAt" timestamp, "ok" boolean, "error" text, "attemptId" text, "requestHeaders" jsonb,
+         "requestBody" text, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text, "latencyMs" int, "sendError" text)),
+     d AS (
+       UPDATE "Delivery" t SET "attempts" = t."attempts" + 1, "status" = x."status"::"DeliveryStatus", "lastAttemptAt" = x."at",
+         "lastResponseStatus" = x."responseStatus", "lastError" = x."error", "nextAttemptAt" = x."nextAttemptAt",
+         "completedAt" = x."completedAt", "updatedAt" = $2::timestamp
+       FROM x WHERE t."id" = x."deliveryId" RETURNING t."id", t."attempts"),
      a AS (
        INSERT INTO "DeliveryAttempt" ("id", "deliveryId", "number", "requestHeaders", "requestBody", "responseStatus",
          "responseHeaders", "responseBody", "latencyMs", "error", "createdAt")
-       SELECT $9, d."id", d."attempts", $10::jsonb, $11, $4::int, $12::jsonb, $13, $14::int, $15, $8::timestamp FROM d)
-     UPDATE "Endpoint" SET "consecutiveFailures" = CASE WHEN $16::boolean THEN 0 ELSE "consecutiveFailures" + 1 END,
-       "updatedAt" = $8::timestamp
-     WHERE "id" = $17 AND (NOT $16::boolean OR "consecutiveFailures" <> 0) AND EXISTS (SELECT 1 FROM d)`,
+       SELECT x."attemptId", d."id", d."attempts", x."requestHeaders", x."requestBody", x."responseStatus", x."responseHeaders",
+         x."responseBody", x."latencyMs", x."sendError", $2::timestamp
+       FROM d JOIN x ON x."deliveryId" = d."id"),
+     e AS (
+       SELECT x."endpointId", bool_or(x."ok") AS "anyOk", count(*) FILTER (WHERE NOT x."ok") AS "failures"
+       FROM x JOIN d ON d."id" = x."deliveryId" GROUP BY x."endpointId")
+     UPDATE "Endpoint" ep SET "consecutiveFailures" = CASE WHEN e."anyOk" THEN 0 ELSE ep."consecutiveFailures" + e."failures" END,
+       "updatedAt" = $2::timestamp
+     FROM e WHERE ep."id" = e."endpointId" AND (NOT e."anyOk" OR ep."consecutiveFailures" <> 0)`,
     [
-      a.deliveryId,
-      a.status,
-      iso(a.at),
-      a.result.status,
-      a.error,
-      iso(a.nextAttemptAt),
-      iso(done),
-      new Date().toISOString(),
-      `att_${timeOrderedId()}`,
-      JSON.stringify(a.requestHeaders),
-      a.requestBody,
-      a.result.status === null ? null : JSON.stringify(a.result.headers),
-      a.result.body,
-      a.result.latencyMs,
-      a.result.error ?? null,
-      a.ok,
-      a.endpointId,
+      JSON.stringify(
+        list.map((a) => ({
+          deliveryId: a.deliveryId,
+          endpointId: a.endpointId,
+          status: a.status,
+          at: iso(a.at),
+          nextAttemptAt: iso(a.nextAttemptAt),
+          completedAt: a.status === "pending" ? null : now,
+          ok: a.ok,
+          error: a.error,
+          attemptId: `att_${timeOrderedId()}`,
+          requestHeaders: a.requestHeaders,
+          requestBody: a.requestBody,
+          responseStatus: a.result.status,
+          responseHeaders: a.result.status === null ? null : a.result.headers,
+          responseBody: a.result.body,
+          latencyMs: a.result.latencyMs,
+          sendError: a.result.error ?? null,
+        })),
+      ),
+      now,
     ],
   );
 }
 
+const GONE_REASON = "the receiver answered 410 Gone";
+
 /** A 410 Gone disables the endpoint, once, with an audit entry naming the delivery. */
 async function disableGoneEndpoint(endpoint: { id: string; orgId: string; environment: Environment; name: string; status: string }, deliveryId: string): Promise<void> {
-  const reason = "the receiver answered 410 Gone";
+  const reason = GONE_REASON;
   await db.$transaction(async (tx) => {
     const { count } = await tx.endpoint.updateMany({
       where: { id: endpoint.id, status: { not: "disabled" } },
@@ -257,10 +389,10 @@ async function disableGoneEndpoint(endpoint: { id: string; orgId: string; enviro
   });
 }
 
-/** Called when the function gives up (onFailure): the delivery is failed, never left pending. */
-export async function markDeliveryFailed(deliveryId: string, message: string): Promise<void> {
+/** Called when the function gives up (onFailure): the deliveries are failed, never left pending. */
+export async function markDeliveriesFailed(deliveryIds: string[], message: string): Promise<void> {
   await db.delivery.updateMany({
-    where: { id: deliveryId, status: { in: ["pending"] } },
+    where: { id: { in: deliveryIds }, status: { in: ["pending"] } },
     data: { status: "failed", lastError: message.slice(0, 2000), completedAt: new Date(), nextAttemptAt: null },
   });
 }

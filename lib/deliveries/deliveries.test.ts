@@ -158,7 +158,8 @@ describe("delivering events", () => {
     const to = (path: string) => receiver.requests.slice(from).filter((r) => r.path === path).length;
     const started = Date.now();
     await Promise.all(Array.from({ length: 12 }, (_, i) => ingestEvent({ orgId, environment: "test", type: "run.completed", data: { i } })));
-    // deliver-webhook allows 10 in flight per endpoint: the slow one holds 10 for 4 s each...
+    // deliver-webhook sends at most 10 at once to one endpoint (one batch at a time, 10 of its
+    // requests in flight): the slow one holds 10 for 4 s each...
     await waitFor(async () => to("/slow-receiver") >= 10 || undefined, 10_000, "10 requests at the slow receiver");
     // ...and the executor has slots left for the rest: the quick one gets all 12 meanwhile.
     await waitFor(async () => to("/quick-receiver") >= 12 || undefined, 10_000, "12 requests at the quick receiver");

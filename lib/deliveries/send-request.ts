@@ -1,6 +1,7 @@
 // One HTTP POST to a receiver, measured and bounded: timeout, response body truncated to
 // 16 KiB, and (unless private URLs are allowed) the connection refuses private addresses at
-// DNS time, so a hostname cannot be re-pointed at an internal service after the check.
+// DNS time, so a hostname cannot be re-pointed at an internal service after the check. With a
+// keep-alive agent the check holds too: it runs whenever the agent opens a connection.
 import http from "node:http";
 import https from "node:https";
 import { safeLookup } from "@/lib/webhooks/url-policy";
@@ -21,6 +22,8 @@ export function sendRequest(opts: {
   body: string | Buffer;
   timeoutMs: number;
   allowPrivate: boolean;
+  /** A keep-alive agent shared by the requests of one batch; without it, a fresh connection. */
+  agent?: http.Agent;
 }): Promise<SendResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -46,7 +49,7 @@ export function sendRequest(opts: {
         method: "POST",
         headers: { ...opts.headers, "content-length": String(Buffer.byteLength(opts.body)) },
         lookup: opts.allowPrivate ? undefined : (safeLookup as never),
-        agent: false,
+        agent: opts.agent ?? false,
       },
       (res) => {
         const chunks: Buffer[] = [];
