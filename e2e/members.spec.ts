@@ -127,10 +127,12 @@ test("a forged invite link is refused with a clear page", async ({ browser, base
   await visitor.context().close();
 });
 
-test("the last owner cannot be demoted", async ({ page }) => {
+test("the last owner cannot be demoted, and is not offered Remove", async ({ page }) => {
   await page.goto(MEMBERS);
   const own = page.getByRole("combobox", { name: `Role for ${ADMIN.email}` });
   await expect(own).toHaveText("Owner");
+  // Leaving would be refused (the last owner), so the button is not there to lead to that error.
+  await expect(page.getByRole("button", { name: `Remove ${ADMIN.email}` })).toHaveCount(0);
   await own.click();
   await page.getByRole("option", { name: "Admin", exact: true }).click();
   await expect(page.getByText(/last owner/)).toBeVisible();

@@ -26,6 +26,8 @@ export function MembersTable({ orgId, orgName, currentUserId, actorRole }: Props
   const canManage = hasRole(actorRole, "admin");
   const isOwner = hasRole(actorRole, "owner");
 
+  const ownerCount = (members.data ?? []).filter((m) => m.role === "owner").length;
+
   const columns = useMemo<ColumnDef<MemberView>[]>(() => {
     const cols: ColumnDef<MemberView>[] = [
       {
@@ -96,6 +98,9 @@ export function MembersTable({ orgId, orgName, currentUserId, actorRole }: Props
         header: () => <span className="sr-only">Actions</span>,
         cell: ({ row: { original: m } }) => {
           if (m.role === "owner" && !isOwner) return null;
+          // The last owner can neither leave nor be removed (the server refuses), so offering
+          // Remove would only lead to an error; make someone else an owner first.
+          if (m.role === "owner" && ownerCount === 1) return null;
           const self = m.user_id === currentUserId;
           return (
             <div className="flex justify-end">
@@ -123,7 +128,7 @@ export function MembersTable({ orgId, orgName, currentUserId, actorRole }: Props
       });
     }
     return cols;
-  }, [canManage, isOwner, currentUserId, orgName, actorRole, changeRole, remove, router]);
+  }, [canManage, isOwner, ownerCount, currentUserId, orgName, actorRole, changeRole, remove, router]);
 
   if (members.error) return <LoadError what="members" error={members.error} onRetry={() => void members.refetch()} />;
   return (
