@@ -5,7 +5,7 @@ import { digestEquals, sha256 } from "@/lib/credentials/hash";
 import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
-import { createBatcher, sql, valuesList } from "@/lib/db/sql";
+import { createBatcher, prepared, sql, valuesList } from "@/lib/db/sql";
 import { forgetTokens } from "@/lib/credentials/token-cache";
 import type { Credential } from "@/lib/generated/prisma/client";
 
@@ -92,13 +92,15 @@ const CLIENT_COLUMNS = `"id", "orgId", "environment", "name", "clientId", "secre
   ("previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", "scopes", "tokenLifetimeSeconds",
   ("expiresAt" AT TIME ZONE 'UTC') AS "expiresAt", "status", ("lastUsedAt" AT TIME ZONE 'UTC') AS "lastUsedAt"`;
 
+const selectClient = prepared<OAuthClient>("gatehouse_select_client", `SELECT ${CLIENT_COLUMNS} FROM "Credential" WHERE "clientId" = $1`);
+
 /** Finds the credential and checks the secret (current, or previous during a grace period). */
 export async function authenticateClient(auth: ClientAuth): Promise<OAuthClient> {
   const basic = auth.method === "client_secret_basic";
   const fail = (d = "Client authentication failed.") => new OAuthError("invalid_client", d, 401, basic);
   // The checksum rejects a garbled client ID without touching the database.
   if (parseSecret(auth.clientId)?.kind !== "clientId") throw fail();
-  const [c] = await sql<OAuthClient>(`SELECT ${CLIENT_COLUMNS} FROM "Credential" WHERE "clientId" = $1`, [auth.clientId]);
+  const [c] = await selectClient([auth.clientId]);
   if (!c) throw fail();
   const h = sha256(auth.clientSecret);
   const now = new Date();
@@ -204,10 +206,9 @@ type TokenRow = Omit<FoundToken, "credential"> & {
   cLastUsedAt: Date | null;
 };
 
-async function findToken(token: string): Promise<FoundToken | null> {
-  if (parseSecret(token)?.kind !== "accessToken") return null;
-  const [r] = await sql<TokenRow>(
-    `SELECT t."id", t."credentialId", t."scopes", (t."expiresAt" AT TIME ZONE 'UTC') AS "expiresAt",
+const selectToken = prepared<TokenRow>(
+  "gatehouse_find_token",
+  `SELECT t."id", t."credentialId", t."scopes", (t."expiresAt" AT TIME ZONE 'UTC') AS "expiresAt",
             (t."revokedAt" AT TIME ZONE 'UTC') AS "revokedAt", (t."lastUsedAt" AT TIME ZONE 'UTC') AS "lastUsedAt",
             (t."createdAt" AT TIME ZONE 'UTC') AS "createdAt",
             c."id" AS "cId", c."orgId" AS "cOrgId", c."environment" AS "cEnvironment", c."name" AS "cName",
@@ -215,8 +216,11 @@ async function findToken(token: string): Promise<FoundToken | null> {
             (c."lastUsedAt" AT TIME ZONE 'UTC') AS "cLastUsedAt"
        FROM "AccessToken" t JOIN "Credential" c ON c."id" = t."credentialId"
       WHERE t."tokenHash" = $1`,
-    [sha256(token)],
-  );
+);
+
+async function findToken(token: string): Promise<FoundToken | null> {
+  if (parseSecret(token)?.kind !== "accessToken") return null;
+  const [r] = await selectToken([sha256(token)]);
   if (!r) return null;
   return {
     id: r.id,

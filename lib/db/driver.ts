@@ -14,7 +14,12 @@ export type Driver =
 /** Runs SQL that may hold several statements, and parameterised single queries. */
 export interface RawSql {
   exec(sql: string): Promise<void>;
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `name` (PostgreSQL only) makes it a prepared statement: parsed once per connection, and
+   * planned once when PostgreSQL settles on a generic plan. Only for fixed query texts: one
+   * name must always go with the same text.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]>;
 }
 
 const g = globalThis as unknown as { __gatehouseDriver?: Promise<Driver> };
@@ -72,7 +77,8 @@ export function rawSql(d: Driver): RawSql {
     exec: async (sql) => {
       await d.pool.query(sql);
     },
-    query: async (sql, params) => (await d.pool.query(sql, params as unknown[])).rows,
+    query: async (sql, params, name) =>
+      (await (name ? d.pool.query({ name, text: sql, values: params as unknown[] }) : d.pool.query(sql, params as unknown[]))).rows,
   };
 }
 

@@ -38,3 +38,12 @@ describe("valuesList", () => {
     expect(valuesList(2, 2, ["", "::jsonb"])).toBe("($1,$2::jsonb),($3,$4::jsonb)");
   });
 });
+
+describe("prepared", () => {
+  it("refuses one name for two different queries (PostgreSQL would run the first for both)", async () => {
+    const { prepared } = await import("@/lib/db/sql");
+    prepared("gatehouse_test_same", "SELECT 1");
+    expect(() => prepared("gatehouse_test_same", "SELECT 1")).not.toThrow();
+    expect(() => prepared("gatehouse_test_same", "SELECT 2")).toThrow(/another query/);
+  });
+});

@@ -13,6 +13,26 @@ export async function sql<T = Record<string, unknown>>(text: string, params?: un
   return s.query<T>(text, params);
 }
 
+// One name, one text, across every copy of this module in the process (Next.js bundles and the
+// lean layer's own import each evaluate it): the pool's connections are shared.
+const gp = globalThis as { __gatehousePrepared?: Map<string, string> };
+const preparedTexts = (gp.__gatehousePrepared ??= new Map());
+
+/**
+ * A hot query as a prepared statement on PostgreSQL (PGlite runs it as sql() does): each pooled
+ * connection parses it once, and PostgreSQL stops planning it once it settles on a generic plan.
+ * For fixed texts only; one name stands for one text in the whole process.
+ */
+export function prepared<T = Record<string, unknown>>(name: string, text: string): (params: unknown[]) => Promise<T[]> {
+  const known = preparedTexts.get(name);
+  if (known !== undefined && known !== text) throw new Error(`prepared statement ${name} already stands for another query`);
+  preparedTexts.set(name, text);
+  return async (params) => {
+    const s = cached ?? (await (opening ??= ensureDatabase().then((d) => (cached = rawSql(d)))));
+    return s.query<T>(text, params, name);
+  };
+}
+
 /** `$1, $2, …` placeholders for `rows` rows of `width` values each: "($1,$2),($3,$4)". */
 export function valuesList(rows: number, width: number, casts: string[] = []): string {
   const out: string[] = [];

@@ -3,7 +3,7 @@
 import { AppError } from "@/lib/api/errors";
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { db, type Tx } from "@/lib/db/client";
-import { sql } from "@/lib/db/sql";
+import { prepared } from "@/lib/db/sql";
 import type { Membership, Role, User } from "@/lib/generated/prisma/client";
 import { hasRole } from "@/lib/orgs/roles";
 
@@ -80,15 +80,17 @@ export async function removeMember(opts: { orgId: string; membershipId: string; 
 
 export type MemberRow = Pick<Membership, "id" | "userId" | "role" | "createdAt"> & { user: Pick<User, "id" | "name" | "email"> };
 
-/** Everyone in the organization, oldest first. Plain SQL: the API's most common read. */
+const selectMembers = prepared<{ id: string; userId: string; role: Role; createdAt: Date; name: string | null; email: string }>(
+  "gatehouse_list_members",
+  `SELECT m."id", m."userId", m."role", (m."createdAt" AT TIME ZONE 'UTC') AS "createdAt", u."name", u."email"
+     FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+    WHERE m."orgId" = $1
+    ORDER BY m."createdAt" ASC, m."id" ASC`,
+);
+
+/** Everyone in the organization, oldest first. Plain SQL, prepared: the API's most common read. */
 export async function listMembers(orgId: string): Promise<MemberRow[]> {
-  const rows = await sql<{ id: string; userId: string; role: Role; createdAt: Date; name: string | null; email: string }>(
-    `SELECT m."id", m."userId", m."role", (m."createdAt" AT TIME ZONE 'UTC') AS "createdAt", u."name", u."email"
-       FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-      WHERE m."orgId" = $1
-      ORDER BY m."createdAt" ASC, m."id" ASC`,
-    [orgId],
-  );
+  const rows = await selectMembers([orgId]);
   return rows.map((r) => ({ id: r.id, userId: r.userId, role: r.role, createdAt: r.createdAt, user: { id: r.userId, name: r.name, email: r.email } }));
 }
 
