@@ -37,7 +37,12 @@ export interface Receiver {
 
 const MAX_DELAY_MS = 120_000;
 
-export async function startReceiver(): Promise<Receiver> {
+export interface ReceiverOptions {
+  /** Listen on this loopback port (e.g. one an endpoint already points at); default any free port. */
+  port?: number;
+}
+
+export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receiver> {
   const requests: Recorded[] = [];
   let responder: Responder = () => ({ status: 200, body: "ok" });
   const waiters = new Set<() => void>();
@@ -81,7 +86,7 @@ export async function startReceiver(): Promise<Receiver> {
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
