@@ -71,6 +71,13 @@ function ConfirmDialog<T>({
   const running = React.useRef(false);
   const [error, setError] = React.useState<string | null>(null);
   const inputId = React.useId();
+  const confirmRef = React.useRef<HTMLButtonElement>(null);
+
+  // The controls are disabled while the action runs, which drops focus to the dialog itself;
+  // after a failure put it back on the confirm button, so trying again is one key press away.
+  React.useEffect(() => {
+    if (error && !pending) confirmRef.current?.focus();
+  }, [error, pending]);
 
   const setOpen = React.useCallback(
     (next: boolean) => {
@@ -163,6 +170,7 @@ function ConfirmDialog<T>({
           <AlertDialogFooter>
             <AlertDialogCancel disabled={pending}>{cancelLabel}</AlertDialogCancel>
             <Button
+              ref={confirmRef}
               type="submit"
               variant={destructive ? "destructive" : "default"}
               disabled={!matches || pending}
