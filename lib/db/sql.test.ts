@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createBatcher, valuesList } from "@/lib/db/sql";
+import { createBatcher, createLoader, valuesList } from "@/lib/db/sql";
 
 describe("createBatcher (group commit)", () => {
   it("writes the first item at once and groups what arrives meanwhile", async () => {
@@ -45,5 +45,50 @@ describe("prepared", () => {
     prepared("gatehouse_test_same", "SELECT 1");
     expect(() => prepared("gatehouse_test_same", "SELECT 1")).not.toThrow();
     expect(() => prepared("gatehouse_test_same", "SELECT 2")).toThrow(/another query/);
+  });
+});
+
+describe("createLoader (read coalescing)", () => {
+  it("sends concurrent keys together, distinct, and answers each caller with its own value", async () => {
+    const loads: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const get = createLoader<string, string>(async (keys) => {
+      loads.push(keys);
+      if (loads.length === 1) await gate;
+      return new Map(keys.filter((k) => k !== "missing").map((k) => [k, k.toUpperCase()]));
+    }, 100, 1);
+    const first = get("a");
+    const rest = [get("b"), get("a"), get("missing")];
+    release();
+    expect(await first).toBe("A");
+    expect(await Promise.all(rest)).toEqual(["B", "A", undefined]);
+    // "a" asked again while the first load was in flight waited for a load of its own.
+    expect(loads).toEqual([["a"], ["b", "a", "missing"]]);
+  });
+
+  it("runs up to `concurrency` loads at once, and remembers nothing afterwards", async () => {
+    let inFlight = 0;
+    let most = 0;
+    let calls = 0;
+    const get = createLoader<number, number>(async (keys) => {
+      calls++;
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return new Map(keys.map((k) => [k, calls]));
+    }, 100, 2);
+    await Promise.all([get(1), get(2), get(3)]);
+    expect(most).toBe(2);
+    const before = calls;
+    await get(1);
+    expect(calls).toBe(before + 1);
+  });
+
+  it("rejects every caller of a failed load", async () => {
+    const get = createLoader<number, number>(async () => {
+      throw new Error("down");
+    });
+    await expect(Promise.all([get(1), get(2)])).rejects.toThrow("down");
   });
 });

@@ -48,33 +48,55 @@ export function valuesList(rows: number, width: number, casts: string[] = []): s
  * Group commit: callers add one item each and wait; items that arrive while a write is in
  * flight go together in the next one (one statement, one commit). Under no load a batch is a
  * single item and nothing waits; under load, commits are shared. Every caller learns whether
- * its own item was written: a failed batch rejects all of its callers.
+ * its own item was written: a failed batch rejects all of its callers. `concurrency` writes
+ * may be in flight at once (default one).
  */
-export function createBatcher<T>(write: (items: T[]) => Promise<void>, maxBatch = 500) {
-  let queue: { item: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  let running = false;
+export function createBatcher<T>(write: (items: T[]) => Promise<void>, maxBatch = 500, concurrency = 1) {
+  return batchQueue<T, void>(async (items) => {
+    await write(items);
+    return [];
+  }, maxBatch, concurrency);
+}
+
+/**
+ * Read coalescing, the read side of createBatcher: concurrent loads go to the database together
+ * (`load` gets the distinct keys and answers a Map). A key only ever joins a load that has not
+ * been sent yet, so every caller gets what the database held after its call began; nothing is
+ * remembered once a load has answered. Under no load each call is its own query.
+ */
+export function createLoader<K, V>(load: (keys: K[]) => Promise<Map<K, V>>, maxBatch = 100, concurrency = 2) {
+  const run = batchQueue<K, V | undefined>(async (keys) => {
+    const found = await load([...new Set(keys)]);
+    return keys.map((k) => found.get(k));
+  }, maxBatch, concurrency);
+  return (key: K): Promise<V | undefined> => run(key);
+}
+
+function batchQueue<T, R>(run: (items: T[]) => Promise<R[]>, maxBatch: number, concurrency: number) {
+  let queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  let running = 0;
 
   async function drain() {
-    running = true;
+    running++;
     try {
       while (queue.length) {
-        const batch = queue.slice(0, maxBatch);
-        queue = queue.slice(batch.length);
+        const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
+        queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
         try {
-          await write(batch.map((b) => b.item));
-          for (const b of batch) b.resolve();
+          const results = await run(batch.map((b) => b.item));
+          for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i] as R);
         } catch (err) {
           for (const b of batch) b.reject(err);
         }
       }
     } finally {
-      running = false;
+      running--;
     }
   }
 
-  return (item: T): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
+  return (item: T): Promise<R> =>
+    new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (!running) void drain();
+      if (running < concurrency) void drain();
     });
 }

@@ -3,7 +3,7 @@
 import { AppError } from "@/lib/api/errors";
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { db, type Tx } from "@/lib/db/client";
-import { prepared } from "@/lib/db/sql";
+import { createLoader, prepared } from "@/lib/db/sql";
 import type { Membership, Role, User } from "@/lib/generated/prisma/client";
 import { hasRole } from "@/lib/orgs/roles";
 
@@ -80,18 +80,28 @@ export async function removeMember(opts: { orgId: string; membershipId: string; 
 
 export type MemberRow = Pick<Membership, "id" | "userId" | "role" | "createdAt"> & { user: Pick<User, "id" | "name" | "email"> };
 
-const selectMembers = prepared<{ id: string; userId: string; role: Role; createdAt: Date; name: string | null; email: string }>(
-  "gatehouse_list_members",
-  `SELECT m."id", m."userId", m."role", (m."createdAt" AT TIME ZONE 'UTC') AS "createdAt", u."name", u."email"
+type MemberSqlRow = { orgId: string; id: string; userId: string; role: Role; createdAt: Date; name: string | null; email: string };
+
+const selectMembers = prepared<MemberSqlRow>(
+  "gatehouse_list_members_of_orgs",
+  `SELECT m."orgId", m."id", m."userId", m."role", (m."createdAt" AT TIME ZONE 'UTC') AS "createdAt", u."name", u."email"
      FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-    WHERE m."orgId" = $1
-    ORDER BY m."createdAt" ASC, m."id" ASC`,
+    WHERE m."orgId" = ANY($1::text[])
+    ORDER BY m."orgId", m."createdAt" ASC, m."id" ASC`,
 );
 
-/** Everyone in the organization, oldest first. Plain SQL, prepared: the API's most common read. */
+// Concurrent list calls share one query (each still gets rows read after its call began).
+const loadMembers = createLoader<string, MemberRow[]>(async (orgIds) => {
+  const byOrg = new Map<string, MemberRow[]>(orgIds.map((id) => [id, []]));
+  for (const r of await selectMembers([orgIds])) {
+    byOrg.get(r.orgId)?.push({ id: r.id, userId: r.userId, role: r.role, createdAt: r.createdAt, user: { id: r.userId, name: r.name, email: r.email } });
+  }
+  return byOrg;
+});
+
+/** Everyone in the organization, oldest first. Plain SQL, prepared and coalesced: the API's most common read. */
 export async function listMembers(orgId: string): Promise<MemberRow[]> {
-  const rows = await selectMembers([orgId]);
-  return rows.map((r) => ({ id: r.id, userId: r.userId, role: r.role, createdAt: r.createdAt, user: { id: r.userId, name: r.name, email: r.email } }));
+  return (await loadMembers(orgId)) ?? [];
 }
 
 export async function listPendingInvitations(orgId: string) {
