@@ -41,7 +41,7 @@ describe("TextResponse", () => {
     expect(r.takeText()).toBe('{"a":1}');
     expect(r.takeText()).toBeUndefined();
     expect(r.bodyUsed).toBe(true);
-    expect(r.body).toBeNull();
+    expect(r.body?.locked).toBe(true);
     await expect(r.json()).rejects.toThrow(TypeError);
   });
 

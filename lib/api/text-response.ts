@@ -39,7 +39,7 @@ export class TextResponse extends Response {
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    if (this.#used && !this.#real) return null; // read through text()/json(): a used body, like a consumed stream
+    if (this.#used && !this.#real) return usedBodyStream(); // read through text()/json(): a used body
     return this.#materialize().body;
   }
 
@@ -79,4 +79,11 @@ export class TextResponse extends Response {
     if (this.#used) throw new TypeError("Response.clone: Body has already been consumed.");
     return new TextResponse(this.#text, { status: this.status, statusText: this.statusText, headers: this.headers });
   }
+}
+
+/** A body stream that has been read, as a consumed Request's or Response's `body` is. */
+export function usedBodyStream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+  const r = new Response("");
+  void r.text();
+  return r.body as ReadableStream<Uint8Array<ArrayBuffer>>;
 }

@@ -6,6 +6,7 @@ import { AppError, problemResponse, zodFieldErrors, describeFieldErrors } from "
 import { claimIdempotencyKey, completeIdempotencyKey, hashRequest } from "@/lib/api/idempotency";
 import { requestInfo, requestOrigin, type RequestInfo } from "@/lib/api/request-info";
 import { TextResponse } from "@/lib/api/text-response";
+import { BufferedRequest } from "@/lib/http/buffered-request";
 import { getSessionUser, resolveMembership, ORG_COOKIE, ENV_COOKIE } from "@/lib/auth/session";
 import { authenticateToken } from "@/lib/credentials/authenticate-token";
 import type { Environment, Role } from "@/lib/generated/prisma/client";
@@ -196,6 +197,12 @@ function checkSameOrigin(req: Request) {
 async function readBody(req: Request, max: number): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > max) throw new AppError("payload_too_large", `The request body is larger than ${max} bytes.`);
+  // The lean layer has the body whole already: no stream to read it back from.
+  const buffered = req instanceof BufferedRequest ? req.takeBuffer() : undefined;
+  if (buffered) {
+    if (buffered.byteLength > max) throw new AppError("payload_too_large", `The request body is larger than ${max} bytes.`);
+    return buffered.toString("utf8");
+  }
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -5,7 +5,7 @@ import { digestEquals, sha256 } from "@/lib/credentials/hash";
 import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
-import { createBatcher, prepared, sql, valuesList } from "@/lib/db/sql";
+import { createBatcher, createLoader, prepared, sql, valuesList } from "@/lib/db/sql";
 import { forgetTokens } from "@/lib/credentials/token-cache";
 import type { Credential } from "@/lib/generated/prisma/client";
 
@@ -92,7 +92,16 @@ const CLIENT_COLUMNS = `"id", "orgId", "environment", "name", "clientId", "secre
   ("previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", "scopes", "tokenLifetimeSeconds",
   ("expiresAt" AT TIME ZONE 'UTC') AS "expiresAt", "status", ("lastUsedAt" AT TIME ZONE 'UTC') AS "lastUsedAt"`;
 
-const selectClient = prepared<OAuthClient>("gatehouse_select_client", `SELECT ${CLIENT_COLUMNS} FROM "Credential" WHERE "clientId" = $1`);
+const selectClients = prepared<OAuthClient>(
+  "gatehouse_select_clients",
+  `SELECT ${CLIENT_COLUMNS} FROM "Credential" WHERE "clientId" = ANY($1::text[])`,
+);
+
+// Concurrent exchanges share one lookup (each still reads the row as it was after its request began).
+const loadClient = createLoader<string, OAuthClient>(async (clientIds) => {
+  const rows = await selectClients([clientIds]);
+  return new Map(rows.map((r) => [r.clientId, r]));
+});
 
 /** Finds the credential and checks the secret (current, or previous during a grace period). */
 export async function authenticateClient(auth: ClientAuth): Promise<OAuthClient> {
@@ -100,7 +109,7 @@ export async function authenticateClient(auth: ClientAuth): Promise<OAuthClient>
   const fail = (d = "Client authentication failed.") => new OAuthError("invalid_client", d, 401, basic);
   // The checksum rejects a garbled client ID without touching the database.
   if (parseSecret(auth.clientId)?.kind !== "clientId") throw fail();
-  const [c] = await selectClient([auth.clientId]);
+  const c = await loadClient(auth.clientId);
   if (!c) throw fail();
   const h = sha256(auth.clientSecret);
   const now = new Date();

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, problemResponse } from "@/lib/api/errors";
 import { TextResponse } from "@/lib/api/text-response";
+import { BufferedRequest } from "@/lib/http/buffered-request";
 
 export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
 
@@ -47,7 +48,8 @@ export async function toWebRequest(req: IncomingMessage, origin: string): Promis
     body = await readBody(req);
     if (!body) return null;
   }
-  return new Request(origin + (req.url ?? "/"), { method, headers, body: body && body.byteLength ? (body as Uint8Array<ArrayBuffer>) : undefined });
+  const url = origin + (req.url ?? "/");
+  return body && body.byteLength ? new BufferedRequest(url, { method, headers }, body) : new Request(url, { method, headers });
 }
 
 /**
