@@ -1,7 +1,9 @@
 // One HTTP POST to a receiver, measured and bounded: timeout, response body truncated to
-// 16 KiB, and (unless private URLs are allowed) the connection refuses private addresses at
-// DNS time, so a hostname cannot be re-pointed at an internal service after the check. With a
-// keep-alive agent the check holds too: it runs whenever the agent opens a connection.
+// 16 KiB (NUL bytes replaced: PostgreSQL's text and jsonb cannot hold them, and one would fail
+// the recording of the whole batch), and (unless private URLs are allowed) the connection
+// refuses private addresses at DNS time, so a hostname cannot be re-pointed at an internal
+// service after the check. With a keep-alive agent the check holds too: it runs whenever the
+// agent opens a connection.
 import http from "node:http";
 import https from "node:https";
 import { safeLookup } from "@/lib/webhooks/url-policy";
@@ -61,12 +63,19 @@ export function sendRequest(opts: {
         const finish = () => {
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-          let body = Buffer.concat(chunks).toString("utf8");
+          let body = Buffer.concat(chunks).toString("utf8").replaceAll("\0", "\uFFFD");
           if (size > MAX_RESPONSE_BODY) body += `\n… (${size - MAX_RESPONSE_BODY} more bytes not kept)`;
           done({ status: res.statusCode ?? null, headers, body, latencyMs: elapsed(), error: null });
         };
+        // A response cut off before its end is not an answer: even after a 2xx status line the
+        // receiver may have failed, so it is recorded without a status (a failed attempt, retried).
+        const cutOff = () =>
+          done({ status: null, headers: {}, body: null, latencyMs: elapsed(), error: `connection closed by the receiver mid-response (after HTTP ${res.statusCode})` });
         res.on("end", finish);
-        res.on("error", finish);
+        res.on("error", cutOff);
+        res.on("close", () => {
+          if (!res.complete) cutOff();
+        });
       },
     );
     const timer = setTimeout(() => {
@@ -91,6 +100,8 @@ function describeError(err: NodeJS.ErrnoException): string {
     case "ENETUNREACH":
       return `host unreachable (${err.code})`;
     default:
+      // llhttp's parse errors (HPE_INVALID_CONSTANT, HPE_INVALID_HEADER_TOKEN, …): not HTTP at all.
+      if (err.code?.startsWith("HPE_")) return `the receiver's answer is not a valid HTTP response (${err.message})`;
       if (err.name === "UrlPolicyError") return `refused: ${err.message}`;
       if (/certificate|SSL|TLS/i.test(err.message)) return `TLS error: ${err.message}`;
       return err.code ? `${err.code}: ${err.message}` : err.message;
