@@ -3,10 +3,10 @@
 // starts a second run for the same send.
 import { inngest } from "@/inngest/client";
 import { deliveryRequested } from "@/inngest/events";
-import { sql } from "@/lib/db/sql";
+import { createBatcher, sql } from "@/lib/db/sql";
 import { setDeliveryDispatcher } from "@/lib/events/dispatch";
 
-const BATCH = 100;
+const BATCH = 500;
 
 export async function sendDeliveries(deliveryIds: string[]): Promise<void> {
   for (let i = 0; i < deliveryIds.length; i += BATCH) {
@@ -32,7 +32,11 @@ export async function sendDeliveries(deliveryIds: string[]): Promise<void> {
   }
 }
 
-/** Makes event ingestion, resume and replay send their deliveries through Inngest. */
+/**
+ * Makes event ingestion, resume and replay send their deliveries through Inngest. Concurrent
+ * dispatches (one per API request) share one lookup and one send while another is in flight.
+ */
 export function registerDeliveryDispatcher(): void {
-  setDeliveryDispatcher(sendDeliveries);
+  const send = createBatcher<string[]>((lists) => sendDeliveries(lists.flat()), 100, 2);
+  setDeliveryDispatcher(send);
 }

@@ -21,7 +21,7 @@ import { canonicalJson, signatureHeader } from "@/inngest/engine/signing";
 import { inProcessFetch } from "@/inngest/engine/in-process";
 import * as store from "@/inngest/engine/store";
 import type { EventPayload, RegisteredFunction, StepState, WorkItem } from "@/inngest/engine/store";
-import { defaultBackoff, parseRetryAfter, sleepUntil } from "@/inngest/engine/time";
+import { defaultBackoff, parseRetryAfter, parseTimeString, sleepUntil } from "@/inngest/engine/time";
 
 export type Logger = Pick<Console, "info" | "warn" | "error">;
 
@@ -70,6 +70,8 @@ export class Executor {
   private readonly syncAbort = new AbortController();
   private readonly keyCounts = new Map<string, number>();
   private readonly keyLimits = new Map<string, number>();
+  /** Runs of batched functions in flight, per batch key: new events of a busy key wait to form a batch. */
+  private readonly activeBatches = new Map<string, number>();
   /** Slots taken: runs in flight plus those reserved for runs about to start. */
   private busy = 0;
   /** Set when due work was left for want of a slot: a call ending then looks for more at once. */
@@ -254,13 +256,20 @@ export class Executor {
     for (const fn of this.functions.values()) {
       if (!this.triggers(fn, event)) continue;
       const keys = this.concurrencyKeys(fn, event);
+      const batchKey = this.batchKey(fn, event);
+      // A batched function's event whose key already has a run going (or about to start) waits:
+      // the next run of that key to start takes it along (see dispatchDue and advance).
+      const joinsBatch = batchKey !== undefined && (this.activeBatches.has(batchKey) || slots.batchKeys.has(batchKey));
+      const leased = !joinsBatch && slots.take(keys);
+      if (leased && batchKey !== undefined) slots.batchKeys.add(batchKey);
+      if (joinsBatch) this.saturated = true; // a run of that key ending looks for it at once
       runs.push({
         functionId: fn.id,
         maxAttempts: maxAttempts(fn.config),
         idempotencyKey: this.idempotencyKey(fn, event),
         concurrencyKeys: keys.map((k) => k.key),
-        batchKey: this.batchKey(fn, event),
-        leased: slots.take(keys),
+        batchKey,
+        leased,
       });
     }
     return runs;
@@ -373,6 +382,9 @@ export class Executor {
   /** Claims due runs for the free slots, leaving out those whose concurrency key is full. */
   private async dispatchDue(): Promise<void> {
     this.saturated = false;
+    // One run per batch key starts in a call; the others of that key wait to join it (advance).
+    const batchesStarted = new Set<string>();
+    const now = Date.now();
     // A few rounds: runs of one busy key fill its limit in the first, and the next query leaves
     // that key out, so one slow endpoint never starves the rest.
     for (let round = 0; round < 3 && !this.stopped; round++) {
@@ -386,7 +398,17 @@ export class Executor {
       if (rows.length === 0) return;
       const slots = new SlotPlan(this);
       try {
-        const picked = rows.filter((r) => !this.inflight.has(r.id) && slots.take(this.keysOf(r.functionId, r.concurrencyKeys)));
+        let batching = 0;
+        const picked = rows.filter((r) => {
+          if (this.inflight.has(r.id)) return false;
+          if (r.batchKey !== null && (batchesStarted.has(r.batchKey) || this.keepsFilling(r, now))) {
+            batching++;
+            return false;
+          }
+          if (!slots.take(this.keysOf(r.functionId, r.concurrencyKeys))) return false;
+          if (r.batchKey !== null) batchesStarted.add(r.batchKey);
+          return true;
+        });
         if (picked.length < rows.length || rows.length === limit) this.saturated = true;
         const lease = this.lease();
         for (const row of await store.claimRuns(picked.map((r) => r.id), lease.owner, lease.until)) {
@@ -405,11 +427,25 @@ export class Executor {
           }
           this.startRun(row, keys);
         }
-        if (picked.length === rows.length) return;
+        // Another round only helps runs left out for want of a slot, not those left to batch.
+        if (picked.length + batching === rows.length) return;
       } finally {
         slots.releaseRest();
       }
     }
+  }
+
+  /**
+   * Whether a waiting run of a batched function should go on collecting events: while a run of
+   * its key is in flight here, until its batch's timeout (batchEvents.timeout, counted from the
+   * oldest waiting event). When that run ends the batch starts at once; a key with nothing in
+   * flight starts at once too (see runsFor), so a batch never waits for a quiet key.
+   */
+  private keepsFilling(r: store.DueRun, now: number): boolean {
+    if (!this.activeBatches.has(r.batchKey!)) return false;
+    const timeout = this.functions.get(r.functionId)?.config.batchEvents?.timeout;
+    const ms = (timeout ? parseTimeString(timeout) : undefined) ?? 1_000;
+    return now - r.createdAt.getTime() < ms;
   }
 
   /** The stored keys of a run with their limits from its function's current config. */
@@ -463,10 +499,17 @@ export class Executor {
   private startRun(row: EngineRun, keys: { key: string; limit: number }[]): void {
     const fn = this.functions.get(row.functionId);
     const abort = new AbortController();
+    const batch = row.batchKey;
+    if (batch !== null) this.activeBatches.set(batch, (this.activeBatches.get(batch) ?? 0) + 1);
     const done = this.advance(row, fn, abort)
       .catch((err) => this.o.logger.error(`[engine] run ${row.id} failed to advance`, err))
       .finally(() => {
         this.inflight.delete(row.id);
+        if (batch !== null) {
+          const n = this.activeBatches.get(batch)! - 1;
+          if (n > 0) this.activeBatches.set(batch, n);
+          else this.activeBatches.delete(batch);
+        }
         this.release(keys);
       });
     this.inflight.set(row.id, { abort, done });
@@ -611,6 +654,8 @@ const SAVE_EVERY_MS = 1_000;
  */
 class SlotPlan {
   private readonly held: { key: string; limit: number }[][] = [];
+  /** Batch keys a run is planned to start for: the other events of such a key join it. */
+  readonly batchKeys = new Set<string>();
 
   constructor(private readonly executor: Pick<Executor, "reserve" | "release">) {}
 

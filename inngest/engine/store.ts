@@ -325,6 +325,8 @@ export interface DueRun {
   id: string;
   functionId: string;
   concurrencyKeys: string[];
+  batchKey: string | null;
+  createdAt: Date;
 }
 
 /**
@@ -342,7 +344,7 @@ export async function dueRuns(now: Date, limit: number, fullKeys: string[] = [])
     },
     orderBy: [{ nextAt: "asc" }, { id: "asc" }],
     take: limit,
-    select: { id: true, functionId: true, concurrencyKeys: true },
+    select: { id: true, functionId: true, concurrencyKeys: true, batchKey: true, createdAt: true },
   });
 }
 

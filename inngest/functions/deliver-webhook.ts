@@ -3,13 +3,13 @@
 // Inngest retries it at 30 s, 2 m, 5 m, 15 m, 1 h, 6 h, 24 h, each time sending only what is
 // still pending. After the last, onFailure marks what is left failed.
 //
-// On the embedded executor deliveries to one endpoint are batched (batchEvents, keyed by
-// endpoint): one run at a time per endpoint, with up to 10 of its requests in flight. A batch
-// forms only while that run is busy, so a lone delivery still goes at once, and under load one
-// pair of SDK calls serves up to 100 deliveries. Inngest's own servers ignore concurrency keys
-// on batched functions, which would let one slow receiver hold every slot; there each delivery
-// keeps its own run, with 10 runs in flight per endpoint. Either way a receiver never has more
-// than 10 requests from us at once.
+// On the embedded executor deliveries to one endpoint are batched (batchEvents keyed by
+// endpoint): a run that starts takes with it the deliveries of its endpoint that are waiting
+// for a slot (up to 100). A batch forms only while the endpoint's 10 runs are all busy, so a
+// lone delivery still goes at once, and under load one pair of SDK calls serves many
+// deliveries. Inngest's own servers ignore concurrency keys on batched functions, which would
+// let one slow receiver hold every slot; there each delivery keeps its own run. Either way a
+// receiver never has more than 10 requests from us at once.
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { inngest } from "@/inngest/client";
 import { usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
@@ -23,19 +23,17 @@ type Retries = NonNullable<Parameters<typeof inngest.createFunction>[0]["retries
 /** Deliveries of one endpoint that one run attempts at most. */
 export const MAX_BATCH = 100;
 
-const flowControl = usesEmbeddedExecutor()
-  ? {
-      batchEvents: { maxSize: MAX_BATCH, timeout: "1s" as const, key: "event.data.endpointId" },
-      concurrency: { limit: 1, key: "event.data.endpointId" },
-    }
-  : { concurrency: { limit: SEND_CONCURRENCY, key: "event.data.endpointId" } };
+// Inngest's own servers ignore concurrency keys on batched functions: there, no batches.
+const batching = usesEmbeddedExecutor() ? { batchEvents: { maxSize: MAX_BATCH, timeout: "1s" as const, key: "event.data.endpointId" } } : {};
 
 export const deliverWebhook = inngest.createFunction(
   {
     id: "deliver-webhook",
     triggers: [deliveryRequested],
     retries: retrySchedule().length as Retries,
-    ...flowControl,
+    // One endpoint has at most 10 runs going, and (attemptDeliveries) 10 requests in flight.
+    concurrency: { limit: SEND_CONCURRENCY, key: "event.data.endpointId" },
+    ...batching,
     onFailure: async ({ event, error }) => {
       // The embedded executor passes the whole batch; Inngest's servers the first event.
       const failed = event.data as { event: { data: { deliveryId: string } }; events?: { data: { deliveryId: string } }[] };

@@ -111,7 +111,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
   );
 }
 
-/** At most this many requests of one call are in flight at once (deliver-webhook: to one endpoint). */
+/** At most this many requests to one endpoint are in flight at once, from this process. */
 export const SEND_CONCURRENCY = 10;
 
 /** `attempt` is 0-based: the number of earlier tries of this run. */
@@ -133,8 +133,8 @@ type Prepared = {
 
 /**
  * One attempt (number `attempt`, 0-based, the same for all: they started together) of each
- * delivery, in order of `deliveryIds`: at most SEND_CONCURRENCY requests in flight, connections
- * kept alive within this call, every attempt recorded. When some are to be retried, they all
+ * delivery, in order of `deliveryIds`: at most SEND_CONCURRENCY requests in flight per endpoint
+ * (counting other calls' too), connections kept alive, every attempt recorded. When some are to be retried, they all
  * wait the longest delay any of them needs (a receiver's Retry-After holds for its batch).
  */
 export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: number }): Promise<AttemptOutcome[]> {
@@ -153,7 +153,6 @@ export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: 
 
   // Send. Endpoints that answer 410 are disabled: what is still unsent for them is not sent.
   const gone = new Set<string>();
-  const agents = new Map<string, Agent>();
   const results = new Map<string, SendResult>();
   const allowPrivate = allowPrivateUrls();
   let next = 0;
@@ -161,25 +160,29 @@ export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: 
     while (next < ready.length) {
       const p = ready[next++]!;
       if (gone.has(p.d.endpoint.id)) continue;
-      const result: SendResult = p.refused
-        ? { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` }
-        : await sendRequest({
+      let result: SendResult;
+      if (p.refused) result = { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` };
+      else {
+        await acquireSendSlot(p.d.endpoint.id);
+        try {
+          if (gone.has(p.d.endpoint.id)) continue; // answered 410 while this one waited
+          result = await sendRequest({
             url: p.url,
             headers: p.headers,
             body: p.body,
             timeoutMs: p.d.endpoint.timeoutSeconds * 1000,
             allowPrivate,
-            agent: agentFor(agents, p.d.endpoint.id, p.url),
+            agent: agentFor(p.d.endpoint.id, p.url),
           });
+        } finally {
+          releaseSendSlot(p.d.endpoint.id);
+        }
+      }
       if (result.status === 410) gone.add(p.d.endpoint.id);
       results.set(p.d.id, result);
     }
   };
-  try {
-    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, ready.length) }, worker));
-  } finally {
-    for (const a of agents.values()) a.destroy();
-  }
+  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, ready.length) }, worker));
 
   // Decide, then record: one retry time for the batch.
   const isLast = opts.attempt >= schedule.length;
@@ -284,14 +287,51 @@ async function prepare(d: DeliveryToSend): Promise<Prepared | AttemptOutcome> {
   };
 }
 
-/** One keep-alive agent per endpoint for the length of one call, so a batch reuses its connections. */
-function agentFor(agents: Map<string, Agent>, endpointId: string, url: string): Agent {
-  let agent = agents.get(endpointId);
-  if (!agent) {
-    const options = { keepAlive: true, maxSockets: SEND_CONCURRENCY };
-    agent = url.startsWith("https:") ? new https.Agent(options) : new http.Agent(options);
-    agents.set(endpointId, agent);
+/**
+ * Requests in flight per endpoint in this process: never more than SEND_CONCURRENCY, however many
+ * runs are sending to it at once (a freed slot goes to the longest waiting request).
+ */
+const sending = new Map<string, { n: number; waiting: (() => void)[] }>();
+
+async function acquireSendSlot(endpointId: string): Promise<void> {
+  let e = sending.get(endpointId);
+  if (!e) sending.set(endpointId, (e = { n: 0, waiting: [] }));
+  if (e.n < SEND_CONCURRENCY) {
+    e.n++;
+    return;
   }
+  await new Promise<void>((resolve) => e.waiting.push(resolve)); // the releasing request hands its slot over
+}
+
+function releaseSendSlot(endpointId: string): void {
+  const e = sending.get(endpointId)!;
+  const next = e.waiting.shift();
+  if (next) next();
+  else if (--e.n === 0) sending.delete(endpointId);
+}
+
+/**
+ * Connections to an endpoint are kept alive between its requests, so a busy endpoint does not
+ * pay a TCP (and TLS) handshake per delivery. One agent per endpoint and URL origin, at most
+ * SEND_CONCURRENCY sockets; an idle socket is closed after IDLE_SOCKET_MS, well before common
+ * servers' keep-alive timeouts (Node's 5 s), so we seldom write to a socket the receiver has just
+ * closed. The private-address check runs whenever a socket connects (see send-request.ts).
+ */
+const IDLE_SOCKET_MS = 1_000;
+const MAX_AGENTS = 500;
+const agents = new Map<string, Agent>(); // in use order: the least recently used first
+
+function agentFor(endpointId: string, url: string): Agent {
+  const key = `${endpointId} ${new URL(url).origin}`;
+  let agent = agents.get(key);
+  if (agent) agents.delete(key);
+  else {
+    const options = { keepAlive: true, maxSockets: SEND_CONCURRENCY, maxFreeSockets: SEND_CONCURRENCY, timeout: IDLE_SOCKET_MS };
+    agent = url.startsWith("https:") ? new https.Agent(options) : new http.Agent(options);
+  }
+  agents.set(key, agent);
+  // Forget the least recently used: its sockets close on their own once idle.
+  if (agents.size > MAX_AGENTS) agents.delete(agents.keys().next().value!);
   return agent;
 }
 
