@@ -3,31 +3,60 @@
 // 127.0.0.1. Reports deliveries/s and the latency from the start of the POST to the receiver
 // having the request, beside the same number of plain signed POSTs sent by a simple loop
 // straight to the same receiver in the same run. Run: npm run bench:e2e
-import http from "node:http";
-import { Webhook } from "standardwebhooks";
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
 import { envInt, openDatabase, percentile, prepareDatabase, printTable, run, type Row } from "./harness";
 
-/** Runs `task(i)` for i < n with `concurrency` at once; stops starting new ones after `deadline`. */
-async function pool(n: number, concurrency: number, deadline: number, task: (i: number) => Promise<void>): Promise<number> {
+type LoadWorker = { receiverUrl: string; call<T>(type: string, args?: unknown): Promise<T>; close(): Promise<void> };
+
+/** Starts bench/e2e-load.mjs in a worker thread and talks to it by messages. */
+async function startLoadWorker(data: { appOrigin: string; accessToken: string; signingSecret: string }): Promise<LoadWorker> {
+  const worker = new Worker(new URL("./e2e-load.mjs", import.meta.url), { workerData: data });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
-  const worker = async () => {
-    while (next < n && Date.now() < deadline) await task(next++);
+  const receiverUrl = await new Promise<string>((resolve, reject) => {
+    worker.once("error", reject);
+    worker.on("message", (m: { ready?: string; id?: number; result?: unknown; error?: string }) => {
+      if (m.ready) return resolve(m.ready);
+      const p = pending.get(m.id!);
+      pending.delete(m.id!);
+      if (m.error) p?.reject(new Error(m.error));
+      else p?.resolve(m.result);
+    });
+  });
+  const call = <T>(type: string, args?: unknown) =>
+    new Promise<T>((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, type, args });
+    });
+  return {
+    receiverUrl,
+    call,
+    close: async () => {
+      await call("close").catch(() => {});
+      await worker.terminate();
+    },
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
-  return next;
 }
 
-/** One POST on a fresh connection (deliver-webhook uses agent: false too). */
-function post(url: string, headers: Record<string, string>, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, agent: false }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error("timeout")));
-    req.on("error", reject);
-    req.end(body);
-  });
+/** A CPU profile of this thread (the app) for the measured phase: BENCH_PROFILE=<file.cpuprofile>. */
+async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    stop: async (file) => {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`  CPU profile of the measured phase written to ${file}`);
+    },
+  };
 }
 
 run(async () => {
@@ -43,7 +72,6 @@ run(async () => {
     await openDatabase(database);
     const { db } = await import("@/lib/db/client");
     const { createBenchOrg, benchCredential, bearerToken } = await import("./fixtures");
-    const { startReceiver } = await import("@/e2e/receiver");
     const { inngest } = await import("@/inngest/client");
     const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
     const { startEngine } = await import("@/inngest/engine/start-engine");
@@ -55,7 +83,6 @@ run(async () => {
     const tokenRoute = await import("@/app/oauth/token/route");
     const eventsRoute = await import("@/app/api/v1/events/route");
 
-    const receiver = await startReceiver();
     const served = await serveFunctions(inngest, functions);
     const engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
     // As npm start does: the executor's calls reach the serve handler in-process.
@@ -63,99 +90,88 @@ run(async () => {
     await serveFunctionsInProcess(served.url);
     const app = await serveRoutes({ "/oauth/token": tokenRoute, "/api/v1/events": eventsRoute });
     const org = await createBenchOrg("e2e");
+    let load: LoadWorker | undefined;
     try {
       await engine.ready;
       registerDeliveryDispatcher();
+      const { clientId, secret } = await benchCredential(org.orgId, ["events:write"]);
+      const accessToken = await bearerToken(app.origin, clientId, secret);
       const ctx = { actor: { type: "system" as const, id: null, label: "bench" } };
-      let signingSecret = "";
+      // The receiver and the API clients run in a worker thread (bench/e2e-load.mjs): the
+      // customers' endpoints and the services posting events are not in the app's process.
+      // The baseline signs with a secret of the same format as the endpoints' own.
+      load = await startLoadWorker({ appOrigin: app.origin, accessToken, signingSecret: `whsec_${randomBytes(24).toString("base64")}` });
       for (let i = 0; i < endpointCount; i++) {
-        const { secret } = await createEndpoint({
+        await createEndpoint({
           orgId: org.orgId,
           environment: "test",
           name: `bench ${i + 1}`,
-          url: `${receiver.url}/endpoint-${i + 1}`,
+          url: `${load.receiverUrl}/endpoint-${i + 1}`,
           eventTypes: ["run.completed"],
           headers: {},
           fields: ENDPOINTS_FIELDS,
           ctx,
         });
-        signingSecret ||= secret;
       }
-      const { clientId, secret } = await benchCredential(org.orgId, ["events:write"]);
-      const accessToken = await bearerToken(app.origin, clientId, secret);
-      const ingestHeaders = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
-      const sendEvent = (data: Record<string, unknown>) =>
-        fetch(`${app.origin}/api/v1/events`, { method: "POST", headers: ingestHeaders, body: JSON.stringify({ type: "run.completed", data }) });
+      /** Deliveries of events numbered seqFrom… (each phase has its own range) once `want` have arrived, or at `until`. */
+      const arrivedFrom = async (seqFrom: number, want: number, until: number) => {
+        const args = { seqFrom, seqTo: seqFrom + 10_000_000 };
+        let got = await load!.call<[number, number][]>("arrived", args);
+        while (got.length < want && Date.now() < until) {
+          await new Promise((r) => setTimeout(r, 25));
+          got = await load!.call<[number, number][]>("arrived", args);
+        }
+        return got;
+      };
 
       // Warm-up: a few events all the way through, so the first measured ones pay no JIT or sync.
       const warm = 5;
-      for (let i = 0; i < warm; i++) {
-        const r = await sendEvent({ warmup: i });
-        if (r.status !== 202) throw new Error(`warm-up event: ${r.status} ${await r.text()}`);
-      }
-      await receiver.waitFor(warm * endpointCount, 60_000);
+      const warmSeq = 10_000_000;
+      const w = await load.call<{ rejected: number }>("post", { events: warm, concurrency: 1, seconds: 60, seqFrom: warmSeq });
+      if (w.rejected) throw new Error(`warm-up: ${w.rejected} events rejected`);
+      await arrivedFrom(warmSeq, warm * endpointCount, Date.now() + 60_000);
 
-      // Baseline: the same number of signed POSTs, same concurrency, straight to the receiver.
-      const wh = new Webhook(signingSecret);
-      const baseFrom = receiver.requests.length;
-      const baseStart = new Map<number, number>();
-      const baseT0 = Date.now();
-      const baseSent = await pool(expected, concurrency, baseT0 + seconds * 1000, async (i) => {
-        const body = JSON.stringify({ id: `evt_base_${i}`, type: "run.completed", timestamp: new Date().toISOString(), environment: "test", data: { seq: i } });
-        const now = new Date();
-        baseStart.set(i, Date.now());
-        await post(`${receiver.url}/baseline`, {
-          "content-type": "application/json",
-          "webhook-id": `msg_base_${i}`,
-          "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-          "webhook-signature": wh.sign(`msg_base_${i}`, now, body),
-          "user-agent": "bench-baseline",
-        }, body);
+      // Baselines: the same number of signed POSTs, same concurrency, straight to the receiver,
+      // on fresh connections and on kept-alive ones (deliver-webhook keeps them within a batch).
+      type Base = { t0: number; sent: number; latencies: number[]; end: number; count: number };
+      const baseRow = (b: Base, name: string): Row => ({
+        name,
+        rps: b.count / Math.max(0.001, (b.end - b.t0) / 1000),
+        p50: percentile(b.latencies, 50),
+        p99: percentile(b.latencies, 99),
+        requests: b.count,
+        note: b.sent < expected ? `stopped at the ${seconds} s bound after ${b.sent} of ${expected}` : undefined,
       });
-      const baseReqs = receiver.requests.slice(baseFrom).filter((r) => r.path === "/baseline");
-      const baseLat = baseReqs.map((r) => r.receivedAt.getTime() - baseStart.get(JSON.parse(r.body).data.seq)!);
-      const baseEnd = Math.max(...baseReqs.map((r) => r.receivedAt.getTime()));
-      const baseline: Row = {
-        name: "plain signed POSTs from a loop → receiver",
-        rps: baseReqs.length / Math.max(0.001, (baseEnd - baseT0) / 1000),
-        p50: percentile(baseLat, 50),
-        p99: percentile(baseLat, 99),
-        requests: baseReqs.length,
-        note: baseSent < expected ? `stopped at the ${seconds} s bound after ${baseSent} of ${expected}` : undefined,
-      };
+      const fresh = await load.call<Base>("baseline", { n: expected, concurrency, seconds, keepAlive: false });
+      const kept = await load.call<Base>("baseline", { n: expected, concurrency, seconds, keepAlive: true });
+      const baseline = baseRow(fresh, "plain signed POSTs from a loop → receiver, new connections");
+      const keptRow = baseRow(kept, "the same over kept-alive connections");
 
       // The scenario: N events through the API; each becomes `endpointCount` deliveries.
-      const from = receiver.requests.length;
-      const postStart = new Map<number, number>();
-      const ingestMs: number[] = [];
-      let rejected = 0;
+      const calls0 = engine.stats.calls;
       const cpu0 = process.cpuUsage();
-      const t0 = Date.now();
-      const posted = await pool(events, concurrency, t0 + seconds * 1000, async (i) => {
-        const started = Date.now();
-        postStart.set(i, started);
-        const r = await sendEvent({ seq: i });
-        await r.arrayBuffer();
-        if (r.status === 202) ingestMs.push(Date.now() - started);
-        else rejected++;
-      });
-      const postedAt = Date.now();
-      const want = (posted - rejected) * endpointCount;
-      const arrived = () => receiver.requests.slice(from).filter((r) => r.path.startsWith("/endpoint-"));
-      const drainUntil = Date.now() + drainSeconds * 1000;
-      while (arrived().length < want && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
-      const got = arrived();
+      const elu0 = performance.eventLoopUtilization();
+      const profiling = process.env.BENCH_PROFILE ? await startProfile() : undefined;
+      const p = await load.call<{ t0: number; postedAt: number; posted: number; rejected: number; ingestMs: number[]; started: Record<number, number> }>(
+        "post",
+        { events, concurrency, seconds, seqFrom: 0 },
+      );
+      const want = (p.posted - p.rejected) * endpointCount;
+      const got = await arrivedFrom(0, want, Date.now() + drainSeconds * 1000);
+      if (profiling) await profiling.stop(process.env.BENCH_PROFILE!);
       const cpu = process.cpuUsage(cpu0);
-      const lat = got.map((r) => r.receivedAt.getTime() - postStart.get(JSON.parse(r.body).data.seq)!);
-      const end = got.length ? Math.max(...got.map((r) => r.receivedAt.getTime())) : Date.now();
+      const calls = engine.stats.calls - calls0;
+      const elu = performance.eventLoopUtilization(elu0);
+      const lat = got.map(([seq, at]) => at - p.started[seq]!);
+      const end = got.length ? Math.max(...got.map(([, at]) => at)) : Date.now();
       const notes = [
-        posted < events ? `posting stopped at the ${seconds} s bound after ${posted} of ${events} events` : "",
-        rejected ? `${rejected} events rejected` : "",
+        p.posted < events ? `posting stopped at the ${seconds} s bound after ${p.posted} of ${events} events` : "",
+        p.rejected ? `${p.rejected} events rejected` : "",
         got.length < want ? `only ${got.length} of ${want} deliveries arrived within ${drainSeconds} s of the last POST` : "",
       ].filter(Boolean);
       const row: Row = {
         name: "events → executor → deliver-webhook → receiver",
-        rps: got.length / Math.max(0.001, (end - t0) / 1000),
+        rps: got.length / Math.max(0.001, (end - p.t0) / 1000),
         p50: percentile(lat, 50),
         p99: percentile(lat, 99),
         requests: got.length,
@@ -175,24 +191,14 @@ run(async () => {
       // the path (event → first attempt) and not of a queue. Each event is one delivery per endpoint.
       const pacedCount = envInt("BENCH_PACED_EVENTS", 100);
       const pacedRate = envInt("BENCH_PACED_RATE", 10); // events per second
-      const pacedFrom = receiver.requests.length;
-      const pacedStart = new Map<number, number>();
-      const pacedT0 = Date.now();
-      for (let i = 0; i < pacedCount && Date.now() < pacedT0 + seconds * 1000; i++) {
-        const due = pacedT0 + (i * 1000) / pacedRate;
-        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-        pacedStart.set(events + i, Date.now());
-        void sendEvent({ seq: events + i }).then((r) => r.arrayBuffer());
-      }
-      const pacedWant = pacedStart.size * endpointCount;
-      const pacedArrived = () => receiver.requests.slice(pacedFrom).filter((r) => r.path.startsWith("/endpoint-"));
-      const pacedUntil = Date.now() + drainSeconds * 1000;
-      while (pacedArrived().length < pacedWant && Date.now() < pacedUntil) await new Promise((r) => setTimeout(r, 20));
-      const pacedGot = pacedArrived();
-      const pacedLat = pacedGot.map((r) => r.receivedAt.getTime() - pacedStart.get(JSON.parse(r.body).data.seq)!);
+      const pacedSeq = 20_000_000;
+      const pc = await load.call<{ t0: number; started: Record<number, number> }>("paced", { count: pacedCount, rate: pacedRate, seconds, seqFrom: pacedSeq });
+      const pacedWant = Object.keys(pc.started).length * endpointCount;
+      const pacedGot = await arrivedFrom(pacedSeq, pacedWant, Date.now() + drainSeconds * 1000);
+      const pacedLat = pacedGot.map(([seq, at]) => at - pc.started[seq]!);
       const paced: Row = {
         name: `paced at ${pacedRate} events/s: latency event → first attempt`,
-        rps: pacedGot.length / Math.max(0.001, (Math.max(...pacedGot.map((r) => r.receivedAt.getTime()), pacedT0 + 1) - pacedT0) / 1000),
+        rps: pacedGot.length / Math.max(0.001, (Math.max(...pacedGot.map(([, at]) => at), pc.t0 + 1) - pc.t0) / 1000),
         p50: percentile(pacedLat, 50),
         p99: percentile(pacedLat, 99),
         requests: pacedGot.length,
@@ -204,33 +210,38 @@ run(async () => {
         unit: "deliveries/s",
         lines: [
           `database: ${database.label}`,
-          "all in this process: route handlers behind tests/helpers/route-server.ts (no Next.js), the embedded Inngest executor",
-          "  (inngest/engine, poll 50 ms) calling the app's serve handler in-process as npm start does, and e2e/receiver.ts on",
-          "  127.0.0.1 answering 200",
+          "in this process: route handlers behind tests/helpers/route-server.ts (no Next.js) and the embedded Inngest executor",
+          "  (inngest/engine, poll 50 ms) calling the app's serve handler in-process as npm start does; in a worker thread",
+          "  (bench/e2e-load.mjs): the API clients and a receiver on 127.0.0.1 answering 200",
           `events posted by ${concurrency} concurrent clients (bounded by ${events} events and ${seconds} s; receipts awaited ≤ ${drainSeconds} s);`,
           `  then ${pacedCount} more paced at ${pacedRate}/s (BENCH_PACED_EVENTS, BENCH_PACED_RATE) for the latency below capacity`,
           "latency: from the start of POST /api/v1/events (baseline: of the POST) to the receiver having the request",
-          "rate: deliveries received ÷ (last receipt − first POST); deliver-webhook allows 10 in flight per endpoint",
-          `baseline: ${expected} POSTs signed with standardwebhooks, ${concurrency} at once, each on a new connection like deliver-webhook`,
+          "rate: deliveries received ÷ (last receipt − first POST); deliver-webhook sends ≤ 10 at once to an endpoint",
+          `baselines: ${expected} POSTs signed with standardwebhooks, ${concurrency} at once, from the worker to its receiver`,
         ],
-        rows: [row, paced],
+        rows: [keptRow, row, paced],
         baseline,
       });
       console.log(
-        `  ingestion (202) latency p50 ${percentile(ingestMs, 50)} ms, p99 ${percentile(ingestMs, 99)} ms; ` +
-          `posting lasted ${((postedAt - t0) / 1000).toFixed(1)} s; deliveries marked succeeded: ${succeeded} (incl. ${warm * endpointCount} warm-up)`,
+        `  ingestion (202) latency p50 ${percentile(p.ingestMs, 50)} ms, p99 ${percentile(p.ingestMs, 99)} ms; ` +
+          `posting lasted ${((p.postedAt - p.t0) / 1000).toFixed(1)} s; deliveries marked succeeded: ${succeeded} (incl. ${warm * endpointCount} warm-up)`,
       );
-      // CPU time is steadier than rates on a shared machine: what this process (API, executor,
-      // SDK, receiver) spent per delivery; the database server's own CPU is not included.
+      // CPU time is steadier than rates on a shared machine: what this process spent per delivery
+      // (the app's thread, and the worker's: clients and receiver); the database server's CPU is
+      // not included. The app thread's share is its event-loop utilization.
       console.log(
         `  CPU of this process: ${((cpu.user + cpu.system) / 1000 / Math.max(1, got.length)).toFixed(2)} ms per delivery ` +
-          `(${((cpu.user + cpu.system) / 1e6).toFixed(1)} s for ${got.length})`,
+          `(${((cpu.user + cpu.system) / 1e6).toFixed(1)} s for ${got.length}); the app's event loop was busy ${(elu.utilization * 100).toFixed(0)}% ` +
+          `(${((elu.active / Math.max(1, got.length))).toFixed(2)} ms per delivery)`,
       );
+      // Each run of deliver-webhook is two calls into the SDK (the attempt step, then the end):
+      // calls per delivery show how well deliveries were batched.
+      console.log(`  calls from the executor into the app's functions: ${calls} (${(calls / Math.max(1, got.length)).toFixed(2)} per delivery)`);
     } finally {
+      await load?.close();
       await engine.stop();
       await served.close();
       await app.close();
-      await receiver.close();
       if (database.sharedDatabase) await org.remove();
     }
   } finally {
