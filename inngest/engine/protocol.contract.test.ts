@@ -28,6 +28,10 @@ const functions = [
     },
     async () => "ok",
   ),
+  inngest.createFunction(
+    { id: "batched", retries: 0, batchEvents: { maxSize: 100, timeout: "1s", key: "event.data.endpointId" }, triggers: [ping] },
+    async ({ events }) => events.length,
+  ),
   inngest.createFunction({ id: "sweeper", retries: 0, triggers: [cron("*/5 * * * *")] }, async () => "swept"),
   inngest.createFunction({ id: "one-step", retries: 0, triggers: [ping] }, async ({ step }) => {
     const a = await step.run("a", () => 1);
@@ -123,6 +127,8 @@ describe("inngest SDK protocol contract", () => {
       steps: { step: { id: "step", name: "step", runtime: { type: "http", url: stepUrl("gatehouse-configured-failure") }, retries: { attempts: 1 } } },
     });
     expect(byId.get("gatehouse-sweeper")!.triggers).toEqual([{ cron: "*/5 * * * *" }]);
+    // The executor batches by these fields (executor.ts batchKey, keepsFilling; store.absorbBatch).
+    expect(byId.get("gatehouse-batched")!.batchEvents).toEqual({ maxSize: 100, timeout: "1s", key: "event.data.endpointId" });
   });
 
   it("POSTs /fn/register with the hashed signing key in an out-of-band sync", async () => {
