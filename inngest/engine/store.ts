@@ -368,7 +368,9 @@ export async function claimRuns(ids: string[], owner: string, leaseUntil: Date):
  * Starts a batch: moves the events of up to `max` runs waiting in the same batch as `leaderId`
  * (never started, not claimed, oldest first) into the leader's `events`, and deletes those runs,
  * in one statement, so every event stays in exactly one run. Only while `owner` holds the
- * leader's lease. Returns the leader's events afterwards (null if the lease was lost).
+ * leader's lease. The leader leaves its batch (batchKey null): the index on batch keys then only
+ * holds runs still waiting to start, however many of that key wait for a retry. Returns the
+ * leader's events afterwards (null if the lease was lost).
  */
 export async function absorbBatch(leaderId: string, owner: string, functionId: string, batchKey: string, max: number): Promise<unknown[] | null> {
   const now = new Date().toISOString();
@@ -384,7 +386,7 @@ export async function absorbBatch(leaderId: string, owner: string, functionId: s
        RETURNING "events", "createdAt", "id")
      UPDATE "EngineRun" r SET "events" = r."events" || COALESCE(
          (SELECT jsonb_agg(e ORDER BY t."createdAt", t."id") FROM taken t, jsonb_array_elements(t."events") e), '[]'::jsonb),
-       "updatedAt" = $6::timestamp
+       "batchKey" = NULL, "updatedAt" = $6::timestamp
      WHERE r."id" IN (SELECT "id" FROM leader)
      RETURNING r."events"`,
     [leaderId, owner, functionId, batchKey, max, now],
