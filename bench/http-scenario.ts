@@ -5,7 +5,7 @@
 //      layer in front of Next.js), started in this process from the build in .next.
 // Without a build (.next/BUILD_ID), 2 is skipped and 3 runs the route handlers behind the same
 // Node adapter without Next.js (tests/helpers/route-server.ts); the table says which.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { load, nextBaseUrl, printTable, rowOf, startBareServer, warmUp, type LoadOptions, type Row } from "./harness";
 import { expectStatus } from "./fixtures";
@@ -40,6 +40,47 @@ async function startApp() {
   if (process.env.BENCH_NO_NEXT === "1" || !existsSync(path.join(root, ".next", "BUILD_ID"))) return null;
   const { startGatehouseServer } = await import("@/lib/http/gatehouse-server");
   return startGatehouseServer({ dir: root, port: 0, hostname: "127.0.0.1" });
+}
+
+/**
+ * CPU time so far of this process (the server under test and autocannon's worker thread) and of
+ * the PostgreSQL backends serving this bench's database (Linux /proc; 10 ms ticks), in µs.
+ */
+function cpuNow(): { proc: number; pg: number | null } {
+  const u = process.cpuUsage();
+  return { proc: u.user + u.system, pg: pgBackendsCpu() };
+}
+
+function pgBackendsCpu(): number | null {
+  const url = process.env.DATABASE_URL;
+  if (!url || !/^postgres(ql)?:/.test(url) || process.platform !== "linux") return null;
+  const db = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!db) return null;
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmd.startsWith("postgres: ") || !cmd.includes(` ${db} `)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10_000;
+}
+
+/** Runs one measured load and notes its CPU per request. */
+async function measured(label: string, cpu: string[], run: () => Promise<import("./harness").LoadResult>) {
+  const before = cpuNow();
+  const r = await run();
+  const after = cpuNow();
+  const n = Math.max(1, r.requests);
+  const pg = before.pg !== null && after.pg !== null ? `, PostgreSQL ${Math.round((after.pg - before.pg) / n)} µs` : "";
+  cpu.push(`${label}: this process ${Math.round((after.proc - before.proc) / n)} µs${pg}`);
+  return r;
 }
 
 /** Resolves once no request is in flight on the server under test (bounded). */
@@ -79,8 +120,9 @@ export async function runHttpScenario(s: HttpScenario): Promise<void> {
       : "route handlers behind the lean layer's Node adapter, no Next.js (no .next build found)";
 
     for (const connections of s.connections) {
+      const cpu: string[] = [];
       await warmUp(request(bare.origin, s.path, connections));
-      const baseline = rowOf("bare Node http handler", await load(request(bare.origin, s.path, connections)));
+      const baseline = rowOf("bare Node http handler", await measured("bare Node", cpu, () => load(request(bare.origin, s.path, connections))));
       const rows: Row[] = [];
       if (app) {
         const health = { method: "GET" as const, headers: {}, body: undefined };
@@ -89,11 +131,11 @@ export async function runHttpScenario(s: HttpScenario): Promise<void> {
       }
       await warmUp(request(origin, s.path, connections));
       await drained(() => inFlight);
-      rows.push(rowOf(app ? "this scenario via npm start's server" : "this scenario via route handlers (no Next.js)", await load(request(origin, s.path, connections))));
+      rows.push(rowOf(app ? "this scenario via npm start's server" : "this scenario via route handlers (no Next.js)", await measured("this scenario", cpu, () => load(request(origin, s.path, connections)))));
       await drained(() => inFlight);
       if (s.latencyAtBaselineFraction && connections === Math.max(...s.connections)) {
         const rate = Math.max(1, Math.round(baseline.rps * s.latencyAtBaselineFraction));
-        const r = rowOf(`  same, paced at ${s.latencyAtBaselineFraction}× baseline (${rate} req/s offered)`, await load(request(origin, s.path, connections, { overallRate: rate })));
+        const r = rowOf(`  same, paced at ${s.latencyAtBaselineFraction}× baseline (${rate} req/s offered)`, await measured("paced", cpu, () => load(request(origin, s.path, connections, { overallRate: rate }))));
         rows.push(r);
         await drained(() => inFlight);
       }
@@ -113,6 +155,9 @@ export async function runHttpScenario(s: HttpScenario): Promise<void> {
         rows,
         baseline,
       });
+      // This process runs the server and the load generator (autocannon's worker): the bare row's
+      // figure is mostly the load generator's share, so the difference is what the scenario adds.
+      console.log(`  CPU per request (this process: server + load generator; PostgreSQL: this bench's backends): ${cpu.join("; ")}`);
     }
   } finally {
     await drained(() => inFlight);
