@@ -96,6 +96,7 @@ export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds
     });
     return updated;
   });
+  forgetTokens(); // the old secret stops working on the next exchange (unless a grace period keeps it)
   return { credential, secret };
 }
 

@@ -6,7 +6,7 @@ import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { createBatcher, createLoader, prepared, sql, valuesList } from "@/lib/db/sql";
-import { forgetTokens } from "@/lib/credentials/token-cache";
+import { forgetTokens, recallClient, rememberClient, tokenEpoch } from "@/lib/credentials/token-cache";
 import type { Credential } from "@/lib/generated/prisma/client";
 
 export type OAuthErrorCode =
@@ -109,8 +109,13 @@ export async function authenticateClient(auth: ClientAuth): Promise<OAuthClient>
   const fail = (d = "Client authentication failed.") => new OAuthError("invalid_client", d, 401, basic);
   // The checksum rejects a garbled client ID without touching the database.
   if (parseSecret(auth.clientId)?.kind !== "clientId") throw fail();
-  const c = await loadClient(auth.clientId);
-  if (!c) throw fail();
+  let c = recallClient(auth.clientId);
+  if (!c) {
+    const epoch = tokenEpoch();
+    c = await loadClient(auth.clientId);
+    if (!c) throw fail();
+    rememberClient(auth.clientId, c, epoch);
+  }
   const h = sha256(auth.clientSecret);
   const now = new Date();
   const ok =
@@ -188,7 +193,10 @@ export async function issueToken(c: OAuthClient, form: URLSearchParams): Promise
     expiresAt: new Date(now + lifetime * 1000).toISOString(),
     createdAt: new Date(now).toISOString(),
   });
-  touchCredential(c.id, c.lastUsedAt, new Date(now));
+  if (!c.lastUsedAt || now - c.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    touchCredential(c.id, c.lastUsedAt, new Date(now));
+    c.lastUsedAt = new Date(now); // a remembered row would otherwise ask again on every exchange
+  }
   return { access_token: token, token_type: "Bearer", expires_in: lifetime, scope: scopes.join(" ") };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { FoundToken } from "@/lib/credentials/oauth";
-import { forgetTokens, recallToken, rememberToken, tokenEpoch } from "@/lib/credentials/token-cache";
+import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth";
+import { forgetTokens, recallClient, recallToken, rememberClient, rememberToken, tokenEpoch } from "@/lib/credentials/token-cache";
 
 const token = { id: "t1" } as FoundToken;
 
@@ -19,5 +19,25 @@ describe("the token cache", () => {
     expect(recallToken("h2")).toBeUndefined();
     rememberToken("h3", token, epochBeforeLookup); // that request's stale answer is not kept
     expect(recallToken("h3")).toBeUndefined();
+  });
+});
+
+describe("the credential memory of /oauth/token", () => {
+  const client = { id: "c1", clientId: "gci_1" } as OAuthClient;
+
+  it("remembers a credential row for a second only", () => {
+    const now = 2_000_000;
+    rememberClient("gci_1", client, tokenEpoch(), now);
+    expect(recallClient("gci_1", now + 999)).toBe(client);
+    expect(recallClient("gci_1", now + 1000)).toBeUndefined();
+  });
+
+  it("forgets credential rows with the tokens, including a lookup that was under way", () => {
+    rememberClient("gci_2", client, tokenEpoch());
+    const epochBeforeLookup = tokenEpoch();
+    forgetTokens(); // a revocation or a new secret commits meanwhile
+    expect(recallClient("gci_2")).toBeUndefined();
+    rememberClient("gci_3", client, epochBeforeLookup);
+    expect(recallClient("gci_3")).toBeUndefined();
   });
 });

@@ -1,18 +1,24 @@
 // A one-second memory of valid bearer tokens, so an API client's burst of calls costs one
-// database lookup per second instead of one per call. Revocation stays immediate in this
-// process: revoking a token or a credential calls forgetTokens() before it answers, and every
+// database lookup per second instead of one per call, and likewise of the credentials that
+// authenticated at /oauth/token (their row, not the secret: the secret is checked against the
+// stored hash on every exchange). Revocation stays immediate in this process: revoking a token
+// or a credential, or regenerating a secret, calls forgetTokens() before it answers, and every
 // entry remembered before that is dropped. Another process sharing the database (several app
-// instances on one PostgreSQL) sees a revocation within the entry lifetime, at most one second.
-// Only active tokens are remembered; expiry is checked on every use.
-import type { FoundToken } from "@/lib/credentials/oauth";
+// instances on one PostgreSQL) sees a revocation or a new secret within the entry lifetime, at
+// most one second (a token it issues meanwhile for a revoked credential is refused on use: the
+// bearer check reads the credential's status). Only active tokens are remembered; expiry is
+// checked on every use.
+import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth";
 
 const TTL_MS = 1_000;
 const MAX_ENTRIES = 10_000;
 
 type Entry = { token: FoundToken; until: number; epoch: number };
-type G = { __gatehouseTokenCache?: { epoch: number; entries: Map<string, Entry> } };
-const g = globalThis as G; // one cache per process, whichever module graph asks (Next.js bundles, server.ts)
-const cache = (g.__gatehouseTokenCache ??= { epoch: 0, entries: new Map() });
+type ClientEntry = { client: OAuthClient; until: number; epoch: number };
+type Cache = { epoch: number; entries: Map<string, Entry>; clients?: Map<string, ClientEntry> };
+const g = globalThis as { __gatehouseTokenCache?: Cache }; // one cache per process, whichever module graph asks (Next.js bundles, server.ts)
+const cache: Cache = (g.__gatehouseTokenCache ??= { epoch: 0, entries: new Map() });
+const clients = (cache.clients ??= new Map());
 
 export function recallToken(hash: string, now = Date.now()): FoundToken | undefined {
   const e = cache.entries.get(hash);
@@ -35,8 +41,30 @@ export function rememberToken(hash: string, token: FoundToken, epoch: number, no
   cache.entries.set(hash, { token, until: now + TTL_MS, epoch });
 }
 
-/** Drops everything remembered: call it whenever a token or credential stops being valid. */
+/** The credential row remembered for this client ID, if any. */
+export function recallClient(clientId: string, now = Date.now()): OAuthClient | undefined {
+  const e = clients.get(clientId);
+  if (!e) return undefined;
+  if (e.epoch !== cache.epoch || e.until <= now) {
+    clients.delete(clientId);
+    return undefined;
+  }
+  return e.client;
+}
+
+/** Remembers a credential row read at `epoch` (tokenEpoch() before the read). */
+export function rememberClient(clientId: string, client: OAuthClient, epoch: number, now = Date.now()): void {
+  if (epoch !== cache.epoch) return;
+  if (clients.size >= MAX_ENTRIES) clients.clear();
+  clients.set(clientId, { client, until: now + TTL_MS, epoch });
+}
+
+/**
+ * Drops everything remembered: call it whenever a token or credential stops being valid or a
+ * credential's secret changes.
+ */
 export function forgetTokens(): void {
   cache.epoch++;
   cache.entries.clear();
+  clients.clear();
 }
