@@ -187,4 +187,20 @@ describe("deliveries to receivers that misbehave", () => {
     const r = await deliverTo(`${receiver.url}/fine`, "fine");
     expect(r.delivery).toMatchObject({ status: "succeeded", attempts: 1, lastResponseStatus: 204, lastError: null });
   });
+
+  // Last: it leaves a run waiting for its retry, which the engine's stop ends.
+  it("a delivery waiting for its retry does not hold up a new delivery to the same endpoint", async () => {
+    const { endpoint } = await createEndpoint({ orgId, environment: "test", name: "busy", url: `${receiver.url}/busy`, eventTypes: [], timeoutSeconds: TIMEOUT_SECONDS, fields: ENDPOINTS_FIELDS, ctx });
+    receiver.respondWith((req) => (req.path === "/busy" && JSON.parse(req.body).data.first ? { status: 429, headers: { "retry-after": "60" } } : { status: 200 }));
+    const a = (await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { first: true }, onlyEndpointId: endpoint.id })).pendingDeliveryIds[0]!;
+    await waitFor(async () => (await db.delivery.findUniqueOrThrow({ where: { id: a } })).attempts === 1, 30_000, "the first attempt");
+    const b = (await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { first: false }, onlyEndpointId: endpoint.id })).pendingDeliveryIds[0]!;
+    // Bounded well under the 60 s the first one waits: the second is not queued behind it.
+    const done = await waitFor(async () => {
+      const d = await db.delivery.findUniqueOrThrow({ where: { id: b } });
+      return d.status === "succeeded" ? d : null;
+    }, 40_000, "the second delivery while the first waits");
+    expect(done.attempts).toBe(1);
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: a } })).toMatchObject({ status: "pending", attempts: 1, lastResponseStatus: 429 });
+  });
 });
