@@ -16,7 +16,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { findLeanRoutes, isLeanRequest, type LeanRoute } from "@/lib/http/lean-routes";
-import { matchRoute, serveWithHandler, type RouteHandler } from "@/lib/http/node-adapter";
+import { matchSegments, serveWithHandler, type RouteHandler } from "@/lib/http/node-adapter";
 
 // Next.js installs this global when its server loads; a route module loaded before that would
 // keep a stand-in that throws. Set it first, as Next.js would.
@@ -30,7 +30,9 @@ export type GatehouseServer = { server: Server; port: number; origin: string; cl
  * told this port through PORT). Requests that arrive meanwhile wait for it.
  */
 export async function startGatehouseServer(opts: { dir: string; port: number; hostname?: string }): Promise<GatehouseServer> {
-  const routes: (LeanRoute & { module?: Promise<Record<string, unknown>> })[] = findLeanRoutes(path.join(opts.dir, "app"));
+  const routes: (LeanRoute & { segments: string[]; module?: Promise<Record<string, unknown>> })[] = findLeanRoutes(
+    path.join(opts.dir, "app"),
+  ).map((r) => ({ ...r, segments: r.pattern.split("/") }));
   let nextHandle: ((req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void>) | undefined;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
@@ -42,8 +44,9 @@ export async function startGatehouseServer(opts: { dir: string; port: number; ho
     const pathname = q < 0 ? url : url.slice(0, q);
     const toNext = () => (nextHandle ? nextHandle(req, res) : ready.then(() => nextHandle!(req, res)));
     if (isLeanRequest(pathname, req.headers.authorization)) {
+      const segments = pathname.split("/");
       for (const r of routes) {
-        const params = matchRoute(r.pattern, pathname);
+        const params = matchSegments(r.segments, segments);
         if (!params) continue;
         void (async () => {
           const mod = await (r.module ??= import(pathToFileURL(r.file).href));

@@ -101,8 +101,11 @@ export async function serveWithHandler(
 
 /** "/api/v1/things/[id]" against a path: the params, or null when it does not match. */
 export function matchRoute(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split("/");
-  const s = path.split("/");
+  return matchSegments(pattern.split("/"), path.split("/"));
+}
+
+/** matchRoute on patterns and paths split at "/" once (the lean layer tries many patterns per path). */
+export function matchSegments(p: string[], s: string[]): Record<string, string> | null {
   if (p.length !== s.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < p.length; i++) {
