@@ -16,17 +16,43 @@ export const MAX_BUFFERED_BODY = 8 * 1024 * 1024;
 
 const NO_BODY = new Set(["GET", "HEAD"]);
 
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+// Events rather than `for await`: the async iterator costs a few µs per request on Node 20.
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > MAX_BUFFERED_BODY) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).byteLength;
-    if (size > MAX_BUFFERED_BODY) return null;
-    chunks.push(c as Buffer);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  if (declared > MAX_BUFFERED_BODY) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.byteLength;
+      if (size > MAX_BUFFERED_BODY) {
+        cleanup();
+        req.destroy(); // as an abandoned read does: the rest is not wanted
+        resolve(null);
+        return;
+      }
+      chunks.push(c);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const onClose = () => onError(new Error("the client closed the request before sending all of its body"));
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+  });
 }
 
 /** The web Request for a Node request, with the client's address as X-Forwarded-For (as Next.js does). */
