@@ -4,27 +4,31 @@
 import { inngest } from "@/inngest/client";
 import { deliveryRequested } from "@/inngest/events";
 import { createBatcher, sql } from "@/lib/db/sql";
-import { setDeliveryDispatcher } from "@/lib/events/dispatch";
+import { setDeliveryDispatcher, type DeliveryRef } from "@/lib/events/dispatch";
 
 const BATCH = 500;
 
-export async function sendDeliveries(deliveryIds: string[]): Promise<void> {
-  for (let i = 0; i < deliveryIds.length; i += BATCH) {
-    const ids = deliveryIds.slice(i, i + BATCH);
-    const rows = await sql<{ id: string; releasedAt: Date | null; endpointId: string }>(
-      `SELECT "id", ("releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", "endpointId" FROM "Delivery" WHERE "id" = ANY($1::text[])`,
-      [ids],
-    );
+export async function sendDeliveries(deliveries: DeliveryRef[]): Promise<void> {
+  for (let i = 0; i < deliveries.length; i += BATCH) {
+    const refs = deliveries.slice(i, i + BATCH);
+    // What the caller did not say (the endpoint; a release time) is looked up.
+    const unknown = refs.flatMap((r) => (typeof r === "string" ? [r] : []));
+    const rows = unknown.length
+      ? await sql<{ id: string; releasedAt: Date | null; endpointId: string }>(
+          `SELECT "id", ("releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", "endpointId" FROM "Delivery" WHERE "id" = ANY($1::text[])`,
+          [unknown],
+        )
+      : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     await inngest.send(
-      ids.flatMap((id) => {
-        const row = byId.get(id);
+      refs.flatMap((ref) => {
+        const row = typeof ref === "string" ? byId.get(ref) : { ...ref, releasedAt: null };
         if (!row) return []; // deleted with its endpoint meanwhile
         const at = row.releasedAt;
         return [
           deliveryRequested.create(
-            { deliveryId: id, endpointId: row.endpointId },
-            { id: at ? `delivery-${id}-${at.getTime()}` : `delivery-${id}` },
+            { deliveryId: row.id, endpointId: row.endpointId },
+            { id: at ? `delivery-${row.id}-${at.getTime()}` : `delivery-${row.id}` },
           ),
         ];
       }),
@@ -37,6 +41,6 @@ export async function sendDeliveries(deliveryIds: string[]): Promise<void> {
  * dispatches (one per API request) share one lookup and one send while another is in flight.
  */
 export function registerDeliveryDispatcher(): void {
-  const send = createBatcher<string[]>((lists) => sendDeliveries(lists.flat()), 100, 2);
+  const send = createBatcher<DeliveryRef[]>((lists) => sendDeliveries(lists.flat()), 100, 2);
   setDeliveryDispatcher(send);
 }

@@ -5,7 +5,14 @@
 // deliveries left pending, picks them up. A failing dispatcher is logged, never thrown to the
 // API caller: the rows are already durable.
 
-export type DeliveryDispatcher = (deliveryIds: string[]) => Promise<void>;
+/**
+ * A delivery to send: its id, or (when the caller knows it, e.g. ingestion) the id with its
+ * endpoint, which spares the dispatcher a lookup. Only for deliveries never released from hold
+ * (a released one's event id includes its release time, which the dispatcher looks up).
+ */
+export type DeliveryRef = string | { id: string; endpointId: string };
+
+export type DeliveryDispatcher = (deliveries: DeliveryRef[]) => Promise<void>;
 
 type G = { __gatehouseDeliveryDispatcher?: DeliveryDispatcher };
 const g = globalThis as G; // shared by every module graph in the process (route handlers, instrumentation)
@@ -17,12 +24,12 @@ export function setDeliveryDispatcher(fn: DeliveryDispatcher | undefined): Deliv
   return prev;
 }
 
-export async function dispatchDeliveries(deliveryIds: string[]): Promise<void> {
+export async function dispatchDeliveries(deliveries: DeliveryRef[]): Promise<void> {
   const fn = g.__gatehouseDeliveryDispatcher;
-  if (!fn || deliveryIds.length === 0) return;
+  if (!fn || deliveries.length === 0) return;
   try {
-    await fn(deliveryIds);
+    await fn(deliveries);
   } catch (err) {
-    console.error(`[gatehouse] dispatching ${deliveryIds.length} deliveries failed; the sweeper will resend them`, err);
+    console.error(`[gatehouse] dispatching ${deliveries.length} deliveries failed; the sweeper will resend them`, err);
   }
 }

@@ -58,8 +58,8 @@ beforeAll(async () => {
   });
   orgId = (await db.organization.create({ data: { name: "Acme" } })).id;
   tok = await bearer(orgId, ["endpoints:read", "endpoints:write", "events:read", "events:write"]);
-  setDeliveryDispatcher(async (ids) => {
-    dispatched.push(ids);
+  setDeliveryDispatcher(async (refs) => {
+    dispatched.push(refs.map((r) => (typeof r === "string" ? r : r.id)));
   });
 });
 afterAll(async () => {

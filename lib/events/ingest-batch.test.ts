@@ -2,13 +2,14 @@
 // (group commit), yet each caller gets its own event, its own deliveries and its own error.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { setDeliveryDispatcher } from "@/lib/events/dispatch";
+import { setDeliveryDispatcher, type DeliveryRef } from "@/lib/events/dispatch";
 import { ingestEvent, type IngestEventOptions, type IngestEventResult } from "@/lib/events/ingest-event";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
 
 const ctx = { actor: { type: "system" as const, id: null, label: "test" } };
-const dispatched: string[] = [];
+const dispatched: DeliveryRef[] = [];
+const idOf = (r: DeliveryRef) => (typeof r === "string" ? r : r.id);
 let orgA: string;
 let orgB: string;
 const ep: Record<string, string> = {};
@@ -126,7 +127,10 @@ describe("concurrent ingestEvent", () => {
     expect(await db.event.count()).toBe(created.length);
     expect(await db.delivery.count()).toBe(created.reduce((n, r) => n + r.deliveryCount, 0));
     const allPending = created.flatMap((r) => r.pendingDeliveryIds);
-    expect([...dispatched].sort()).toEqual([...allPending].sort());
+    expect(dispatched.map(idOf).sort()).toEqual([...allPending].sort());
+    // Ingestion tells the dispatcher each delivery's endpoint, as stored (it then looks nothing up).
+    const endpointOf = new Map((await db.delivery.findMany({ select: { id: true, endpointId: true } })).map((d) => [d.id, d.endpointId]));
+    for (const r of dispatched) expect(r).toEqual({ id: idOf(r), endpointId: endpointOf.get(idOf(r)) });
 
     // They were committed in shared transactions, not one each (a batch shares one createdAt).
     const stamps = new Set((await db.event.findMany({ select: { createdAt: true } })).map((e) => e.createdAt.getTime()));

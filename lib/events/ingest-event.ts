@@ -37,6 +37,8 @@ export type IngestEventResult = {
   deliveryCount: number;
   /** Deliveries created `pending`, in endpoint order; empty when not created. */
   pendingDeliveryIds: string[];
+  /** The endpoint of each of pendingDeliveryIds, in the same order. */
+  pendingEndpointIds: string[];
   heldDeliveryIds: string[];
 };
 
@@ -91,7 +93,7 @@ async function existingEvent(opts: IngestEventOptions): Promise<IngestEventResul
       errors: [{ field: "id", message: "already used for a different event" }],
     });
   }
-  return { event, created: false, deliveryCount, pendingDeliveryIds: [], heldDeliveryIds: [] };
+  return { event, created: false, deliveryCount, pendingDeliveryIds: [], pendingEndpointIds: [], heldDeliveryIds: [] };
 }
 
 /** One event waiting for the next group commit; the write fills in `outcome`. */
@@ -148,13 +150,13 @@ WITH items AS MATERIALIZED (
   SELECT ($9::text[])[n], org, env::"Environment", event_id, endpoint_id,
          (CASE status WHEN 'active' THEN 'pending' ELSE 'held' END)::"DeliveryStatus", $8::timestamp, $8::timestamp
     FROM numbered
-  RETURNING "id", "eventId", "status"::text AS status
+  RETURNING "id", "eventId", "status"::text AS status, "endpointId"
 )
-SELECT 'd' AS kind, "id", "eventId", status FROM del
-UNION ALL SELECT 'e', "id", NULL, NULL FROM ev
-UNION ALL SELECT 'n', (SELECT count(*) FROM pairs)::text, NULL, NULL`;
+SELECT 'd' AS kind, "id", "eventId", status, "endpointId" FROM del
+UNION ALL SELECT 'e', "id", NULL, NULL, NULL FROM ev
+UNION ALL SELECT 'n', (SELECT count(*) FROM pairs)::text, NULL, NULL, NULL`;
 
-type WriteRow = { kind: "d" | "e" | "n"; id: string; eventId: string | null; status: "pending" | "held" | null };
+type WriteRow = { kind: "d" | "e" | "n"; id: string; eventId: string | null; status: "pending" | "held" | null; endpointId: string | null };
 
 async function writeEvents(items: Item[]): Promise<Outcome[]> {
   const scopes = [...new Map(items.map((i) => [`${i.opts.orgId}\0${i.opts.environment}`, i.opts])).values()];
@@ -185,17 +187,20 @@ async function writeEvents(items: Item[]): Promise<Outcome[]> {
     // Ids were handed out in order (event, then endpoint id), so sorting by their position
     // keeps each event's deliveries in endpoint order.
     const position = new Map(deliveryIds.map((id, n) => [id, n]));
-    const byEvent = new Map<string, { pending: string[]; held: string[] }>();
+    const byEvent = new Map<string, { pending: string[]; pendingEndpoints: string[]; held: string[] }>();
     for (const r of rows.filter((r) => r.kind === "d").sort((a, b) => position.get(a.id)! - position.get(b.id)!)) {
       let e = byEvent.get(r.eventId!);
-      if (!e) byEvent.set(r.eventId!, (e = { pending: [], held: [] }));
-      (r.status === "pending" ? e.pending : e.held).push(r.id);
+      if (!e) byEvent.set(r.eventId!, (e = { pending: [], pendingEndpoints: [], held: [] }));
+      if (r.status === "pending") {
+        e.pending.push(r.id);
+        e.pendingEndpoints.push(r.endpointId!);
+      } else e.held.push(r.id);
     }
     if (deliveriesLastTime.size > 10_000) deliveriesLastTime.clear();
     return items.map(({ opts }, n): Outcome => {
       const id = eventIds[n];
       if (!stored.has(id)) return { duplicate: true };
-      const { pending, held } = byEvent.get(id) ?? { pending: [], held: [] };
+      const { pending, pendingEndpoints, held } = byEvent.get(id) ?? { pending: [], pendingEndpoints: [], held: [] };
       deliveriesLastTime.set(kindOf(opts), pending.length + held.length);
       const event: Event = {
         id,
@@ -206,7 +211,16 @@ async function writeEvents(items: Item[]): Promise<Outcome[]> {
         idempotencyKey: opts.externalId ?? null,
         createdAt: now,
       };
-      return { ok: { event, created: true, deliveryCount: pending.length + held.length, pendingDeliveryIds: pending, heldDeliveryIds: held } };
+      return {
+        ok: {
+          event,
+          created: true,
+          deliveryCount: pending.length + held.length,
+          pendingDeliveryIds: pending,
+          pendingEndpointIds: pendingEndpoints,
+          heldDeliveryIds: held,
+        },
+      };
     });
   }
 }
@@ -255,6 +269,8 @@ export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEvent
     });
   }
   const result = outcome.ok;
-  if (opts.dispatch !== false) await dispatchDeliveries(result.pendingDeliveryIds);
+  if (opts.dispatch !== false) {
+    await dispatchDeliveries(result.pendingDeliveryIds.map((id, i) => ({ id, endpointId: result.pendingEndpointIds[i]! })));
+  }
   return result;
 }
