@@ -84,15 +84,19 @@ const handlers = {
     const started = {};
     const ingestMs = [];
     let rejected = 0;
+    const failures = {}; // answer status (or the client's error) → count
     const t0 = Date.now();
     const posted = await pool(events, concurrency, t0 + seconds * 1000, async (i) => {
       const at = Date.now();
       started[seqFrom + i] = at;
-      const status = await sendEvent(seqFrom + i).catch(() => 0);
+      const status = await sendEvent(seqFrom + i).catch((err) => String(err?.message ?? err));
       if (status === 202) ingestMs.push(Date.now() - at);
-      else rejected++;
+      else {
+        rejected++;
+        failures[status] = (failures[status] ?? 0) + 1;
+      }
     });
-    return { t0, postedAt: Date.now(), posted, rejected, ingestMs, started };
+    return { t0, postedAt: Date.now(), posted, rejected, failures, ingestMs, started };
   },
   /** Events one at a time at a steady rate. */
   async paced({ count, rate, seconds, seqFrom }) {
