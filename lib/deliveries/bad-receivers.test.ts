@@ -10,11 +10,8 @@ vi.hoisted(() => {
 });
 
 import { startReceiver, type Receiver } from "@/e2e/receiver";
-import { inngest } from "@/inngest/client";
-import { registerDeliveryDispatcher } from "@/inngest/dispatch";
-import { startEngine, type Engine } from "@/inngest/engine/start-engine";
-import { serveFunctions, silentLogger, waitFor } from "@/inngest/engine/testing";
-import { functions } from "@/inngest/index";
+import { waitFor } from "@/inngest/engine/testing";
+import { startDeliveryEngine } from "@/inngest/testing";
 import { db } from "@/lib/db/client";
 import { MAX_RESPONSE_BODY } from "@/lib/deliveries/send-request";
 import { ingestEvent } from "@/lib/events/ingest-event";
@@ -23,23 +20,18 @@ import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
 
 const ctx = { actor: { type: "system" as const, id: null, label: "test" } };
 const TIMEOUT_SECONDS = 1; // the least the endpoint input schema allows
-let served: Awaited<ReturnType<typeof serveFunctions>>;
-let engine: Engine;
+let stack: Awaited<ReturnType<typeof startDeliveryEngine>>;
 let receiver: Receiver;
 let orgId: string;
 const rawServers: net.Server[] = [];
 
 beforeAll(async () => {
   orgId = (await db.organization.create({ data: { name: "Bad receivers" } })).id;
-  served = await serveFunctions(inngest, functions);
-  engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
-  await engine.ready;
-  registerDeliveryDispatcher();
+  stack = await startDeliveryEngine();
   receiver = await startReceiver();
 }, 120_000);
 afterAll(async () => {
-  await engine?.stop();
-  await served?.close();
+  await stack?.close();
   await receiver?.close();
   for (const s of rawServers) s.close();
 });

@@ -4,11 +4,8 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReceiver, type Receiver } from "@/e2e/receiver";
-import { inngest } from "@/inngest/client";
-import { registerDeliveryDispatcher } from "@/inngest/dispatch";
-import { startEngine, type Engine } from "@/inngest/engine/start-engine";
-import { serveFunctions, silentLogger, waitFor } from "@/inngest/engine/testing";
-import { functions } from "@/inngest/index";
+import { waitFor } from "@/inngest/engine/testing";
+import { startDeliveryEngine } from "@/inngest/testing";
 import { replayDelivery, replayFailedSince } from "@/lib/deliveries/replay-deliveries";
 import { db } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest-event";
@@ -19,22 +16,17 @@ import { setEndpointStatus } from "@/lib/webhooks/set-endpoint-status";
 process.env.GATEHOUSE_RETRY_SCHEDULE = "1s,1s,1s"; // 4 attempts, 1 s apart
 
 const ctx = { actor: { type: "system" as const, id: null, label: "test" } };
-let served: Awaited<ReturnType<typeof serveFunctions>>;
-let engine: Engine;
+let stack: Awaited<ReturnType<typeof startDeliveryEngine>>;
 let receiver: Receiver;
 let orgId: string;
 
 beforeAll(async () => {
   orgId = (await db.organization.create({ data: { name: "Deliveries" } })).id;
-  served = await serveFunctions(inngest, functions);
-  engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
-  await engine.ready;
-  registerDeliveryDispatcher();
+  stack = await startDeliveryEngine();
   receiver = await startReceiver();
 }, 120_000);
 afterAll(async () => {
-  await engine?.stop();
-  await served?.close();
+  await stack?.close();
   await receiver?.close();
 });
 

@@ -10,11 +10,8 @@ vi.hoisted(() => {
 });
 
 import { startReceiver, type Receiver } from "@/e2e/receiver";
-import { inngest } from "@/inngest/client";
-import { registerDeliveryDispatcher } from "@/inngest/dispatch";
-import { startEngine, type Engine } from "@/inngest/engine/start-engine";
-import { serveFunctions, silentLogger, waitFor } from "@/inngest/engine/testing";
-import { functions } from "@/inngest/index";
+import { waitFor } from "@/inngest/engine/testing";
+import { startDeliveryEngine } from "@/inngest/testing";
 import { db } from "@/lib/db/client";
 import { getDelivery, listDeliveries } from "@/lib/deliveries/get-deliveries";
 import { replayDelivery } from "@/lib/deliveries/replay-deliveries";
@@ -23,21 +20,16 @@ import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
 
 const ctx = { actor: { type: "system" as const, id: null, label: "test" } };
-let served: Awaited<ReturnType<typeof serveFunctions>>;
-let engine: Engine;
+let stack: Awaited<ReturnType<typeof startDeliveryEngine>>;
 let receiver: Receiver | undefined;
 let orgId: string;
 
 beforeAll(async () => {
   orgId = (await db.organization.create({ data: { name: "Never up" } })).id;
-  served = await serveFunctions(inngest, functions);
-  engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
-  await engine.ready;
-  registerDeliveryDispatcher();
+  stack = await startDeliveryEngine();
 }, 120_000);
 afterAll(async () => {
-  await engine?.stop();
-  await served?.close();
+  await stack?.close();
   await receiver?.close();
 });
 

@@ -8,11 +8,8 @@ import * as messages from "@/app/api/v1/inbound-webhooks/[id]/messages/route";
 import * as replay from "@/app/api/v1/inbound-webhooks/[id]/messages/[messageId]/replay/route";
 import * as token from "@/app/oauth/token/route";
 import * as endpointsRoute from "@/app/api/v1/endpoints/route";
-import { inngest } from "@/inngest/client";
-import { registerDeliveryDispatcher } from "@/inngest/dispatch";
-import { startEngine, type Engine } from "@/inngest/engine/start-engine";
-import { serveFunctions, silentLogger, waitFor } from "@/inngest/engine/testing";
-import { functions } from "@/inngest/index";
+import { waitFor } from "@/inngest/engine/testing";
+import { startDeliveryEngine } from "@/inngest/testing";
 import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest-event";
@@ -26,8 +23,7 @@ import { serveRoutes } from "@/tests/helpers/route-server";
 process.env.GATEHOUSE_RETRY_SCHEDULE = "1s,1s"; // 3 attempts, 1 s apart
 
 const ctx = { actor: { type: "system" as const, id: null, label: "test" } };
-let served: Awaited<ReturnType<typeof serveFunctions>>;
-let engine: Engine;
+let stack: Awaited<ReturnType<typeof startDeliveryEngine>>;
 let receiver: Receiver;
 let server: Awaited<ReturnType<typeof serveRoutes>>;
 let orgId: string;
@@ -35,10 +31,7 @@ let apiToken: string;
 
 beforeAll(async () => {
   orgId = (await db.organization.create({ data: { name: "Handlers" } })).id;
-  served = await serveFunctions(inngest, functions);
-  engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
-  await engine.ready;
-  registerDeliveryDispatcher();
+  stack = await startDeliveryEngine();
   receiver = await startReceiver();
   server = await serveRoutes({
     "/oauth/token": token,
@@ -58,8 +51,7 @@ beforeAll(async () => {
   apiToken = (await r.json()).access_token;
 }, 120_000);
 afterAll(async () => {
-  await engine?.stop();
-  await served?.close();
+  await stack?.close();
   await receiver?.close();
   await server?.close();
 });
