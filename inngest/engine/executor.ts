@@ -527,9 +527,9 @@ export class Executor {
       return;
     }
     if (fn.config.batchEvents && run.batchKey && run.calls === 0) {
-      // A batch starts when its first run gets a slot: the runs waiting behind it with the same
-      // key join it (up to maxSize events). So a batch only forms while runs wait for a slot;
-      // a lone event starts at once, which keeps latency low when the function keeps up.
+      // A batch starts with its first run: the runs of the same key that wait to start join it
+      // (up to maxSize events). Runs wait only while their key has a run in flight (runsFor,
+      // keepsFilling), so a lone event starts at once and latency stays low when the key is quiet.
       const events = await store.absorbBatch(run.id, this.owner, run.functionId, run.batchKey, fn.config.batchEvents.maxSize - (run.events as unknown[]).length);
       if (events === null) return; // the lease was lost: another executor has the run
       run.events = events as EngineRun["events"];
