@@ -13,6 +13,13 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   }
   return (
     <div className="flex min-h-dvh flex-col">
+      {/* The first stop for keyboard users: past the header and the settings nav, to the page itself. */}
+      <a
+        href="#main"
+        className="sr-only rounded-md bg-background px-3 py-2 text-sm font-medium shadow-md ring-2 ring-ring focus:not-sr-only focus:fixed focus:top-3 focus:left-3 focus:z-50"
+      >
+        Skip to content
+      </a>
       <ConsoleHeader
         user={ctx.user}
         org={ctx.org}

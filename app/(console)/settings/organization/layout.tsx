@@ -7,7 +7,9 @@ export default function OrganizationSettingsLayout({ children }: { children: Rea
         <p className="mb-2 px-3 text-xs font-medium tracking-wide text-muted-foreground uppercase">Organization</p>
         <SettingsNav />
       </aside>
-      <main className="min-w-0 flex-1">{children}</main>
+      <main id="main" tabIndex={-1} className="min-w-0 flex-1 outline-none">
+        {children}
+      </main>
     </div>
   );
 }
