@@ -201,4 +201,22 @@ describe("deliver-webhook's attempt step", () => {
       expect(d.attemptRows.map((a) => a.responseStatus)).toEqual(failing.has(id) ? [503, 200] : [200]);
     }
   });
+
+  it("a 410 stops what is still unsent to that endpoint, and every endpoint that answered 410 is disabled", async () => {
+    const a = await endpointAt("/gone-a");
+    const b = await endpointAt("/gone-b");
+    const ids = [...(await deliveriesFor(a.id, 12)), ...(await deliveriesFor(b.id))];
+    receiver.respondWith(() => ({ status: 410 }));
+    const before = { a: sentTo("/gone-a").length, b: sentTo("/gone-b").length };
+    const { thrown } = await tryOnce(a.id, ids, 0);
+    expect(thrown[0]).toBeInstanceOf(NonRetriableError);
+    // At most the 10 in flight before the first 410 came back were sent to a; the rest were not.
+    expect(sentTo("/gone-a").length - before.a).toBeLessThanOrEqual(10);
+    expect(sentTo("/gone-b").length - before.b).toBe(1);
+    for (const id of ids) expect((await load(id)).status).toBe("failed");
+    for (const ep of [a, b]) {
+      expect(await db.endpoint.findUniqueOrThrow({ where: { id: ep.id } })).toMatchObject({ status: "disabled", disabledReason: "the receiver answered 410 Gone" });
+      expect(await db.auditEvent.count({ where: { targetId: ep.id, action: "endpoint.disabled" } })).toBe(1);
+    }
+  });
 });

@@ -194,11 +194,11 @@ export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: 
   }
   // Disabled first: once a delivery shows failed, the endpoint shows why. After a crash in
   // between, the retry finds the endpoint disabled and fails the delivery with that reason.
+  const disabled = new Set<string>();
   for (const p of ready) {
-    if (gone.has(p.d.endpoint.id) && results.get(p.d.id)?.status === 410) {
-      await disableGoneEndpoint(p.d.endpoint, p.d.id);
-      break;
-    }
+    if (results.get(p.d.id)?.status !== 410 || disabled.has(p.d.endpoint.id)) continue;
+    disabled.add(p.d.endpoint.id); // once per endpoint, naming the delivery that got the 410
+    await disableGoneEndpoint(p.d.endpoint, p.d.id);
   }
   const records: AttemptRecord[] = [];
   for (const p of ready) {
