@@ -21,7 +21,7 @@ import { retrySchedule } from "@/lib/deliveries/retry-schedule";
 type Retries = NonNullable<Parameters<typeof inngest.createFunction>[0]["retries"]>;
 
 /** Deliveries of one endpoint that one run attempts at most. */
-export const MAX_BATCH = 100;
+const MAX_BATCH = 100;
 
 // Inngest's own servers ignore concurrency keys on batched functions: there, no batches.
 const batching = usesEmbeddedExecutor() ? { batchEvents: { maxSize: MAX_BATCH, timeout: "1s" as const, key: "event.data.endpointId" } } : {};

@@ -142,10 +142,19 @@ export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: 
   const loaded = await loadDeliveries(opts.deliveryIds);
   const outcomes = new Map<string, AttemptOutcome>();
   const ready: Prepared[] = [];
+  // Deliveries of a disabled endpoint are failed without an attempt, in one write per reason.
+  const disabledFailures = new Map<string, string[]>(); // reason → delivery ids
+  const failForDisabledEndpoint = (deliveryId: string, reason: string): AttemptOutcome => {
+    if (!disabledFailures.has(reason)) disabledFailures.set(reason, []);
+    disabledFailures.get(reason)!.push(deliveryId);
+    return { kind: "failed", message: `endpoint disabled: ${reason}` };
+  };
   for (const id of opts.deliveryIds) {
     if (outcomes.has(id)) continue;
     const d = loaded.get(id);
-    const early = d ? await checkSendable(d) : { kind: "skipped" as const, reason: "delivery no longer exists (endpoint deleted)" };
+    const early = d
+      ? await checkSendable(d, failForDisabledEndpoint)
+      : { kind: "skipped" as const, reason: "delivery no longer exists (endpoint deleted)" };
     const prepared = early ?? (await prepare(d!));
     if ("kind" in prepared) outcomes.set(id, prepared);
     else ready.push(prepared);
@@ -205,7 +214,7 @@ export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: 
     const result = results.get(p.d.id);
     if (!result) {
       // Not sent: its endpoint answered 410 to another delivery of this batch.
-      outcomes.set(p.d.id, await failForDisabledEndpoint(p.d.id, GONE_REASON));
+      outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, GONE_REASON));
       continue;
     }
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
@@ -234,23 +243,26 @@ export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: 
     );
   }
   await recordAttempts(records);
+  for (const [reason, ids] of disabledFailures) {
+    await db.delivery.updateMany({
+      where: { id: { in: ids } },
+      data: { status: "failed", lastError: `endpoint disabled: ${reason}`, completedAt: new Date(), nextAttemptAt: null },
+    });
+  }
   return opts.deliveryIds.map((id) => outcomes.get(id)!);
 }
 
 /** Why a delivery is not sent at all this time (finished, held, disabled), or null to send it. */
-async function checkSendable(d: DeliveryToSend): Promise<AttemptOutcome | null> {
+async function checkSendable(
+  d: DeliveryToSend,
+  failForDisabledEndpoint: (deliveryId: string, reason: string) => AttemptOutcome,
+): Promise<AttemptOutcome | null> {
   if (d.status === "succeeded" || d.status === "failed") return { kind: "skipped", reason: `already ${d.status}` };
   if (d.status === "held") return { kind: "held" };
   // Only a paused endpoint holds; the locked check settles a race with a resume (see there).
   if (d.endpoint.status === "paused" && (await holdDeliveryIfEndpointPaused(d.id))) return { kind: "held" };
   if (d.endpoint.status === "disabled") return failForDisabledEndpoint(d.id, d.endpoint.disabledReason ?? "by an admin");
   return null;
-}
-
-async function failForDisabledEndpoint(deliveryId: string, reason: string): Promise<AttemptOutcome> {
-  const message = `endpoint disabled: ${reason}`;
-  await db.delivery.update({ where: { id: deliveryId }, data: { status: "failed", lastError: message, completedAt: new Date(), nextAttemptAt: null } });
-  return { kind: "failed", message };
 }
 
 /** The signed request for one delivery, built from the exact bytes it sends. */
