@@ -13,6 +13,7 @@ import { cn } from "@/lib/utils";
 const REASONS = {
   hash_mismatch: "its content no longer matches its hash (the entry was changed)",
   prev_mismatch: "it does not link to the entry before it (an entry was removed, inserted or reordered)",
+  unkeyed_after_keyed: "it carries an unkeyed hash after keyed entries (the entry was forged or rewritten)",
 } as const;
 
 export function ChainStatus({ orgId }: { orgId: string }) {
