@@ -109,7 +109,7 @@ export function CreateEventTypeDialog({ scoping }: { scoping: Scoping }) {
               <DialogTitle>Create event type</DialogTitle>
               <DialogDescription>
                 A kind of event your system sends. Endpoints subscribe to types; events must name a type from this
-                catalog. The catalog is shared by test and live mode.
+                catalog. Test and live mode each have their own catalog; this adds the type to the current one.
               </DialogDescription>
             </DialogHeader>
             <TextField

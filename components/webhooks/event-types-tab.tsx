@@ -1,5 +1,5 @@
 "use client";
-// The Event types tab: the organization's catalog (shared by test and live), with archived types
+// The Event types tab: the current environment's catalog (test and live each have one), with archived types
 // on request; developers and above create types and archive or unarchive them.
 import type { ColumnDef } from "@tanstack/react-table";
 import { Archive, ArchiveRestore, Tags } from "lucide-react";
@@ -63,7 +63,7 @@ export function EventTypesTab({ scoping, canManage }: { scoping: Scoping; canMan
         <div className="grid gap-1">
           <h2 className="text-lg font-semibold">Event types</h2>
           <p className="text-sm text-muted-foreground">
-            The kinds of events your system sends. Shared by test and live mode.
+            The kinds of events your system sends, in this environment (test and live mode each have their own).
             {canManage ? null : " Developers, admins and owners add and archive types."}
           </p>
         </div>

@@ -40,7 +40,7 @@ export const webhookKeys = {
   endpoints: (s: Scoping) => [...webhookKeys.all(s), "endpoints"] as const,
   endpointList: (s: Scoping) => [...webhookKeys.endpoints(s), "list"] as const,
   endpoint: (s: Scoping, id: string) => [...webhookKeys.endpoints(s), "detail", id] as const,
-  // The catalog is per organization (shared by test and live), but keyed like the rest.
+  // Each environment has its own catalog, keyed like the rest.
   eventTypes: (s: Scoping) => [...webhookKeys.all(s), "event-types"] as const,
   eventTypeList: (s: Scoping, archived: ArchivedFilter) => [...webhookKeys.eventTypes(s), archived] as const,
 };
