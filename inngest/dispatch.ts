@@ -14,8 +14,8 @@ export async function sendDeliveries(deliveries: DeliveryRef[]): Promise<void> {
     // What the caller did not say (the endpoint; a release time) is looked up.
     const unknown = refs.flatMap((r) => (typeof r === "string" ? [r] : []));
     const rows = unknown.length
-      ? await sql<{ id: string; releasedAt: Date | null; endpointId: string }>(
-          `SELECT "id", ("releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", "endpointId" FROM "Delivery" WHERE "id" = ANY($1::text[])`,
+      ? await sql<{ id: string; releasedAt: Date | null; endpointId: string; orgId: string }>(
+          `SELECT "id", ("releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", "endpointId", "orgId" FROM "Delivery" WHERE "id" = ANY($1::text[])`,
           [unknown],
         )
       : [];
@@ -27,7 +27,7 @@ export async function sendDeliveries(deliveries: DeliveryRef[]): Promise<void> {
         const at = row.releasedAt;
         return [
           deliveryRequested.create(
-            { deliveryId: row.id, endpointId: row.endpointId },
+            { deliveryId: row.id, endpointId: row.endpointId, orgId: row.orgId },
             { id: at ? `delivery-${row.id}-${at.getTime()}` : `delivery-${row.id}` },
           ),
         ];

@@ -31,8 +31,9 @@ export interface ExecutorOptions {
   /** How often the database is polled for due work (new events also wake the loop at once). */
   pollIntervalMs?: number;
   /**
-   * Calls in flight at once, over all functions. Well above deliver-webhook's 10 per endpoint,
-   * so that one slow endpoint never holds every slot.
+   * Calls in flight at once, over all functions. Well above deliver-webhook's 10 per endpoint
+   * and 25 per org, so that neither one slow endpoint nor one org whose receivers hang holds
+   * every slot.
    */
   maxConcurrentCalls?: number;
   /** A call that takes longer counts as a failed attempt. */
@@ -92,7 +93,7 @@ export class Executor {
   constructor(options: ExecutorOptions) {
     this.o = {
       pollIntervalMs: 250,
-      maxConcurrentCalls: 100,
+      maxConcurrentCalls: 200,
       callTimeoutMs: 10 * 60_000,
       leaseMs: 30_000,
       backoff: defaultBackoff,

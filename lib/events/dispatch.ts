@@ -10,7 +10,7 @@
  * endpoint, which spares the dispatcher a lookup. Only for deliveries never released from hold
  * (a released one's event id includes its release time, which the dispatcher looks up).
  */
-export type DeliveryRef = string | { id: string; endpointId: string };
+export type DeliveryRef = string | { id: string; endpointId: string; orgId: string };
 
 export type DeliveryDispatcher = (deliveries: DeliveryRef[]) => Promise<void>;
 

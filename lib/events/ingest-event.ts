@@ -270,7 +270,7 @@ export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEvent
   }
   const result = outcome.ok;
   if (opts.dispatch !== false) {
-    await dispatchDeliveries(result.pendingDeliveryIds.map((id, i) => ({ id, endpointId: result.pendingEndpointIds[i]! })));
+    await dispatchDeliveries(result.pendingDeliveryIds.map((id, i) => ({ id, endpointId: result.pendingEndpointIds[i]!, orgId: opts.orgId })));
   }
   return result;
 }
