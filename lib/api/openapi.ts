@@ -382,6 +382,7 @@ const paths: ZodOpenApiPathsObject = {
       security: [{ bearer: [] }, {}],
       requestParams: { path: idParam },
       responses: {
+        "200": { description: "A repeat of a message already received (same webhook-id, signature verified): the first one's result", ...jsonContent(inboundAcceptedSchema) },
         "202": { description: "Stored (and handled)", ...jsonContent(inboundAcceptedSchema) },
         ...errors(400, 404, 405, 413, 422, 429),
       },
