@@ -2,11 +2,11 @@
 // 16 KiB (NUL bytes replaced: PostgreSQL's text and jsonb cannot hold them, and one would fail
 // the recording of the whole batch), and (unless private URLs are allowed) the connection
 // refuses private addresses at DNS time, so a hostname cannot be re-pointed at an internal
-// service after the check. With a keep-alive agent the check holds too: it runs whenever the
+// service after the check; an IP literal, which skips DNS, is checked before connecting. With a keep-alive agent the check holds too: it runs whenever the
 // agent opens a connection.
 import http from "node:http";
 import https from "node:https";
-import { safeLookup } from "@/lib/webhooks/url-policy";
+import { isBlockedAddress, safeLookup } from "@/lib/webhooks/url-policy";
 
 export const MAX_RESPONSE_BODY = 16 * 1024;
 
@@ -35,6 +35,12 @@ export function sendRequest(opts: {
       url = new URL(opts.url);
     } catch {
       resolve({ status: null, headers: {}, body: null, latencyMs: 0, error: "invalid URL" });
+      return;
+    }
+    // An IP literal never goes through `lookup` (Node connects to it directly), so it is checked
+    // here, on the URL that is actually requested.
+    if (!opts.allowPrivate && isBlockedAddress(url.hostname)) {
+      resolve({ status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${url.hostname} is a private, loopback or link-local address` });
       return;
     }
     const mod = url.protocol === "https:" ? https : http;
