@@ -9,12 +9,14 @@ import { db } from "@/lib/db/client";
 import { retryDelayMs, parseRetryAfter, retrySchedule } from "@/lib/deliveries/retry-schedule";
 import { sendRequest, type SendResult } from "@/lib/deliveries/send-request";
 import { forwardRequest } from "@/lib/inbound/forward-request";
+import { maskRecordedHeaders, sendableHeaders } from "@/lib/webhooks/custom-headers";
 import { holdDeliveryIfEndpointPaused } from "@/lib/webhooks/set-endpoint-status";
 import { endpointAuthToken, endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
 import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
 import { sql } from "@/lib/db/sql";
 import type { Delivery, Endpoint, Environment, Event, Prisma } from "@/lib/generated/prisma/client";
 import { timeOrderedId } from "@/lib/webhooks/ids";
+import { headerValueProblem } from "@/lib/validations/webhooks";
 
 export const USER_AGENT = "Gatehouse-Webhooks/1.0";
 
@@ -41,23 +43,10 @@ export function signatureHeader(secrets: string[], msgId: string, timestamp: Dat
   return secrets.map((s) => new Webhook(s).sign(msgId, timestamp, body)).join(" ");
 }
 
-const SAFE_HEADER = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const RESERVED = new Set(["content-type", "content-length", "host", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature", "authorization", "transfer-encoding", "connection"]);
-
-function customHeaders(json: Prisma.JsonValue): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (json && typeof json === "object" && !Array.isArray(json)) {
-    for (const [k, v] of Object.entries(json)) {
-      if (typeof v === "string" && SAFE_HEADER.test(k) && !RESERVED.has(k.toLowerCase()) && !/[\r\n]/.test(v)) out[k] = v;
-    }
-  }
-  return out;
-}
-
 type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId"> & {
   endpoint: Pick<
     Endpoint,
-    | "id" | "orgId" | "environment" | "name" | "url" | "headers" | "secretEncrypted" | "previousSecretEncrypted"
+    | "id" | "orgId" | "environment" | "name" | "url" | "headers" | "headersEncrypted" | "secretEncrypted" | "previousSecretEncrypted"
     | "previousSecretUntil" | "authTokenEncrypted" | "timeoutSeconds" | "status" | "disabledReason" | "inboundWebhookId"
   >;
   event: Pick<Event, "id" | "type" | "createdAt" | "environment" | "payload">;
@@ -74,7 +63,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
     };
   const rows = await sql<Row>(
     `SELECT d."id", d."status"::text AS "status", d."eventId", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
-       e."name", e."url", e."headers", e."secretEncrypted", e."previousSecretEncrypted",
+       e."name", e."url", e."headers", e."headersEncrypted", e."secretEncrypted", e."previousSecretEncrypted",
        (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."authTokenEncrypted", e."timeoutSeconds",
        e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId",
        ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", ev."payload"
@@ -96,6 +85,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
           name: r.name,
           url: r.url,
           headers: r.headers,
+          headersEncrypted: r.headersEncrypted,
           secretEncrypted: r.secretEncrypted,
           previousSecretEncrypted: r.previousSecretEncrypted,
           previousSecretUntil: r.previousSecretUntil,
@@ -275,8 +265,12 @@ async function prepare(d: DeliveryToSend): Promise<Prepared | AttemptOutcome> {
   if (endpoint.inboundWebhookId && !forward) return { kind: "skipped", reason: "the forwarded message no longer exists" };
   const body = forward ? forward.body : payloadFor({ ...d.event, payload: d.event.payload });
   const secrets = endpointSigningSecrets(endpoint, now);
+  // A stored header the API would refuse (or one that no longer decrypts) fails the attempt with
+  // a clear error instead of throwing inside the HTTP client.
+  const custom = sendableHeaders(endpoint);
+  const customNames = "headers" in custom ? Object.keys(custom.headers) : [];
   const headers: Record<string, string> = {
-    ...customHeaders(endpoint.headers),
+    ...("headers" in custom ? custom.headers : {}),
     "content-type": "application/json",
     ...forward?.headers,
     "user-agent": USER_AGENT,
@@ -284,18 +278,26 @@ async function prepare(d: DeliveryToSend): Promise<Prepared | AttemptOutcome> {
     "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
     "webhook-signature": forward ? forward.sign(secrets, msgId, now) : signatureHeader(secrets, msgId, now, body as string),
   };
-  const token = endpointAuthToken(endpoint);
+  let token: string | null = null;
+  let tokenProblem: string | null = null;
+  try {
+    token = endpointAuthToken(endpoint);
+  } catch {
+    tokenProblem = "the auth token cannot be decrypted (was GATEHOUSE_ENCRYPTION_KEY changed?)";
+  }
+  if (token && headerValueProblem(token)) tokenProblem = "the auth token cannot be sent in a header (characters other than printable ASCII)";
   const syntax = checkUrlSyntax(endpoint.url, { environment: endpoint.environment, allowPrivate: allowPrivateUrls() });
+  const sent = token ? { ...headers, authorization: `Bearer ${token}` } : headers;
   return {
     d,
     at: now,
     url: endpoint.url,
-    headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
+    headers: sent,
     body,
-    // The recorded request shows what was sent, with the bearer token masked.
-    recordedHeaders: token ? { ...headers, authorization: "Bearer ••••••" } : headers,
+    // The recorded request shows what was sent, with custom header values and the bearer token masked.
+    recordedHeaders: maskRecordedHeaders(sent, customNames),
     recordedBody: forward ? forward.recordedBody : (body as string),
-    refused: syntax.ok ? null : syntax.problem.message,
+    refused: !syntax.ok ? syntax.problem.message : "problem" in custom ? custom.problem : tokenProblem,
   };
 }
 
