@@ -100,6 +100,25 @@ test("a rename is logged with its actor, filters narrow the list, CSV export and
     const verified = await page.getByText(/^Hash chain verified/).innerText();
     expect(Number(verified.match(/(\d+) entries/)![1])).toBeGreaterThanOrEqual(2);
     await expect(page.getByRole("button", { name: "Copy head hash" })).toBeVisible();
+
+    // An admin exports a signed checkpoint of the head, and checking it back says it holds.
+    const [cpDownload] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export checkpoint" }).click(),
+    ]);
+    const cpPath = (await cpDownload.path())!;
+    const cp = JSON.parse(await readFile(cpPath, "utf8")) as { algorithm: string; signature: string; count: number };
+    expect(cp.algorithm).toBe("Ed25519");
+    expect(cp.count).toBeGreaterThanOrEqual(2);
+    await page.getByLabel("Checkpoint file to check").setInputFiles(cpPath);
+    await expect(page.getByText(/^Checkpoint holds: every entry up to it is still here/)).toBeVisible();
+    // An edited checkpoint does not.
+    await page.getByLabel("Checkpoint file to check").setInputFiles({
+      name: "edited.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify({ ...cp, count: cp.count - 1 })),
+    });
+    await expect(page.getByText(/^Checkpoint does not hold\. The checkpoint's signature is not valid/)).toBeVisible();
   } finally {
     // Leave the organization's name as other specs expect it.
     await renameOrganization(page, original);

@@ -2,6 +2,7 @@
 // inngest/functions/; append each here.
 import type { InngestFunction } from "inngest";
 import { deliverWebhook } from "@/inngest/functions/deliver-webhook";
+import { pruneIdempotencyKeysFn } from "@/inngest/functions/prune-idempotency-keys";
 import { sweepDeliveries } from "@/inngest/functions/sweep-deliveries";
 
-export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries];
+export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn];

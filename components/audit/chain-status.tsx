@@ -3,6 +3,7 @@
 // any past entry breaks the chain from that point on. The head hash, noted elsewhere, also
 // makes removal of the newest entries detectable.
 import { CircleAlert, CircleCheck, RefreshCw } from "lucide-react";
+import { CheckpointControls } from "@/components/audit/checkpoint-controls";
 import { useAuditVerification } from "@/components/audit/queries";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -13,9 +14,10 @@ import { cn } from "@/lib/utils";
 const REASONS = {
   hash_mismatch: "its content no longer matches its hash (the entry was changed)",
   prev_mismatch: "it does not link to the entry before it (an entry was removed, inserted or reordered)",
+  unkeyed_after_keyed: "it carries an unkeyed hash after keyed entries (the entry was forged or rewritten)",
 } as const;
 
-export function ChainStatus({ orgId }: { orgId: string }) {
+export function ChainStatus({ orgId, canExportCheckpoint = false }: { orgId: string; canExportCheckpoint?: boolean }) {
   const v = useAuditVerification(orgId);
   const recheck = (
     <Button
@@ -82,8 +84,8 @@ export function ChainStatus({ orgId }: { orgId: string }) {
             </div>
             <p className="text-sm text-muted-foreground">
               Each entry includes the hash of the one before it, so no past entry can be changed, removed or reordered
-              without breaking the chain. Note the head hash somewhere else (a ticket, a runbook): if it later stops
-              appearing in this log, the newest entries were removed.
+              without breaking the chain, and hashes are keyed with a secret the database does not hold. Removing the
+              newest entries leaves a shorter chain that still verifies: a checkpoint exported now shows that later.
             </p>
           </>
         ) : null}
@@ -106,6 +108,7 @@ export function ChainStatus({ orgId }: { orgId: string }) {
         {recheck}
       </div>
       {body}
+      <CheckpointControls canExport={canExportCheckpoint} />
     </section>
   );
 }

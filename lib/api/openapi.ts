@@ -5,6 +5,8 @@ import { z } from "zod";
 import { listSchema, paginationQuery } from "@/lib/api/pagination";
 import {
   auditChainVerificationSchema,
+  auditCheckpointSchema,
+  auditCheckpointVerificationSchema,
   auditEventListQuerySchema,
   auditEventListResponseSchema,
   auditExportQuerySchema,
@@ -215,7 +217,13 @@ const paths: ZodOpenApiPathsObject = {
     get: op("Export audit events as CSV or JSON", { scopes: ["audit:read"], query: auditExportQuerySchema as unknown as z.ZodObject, errors: [422] }),
   },
   "/api/v1/audit-events/verify": {
-    get: op("Verify the audit log's hash chain", { scopes: ["audit:read"], response: auditChainVerificationSchema }),
+    get: op("Verify the audit log's hash chain (live tokens and console sessions)", { scopes: ["audit:read"], response: auditChainVerificationSchema, errors: [403] }),
+  },
+  "/api/v1/audit-events/checkpoint": {
+    get: op("Export a signed checkpoint of the audit chain's head (admins, live tokens)", { scopes: ["audit:read"], response: auditCheckpointSchema, errors: [403, 409] }),
+  },
+  "/api/v1/audit-events/checkpoint/verify": {
+    post: op("Check a saved checkpoint against the audit log", { scopes: ["audit:read"], body: auditCheckpointSchema, response: auditCheckpointVerificationSchema, errors: [403, 422] }),
   },
   "/api/v1/endpoints": {
     get: op("List outgoing endpoints", { scopes: ["endpoints:read"], query: endpointListQuery, response: listSchema(endpointSchema) }),

@@ -110,7 +110,7 @@ export function withApi<P = Record<string, never>>(
       const scope = `${auth.orgId}:${auth.environment}:${callerId}`;
       const claim = await claimIdempotencyKey(scope, key, hashRequest(req.method, url.pathname, raw));
       if (claim.kind === "replay") {
-        return json(claim.body ?? null, { status: claim.status, headers: { "Idempotent-Replayed": "true" } });
+        return json(claim.body ?? null, { status: claim.status, headers: { "Idempotent-Replayed": "true", ...claim.headers } });
       }
       let res: Response;
       try {

@@ -1,5 +1,13 @@
 // The hash chain's arithmetic, shared by the writer and the verifier so they cannot drift apart.
-import { createHash } from "node:crypto";
+// Version 2 (every row written now) is HMAC-SHA256 under a key the database does not hold, so
+// whoever can write to the database still cannot edit a row and recompute a valid chain.
+// Version 1 (rows written before keying) is plain SHA-256; they are still verified, and the
+// first keyed row after them seals their last hash.
+import { createHash, createHmac } from "node:crypto";
+import { auditChainKey } from "@/lib/audit/audit-keys";
+
+export const AUDIT_HASH_VERSION = 2;
+export type AuditHashVersion = 1 | 2;
 
 /** The fields of an AuditEvent row that its hash covers (everything except prevHash and hash). */
 export type HashedAuditFields = {
@@ -40,8 +48,16 @@ export function canonicalJson(value: unknown): string {
   return `{${parts.join(",")}}`;
 }
 
-/** sha256(prevHash + canonical JSON of the row), hex. The first row of an org has prevHash "". */
-export function hashAuditRow(row: HashedAuditFields, prevHash: string | null): string {
+/**
+ * Version 2: HMAC-SHA256(audit key, prevHash + canonical JSON of the row), hex; version 1: the
+ * same without the key. The first row of an org has prevHash "".
+ */
+export function hashAuditRow(
+  row: HashedAuditFields,
+  prevHash: string | null,
+  version: AuditHashVersion = AUDIT_HASH_VERSION,
+  key: Buffer = version === 1 ? Buffer.alloc(0) : auditChainKey(),
+): string {
   const canonical = canonicalJson({
     id: row.id,
     seq: row.seq.toString(),
@@ -60,7 +76,8 @@ export function hashAuditRow(row: HashedAuditFields, prevHash: string | null): s
     after: row.after ?? null,
     createdAt: row.createdAt.toISOString(),
   });
-  return createHash("sha256")
+  const h = version === 1 ? createHash("sha256") : createHmac("sha256", key);
+  return h
     .update(prevHash ?? "")
     .update(canonical)
     .digest("hex");

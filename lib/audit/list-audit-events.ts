@@ -16,6 +16,11 @@ export type AuditEventFilters = {
   to?: Date;
   /** Exact match; organization-wide events (no environment) are then left out. */
   environment?: "test" | "live";
+  /**
+   * Confines the read to one environment's events plus organization-wide ones (no environment):
+   * what an API token of that environment may see (lib/api/environment-scope.ts).
+   */
+  confineTo?: "test" | "live";
 };
 
 export type ListAuditEventsOptions = AuditEventFilters & { limit?: number; cursor?: string };
@@ -40,6 +45,7 @@ function whereFor(f: AuditEventFilters): Prisma.AuditEventWhereInput {
   if (f.targetId) where.targetId = f.targetId;
   if (f.from || f.to) where.createdAt = { ...(f.from && { gte: f.from }), ...(f.to && { lte: f.to }) };
   if (f.environment) where.environment = f.environment;
+  if (f.confineTo) where.AND = [{ OR: [{ environment: f.confineTo }, { environment: null }] }];
   return where;
 }
 

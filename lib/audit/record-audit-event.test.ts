@@ -3,6 +3,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { verifyAuditChain } from "@/lib/audit/verify-audit-chain";
 import { REDACTED } from "@/lib/audit/redact-secrets";
+import { hashAuditRow } from "@/lib/audit/audit-hash";
 
 const ctx: AuditContext = { actor: { type: "user", id: "u_1", label: "ada@example.com" }, ip: "203.0.113.9", userAgent: "vitest" };
 
@@ -115,6 +116,34 @@ describe("recordAuditEvent and verifyAuditChain", () => {
     const r = await verifyAuditChain(db, org.id);
     expect(r.ok).toBe(false);
     expect(r.firstBroken).toMatchObject({ id: rows[1]!.id, reason: "hash_mismatch" });
+  });
+
+  it("still verifies rows hashed before keying (version 1), sealed by the first keyed row", async () => {
+    const org = await newOrg();
+    const rows = await record(org.id, 4);
+    // Turn the first two into what the unkeyed writer stored: plain SHA-256, version 1.
+    let prev: string | null = null;
+    for (const r of rows.slice(0, 2)) {
+      const hash = hashAuditRow(r, prev, 1);
+      await asOwnerWithoutTrigger(`UPDATE "AuditEvent" SET "hash" = $1, "prevHash" = $2, "hashVersion" = 1 WHERE id = $3`, hash, prev, r.id);
+      prev = hash;
+    }
+    // Re-link the keyed rows after them (as if they had been written after the upgrade).
+    for (const r of rows.slice(2)) {
+      const hash = hashAuditRow(r, prev, 2);
+      await asOwnerWithoutTrigger(`UPDATE "AuditEvent" SET "hash" = $1, "prevHash" = $2 WHERE id = $3`, hash, prev, r.id);
+      prev = hash;
+    }
+    const v = await verifyAuditChain(db, org.id);
+    expect(v).toMatchObject({ ok: true, count: 4, unkeyed: 2 });
+    // Editing an unkeyed row breaks the first keyed row's link, even when re-hashed unkeyed.
+    const edited = { ...rows[1]!, actorLabel: "mallory" };
+    await asOwnerWithoutTrigger(
+      `UPDATE "AuditEvent" SET "actorLabel" = 'mallory', "hash" = $1 WHERE id = $2`,
+      hashAuditRow(edited, (await db.auditEvent.findUnique({ where: { id: rows[1]!.id } }))!.prevHash, 1),
+      rows[1]!.id,
+    );
+    expect(await verifyAuditChain(db, org.id)).toMatchObject({ ok: false, count: 2, firstBroken: { seq: rows[2]!.seq.toString(), reason: "prev_mismatch" } });
   });
 
   it("verifies chains longer than one batch", async () => {

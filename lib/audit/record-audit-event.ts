@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { Prisma, type AuditEvent } from "@/lib/generated/prisma/client";
 import type { Tx } from "@/lib/db/client";
-import { hashAuditRow } from "@/lib/audit/audit-hash";
+import { AUDIT_HASH_VERSION, hashAuditRow } from "@/lib/audit/audit-hash";
 import { storableString, toJsonValue } from "@/lib/audit/redact-secrets";
 
 export type AuditActor = { type: "user" | "credential" | "system"; id?: string | null; label: string };
@@ -102,6 +102,7 @@ export async function recordAuditEvent(tx: Tx, input: RecordAuditEventInput): Pr
   const hash = hashAuditRow(
     { ...row, before: before === Prisma.DbNull ? null : before, after: after === Prisma.DbNull ? null : after },
     head.prev,
+    AUDIT_HASH_VERSION,
   );
-  return tx.auditEvent.create({ data: { ...row, before, after, hash } });
+  return tx.auditEvent.create({ data: { ...row, before, after, hash, hashVersion: AUDIT_HASH_VERSION } });
 }

@@ -138,9 +138,9 @@ describe("concurrent ingestEvent", () => {
   });
 
   it("refuses an archived type on the next request", async () => {
-    await db.eventType.update({ where: { orgId_name: { orgId: orgB, name: "run.failed" } }, data: { archivedAt: new Date() } });
+    await db.eventType.update({ where: { orgId_environment_name: { orgId: orgB, environment: "test", name: "run.failed" } }, data: { archivedAt: new Date() } });
     await expect(ingestEvent({ orgId: orgB, environment: "test", type: "run.failed", data: {} })).rejects.toThrow(/archived/);
-    await db.eventType.update({ where: { orgId_name: { orgId: orgB, name: "run.failed" } }, data: { archivedAt: null } });
+    await db.eventType.update({ where: { orgId_environment_name: { orgId: orgB, environment: "test", name: "run.failed" } }, data: { archivedAt: null } });
     const r = await ingestEvent({ orgId: orgB, environment: "test", type: "run.failed", data: {} });
     expect(r.deliveryCount).toBe(1);
   });

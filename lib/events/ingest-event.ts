@@ -42,34 +42,35 @@ export type IngestEventResult = {
   heldDeliveryIds: string[];
 };
 
-type TypeRow = { orgId: string; name: string; schema: unknown; archived: boolean };
-type TypeLookup = { orgId: string; name: string; found?: TypeRow };
+type TypeRow = { orgId: string; environment: string; name: string; schema: unknown; archived: boolean };
+type TypeLookup = { orgId: string; environment: Environment; name: string; found?: TypeRow };
 
 // Event types are read on every request, never cached (archiving a type takes effect at once);
 // concurrent requests share one query.
 const lookUpType = createBatcher<TypeLookup>(async (lookups) => {
-  const keys = [...new Map(lookups.map((l) => [`${l.orgId}\0${l.name}`, l])).values()];
+  const key = (l: { orgId: string; environment: string; name: string }) => `${l.orgId}\0${l.environment}\0${l.name}`;
+  const keys = [...new Map(lookups.map((l) => [key(l), l])).values()];
   const rows = await sql<TypeRow>(
-    `SELECT t."orgId", t."name", t."schema", t."archivedAt" IS NOT NULL AS "archived"
-       FROM unnest($1::text[], $2::text[]) AS k("orgId", "name")
-       JOIN "EventType" t ON t."orgId" = k."orgId" AND t."name" = k."name"`,
-    [keys.map((k) => k.orgId), keys.map((k) => k.name)],
+    `SELECT t."orgId", t."environment"::text AS "environment", t."name", t."schema", t."archivedAt" IS NOT NULL AS "archived"
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS k("orgId", "environment", "name")
+       JOIN "EventType" t ON t."orgId" = k."orgId" AND t."environment" = k."environment"::"Environment" AND t."name" = k."name"`,
+    [keys.map((k) => k.orgId), keys.map((k) => k.environment), keys.map((k) => k.name)],
   );
-  const byKey = new Map(rows.map((r) => [`${r.orgId}\0${r.name}`, r]));
-  for (const l of lookups) l.found = byKey.get(`${l.orgId}\0${l.name}`);
+  const byKey = new Map(rows.map((r) => [key(r), r]));
+  for (const l of lookups) l.found = byKey.get(key(l));
 });
 
-async function findEventType(orgId: string, name: string): Promise<TypeRow | undefined> {
-  const lookup: TypeLookup = { orgId, name };
+async function findEventType(orgId: string, environment: Environment, name: string): Promise<TypeRow | undefined> {
+  const lookup: TypeLookup = { orgId, environment, name };
   await lookUpType(lookup);
   return lookup.found;
 }
 
-async function loadEventType(orgId: string, name: string) {
-  let t = await findEventType(orgId, name);
+async function loadEventType(orgId: string, environment: Environment, name: string) {
+  let t = await findEventType(orgId, environment, name);
   if (!t) {
-    await ensureDefaultEventTypes(orgId);
-    t = await findEventType(orgId, name);
+    await ensureDefaultEventTypes(orgId, environment);
+    t = await findEventType(orgId, environment, name);
   }
   if (!t) throw fieldError("type", `unknown event type "${name}"; create it under Event types first`);
   if (t.archived) throw fieldError("type", `the event type "${name}" is archived`);
@@ -250,7 +251,7 @@ const storeEvent = createBatcher<Item>(store, 200);
 export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEventResult> {
   const unrepresentable = unrepresentableNumbers(opts.data);
   if (unrepresentable.length) throw new AppError("validation_failed", describeFieldErrors(unrepresentable), { errors: unrepresentable });
-  const type = await loadEventType(opts.orgId, opts.type);
+  const type = await loadEventType(opts.orgId, opts.environment, opts.type);
   if (type.schema && typeof type.schema === "object" && !Array.isArray(type.schema)) {
     const errors = validatePayload(type.schema as Record<string, unknown>, opts.data);
     if (errors.length) throw new AppError("validation_failed", describeFieldErrors(errors), { errors });

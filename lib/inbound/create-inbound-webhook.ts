@@ -31,7 +31,7 @@ export async function createInboundWebhook(opts: CreateInboundWebhookOptions) {
   const secret = verificationSecret(verification, opts.verificationSecret);
   const result = await db.$transaction(async (tx) => {
     const eventType = opts.handler === "event" ? opts.eventType : null;
-    await assertInboundInput(tx, { orgId: opts.orgId, eventType, urlErrors });
+    await assertInboundInput(tx, { orgId: opts.orgId, environment: opts.environment, eventType, urlErrors });
     const created = await tx.inboundWebhook.create({
       data: {
         id: newInboundWebhookId(),

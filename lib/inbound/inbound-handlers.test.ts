@@ -98,9 +98,9 @@ describe("Emit event", () => {
   });
 
   it("stores a request as failed when the event type was archived after setup (the admin's to fix)", async () => {
-    await db.eventType.create({ data: { orgId, name: "shop.order", description: "order" } });
+    await db.eventType.create({ data: { orgId, environment: "test", name: "shop.order", description: "order" } });
     const { webhook, token: tok } = await createInboundWebhook({ orgId, environment: "test", name: "emit2", handler: "event", eventType: "shop.order", ctx });
-    await db.eventType.update({ where: { orgId_name: { orgId, name: "shop.order" } }, data: { archivedAt: new Date() } });
+    await db.eventType.update({ where: { orgId_environment_name: { orgId, environment: "test", name: "shop.order" } }, data: { archivedAt: new Date() } });
     const r = await (await post(webhook.id, tok, '{"a":1}')).json();
     expect(r).toMatchObject({ outcome: "failed", event_id: null });
     expect(r.error).toMatch(/archived/);

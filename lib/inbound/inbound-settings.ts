@@ -25,9 +25,12 @@ export function checkForwardUrl(url: string | null | undefined, environment: Env
 }
 
 /** Inside the transaction: the event type exists and is not archived; with the URL errors, one 422. */
-export async function assertInboundInput(tx: Tx, opts: { orgId: string; eventType?: string | null; urlErrors: FieldError[] }) {
+export async function assertInboundInput(
+  tx: Tx,
+  opts: { orgId: string; environment: Environment; eventType?: string | null; urlErrors: FieldError[] },
+) {
   const typeErrors = opts.eventType
-    ? (await checkSubscribableEventTypes(tx, opts.orgId, [opts.eventType], "event_type")).map((e) => ({ ...e, field: "event_type" }))
+    ? (await checkSubscribableEventTypes(tx, opts.orgId, opts.environment, [opts.eventType], "event_type")).map((e) => ({ ...e, field: "event_type" }))
     : [];
   const errors = [...opts.urlErrors, ...typeErrors];
   if (errors.length) throw new AppError("validation_failed", describeFieldErrors(errors), { errors });

@@ -303,7 +303,7 @@ async function emit(w: AuthorizedWebhook, base: Base, body: Buffer): Promise<Acc
   const data = parseJsonObject(body);
   // The sender's data must fit the event type's schema: a 422 the sender can act on, nothing
   // stored. A missing or archived type is the admin's to fix, so the request is kept (failed).
-  const type = w.eventType ? await eventTypeOf(w.orgId, w.eventType) : null;
+  const type = w.eventType ? await eventTypeOf(w.orgId, w.environment, w.eventType) : null;
   let configError: string | null = null;
   if (!type) configError = `the event type "${w.eventType}" does not exist`;
   else if (type.archivedAt) configError = `the event type "${w.eventType}" is archived`;
@@ -327,11 +327,12 @@ async function emit(w: AuthorizedWebhook, base: Base, body: Buffer): Promise<Acc
   }
 }
 
-async function eventTypeOf(orgId: string, name: string) {
-  const find = () => db.eventType.findUnique({ where: { orgId_name: { orgId, name } }, select: { schema: true, archivedAt: true } });
+async function eventTypeOf(orgId: string, environment: Environment, name: string) {
+  const find = () =>
+    db.eventType.findUnique({ where: { orgId_environment_name: { orgId, environment, name } }, select: { schema: true, archivedAt: true } });
   let t = await find();
   if (!t) {
-    await ensureDefaultEventTypes(orgId);
+    await ensureDefaultEventTypes(orgId, environment);
     t = await find();
   }
   return t;

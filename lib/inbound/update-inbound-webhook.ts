@@ -42,7 +42,7 @@ export async function updateInboundWebhook(opts: { orgId: string; environment: E
       throw new AppError("validation_failed", describeFieldErrors(errors), { errors });
     }
     const eventTypeChanged = merged.handler === "event" && (merged.event_type !== w.eventType || w.handler !== "event");
-    await assertInboundInput(tx, { orgId: opts.orgId, eventType: eventTypeChanged ? merged.event_type : null, urlErrors });
+    await assertInboundInput(tx, { orgId: opts.orgId, environment: opts.environment, eventType: eventTypeChanged ? merged.event_type : null, urlErrors });
 
     const before = inboundAuditSnapshot(w);
     const data: Prisma.InboundWebhookUpdateInput = {};

@@ -29,7 +29,7 @@ export const auditEventSchema = z
     before: z.unknown().describe("State of the target before the change, secrets redacted; null when not applicable"),
     after: z.unknown().describe("State of the target after the change, secrets redacted; null when not applicable"),
     created_at: z.iso.datetime().describe("When it happened (ISO 8601, UTC)"),
-    hash: z.string().describe("SHA-256 (hex) over prev_hash and this event's content"),
+    hash: z.string().describe("HMAC-SHA256 (hex, keyed with a key the database does not hold; plain SHA-256 for events written before keying) over prev_hash and this event's content"),
     prev_hash: z.string().nullable().describe("Hash of the organization's previous audit event; null for the first"),
   })
   .meta({ id: "AuditEvent" })
@@ -53,8 +53,10 @@ export const auditChainVerificationSchema = z
         id: z.string().describe("The first event that fails verification"),
         seq: z.string().describe("Its position in the log"),
         reason: z
-          .enum(["hash_mismatch", "prev_mismatch"])
-          .describe("hash_mismatch: its content was changed; prev_mismatch: an event before it was removed, inserted or reordered"),
+          .enum(["hash_mismatch", "prev_mismatch", "unkeyed_after_keyed"])
+          .describe(
+            "hash_mismatch: its content was changed; prev_mismatch: an event before it was removed, inserted or reordered; unkeyed_after_keyed: it claims the old unkeyed hash after keyed events (a forgery)",
+          ),
       })
       .nullable()
       .describe("Null when the chain is intact"),
@@ -65,6 +67,10 @@ export const auditChainVerificationSchema = z
       })
       .nullable()
       .describe("The newest event when the chain is intact; null when it is broken or empty"),
+    unkeyed_count: z
+      .number()
+      .int()
+      .describe("Verified events hashed without the audit key (written before the chain was keyed); they come first"),
   })
   .describe("Result of recomputing the audit log's hash chain");
 export type AuditChainVerificationView = z.infer<typeof auditChainVerificationSchema>;
@@ -127,3 +133,44 @@ export const auditExportQuerySchema = z
   .describe("Filters and format for an audit log export");
 export type AuditExportQuery = z.infer<typeof auditExportQuerySchema>;
 export type AuditExportQueryInput = z.input<typeof auditExportQuerySchema>;
+
+// ---- signed checkpoints of the chain's head ----
+
+export const auditCheckpointSchema = z
+  .object({
+    version: z.literal(1).describe("Checkpoint format version"),
+    org_id: z.string().min(1).max(200).describe("The organization whose audit chain this is"),
+    seq: z.string().regex(/^\d{1,19}$/).nullable().describe("Position of the newest event at the time; null for an empty log"),
+    id: z.string().max(200).nullable().describe("Id of that event"),
+    hash: z.string().regex(/^[0-9a-f]{64}$/).nullable().describe("Its hash (the head of the chain)"),
+    count: z.number().int().min(0).describe("Events in the chain up to and including it"),
+    created_at: z.iso.datetime().describe("When the checkpoint was made"),
+    key_id: z.string().regex(/^[0-9a-f]{16}$/).describe("Which signing key made the signature (first 16 hex of SHA-256 of the public key)"),
+    algorithm: z.literal("Ed25519"),
+    public_key: z.string().max(100).describe("The Ed25519 public key (base64url, raw 32 bytes), to check the signature offline"),
+    signature: z
+      .string()
+      .max(200)
+      .describe("Ed25519 signature (base64url) over the canonical JSON (sorted keys, no spaces) of every other field except public_key"),
+  })
+  .meta({ id: "AuditCheckpoint" })
+  .describe(
+    "A signed record of the audit chain's head. Keep it outside Gatehouse (a ticket, a log archive); verifying it later shows whether events up to it were removed or rewritten",
+  );
+export type AuditCheckpoint = z.infer<typeof auditCheckpointSchema>;
+
+export const auditCheckpointVerificationSchema = z
+  .object({
+    ok: z.boolean().describe("The signature is valid, the chain is intact, and every event up to the checkpoint is still there"),
+    signature_valid: z.boolean().describe("The checkpoint was signed by this Gatehouse and not changed since"),
+    problem: z
+      .enum(["bad_signature", "other_organization", "chain_broken", "head_missing", "count_mismatch"])
+      .nullable()
+      .describe(
+        "bad_signature: not signed by this Gatehouse's key, or edited; other_organization: made for another organization; chain_broken: the chain fails verification (see chain); head_missing: the checkpoint's newest event is gone or different (newer events were removed, or rows rewritten); count_mismatch: events up to it were removed",
+      ),
+    events_since_checkpoint: z.number().int().nullable().describe("Events appended after the checkpoint; null when not ok"),
+    chain: auditChainVerificationSchema,
+  })
+  .describe("Result of checking a checkpoint against the current audit log");
+export type AuditCheckpointVerificationView = z.infer<typeof auditCheckpointVerificationSchema>;

@@ -265,6 +265,7 @@ export const eventTypeListQuery = z.object({
 
 export const eventTypeSchema = z.object({
   name: z.string(),
+  environment: z.enum(["test", "live"]).describe("Each environment has its own catalog; a token sees only its own"),
   description: z.string(),
   schema: z.record(z.string(), z.unknown()).nullable(),
   archived: z.boolean(),

@@ -23,7 +23,7 @@ export async function assertEndpointInput(
 ): Promise<void> {
   const errors = [
     ...(opts.urlErrors ?? []),
-    ...(opts.eventTypes ? await checkSubscribableEventTypes(tx, opts.orgId, opts.eventTypes, opts.fields.eventTypes) : []),
+    ...(opts.eventTypes ? await checkSubscribableEventTypes(tx, opts.orgId, opts.environment, opts.eventTypes, opts.fields.eventTypes) : []),
   ];
   if (errors.length) throw new AppError("validation_failed", describeFieldErrors(errors), { errors });
 }

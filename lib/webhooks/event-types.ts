@@ -1,5 +1,6 @@
-// The organization's event-type catalog, shared by its test and live environments. Endpoints
-// subscribe to names from it; events must name a non-archived type and match its schema.
+// The organization's event-type catalog, one per environment (test mode must never change what
+// live events are checked against). Endpoints subscribe to names from their environment's
+// catalog; events must name a non-archived type of their environment and match its schema.
 import { AppError, type FieldError } from "@/lib/api/errors";
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { db, type Tx } from "@/lib/db/client";
@@ -27,14 +28,15 @@ export const DEFAULT_EVENT_TYPES: { name: string; description: string; schema?: 
 type Client = Tx | typeof db;
 
 /**
- * Gives an organization the default event types the first time its catalog is used (the
- * catalog never shrinks, types are only archived, so an empty one means "never seeded").
+ * Gives an organization's environment the default event types the first time its catalog is
+ * used (the catalog never shrinks, types are only archived, so an empty one means "never seeded").
  */
-export async function ensureDefaultEventTypes(orgId: string, client: Client = db): Promise<void> {
-  if ((await client.eventType.count({ where: { orgId } })) > 0) return;
+export async function ensureDefaultEventTypes(orgId: string, environment: Environment, client: Client = db): Promise<void> {
+  if ((await client.eventType.count({ where: { orgId, environment } })) > 0) return;
   await client.eventType.createMany({
     data: DEFAULT_EVENT_TYPES.map((t) => ({
       orgId,
+      environment,
       name: t.name,
       description: t.description,
       schema: t.schema ? (t.schema as Prisma.InputJsonValue) : Prisma.DbNull,
@@ -45,14 +47,16 @@ export async function ensureDefaultEventTypes(orgId: string, client: Client = db
 
 export async function listEventTypes(opts: {
   orgId: string;
+  environment: Environment;
   archived: "true" | "false" | "all";
   limit: number;
   cursor?: { name: string };
 }) {
-  await ensureDefaultEventTypes(opts.orgId);
+  await ensureDefaultEventTypes(opts.orgId, opts.environment);
   return db.eventType.findMany({
     where: {
       orgId: opts.orgId,
+      environment: opts.environment,
       ...(opts.archived === "all" ? {} : { archivedAt: opts.archived === "true" ? { not: null } : null }),
       ...(opts.cursor ? { name: { gt: opts.cursor.name } } : {}),
     },
@@ -61,9 +65,9 @@ export async function listEventTypes(opts: {
   });
 }
 
-export async function getEventType(opts: { orgId: string; name: string }) {
-  await ensureDefaultEventTypes(opts.orgId);
-  const t = await db.eventType.findUnique({ where: { orgId_name: { orgId: opts.orgId, name: opts.name } } });
+export async function getEventType(opts: { orgId: string; environment: Environment; name: string }) {
+  await ensureDefaultEventTypes(opts.orgId, opts.environment);
+  const t = await db.eventType.findUnique({ where: { orgId_environment_name: { orgId: opts.orgId, environment: opts.environment, name: opts.name } } });
   if (!t) throw new AppError("not_found", `No event type named "${opts.name}".`);
   return t;
 }
@@ -80,9 +84,11 @@ export async function createEventType(opts: {
     const errors = checkPayloadSchema(opts.schema);
     if (errors.length) throw new AppError("validation_failed", `schema: ${errors[0]!.message}`, { errors });
   }
-  await ensureDefaultEventTypes(opts.orgId);
+  await ensureDefaultEventTypes(opts.orgId, opts.environment);
   return db.$transaction(async (tx) => {
-    const existing = await tx.eventType.findUnique({ where: { orgId_name: { orgId: opts.orgId, name: opts.name } } });
+    const existing = await tx.eventType.findUnique({
+      where: { orgId_environment_name: { orgId: opts.orgId, environment: opts.environment, name: opts.name } },
+    });
     if (existing) {
       throw new AppError("conflict", `The event type "${opts.name}" already exists${existing.archivedAt ? " (archived; unarchive it instead)" : ""}.`, {
         errors: [{ field: "name", message: "already exists" }],
@@ -91,6 +97,7 @@ export async function createEventType(opts: {
     const t = await tx.eventType.create({
       data: {
         orgId: opts.orgId,
+        environment: opts.environment,
         name: opts.name,
         description: opts.description,
         schema: opts.schema ? (opts.schema as Prisma.InputJsonValue) : Prisma.DbNull,
@@ -116,9 +123,11 @@ export async function setEventTypeArchived(opts: {
   archived: boolean;
   ctx: AuditContext;
 }) {
-  await ensureDefaultEventTypes(opts.orgId);
+  await ensureDefaultEventTypes(opts.orgId, opts.environment);
   return db.$transaction(async (tx) => {
-    const t = await tx.eventType.findUnique({ where: { orgId_name: { orgId: opts.orgId, name: opts.name } } });
+    const t = await tx.eventType.findUnique({
+      where: { orgId_environment_name: { orgId: opts.orgId, environment: opts.environment, name: opts.name } },
+    });
     if (!t) throw new AppError("not_found", `No event type named "${opts.name}".`);
     if ((t.archivedAt !== null) === opts.archived) return t;
     const updated = await tx.eventType.update({ where: { id: t.id }, data: { archivedAt: opts.archived ? new Date() : null } });
@@ -136,10 +145,19 @@ export async function setEventTypeArchived(opts: {
 }
 
 /** Field errors for names that are not known, non-archived event types (`field[i]`). */
-export async function checkSubscribableEventTypes(client: Client, orgId: string, names: string[], field: string): Promise<FieldError[]> {
+export async function checkSubscribableEventTypes(
+  client: Client,
+  orgId: string,
+  environment: Environment,
+  names: string[],
+  field: string,
+): Promise<FieldError[]> {
   if (!names.length) return [];
-  await ensureDefaultEventTypes(orgId, client);
-  const found = await client.eventType.findMany({ where: { orgId, name: { in: names } }, select: { name: true, archivedAt: true } });
+  await ensureDefaultEventTypes(orgId, environment, client);
+  const found = await client.eventType.findMany({
+    where: { orgId, environment, name: { in: names } },
+    select: { name: true, archivedAt: true },
+  });
   const byName = new Map(found.map((t) => [t.name, t]));
   const errors: FieldError[] = [];
   names.forEach((n, i) => {

@@ -50,6 +50,7 @@ export function webhookView(e: Endpoint): WebhookView {
 export function eventTypeView(t: EventType): EventTypeView {
   return {
     name: t.name,
+    environment: t.environment,
     description: t.description,
     schema: (t.schema as Record<string, unknown> | null) ?? null,
     archived: t.archivedAt !== null,

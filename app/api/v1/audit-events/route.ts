@@ -1,11 +1,14 @@
+import { assertTokenEnvironment } from "@/lib/api/environment-scope";
 import { json, withApi } from "@/lib/api/with-api";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { db } from "@/lib/db/client";
 import { auditEventListQuerySchema } from "@/lib/validations/audit";
 
-// GET /api/v1/audit-events: the audit log, newest first, filtered
+// GET /api/v1/audit-events: the audit log, newest first, filtered (a token sees its environment's
+// events and organization-wide ones; asking for the other environment is a 403)
 export const GET = withApi({ scopes: ["audit:read"] }, async (ctx) => {
   const q = ctx.query(auditEventListQuerySchema);
+  assertTokenEnvironment(ctx, q.environment);
   return json(
     await listAuditEvents(db, {
       orgId: ctx.orgId,
@@ -15,6 +18,7 @@ export const GET = withApi({ scopes: ["audit:read"] }, async (ctx) => {
       from: q.from,
       to: q.to,
       environment: q.environment,
+      confineTo: ctx.caller.kind === "token" ? ctx.environment : undefined,
       limit: q.limit,
       cursor: q.cursor,
     }),

@@ -8,10 +8,10 @@ import { createEventTypeSchema, eventTypeListQuery } from "@/lib/validations/web
 const cursorSchema = z.object({ name: z.string() });
 const listQuery = paginationQuery.extend(eventTypeListQuery.shape);
 
-// GET /api/v1/event-types: the organization's event-type catalog, by name (`archived=true|false|all`)
+// GET /api/v1/event-types: this environment's event-type catalog, by name (`archived=true|false|all`)
 export const GET = withApi({ scopes: ["events:read"] }, async (ctx) => {
   const q = ctx.query(listQuery);
-  const rows = await listEventTypes({ orgId: ctx.orgId, archived: q.archived, limit: q.limit, cursor: decodeCursor(q.cursor, cursorSchema) });
+  const rows = await listEventTypes({ orgId: ctx.orgId, environment: ctx.environment, archived: q.archived, limit: q.limit, cursor: decodeCursor(q.cursor, cursorSchema) });
   return json(paginate(rows, q.limit, (t) => ({ name: t.name }), eventTypeView));
 });
 

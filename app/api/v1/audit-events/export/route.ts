@@ -1,14 +1,26 @@
+import { assertTokenEnvironment } from "@/lib/api/environment-scope";
 import { withApi } from "@/lib/api/with-api";
 import { auditExport } from "@/lib/audit/export-audit-events";
 import { db } from "@/lib/db/client";
 import { auditExportQuerySchema } from "@/lib/validations/audit";
 
 // GET /api/v1/audit-events/export?format=csv|json: every matching event, streamed as a download
+// (a token: its environment's events and organization-wide ones only)
 export const GET = withApi({ scopes: ["audit:read"] }, async (ctx) => {
   const q = ctx.query(auditExportQuerySchema);
+  assertTokenEnvironment(ctx, q.environment);
   const out = auditExport(
     db,
-    { orgId: ctx.orgId, actor: q.actor, action: q.action, targetId: q.target_id, from: q.from, to: q.to, environment: q.environment },
+    {
+      orgId: ctx.orgId,
+      actor: q.actor,
+      action: q.action,
+      targetId: q.target_id,
+      from: q.from,
+      to: q.to,
+      environment: q.environment,
+      confineTo: ctx.caller.kind === "token" ? ctx.environment : undefined,
+    },
     q.format,
   );
   return new Response(out.body, {
