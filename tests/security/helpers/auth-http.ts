@@ -15,6 +15,8 @@ const { workUnitAsyncStorage } = await import("next/dist/server/app-render/work-
 
 export function inRequestScope<T>(req: Request, fn: () => Promise<T>): Promise<T> {
   const url = new URL(req.url);
+  // What Next's server adds to every request (Auth.js derives the cookie name from it).
+  if (!req.headers.has("x-forwarded-proto")) req.headers.set("x-forwarded-proto", url.protocol.slice(0, -1));
   const workStore = { route: url.pathname, page: url.pathname, forceStatic: false, dynamicShouldError: false, isStaticGeneration: false };
   const requestStore = { type: "request", phase: "action", headers: req.headers, url: { pathname: url.pathname, search: url.search } };
   return workAsyncStorage.run(workStore as never, () => workUnitAsyncStorage.run(requestStore as never, fn));
