@@ -42,7 +42,9 @@ export function signInBuckets(opts: { email: string; userId: string | null; ip: 
       ? { key: `known:${opts.userId}:${digest(opts.ip)}`, policy: KNOWN_ADDRESS }
       : // Unknown emails have buckets too, so they cannot be told apart by being unlimited.
         { key: `acct:${digest(opts.email)}`, policy: ACCOUNT };
-  return [account, { key: `ip:${opts.ip ? digest(opts.ip) : "unknown"}`, policy: ADDRESS }];
+  // Without an address there is no address bucket: one shared "unknown" bucket would let anyone
+  // hold every account's sign-in back at once. The account bucket still applies.
+  return opts.ip ? [account, { key: `ip:${digest(opts.ip)}`, policy: ADDRESS }] : [account];
 }
 
 /** Counts one attempt in a bucket and says whether it may go ahead. One atomic statement. */
