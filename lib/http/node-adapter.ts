@@ -144,6 +144,11 @@ export async function serveWithHandler(
     const response = await handler(request, { params: Promise.resolve(params) });
     await sendWebResponse(response, res);
   } catch (err) {
+    // The client went away (or the server's request timeout cut it off) mid-body: nobody to answer.
+    if (req.destroyed || req.socket.destroyed) {
+      res.destroy();
+      return;
+    }
     // The one error mapper: logs the cause, answers 500 problem+json without details.
     if (!res.headersSent) await sendWebResponse(problemResponse(err, path()), res);
     else res.destroy();
