@@ -207,5 +207,26 @@ export function createEdgeServer(listener: RequestListener, t: ServerTimeouts = 
     },
     listener,
   );
+  // What Node's parser refuses before any handler runs (an unknown method such as FOO, a
+  // malformed request line, oversized headers, a timeout) is answered as problem+json too.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === "ECONNRESET" || !socket.writable || (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const [code, status, detail] =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? (["bad_request", 431, "The request headers are too large."] as const)
+        : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? (["bad_request", 408, "The request took too long to arrive."] as const)
+          : (["bad_request", 400, "The request is not valid HTTP (or uses an unsupported method)."] as const);
+    const body = JSON.stringify({ ...problemBody(new AppError(code, detail)), status, title: STATUS_TEXT[status] });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/problem+json\r\nCache-Control: no-store\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   return server;
 }
+
+const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };
