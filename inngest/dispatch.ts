@@ -1,6 +1,6 @@
-// Sends one Inngest event per delivery. The event id is deterministic (the delivery id, plus
-// when it was released from hold), so a resend from the sweeper or a retried request never
-// starts a second run for the same send.
+// Sends one Inngest event per delivery. The event id is deterministic (the delivery id, plus its
+// generation: when it was last released from hold or re-armed by the sweeper), so a retried
+// request never starts a second run for the same send, and a re-armed delivery gets a new one.
 import { inngest } from "@/inngest/client";
 import { deliveryRequested } from "@/inngest/events";
 import { createBatcher, sql } from "@/lib/db/sql";
@@ -27,7 +27,7 @@ export async function sendDeliveries(deliveries: DeliveryRef[]): Promise<void> {
         const at = row.releasedAt;
         return [
           deliveryRequested.create(
-            { deliveryId: row.id, endpointId: row.endpointId, orgId: row.orgId },
+            { deliveryId: row.id, endpointId: row.endpointId, orgId: row.orgId, releasedAt: at ? at.getTime() : null },
             { id: at ? `delivery-${row.id}-${at.getTime()}` : `delivery-${row.id}` },
           ),
         ];

@@ -54,8 +54,16 @@ export const deliverWebhook = inngest.createFunction(
   },
   async ({ events, step, attempt }) => {
     const deliveryIds = [...new Set(events.map((e) => e.data.deliveryId))];
+    // The newest generation each delivery was sent with (a batch may hold an old and a new event).
+    const generations = new Map<string, number | null>();
+    for (const e of events) {
+      const gen = e.data.releasedAt;
+      if (gen === undefined) continue; // sent before generations existed: not checked
+      const seen = generations.get(e.data.deliveryId);
+      if (seen === undefined || (gen ?? -1) > (seen ?? -1)) generations.set(e.data.deliveryId, gen);
+    }
     return step.run("attempt", async () => {
-      const outcomes = await attemptDeliveries({ deliveryIds, attempt });
+      const outcomes = await attemptDeliveries({ deliveryIds, attempt, generations });
       const retry = outcomes.flatMap((o) => (o.kind === "retry" ? [o] : []));
       const failed = outcomes.flatMap((o) => (o.kind === "failed" ? [o] : []));
       const of = deliveryIds.length > 1 ? ` (${retry.length || failed.length} of ${deliveryIds.length} deliveries)` : "";

@@ -43,7 +43,7 @@ export function signatureHeader(secrets: string[], msgId: string, timestamp: Dat
   return secrets.map((s) => new Webhook(s).sign(msgId, timestamp, body)).join(" ");
 }
 
-type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId"> & {
+type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt"> & {
   endpoint: Pick<
     Endpoint,
     | "id" | "orgId" | "environment" | "name" | "url" | "headers" | "headersEncrypted" | "secretEncrypted" | "previousSecretEncrypted"
@@ -54,7 +54,7 @@ type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId"> & {
 
 /** Deliveries with what sending them needs from their endpoint and event, in one query (once per attempt). */
 async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend>> {
-  type Row = Pick<Delivery, "id" | "status" | "eventId"> &
+  type Row = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt"> &
     Omit<DeliveryToSend["endpoint"], "id" | "status"> & { endpointId: string; endpointStatus: Endpoint["status"] } & {
       type: string;
       eventCreatedAt: Date;
@@ -62,7 +62,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
       payload: Prisma.JsonValue;
     };
   const rows = await sql<Row>(
-    `SELECT d."id", d."status"::text AS "status", d."eventId", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
+    `SELECT d."id", d."status"::text AS "status", d."eventId", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
        e."name", e."url", e."headers", e."headersEncrypted", e."secretEncrypted", e."previousSecretEncrypted",
        (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."authTokenEncrypted", e."timeoutSeconds",
        e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId",
@@ -78,6 +78,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
         id: r.id,
         status: r.status,
         eventId: r.eventId,
+        releasedAt: r.releasedAt,
         endpoint: {
           id: r.endpointId,
           orgId: r.orgId,
@@ -127,7 +128,16 @@ type Prepared = {
  * (counting other calls' too), connections kept alive, every attempt recorded. When some are to be retried, they all
  * wait the longest delay any of them needs (a receiver's Retry-After holds for its batch).
  */
-export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: number }): Promise<AttemptOutcome[]> {
+export async function attemptDeliveries(opts: {
+  deliveryIds: string[];
+  attempt: number;
+  /**
+   * The generation (`releasedAt` in ms, null if never released) each delivery's event carried.
+   * A delivery re-armed since (by the sweeper, a resume, a hand-off) belongs to a newer run and is
+   * skipped here. Deliveries not in the map are not checked.
+   */
+  generations?: Map<string, number | null>;
+}): Promise<AttemptOutcome[]> {
   const schedule = retrySchedule();
   const loaded = await loadDeliveries(opts.deliveryIds);
   const outcomes = new Map<string, AttemptOutcome>();
@@ -142,8 +152,11 @@ export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: 
   for (const id of opts.deliveryIds) {
     if (outcomes.has(id)) continue;
     const d = loaded.get(id);
+    const gen = opts.generations?.get(id);
     const early = d
-      ? await checkSendable(d, failForDisabledEndpoint)
+      ? gen !== undefined && gen !== (d.releasedAt?.getTime() ?? null)
+        ? { kind: "skipped" as const, reason: "handed to a newer run" }
+        : await checkSendable(d, failForDisabledEndpoint)
       : { kind: "skipped" as const, reason: "delivery no longer exists (endpoint deleted)" };
     const prepared = early ?? (await prepare(d!));
     if ("kind" in prepared) outcomes.set(id, prepared);
