@@ -25,6 +25,55 @@ test("signs in, and signs out from the account menu", async ({ page }) => {
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
+test("signing out ends the session: a copy of its cookie opens nothing afterwards", async ({ page, browser, baseURL }) => {
+  await signIn(page);
+  const copied = await page.context().cookies();
+  expect(copied.some((c) => c.name.endsWith("authjs.session-token"))).toBe(true);
+  expect((await page.request.get("/api/v1/members")).status()).toBe(200);
+
+  await page.getByRole("button", { name: "Account menu" }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  // Someone who copied the cookie before sign-out: the console and the API turn them away.
+  const thief = await browser.newContext({ storageState: SIGNED_OUT, baseURL });
+  await thief.addCookies(copied);
+  const stolen = await thief.newPage();
+  await stolen.goto("/settings/organization/general");
+  await expect(stolen).toHaveURL(/\/sign-in/);
+  expect((await thief.request.get("/api/v1/members")).status()).toBe(401);
+  await thief.close();
+});
+
+test("the Sessions page lists the account's sessions and ends another one", async ({ page, browser, baseURL }) => {
+  await signIn(page);
+  // A second browser, told apart by its user agent (the admin's other sessions, such as the one
+  // every other spec uses, must be left alone).
+  const agent = `Gatehouse-E2E-${uniqueName("agent").replace(/\W+/g, "-")}`;
+  const other = await browser.newContext({ storageState: SIGNED_OUT, baseURL, userAgent: agent });
+  const otherPage = await other.newPage();
+  await signIn(otherPage);
+
+  await page.getByRole("button", { name: "Account menu" }).click();
+  await page.getByRole("menuitem", { name: "Sessions" }).click();
+  await expect(page).toHaveURL(/\/settings\/account$/);
+  const table = page.getByRole("table", { name: "Sessions" });
+  await expect(table.getByText("This session")).toBeVisible();
+  const row = table.getByRole("row").filter({ hasText: agent });
+  await expect(row).toHaveCount(1);
+  await row.getByRole("button", { name: /^End session/ }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "End session" }).click();
+  await expect(page.getByText("Session ended")).toBeVisible();
+  await expect(table.getByRole("row").filter({ hasText: agent })).toHaveCount(0);
+
+  await otherPage.goto("/settings/organization/general");
+  await expect(otherPage).toHaveURL(/\/sign-in/);
+  // This session still works.
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Account" })).toBeVisible();
+  await other.close();
+});
+
 test("a wrong password is refused without saying which part was wrong", async ({ page }) => {
   await page.goto("/sign-in");
   await page.getByLabel("Email", { exact: true }).fill(ADMIN.email);

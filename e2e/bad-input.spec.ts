@@ -58,18 +58,22 @@ test.describe("console forms", () => {
     await admin.close();
 
     await page.goto(invite_url);
-    await page.getByRole("button", { name: "Join organization" }).click();
+    await page.getByRole("button", { name: "Create account and join" }).click();
     await expectFieldError(page, "Your name", /Enter your name/);
     await expectFieldError(page, "Choose a password", /at least 10 characters/);
 
     await page.getByLabel("Your name").fill("Short Password");
     await page.getByLabel("Choose a password").fill("short");
-    await page.getByRole("button", { name: "Join organization" }).click();
+    await page.getByRole("button", { name: "Create account and join" }).click();
     await expectFieldError(page, "Choose a password", /at least 10 characters/);
+    // Long enough but easy to guess (ten "a"s was accepted once).
+    await page.getByLabel("Choose a password").fill("aaaaaaaaaa");
+    await page.getByRole("button", { name: "Create account and join" }).click();
+    await expectFieldError(page, "Choose a password", /easy to guess/);
     // Nothing was accepted: still on the invite page, the link still works.
     await expect(page).toHaveURL(/\/invite\//);
     await page.reload();
-    await expect(page.getByRole("button", { name: "Join organization" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Create account and join" })).toBeVisible();
   });
 });
 

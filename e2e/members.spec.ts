@@ -65,8 +65,8 @@ test("invite, join, change role, remove: the member sees each change on their ne
   await expect(member.getByRole("heading", { name: /^Join / })).toBeVisible();
   await expect(member.getByText(email)).toBeVisible();
   await member.getByLabel("Your name").fill(name);
-  await member.getByLabel("Choose a password").fill("Member-Password-123");
-  await member.getByRole("button", { name: "Join organization" }).click();
+  await member.getByLabel("Choose a password").fill("Invited-Member-Pass-42");
+  await member.getByRole("button", { name: "Create account and join" }).click();
   await expect(member).toHaveURL(/\/settings\/organization\/general$/);
   await expect(member.getByRole("heading", { name: "General", exact: true })).toBeVisible();
   await expectRole(member, "developer");
@@ -111,9 +111,52 @@ test("invite, join, change role, remove: the member sees each change on their ne
   await member.goto(link);
   await expect(member.getByRole("heading", { name: "This invite link cannot be used" })).toBeVisible();
   await expect(member.getByText(/already been used/)).toBeVisible();
-  await expect(member.getByRole("button", { name: "Join organization" })).toHaveCount(0);
+  await expect(member.getByRole("button", { name: "Create account and join" })).toHaveCount(0);
 
   await member.context().close();
+});
+
+test("someone with an account joins by signing in; the invite page does not say the account exists", async ({ page, browser, baseURL }) => {
+  const email = uniqueEmail("returning");
+  const password = "Returning-Member-Pass-42";
+  // They join once with a new account, and are removed again.
+  const first = await invite(page, email, "Viewer");
+  const member = await freshPage(browser, baseURL);
+  await member.goto(first);
+  await member.getByLabel("Your name").fill("Returning member");
+  await member.getByLabel("Choose a password").fill(password);
+  await member.getByRole("button", { name: "Create account and join" }).click();
+  await expect(member).toHaveURL(/\/settings\/organization\/general$/);
+  await member.context().close();
+  await page.goto(MEMBERS);
+  await page.getByRole("button", { name: `Remove ${email}` }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Remove member" }).click();
+  await expect(page.getByText(`Removed ${email}`)).toBeVisible();
+
+  // Invited again: the page offers the same two ways as to someone new, and asks for no password of the account.
+  const second = await invite(page, email, "Viewer");
+  const returning = await freshPage(browser, baseURL);
+  await returning.goto(second);
+  await expect(returning.getByRole("heading", { name: /^Join / })).toBeVisible();
+  await expect(returning.getByLabel("Choose a password")).toBeVisible();
+  await expect(returning.getByLabel("Your password")).toHaveCount(0);
+  // The new-account path refuses an email with an account, whatever the password.
+  await returning.getByLabel("Your name").fill("Someone");
+  await returning.getByLabel("Choose a password").fill("Another-Long-Pass-77");
+  await returning.getByRole("button", { name: "Create account and join" }).click();
+  await expect(returning.getByText(/cannot be used to create a new account/)).toBeVisible();
+
+  // Sign in (the throttled sign-in), come back to the link, join.
+  await returning.getByRole("link", { name: "Sign in to accept" }).click();
+  await expect(returning).toHaveURL(/\/sign-in\?next=/);
+  await returning.getByLabel("Email", { exact: true }).fill(email);
+  await returning.getByLabel("Password", { exact: true }).fill(password);
+  await returning.getByRole("button", { name: "Sign in" }).click();
+  await expect(returning).toHaveURL(/\/invite\/inv_/);
+  await returning.getByRole("button", { name: "Join organization" }).click();
+  await expect(returning).toHaveURL(/\/settings\/organization\/general$/);
+  await expectRole(returning, "viewer");
+  await returning.context().close();
 });
 
 test("a forged invite link is refused with a clear page", async ({ browser, baseURL }) => {

@@ -72,7 +72,9 @@ test("endpoint lifecycle: create, copy the secret, pause and hold a test event, 
   await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
   await expect(page.getByText(`${receiver.url}/hooks`)).toBeVisible();
   const created = await getEndpoint(page, endpointId);
-  expect(created.body).toMatchObject({ status: "ACTIVE", headers_json: { "X-Team": "payments" }, timeout_seconds: 5, auth_token_configured: true });
+  // Header values are write-only: the API shows names with masked values.
+  expect(created.body).toMatchObject({ status: "ACTIVE", headers_json: { "X-Team": "••••••" }, timeout_seconds: 5, auth_token_configured: true });
+  await expect(page.getByRole("form", { name: "Endpoint settings" }).getByRole("textbox", { name: "Header value 1" })).toHaveValue("••••••");
 
   // ---- Pause (asks first), then a test event is held ----
   await page.getByRole("button", { name: "Pause", exact: true }).click();
@@ -108,6 +110,10 @@ test("endpoint lifecycle: create, copy the secret, pause and hold a test event, 
   await expect(page.getByText("held, not dropped")).toHaveCount(0);
   expect((await getEndpoint(page, endpointId)).body?.status).toBe("ACTIVE");
   await expect.poll(() => deliveryStatus(page, eventId, endpointId)).not.toBe("held");
+  // The receiver gets the real header value and token.
+  await expect.poll(() => receiver.requests.length).toBeGreaterThan(0);
+  expect(receiver.requests[0]!.headers["x-team"]).toBe("payments");
+  expect(receiver.requests[0]!.headers.authorization).toBe("Bearer e2e-bearer-token");
 
   // ---- Edit headers (a reserved one is refused before it is sent) ----
   const settings = page.getByRole("form", { name: "Endpoint settings" });
@@ -123,12 +129,13 @@ test("endpoint lifecycle: create, copy the secret, pause and hold a test event, 
   await settings.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByText("Changes saved")).toBeVisible();
   await expect(settings.getByRole("button", { name: "Save changes" })).toBeDisabled();
-  expect((await getEndpoint(page, endpointId)).body?.headers_json).toEqual({ "X-Team": "billing", "X-Trace": "on" });
+  expect((await getEndpoint(page, endpointId)).body?.headers_json).toEqual({ "X-Team": "••••••", "X-Trace": "••••••" });
   // Removing a row removes the header.
   await settings.getByRole("button", { name: "Remove header 2" }).click();
   await settings.getByRole("button", { name: "Save changes" }).click();
   await expect(settings.getByRole("button", { name: "Save changes" })).toBeDisabled();
-  expect((await getEndpoint(page, endpointId)).body?.headers_json).toEqual({ "X-Team": "billing" });
+  // The kept row was sent back masked, so its stored value stays.
+  expect((await getEndpoint(page, endpointId)).body?.headers_json).toEqual({ "X-Team": "••••••" });
 
   // ---- Rotate: a new secret, the old one signs for the chosen grace period ----
   await page.getByRole("button", { name: "Rotate secret" }).click();

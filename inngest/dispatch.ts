@@ -1,6 +1,6 @@
-// Sends one Inngest event per delivery. The event id is deterministic (the delivery id, plus
-// when it was released from hold), so a resend from the sweeper or a retried request never
-// starts a second run for the same send.
+// Sends one Inngest event per delivery. The event id is deterministic (the delivery id, plus its
+// generation: when it was last released from hold or re-armed by the sweeper), so a retried
+// request never starts a second run for the same send, and a re-armed delivery gets a new one.
 import { inngest } from "@/inngest/client";
 import { deliveryRequested } from "@/inngest/events";
 import { createBatcher, sql } from "@/lib/db/sql";
@@ -14,8 +14,8 @@ export async function sendDeliveries(deliveries: DeliveryRef[]): Promise<void> {
     // What the caller did not say (the endpoint; a release time) is looked up.
     const unknown = refs.flatMap((r) => (typeof r === "string" ? [r] : []));
     const rows = unknown.length
-      ? await sql<{ id: string; releasedAt: Date | null; endpointId: string }>(
-          `SELECT "id", ("releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", "endpointId" FROM "Delivery" WHERE "id" = ANY($1::text[])`,
+      ? await sql<{ id: string; releasedAt: Date | null; endpointId: string; orgId: string }>(
+          `SELECT "id", ("releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", "endpointId", "orgId" FROM "Delivery" WHERE "id" = ANY($1::text[])`,
           [unknown],
         )
       : [];
@@ -27,7 +27,7 @@ export async function sendDeliveries(deliveries: DeliveryRef[]): Promise<void> {
         const at = row.releasedAt;
         return [
           deliveryRequested.create(
-            { deliveryId: row.id, endpointId: row.endpointId },
+            { deliveryId: row.id, endpointId: row.endpointId, orgId: row.orgId, releasedAt: at ? at.getTime() : null },
             { id: at ? `delivery-${row.id}-${at.getTime()}` : `delivery-${row.id}` },
           ),
         ];

@@ -1,4 +1,5 @@
 // Environment variables, parsed once with zod. Documented in README.md and .env.example.
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
 
 const bool = z
@@ -27,6 +28,41 @@ const schema = z.object({
   INNGEST_DEV: z.string().optional(),
   // Port of the embedded Inngest executor (0 = any free port).
   GATEHOUSE_EXECUTOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  // Comma-separated addresses or CIDRs (IPv4 and IPv6) of the reverse proxies in front of the
+  // server. Only a peer in this list may set X-Forwarded-For/-Host/-Proto. Unset: none is trusted.
+  GATEHOUSE_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const list = (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      try {
+        proxyaddr.compile(list);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: `not a list of IP addresses or CIDRs (${(err as Error).message})` });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  // The origin clients use (https://gatehouse.example.com): generated URLs (OAuth metadata,
+  // incoming-webhook URLs, invite links) use it instead of any request header.
+  GATEHOUSE_PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      let u: URL;
+      try {
+        u = new URL(v);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be an absolute URL such as https://gatehouse.example.com" });
+        return z.NEVER;
+      }
+      if ((u.protocol !== "http:" && u.protocol !== "https:") || u.pathname !== "/" || u.search || u.hash || u.username || u.password) {
+        ctx.addIssue({ code: "custom", message: "must be an http or https origin without a path, query or credentials" });
+        return z.NEVER;
+      }
+      return u.origin;
+    }),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -20,6 +20,7 @@ const { workAsyncStorage } = await import("next/dist/server/app-render/work-asyn
 const { workUnitAsyncStorage } = await import("next/dist/server/app-render/work-unit-async-storage.external");
 const { encode } = await import("next-auth/jwt");
 const { authConfig } = await import("@/lib/auth/config");
+const { createConsoleSession } = await import("@/lib/auth/console-sessions");
 const membersRoute = await import("@/app/api/v1/members/route");
 const memberIdRoute = await import("@/app/api/v1/members/[id]/route");
 const invitationRoute = await import("@/app/api/v1/invitations/route");
@@ -44,7 +45,9 @@ function inRequestScope<T>(req: Request, fn: () => Promise<T>): Promise<T> {
 }
 
 async function sessionCookie(userId: string, email: string): Promise<string> {
-  const token = await encode({ token: { uid: userId, sub: userId, email }, secret: authConfig().secret as string, salt: SESSION_COOKIE });
+  // A signed-in session: its row (what sign-in creates) and the JWT that names it.
+  const sid = await createConsoleSession({ userId, req: { ip: "127.0.0.1", userAgent: "vitest" } });
+  const token = await encode({ token: { uid: userId, sub: userId, email, sid }, secret: authConfig().secret as string, salt: SESSION_COOKIE });
   return `${SESSION_COOKIE}=${token}`;
 }
 

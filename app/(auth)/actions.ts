@@ -1,17 +1,20 @@
 "use server";
 // Server actions of the signed-out pages: first-run setup, sign in, accept an invitation.
+// A new user accepts with a name and password; an existing one signs in first, then joins.
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { AppError, toAppError, zodFieldErrors } from "@/lib/api/errors";
 import { requestInfo } from "@/lib/api/request-info";
 import { signIn, signOut } from "@/lib/auth/auth";
-import { acceptInvitation } from "@/lib/orgs/accept-invitation";
+import { CONSOLE_HOME, safeNextPath } from "@/lib/auth/safe-next";
+import { getSessionUser } from "@/lib/auth/session";
+import { acceptInvitation, acceptInvitationAsUser } from "@/lib/orgs/accept-invitation";
 import { setupFirstAdmin } from "@/lib/orgs/setup-first-admin";
 import { acceptInviteSchema, setupSchema, signInSchema } from "@/lib/validations/auth";
 
 export type ActionResult = { ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string> };
 
-const HOME = "/settings/organization/general";
+const HOME = CONSOLE_HOME;
 
 function failure(err: unknown): ActionResult {
   const e = toAppError(err);
@@ -27,7 +30,7 @@ async function startSession(email: string, password: string): Promise<ActionResu
     if (err instanceof AuthError) {
       const code = (err as AuthError & { code?: string }).code;
       if (code === "rate_limited") {
-        return { ok: false, message: "Too many attempts. Wait 15 minutes, then try again." };
+        return { ok: false, message: "Too many attempts. Wait a few minutes, then try again." };
       }
       return { ok: false, message: "Invalid email or password." };
     }
@@ -67,8 +70,26 @@ export async function acceptInviteAction(token: string, input: unknown): Promise
   return startSession(email, parsed.data.password);
 }
 
+/** The signed-in user joins the organization of an invitation made out to their email. */
+export async function joinWithInviteAction(token: string): Promise<ActionResult> {
+  const user = await getSessionUser();
+  if (!user) return { ok: false, message: "Sign in to accept this invitation." };
+  try {
+    await acceptInvitationAsUser({ token, userId: user.id, req: requestInfo(await headers()) });
+  } catch (err) {
+    if (err instanceof AppError) return failure(err);
+    throw err;
+  }
+  return { ok: true };
+}
+
 export async function signOutAction(): Promise<void> {
   await signOut({ redirectTo: "/sign-in" });
+}
+
+/** Signs out and comes back to a page of this site (e.g. an invite link meant for another email). */
+export async function signOutAndReturnAction(path: string): Promise<void> {
+  await signOut({ redirectTo: safeNextPath(path) ?? "/sign-in" });
 }
 
 export async function homePath(): Promise<string> {

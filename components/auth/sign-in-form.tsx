@@ -9,6 +9,7 @@ import { applyFieldErrors, TextField } from "@/components/forms/text-field";
 import { Button } from "@/components/ui/button";
 import { Form } from "@/components/ui/form";
 import { Spinner } from "@/components/ui/spinner";
+import { CONSOLE_HOME, safeNextPath } from "@/lib/auth/safe-next";
 import { signInSchema } from "@/lib/validations/auth";
 
 type Values = z.input<typeof signInSchema>;
@@ -26,8 +27,8 @@ export function SignInForm({ next }: { next?: string }) {
       form.setValue("password", "");
       return;
     }
-    // Only same-site paths, never an absolute URL from the query string.
-    router.replace(next && next.startsWith("/") && !next.startsWith("//") ? next : "/settings/organization/general");
+    // Only same-origin paths, never an absolute URL from the query string (lib/auth/safe-next.ts).
+    router.replace(safeNextPath(next) ?? CONSOLE_HOME);
     router.refresh();
   });
   return (

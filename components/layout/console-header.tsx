@@ -1,5 +1,5 @@
 "use client";
-import { Building2, Check, ChevronsUpDown, LogOut, ShieldCheck, UserRound } from "lucide-react";
+import { Building2, Check, ChevronsUpDown, LogOut, MonitorSmartphone, ShieldCheck, UserRound } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
@@ -113,6 +113,12 @@ export function ConsoleHeader(props: Props) {
               </Badge>
             </DropdownMenuLabel>
             <DropdownMenuSeparator />
+            <DropdownMenuItem asChild>
+              <Link href="/settings/account">
+                <MonitorSmartphone className="size-4" aria-hidden />
+                Sessions
+              </Link>
+            </DropdownMenuItem>
             <DropdownMenuItem onSelect={() => start(() => signOutAction())}>
               <LogOut className="size-4" aria-hidden />
               Sign out

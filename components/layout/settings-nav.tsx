@@ -1,5 +1,5 @@
 "use client";
-import { Building2, KeyRound, ScrollText, Users, Webhook } from "lucide-react";
+import { Building2, KeyRound, MonitorSmartphone, ScrollText, Users, Webhook } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -13,10 +13,12 @@ export const SETTINGS_LINKS = [
   { href: `${BASE}/audit-log`, label: "Audit log", icon: ScrollText },
 ];
 
-export function SettingsNav({ links = SETTINGS_LINKS }: { links?: typeof SETTINGS_LINKS }) {
+export const ACCOUNT_LINKS = [{ href: "/settings/account", label: "Sessions", icon: MonitorSmartphone }];
+
+export function SettingsNav({ links = SETTINGS_LINKS, label = "Organization settings" }: { links?: typeof SETTINGS_LINKS; label?: string }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Organization settings" className="flex gap-1 overflow-x-auto md:flex-col">
+    <nav aria-label={label} className="flex gap-1 overflow-x-auto md:flex-col">
       {links.map(({ href, label, icon: Icon }) => {
         const active = pathname === href || pathname.startsWith(href + "/");
         return (

@@ -24,7 +24,15 @@ import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Textarea } from "@/components/ui/textarea";
 import type { ApiError } from "@/lib/api/fetch-api";
-import { RESERVED_HEADERS, type CreateEndpointInput, type EndpointView, type UpdateEndpointInput } from "@/lib/validations/webhooks";
+import {
+  headerNameProblem,
+  headerValueProblem,
+  MASKED_HEADER_VALUE,
+  MAX_CUSTOM_HEADERS,
+  type CreateEndpointInput,
+  type EndpointView,
+  type UpdateEndpointInput,
+} from "@/lib/validations/webhooks";
 
 function isHttpUrl(v: string): boolean {
   try {
@@ -33,8 +41,6 @@ function isHttpUrl(v: string): boolean {
     return false;
   }
 }
-
-const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export const endpointFormSchema = z.object({
   name: z.string().trim().min(1, "Enter a name").max(100, "Use at most 100 characters"),
@@ -48,20 +54,20 @@ export const endpointFormSchema = z.object({
   description: z.string().trim().max(256, "Use at most 256 characters"),
   headers: z
     .array(z.object({ name: z.string().trim(), value: z.string() }))
-    .max(20, "At most 20 headers")
+    .max(MAX_CUSTOM_HEADERS, `At most ${MAX_CUSTOM_HEADERS} headers`)
+    // The API's rule (lib/validations/webhooks.ts), per row.
     .superRefine((rows, ctx) => {
       const seen = new Set<string>();
       rows.forEach((row, i) => {
-        const issue = (message: string) => ctx.addIssue({ code: "custom", path: [i, "name"], message });
         if (!row.name) {
-          if (row.value) issue("Enter a header name");
+          if (row.value) ctx.addIssue({ code: "custom", path: [i, "name"], message: "Enter a header name" });
           return;
         }
         const lower = row.name.toLowerCase();
-        if (!HEADER_NAME_RE.test(row.name) || row.name.length > 100) issue("Not a valid header name");
-        else if (RESERVED_HEADERS.has(lower)) issue("Gatehouse sets this header; it cannot be overridden");
-        else if (seen.has(lower)) issue("Repeats another header (names are case-insensitive)");
-        else if (/[\r\n\0]/.test(row.value)) ctx.addIssue({ code: "custom", path: [i, "value"], message: "Must not contain line breaks" });
+        const nameProblem = headerNameProblem(row.name) ?? (seen.has(lower) ? "Repeats another header (names are case-insensitive)" : null);
+        const valueProblem = nameProblem ? null : headerValueProblem(row.value);
+        if (nameProblem) ctx.addIssue({ code: "custom", path: [i, "name"], message: nameProblem });
+        else if (valueProblem) ctx.addIssue({ code: "custom", path: [i, "value"], message: valueProblem });
         seen.add(lower);
       });
     }),
@@ -71,7 +77,10 @@ export const endpointFormSchema = z.object({
     .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 30, "A whole number of seconds, 1 to 30"),
   /** keep: leave the configured token as it is; set: send `auth_token` (empty = none); clear: remove it. */
   auth_token_mode: z.enum(["keep", "set", "clear"]),
-  auth_token: z.string().max(1024, "Use at most 1024 characters"),
+  auth_token: z
+    .string()
+    .max(1024, "Use at most 1024 characters")
+    .refine((v) => !v || (v !== MASKED_HEADER_VALUE && headerValueProblem(v) === null), "Use printable ASCII characters only, no line breaks"),
 });
 export type EndpointFormValues = z.infer<typeof endpointFormSchema>;
 
@@ -338,7 +347,8 @@ function HeadersField() {
       </p>
       <p className="text-sm text-muted-foreground">
         Sent with every delivery, for example to route or identify it. Signature, content and auth headers are set by
-        Gatehouse.
+        Gatehouse. Values are stored encrypted and never shown again: a saved value shows as {MASKED_HEADER_VALUE}; leave it to
+        keep it, or type a new one.
       </p>
       {fields.length > 0 ? (
         <ul className="grid gap-2">
@@ -385,7 +395,7 @@ function HeadersField() {
         variant="outline"
         size="sm"
         className="justify-self-start"
-        disabled={fields.length >= 20}
+        disabled={fields.length >= MAX_CUSTOM_HEADERS}
         onClick={() => append({ name: "", value: "" }, { shouldFocus: true })}
       >
         <Plus aria-hidden />

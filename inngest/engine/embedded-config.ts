@@ -8,7 +8,7 @@ export const EXECUTOR_SIGNING_KEY_VAR = "GATEHOUSE_EXECUTOR_SIGNING_KEY";
 export const EXECUTOR_EVENT_KEY_VAR = "GATEHOUSE_EXECUTOR_EVENT_KEY";
 
 /** True when no Inngest server (Cloud, `inngest start` or the Dev Server) is configured. */
-export function usesEmbeddedExecutor(env: NodeJS.ProcessEnv = process.env): boolean {
+export function usesEmbeddedExecutor(env: Record<string, string | undefined> = process.env): boolean {
   return !(
     env.INNGEST_DEV ||
     env.INNGEST_BASE_URL ||

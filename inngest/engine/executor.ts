@@ -17,7 +17,7 @@ import {
   type FunctionConfig,
   type Op,
 } from "@/inngest/engine/protocol";
-import { canonicalJson, signatureHeader } from "@/inngest/engine/signing";
+import { canonicalJson, signatureHeader, verifySignature } from "@/inngest/engine/signing";
 import { inProcessFetch } from "@/inngest/engine/in-process";
 import * as store from "@/inngest/engine/store";
 import type { EventPayload, RegisteredFunction, StepState, WorkItem } from "@/inngest/engine/store";
@@ -31,8 +31,9 @@ export interface ExecutorOptions {
   /** How often the database is polled for due work (new events also wake the loop at once). */
   pollIntervalMs?: number;
   /**
-   * Calls in flight at once, over all functions. Well above deliver-webhook's 10 per endpoint,
-   * so that one slow endpoint never holds every slot.
+   * Calls in flight at once, over all functions. Well above deliver-webhook's 10 per endpoint
+   * and 25 per org, so that neither one slow endpoint nor one org whose receivers hang holds
+   * every slot.
    */
   maxConcurrentCalls?: number;
   /** A call that takes longer counts as a failed attempt. */
@@ -49,6 +50,13 @@ export interface ExecutorOptions {
 interface InFlight {
   abort: AbortController;
   done: Promise<void>;
+}
+
+/** A sync the executor will not accept (its server answers 400). */
+export class SyncRefused extends Error {
+  constructor(message: string) {
+    super(`sync refused: ${message}`);
+  }
 }
 
 /** Why a call was aborted: the engine stopping leaves the run untouched for the next start. */
@@ -85,7 +93,7 @@ export class Executor {
   constructor(options: ExecutorOptions) {
     this.o = {
       pollIntervalMs: 250,
-      maxConcurrentCalls: 100,
+      maxConcurrentCalls: 200,
       callTimeoutMs: 10 * 60_000,
       leaseMs: 30_000,
       backoff: defaultBackoff,
@@ -135,16 +143,28 @@ export class Executor {
     if (!res.ok) throw new Error(`sync: ${this.o.serveUrl} answered ${res.status}: ${text.slice(0, 300)}`);
     // With INNGEST_ALLOW_IN_BAND_SYNC=0 the SDK has POSTed /fn/register instead (see server.ts).
     if (res.headers.get("x-inngest-sync-kind") !== "in_band") return;
+    if (!verifySignature(text, res.headers.get("x-inngest-signature"), this.o.signingKey)) {
+      throw new Error(`sync: the reply of ${this.o.serveUrl} is not signed with this executor's key`);
+    }
     const reply = inBandSyncSchema.parse(JSON.parse(text));
     await this.register(reply.app_id, reply.functions);
   }
 
-  /** Stores the app's functions (from either kind of sync) and lets runs go. */
+  /**
+   * Stores the app's functions (from either kind of sync) and lets runs go. The executor only
+   * ever calls the serve URL it was started with: a sync that names any other URL is refused
+   * (a forged Host header must not move where runs, and the deliveries they sign, are sent).
+   */
   async register(appId: string, configs: FunctionConfig[]): Promise<void> {
+    const serve = new URL(this.o.serveUrl);
     const fns = configs.map((config) => {
       const step = config.steps.step ?? Object.values(config.steps)[0];
-      if (!step) throw new Error(`sync: function ${config.id} has no step runtime`);
-      return { id: config.id, url: step.runtime.url, config };
+      if (!step) throw new SyncRefused(`function ${config.id} has no step runtime`);
+      const url = new URL(step.runtime.url);
+      if (url.origin !== serve.origin || url.pathname !== serve.pathname) {
+        throw new SyncRefused(`function ${config.id} is served at ${url.origin}${url.pathname}, not at this executor's ${this.o.serveUrl}`);
+      }
+      return { id: config.id, url: this.o.serveUrl, config };
     });
     await store.saveFunctions(appId, fns);
     this.functions = new Map((await store.loadFunctions()).map((f) => [f.id, f]));
@@ -571,7 +591,8 @@ export class Executor {
     item: Extract<WorkItem, { kind: "call" }>,
     abort: AbortController,
   ): Promise<Reply | "stopping"> {
-    const url = new URL(fn.url);
+    // Never the stored URL: only the serve URL this executor was started with (see register).
+    const url = new URL(this.o.serveUrl);
     url.searchParams.set("fnId", fn.id);
     url.searchParams.set("stepId", item.stepId);
     const body = canonicalJson({
@@ -606,6 +627,10 @@ export class Executor {
         signal: abort.signal,
       });
       const text = await res.text();
+      // The SDK signs every reply to a request it verified; anything else did not run our code.
+      if (!verifySignature(text, res.headers.get("x-inngest-signature"), this.o.signingKey)) {
+        return { kind: "error", message: `The serve endpoint's reply (HTTP ${res.status}) is not signed with this executor's key`, countsAsAttempt: true };
+      }
       return { kind: "http", status: res.status, headers: res.headers, text };
     } catch (err) {
       if (abort.signal.reason === STOPPING) return "stopping";

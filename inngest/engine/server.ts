@@ -2,7 +2,7 @@
 // `/fn/register` as absolute paths from its base URL.
 import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
-import type { Executor } from "@/inngest/engine/executor";
+import { SyncRefused, type Executor } from "@/inngest/engine/executor";
 import type { FetchHandler } from "@/inngest/engine/in-process";
 import { registerSchema } from "@/inngest/engine/protocol";
 import { seededUlid, ulid } from "@/inngest/engine/ulid";
@@ -54,7 +54,12 @@ export function createEngineHandler({ executor, eventKey, signingKey }: ServerOp
       }
       const parsed = registerSchema.safeParse(parseJson(await readBody(req)));
       if (!parsed.success) throw new HttpError(400, `Invalid register payload: ${parsed.error.message}`);
-      await executor.register(parsed.data.appName, parsed.data.functions);
+      try {
+        await executor.register(parsed.data.appName, parsed.data.functions);
+      } catch (err) {
+        if (err instanceof SyncRefused) throw new HttpError(400, err.message);
+        throw err;
+      }
       return { status: 200, body: { ok: true, modified: true } };
     }
     if (req.method === "GET" && url.pathname === "/health") return { status: 200, body: { ok: true } };

@@ -20,6 +20,12 @@ import { retrySchedule } from "@/lib/deliveries/retry-schedule";
 // The SDK types `retries` as a literal 0..20; the schedule parser already caps it at 20.
 type Retries = NonNullable<Parameters<typeof inngest.createFunction>[0]["retries"]>;
 
+/** Runs of one org's deliveries going at once (GATEHOUSE_ORG_CONCURRENCY, default 25). */
+function orgConcurrency(): number {
+  const n = Number(process.env.GATEHOUSE_ORG_CONCURRENCY || 25);
+  return Number.isInteger(n) && n > 0 ? n : 25;
+}
+
 /** Deliveries of one endpoint that one run attempts at most. */
 const MAX_BATCH = 100;
 
@@ -31,8 +37,13 @@ export const deliverWebhook = inngest.createFunction(
     id: "deliver-webhook",
     triggers: [deliveryRequested],
     retries: retrySchedule().length as Retries,
-    // One endpoint has at most 10 runs going, and (attemptDeliveries) 10 requests in flight.
-    concurrency: { limit: SEND_CONCURRENCY, key: "event.data.endpointId" },
+    // One endpoint has at most 10 runs going, and (attemptDeliveries) 10 requests in flight; one
+    // org at most ORG_CONCURRENCY runs, so an org whose receivers hang (each call then lasts the
+    // endpoint's whole timeout) holds only its own share of the executor, never every slot.
+    concurrency: [
+      { limit: SEND_CONCURRENCY, key: "event.data.endpointId" },
+      { limit: orgConcurrency(), key: "event.data.orgId" },
+    ],
     ...batching,
     onFailure: async ({ event, error }) => {
       // The embedded executor passes the whole batch; Inngest's servers the first event.
@@ -43,8 +54,16 @@ export const deliverWebhook = inngest.createFunction(
   },
   async ({ events, step, attempt }) => {
     const deliveryIds = [...new Set(events.map((e) => e.data.deliveryId))];
+    // The newest generation each delivery was sent with (a batch may hold an old and a new event).
+    const generations = new Map<string, number | null>();
+    for (const e of events) {
+      const gen = e.data.releasedAt;
+      if (gen === undefined) continue; // sent before generations existed: not checked
+      const seen = generations.get(e.data.deliveryId);
+      if (seen === undefined || (gen ?? -1) > (seen ?? -1)) generations.set(e.data.deliveryId, gen);
+    }
     return step.run("attempt", async () => {
-      const outcomes = await attemptDeliveries({ deliveryIds, attempt });
+      const outcomes = await attemptDeliveries({ deliveryIds, attempt, generations });
       const retry = outcomes.flatMap((o) => (o.kind === "retry" ? [o] : []));
       const failed = outcomes.flatMap((o) => (o.kind === "failed" ? [o] : []));
       const of = deliveryIds.length > 1 ? ` (${retry.length || failed.length} of ${deliveryIds.length} deliveries)` : "";

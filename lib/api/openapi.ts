@@ -26,6 +26,7 @@ import {
   deliveryStatsSchema,
   replayFailedSchema,
 } from "@/lib/validations/deliveries";
+import { consoleSessionSchema } from "@/lib/validations/auth";
 import { acceptedEventSchema, createEventSchema, eventDetailSchema, eventListQuery, eventSchema } from "@/lib/validations/events";
 import {
   acceptedSchema as inboundAcceptedSchema,
@@ -162,6 +163,12 @@ const paths: ZodOpenApiPathsObject = {
   "/api/v1/members/{id}": {
     patch: op("Change a member's role", { sessionOnly: true, path: idParam, body: updateMemberSchema, response: memberSchema, errors: [404, 409, 422] }),
     delete: op("Remove a member", { sessionOnly: true, path: idParam, status: 204, errors: [404, 409] }),
+  },
+  "/api/v1/sessions": {
+    get: op("List your own console sessions", { sessionOnly: true, response: listSchema(consoleSessionSchema) }),
+  },
+  "/api/v1/sessions/{id}": {
+    delete: op("End one of your console sessions", { sessionOnly: true, path: idParam, status: 204, errors: [404] }),
   },
   "/api/v1/invitations": {
     get: op("List pending invitations", { sessionOnly: true, response: listSchema(invitationSchema) }),
@@ -390,6 +397,7 @@ const paths: ZodOpenApiPathsObject = {
       security: [{ bearer: [] }, {}],
       requestParams: { path: idParam },
       responses: {
+        "200": { description: "A repeat of a message already received (same webhook-id, signature verified): the first one's result", ...jsonContent(inboundAcceptedSchema) },
         "202": { description: "Stored (and handled)", ...jsonContent(inboundAcceptedSchema) },
         ...errors(400, 404, 405, 413, 422, 429),
       },

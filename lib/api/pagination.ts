@@ -1,6 +1,7 @@
 // Cursor pagination: `limit` and an opaque `cursor`; lists answer `{ data, next_cursor }`.
 import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
+import { jsonValueProblem } from "@/lib/http/well-formed";
 
 export const paginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25).describe("Items per page (1 to 100, default 25)"),
@@ -11,15 +12,34 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
+// A cursor's timestamp fields (`at`, `createdAt`, any `…At`) are what encodeCursor got from
+// Date#toISOString(); nothing else may reach a query as a date.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/**
+ * The cursor's contents checked against `schema`; 422 for anything encodeCursor did not make
+ * (bad base64 or JSON, a field of the wrong type, an impossible timestamp, NUL or a lone surrogate).
+ */
 export function decodeCursor<T>(cursor: string | undefined, schema: z.ZodType<T>): T | undefined {
   if (!cursor) return undefined;
-  try {
-    return schema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-  } catch {
-    throw new AppError("validation_failed", "cursor: not a cursor this API returned", {
+  const bad = () =>
+    new AppError("validation_failed", "cursor: not a cursor this API returned", {
       errors: [{ field: "cursor", message: "not a cursor this API returned" }],
     });
+  let value: T;
+  try {
+    const raw: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (jsonValueProblem(raw, 4)) throw bad();
+    value = schema.parse(raw);
+  } catch {
+    throw bad();
   }
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if ((k === "at" || k.endsWith("At")) && typeof v === "string" && (!ISO_TIME.test(v) || Number.isNaN(Date.parse(v)))) throw bad();
+    }
+  }
+  return value;
 }
 
 /** Fetch limit+1 rows; this trims to `limit` and builds the next cursor from the last row kept. */

@@ -1,25 +1,40 @@
-// Where a request came from, for audit entries and rate limits.
+// Where a request came from, for audit entries and rate limits, and the origin it was sent to,
+// for generated URLs. Both come from headers the server's edge (lib/http/edge.ts) sets from
+// trusted sources only (the socket, GATEHOUSE_TRUSTED_PROXIES, GATEHOUSE_PUBLIC_URL); a client's
+// own values of these headers never get this far. Under `next dev` (no edge) Next.js fills them
+// and keeps what the client sent: fine on a developer's machine, never in production.
+import { isIP } from "node:net";
+import { AppError } from "@/lib/api/errors";
+import { env } from "@/lib/env";
+import { isValidHost, plainIp } from "@/lib/http/edge";
+
 export type RequestInfo = { ip: string | null; userAgent: string | null };
 
 export function requestInfo(headers: Headers): RequestInfo {
+  // The edge sets one address; with several (next dev), the nearest hop is the least forgeable.
   const fwd = headers.get("x-forwarded-for");
-  const ip = (fwd ? fwd.split(",")[0]!.trim() : null) || headers.get("x-real-ip") || null;
-  return { ip: ip && plainIp(ip), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null };
+  const last = fwd ? fwd.slice(fwd.lastIndexOf(",") + 1).trim() : "";
+  const ip = last && isIP(last) ? plainIp(last) : null;
+  return { ip, userAgent: headers.get("user-agent")?.slice(0, 512) ?? null };
 }
 
 /**
- * An IPv4 client of a dual-stack server arrives as an IPv4-mapped IPv6 address
- * (`::ffff:203.0.113.7`): shown and rate-limited as the IPv4 address it is.
+ * The origin clients use: GATEHOUSE_PUBLIC_URL when set, else the one the edge resolved
+ * (X-Forwarded-Host/-Proto, Host). Only http/https and a valid host; anything else is a 400.
  */
-function plainIp(ip: string): string {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  return mapped ? mapped[1]! : ip;
+export function requestOrigin(req: Request): string {
+  const configured = env().GATEHOUSE_PUBLIC_URL;
+  if (configured) return configured;
+  const url = new URL(req.url);
+  const host = req.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || req.headers.get("host") || url.host;
+  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() || url.protocol.slice(0, -1);
+  if ((proto !== "http" && proto !== "https") || !isValidHost(host)) {
+    throw new AppError("bad_request", "The request's Host or X-Forwarded-Proto is not a valid origin.");
+  }
+  return `${proto}://${host}`;
 }
 
-/** The origin the client used, as the browser sees it (honours a reverse proxy's headers). */
-export function requestOrigin(req: Request): string {
-  const url = new URL(req.url);
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? url.host;
-  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? url.protocol.replace(":", "");
-  return `${proto}://${host}`;
+/** Whether requestOrigin() reflects request headers (no GATEHOUSE_PUBLIC_URL): such answers must not be cached. */
+export function originFromRequest(): boolean {
+  return !env().GATEHOUSE_PUBLIC_URL;
 }

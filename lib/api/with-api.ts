@@ -7,6 +7,7 @@ import { claimIdempotencyKey, completeIdempotencyKey, hashRequest } from "@/lib/
 import { requestInfo, requestOrigin, type RequestInfo } from "@/lib/api/request-info";
 import { TextResponse } from "@/lib/api/text-response";
 import { BufferedRequest } from "@/lib/http/buffered-request";
+import { isStorableString, jsonValueProblem } from "@/lib/http/well-formed";
 import { getSessionUser, resolveMembership, ORG_COOKIE, ENV_COOKIE } from "@/lib/auth/session";
 import { authenticateToken } from "@/lib/credentials/authenticate-token";
 import type { Environment, Role } from "@/lib/generated/prisma/client";
@@ -61,16 +62,19 @@ export function noContent(): Response {
   return new Response(null, { status: 204 });
 }
 
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
 export function withApi<P = Record<string, never>>(
   opts: ApiOptions,
   handler: (ctx: ApiContext<P>) => Promise<Response>,
 ) {
-  return async (req: Request, route?: { params?: Promise<P> }): Promise<Response> => {
+  const fn = async (req: Request, route?: { params?: Promise<P> }): Promise<Response> => {
     const url = new URL(req.url);
     try {
       const params = ((await route?.params) ?? {}) as P;
+      checkUrlInput(url, params);
       const auth = await authenticate(req, opts);
-      const raw = UNSAFE.has(req.method) ? await readBody(req, opts.maxBodyBytes ?? 1024 * 1024) : "";
+      const raw = UNSAFE.has(req.method) ? await readBody(req, opts.maxBodyBytes ?? DEFAULT_MAX_BODY) : "";
       let parsed: unknown = undefined;
       let parsedOk = false;
       const info = requestInfo(req.headers);
@@ -127,6 +131,20 @@ export function withApi<P = Record<string, never>>(
       return problemResponse(err, url.pathname);
     }
   };
+  // The lean layer reads no more of a body than this before the handler runs (node-adapter.ts).
+  return Object.assign(fn, { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY });
+}
+
+/** Path parameters and query values the database can store (no NUL, no lone surrogate); 400 otherwise. */
+function checkUrlInput(url: URL, params: unknown) {
+  for (const [k, v] of url.searchParams) {
+    if (!isStorableString(k) || !isStorableString(v)) {
+      throw new AppError("bad_request", "The query string contains NUL or an invalid escape.", { errors: [{ field: k.slice(0, 64), message: "not storable text" }] });
+    }
+  }
+  for (const v of Object.values((params ?? {}) as Record<string, unknown>)) {
+    if (typeof v === "string" && !isStorableString(v)) throw new AppError("bad_request", "The path contains NUL or an invalid escape.");
+  }
 }
 
 type Authenticated = { caller: Caller; orgId: string; environment: Environment };
@@ -226,13 +244,18 @@ function parseJson(req: Request, raw: string): unknown {
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
   }
+  let value: unknown;
   try {
-    return JSON.parse(raw);
+    value = JSON.parse(raw);
   } catch {
     throw new AppError("bad_request", "The request body is not valid JSON.", {
       errors: [{ field: "(body)", message: "not valid JSON" }],
     });
   }
+  // Every route's property, not each route's: input the database or a schema walker cannot take.
+  const problem = jsonValueProblem(value);
+  if (problem) throw new AppError("bad_request", `The request body cannot be accepted: ${problem}.`, { errors: [{ field: "(body)", message: problem }] });
+  return value;
 }
 
 function validate<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -246,7 +269,12 @@ function parseCookies(header: string | null): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (header ?? "").split(";")) {
     const i = part.indexOf("=");
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0) continue;
+    try {
+      out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      // a cookie that is not ours (bad escape): ignored, as a browser would send it
+    }
   }
   return out;
 }

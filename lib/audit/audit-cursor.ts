@@ -8,5 +8,9 @@ export function encodeAuditCursor(seq: bigint): string {
 export function decodeAuditCursor(cursor: string): bigint | null {
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(cursor)) return null;
   const s = Buffer.from(cursor, "base64url").toString("utf8");
-  return /^[1-9][0-9]{0,18}$/.test(s) ? BigInt(s) : null;
+  if (!/^[1-9][0-9]{0,18}$/.test(s)) return null;
+  const seq = BigInt(s);
+  return seq <= MAX_SEQ ? seq : null; // a PostgreSQL bigint; above it the query itself would fail
 }
+
+const MAX_SEQ = 2n ** 63n - 1n;

@@ -1,6 +1,7 @@
-// Auth.js v5 configuration: email + password (Credentials provider) with JWT sessions.
-// Every request re-reads the user and membership from the database (lib/auth/session.ts),
-// so a removed member or deleted user loses access on their next request.
+// Auth.js v5 configuration: email + password (Credentials provider) with JWT sessions that are
+// revocable: each JWT names a ConsoleSession row (`sid`), checked on every request in the jwt
+// callback, deleted on sign-out (lib/auth/console-sessions.ts). Every request also re-reads the
+// user and membership (lib/auth/session.ts), so a removed member loses access at once.
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import type { NextAuthConfig } from "next-auth";
 import { CredentialsSignin } from "next-auth";
@@ -9,11 +10,19 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { localSecret } from "@/lib/crypto/local-secret";
 import { requestInfo } from "@/lib/api/request-info";
+import { createConsoleSession, endConsoleSession, SESSION_MAX_AGE_SECONDS, useConsoleSession } from "@/lib/auth/console-sessions";
+import { safeRedirectUrl } from "@/lib/auth/safe-next";
 import { checkSignIn } from "@/lib/auth/sign-in";
 
 declare module "next-auth" {
   interface Session {
     user: { id: string; email: string; name?: string | null };
+    /** The ConsoleSession this cookie stands for. */
+    sessionId?: string;
+  }
+  interface User {
+    /** Set by authorize(): the ConsoleSession created for this sign-in. */
+    sid?: string;
   }
 }
 
@@ -35,27 +44,44 @@ export function authConfig(): NextAuthConfig {
     },
     // The adapter is there for OAuth sign-in providers added later; password sign-in uses JWTs.
     adapter: PrismaAdapter(db),
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
       Credentials({
         credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, request) {
-          const r = await checkSignIn(credentials, requestInfo(request.headers).ip);
-          if (r.ok) return r.user;
+          const info = requestInfo(request.headers);
+          const r = await checkSignIn(credentials, info);
+          if (r.ok) return { ...r.user, sid: await createConsoleSession({ userId: r.user.id, req: info }) };
           if (r.reason === "rate_limited") throw new TooManyAttempts();
           return null;
         },
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
-        if (user?.id) token.uid = user.id;
-        return token;
+      async jwt({ token, user }) {
+        if (user?.id) {
+          // Sign-in: the token names the session row authorize() created.
+          token.uid = user.id;
+          token.sid = user.sid;
+          return token;
+        }
+        // Every later read: a token whose session row is gone (signed out, ended) is no session.
+        return (await useConsoleSession(token.sid, token.uid)) ? token : null;
       },
       session({ session, token }) {
         if (typeof token.uid === "string") session.user.id = token.uid;
+        if (typeof token.sid === "string") session.sessionId = token.sid;
         return session;
+      },
+      // Only same-origin paths; anything else goes to the console's home.
+      redirect({ url, baseUrl }) {
+        return safeRedirectUrl(url, baseUrl);
+      },
+    },
+    events: {
+      async signOut(message) {
+        if ("token" in message && message.token) await endConsoleSession(message.token.sid);
       },
     },
   };

@@ -2,7 +2,10 @@
 // per client and per IP (RateLimit-* headers, 429 + Retry-After), and §5.2 error bodies.
 import { rateLimit, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
 import { requestInfo } from "@/lib/api/request-info";
+import { AppError } from "@/lib/api/errors";
 import { TextResponse } from "@/lib/api/text-response";
+import { readRawBody } from "@/lib/inbound/read-raw-body";
+import { isStorableString } from "@/lib/http/well-formed";
 import { authenticateClient, OAuthError, parseForm, readClientAuth, type OAuthClient } from "@/lib/credentials/oauth";
 
 const WINDOW_MS = 60_000;
@@ -26,17 +29,26 @@ function tighter(a: RateLimitResult, b: RateLimitResult): RateLimitResult {
 }
 
 export function withOAuthClient(handler: (client: OAuthClient, form: URLSearchParams, req: Request) => Promise<Response>) {
-  return async (req: Request): Promise<Response> => {
+  const fn = async (req: Request): Promise<Response> => {
     let limitHeaders: Record<string, string> = {};
     try {
       const ip = requestInfo(req.headers).ip ?? "unknown";
       const byIp = rateLimit(`oauth:ip:${ip}`, perIp(), WINDOW_MS);
       limitHeaders = rateLimitHeaders(byIp);
       if (!byIp.ok) return tooMany(limitHeaders);
-      const text = await req.text();
-      if (text.length > MAX_BODY) throw new OAuthError("invalid_request", "The request body is too large.");
+      // Read no more than MAX_BODY, whether or not a Content-Length was declared.
+      if (Number(req.headers.get("content-length") ?? "0") > MAX_BODY) throw tooLarge();
+      const text = (await readRawBody(req, MAX_BODY).catch((err) => {
+        throw err instanceof AppError && err.status === 413 ? tooLarge() : new OAuthError("invalid_request", "The request body could not be read.");
+      })).toString("utf8");
       const form = parseForm(req.headers.get("content-type"), text);
+      for (const [k, v] of form) {
+        if (!isStorableString(k) || !isStorableString(v)) throw new OAuthError("invalid_request", "A parameter contains NUL or an invalid character.");
+      }
       const auth = readClientAuth(req.headers.get("authorization"), form);
+      if (!isStorableString(auth.clientId) || !isStorableString(auth.clientSecret)) {
+        throw new OAuthError("invalid_client", "Malformed client credentials.", 401, auth.method === "client_secret_basic");
+      }
       const byClient = rateLimit(`oauth:client:${auth.clientId.slice(0, 64)}`, perClient(), WINDOW_MS);
       limitHeaders = rateLimitHeaders(tighter(byClient, byIp));
       if (!byClient.ok) return tooMany(limitHeaders);
@@ -50,10 +62,23 @@ export function withOAuthClient(handler: (client: OAuthClient, form: URLSearchPa
         if (err.status === 401 && err.basicAuthUsed) h["WWW-Authenticate"] = 'Basic realm="gatehouse", charset="UTF-8"';
         return oauthJson({ error: err.error, error_description: err.description }, err.status, h);
       }
+      // A 4xx from shared code (a malformed origin, an unreadable body): still an RFC 6749 error.
+      if (err instanceof AppError && err.status < 500) {
+        return oauthJson({ error: "invalid_request", error_description: err.message }, err.status, limitHeaders);
+      }
       console.error("[gatehouse] oauth endpoint failed", err);
       return oauthJson({ error: "server_error", error_description: "Something went wrong on our side." }, 500, limitHeaders);
     }
   };
+  // The lean layer reads no more of a body than this before the handler runs (node-adapter.ts).
+  return Object.assign(fn, {
+    maxBodyBytes: MAX_BODY,
+    tooLarge: () => oauthJson({ error: "invalid_request", error_description: tooLarge().description }, 413),
+  });
+}
+
+function tooLarge(): OAuthError {
+  return new OAuthError("invalid_request", `The request body is larger than ${MAX_BODY} bytes.`, 413);
 }
 
 function tooMany(headers: Record<string, string>): Response {

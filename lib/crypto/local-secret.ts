@@ -28,3 +28,8 @@ export function localSecret(opts: { envName: string; envValue: string | undefine
   chmodSync(file, 0o600);
   return value;
 }
+
+/** The key that signs console sessions: AUTH_SECRET, required in production like the encryption key. */
+export function authSecret(): string {
+  return localSecret({ envName: "AUTH_SECRET", envValue: env().AUTH_SECRET, file: "auth.secret" });
+}

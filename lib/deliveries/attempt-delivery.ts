@@ -9,12 +9,14 @@ import { db } from "@/lib/db/client";
 import { retryDelayMs, parseRetryAfter, retrySchedule } from "@/lib/deliveries/retry-schedule";
 import { sendRequest, type SendResult } from "@/lib/deliveries/send-request";
 import { forwardRequest } from "@/lib/inbound/forward-request";
+import { maskRecordedHeaders, sendableHeaders } from "@/lib/webhooks/custom-headers";
 import { holdDeliveryIfEndpointPaused } from "@/lib/webhooks/set-endpoint-status";
 import { endpointAuthToken, endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
 import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
 import { sql } from "@/lib/db/sql";
 import type { Delivery, Endpoint, Environment, Event, Prisma } from "@/lib/generated/prisma/client";
 import { timeOrderedId } from "@/lib/webhooks/ids";
+import { headerValueProblem } from "@/lib/validations/webhooks";
 
 export const USER_AGENT = "Gatehouse-Webhooks/1.0";
 
@@ -41,23 +43,10 @@ export function signatureHeader(secrets: string[], msgId: string, timestamp: Dat
   return secrets.map((s) => new Webhook(s).sign(msgId, timestamp, body)).join(" ");
 }
 
-const SAFE_HEADER = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const RESERVED = new Set(["content-type", "content-length", "host", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature", "authorization", "transfer-encoding", "connection"]);
-
-function customHeaders(json: Prisma.JsonValue): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (json && typeof json === "object" && !Array.isArray(json)) {
-    for (const [k, v] of Object.entries(json)) {
-      if (typeof v === "string" && SAFE_HEADER.test(k) && !RESERVED.has(k.toLowerCase()) && !/[\r\n]/.test(v)) out[k] = v;
-    }
-  }
-  return out;
-}
-
-type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId"> & {
+type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt"> & {
   endpoint: Pick<
     Endpoint,
-    | "id" | "orgId" | "environment" | "name" | "url" | "headers" | "secretEncrypted" | "previousSecretEncrypted"
+    | "id" | "orgId" | "environment" | "name" | "url" | "headers" | "headersEncrypted" | "secretEncrypted" | "previousSecretEncrypted"
     | "previousSecretUntil" | "authTokenEncrypted" | "timeoutSeconds" | "status" | "disabledReason" | "inboundWebhookId"
   >;
   event: Pick<Event, "id" | "type" | "createdAt" | "environment" | "payload">;
@@ -65,7 +54,7 @@ type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId"> & {
 
 /** Deliveries with what sending them needs from their endpoint and event, in one query (once per attempt). */
 async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend>> {
-  type Row = Pick<Delivery, "id" | "status" | "eventId"> &
+  type Row = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt"> &
     Omit<DeliveryToSend["endpoint"], "id" | "status"> & { endpointId: string; endpointStatus: Endpoint["status"] } & {
       type: string;
       eventCreatedAt: Date;
@@ -73,8 +62,8 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
       payload: Prisma.JsonValue;
     };
   const rows = await sql<Row>(
-    `SELECT d."id", d."status"::text AS "status", d."eventId", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
-       e."name", e."url", e."headers", e."secretEncrypted", e."previousSecretEncrypted",
+    `SELECT d."id", d."status"::text AS "status", d."eventId", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
+       e."name", e."url", e."headers", e."headersEncrypted", e."secretEncrypted", e."previousSecretEncrypted",
        (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."authTokenEncrypted", e."timeoutSeconds",
        e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId",
        ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", ev."payload"
@@ -89,6 +78,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
         id: r.id,
         status: r.status,
         eventId: r.eventId,
+        releasedAt: r.releasedAt,
         endpoint: {
           id: r.endpointId,
           orgId: r.orgId,
@@ -96,6 +86,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
           name: r.name,
           url: r.url,
           headers: r.headers,
+          headersEncrypted: r.headersEncrypted,
           secretEncrypted: r.secretEncrypted,
           previousSecretEncrypted: r.previousSecretEncrypted,
           previousSecretUntil: r.previousSecretUntil,
@@ -137,7 +128,16 @@ type Prepared = {
  * (counting other calls' too), connections kept alive, every attempt recorded. When some are to be retried, they all
  * wait the longest delay any of them needs (a receiver's Retry-After holds for its batch).
  */
-export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: number }): Promise<AttemptOutcome[]> {
+export async function attemptDeliveries(opts: {
+  deliveryIds: string[];
+  attempt: number;
+  /**
+   * The generation (`releasedAt` in ms, null if never released) each delivery's event carried.
+   * A delivery re-armed since (by the sweeper, a resume, a hand-off) belongs to a newer run and is
+   * skipped here. Deliveries not in the map are not checked.
+   */
+  generations?: Map<string, number | null>;
+}): Promise<AttemptOutcome[]> {
   const schedule = retrySchedule();
   const loaded = await loadDeliveries(opts.deliveryIds);
   const outcomes = new Map<string, AttemptOutcome>();
@@ -152,8 +152,11 @@ export async function attemptDeliveries(opts: { deliveryIds: string[]; attempt: 
   for (const id of opts.deliveryIds) {
     if (outcomes.has(id)) continue;
     const d = loaded.get(id);
+    const gen = opts.generations?.get(id);
     const early = d
-      ? await checkSendable(d, failForDisabledEndpoint)
+      ? gen !== undefined && gen !== (d.releasedAt?.getTime() ?? null)
+        ? { kind: "skipped" as const, reason: "handed to a newer run" }
+        : await checkSendable(d, failForDisabledEndpoint)
       : { kind: "skipped" as const, reason: "delivery no longer exists (endpoint deleted)" };
     const prepared = early ?? (await prepare(d!));
     if ("kind" in prepared) outcomes.set(id, prepared);
@@ -275,8 +278,12 @@ async function prepare(d: DeliveryToSend): Promise<Prepared | AttemptOutcome> {
   if (endpoint.inboundWebhookId && !forward) return { kind: "skipped", reason: "the forwarded message no longer exists" };
   const body = forward ? forward.body : payloadFor({ ...d.event, payload: d.event.payload });
   const secrets = endpointSigningSecrets(endpoint, now);
+  // A stored header the API would refuse (or one that no longer decrypts) fails the attempt with
+  // a clear error instead of throwing inside the HTTP client.
+  const custom = sendableHeaders(endpoint);
+  const customNames = "headers" in custom ? Object.keys(custom.headers) : [];
   const headers: Record<string, string> = {
-    ...customHeaders(endpoint.headers),
+    ...("headers" in custom ? custom.headers : {}),
     "content-type": "application/json",
     ...forward?.headers,
     "user-agent": USER_AGENT,
@@ -284,18 +291,26 @@ async function prepare(d: DeliveryToSend): Promise<Prepared | AttemptOutcome> {
     "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
     "webhook-signature": forward ? forward.sign(secrets, msgId, now) : signatureHeader(secrets, msgId, now, body as string),
   };
-  const token = endpointAuthToken(endpoint);
+  let token: string | null = null;
+  let tokenProblem: string | null = null;
+  try {
+    token = endpointAuthToken(endpoint);
+  } catch {
+    tokenProblem = "the auth token cannot be decrypted (was GATEHOUSE_ENCRYPTION_KEY changed?)";
+  }
+  if (token && headerValueProblem(token)) tokenProblem = "the auth token cannot be sent in a header (characters other than printable ASCII)";
   const syntax = checkUrlSyntax(endpoint.url, { environment: endpoint.environment, allowPrivate: allowPrivateUrls() });
+  const sent = token ? { ...headers, authorization: `Bearer ${token}` } : headers;
   return {
     d,
     at: now,
     url: endpoint.url,
-    headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
+    headers: sent,
     body,
-    // The recorded request shows what was sent, with the bearer token masked.
-    recordedHeaders: token ? { ...headers, authorization: "Bearer ••••••" } : headers,
+    // The recorded request shows what was sent, with custom header values and the bearer token masked.
+    recordedHeaders: maskRecordedHeaders(sent, customNames),
     recordedBody: forward ? forward.recordedBody : (body as string),
-    refused: syntax.ok ? null : syntax.problem.message,
+    refused: !syntax.ok ? syntax.problem.message : "problem" in custom ? custom.problem : tokenProblem,
   };
 }
 

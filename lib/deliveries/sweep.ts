@@ -1,36 +1,55 @@
-// The safety net: deliveries committed but never sent (a crash between commit and send, an
-// executor that was down) are found and sent again. Sends are keyed by a deterministic event
-// id, so re-sending one that did arrive changes nothing.
-import { db } from "@/lib/db/client";
+// The safety net. The invariant: every pending delivery has a due time (`nextAttemptAt`; a row
+// created or released without one is due from when it became pending, its `updatedAt`) or an
+// owning attempt (a send in flight claims the row by moving `nextAttemptAt` to the end of its
+// time budget, see attempt-delivery.ts). A pending delivery whose due time has passed by
+// STALE_AFTER_MS has lost whatever was to send it: a crash between commit and dispatch (event
+// ingestion, resume, replay, the sweeper's own release), a dispatch that failed, a run lost or
+// ended while the delivery was still pending, an attempt killed mid-send. Each such row is
+// re-armed with a new generation (`releasedAt`, which the delivery's event id and payload
+// carry), so it is sent as a new event (a resend of the old id would be deduplicated by the
+// executor and start nothing), and any old run still holding the old generation skips it.
+import { sql } from "@/lib/db/sql";
 
 export const STALE_AFTER_MS = 2 * 60_000;
 
-/** Pending deliveries never attempted for a while, and held ones whose endpoint is active again. */
+/**
+ * Re-arms overdue pending deliveries, and releases held ones whose endpoint is active again;
+ * returns their ids (oldest first within each kind) for the caller to dispatch.
+ */
 export async function findDeliveriesToResend(now = new Date(), limit = 500): Promise<string[]> {
-  const stale = new Date(now.getTime() - STALE_AFTER_MS);
-  const rows = await db.delivery.findMany({
-    where: {
-      OR: [
-        { status: "pending", attempts: 0, createdAt: { lt: stale } },
-        { status: "pending", nextAttemptAt: { lt: new Date(now.getTime() - 10 * 60_000) } }, // a retry overdue by 10 min: its run was lost
-      ],
-    },
-    orderBy: { createdAt: "asc" },
-    take: limit,
-    select: { id: true },
-  });
-  // Held deliveries of endpoints that are active again (a resume whose dispatch was lost).
-  const held = await db.delivery.findMany({
-    where: { status: "held", endpoint: { status: "active" }, updatedAt: { lt: stale } },
-    orderBy: { createdAt: "asc" },
-    take: limit,
-    select: { id: true },
-  });
-  if (held.length) {
-    await db.delivery.updateMany({
-      where: { id: { in: held.map((h) => h.id) }, status: "held" },
-      data: { status: "pending", releasedAt: now },
-    });
-  }
-  return [...rows.map((r) => r.id), ...held.map((h) => h.id)];
+  const stale = new Date(now.getTime() - STALE_AFTER_MS).toISOString();
+  const at = now.toISOString();
+  const overdue = await sql<{ id: string; createdAt: Date }>(
+    `UPDATE "Delivery" d SET "releasedAt" = $2::timestamp, "nextAttemptAt" = $2::timestamp, "updatedAt" = $2::timestamp
+     WHERE d."id" IN (
+       SELECT "id" FROM "Delivery"
+       WHERE "status" = 'pending' AND COALESCE("nextAttemptAt", "updatedAt") < $1::timestamp
+       ORDER BY "createdAt", "id" LIMIT $3 FOR UPDATE SKIP LOCKED)
+     AND d."status" = 'pending' AND COALESCE(d."nextAttemptAt", d."updatedAt") < $1::timestamp
+     RETURNING d."id", (d."createdAt" AT TIME ZONE 'UTC') AS "createdAt"`,
+    [stale, at, limit],
+  );
+  overdue.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+  // Held deliveries of endpoints that are active again (a resume whose release was lost).
+  const held = await sql<{ id: string }>(
+    `UPDATE "Delivery" d SET "status" = 'pending', "releasedAt" = $2::timestamp, "nextAttemptAt" = $2::timestamp, "updatedAt" = $2::timestamp
+     WHERE d."id" IN (
+       SELECT h."id" FROM "Delivery" h JOIN "Endpoint" e ON e."id" = h."endpointId"
+       WHERE h."status" = 'held' AND e."status" = 'active' AND h."updatedAt" < $1::timestamp
+       ORDER BY h."createdAt", h."id" LIMIT $3 FOR UPDATE OF h SKIP LOCKED)
+     AND d."status" = 'held'
+     RETURNING d."id"`,
+    [stale, at, limit],
+  );
+  return [...overdue.map((r) => r.id), ...held.map((h) => h.id)];
+}
+
+/** Pending deliveries with neither a due time in the last STALE_AFTER_MS nor an attempt in flight (what the next sweep re-arms). */
+export async function countOverdueDeliveries(now = new Date()): Promise<number> {
+  const stale = new Date(now.getTime() - STALE_AFTER_MS).toISOString();
+  const [row] = await sql<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Delivery" WHERE "status" = 'pending' AND COALESCE("nextAttemptAt", "updatedAt") < $1::timestamp`,
+    [stale],
+  );
+  return row?.n ?? 0;
 }

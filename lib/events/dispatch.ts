@@ -1,16 +1,19 @@
 // The hand-off from "rows committed" to "sent". Event ingestion and endpoint resume call
 // dispatchDeliveries(ids) after their transaction commits, with the ids of deliveries that are
 // now `pending`, oldest first. The delivery engine registers the real sender at start-up
-// (setDeliveryDispatcher); until then this is a no-op and the engine's sweeper, which re-sends
-// deliveries left pending, picks them up. A failing dispatcher is logged, never thrown to the
-// API caller: the rows are already durable.
+// (setDeliveryDispatcher); until then this is a no-op. A failing dispatcher is logged, never
+// thrown to the API caller: the rows are already durable, and every pending row is due (its
+// `nextAttemptAt`, or when it became pending), so the sweeper (lib/deliveries/sweep.ts) re-arms
+// and re-sends any that nothing sent within its staleness window, whatever their attempts so far.
+
+import { STALE_AFTER_MS } from "@/lib/deliveries/sweep";
 
 /**
  * A delivery to send: its id, or (when the caller knows it, e.g. ingestion) the id with its
  * endpoint, which spares the dispatcher a lookup. Only for deliveries never released from hold
  * (a released one's event id includes its release time, which the dispatcher looks up).
  */
-export type DeliveryRef = string | { id: string; endpointId: string };
+export type DeliveryRef = string | { id: string; endpointId: string; orgId: string };
 
 export type DeliveryDispatcher = (deliveries: DeliveryRef[]) => Promise<void>;
 
@@ -30,6 +33,9 @@ export async function dispatchDeliveries(deliveries: DeliveryRef[]): Promise<voi
   try {
     await fn(deliveries);
   } catch (err) {
-    console.error(`[gatehouse] dispatching ${deliveries.length} deliveries failed; the sweeper will resend them`, err);
+    console.error(
+      `[gatehouse] dispatching ${deliveries.length} deliveries failed; they stay pending and due, and the delivery sweeper re-sends them within ${Math.round((STALE_AFTER_MS + 60_000) / 60_000)} minutes`,
+      err,
+    );
   }
 }

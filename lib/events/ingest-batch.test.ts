@@ -128,9 +128,9 @@ describe("concurrent ingestEvent", () => {
     expect(await db.delivery.count()).toBe(created.reduce((n, r) => n + r.deliveryCount, 0));
     const allPending = created.flatMap((r) => r.pendingDeliveryIds);
     expect(dispatched.map(idOf).sort()).toEqual([...allPending].sort());
-    // Ingestion tells the dispatcher each delivery's endpoint, as stored (it then looks nothing up).
-    const endpointOf = new Map((await db.delivery.findMany({ select: { id: true, endpointId: true } })).map((d) => [d.id, d.endpointId]));
-    for (const r of dispatched) expect(r).toEqual({ id: idOf(r), endpointId: endpointOf.get(idOf(r)) });
+    // Ingestion tells the dispatcher each delivery's endpoint and org, as stored (it then looks nothing up).
+    const stored = new Map((await db.delivery.findMany({ select: { id: true, endpointId: true, orgId: true } })).map((d) => [d.id, d]));
+    for (const r of dispatched) expect(r).toEqual({ id: idOf(r), endpointId: stored.get(idOf(r))!.endpointId, orgId: stored.get(idOf(r))!.orgId });
 
     // They were committed in shared transactions, not one each (a batch shares one createdAt).
     const stamps = new Set((await db.event.findMany({ select: { createdAt: true } })).map((e) => e.createdAt.getTime()));

@@ -7,11 +7,11 @@
 // one, a single plain-SQL statement (endpoints read FOR SHARE, events and deliveries inserted,
 // one commit). Each caller still learns about its own event only; if a batch fails, it is split and
 // retried (see store), so one bad event never fails the others.
-import { isDeepStrictEqual } from "node:util";
 import { AppError, describeFieldErrors, fieldError } from "@/lib/api/errors";
 import { createBatcher, sql } from "@/lib/db/sql";
 import type { Environment, Event } from "@/lib/generated/prisma/client";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
+import { sameJson, unrepresentableNumbers } from "@/lib/events/json-values";
 import { validatePayload } from "@/lib/events/payload-schema";
 import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
 import { newDeliveryId, newEventId } from "@/lib/webhooks/ids";
@@ -89,7 +89,7 @@ async function existingEvent(opts: IngestEventOptions): Promise<IngestEventResul
   );
   if (!row) return null;
   const { deliveryCount, ...event } = row;
-  if (event.type !== opts.type || !isDeepStrictEqual(event.payload, opts.data)) {
+  if (event.type !== opts.type || !sameJson(event.payload, opts.data)) {
     throw new AppError("conflict", `An event with id "${opts.externalId}" was already sent with a different type or data.`, {
       errors: [{ field: "id", message: "already used for a different event" }],
     });
@@ -249,6 +249,8 @@ async function store(items: Item[]): Promise<void> {
 const storeEvent = createBatcher<Item>(store, 200);
 
 export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEventResult> {
+  const unrepresentable = unrepresentableNumbers(opts.data);
+  if (unrepresentable.length) throw new AppError("validation_failed", describeFieldErrors(unrepresentable), { errors: unrepresentable });
   const type = await loadEventType(opts.orgId, opts.environment, opts.type);
   if (type.schema && typeof type.schema === "object" && !Array.isArray(type.schema)) {
     const errors = validatePayload(type.schema as Record<string, unknown>, opts.data);
@@ -271,7 +273,7 @@ export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEvent
   }
   const result = outcome.ok;
   if (opts.dispatch !== false) {
-    await dispatchDeliveries(result.pendingDeliveryIds.map((id, i) => ({ id, endpointId: result.pendingEndpointIds[i]! })));
+    await dispatchDeliveries(result.pendingDeliveryIds.map((id, i) => ({ id, endpointId: result.pendingEndpointIds[i]!, orgId: opts.orgId })));
   }
   return result;
 }

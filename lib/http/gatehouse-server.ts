@@ -11,12 +11,15 @@
 // The same handler answers a request on either layer; the lean layer only changes where it
 // enters. `npm run dev` (`next dev`) serves everything through Next.js.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { AppError, problemResponse } from "@/lib/api/errors";
+import { env } from "@/lib/env";
+import { createEdge, createEdgeServer, type EdgeOptions, type ServerTimeouts } from "@/lib/http/edge";
 import { findLeanRoutes, isLeanRequest, type LeanRoute } from "@/lib/http/lean-routes";
-import { matchSegments, serveWithHandler, type RouteHandler } from "@/lib/http/node-adapter";
+import { matchSegments, sendWebResponse, serveWithHandler, type RouteHandler } from "@/lib/http/node-adapter";
 
 // Next.js installs this global when its server loads; a route module loaded before that would
 // keep a stand-in that throws. Set it first, as Next.js would.
@@ -29,7 +32,15 @@ export type GatehouseServer = { server: Server; port: number; origin: string; cl
  * runs instrumentation.ts (migrations, the delivery dispatcher, the embedded executor, which is
  * told this port through PORT). Requests that arrive meanwhile wait for it.
  */
-export async function startGatehouseServer(opts: { dir: string; port: number; hostname?: string }): Promise<GatehouseServer> {
+export async function startGatehouseServer(opts: {
+  dir: string;
+  port: number;
+  hostname?: string;
+  /** Trusted proxies and public URL; default from GATEHOUSE_TRUSTED_PROXIES and GATEHOUSE_PUBLIC_URL. */
+  edge?: EdgeOptions;
+  timeouts?: ServerTimeouts;
+}): Promise<GatehouseServer> {
+  const edge = createEdge(opts.edge ?? { trustedProxies: env().GATEHOUSE_TRUSTED_PROXIES, publicUrl: env().GATEHOUSE_PUBLIC_URL });
   const routes: (LeanRoute & { segments: string[]; module?: Promise<Record<string, unknown>> })[] = findLeanRoutes(
     path.join(opts.dir, "app"),
   ).map((r) => ({ ...r, segments: r.pattern.split("/") }));
@@ -38,32 +49,40 @@ export async function startGatehouseServer(opts: { dir: string; port: number; ho
   const ready = new Promise<void>((r) => (resolveReady = r));
   let port = opts.port;
 
-  const server = createServer((req, res) => {
+  const server = createEdgeServer((req, res) => {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const pathname = q < 0 ? url : url.slice(0, q);
+    const lean = isLeanRequest(pathname, req.headers.authorization);
+    // Client address and origin from trusted sources only, malformed requests refused (edge.ts).
+    if (!edge.admit(req, res, { checkActionOrigin: !lean })) return;
     const toNext = () => (nextHandle ? nextHandle(req, res) : ready.then(() => nextHandle!(req, res)));
-    if (isLeanRequest(pathname, req.headers.authorization)) {
+    if (lean) {
       const segments = pathname.split("/");
       for (const r of routes) {
         const params = matchSegments(r.segments, segments);
         if (!params) continue;
         void (async () => {
           const mod = await (r.module ??= import(pathToFileURL(r.file).href));
-          const handler = mod[req.method ?? "GET"] as RouteHandler | undefined;
-          // A method the route does not have: Next.js answers it as it would anyway (405).
-          if (typeof handler !== "function") return toNext();
-          await serveWithHandler(handler, params, req, res, `http://${req.headers.host ?? `127.0.0.1:${port}`}`);
-        })().catch((err) => {
-          console.error("[gatehouse] lean layer failed", err);
-          if (!res.headersSent) res.writeHead(500).end();
+          const method = req.method ?? "GET";
+          const handler = mod[method] as RouteHandler | undefined;
+          if (typeof handler !== "function") {
+            // HEAD and OPTIONS: Next.js derives them from the route's other methods.
+            if (method === "HEAD" || method === "OPTIONS") return toNext();
+            const allow = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof mod[m] === "function");
+            const err = new AppError("method_not_allowed", `${method} is not allowed here.`, { headers: { Allow: allow.join(", ") } });
+            return sendWebResponse(problemResponse(err, pathname), res);
+          }
+          await serveWithHandler(handler, params, req, res, `${req.headers["x-forwarded-proto"]}://${req.headers["x-forwarded-host"]}`);
+        })().catch(async (err) => {
+          if (!res.headersSent) await sendWebResponse(problemResponse(err, pathname), res);
+          else res.destroy();
         });
         return;
       }
     }
     void toNext();
-  });
-  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts
+  }, opts.timeouts);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.hostname, () => resolve());

@@ -5,29 +5,42 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, problemResponse } from "@/lib/api/errors";
 import { TextResponse } from "@/lib/api/text-response";
 import { BufferedRequest } from "@/lib/http/buffered-request";
+import { EDGE_HEADERS } from "@/lib/http/edge";
 
-export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
+export type RouteHandler = ((req: Request, ctx: { params: Promise<Record<string, string>> }) => Response | Promise<Response>) & {
+  /** The most body this handler accepts (withApi and withOAuthClient set it); see bodyLimit(). */
+  maxBodyBytes?: number;
+  /** The handler's own answer to a body over that limit (the OAuth endpoints answer in RFC 6749 form). */
+  tooLarge?: (max: number) => Response;
+};
 
 /**
- * Bodies are read whole before the handler runs (they are small on these paths); past this size
- * the request is refused here with 413, above every limit a handler sets for itself.
+ * Bodies are read whole before the handler runs (they are small on these paths), but never more
+ * than the handler's own limit (`maxBodyBytes`): past it the request is refused here with 413,
+ * before authentication, so an anonymous client cannot make the server hold more than that.
+ * A handler without a limit of its own gets this one.
  */
 export const MAX_BUFFERED_BODY = 8 * 1024 * 1024;
+
+/** The body limit the adapter enforces for `handler`. */
+export function bodyLimit(handler: RouteHandler): number {
+  return Math.min(handler.maxBodyBytes ?? MAX_BUFFERED_BODY, MAX_BUFFERED_BODY);
+}
 
 const NO_BODY = new Set(["GET", "HEAD"]);
 
 // Events rather than `for await`: the async iterator costs a few µs per request on Node 20.
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > MAX_BUFFERED_BODY) return Promise.resolve(null);
+  if (declared > max) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (c: Buffer) => {
       size += c.byteLength;
-      if (size > MAX_BUFFERED_BODY) {
+      if (size > max) {
         cleanup();
-        req.destroy(); // as an abandoned read does: the rest is not wanted
+        req.pause(); // the rest is not wanted: the 413 closes the connection
         resolve(null);
         return;
       }
@@ -55,23 +68,29 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-/** The web Request for a Node request, with the client's address as X-Forwarded-For (as Next.js does). */
-export async function toWebRequest(req: IncomingMessage, origin: string): Promise<Request | null> {
+/**
+ * The web Request for a Node request. The client's address and origin headers
+ * (X-Forwarded-For/-Host/-Proto) are the ones the edge (lib/http/edge.ts) set on `req.headers`,
+ * never the client's own. Null when the body is over `maxBody`.
+ */
+export async function toWebRequest(req: IncomingMessage, origin: string, maxBody = MAX_BUFFERED_BODY): Promise<Request | null> {
   // Name/value pairs straight from the raw headers: a Headers object built here would only be
   // copied (sorted and combined) into the Request's own.
   const raw = req.rawHeaders;
   const headers: [string, string][] = [];
-  let forwarded = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    if (!forwarded && name.length === 15 && name.toLowerCase() === "x-forwarded-for") forwarded = true;
+    if ((name.length === 15 || name.length === 16 || name.length === 17 || name.length === 9) && EDGE_HEADERS.has(name.toLowerCase())) continue;
     headers.push([name, raw[i + 1]!]);
   }
-  if (!forwarded && req.socket.remoteAddress) headers.push(["x-forwarded-for", req.socket.remoteAddress]);
+  for (const name of EDGE_HEADERS) {
+    const v = req.headers[name];
+    if (typeof v === "string") headers.push([name, v]);
+  }
   const method = req.method ?? "GET";
   let body: Buffer | null = null;
   if (!NO_BODY.has(method)) {
-    body = await readBody(req);
+    body = await readBody(req, maxBody);
     if (!body) return null;
   }
   const url = origin + (req.url ?? "/");
@@ -112,13 +131,24 @@ export async function serveWithHandler(
   origin: string,
 ): Promise<void> {
   const path = () => (req.url ?? "/").split("?")[0];
+  const max = bodyLimit(handler);
   try {
-    const request = await toWebRequest(req, origin);
-    const response = request
-      ? await handler(request, { params: Promise.resolve(params) })
-      : problemResponse(new AppError("payload_too_large", `The request body is larger than ${MAX_BUFFERED_BODY} bytes.`), path());
+    const request = await toWebRequest(req, origin, max);
+    if (!request) {
+      // Refused without reading the rest: close the connection rather than drain it.
+      res.setHeader("connection", "close");
+      const refusal = handler.tooLarge?.(max) ?? problemResponse(new AppError("payload_too_large", `The request body is larger than ${max} bytes.`), path());
+      await sendWebResponse(refusal, res);
+      return;
+    }
+    const response = await handler(request, { params: Promise.resolve(params) });
     await sendWebResponse(response, res);
   } catch (err) {
+    // The client went away (or the server's request timeout cut it off) mid-body: nobody to answer.
+    if (req.destroyed || req.socket.destroyed) {
+      res.destroy();
+      return;
+    }
     // The one error mapper: logs the cause, answers 500 problem+json without details.
     if (!res.headersSent) await sendWebResponse(problemResponse(err, path()), res);
     else res.destroy();

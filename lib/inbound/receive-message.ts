@@ -126,13 +126,34 @@ export function storedQuery(query: URLSearchParams): string | null {
   return s || null;
 }
 
-export type AcceptResult = { id: string; outcome: InboundOutcome; eventId: string | null; error: string | null };
+/** `duplicate`: a repeat of a verified message already received; the result is the first one's. */
+export type AcceptResult = { id: string; outcome: InboundOutcome; eventId: string | null; error: string | null; duplicate?: true };
+
+/** The message first received with this sender id, as the receiving URL answered it. */
+async function firstMessage(webhookId: string, senderMessageId: string): Promise<AcceptResult | null> {
+  const m = await db.inboundMessage.findUnique({
+    where: { webhookId_senderMessageId: { webhookId, senderMessageId } },
+    select: { id: true, outcome: true, eventId: true, error: true },
+  });
+  return m ? { ...m, duplicate: true } : null;
+}
+
+/** A unique violation on (webhookId, senderMessageId): the same message arrived at the same time. */
+function isRepeat(err: unknown): boolean {
+  return (err as { code?: string })?.code === "P2002" || /senderMessageId|23505/.test(String((err as Error)?.message ?? ""));
+}
 
 export async function acceptInboundMessage(
   w: AuthorizedWebhook,
   req: { method: string; headers: Headers; query: URLSearchParams; ip: string | null; body: Buffer },
 ): Promise<AcceptResult> {
-  checkSignature(w, req.headers, req.body);
+  const senderMessageId = checkSignature(w, req.headers, req.body);
+  if (senderMessageId) {
+    // A replay within the signature's 5-minute window, or the sender's own retry: answered with
+    // the first message, stored once (the unique index settles concurrent repeats below).
+    const first = await firstMessage(w.id, senderMessageId);
+    if (first) return first;
+  }
   const query = storedQuery(req.query);
   const headers = storedHeaders(req.headers);
   const contentType = req.headers.get("content-type")?.slice(0, 255) ?? null;
@@ -148,8 +169,15 @@ export async function acceptInboundMessage(
       body: new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength) as Uint8Array<ArrayBuffer>,
       bodySize: req.body.byteLength,
       sourceIp: req.ip,
+      senderMessageId,
     };
-    return w.handler === "event" ? emit(w, base, req.body) : forward(w, base);
+    try {
+      return await (w.handler === "event" ? emit(w, base, req.body) : forward(w, base));
+    } catch (err) {
+      const first = senderMessageId && isRepeat(err) ? await firstMessage(w.id, senderMessageId) : null;
+      if (first) return first;
+      throw err;
+    }
   }
   const id = newInboundMessageId();
   const row: StoredRow = {
@@ -165,9 +193,15 @@ export async function acceptInboundMessage(
     bodySize: req.body.byteLength,
     sourceIp: req.ip,
     receivedAt: new Date().toISOString(),
+    senderMessageId,
   };
   await insertStored(row);
   if (row.failed) throw row.failed.error;
+  if (senderMessageId) {
+    // Stored only if no repeat of it was stored first (ON CONFLICT DO NOTHING).
+    const first = await firstMessage(w.id, senderMessageId);
+    if (first && first.id !== id) return first;
+  }
   return { id, outcome: "stored", eventId: null, error: null };
 }
 
@@ -184,19 +218,23 @@ type StoredRow = {
   bodySize: number;
   sourceIp: string | null;
   receivedAt: string; // ISO, UTC
+  senderMessageId: string | null;
   failed?: { error: unknown };
 };
 
-const STORED_CASTS = ["", "", "", '::"Environment"', "", "", "::jsonb", "", "::bytea", "::int", "", "::timestamp"];
+const STORED_CASTS = ["", "", "", '::"Environment"', "", "", "::jsonb", "", "::bytea", "::int", "", "::timestamp", ""];
 
 function storedValues(rows: StoredRow[]): unknown[] {
-  return rows.flatMap((r) => [r.id, r.webhookId, r.orgId, r.environment, r.method, r.query, r.headers, r.contentType, r.body, r.bodySize, r.sourceIp, r.receivedAt]);
+  return rows.flatMap((r) => [
+    r.id, r.webhookId, r.orgId, r.environment, r.method, r.query, r.headers, r.contentType, r.body, r.bodySize, r.sourceIp, r.receivedAt, r.senderMessageId,
+  ]);
 }
 
 async function writeStored(rows: StoredRow[]): Promise<void> {
   await sql(
-    `INSERT INTO "InboundMessage" ("id", "webhookId", "orgId", "environment", "method", "query", "headers", "contentType", "body", "bodySize", "sourceIp", "receivedAt", "outcome")
-     SELECT v.*, 'stored'::"InboundOutcome" FROM (VALUES ${valuesList(rows.length, STORED_CASTS.length, STORED_CASTS)}) AS v`,
+    `INSERT INTO "InboundMessage" ("id", "webhookId", "orgId", "environment", "method", "query", "headers", "contentType", "body", "bodySize", "sourceIp", "receivedAt", "senderMessageId", "outcome")
+     SELECT v.*, 'stored'::"InboundOutcome" FROM (VALUES ${valuesList(rows.length, STORED_CASTS.length, STORED_CASTS)}) AS v
+     ON CONFLICT ("webhookId", "senderMessageId") DO NOTHING`,
     storedValues(rows),
   );
 }
@@ -223,14 +261,16 @@ const insertStored = createBatcher<StoredRow>(async (rows) => {
   }
 }, 64);
 
-function checkSignature(w: AuthorizedWebhook, headers: Headers, body: Buffer) {
-  if (w.verification === "none") return;
+/** Throws unless the sender's signature checks out; returns its `webhook-id` (Standard Webhooks), else null. */
+function checkSignature(w: AuthorizedWebhook, headers: Headers, body: Buffer): string | null {
+  if (w.verification === "none") return null;
   const secret = w.verificationSecretEncrypted ? decrypt(w.verificationSecretEncrypted) : "";
   const r =
     w.verification === "standard_webhooks"
       ? verifyStandardWebhook(secret, headers, body)
       : verifyHmacSha256(secret, w.signatureHeader ?? "x-signature", headers, body);
   if (!r.ok) throw new AppError("unauthorized", `Signature check failed: ${r.reason}.`);
+  return w.verification === "standard_webhooks" ? headers.get("webhook-id") : null;
 }
 
 type Base = Omit<Prisma.InboundMessageUncheckedCreateInput, "id" | "outcome">;

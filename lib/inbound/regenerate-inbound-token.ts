@@ -3,13 +3,17 @@
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db/client";
 import type { Environment } from "@/lib/generated/prisma/client";
-import { lockInboundWebhook } from "@/lib/inbound/get-inbound-webhooks";
+import { regeneratedMeanwhile } from "@/lib/api/regenerated-meanwhile";
+import { findInboundWebhook, lockInboundWebhook } from "@/lib/inbound/get-inbound-webhooks";
 import { newInboundToken } from "@/lib/inbound/inbound-settings";
 
+/** Concurrent regenerations: one wins, the others get 409 (lib/api/regenerated-meanwhile.ts). */
 export async function regenerateInboundToken(opts: { orgId: string; environment: Environment; id: string; ctx: AuditContext }) {
   const { token, tokenHash, tokenLast4 } = newInboundToken(opts.environment);
+  const seen = await findInboundWebhook(db, opts);
   const webhook = await db.$transaction(async (tx) => {
     const w = await lockInboundWebhook(tx, opts);
+    if (w.tokenHash !== seen.tokenHash) throw regeneratedMeanwhile("token");
     const updated = await tx.inboundWebhook.update({ where: { id: w.id }, data: { tokenHash, tokenLast4, tokenRegeneratedAt: new Date() } });
     await recordAuditEvent(tx, {
       orgId: opts.orgId,

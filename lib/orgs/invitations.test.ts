@@ -4,7 +4,7 @@ import type { AuditContext } from "@/lib/audit/record-audit-event";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { getDb, type Db } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/client";
-import { acceptInvitation, lookupInvitation } from "@/lib/orgs/accept-invitation";
+import { acceptInvitation, acceptInvitationAsUser, lookupInvitation, SIGN_IN_TO_ACCEPT } from "@/lib/orgs/accept-invitation";
 import { INVITE_TTL_MS, inviteMember, revokeInvitation } from "@/lib/orgs/invite-member";
 import { listPendingInvitations } from "@/lib/orgs/manage-members";
 
@@ -80,7 +80,7 @@ describe("acceptInvitation", () => {
     const { org, ctx } = await orgWithOwner();
     const email = unique("new");
     const { token, invitation } = await invite(org.id, ctx, email, "viewer");
-    expect(await lookupInvitation(token)).toMatchObject({ ok: true, existingUser: false, invitation: { email, role: "viewer" } });
+    expect(await lookupInvitation(token)).toMatchObject({ ok: true, invitation: { email, role: "viewer" } });
 
     const res = await acceptInvitation({ token, name: "Grace", password: "a long password", req });
     expect(res).toMatchObject({ email, orgId: org.id });
@@ -106,29 +106,38 @@ describe("acceptInvitation", () => {
     expect(await db.membership.count({ where: { orgId: org.id } })).toBe(2);
   });
 
-  it("makes an existing user prove their password, and keeps their name and password", async () => {
+  it("never checks a password: an existing user is refused on the new-account path and joins while signed in", async () => {
     const { org, ctx } = await orgWithOwner();
     const email = unique("existing");
     const existing = await db.user.create({
       data: { email, name: "Existing", passwordHash: await hashPassword("my real password") },
     });
     const { token } = await invite(org.id, ctx, email, "developer");
-    expect(await lookupInvitation(token)).toMatchObject({ ok: true, existingUser: true });
+    // The lookup says nothing about whether the email has an account.
+    const lookup = await lookupInvitation(token);
+    expect(lookup).toMatchObject({ ok: true });
+    expect(lookup).not.toHaveProperty("existingUser");
 
-    await expect(acceptInvitation({ token, name: "Attacker", password: "guessed password", req })).rejects.toMatchObject({
-      code: "validation_failed",
-      status: 422,
-      errors: [{ field: "password" }],
-    });
-    // A wrong password does not use up the link.
+    // Right or wrong password, the same refusal: nothing to learn about the password here.
+    for (const password of ["guessed password", "my real password"]) {
+      await expect(acceptInvitation({ token, name: "Attacker", password, req })).rejects.toMatchObject({
+        code: "conflict",
+        message: SIGN_IN_TO_ACCEPT,
+      });
+    }
     expect(await lookupInvitation(token)).toMatchObject({ ok: true });
     expect(await db.membership.count({ where: { orgId: org.id, userId: existing.id } })).toBe(0);
 
-    await acceptInvitation({ token, name: "Ignored", password: "my real password", req });
+    // Another signed-in user cannot take it.
+    const other = await db.user.create({ data: { email: unique("other"), name: "Other" } });
+    await expect(acceptInvitationAsUser({ token, userId: other.id, req })).rejects.toMatchObject({ code: "forbidden" });
+
+    await acceptInvitationAsUser({ token, userId: existing.id, req });
     const after = await db.user.findUniqueOrThrow({ where: { id: existing.id } });
     expect(after.name).toBe("Existing");
     expect(await verifyPassword(after.passwordHash, "my real password")).toBe(true);
     expect(await db.membership.findFirst({ where: { orgId: org.id, userId: existing.id } })).toMatchObject({ role: "developer" });
+    expect(await lookupInvitation(token)).toEqual({ ok: false, reason: "accepted" });
   });
 
   it("refuses an expired link with 410 and does not create the user", async () => {

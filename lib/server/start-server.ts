@@ -3,6 +3,7 @@
 // print where the console is.
 import { ensureDatabase } from "@/lib/db/client";
 import { encryptionKey } from "@/lib/crypto/encryption";
+import { authSecret } from "@/lib/crypto/local-secret";
 import { env } from "@/lib/env";
 
 /**
@@ -20,6 +21,7 @@ export async function startServer(): Promise<void> {
   try {
     env();
     encryptionKey();
+    authSecret(); // without it every session check would answer 500 in production
     const driver = await ensureDatabase();
     const port = listenPort();
     console.log(`[gatehouse] database: ${driver.kind === "pglite" ? `PGlite at ${driver.location}` : driver.location}`);

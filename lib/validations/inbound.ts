@@ -163,4 +163,9 @@ export const acceptedSchema = z.object({
   id: z.string().describe("The message id (imsg_…)"),
   outcome: z.enum(INBOUND_OUTCOMES),
   event_id: z.string().nullable(),
+  error: z.string().optional().describe("Why handling failed (outcome failed); the message is kept"),
+  duplicate: z
+    .literal(true)
+    .optional()
+    .describe("A repeat of a verified Standard Webhooks message (same webhook-id): the first message's result, nothing stored again"),
 });

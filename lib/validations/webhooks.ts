@@ -9,15 +9,20 @@ export const SIGNING_SECRET_RE = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 export const WEBHOOK_VERSIONS = ["2026-11-01"] as const;
 export const DEFAULT_WEBHOOK_VERSION = WEBHOOK_VERSIONS[0];
 
-// Headers the delivery itself sets, or that would break HTTP framing if an endpoint overrode them.
+// Headers the delivery itself sets, hop-by-hop headers, and headers that would change how the
+// request is framed, routed or read if an endpoint overrode them.
 export const RESERVED_HEADERS = new Set([
   "authorization",
   "connection",
+  "content-encoding",
   "content-length",
   "content-type",
+  "cookie",
   "expect",
   "host",
+  "http2-settings",
   "keep-alive",
+  "proxy-authenticate",
   "proxy-authorization",
   "proxy-connection",
   "te",
@@ -25,11 +30,49 @@ export const RESERVED_HEADERS = new Set([
   "transfer-encoding",
   "upgrade",
   "user-agent",
+  "via",
   "webhook-id",
   "webhook-signature",
   "webhook-timestamp",
 ]);
-const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Whole families: Standard Webhooks' `webhook-*` and proxies' `proxy-*`.
+const RESERVED_HEADER_PREFIXES = ["webhook-", "proxy-"];
+
+/** RFC 9110 `token`: what a header name may be made of. */
+export const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * Header values: visible ASCII, space and tab (RFC 9110 `field-value` without obs-text). No
+ * control characters (CR, LF, NUL), no DEL, and nothing past U+007E: Node refuses to send
+ * characters past U+00FF, and sends U+0080..U+00FF as UTF-8 or as Latin-1 depending on the body's
+ * type, so a receiver could not rely on what it gets.
+ */
+export const HEADER_VALUE_RE = /^[\t\x20-\x7e]*$/;
+export const MAX_CUSTOM_HEADERS = 20;
+export const MAX_HEADER_NAME_LENGTH = 100;
+export const MAX_HEADER_VALUE_LENGTH = 2048;
+/**
+ * How every API view shows a custom header's value: values are write-only, like `auth_token`.
+ * Sent back unchanged in an update, it keeps the value stored under that header name.
+ */
+export const MASKED_HEADER_VALUE = "••••••";
+
+/** Why `name` cannot be a custom header's name, or null. The one rule for the API and the form. */
+export function headerNameProblem(name: string): string | null {
+  const lower = name.toLowerCase();
+  if (!name) return "Enter a header name";
+  if (!HEADER_NAME_RE.test(name) || name.length > MAX_HEADER_NAME_LENGTH) return "Not a valid header name (letters, digits and !#$%&'*+-.^_`|~, at most 100)";
+  if (RESERVED_HEADERS.has(lower) || RESERVED_HEADER_PREFIXES.some((p) => lower.startsWith(p))) return "Gatehouse sets this header; it cannot be overridden";
+  return null;
+}
+
+/** Why `value` cannot be sent as a header value, or null. `MASKED_HEADER_VALUE` passes (it means "unchanged"). */
+export function headerValueProblem(value: string): string | null {
+  if (value === MASKED_HEADER_VALUE) return null;
+  if (/[\r\n\0]/.test(value)) return "Must not contain line breaks or NUL";
+  if (!HEADER_VALUE_RE.test(value)) return "Use printable ASCII characters only (no accents, emoji or control characters)";
+  if (value.length > MAX_HEADER_VALUE_LENGTH) return `Use at most ${MAX_HEADER_VALUE_LENGTH} characters`;
+  return null;
+}
 
 export const eventTypeNameSchema = z
   .string()
@@ -57,21 +100,21 @@ export const customHeadersSchema = z
   .record(z.string(), z.string())
   .superRefine((headers, ctx) => {
     const names = Object.keys(headers);
-    if (names.length > 20) ctx.addIssue({ code: "custom", message: "at most 20 headers" });
+    if (names.length > MAX_CUSTOM_HEADERS) ctx.addIssue({ code: "custom", message: `at most ${MAX_CUSTOM_HEADERS} headers` });
     const seen = new Set<string>();
     for (const name of names) {
-      const value = headers[name]!;
       const lower = name.toLowerCase();
-      const issue = (message: string) => ctx.addIssue({ code: "custom", path: [name], message });
-      if (!HEADER_NAME_RE.test(name) || name.length > 100) issue("not a valid header name");
-      else if (RESERVED_HEADERS.has(lower)) issue("is set by Gatehouse; it cannot be overridden");
-      else if (seen.has(lower)) issue("repeats another header (names are case-insensitive)");
-      else if (/[\r\n\0]/.test(value)) issue("must not contain line breaks");
-      else if (value.length > 2048) issue("use at most 2048 characters");
+      const problem =
+        headerNameProblem(name) ?? (seen.has(lower) ? "Repeats another header (names are case-insensitive)" : headerValueProblem(headers[name]!));
+      if (problem) ctx.addIssue({ code: "custom", path: [name], message: problem });
       seen.add(lower);
     }
   })
-  .describe("Custom headers sent with every delivery, as { name: value }");
+  .describe(
+    `Custom headers sent with every delivery, as { name: value }. Values are stored encrypted and never returned: ` +
+      `responses show each as "${MASKED_HEADER_VALUE}". In an update, the whole set is replaced; a value of "${MASKED_HEADER_VALUE}" ` +
+      `keeps the value stored under that name. Names: RFC 9110 tokens, not a header Gatehouse sets; values: printable ASCII, space and tab.`,
+  );
 
 const nameSchema = z.string().trim().min(1, "Enter a name").max(100, "Use at most 100 characters");
 const descriptionSchema = z.string().trim().max(256, "Use at most 256 characters");
@@ -84,7 +127,8 @@ const authTokenSchema = z
   .string()
   .min(1, "Enter a token, or send null to remove it")
   .max(1024, "Use at most 1024 characters")
-  .refine((s) => !/[\r\n\0]/.test(s), "must not contain line breaks");
+  // Sent as a header value (`Bearer <token>`), so the same characters are allowed.
+  .refine((s) => s !== MASKED_HEADER_VALUE && headerValueProblem(s) === null, "Use printable ASCII characters only, no line breaks");
 const eventListSchema = z.array(eventTypeNameSchema).max(100, "at most 100 event types");
 
 // ---- /api/v1/endpoints (reference 004) ----
@@ -122,7 +166,9 @@ export const endpointSchema = z.object({
   url: z.string(),
   description: z.string().nullable(),
   event_types: z.array(z.string()).describe("Subscribed event types; empty means all"),
-  headers_json: z.record(z.string(), z.string()),
+  headers_json: z
+    .record(z.string(), z.string())
+    .describe(`Custom header names; every value shows as "${MASKED_HEADER_VALUE}" (values are write-only and stored encrypted)`),
   timeout_seconds: z.number(),
   status: z.enum(["ACTIVE", "PAUSED", "DISABLED"]),
   paused_at: z.string().nullable(),

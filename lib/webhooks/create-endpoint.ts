@@ -4,6 +4,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { encrypt } from "@/lib/crypto/encryption";
 import { db } from "@/lib/db/client";
 import type { Environment } from "@/lib/generated/prisma/client";
+import { resolveMaskedHeaders, sealHeaders } from "@/lib/webhooks/custom-headers";
 import { assertEndpointInput, checkUrlField, uniqueNames, type EndpointFieldNames } from "@/lib/webhooks/endpoint-input";
 import { newEndpointId } from "@/lib/webhooks/ids";
 import { generateSigningSecret } from "@/lib/webhooks/signing-secret";
@@ -34,9 +35,11 @@ export type CreateEndpointOptions = {
 export async function createEndpoint(opts: CreateEndpointOptions) {
   const secret = opts.secret ?? generateSigningSecret();
   const eventTypes = uniqueNames(opts.eventTypes);
-  const urlErrors = await checkUrlField(opts.url, opts.environment, opts.fields.url);
+  // A masked value ("unchanged") has nothing to keep on a new endpoint.
+  const headers = resolveMaskedHeaders(opts.headers ?? {}, {}, opts.fields.headers);
+  const inputErrors = [...(await checkUrlField(opts.url, opts.environment, opts.fields.url)), ...headers.errors];
   const endpoint = await db.$transaction(async (tx) => {
-    await assertEndpointInput(tx, { orgId: opts.orgId, environment: opts.environment, eventTypes, fields: opts.fields, urlErrors });
+    await assertEndpointInput(tx, { orgId: opts.orgId, environment: opts.environment, eventTypes, fields: opts.fields, urlErrors: inputErrors });
     const active = opts.active ?? true;
     const e = await tx.endpoint.create({
       data: {
@@ -48,7 +51,7 @@ export async function createEndpoint(opts: CreateEndpointOptions) {
         description: opts.description || null,
         eventTypes,
         secretEncrypted: encrypt(secret),
-        headers: opts.headers ?? {},
+        ...sealHeaders(headers.headers),
         authTokenEncrypted: opts.authToken ? encrypt(opts.authToken) : null,
         timeoutSeconds: opts.timeoutSeconds ?? 10,
         status: active ? "active" : "paused",

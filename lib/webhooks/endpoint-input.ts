@@ -7,9 +7,9 @@ import { checkSubscribableEventTypes } from "@/lib/webhooks/event-types";
 import { checkEndpointUrl } from "@/lib/webhooks/url-policy";
 
 /** Field names as the caller's wire shape spells them. */
-export type EndpointFieldNames = { url: string; eventTypes: string };
-export const ENDPOINTS_FIELDS: EndpointFieldNames = { url: "url", eventTypes: "event_types" };
-export const WEBHOOKS_FIELDS: EndpointFieldNames = { url: "url", eventTypes: "events" };
+export type EndpointFieldNames = { url: string; eventTypes: string; headers: string };
+export const ENDPOINTS_FIELDS: EndpointFieldNames = { url: "url", eventTypes: "event_types", headers: "headers_json" };
+export const WEBHOOKS_FIELDS: EndpointFieldNames = { url: "url", eventTypes: "events", headers: "headers" };
 
 export async function checkUrlField(url: string | undefined, environment: Environment, field: string): Promise<FieldError[]> {
   if (url === undefined) return [];

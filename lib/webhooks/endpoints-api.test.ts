@@ -14,6 +14,7 @@ import * as unarchive from "@/app/api/v1/event-types/[name]/unarchive/route";
 import { createCredential } from "@/lib/credentials/manage-credentials";
 import { decrypt } from "@/lib/crypto/encryption";
 import { db } from "@/lib/db/client";
+import { openHeaders } from "@/lib/webhooks/custom-headers";
 import { endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
 import { setAllowPrivateUrlsForTests } from "@/lib/webhooks/url-policy";
 import { serveRoutes } from "@/tests/helpers/route-server";
@@ -137,7 +138,7 @@ describe("/api/v1/endpoints (reference 004 shape)", () => {
     const e = await res.json();
     expect(e).toMatchObject({
       secret,
-      headers_json: { "X-Team": "payments" },
+      headers_json: { "X-Team": "••••••" }, // values are write-only (tests/security/custom-header-secrets.test.ts)
       timeout_seconds: 30,
       event_types: ["run.completed", "run.failed"],
       auth_token_configured: true,
@@ -149,7 +150,8 @@ describe("/api/v1/endpoints (reference 004 shape)", () => {
 
     // Removing the auth token, and changing headers.
     const patched = await (await call("PATCH", `/api/v1/endpoints/${e.id}`, { auth_token: null, headers_json: { "X-Team": "core" } })).json();
-    expect(patched).toMatchObject({ auth_token_configured: false, headers_json: { "X-Team": "core" } });
+    expect(patched).toMatchObject({ auth_token_configured: false, headers_json: { "X-Team": "••••••" } });
+    expect(openHeaders(await db.endpoint.findUniqueOrThrow({ where: { id: e.id } }))).toEqual({ "X-Team": "core" });
   });
 
   it("names the field of every validation error", async () => {

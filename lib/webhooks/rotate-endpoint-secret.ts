@@ -4,7 +4,8 @@ import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-ev
 import { encrypt } from "@/lib/crypto/encryption";
 import { db, type Tx } from "@/lib/db/client";
 import type { Endpoint, Environment } from "@/lib/generated/prisma/client";
-import { lockEndpoint } from "@/lib/webhooks/get-endpoints";
+import { regeneratedMeanwhile } from "@/lib/api/regenerated-meanwhile";
+import { getEndpoint, lockEndpoint } from "@/lib/webhooks/get-endpoints";
 import { generateSigningSecret } from "@/lib/webhooks/signing-secret";
 
 export const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 3600;
@@ -38,10 +39,13 @@ export async function applySecretRotation(
   return updated;
 }
 
+/** Concurrent rotations: one wins, the others get 409 (lib/api/regenerated-meanwhile.ts). */
 export async function rotateEndpointSecret(opts: Scoped & { id: string; graceSeconds?: number; ctx: AuditContext }) {
   const secret = generateSigningSecret();
+  const seen = await getEndpoint(opts);
   const endpoint = await db.$transaction(async (tx) => {
     const e = await lockEndpoint(tx, opts);
+    if (e.secretEncrypted !== seen.secretEncrypted) throw regeneratedMeanwhile("secret");
     return applySecretRotation(tx, e, secret, { ...opts, graceSeconds: opts.graceSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS });
   });
   return { endpoint, secret };

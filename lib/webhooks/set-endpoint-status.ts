@@ -12,7 +12,8 @@ type Scoped = { orgId: string; environment: Environment };
 
 /**
  * Inside the caller's transaction, on an endpoint it has locked (lockEndpoint): sets the status,
- * writes endpoint.paused / endpoint.resumed, and on resume turns its held deliveries pending.
+ * writes endpoint.paused / endpoint.resumed, and on resume turns its held deliveries pending,
+ * due now (if the dispatch after commit is lost, the sweeper finds them overdue and re-sends).
  * Returns the released delivery ids, oldest first; the caller dispatches them after commit.
  */
 export async function applyEndpointStatus(
@@ -34,7 +35,7 @@ export async function applyEndpointStatus(
   let releasedDeliveryIds: string[] = [];
   if (status === "active") {
     const rows = await tx.$queryRaw<{ id: string; createdAt: Date }[]>`
-      UPDATE "Delivery" SET status = 'pending', "releasedAt" = ${now}, "nextAttemptAt" = NULL, "updatedAt" = ${now}
+      UPDATE "Delivery" SET status = 'pending', "releasedAt" = ${now}, "nextAttemptAt" = ${now}, "updatedAt" = ${now}
       WHERE "endpointId" = ${endpoint.id} AND status = 'held'
       RETURNING id, "createdAt"`;
     releasedDeliveryIds = rows

@@ -1,11 +1,13 @@
 // Partial update of an endpoint, shared by both wire shapes: settings, a replacement signing
 // secret (rotated with the default grace period), and pause/resume, in one transaction with
 // one audit entry per kind of change.
+import { AppError, describeFieldErrors } from "@/lib/api/errors";
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { encrypt } from "@/lib/crypto/encryption";
 import { db } from "@/lib/db/client";
 import type { Environment, Prisma } from "@/lib/generated/prisma/client";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
+import { headerNames, openHeaders, resolveMaskedHeaders, sealHeaders } from "@/lib/webhooks/custom-headers";
 import { assertEndpointInput, checkUrlField, uniqueNames, type EndpointFieldNames } from "@/lib/webhooks/endpoint-input";
 import { lockEndpoint } from "@/lib/webhooks/get-endpoints";
 import { applySecretRotation, DEFAULT_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/rotate-endpoint-secret";
@@ -47,7 +49,16 @@ export async function updateEndpoint(opts: {
     if (p.url !== undefined) data.url = p.url;
     if (p.description !== undefined) data.description = p.description || null;
     if (eventTypes !== undefined) data.eventTypes = eventTypes;
-    if (p.headers !== undefined) data.headers = p.headers;
+    // Custom headers: a masked value keeps the stored one; a legacy plaintext row is encrypted
+    // on any write.
+    const currentHeaders = openHeaders(endpoint);
+    let nextHeaders: Record<string, string> | undefined;
+    if (p.headers !== undefined) {
+      const r = resolveMaskedHeaders(p.headers, currentHeaders, opts.fields.headers);
+      if (r.errors.length) throw new AppError("validation_failed", describeFieldErrors(r.errors), { errors: r.errors });
+      nextHeaders = r.headers;
+    } else if (!endpoint.headersEncrypted && headerNames(endpoint).length) nextHeaders = currentHeaders;
+    if (nextHeaders) Object.assign(data, sealHeaders(nextHeaders));
     if (p.authToken !== undefined) data.authTokenEncrypted = p.authToken ? encrypt(p.authToken) : null;
     if (p.timeoutSeconds !== undefined) data.timeoutSeconds = p.timeoutSeconds;
     if (p.webhookVersion !== undefined) data.webhookVersion = p.webhookVersion;
@@ -59,8 +70,9 @@ export async function updateEndpoint(opts: {
       const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
         (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) || (k === "auth_token_configured" && p.authToken),
       );
-      const sorted = (h: unknown) => JSON.stringify(Object.entries((h ?? {}) as Record<string, string>).sort());
-      const headersChanged = sorted(endpoint.headers) !== sorted(updated.headers);
+      // Compared in plaintext: every encryption of a value differs.
+      const sorted = (h: Record<string, string>) => JSON.stringify(Object.entries(h).sort());
+      const headersChanged = sorted(currentHeaders) !== sorted(nextHeaders ?? currentHeaders);
       if (changed.length || headersChanged) {
         const pick = (s: typeof before) => Object.fromEntries(changed.map((k) => [k, s[k]]));
         await recordAuditEvent(tx, {

@@ -3,6 +3,7 @@
 // hostname can start resolving to an internal address after it was saved (DNS rebinding).
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 import { env } from "@/lib/env";
 
 export type UrlProblem = { code: "invalid" | "scheme" | "https_required" | "credentials" | "private" | "unresolvable"; message: string };
@@ -41,59 +42,72 @@ for (const [net, prefix] of [
 ] as const) {
   blocked.addSubnet(net, prefix, "ipv4");
 }
-for (const [net, prefix] of [
+
+// IPv6 ranges that carry an IPv4 address: a packet to one of them reaches (through a translator,
+// a relay or the host's own stack) the IPv4 address inside, so they are judged by that address.
+// Each entry: the range, and how to get the IPv4 address(es) out of the 8 groups.
+type Groups = number[];
+const v4of = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+const EMBEDDING: { range: [string, number]; v4: (g: Groups) => string[] }[] = [
+  { range: ["::ffff:0:0", 96], v4: (g) => [v4of(g[6]!, g[7]!)] }, // IPv4-mapped (RFC 4291)
+  { range: ["::ffff:0:0:0", 96], v4: (g) => [v4of(g[6]!, g[7]!)] }, // IPv4-translated (RFC 6145)
+  { range: ["64:ff9b::", 96], v4: (g) => [v4of(g[6]!, g[7]!)] }, // NAT64 well-known prefix (RFC 6052)
+  { range: ["2002::", 16], v4: (g) => [v4of(g[1]!, g[2]!)] }, // 6to4 (RFC 3056)
+  // Teredo (RFC 4380): the server's IPv4 in groups 2-3, the client's obfuscated (inverted) in 6-7.
+  { range: ["2001::", 32], v4: (g) => [v4of(g[2]!, g[3]!), v4of(~g[6]! & 0xffff, ~g[7]! & 0xffff)] },
+  { range: ["::", 96], v4: (g) => [v4of(g[6]!, g[7]!)] }, // IPv4-compatible (deprecated, RFC 4291)
+];
+const EMBEDDING_PARSED = EMBEDDING.map((e) => ({ ...e, net: [ipaddr.IPv6.parse(e.range[0]), e.range[1]] as [ipaddr.IPv6, number] }));
+
+// IPv6 ranges refused outright: besides the obvious ones, the local-use NAT64 prefix (RFC 8215),
+// whose IPv4 position depends on a local prefix length, and everything outside global unicast.
+const BLOCKED_V6: [string, number][] = [
   ["::", 128], // unspecified
   ["::1", 128], // loopback
+  ["64:ff9b:1::", 48], // local-use NAT64
   ["100::", 64], // discard
+  ["2001::", 23], // IETF protocol assignments (Teredo is judged by its IPv4 addresses above)
   ["2001:db8::", 32], // documentation
+  ["3fff::", 20], // documentation
+  ["5f00::", 16], // segment routing SIDs
   ["fc00::", 7], // unique local
   ["fe80::", 10], // link-local
   ["fec0::", 10], // site-local (deprecated)
   ["ff00::", 8], // multicast
-] as const) {
-  blocked.addSubnet(net, prefix, "ipv6");
+];
+for (const [net, prefix] of BLOCKED_V6) blocked.addSubnet(net, prefix, "ipv6");
+const GLOBAL_UNICAST: [ipaddr.IPv6, number] = [ipaddr.IPv6.parse("2000::"), 3];
+
+function isBlockedV4(addr: string): boolean {
+  if (blocked.check(addr, "ipv4")) return true;
+  // ipaddr.js knows a few more special-purpose ranges (AMT, AS112); only plain unicast passes.
+  return ipaddr.IPv4.parse(addr).range() !== "unicast";
 }
 
-/** Expands an IPv6 address into its eight 16-bit groups (handles "::" and a dotted IPv4 tail). */
-function ipv6Groups(addr: string): number[] | null {
-  let a = addr.toLowerCase().split("%")[0]!;
-  const v4tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-  if (v4tail) {
-    const o = v4tail[1]!.split(".").map(Number);
-    a = a.slice(0, -v4tail[1]!.length) + `${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
+function isBlockedV6(addr: string): boolean {
+  const ip = ipaddr.IPv6.parse(addr);
+  const g = ip.parts;
+  // ::/96 also holds :: and ::1, which are judged as themselves below.
+  for (const e of EMBEDDING_PARSED) {
+    if (!ip.match(e.net)) continue;
+    if (e.range[0] === "::" && g[6] === 0 && g[7]! <= 1) break; // :: and ::1 themselves
+    return e.v4(g).some(isBlockedV4);
   }
-  const [head, tail] = a.includes("::") ? a.split("::") : [a, undefined];
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const fill = tail === undefined ? 0 : 8 - h.length - t.length;
-  if (fill < 0) return null;
-  const groups = [...h, ...Array(fill).fill("0"), ...t].map((g) => parseInt(g || "0", 16));
-  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : null;
+  if (blocked.check(ip.toNormalizedString(), "ipv6")) return true;
+  return !ip.match(GLOBAL_UNICAST);
 }
 
-/** The IPv4 address carried inside an IPv6 one (IPv4-mapped, IPv4-compatible, NAT64, 6to4), if any. */
-function embeddedIPv4(addr: string): string | null {
-  const g = ipv6Groups(addr);
-  if (!g) return null;
-  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
-  const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
-  if (zero(0, 5) && g[5] === 0xffff) return v4(g[6]!, g[7]!); // ::ffff:a.b.c.d
-  if (zero(0, 6) && (g[6]! !== 0 || g[7]! > 1)) return v4(g[6]!, g[7]!); // ::a.b.c.d (deprecated)
-  if (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)) return v4(g[6]!, g[7]!); // NAT64 64:ff9b::/96
-  if (g[0] === 0x2002) return v4(g[1]!, g[2]!); // 6to4
-  return null;
-}
-
-/** Whether an IP address literal is one that webhooks must not reach. */
+/**
+ * Whether an IP address literal is one that webhooks must not reach: private, loopback,
+ * link-local, unique-local, CGNAT, multicast, unspecified, documentation and other
+ * special-purpose ranges, and every IPv6 address that embeds or translates to such an IPv4
+ * address. Anything else (a host name) is not an address literal and returns false.
+ */
 export function isBlockedAddress(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, "");
+  const bare = address.replace(/^\[|\]$/g, "").split("%")[0]!;
   const family = isIP(bare);
-  if (family === 4) return blocked.check(bare, "ipv4");
-  if (family === 6) {
-    const inner = embeddedIPv4(bare);
-    if (inner && blocked.check(inner, "ipv4")) return true;
-    return blocked.check(bare.split("%")[0]!, "ipv6");
-  }
+  if (family === 4) return isBlockedV4(bare);
+  if (family === 6) return isBlockedV6(bare);
   return false;
 }
 

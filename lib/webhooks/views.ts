@@ -1,14 +1,11 @@
 // One endpoint row, two wire shapes: /api/v1/endpoints (reference 004) and /api/v1/webhooks
-// (reference 001). Neither ever includes the signing secret or the auth token.
+// (reference 001). Neither ever includes the signing secret, the auth token or a custom header's value.
 import type { Endpoint, EventType } from "@/lib/generated/prisma/client";
+import { headerNames, maskedHeaders } from "@/lib/webhooks/custom-headers";
 import type { EndpointView, EventTypeView, WebhookView } from "@/lib/validations/webhooks";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function headersOf(e: Endpoint): Record<string, string> {
-  const h = e.headers;
-  return h && typeof h === "object" && !Array.isArray(h) ? (h as Record<string, string>) : {};
-}
 
 export function endpointView(e: Endpoint): EndpointView {
   const rotating = e.previousSecretEncrypted && e.previousSecretUntil && e.previousSecretUntil > new Date();
@@ -18,7 +15,7 @@ export function endpointView(e: Endpoint): EndpointView {
     url: e.url,
     description: e.description,
     event_types: e.eventTypes,
-    headers_json: headersOf(e),
+    headers_json: maskedHeaders(e), // values are write-only
     timeout_seconds: e.timeoutSeconds,
     status: e.status === "active" ? "ACTIVE" : e.status === "paused" ? "PAUSED" : "DISABLED",
     paused_at: iso(e.pausedAt),
@@ -70,7 +67,7 @@ export function endpointAuditSnapshot(e: Endpoint) {
     url: e.url,
     description: e.description,
     event_types: e.eventTypes,
-    header_names: Object.keys(headersOf(e)),
+    header_names: headerNames(e),
     timeout_seconds: e.timeoutSeconds,
     status: e.status,
     auth_token_configured: e.authTokenEncrypted !== null,

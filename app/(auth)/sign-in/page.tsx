@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { CONSOLE_HOME, safeNextPath } from "@/lib/auth/safe-next";
 import { getSessionUser } from "@/lib/auth/session";
 import { needsSetup } from "@/lib/orgs/setup-first-admin";
 
@@ -10,8 +11,8 @@ export const dynamic = "force-dynamic";
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   if (await needsSetup()) redirect("/setup");
-  if (await getSessionUser()) redirect("/settings/organization/general");
-  const { next } = await searchParams;
+  const next = safeNextPath((await searchParams).next) ?? undefined;
+  if (await getSessionUser()) redirect(next ?? CONSOLE_HOME);
   return (
     <Card>
       <CardHeader>

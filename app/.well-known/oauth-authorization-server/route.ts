@@ -1,11 +1,19 @@
-import { requestOrigin } from "@/lib/api/request-info";
+import { problemResponse } from "@/lib/api/errors";
+import { originFromRequest, requestOrigin } from "@/lib/api/request-info";
 import { BUILT_IN_SCOPES } from "@/lib/credentials/scopes";
 
 export const dynamic = "force-dynamic";
 
-// GET /.well-known/oauth-authorization-server: server metadata (RFC 8414)
+// GET /.well-known/oauth-authorization-server: server metadata (RFC 8414). Cacheable only when
+// the issuer is GATEHOUSE_PUBLIC_URL, not something derived from the request's headers.
 export async function GET(req: Request) {
-  const issuer = requestOrigin(req);
+  let issuer: string;
+  try {
+    issuer = requestOrigin(req);
+  } catch (err) {
+    return problemResponse(err, "/.well-known/oauth-authorization-server");
+  }
+  const cache = originFromRequest() ? "no-store" : "public, max-age=3600";
   return Response.json({
     issuer,
     token_endpoint: `${issuer}/oauth/token`,
@@ -17,5 +25,5 @@ export async function GET(req: Request) {
     introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     scopes_supported: BUILT_IN_SCOPES.map((s) => s.name),
-  });
+  }, { headers: { "cache-control": cache } });
 }

@@ -12,7 +12,8 @@ import { INBOUND_MAX_BODY_BYTES } from "@/lib/validations/inbound";
 
 type Route = { params: Promise<{ id: string }> };
 
-// POST /in/{id}: receive one message; 202 { id, outcome, event_id }
+// POST /in/{id}: receive one message; 202 { id, outcome, event_id }, or 200 with the first
+// message's for a repeat of a verified Standard Webhooks message (same webhook-id)
 export async function POST(req: Request, route: Route): Promise<Response> {
   const url = new URL(req.url);
   try {
@@ -28,8 +29,8 @@ export async function POST(req: Request, route: Route): Promise<Response> {
       body,
     });
     return json(
-      { id: r.id, outcome: r.outcome, event_id: r.eventId, ...(r.error ? { error: r.error } : {}) },
-      { status: 202, headers: rateLimitHeaders(webhook.rate) },
+      { id: r.id, outcome: r.outcome, event_id: r.eventId, ...(r.error ? { error: r.error } : {}), ...(r.duplicate ? { duplicate: true } : {}) },
+      { status: r.duplicate ? 200 : 202, headers: rateLimitHeaders(webhook.rate) },
     );
   } catch (err) {
     return problemResponse(err, url.pathname);

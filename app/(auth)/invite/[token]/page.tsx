@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AcceptInviteForm } from "@/components/auth/accept-invite-form";
+import { AcceptInviteForm, JoinAsSignedInUser } from "@/components/auth/accept-invite-form";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { getSessionUser } from "@/lib/auth/session";
 import { invitationProblem, lookupInvitation } from "@/lib/orgs/accept-invitation";
 
 export const metadata: Metadata = { title: "Join organization" };
@@ -29,6 +30,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     );
   }
   const inv = found.invitation;
+  const user = await getSessionUser();
+  const path = `/invite/${encodeURIComponent(token)}`;
   return (
     <Card>
       <CardHeader>
@@ -36,11 +39,24 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           <h1>Join {inv.orgName}</h1>
         </CardTitle>
         <CardDescription>
-          You have been invited as {inv.role === "admin" || inv.role === "owner" ? "an" : "a"} {inv.role}.
+          {inv.email} has been invited as {inv.role === "admin" || inv.role === "owner" ? "an" : "a"} {inv.role}.
         </CardDescription>
       </CardHeader>
       <CardContent>
-        <AcceptInviteForm token={token} email={inv.email} existingUser={found.existingUser} />
+        {/* The same page whether or not the email has an account: it tells nobody which emails do. */}
+        {user ? (
+          <JoinAsSignedInUser token={token} signedInAs={user.email} invitedEmail={inv.email} returnTo={path} />
+        ) : (
+          <div className="grid gap-6">
+            <AcceptInviteForm token={token} email={inv.email} />
+            <div className="grid gap-2 border-t pt-4 text-sm">
+              <p className="text-muted-foreground">Already have a Gatehouse account with this email?</p>
+              <Button asChild variant="outline">
+                <Link href={`/sign-in?next=${encodeURIComponent(path)}`}>Sign in to accept</Link>
+              </Button>
+            </div>
+          </div>
+        )}
       </CardContent>
     </Card>
   );

@@ -1,0 +1,11 @@
+import { endOwnConsoleSession } from "@/lib/auth/console-sessions";
+import { noContent, withApi } from "@/lib/api/with-api";
+
+type P = { id: string };
+
+// DELETE /api/v1/sessions/{id}: end one of the signed-in user's sessions (its cookie stops working)
+export const DELETE = withApi<P>({ role: "viewer", sessionOnly: true }, async (ctx) => {
+  const userId = ctx.caller.kind === "session" ? ctx.caller.userId : "";
+  await endOwnConsoleSession({ userId, sessionId: ctx.params.id });
+  return noContent();
+});
