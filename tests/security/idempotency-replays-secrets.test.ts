@@ -12,6 +12,7 @@ const { workAsyncStorage } = await import("next/dist/server/app-render/work-asyn
 const { workUnitAsyncStorage } = await import("next/dist/server/app-render/work-unit-async-storage.external");
 const { encode } = await import("next-auth/jwt");
 const { authConfig } = await import("@/lib/auth/config");
+const { createConsoleSession } = await import("@/lib/auth/console-sessions");
 const { hashRequest, pruneIdempotencyKeys } = await import("@/lib/api/idempotency");
 const { createCredential } = await import("@/lib/credentials/manage-credentials");
 const { decrypt } = await import("@/lib/crypto/encryption");
@@ -75,7 +76,9 @@ beforeAll(async () => {
   orgId = (await db.organization.create({ data: { name: "Acme" } })).id;
   const user = await db.user.create({ data: { email: "admin@example.com", name: "Admin" } });
   await db.membership.create({ data: { orgId, userId: user.id, role: "owner" } });
-  const jwt = await encode({ token: { uid: user.id, sub: user.id, email: user.email }, secret: authConfig().secret as string, salt: "authjs.session-token" });
+  // A signed-in session: its row (what sign-in creates) and the JWT that names it.
+  const sid = await createConsoleSession({ userId: user.id, req: { ip: "127.0.0.1", userAgent: "vitest" } });
+  const jwt = await encode({ token: { uid: user.id, sub: user.id, email: user.email, sid }, secret: authConfig().secret as string, salt: "authjs.session-token" });
   cookie = `authjs.session-token=${jwt}`;
   const { credential, secret } = await createCredential({
     orgId, environment: "test", name: "svc", scopes: ["endpoints:write", "inbound:write"], expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
