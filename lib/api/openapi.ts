@@ -137,7 +137,9 @@ function op(
                 .string()
                 .max(255)
                 .optional()
-                .describe("Same key and body → the same stored response; same key, other body → 422"),
+                .describe(
+                  "Same key and body within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409",
+                ),
             }),
           }
         : {}),
