@@ -15,6 +15,8 @@ const TOUCH_EVERY_MS = 60_000;
 export async function createConsoleSession(opts: { userId: string; req: RequestInfo }): Promise<string> {
   const id = `ses_${randomBytes(24).toString("base64url")}`;
   const now = Date.now();
+  // The user's expired sessions go when a new one starts, so the table does not grow forever.
+  await db.consoleSession.deleteMany({ where: { userId: opts.userId, expiresAt: { lte: new Date(now) } } });
   await db.consoleSession.create({
     data: {
       id,

@@ -10,6 +10,9 @@ import { hitAll, pruneThrottle, recordSuccess, signInBuckets } from "@/lib/auth/
 import { db } from "@/lib/db/client";
 import { signInSchema } from "@/lib/validations/auth";
 
+// An address stays "known" this long after the last successful sign-in from it.
+const KNOWN_FOR_MS = 90 * 24 * 3600_000;
+
 export type SignInUser = { id: string; email: string; name: string | null };
 export type SignInResult =
   | { ok: true; user: SignInUser }
@@ -27,7 +30,7 @@ export async function verifyCredentials(opts: { email: string; password: string;
   const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
   const known =
     user && req.ip
-      ? (await db.knownSignInAddress.count({ where: { userId: user.id, ip: req.ip } })) > 0
+      ? (await db.knownSignInAddress.count({ where: { userId: user.id, ip: req.ip, lastSeenAt: { gt: new Date(Date.now() - KNOWN_FOR_MS) } } })) > 0
       : false;
   const buckets = signInBuckets({ email, userId: user?.id ?? null, ip: req.ip, knownAddress: known });
 

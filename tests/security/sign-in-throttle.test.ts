@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
-import { ACCOUNT, hit, type BucketPolicy } from "@/lib/auth/throttle";
+import { ACCOUNT, ADDRESS, hit, type BucketPolicy } from "@/lib/auth/throttle";
 import { getDb, type Db } from "@/lib/db/client";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { serveAuth, signInOverHttp } from "@/tests/security/helpers/auth-http";
@@ -81,6 +81,15 @@ describe("sign-in throttle", () => {
       const ok = await db.auditEvent.findMany({ where: { orgId: org.id, action: "user.signed_in" } });
       expect(ok.map((e) => e.ip)).toEqual(["127.0.0.3", "127.0.0.3"]);
     }
+  });
+
+  it("spraying one guess over many accounts from one address is throttled per address", async () => {
+    const emails = Array.from({ length: ADDRESS.free + 5 }, (_, i) => `spray-${i}-${randomBytes(3).toString("hex")}@example.com`);
+    const results = await Promise.all(emails.map((e) => signInOverHttp(server.origin, e, "Summer2026!", "127.0.0.11")));
+    expect(count(results, "invalid")).toBe(ADDRESS.free);
+    expect(count(results, "rate_limited")).toBe(5);
+    // Another address is not affected.
+    expect((await signInOverHttp(server.origin, emails[0]!, "Summer2026!", "127.0.0.12")).outcome).toBe("invalid");
   });
 
   it("an unknown email is throttled the same way (and cannot be told apart by being unlimited)", async () => {
