@@ -28,6 +28,8 @@ const schema = z.object({
   INNGEST_DEV: z.string().optional(),
   // Port of the embedded Inngest executor (0 = any free port).
   GATEHOUSE_EXECUTOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  // Address `npm start` listens on (a host name or IP). Unset: every interface.
+  HOSTNAME: z.string().regex(/^[A-Za-z0-9.:_-]+$/, "must be a host name or an IP address").optional(),
   // Comma-separated addresses or CIDRs (IPv4 and IPv6) of the reverse proxies in front of the
   // server. Only a peer in this list may set X-Forwarded-For/-Host/-Proto. Unset: none is trusted.
   GATEHOUSE_TRUSTED_PROXIES: z

@@ -85,7 +85,7 @@ export async function startGatehouseServer(opts: {
   }, opts.timeouts);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port, opts.hostname, () => resolve());
+    server.listen(opts.port, opts.hostname ?? env().HOSTNAME, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
   process.env.PORT = String(port); // start-up (instrumentation) reads it for the executor's serve URL
