@@ -72,15 +72,19 @@ export type Env = z.infer<typeof schema>;
 let cached: Env | undefined;
 
 export function env(): Env {
-  if (cached) return cached;
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** `source` (process.env) validated; throws one message listing every invalid variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
   // `DATABASE_URL=` (empty, as .env files often leave it) means unset, like every other variable.
-  const parsed = schema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== "")));
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment variables:\n${lines.join("\n")}`);
   }
-  cached = parsed.data;
-  return cached;
+  return parsed.data;
 }
 
 /** Production means NODE_ENV=production on a real PostgreSQL database: no generated secrets there. */
