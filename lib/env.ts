@@ -28,6 +28,8 @@ const schema = z.object({
   INNGEST_DEV: z.string().optional(),
   // Port of the embedded Inngest executor (0 = any free port).
   GATEHOUSE_EXECUTOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  // Address `npm start` listens on (a host name or IP). Unset: every interface.
+  HOSTNAME: z.string().regex(/^[A-Za-z0-9.:_-]+$/, "must be a host name or an IP address").optional(),
   // Comma-separated addresses or CIDRs (IPv4 and IPv6) of the reverse proxies in front of the
   // server. Only a peer in this list may set X-Forwarded-For/-Host/-Proto. Unset: none is trusted.
   GATEHOUSE_TRUSTED_PROXIES: z
@@ -70,15 +72,19 @@ export type Env = z.infer<typeof schema>;
 let cached: Env | undefined;
 
 export function env(): Env {
-  if (cached) return cached;
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** `source` (process.env) validated; throws one message listing every invalid variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
   // `DATABASE_URL=` (empty, as .env files often leave it) means unset, like every other variable.
-  const parsed = schema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== "")));
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment variables:\n${lines.join("\n")}`);
   }
-  cached = parsed.data;
-  return cached;
+  return parsed.data;
 }
 
 /** Production means NODE_ENV=production on a real PostgreSQL database: no generated secrets there. */

@@ -18,7 +18,7 @@ import { pathToFileURL } from "node:url";
 import { AppError, problemResponse } from "@/lib/api/errors";
 import { env } from "@/lib/env";
 import { createEdge, createEdgeServer, type EdgeOptions, type ServerTimeouts } from "@/lib/http/edge";
-import { findLeanRoutes, isLeanRequest, type LeanRoute } from "@/lib/http/lean-routes";
+import { findLeanRoutes, isLeanRequest, leanBodyLimit, type LeanRoute } from "@/lib/http/lean-routes";
 import { matchSegments, sendWebResponse, serveWithHandler, type RouteHandler } from "@/lib/http/node-adapter";
 
 // Next.js installs this global when its server loads; a route module loaded before that would
@@ -73,7 +73,8 @@ export async function startGatehouseServer(opts: {
             const err = new AppError("method_not_allowed", `${method} is not allowed here.`, { headers: { Allow: allow.join(", ") } });
             return sendWebResponse(problemResponse(err, pathname), res);
           }
-          await serveWithHandler(handler, params, req, res, `${req.headers["x-forwarded-proto"]}://${req.headers["x-forwarded-host"]}`);
+          const origin = `${req.headers["x-forwarded-proto"]}://${req.headers["x-forwarded-host"]}`;
+          await serveWithHandler(handler, params, req, res, origin, leanBodyLimit(r.pattern));
         })().catch(async (err) => {
           if (!res.headersSent) await sendWebResponse(problemResponse(err, pathname), res);
           else res.destroy();
@@ -85,7 +86,7 @@ export async function startGatehouseServer(opts: {
   }, opts.timeouts);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port, opts.hostname, () => resolve());
+    server.listen(opts.port, opts.hostname ?? env().HOSTNAME, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
   process.env.PORT = String(port); // start-up (instrumentation) reads it for the executor's serve URL

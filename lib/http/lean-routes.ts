@@ -2,6 +2,7 @@
 // See server.ts for why the layer exists.
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { INBOUND_MAX_BODY_BYTES } from "@/lib/validations/inbound";
 
 export type LeanRoute = { pattern: string; file: string };
 
@@ -41,4 +42,14 @@ export function isLeanRequest(pathname: string, authorization: string | undefine
   if (pathname === "/.well-known/oauth-authorization-server") return true;
   if (pathname.startsWith("/api/v1/")) return /^bearer\s/i.test(authorization ?? "");
   return false;
+}
+
+/**
+ * The body limit of a lean route whose handler does not carry its own (`maxBodyBytes`, set by
+ * withApi and withOAuthClient): the adapter reads no more than this before the handler runs.
+ */
+export function leanBodyLimit(pattern: string): number | undefined {
+  if (pattern.startsWith("/in/")) return INBOUND_MAX_BODY_BYTES;
+  if (pattern === "/.well-known/oauth-authorization-server" || pattern === "/api/v1/openapi.json") return 0;
+  return undefined;
 }

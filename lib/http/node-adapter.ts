@@ -22,9 +22,9 @@ export type RouteHandler = ((req: Request, ctx: { params: Promise<Record<string,
  */
 export const MAX_BUFFERED_BODY = 8 * 1024 * 1024;
 
-/** The body limit the adapter enforces for `handler`. */
-export function bodyLimit(handler: RouteHandler): number {
-  return Math.min(handler.maxBodyBytes ?? MAX_BUFFERED_BODY, MAX_BUFFERED_BODY);
+/** The body limit the adapter enforces for `handler` (`fallback` when it has none of its own). */
+export function bodyLimit(handler: RouteHandler, fallback = MAX_BUFFERED_BODY): number {
+  return Math.min(handler.maxBodyBytes ?? fallback, MAX_BUFFERED_BODY);
 }
 
 const NO_BODY = new Set(["GET", "HEAD"]);
@@ -129,9 +129,10 @@ export async function serveWithHandler(
   req: IncomingMessage,
   res: ServerResponse,
   origin: string,
+  defaultMaxBody?: number,
 ): Promise<void> {
   const path = () => (req.url ?? "/").split("?")[0];
-  const max = bodyLimit(handler);
+  const max = bodyLimit(handler, defaultMaxBody);
   try {
     const request = await toWebRequest(req, origin, max);
     if (!request) {

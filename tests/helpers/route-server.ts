@@ -4,6 +4,7 @@
 import type { AddressInfo } from "node:net";
 import { AppError, problemResponse } from "@/lib/api/errors";
 import { createEdge, createEdgeServer, type EdgeOptions, type ServerTimeouts } from "@/lib/http/edge";
+import { leanBodyLimit } from "@/lib/http/lean-routes";
 import { matchRoute, sendWebResponse, serveWithHandler, type RouteHandler } from "@/lib/http/node-adapter";
 
 /** Path pattern ("/api/v1/things/[id]") → a route module (its GET/POST/… exports). */
@@ -38,7 +39,7 @@ export async function serveRoutes(routes: Routes, opts: { edge?: EdgeOptions; ti
         void sendWebResponse(problemResponse(err, path), res);
         return;
       }
-      void serveWithHandler(handler, params, req, res, origin);
+      void serveWithHandler(handler, params, req, res, origin, leanBodyLimit(pattern));
       return;
     }
     void sendWebResponse(problemResponse(new AppError("not_found", "Not found."), path), res);

@@ -42,7 +42,7 @@ function inRequestScope(h: RouteHandler): RouteHandler {
   return Object.assign(wrapped, { maxBodyBytes: h.maxBodyBytes, tooLarge: h.tooLarge });
 }
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const SEED = 20261204;
 
 let server: Awaited<ReturnType<typeof serveRoutes>>;
