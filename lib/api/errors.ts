@@ -54,10 +54,11 @@ export function fieldError(field: string, message: string): AppError {
 }
 
 export function zodFieldErrors(err: z.ZodError): FieldError[] {
-  return err.issues.map((i) => ({ field: formatPath(i.path), message: i.message }));
+  return err.issues.map((i) => ({ field: formatFieldPath(i.path), message: i.message }));
 }
 
-function formatPath(path: PropertyKey[]): string {
+/** `a.b[0].c`, as every field error names its field; `(body)` for the body itself. */
+export function formatFieldPath(path: PropertyKey[]): string {
   if (path.length === 0) return "(body)";
   return path
     .map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`))

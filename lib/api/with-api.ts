@@ -2,7 +2,7 @@
 // or bearer token), resolves org and environment, checks role or scope, reads and limits the
 // body, applies Idempotency-Key on POST, and maps every error to application/problem+json.
 import type { z } from "zod";
-import { AppError, problemResponse, zodFieldErrors, describeFieldErrors } from "@/lib/api/errors";
+import { AppError, problemResponse, zodFieldErrors, describeFieldErrors, formatFieldPath } from "@/lib/api/errors";
 import { claimIdempotencyKey, completeIdempotencyKey, hashRequest } from "@/lib/api/idempotency";
 import { requestInfo, requestOrigin, type RequestInfo } from "@/lib/api/request-info";
 import { TextResponse } from "@/lib/api/text-response";
@@ -254,7 +254,13 @@ function parseJson(req: Request, raw: string): unknown {
   }
   // Every route's property, not each route's: input the database or a schema walker cannot take.
   const problem = jsonValueProblem(value);
-  if (problem) throw new AppError("bad_request", `The request body cannot be accepted: ${problem}.`, { errors: [{ field: "(body)", message: problem }] });
+  if (problem?.kind === "depth") {
+    throw new AppError("bad_request", `The request body cannot be accepted: ${problem.message}.`, { errors: [{ field: "(body)", message: problem.message }] });
+  }
+  if (problem) {
+    const field = formatFieldPath(problem.path);
+    throw new AppError("validation_failed", `${field}: ${problem.message}`, { errors: [{ field, message: problem.message }] });
+  }
   return value;
 }
 

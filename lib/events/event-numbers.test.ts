@@ -44,6 +44,6 @@ it("refuses a number JSON cannot carry (1e400) with its field, and stores nothin
   expect(res.status).toBe(422);
   expect(res.headers.get("content-type")).toBe("application/problem+json");
   const p = await res.json();
-  expect(p.errors.map((e: { field: string }) => e.field)).toEqual(["data.amount", "data.list.1"]);
+  expect(p.errors.map((e: { field: string }) => e.field)).toEqual(["data.amount"]);
   expect(await db.event.count({ where: { idempotencyKey: "ord_huge" } })).toBe(0);
 });

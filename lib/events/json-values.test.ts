@@ -4,7 +4,7 @@ import { sameJson, unrepresentableNumbers } from "@/lib/events/json-values";
 it("finds numbers JSON cannot carry, with their paths", () => {
   expect(unrepresentableNumbers(JSON.parse('{"a":1e400,"b":[1,-1e999],"c":{"d":2}}'))).toEqual([
     { field: "data.a", message: expect.stringMatching(/outside the range/) },
-    { field: "data.b.1", message: expect.stringMatching(/outside the range/) },
+    { field: "data.b[1]", message: expect.stringMatching(/outside the range/) },
   ]);
   expect(unrepresentableNumbers({ a: 1.5e308, b: -0, c: 2 ** 60 })).toEqual([]);
 });

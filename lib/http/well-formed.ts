@@ -12,25 +12,30 @@ export function isStorableString(s: string): boolean {
 }
 
 /**
- * Why `value` (parsed JSON) cannot be accepted, or null when it can: too deep, or a key or
- * string with NUL or a lone surrogate. Iterative, so depth cannot overflow the stack here.
+ * Why `value` (parsed JSON) cannot be accepted, or null when it can: too deep (`depth`), or a
+ * key, string or number that cannot be stored (`value`, with the path of the value at fault, so
+ * the caller can name the field). Iterative, so depth cannot overflow the stack here.
  */
-export function jsonValueProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): string | null {
-  const stack: [unknown, number][] = [[value, 0]];
+export function jsonValueProblem(
+  value: unknown,
+  maxDepth = MAX_JSON_DEPTH,
+): { kind: "depth" | "value"; path: (string | number)[]; message: string } | null {
+  const stack: [unknown, (string | number)[]][] = [[value, []]];
   while (stack.length) {
-    const [v, depth] = stack.pop()!;
+    const [v, path] = stack.pop()!;
     if (typeof v === "string") {
-      if (!isStorableString(v)) return "a string contains NUL or a lone surrogate (\\u0000, \\ud800-\\udfff)";
+      if (!isStorableString(v)) return { kind: "value", path, message: "contains NUL or a lone surrogate (\\u0000, \\ud800-\\udfff)" };
     } else if (typeof v === "number") {
-      if (!Number.isFinite(v)) return "a number is out of range";
+      if (!Number.isFinite(v)) return { kind: "value", path, message: "is a number outside the range JSON numbers can carry (about ±1.8e308)" };
     } else if (v !== null && typeof v === "object") {
-      if (depth >= maxDepth) return `nested deeper than ${maxDepth} levels`;
-      if (Array.isArray(v)) for (const x of v) stack.push([x, depth + 1]);
-      else
-        for (const [k, x] of Object.entries(v)) {
-          if (!isStorableString(k)) return "a key contains NUL or a lone surrogate";
-          stack.push([x, depth + 1]);
-        }
+      if (path.length >= maxDepth) return { kind: "depth", path: [], message: `nested deeper than ${maxDepth} levels` };
+      // Pushed last to first, so the first problem in document order is the one reported.
+      const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, x] = entries[i]!;
+        if (typeof k === "string" && !isStorableString(k)) return { kind: "value", path, message: "has a key with NUL or a lone surrogate" };
+        stack.push([x, [...path, k]]);
+      }
     }
   }
   return null;

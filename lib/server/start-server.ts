@@ -1,7 +1,7 @@
 // Start-up: validate configuration, open and migrate the database, generate the embedded
 // secrets, start the embedded Inngest executor (unless an Inngest server is configured) and
 // print where the console is.
-import { ensureDatabase } from "@/lib/db/client";
+import { db, ensureDatabase } from "@/lib/db/client";
 import { encryptionKey } from "@/lib/crypto/encryption";
 import { authSecret } from "@/lib/crypto/local-secret";
 import { env } from "@/lib/env";
@@ -23,6 +23,10 @@ export async function startServer(): Promise<void> {
     encryptionKey();
     authSecret(); // without it every session check would answer 500 in production
     const driver = await ensureDatabase();
+    // Endpoints saved before header values were encrypted: sealed once, here, not on their next edit.
+    const { encryptLegacyHeaders } = await import("@/lib/webhooks/custom-headers");
+    const sealed = await encryptLegacyHeaders(db);
+    if (sealed) console.log(`[gatehouse] encrypted the custom header values of ${sealed} endpoint(s) saved before they were encrypted at rest`);
     const port = listenPort();
     console.log(`[gatehouse] database: ${driver.kind === "pglite" ? `PGlite at ${driver.location}` : driver.location}`);
     const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
