@@ -13,6 +13,7 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { inngest } from "@/inngest/client";
 import { usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
+import { currentCallSignal } from "@/inngest/engine/in-process";
 import { deliveryRequested } from "@/inngest/events";
 import { attemptDeliveries, markDeliveriesFailed, SEND_CONCURRENCY } from "@/lib/deliveries/attempt-delivery";
 import { retrySchedule } from "@/lib/deliveries/retry-schedule";
@@ -62,12 +63,16 @@ export const deliverWebhook = inngest.createFunction(
       const seen = generations.get(e.data.deliveryId);
       if (seen === undefined || (gen ?? -1) > (seen ?? -1)) generations.set(e.data.deliveryId, gen);
     }
+    // The call's own abort signal (the executor gave up on it) stops the batch's sends.
+    const signal = currentCallSignal();
     return step.run("attempt", async () => {
-      const outcomes = await attemptDeliveries({ deliveryIds, attempt, generations });
+      const outcomes = await attemptDeliveries({ deliveryIds, attempt, generations, signal });
       const retry = outcomes.flatMap((o) => (o.kind === "retry" ? [o] : []));
       const failed = outcomes.flatMap((o) => (o.kind === "failed" ? [o] : []));
       const of = deliveryIds.length > 1 ? ` (${retry.length || failed.length} of ${deliveryIds.length} deliveries)` : "";
-      if (retry.length) throw new RetryAfterError(`${retry[0]!.message}${of}`, new Date(Date.now() + retry[0]!.delayMs));
+      // One retry time for the run: the longest wait any of its deliveries needs.
+      const wait = retry.reduce((a, b) => (b.delayMs > a.delayMs ? b : a), retry[0]!);
+      if (retry.length) throw new RetryAfterError(`${wait.message}${of}`, new Date(Date.now() + wait.delayMs));
       if (failed.length) throw new NonRetriableError(`${failed[0]!.message}${of}`);
       return deliveryIds.length === 1 ? outcomes[0]! : { deliveries: deliveryIds.length, outcomes: countKinds(outcomes) };
     });
