@@ -12,7 +12,7 @@ import { forwardRequest } from "@/lib/inbound/forward-request";
 import { holdDeliveryIfEndpointPaused } from "@/lib/webhooks/set-endpoint-status";
 import { endpointAuthToken, endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
 import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
-import { createBatcher, sql } from "@/lib/db/sql";
+import { createBatcher, createLoader, sql } from "@/lib/db/sql";
 import { trackSend } from "@/lib/deliveries/in-flight-sends";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
 import type { Delivery, Endpoint, Environment, Event, Prisma } from "@/lib/generated/prisma/client";
@@ -204,6 +204,13 @@ export async function attemptDeliveries(opts: {
   // Each attempt is written when it ends; attempts ending while a write is in flight share the next.
   const record = createBatcher<AttemptRecord>((list) => recordAttempts(list), 100, 1);
   const recording: Promise<void>[] = [];
+  // Claims made while another is in flight go to the database together (one statement).
+  const claimsWanted = new Map<string, ClaimRequest>();
+  const claimOne = createLoader<string, true>((ids) => claimDeliveries(ids.map((id) => claimsWanted.get(id)!)), 100, 1);
+  const claimFor = async (p: Prepared, timeoutMs: number) => {
+    claimsWanted.set(p.d.id, { id: p.d.id, gen: p.d.releasedAt ? p.d.releasedAt.toISOString() : null, url: p.url, timeoutMs });
+    return (await claimOne(p.d.id)) ? ("claimed" as const) : whyNotClaimed(p);
+  };
   const retrying: { deliveryId: string; delayMs: number }[] = [];
   const handOff: Prepared[] = [];
   const gone = new Set<string>(); // endpoints that answered 410 in this call
@@ -270,7 +277,7 @@ export async function attemptDeliveries(opts: {
           handOff.push(p); // could not end within the budget: a new run sends it
           continue;
         }
-        const claim = await claimDelivery(p, timeoutMs);
+        const claim = await claimFor(p, timeoutMs);
         if (claim !== "claimed") {
           if (claim === "moved") handOff.push(p);
           else if (claim === "paused") outcomes.set(p.d.id, (await holdDeliveryIfEndpointPaused(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
@@ -319,25 +326,35 @@ export async function attemptDeliveries(opts: {
   return opts.deliveryIds.map((id) => outcomes.get(id)!);
 }
 
+type ClaimRequest = { id: string; gen: string | null; url: string; timeoutMs: number };
+
 /**
- * Just before a send: claims the delivery for the send's duration (its `nextAttemptAt` moves to
+ * Just before a send: claims each delivery for the send's duration (its `nextAttemptAt` moves to
  * when the attempt will have ended and been recorded), if it is still pending, of the same
  * generation, due, not claimed by another attempt, and its endpoint is still active at the URL
  * the request was built for. The endpoint row is share-locked, so a delete, pause or URL change
- * in progress is waited for and seen. Otherwise says why not.
+ * in progress is waited for and seen. Answers the ids claimed.
  */
-async function claimDelivery(p: Prepared, timeoutMs: number): Promise<"claimed" | "paused" | "moved" | { disabled: string } | AttemptOutcome> {
+async function claimDeliveries(list: ClaimRequest[]): Promise<Map<string, true>> {
   const now = Date.now();
-  const gen = p.d.releasedAt ? p.d.releasedAt.toISOString() : null;
   const rows = await sql<{ id: string }>(
-    `UPDATE "Delivery" d SET "nextAttemptAt" = $3::timestamp
-     WHERE d."id" = $1 AND d."status" = 'pending' AND d."releasedAt" IS NOT DISTINCT FROM $2::timestamp
-       AND (d."nextAttemptAt" IS NULL OR d."nextAttemptAt" <= $4::timestamp)
-       AND EXISTS (SELECT 1 FROM "Endpoint" e WHERE e."id" = d."endpointId" AND e."status" = 'active' AND e."url" = $5 FOR SHARE)
+    `UPDATE "Delivery" d SET "nextAttemptAt" = x."lease"
+     FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "gen" timestamp, "url" text, "lease" timestamp)
+     WHERE d."id" = x."id" AND d."status" = 'pending' AND d."releasedAt" IS NOT DISTINCT FROM x."gen"
+       AND (d."nextAttemptAt" IS NULL OR d."nextAttemptAt" <= $2::timestamp)
+       AND EXISTS (SELECT 1 FROM "Endpoint" e WHERE e."id" = d."endpointId" AND e."status" = 'active' AND e."url" = x."url" FOR SHARE)
      RETURNING d."id"`,
-    [p.d.id, gen, new Date(now + timeoutMs + CLAIM_MARGIN_MS).toISOString(), new Date(now + CLAIM_EARLY_MS).toISOString(), p.url],
+    [
+      JSON.stringify(list.map((c) => ({ id: c.id, gen: c.gen, url: c.url, lease: new Date(now + c.timeoutMs + CLAIM_MARGIN_MS).toISOString() }))),
+      new Date(now + CLAIM_EARLY_MS).toISOString(),
+    ],
   );
-  if (rows.length) return "claimed";
+  return new Map(rows.map((r) => [r.id, true as const]));
+}
+
+/** Why a delivery could not be claimed (see claimDeliveries). */
+async function whyNotClaimed(p: Prepared): Promise<"paused" | "moved" | { disabled: string } | AttemptOutcome> {
+  const now = Date.now();
   const [row] = await sql<{ status: string; releasedAt: Date | null; nextAttemptAt: Date | null; endpointStatus: string | null; url: string | null; disabledReason: string | null }>(
     `SELECT d."status"::text AS "status", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", (d."nextAttemptAt" AT TIME ZONE 'UTC') AS "nextAttemptAt", e."status"::text AS "endpointStatus", e."url", e."disabledReason"
      FROM "Delivery" d LEFT JOIN "Endpoint" e ON e."id" = d."endpointId" WHERE d."id" = $1`,
