@@ -48,21 +48,19 @@ export const deliverWebhook = inngest.createFunction(
     ...batching,
     onFailure: async ({ event, error }) => {
       // The embedded executor passes the whole batch; Inngest's servers the first event.
-      const failed = event.data as { event: { data: { deliveryId: string } }; events?: { data: { deliveryId: string } }[] };
-      const ids = (failed.events ?? [failed.event]).map((e) => e.data.deliveryId);
-      await markDeliveriesFailed(ids, error.message);
+      type Sent = { data: { deliveryId: string; releasedAt?: number | null } };
+      const failed = event.data as { event: Sent; events?: Sent[] };
+      const sent = failed.events ?? [failed.event];
+      await markDeliveriesFailed(
+        sent.map((e) => e.data.deliveryId),
+        error.message,
+        generationsOf(sent),
+      );
     },
   },
   async ({ events, step, attempt }) => {
     const deliveryIds = [...new Set(events.map((e) => e.data.deliveryId))];
-    // The newest generation each delivery was sent with (a batch may hold an old and a new event).
-    const generations = new Map<string, number | null>();
-    for (const e of events) {
-      const gen = e.data.releasedAt;
-      if (gen === undefined) continue; // sent before generations existed: not checked
-      const seen = generations.get(e.data.deliveryId);
-      if (seen === undefined || (gen ?? -1) > (seen ?? -1)) generations.set(e.data.deliveryId, gen);
-    }
+    const generations = generationsOf(events);
     // The call's own abort signal (the executor gave up on it) stops the batch's sends.
     const signal = currentCallSignal();
     return step.run("attempt", async () => {
@@ -78,6 +76,18 @@ export const deliverWebhook = inngest.createFunction(
     });
   },
 );
+
+/** The newest generation each delivery was sent with (a batch may hold an old and a new event of one delivery). */
+function generationsOf(events: { data: { deliveryId: string; releasedAt?: number | null } }[]): Map<string, number | null> {
+  const generations = new Map<string, number | null>();
+  for (const e of events) {
+    const gen = e.data.releasedAt;
+    if (gen === undefined) continue; // sent before generations existed: not checked
+    const seen = generations.get(e.data.deliveryId);
+    if (seen === undefined || (gen ?? -1) > (seen ?? -1)) generations.set(e.data.deliveryId, gen);
+  }
+  return generations;
+}
 
 function countKinds(outcomes: { kind: string }[]): Record<string, number> {
   const counts: Record<string, number> = {};

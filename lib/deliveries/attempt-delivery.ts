@@ -579,10 +579,25 @@ async function disableGoneEndpoint(endpoint: { id: string; orgId: string; enviro
   });
 }
 
-/** Called when the function gives up (onFailure): the deliveries are failed, never left pending. */
-export async function markDeliveriesFailed(deliveryIds: string[], message: string): Promise<void> {
-  await db.delivery.updateMany({
-    where: { id: { in: deliveryIds }, status: { in: ["pending"] } },
-    data: { status: "failed", lastError: message.slice(0, 2000), completedAt: new Date(), nextAttemptAt: null },
-  });
+/**
+ * Called when the function gives up (onFailure): the deliveries are failed, never left pending.
+ * Only those still of the generation the run was sent (`generations`, as in attemptDeliveries):
+ * a delivery handed to a newer run meanwhile is that run's to finish.
+ */
+export async function markDeliveriesFailed(deliveryIds: string[], message: string, generations?: Map<string, number | null>): Promise<void> {
+  await sql(
+    `UPDATE "Delivery" d SET "status" = 'failed', "lastError" = $2, "completedAt" = $3::timestamp, "nextAttemptAt" = NULL, "updatedAt" = $3::timestamp
+     FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "checked" boolean, "gen" timestamp)
+     WHERE d."id" = x."id" AND d."status" = 'pending' AND (NOT x."checked" OR d."releasedAt" IS NOT DISTINCT FROM x."gen")`,
+    [
+      JSON.stringify(
+        [...new Set(deliveryIds)].map((id) => {
+          const gen = generations?.get(id);
+          return { id, checked: gen !== undefined, gen: gen == null ? null : new Date(gen).toISOString() };
+        }),
+      ),
+      message.slice(0, 2000),
+      new Date().toISOString(),
+    ],
+  );
 }
