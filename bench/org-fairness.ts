@@ -15,15 +15,15 @@ const RECEIVERS = `
 const http = require("node:http");
 const { parentPort, workerData } = require("node:worker_threads");
 const arrivals = [];
-let hanging = 0, hangReceived = 0;
+let hanging = 0, hangReceived = 0; const hangTimes = [];
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on("data", (c) => chunks.push(c));
   req.on("end", () => {
     const at = Date.now();
-    if (req.url === "/__stats") return res.end(JSON.stringify({ arrivals, hanging, hangReceived }));
+    if (req.url === "/__stats") return res.end(JSON.stringify({ arrivals, hanging, hangReceived, hangTimes }));
     if (req.url.startsWith("/hang/")) {
-      hanging++; hangReceived++;
+      hanging++; hangReceived++; hangTimes.push(at);
       const t = setTimeout(() => { if (!res.destroyed) res.end("late"); }, workerData.hangMs);
       res.on("close", () => { hanging--; clearTimeout(t); });
       return;
@@ -45,7 +45,7 @@ run(async () => {
   const hostileEndpoints = envInt("BENCH_HOSTILE_ENDPOINTS", 100);
   const hostileEvents = envInt("BENCH_HOSTILE_EVENTS", 4); // each: one delivery per hostile endpoint
   const timeoutSeconds = envInt("BENCH_HOSTILE_TIMEOUT", 10); // the hostile endpoints' timeout
-  const paced = envInt("BENCH_PACED_EVENTS", 100); // per phase
+  const paced = envInt("BENCH_PACED_EVENTS", 150); // per phase: longer than the hostile timeout, so it sees their timeouts and next sends
   const rate = envInt("BENCH_PACED_RATE", 10); // normal org's events per second
   const drainSeconds = envInt("BENCH_DRAIN_SECONDS", 30);
   process.env.GATEHOUSE_RETRY_SCHEDULE ??= "10m"; // no retry of the hostile org's timeouts comes due during the run
@@ -102,6 +102,10 @@ run(async () => {
           if (got.length >= started.size) break;
           await new Promise((r) => setTimeout(r, 50));
         } while (Date.now() < until);
+        if (process.env.BENCH_DEBUG) {
+          const slow = got.filter(([s, at]) => at - started.get(s)! > 100).map(([s, at]) => `${s - from}@${started.get(s)! - t0}ms:${at - started.get(s)!}ms`);
+          console.log(`  [debug] phase ${from}: slow ${slow.join(" ")}`);
+        }
         return { lat: got.map(([s, at]) => at - started.get(s)!), sent: started.size };
       };
       const row = (name: string, r: { lat: number[]; sent: number }): Row => ({
@@ -118,14 +122,19 @@ run(async () => {
 
       // The hostile org: its events fan out to the hanging endpoints; wait until its calls hang.
       for (let i = 0; i < hostileEvents; i++) await ingestEvent({ orgId: hostile.orgId, environment: "test", type: "run.completed", data: { hostile: i } });
+      // Until its requests hang at the receiver and their number has settled (its runs have started).
       const waitUntil = Date.now() + 10_000;
       let s = await stats();
-      while (s.hanging < 25 && Date.now() < waitUntil) {
+      for (let last = -1, stableSince = Date.now(); Date.now() < waitUntil; ) {
         await new Promise((r) => setTimeout(r, 100));
         s = await stats();
+        if (s.hanging !== last) [last, stableSince] = [s.hanging, Date.now()];
+        else if (s.hanging >= 25 && Date.now() - stableSince >= 1_000) break;
       }
       const hangingAtStart = s.hanging;
+      const activeT0 = Date.now();
       const active = await pacedPhase(100_000, paced);
+      if (process.env.BENCH_DEBUG) console.log(`  [debug] hostile arrivals (ms from active start): ${((await stats()) as Stats & { hangTimes: number[] }).hangTimes.map((t) => t - activeT0).join(" ")}`);
       s = await stats();
       const hostileDone = await import("@/lib/db/client").then(({ db }) => db.delivery.groupBy({ by: ["status"], where: { orgId: hostile.orgId }, _count: true }));
 
