@@ -3,13 +3,13 @@
 // wires them.
 import { inngest } from "@/inngest/client";
 import { registerDeliveryDispatcher } from "@/inngest/dispatch";
-import { startEngine, type Engine } from "@/inngest/engine/start-engine";
+import { startEngine, type Engine, type EngineOptions } from "@/inngest/engine/start-engine";
 import { serveFunctions, silentLogger } from "@/inngest/engine/testing";
 import { functions } from "@/inngest/index";
 
-export async function startDeliveryEngine(): Promise<{ engine: Engine; close(): Promise<void> }> {
+export async function startDeliveryEngine(options: Partial<Omit<EngineOptions, "serveUrl">> = {}): Promise<{ engine: Engine; close(): Promise<void> }> {
   const served = await serveFunctions(inngest, functions);
-  const engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
+  const engine = await startEngine({ pollIntervalMs: 50, logger: silentLogger, ...options, serveUrl: served.url });
   await engine.ready;
   registerDeliveryDispatcher();
   return {

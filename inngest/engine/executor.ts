@@ -36,7 +36,11 @@ export interface ExecutorOptions {
    * every slot.
    */
   maxConcurrentCalls?: number;
-  /** A call that takes longer counts as a failed attempt. */
+  /**
+   * A call that takes longer is aborted (the serve handler's work sees it through
+   * currentCallSignal) and counts as a failed attempt. deliver-webhook keeps its calls below it:
+   * its batch budget (GATEHOUSE_BATCH_BUDGET_SECONDS, 120 s) plus one send's timeout (≤ 30 s).
+   */
   callTimeoutMs?: number;
   /** How long a claim on a run lasts without renewal; bounds recovery after a crash. */
   leaseMs?: number;

@@ -6,11 +6,28 @@
 // each side is saved, which is most of the cost of a call on a small machine. Any other URL
 // (Inngest Cloud, `inngest start`, a serve endpoint in another process) goes over the network.
 
+import { AsyncLocalStorage } from "node:async_hooks";
+
 export type FetchHandler = (request: Request) => Promise<Response>;
 
-type G = { __gatehouseInProcess?: Map<string, FetchHandler> };
+type G = { __gatehouseInProcess?: Map<string, FetchHandler>; __gatehouseCallSignal?: AsyncLocalStorage<AbortSignal> };
 const g = globalThis as G; // one registry for every module graph in the process
 const handlers = (g.__gatehouseInProcess ??= new Map());
+const callSignal = (g.__gatehouseCallSignal ??= new AsyncLocalStorage());
+
+/**
+ * The abort signal of the call being served (set around a serve handler: by inProcessFetch, or
+ * by an HTTP server that aborts when its caller goes away), for a function to stop its work when
+ * the executor gives up on the call (its call timeout): a request handler otherwise runs on.
+ */
+export function currentCallSignal(): AbortSignal | undefined {
+  return callSignal.getStore();
+}
+
+/** Runs a serve handler with `signal` as its call's abort signal (see currentCallSignal). */
+export function runWithCallSignal<T>(signal: AbortSignal, fn: () => T): T {
+  return callSignal.run(signal, fn);
+}
 
 /** Serves requests whose URL starts with `prefix` (e.g. "http://127.0.0.1:3000/api/inngest") in-process; returns an unregister function. */
 export function registerInProcess(prefix: string, handler: FetchHandler): () => void {
@@ -39,7 +56,7 @@ export const inProcessFetch: typeof fetch = async (input, init) => {
   return new Promise<Response>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
-    handler(request)
+    runWithCallSignal(signal, () => handler(request))
       .then(resolve, reject)
       .finally(() => signal.removeEventListener("abort", onAbort));
   });

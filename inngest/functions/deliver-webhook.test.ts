@@ -69,6 +69,8 @@ async function tryOnce(endpointId: string, deliveryIds: string[], attempt: numbe
       return { ...m, attempt } as typeof c;
     },
   });
+  // The executor makes a retry when it is due: what was scheduled for later is due now.
+  await db.delivery.updateMany({ where: { id: { in: deliveryIds }, status: "pending", nextAttemptAt: { gt: new Date() } }, data: { nextAttemptAt: new Date() } });
   const before = Date.now();
   const out = await t.execute({
     events: deliveryIds.map((deliveryId) => ({ name: "gatehouse/delivery.requested", data: { deliveryId, endpointId } })) as never,

@@ -13,6 +13,7 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { inngest } from "@/inngest/client";
 import { usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
+import { currentCallSignal } from "@/inngest/engine/in-process";
 import { deliveryRequested } from "@/inngest/events";
 import { attemptDeliveries, markDeliveriesFailed, SEND_CONCURRENCY } from "@/lib/deliveries/attempt-delivery";
 import { retrySchedule } from "@/lib/deliveries/retry-schedule";
@@ -47,32 +48,46 @@ export const deliverWebhook = inngest.createFunction(
     ...batching,
     onFailure: async ({ event, error }) => {
       // The embedded executor passes the whole batch; Inngest's servers the first event.
-      const failed = event.data as { event: { data: { deliveryId: string } }; events?: { data: { deliveryId: string } }[] };
-      const ids = (failed.events ?? [failed.event]).map((e) => e.data.deliveryId);
-      await markDeliveriesFailed(ids, error.message);
+      type Sent = { data: { deliveryId: string; releasedAt?: number | null } };
+      const failed = event.data as { event: Sent; events?: Sent[] };
+      const sent = failed.events ?? [failed.event];
+      await markDeliveriesFailed(
+        sent.map((e) => e.data.deliveryId),
+        error.message,
+        generationsOf(sent),
+      );
     },
   },
   async ({ events, step, attempt }) => {
     const deliveryIds = [...new Set(events.map((e) => e.data.deliveryId))];
-    // The newest generation each delivery was sent with (a batch may hold an old and a new event).
-    const generations = new Map<string, number | null>();
-    for (const e of events) {
-      const gen = e.data.releasedAt;
-      if (gen === undefined) continue; // sent before generations existed: not checked
-      const seen = generations.get(e.data.deliveryId);
-      if (seen === undefined || (gen ?? -1) > (seen ?? -1)) generations.set(e.data.deliveryId, gen);
-    }
+    const generations = generationsOf(events);
+    // The call's own abort signal (the executor gave up on it) stops the batch's sends.
+    const signal = currentCallSignal();
     return step.run("attempt", async () => {
-      const outcomes = await attemptDeliveries({ deliveryIds, attempt, generations });
+      const outcomes = await attemptDeliveries({ deliveryIds, attempt, generations, signal });
       const retry = outcomes.flatMap((o) => (o.kind === "retry" ? [o] : []));
       const failed = outcomes.flatMap((o) => (o.kind === "failed" ? [o] : []));
       const of = deliveryIds.length > 1 ? ` (${retry.length || failed.length} of ${deliveryIds.length} deliveries)` : "";
-      if (retry.length) throw new RetryAfterError(`${retry[0]!.message}${of}`, new Date(Date.now() + retry[0]!.delayMs));
+      // One retry time for the run: the longest wait any of its deliveries needs.
+      const wait = retry.reduce((a, b) => (b.delayMs > a.delayMs ? b : a), retry[0]!);
+      if (retry.length) throw new RetryAfterError(`${wait.message}${of}`, new Date(Date.now() + wait.delayMs));
       if (failed.length) throw new NonRetriableError(`${failed[0]!.message}${of}`);
       return deliveryIds.length === 1 ? outcomes[0]! : { deliveries: deliveryIds.length, outcomes: countKinds(outcomes) };
     });
   },
 );
+
+/** The newest generation each delivery was sent with (a batch may hold an old and a new event of one delivery). */
+function generationsOf(events: { data: { deliveryId: string; releasedAt?: number | null } }[]): Map<string, number | null> {
+  const generations = new Map<string, number | null>();
+  for (const e of events) {
+    const gen = e.data.releasedAt;
+    if (gen === undefined) continue; // sent before generations existed: not checked
+    const seen = generations.get(e.data.deliveryId);
+    if (seen === undefined || (gen ?? -1) > (seen ?? -1)) generations.set(e.data.deliveryId, gen);
+  }
+  return generations;
+}
 
 function countKinds(outcomes: { kind: string }[]): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -13,7 +13,9 @@ import { maskRecordedHeaders, sendableHeaders } from "@/lib/webhooks/custom-head
 import { holdDeliveryIfEndpointPaused } from "@/lib/webhooks/set-endpoint-status";
 import { endpointAuthToken, endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
 import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
-import { sql } from "@/lib/db/sql";
+import { createBatcher, createLoader, sql } from "@/lib/db/sql";
+import { trackSend } from "@/lib/deliveries/in-flight-sends";
+import { dispatchDeliveries } from "@/lib/events/dispatch";
 import type { Delivery, Endpoint, Environment, Event, Prisma } from "@/lib/generated/prisma/client";
 import { timeOrderedId } from "@/lib/webhooks/ids";
 import { headerValueProblem } from "@/lib/validations/webhooks";
@@ -24,6 +26,7 @@ export type AttemptOutcome =
   | { kind: "succeeded"; status: number }
   | { kind: "held" }
   | { kind: "skipped"; reason: string } // already finished, or gone
+  | { kind: "deferred"; reason: string } // handed to a new run (the batch's time budget, a new URL)
   | { kind: "retry"; delayMs: number; message: string }
   | { kind: "failed"; message: string }; // last attempt failed, or the receiver said 410
 
@@ -123,10 +126,30 @@ type Prepared = {
 };
 
 /**
+ * A batch's time budget (GATEHOUSE_BATCH_BUDGET_SECONDS, default 120): no send starts that could
+ * not end within it; what is left is handed to a new run. With the longest endpoint timeout
+ * (30 s) and the recording, a call stays well below the executor's call timeout (10 min).
+ */
+export function batchBudgetMs(): number {
+  const s = Number(process.env.GATEHOUSE_BATCH_BUDGET_SECONDS || 120);
+  return (Number.isFinite(s) && s > 0 ? s : 120) * 1000;
+}
+
+/** A send's claim on its delivery lasts its timeout plus this (the time to record it). */
+const CLAIM_MARGIN_MS = 15_000;
+/** A retry may be claimed this early (the executor's retry time and the row's are set apart). */
+const CLAIM_EARLY_MS = 2_000;
+
+/**
  * One attempt (number `attempt`, 0-based, the same for all: they started together) of each
  * delivery, in order of `deliveryIds`: at most SEND_CONCURRENCY requests in flight per endpoint
- * (counting other calls' too), connections kept alive, every attempt recorded. When some are to be retried, they all
- * wait the longest delay any of them needs (a receiver's Retry-After holds for its batch).
+ * (counting other calls' too), connections kept alive. Each send first claims its delivery
+ * (claimDelivery: still pending, of this generation, not claimed by another attempt, and its
+ * endpoint still active at the same URL), and each attempt is recorded as soon as it ends. When
+ * some are to be retried, they all wait the longest delay any of them needs (a receiver's
+ * Retry-After holds for its batch). `signal` (the executor gave up on the call) stops the batch:
+ * sends in flight are cancelled and recorded, none starts after. Sends that could not end within
+ * the batch's budget are handed to a new run (`deferred`).
  */
 export async function attemptDeliveries(opts: {
   deliveryIds: string[];
@@ -137,8 +160,13 @@ export async function attemptDeliveries(opts: {
    * skipped here. Deliveries not in the map are not checked.
    */
   generations?: Map<string, number | null>;
+  signal?: AbortSignal;
+  budgetMs?: number;
 }): Promise<AttemptOutcome[]> {
+  const started = Date.now();
+  const deadline = started + (opts.budgetMs ?? batchBudgetMs());
   const schedule = retrySchedule();
+  const isLast = opts.attempt >= schedule.length;
   const loaded = await loadDeliveries(opts.deliveryIds);
   const outcomes = new Map<string, AttemptOutcome>();
   const ready: Prepared[] = [];
@@ -163,68 +191,50 @@ export async function attemptDeliveries(opts: {
     else ready.push(prepared);
   }
 
-  // Send. Endpoints that answer 410 are disabled: what is still unsent for them is not sent.
-  const gone = new Set<string>();
-  const results = new Map<string, SendResult>();
-  const allowPrivate = allowPrivateUrls();
-  let next = 0;
-  const worker = async () => {
-    while (next < ready.length) {
-      const p = ready[next++]!;
-      if (gone.has(p.d.endpoint.id)) continue;
-      let result: SendResult;
-      if (p.refused) result = { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` };
-      else {
-        await acquireSendSlot(p.d.endpoint.id);
-        try {
-          if (gone.has(p.d.endpoint.id)) continue; // answered 410 while this one waited
-          result = await sendRequest({
-            url: p.url,
-            headers: p.headers,
-            body: p.body,
-            timeoutMs: p.d.endpoint.timeoutSeconds * 1000,
-            allowPrivate,
-            agent: agentFor(p.d.endpoint.id, p.url),
-          });
-        } finally {
-          releaseSendSlot(p.d.endpoint.id);
-        }
-      }
-      if (result.status === 410) gone.add(p.d.endpoint.id);
-      results.set(p.d.id, result);
-    }
+  // Each attempt is written when it ends; attempts ending while a write is in flight share the next.
+  const record = createBatcher<AttemptRecord>((list) => recordAttempts(list), 100, 1);
+  const recording: Promise<void>[] = [];
+  // Claims made while another is in flight go to the database together (one statement).
+  const claimsWanted = new Map<string, ClaimRequest>();
+  const claimOne = createLoader<string, true>((ids) => claimDeliveries(ids.map((id) => claimsWanted.get(id)!)), 100, 1);
+  const claimFor = async (p: Prepared, timeoutMs: number) => {
+    claimsWanted.set(p.d.id, { id: p.d.id, gen: p.d.releasedAt ? p.d.releasedAt.toISOString() : null, url: p.url, timeoutMs });
+    return (await claimOne(p.d.id)) ? ("claimed" as const) : whyNotClaimed(p);
   };
-  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, ready.length) }, worker));
-
-  // Decide, then record: one retry time for the batch.
-  const isLast = opts.attempt >= schedule.length;
-  let delayMs = 0;
-  for (const r of results.values()) {
-    if (r.status !== null && r.status >= 200 && r.status < 300) continue;
-    const retryAfter = r.status === 429 || r.status === 503 ? parseRetryAfter(r.headers["retry-after"]) : null;
-    delayMs = Math.max(delayMs, retryDelayMs(opts.attempt, retryAfter, schedule));
-  }
-  // Disabled first: once a delivery shows failed, the endpoint shows why. After a crash in
-  // between, the retry finds the endpoint disabled and fails the delivery with that reason.
+  const retrying: { deliveryId: string; delayMs: number }[] = [];
+  const handOff: Prepared[] = [];
+  const gone = new Set<string>(); // endpoints that answered 410 in this call
   const disabled = new Set<string>();
-  for (const p of ready) {
-    if (results.get(p.d.id)?.status !== 410 || disabled.has(p.d.endpoint.id)) continue;
-    disabled.add(p.d.endpoint.id); // once per endpoint, naming the delivery that got the 410
-    await disableGoneEndpoint(p.d.endpoint, p.d.id);
-  }
-  const records: AttemptRecord[] = [];
-  for (const p of ready) {
-    const result = results.get(p.d.id);
-    if (!result) {
-      // Not sent: its endpoint answered 410 to another delivery of this batch.
-      outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, GONE_REASON));
-      continue;
-    }
+  const allowPrivate = allowPrivateUrls();
+  const stopped = () => opts.signal?.aborted === true;
+  let next = 0;
+
+  const finish = async (p: Prepared, result: SendResult) => {
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
     const isGone = result.status === 410;
+    if (isGone) {
+      gone.add(p.d.endpoint.id);
+      // Disabled first: once a delivery shows failed, the endpoint shows why. After a crash in
+      // between, the retry finds the endpoint disabled and fails the delivery with that reason.
+      if (!disabled.has(p.d.endpoint.id)) {
+        disabled.add(p.d.endpoint.id); // once per endpoint, naming the delivery that got the 410
+        await disableGoneEndpoint(p.d.endpoint, p.d.id);
+      }
+    }
     const message = result.error ?? `HTTP ${result.status}`;
     const status = ok ? "succeeded" : isGone || isLast ? "failed" : "pending";
-    records.push({
+    const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers["retry-after"]) : null;
+    const delayMs = status === "pending" ? retryDelayMs(opts.attempt, retryAfter, schedule) : 0;
+    if (status === "pending") retrying.push({ deliveryId: p.d.id, delayMs });
+    outcomes.set(
+      p.d.id,
+      ok
+        ? { kind: "succeeded", status: result.status! }
+        : status === "failed"
+          ? { kind: "failed", message: isGone ? "410 Gone: endpoint disabled" : message }
+          : { kind: "retry", delayMs, message },
+    );
+    await record({
       deliveryId: p.d.id,
       endpointId: p.d.endpoint.id,
       status,
@@ -236,23 +246,138 @@ export async function attemptDeliveries(opts: {
       requestHeaders: p.recordedHeaders,
       requestBody: p.recordedBody,
     });
-    outcomes.set(
-      p.d.id,
-      ok
-        ? { kind: "succeeded", status: result.status! }
-        : status === "failed"
-          ? { kind: "failed", message: isGone ? "410 Gone: endpoint disabled" : message }
-          : { kind: "retry", delayMs, message },
-    );
-  }
-  await recordAttempts(records);
+  };
+
+  const worker = async () => {
+    while (next < ready.length && !stopped()) {
+      const p = ready[next++]!;
+      if (gone.has(p.d.endpoint.id)) continue;
+      if (p.refused) {
+        recording.push(finish(p, { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` }));
+        continue;
+      }
+      const timeoutMs = p.d.endpoint.timeoutSeconds * 1000;
+      // Registered before the claim: a delete, pause or URL change committed after the claim
+      // cancels this send (abortEndpointSends), even if it has not started yet.
+      const tracked = trackSend(p.d.endpoint.id);
+      await acquireSendSlot(p.d.endpoint.id);
+      try {
+        if (gone.has(p.d.endpoint.id) || stopped()) continue; // answered 410, or the call was given up, while this one waited
+        if (Date.now() + timeoutMs > deadline) {
+          handOff.push(p); // could not end within the budget: a new run sends it
+          continue;
+        }
+        const claim = await claimFor(p, timeoutMs);
+        if (claim !== "claimed") {
+          if (claim === "moved") handOff.push(p);
+          else if (claim === "paused") outcomes.set(p.d.id, (await holdDeliveryIfEndpointPaused(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
+          else if ("disabled" in claim) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, claim.disabled));
+          else outcomes.set(p.d.id, claim);
+          continue;
+        }
+        const signal = opts.signal ? AbortSignal.any([opts.signal, tracked.signal]) : tracked.signal;
+        const result = await sendRequest({ url: p.url, headers: p.headers, body: p.body, timeoutMs, allowPrivate, agent: agentFor(p.d.endpoint.id, p.url), signal });
+        recording.push(finish(p, result));
+      } finally {
+        releaseSendSlot(p.d.endpoint.id);
+        tracked.done();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, ready.length) }, worker));
+  await Promise.all(recording);
+
+  // Not sent because its endpoint answered 410 to another delivery of this batch.
+  for (const p of ready) if (!outcomes.has(p.d.id) && gone.has(p.d.endpoint.id) && !handOff.includes(p)) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, GONE_REASON));
   for (const [reason, ids] of disabledFailures) {
     await db.delivery.updateMany({
       where: { id: { in: ids } },
       data: { status: "failed", lastError: `endpoint disabled: ${reason}`, completedAt: new Date(), nextAttemptAt: null },
     });
   }
+  // One retry time for the batch: the longest delay any of them needs.
+  if (retrying.length > 1) {
+    const delayMs = Math.max(...retrying.map((r) => r.delayMs));
+    for (const r of retrying) {
+      r.delayMs = delayMs;
+      outcomes.set(r.deliveryId, { ...(outcomes.get(r.deliveryId) as Extract<AttemptOutcome, { kind: "retry" }>), delayMs });
+    }
+    await sql(`UPDATE "Delivery" SET "nextAttemptAt" = $2::timestamp WHERE "id" = ANY($1::text[]) AND "status" = 'pending' AND "nextAttemptAt" < $2::timestamp`, [
+      retrying.map((r) => r.deliveryId),
+      new Date(Date.now() + delayMs).toISOString(),
+    ]);
+  }
+  if (handOff.length) {
+    const ids = await handOffDeliveries(handOff.map((p) => p.d));
+    for (const p of handOff) outcomes.set(p.d.id, ids.includes(p.d.id) ? { kind: "deferred", reason: "handed to a new run" } : { kind: "skipped", reason: "no longer pending" });
+  }
+  // What the call did not get to (it was given up): still pending and due; the retry sends it.
+  for (const id of opts.deliveryIds) if (!outcomes.has(id)) outcomes.set(id, { kind: "skipped", reason: "not attempted: the call was cancelled" });
   return opts.deliveryIds.map((id) => outcomes.get(id)!);
+}
+
+type ClaimRequest = { id: string; gen: string | null; url: string; timeoutMs: number };
+
+/**
+ * Just before a send: claims each delivery for the send's duration (its `nextAttemptAt` moves to
+ * when the attempt will have ended and been recorded), if it is still pending, of the same
+ * generation, due, not claimed by another attempt, and its endpoint is still active at the URL
+ * the request was built for. The endpoint row is share-locked, so a delete, pause or URL change
+ * in progress is waited for and seen. Answers the ids claimed.
+ */
+async function claimDeliveries(list: ClaimRequest[]): Promise<Map<string, true>> {
+  const now = Date.now();
+  const rows = await sql<{ id: string }>(
+    `UPDATE "Delivery" d SET "nextAttemptAt" = x."lease"
+     FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "gen" timestamp, "url" text, "lease" timestamp)
+     WHERE d."id" = x."id" AND d."status" = 'pending' AND d."releasedAt" IS NOT DISTINCT FROM x."gen"
+       AND (d."nextAttemptAt" IS NULL OR d."nextAttemptAt" <= $2::timestamp)
+       AND EXISTS (SELECT 1 FROM "Endpoint" e WHERE e."id" = d."endpointId" AND e."status" = 'active' AND e."url" = x."url" FOR SHARE)
+     RETURNING d."id"`,
+    [
+      JSON.stringify(list.map((c) => ({ id: c.id, gen: c.gen, url: c.url, lease: new Date(now + c.timeoutMs + CLAIM_MARGIN_MS).toISOString() }))),
+      new Date(now + CLAIM_EARLY_MS).toISOString(),
+    ],
+  );
+  return new Map(rows.map((r) => [r.id, true as const]));
+}
+
+/** Why a delivery could not be claimed (see claimDeliveries). */
+async function whyNotClaimed(p: Prepared): Promise<"paused" | "moved" | { disabled: string } | AttemptOutcome> {
+  const now = Date.now();
+  const [row] = await sql<{ status: string; releasedAt: Date | null; nextAttemptAt: Date | null; endpointStatus: string | null; url: string | null; disabledReason: string | null }>(
+    `SELECT d."status"::text AS "status", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", (d."nextAttemptAt" AT TIME ZONE 'UTC') AS "nextAttemptAt", e."status"::text AS "endpointStatus", e."url", e."disabledReason"
+     FROM "Delivery" d LEFT JOIN "Endpoint" e ON e."id" = d."endpointId" WHERE d."id" = $1`,
+    [p.d.id],
+  );
+  if (!row || !row.endpointStatus) return { kind: "skipped", reason: "delivery no longer exists (endpoint deleted)" };
+  if (row.status === "held") return { kind: "held" };
+  if (row.status !== "pending") return { kind: "skipped", reason: `already ${row.status}` };
+  if ((row.releasedAt?.getTime() ?? null) !== (p.d.releasedAt?.getTime() ?? null)) return { kind: "skipped", reason: "handed to a newer run" };
+  if (row.endpointStatus === "paused") return "paused";
+  if (row.endpointStatus === "disabled") return { disabled: row.disabledReason ?? "by an admin" };
+  if (row.url !== p.url) return "moved"; // re-pointed: a new run signs and sends it to the new URL
+  // Not due: another attempt has it in flight, or its retry time has not come. Try again then.
+  const delayMs = Math.max(0, (row.nextAttemptAt?.getTime() ?? now) - Date.now());
+  return { kind: "retry", delayMs, message: "not due yet (another attempt of it is in flight, or its retry time has not come)" };
+}
+
+/**
+ * Hands pending deliveries to a new run: a new generation (so this run's retries skip them),
+ * due now, and dispatched. If the dispatch is lost they are due, and the sweeper sends them.
+ */
+async function handOffDeliveries(ds: DeliveryToSend[]): Promise<string[]> {
+  const now = new Date().toISOString();
+  const rows = await sql<{ id: string; createdAt: Date }>(
+    `UPDATE "Delivery" d SET "releasedAt" = $2::timestamp, "nextAttemptAt" = $2::timestamp, "updatedAt" = $2::timestamp
+     FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "gen" timestamp)
+     WHERE d."id" = x."id" AND d."status" = 'pending' AND d."releasedAt" IS NOT DISTINCT FROM x."gen"
+     RETURNING d."id", (d."createdAt" AT TIME ZONE 'UTC') AS "createdAt"`,
+    [JSON.stringify(ds.map((d) => ({ id: d.id, gen: d.releasedAt ? d.releasedAt.toISOString() : null }))), now],
+  );
+  const ids = rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1)).map((r) => r.id);
+  await dispatchDeliveries(ids);
+  return ids;
 }
 
 /** Why a delivery is not sent at all this time (finished, held, disabled), or null to send it. */
@@ -456,10 +581,25 @@ async function disableGoneEndpoint(endpoint: { id: string; orgId: string; enviro
   });
 }
 
-/** Called when the function gives up (onFailure): the deliveries are failed, never left pending. */
-export async function markDeliveriesFailed(deliveryIds: string[], message: string): Promise<void> {
-  await db.delivery.updateMany({
-    where: { id: { in: deliveryIds }, status: { in: ["pending"] } },
-    data: { status: "failed", lastError: message.slice(0, 2000), completedAt: new Date(), nextAttemptAt: null },
-  });
+/**
+ * Called when the function gives up (onFailure): the deliveries are failed, never left pending.
+ * Only those still of the generation the run was sent (`generations`, as in attemptDeliveries):
+ * a delivery handed to a newer run meanwhile is that run's to finish.
+ */
+export async function markDeliveriesFailed(deliveryIds: string[], message: string, generations?: Map<string, number | null>): Promise<void> {
+  await sql(
+    `UPDATE "Delivery" d SET "status" = 'failed', "lastError" = $2, "completedAt" = $3::timestamp, "nextAttemptAt" = NULL, "updatedAt" = $3::timestamp
+     FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "checked" boolean, "gen" timestamp)
+     WHERE d."id" = x."id" AND d."status" = 'pending' AND (NOT x."checked" OR d."releasedAt" IS NOT DISTINCT FROM x."gen")`,
+    [
+      JSON.stringify(
+        [...new Set(deliveryIds)].map((id) => {
+          const gen = generations?.get(id);
+          return { id, checked: gen !== undefined, gen: gen == null ? null : new Date(gen).toISOString() };
+        }),
+      ),
+      message.slice(0, 2000),
+      new Date().toISOString(),
+    ],
+  );
 }

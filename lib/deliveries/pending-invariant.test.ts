@@ -17,7 +17,7 @@ import { startReceiver, type Receiver } from "@/e2e/receiver";
 import { sendDeliveries } from "@/inngest/dispatch";
 import { waitFor } from "@/inngest/engine/testing";
 import { startDeliveryEngine } from "@/inngest/testing";
-import { attemptDelivery } from "@/lib/deliveries/attempt-delivery";
+import { attemptDelivery, markDeliveriesFailed } from "@/lib/deliveries/attempt-delivery";
 import { replayDelivery } from "@/lib/deliveries/replay-deliveries";
 import { countOverdueDeliveries, findDeliveriesToResend } from "@/lib/deliveries/sweep";
 import { db } from "@/lib/db/client";
@@ -165,3 +165,15 @@ async function backdate(ids: string[]) {
     [ids],
   );
 }
+
+it("a run that gives up fails only the deliveries it still owns, not one handed to a newer run", async () => {
+  const { endpoint: ep } = await createEndpoint({ orgId, environment: "test", name: "handed-over", url: `${receiver.url}/handed-over`, eventTypes: [], fields: ENDPOINTS_FIELDS, ctx });
+  const id = await ingest(ep.id); // sent (if it were) with generation null
+  await backdate([id]);
+  expect(await findDeliveriesToResend()).toContain(id); // re-armed: a newer run owns it now
+  const gen = (await load(id)).releasedAt!.getTime();
+  await markDeliveriesFailed([id], "the old run gave up", new Map([[id, null]]));
+  expect((await load(id)).status).toBe("pending");
+  await markDeliveriesFailed([id], "the new run gave up", new Map([[id, gen]]));
+  expect(await load(id)).toMatchObject({ status: "failed", lastError: "the new run gave up" });
+});

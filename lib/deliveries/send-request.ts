@@ -26,6 +26,8 @@ export function sendRequest(opts: {
   allowPrivate: boolean;
   /** A keep-alive agent shared by the requests of one batch; without it, a fresh connection. */
   agent?: http.Agent;
+  /** Cancels the request (the socket is destroyed): the result is an error "cancelled: <reason>". */
+  signal?: AbortSignal;
 }): Promise<SendResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -44,11 +46,22 @@ export function sendRequest(opts: {
       return;
     }
     const mod = url.protocol === "https:" ? https : http;
+    const signal = opts.signal;
+    const cancelled = () => `cancelled: ${typeof signal?.reason === "string" ? signal.reason : ((signal?.reason as Error)?.message ?? "aborted")}`;
+    if (signal?.aborted) {
+      resolve({ status: null, headers: {}, body: null, latencyMs: 0, error: cancelled() });
+      return;
+    }
     let settled = false;
+    const onAbort = () => {
+      req.destroy();
+      done({ status: null, headers: {}, body: null, latencyMs: elapsed(), error: cancelled() });
+    };
     const done = (r: SendResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       resolve(r);
     };
     let req: http.ClientRequest;
@@ -96,6 +109,7 @@ export function sendRequest(opts: {
       req.destroy();
       done({ status: null, headers: {}, body: null, latencyMs: elapsed(), error: `timeout after ${opts.timeoutMs} ms` });
     }, opts.timeoutMs);
+    signal?.addEventListener("abort", onAbort, { once: true });
     req.on("error", (err: NodeJS.ErrnoException) => done({ status: null, headers: {}, body: null, latencyMs: elapsed(), error: describeError(err) }));
     req.end(opts.body);
   });

@@ -2,6 +2,7 @@
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db/client";
 import type { Environment } from "@/lib/generated/prisma/client";
+import { abortEndpointSends } from "@/lib/deliveries/in-flight-sends";
 import { lockEndpoint } from "@/lib/webhooks/get-endpoints";
 import { endpointAuditSnapshot } from "@/lib/webhooks/views";
 
@@ -19,4 +20,6 @@ export async function deleteEndpoint(opts: { orgId: string; environment: Environ
       before: { ...endpointAuditSnapshot(e), open_deliveries: open },
     });
   });
+  // Sends to it in flight in this process stop now; any other send checks before it goes.
+  abortEndpointSends(opts.id, "endpoint deleted");
 }

@@ -5,6 +5,7 @@
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { db, type Tx } from "@/lib/db/client";
 import type { Endpoint, Environment } from "@/lib/generated/prisma/client";
+import { abortEndpointSends } from "@/lib/deliveries/in-flight-sends";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
 import { lockEndpoint } from "@/lib/webhooks/get-endpoints";
 
@@ -63,6 +64,8 @@ export async function setEndpointStatus(opts: Scoped & { id: string; status: "ac
     const endpoint = await lockEndpoint(tx, opts);
     return applyEndpointStatus(tx, endpoint, opts.status, opts);
   });
+  // Pausing stops its sends in flight in this process; any other send checks before it goes.
+  if (opts.status === "paused") abortEndpointSends(result.endpoint.id, "endpoint paused");
   await dispatchDeliveries(result.releasedDeliveryIds);
   return result;
 }

@@ -6,6 +6,7 @@ import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-ev
 import { encrypt } from "@/lib/crypto/encryption";
 import { db } from "@/lib/db/client";
 import type { Environment, Prisma } from "@/lib/generated/prisma/client";
+import { abortEndpointSends } from "@/lib/deliveries/in-flight-sends";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
 import { headerNames, openHeaders, resolveMaskedHeaders, sealHeaders } from "@/lib/webhooks/custom-headers";
 import { assertEndpointInput, checkUrlField, uniqueNames, type EndpointFieldNames } from "@/lib/webhooks/endpoint-input";
@@ -43,6 +44,7 @@ export async function updateEndpoint(opts: {
   const result = await db.$transaction(async (tx) => {
     await assertEndpointInput(tx, { orgId: opts.orgId, environment: opts.environment, eventTypes, fields: opts.fields, urlErrors });
     let endpoint = await lockEndpoint(tx, opts);
+    const urlChanged = p.url !== undefined && p.url !== endpoint.url;
 
     const data: Prisma.EndpointUpdateInput = {};
     if (p.name !== undefined) data.name = p.name;
@@ -94,8 +96,11 @@ export async function updateEndpoint(opts: {
     if (p.status !== undefined) {
       ({ endpoint, releasedDeliveryIds } = await applyEndpointStatus(tx, endpoint, p.status, opts));
     }
-    return { endpoint, releasedDeliveryIds };
+    return { endpoint, releasedDeliveryIds, stopSends: urlChanged || p.status === "paused" };
   });
+  // A new URL or a pause stops the endpoint's sends in flight in this process (any other send
+  // checks the endpoint's state and URL just before it goes).
+  if (result.stopSends) abortEndpointSends(result.endpoint.id, "endpoint changed (URL or paused)");
   await dispatchDeliveries(result.releasedDeliveryIds);
   return result;
 }

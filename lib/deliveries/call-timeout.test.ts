@@ -1,0 +1,141 @@
+// Deliveries under stress, finding 3: no duplicates, and nothing sent without a record. A backlog
+// of held deliveries on an endpoint that hangs past its timeout is released, with the timeouts
+// shrunk: endpoint timeout 1 s, the executor's call timeout 2.5 s, so a batch (10 at a time)
+// outlives its call. What the receiver got is counted against the attempt log throughout:
+// - every request the receiver got has its attempt recorded once its timeout has passed (an
+//   attempt is recorded when it ends, not when its batch ends);
+// - a call the executor gave up on is really cancelled: its sends in flight end as "cancelled"
+//   attempts and no send of it starts after (on the old code the handler ran on, unrecorded,
+//   while the retry of the call sent the same deliveries again);
+// - with the receiver back, every delivery succeeds with exactly one 2xx answer, and no webhook-id
+//   reached the receiver more often than the attempt log shows.
+// Then the same backlog with a batch budget shorter than the call: no call times out, the rest
+// of each batch is handed to new runs.
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+process.env.GATEHOUSE_RETRY_SCHEDULE = "1s,1s,1s,1s,1s,1s,1s,1s";
+
+import { startReceiver, type Receiver } from "@/e2e/receiver";
+import { waitFor } from "@/inngest/engine/testing";
+import { startDeliveryEngine } from "@/inngest/testing";
+import { db } from "@/lib/db/client";
+import { ingestEvent } from "@/lib/events/ingest-event";
+import { createEndpoint } from "@/lib/webhooks/create-endpoint";
+import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
+import { setEndpointStatus } from "@/lib/webhooks/set-endpoint-status";
+
+const BACKLOG = 60;
+const TIMEOUT_MS = 1_000;
+const ctx = { actor: { type: "system" as const, id: null, label: "test" } };
+let stack: Awaited<ReturnType<typeof startDeliveryEngine>>;
+let receiver: Receiver;
+let orgId: string;
+
+beforeAll(async () => {
+  stack = await startDeliveryEngine({ callTimeoutMs: 2_500 });
+  receiver = await startReceiver();
+  orgId = (await db.organization.create({ data: { name: "Call timeout" } })).id;
+}, 120_000);
+afterAll(async () => {
+  delete process.env.GATEHOUSE_BATCH_BUDGET_SECONDS;
+  await stack?.close();
+  await receiver?.close();
+});
+
+/** An endpoint with BACKLOG held deliveries, resumed (released to the engine at once). */
+async function backlog(name: string): Promise<{ endpointId: string; ids: string[]; path: string; resumedAt: Date }> {
+  const path = `/${name}`;
+  const { endpoint } = await createEndpoint({ orgId, environment: "test", name, url: `${receiver.url}${path}`, eventTypes: [], timeoutSeconds: TIMEOUT_MS / 1000, fields: ENDPOINTS_FIELDS, ctx });
+  await setEndpointStatus({ orgId, environment: "test", id: endpoint.id, status: "paused", ctx });
+  const ids: string[] = [];
+  for (let i = 0; i < BACKLOG; i++) {
+    const r = await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { i }, onlyEndpointId: endpoint.id });
+    ids.push(...r.heldDeliveryIds);
+  }
+  expect(ids).toHaveLength(BACKLOG);
+  const { endpoint: resumed } = await setEndpointStatus({ orgId, environment: "test", id: endpoint.id, status: "active", ctx });
+  const resumedAt = (await db.delivery.findUniqueOrThrow({ where: { id: ids[0]! } })).releasedAt ?? resumed.updatedAt;
+  return { endpointId: endpoint.id, ids, path, resumedAt };
+}
+
+const attemptRows = (ids: string[]) => db.deliveryAttempt.findMany({ where: { deliveryId: { in: ids } }, select: { deliveryId: true, error: true, createdAt: true } });
+
+/** Every request that reached the receiver more than `settledMs` ago has its attempt in the log. */
+async function expectEveryRequestRecorded(path: string, ids: string[], settledMs: number) {
+  const cutoff = Date.now() - settledMs;
+  const received = new Map<string, number>();
+  for (const r of receiver.requests) {
+    if (r.path !== path || r.receivedAt.getTime() > cutoff) continue;
+    const id = String(r.headers["webhook-id"]);
+    received.set(id, (received.get(id) ?? 0) + 1);
+  }
+  const recorded = new Map<string, number>();
+  for (const a of await attemptRows(ids)) recorded.set(a.deliveryId, (recorded.get(a.deliveryId) ?? 0) + 1);
+  const unrecorded = [...received].filter(([id, n]) => n > (recorded.get(id) ?? 0));
+  expect(unrecorded, "requests the attempt log does not show").toEqual([]);
+}
+
+/** Lets the receiver hang, then answer 200; records which webhook-ids were answered 200. */
+function hangThenAnswer() {
+  const answered = new Map<string, number>();
+  let up = false;
+  receiver.respondWith((req) => {
+    if (!up) return { status: 200, delayMs: 3 * TIMEOUT_MS };
+    const id = String(req.headers["webhook-id"]);
+    answered.set(id, (answered.get(id) ?? 0) + 1);
+    return { status: 200 };
+  });
+  return { answered, up: () => (up = true) };
+}
+
+async function settle(ids: string[], path: string, answered: Map<string, number>) {
+  await waitFor(async () => (await db.delivery.count({ where: { id: { in: ids }, status: "succeeded" } })) === ids.length, 60_000, "every delivery to succeed");
+  await expectEveryRequestRecorded(path, ids, 0);
+  // Exactly one 2xx per delivery; no webhook-id reached the receiver more often than it was attempted.
+  expect(ids.filter((id) => answered.get(id) !== 1)).toEqual([]);
+  const rows = await attemptRows(ids);
+  const received = receiver.requests.filter((r) => r.path === path).length;
+  expect(received).toBeLessThanOrEqual(rows.length);
+  return rows;
+}
+
+it("a backlog that outlives the call timeout: the call is cancelled, and every send is in the attempt log", async () => {
+  process.env.GATEHOUSE_BATCH_BUDGET_SECONDS = "600"; // the budget does not split: the call timeout must act
+  const r = hangThenAnswer();
+  const { ids, path } = await backlog("hang");
+
+  // While calls time out, sample: each request that had time to end is recorded.
+  const until = Date.now() + 15_000;
+  let cancelled = 0;
+  while (Date.now() < until && cancelled === 0) {
+    await expectEveryRequestRecorded(path, ids, TIMEOUT_MS + 1_500);
+    cancelled = (await attemptRows(ids)).filter((a) => a.error?.startsWith("cancelled")).length;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  expect(cancelled, "sends of a timed-out call recorded as cancelled").toBeGreaterThan(0);
+  // The timed-out call started nothing after it was given up: no request arrived between the
+  // cancellation and the retry of the call (the executor waits ~10 s before retrying it).
+  const firstCancel = Math.min(...(await attemptRows(ids)).filter((a) => a.error?.startsWith("cancelled")).map((a) => a.createdAt.getTime()));
+  await new Promise((res) => setTimeout(res, 2_000));
+  const after = receiver.requests.filter((q) => q.path === path && q.receivedAt.getTime() > firstCancel + 200 && q.receivedAt.getTime() < firstCancel + 2_000);
+  expect(after.map((q) => q.headers["webhook-id"]), "sends started after the call was given up").toEqual([]);
+  await expectEveryRequestRecorded(path, ids, TIMEOUT_MS + 1_500);
+
+  r.up();
+  await settle(ids, path, r.answered);
+}, 120_000);
+
+it("with a batch budget shorter than the call, batches are split and no call times out", async () => {
+  process.env.GATEHOUSE_BATCH_BUDGET_SECONDS = "1.2"; // one round of sends (timeout 1 s) per call
+  const r = hangThenAnswer();
+  const { ids, path, resumedAt } = await backlog("split");
+  await receiver.waitFor(receiver.requests.length + 20, 15_000); // at least two rounds went out
+  await new Promise((res) => setTimeout(res, 2 * TIMEOUT_MS));
+  await expectEveryRequestRecorded(path, ids, TIMEOUT_MS + 1_500);
+  r.up();
+  const rows = await settle(ids, path, r.answered);
+  expect(rows.filter((a) => a.error?.startsWith("cancelled")), "no call timed out").toEqual([]);
+  // The batches were split: deliveries left over were handed to new runs (a new generation).
+  const handedOff = await db.delivery.count({ where: { id: { in: ids }, releasedAt: { gt: resumedAt } } });
+  expect(handedOff).toBeGreaterThan(0);
+}, 120_000);
