@@ -26,3 +26,21 @@ function publicOrigin(url: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The SDK parses a POST or PUT body before it checks the signature and throws on one that is not
+ * JSON: that is the caller's fault, so a 400, not a 500.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's handler types vary by framework
+export function refuseNonJson<H extends (...args: any[]) => Promise<Response>>(handler: H): H {
+  return (async (...args: Parameters<H>) => {
+    try {
+      return await handler(...args);
+    } catch (err) {
+      if (err instanceof SyntaxError) {
+        return Response.json({ error: "The request body is not JSON.", status: 400 }, { status: 400 });
+      }
+      throw err;
+    }
+  }) as H;
+}

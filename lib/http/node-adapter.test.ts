@@ -22,6 +22,11 @@ beforeAll(async () => {
       GET: async () => {
         throw new Error("secret detail db password=hunter2");
       },
+      // Throws after reading the whole body (as the Inngest SDK does on a body that is not JSON).
+      POST: async (req: Request) => {
+        await req.text();
+        throw new Error("secret detail db password=hunter2");
+      },
     },
   });
 });
@@ -54,10 +59,14 @@ describe("the Node adapter", () => {
   it("answers a thrown error with a 500 problem that leaks nothing", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     const r = await fetch(`${server.origin}/boom`);
+    // The same after the handler read the whole body (the request stream has ended: not a client gone away).
+    const afterBody = await fetch(`${server.origin}/boom`, { method: "POST", body: "{nope" });
     log.mockRestore();
-    expect(r.status).toBe(500);
-    expect(r.headers.get("content-type")).toBe("application/problem+json");
-    expect(await r.text()).not.toContain("hunter2");
+    for (const res of [r, afterBody]) {
+      expect(res.status).toBe(500);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(await res.text()).not.toContain("hunter2");
+    }
   });
 
   it("refuses a body over its buffer limit with 413 problem+json", async () => {

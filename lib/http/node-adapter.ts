@@ -146,7 +146,9 @@ export async function serveWithHandler(
     await sendWebResponse(response, res);
   } catch (err) {
     // The client went away (or the server's request timeout cut it off) mid-body: nobody to answer.
-    if (req.destroyed || req.socket.destroyed) {
+    // Not `req.destroyed`: a request whose body was read to the end is destroyed too (autoDestroy),
+    // and a handler that throws after reading it still owes its client a 500.
+    if (!req.complete || req.socket.destroyed) {
       res.destroy();
       return;
     }

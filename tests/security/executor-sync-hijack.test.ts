@@ -164,3 +164,10 @@ it("does not trust a sync reply that the app did not sign", async () => {
     await impostor.close();
   }
 });
+
+it("answers a sync whose body is not JSON with 400, not a dropped connection or a 500", async () => {
+  const res = await rawRequest(serveUrl, { method: "PUT", headers: { "content-type": "application/json", authorization: "Bearer x" }, body: "{nope" });
+  expect(res.status).toBe(400);
+  const post = await rawRequest(`${serveUrl}?fnId=x&stepId=step`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+  expect(post.status).toBe(400);
+});
