@@ -1,7 +1,7 @@
 // Create, regenerate, revoke and list OAuth client credentials. Each change writes its
 // audit entry in the same transaction.
 import { AppError } from "@/lib/api/errors";
-import { regeneratedMeanwhile } from "@/lib/api/regenerated-meanwhile";
+import { assertNotRegeneratedMeanwhile } from "@/lib/api/regenerated-meanwhile";
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { sha256 } from "@/lib/credentials/hash";
 import { BUILT_IN_SCOPES, isBuiltInScope } from "@/lib/credentials/scopes";
@@ -71,18 +71,14 @@ async function findCredential(tx: Tx | typeof db, s: Scoped & { id: string }) {
   return c;
 }
 
-/**
- * Concurrent regenerations (a double click, a retried request) must not each answer with a
- * secret when only the last one would work: the secret seen when the request began must still
- * be the current one once the row is locked, else 409. One wins; the others say why.
- */
+/** Concurrent regenerations: one wins, the others get 409 (lib/api/regenerated-meanwhile.ts). */
 export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds: number; ctx: AuditContext }) {
   const secret = generateSecret("clientSecret", opts.environment);
   const seen = await findCredential(db, opts);
   const credential = await db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "Credential" WHERE id = ${opts.id} FOR UPDATE`;
     const c = await findCredential(tx, opts);
-    if (c.secretHash !== seen.secretHash) throw regeneratedMeanwhile("secret");
+    assertNotRegeneratedMeanwhile({ changed: c.secretHash !== seen.secretHash, lastAt: c.secretRegeneratedAt, what: "secret" });
     if (c.status === "revoked") throw new AppError("conflict", "This credential is revoked; create a new one instead.");
     const until = opts.graceSeconds > 0 ? new Date(Date.now() + opts.graceSeconds * 1000) : null;
     const updated = await tx.credential.update({
@@ -92,6 +88,7 @@ export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds
         secretLast4: secret.slice(-4),
         previousSecretHash: until ? c.secretHash : null,
         previousSecretUntil: until,
+        secretRegeneratedAt: new Date(),
       },
     });
     await recordAuditEvent(tx, {

@@ -122,6 +122,8 @@ describe("POST /oauth/token", () => {
     const form = (s: string) => ({ grant_type: "client_credentials", client_id: credential.clientId, client_secret: s });
     expect((await tokenRequest(form(old))).status).toBe(200);
     expect((await tokenRequest(form(next))).status).toBe(200);
+    // A second regeneration within seconds is refused as a repeat (double click): this one is later.
+    await db.credential.update({ where: { id: credential.id }, data: { secretRegeneratedAt: new Date(Date.now() - 60_000) } });
     const { secret: third } = await regenerateSecret({ orgId, environment: "test", id: credential.id, graceSeconds: 0, ctx });
     expect((await tokenRequest(form(next))).status).toBe(401);
     expect((await tokenRequest(form(old))).status).toBe(401);

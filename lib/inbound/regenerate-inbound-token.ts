@@ -3,7 +3,7 @@
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db/client";
 import type { Environment } from "@/lib/generated/prisma/client";
-import { regeneratedMeanwhile } from "@/lib/api/regenerated-meanwhile";
+import { assertNotRegeneratedMeanwhile } from "@/lib/api/regenerated-meanwhile";
 import { findInboundWebhook, lockInboundWebhook } from "@/lib/inbound/get-inbound-webhooks";
 import { newInboundToken } from "@/lib/inbound/inbound-settings";
 
@@ -13,7 +13,7 @@ export async function regenerateInboundToken(opts: { orgId: string; environment:
   const seen = await findInboundWebhook(db, opts);
   const webhook = await db.$transaction(async (tx) => {
     const w = await lockInboundWebhook(tx, opts);
-    if (w.tokenHash !== seen.tokenHash) throw regeneratedMeanwhile("token");
+    assertNotRegeneratedMeanwhile({ changed: w.tokenHash !== seen.tokenHash, lastAt: w.tokenRegeneratedAt, what: "token" });
     const updated = await tx.inboundWebhook.update({ where: { id: w.id }, data: { tokenHash, tokenLast4, tokenRegeneratedAt: new Date() } });
     await recordAuditEvent(tx, {
       orgId: opts.orgId,

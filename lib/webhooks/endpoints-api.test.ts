@@ -220,6 +220,10 @@ describe("/api/v1/endpoints (reference 004 shape)", () => {
     expect(got.secret).toBeUndefined();
     expect(got.previous_secret_expires_at).toBe(rotated.previous_secret_expires_at);
 
+    // A second rotation within seconds is refused as a repeat (double click): this one is later.
+    const again = await call("POST", `/api/v1/endpoints/${e.id}/rotate-secret`, { grace_period_seconds: 0 });
+    expect(again.status).toBe(409);
+    await db.endpoint.update({ where: { id: e.id }, data: { secretRotatedAt: new Date(Date.now() - 60_000) } });
     const immediate = await (await call("POST", `/api/v1/endpoints/${e.id}/rotate-secret`, { grace_period_seconds: 0 })).json();
     expect(immediate.previous_secret_expires_at).toBeNull();
     expect(endpointSigningSecrets(await db.endpoint.findUniqueOrThrow({ where: { id: e.id } }))).toEqual([immediate.secret]);

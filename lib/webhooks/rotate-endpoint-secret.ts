@@ -4,7 +4,7 @@ import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-ev
 import { encrypt } from "@/lib/crypto/encryption";
 import { db, type Tx } from "@/lib/db/client";
 import type { Endpoint, Environment } from "@/lib/generated/prisma/client";
-import { regeneratedMeanwhile } from "@/lib/api/regenerated-meanwhile";
+import { assertNotRegeneratedMeanwhile } from "@/lib/api/regenerated-meanwhile";
 import { getEndpoint, lockEndpoint } from "@/lib/webhooks/get-endpoints";
 import { generateSigningSecret } from "@/lib/webhooks/signing-secret";
 
@@ -26,6 +26,7 @@ export async function applySecretRotation(
       secretEncrypted: encrypt(secret),
       previousSecretEncrypted: until ? endpoint.secretEncrypted : null,
       previousSecretUntil: until,
+      secretRotatedAt: new Date(),
     },
   });
   await recordAuditEvent(tx, {
@@ -45,7 +46,7 @@ export async function rotateEndpointSecret(opts: Scoped & { id: string; graceSec
   const seen = await getEndpoint(opts);
   const endpoint = await db.$transaction(async (tx) => {
     const e = await lockEndpoint(tx, opts);
-    if (e.secretEncrypted !== seen.secretEncrypted) throw regeneratedMeanwhile("secret");
+    assertNotRegeneratedMeanwhile({ changed: e.secretEncrypted !== seen.secretEncrypted, lastAt: e.secretRotatedAt, what: "secret" });
     return applySecretRotation(tx, e, secret, { ...opts, graceSeconds: opts.graceSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS });
   });
   return { endpoint, secret };
