@@ -25,6 +25,7 @@ import {
   deliveryStatsQuerySchema,
   deliveryStatsSchema,
   replayFailedSchema,
+  replayResponseSchema,
 } from "@/lib/validations/deliveries";
 import { consoleSessionSchema } from "@/lib/validations/auth";
 import { acceptedEventSchema, createEventSchema, eventDetailSchema, eventListQuery, eventSchema } from "@/lib/validations/events";
@@ -323,7 +324,7 @@ const paths: ZodOpenApiPathsObject = {
     get: op("Get a delivery with every attempt", { scopes: ["deliveries:read"], path: idParam, response: deliveryDetailSchema, errors: [404] }),
   },
   "/api/v1/deliveries/{id}/replay": {
-    post: op("Replay a delivery", { scopes: ["deliveries:write"], path: idParam, status: 202, response: deliveryDetailSchema, errors: [404, 409] }),
+    post: op("Replay a delivery", { scopes: ["deliveries:write"], path: idParam, status: 202, response: replayResponseSchema, errors: [404, 409] }),
   },
   "/api/v1/deliveries/replay-failed": {
     post: op("Replay every failed delivery since a time", {

@@ -243,6 +243,7 @@ export async function attemptDeliveries(opts: {
       ok,
       error: ok ? null : message,
       result,
+      url: p.url,
       requestHeaders: p.recordedHeaders,
       requestBody: p.recordedBody,
     });
@@ -496,6 +497,7 @@ type AttemptRecord = {
   ok: boolean;
   error: string | null;
   result: SendResult;
+  url: string;
   requestHeaders: Record<string, string>;
   requestBody: string;
 };
@@ -513,7 +515,7 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
   await sql(
     `WITH x AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("deliveryId" text, "endpointId" text, "status" text, "at" timestamp,
-         "nextAttemptAt" timestamp, "completedAt" timestamp, "ok" boolean, "error" text, "attemptId" text, "requestHeaders" jsonb,
+         "nextAttemptAt" timestamp, "completedAt" timestamp, "ok" boolean, "error" text, "attemptId" text, "url" text, "requestHeaders" jsonb,
          "requestBody" text, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text, "latencyMs" int, "sendError" text)),
      d AS (
        UPDATE "Delivery" t SET "attempts" = t."attempts" + 1, "status" = x."status"::"DeliveryStatus", "lastAttemptAt" = x."at",
@@ -521,9 +523,9 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
          "completedAt" = x."completedAt", "updatedAt" = $2::timestamp
        FROM x WHERE t."id" = x."deliveryId" RETURNING t."id", t."attempts"),
      a AS (
-       INSERT INTO "DeliveryAttempt" ("id", "deliveryId", "number", "requestHeaders", "requestBody", "responseStatus",
+       INSERT INTO "DeliveryAttempt" ("id", "deliveryId", "number", "url", "requestHeaders", "requestBody", "responseStatus",
          "responseHeaders", "responseBody", "latencyMs", "error", "createdAt")
-       SELECT x."attemptId", d."id", d."attempts", x."requestHeaders", x."requestBody", x."responseStatus", x."responseHeaders",
+       SELECT x."attemptId", d."id", d."attempts", x."url", x."requestHeaders", x."requestBody", x."responseStatus", x."responseHeaders",
          x."responseBody", x."latencyMs", x."sendError", $2::timestamp
        FROM d JOIN x ON x."deliveryId" = d."id"),
      e AS (
@@ -544,6 +546,7 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
           ok: a.ok,
           error: a.error,
           attemptId: `att_${timeOrderedId()}`,
+          url: a.url,
           requestHeaders: a.requestHeaders,
           requestBody: a.requestBody,
           responseStatus: a.result.status,

@@ -30,6 +30,7 @@ export function deliveryView(d: Row): DeliveryView {
 export function attemptView(a: DeliveryAttempt) {
   return {
     number: a.number,
+    url: a.url,
     request_headers: a.requestHeaders as Record<string, string>,
     request_body: a.requestBody,
     response_status: a.responseStatus,

@@ -13,9 +13,12 @@ export async function replayDelivery(opts: Scoped & { id: string; ctx: AuditCont
   const created = await db.$transaction(async (tx) => {
     const d = await tx.delivery.findFirst({
       where: { id: opts.id, orgId: opts.orgId, environment: opts.environment },
-      include: { endpoint: { select: { status: true, name: true } } },
+      include: { endpoint: { select: { status: true, name: true, url: true } } },
     });
     if (!d) throw new AppError("not_found", "No such delivery in this environment.");
+    // The replay goes to the endpoint's URL now: say so when that is not where the original went.
+    const last = await tx.deliveryAttempt.findFirst({ where: { deliveryId: d.id }, orderBy: { number: "desc" }, select: { url: true } });
+    const urlChangedFrom = last?.url && last.url !== d.endpoint.url ? last.url : null;
     if (d.status === "pending" || d.status === "held") {
       throw new AppError("conflict", "This delivery is still in progress; replay it once it has succeeded or failed.");
     }
@@ -36,9 +39,9 @@ export async function replayDelivery(opts: Scoped & { id: string; ctx: AuditCont
       ctx: opts.ctx,
       action: "delivery.replayed",
       target: { type: "delivery", id: d.id, label: d.endpoint.name },
-      after: { replay_id: replay.id },
+      after: { replay_id: replay.id, ...(urlChangedFrom ? { url: d.endpoint.url, previous_url: urlChangedFrom } : {}) },
     });
-    return replay;
+    return Object.assign(replay, { urlChangedFrom });
   });
   if (created.status === "pending") await dispatchDeliveries([created.id]);
   return created;

@@ -30,6 +30,7 @@ export type DeliveryView = z.infer<typeof deliverySchema>;
 
 export const deliveryAttemptSchema = z.object({
   number: z.number().int(),
+  url: z.string().nullable().describe("Where the attempt was sent: the endpoint's URL at the time (null on attempts older than this field)"),
   request_headers: z.record(z.string(), z.string()),
   request_body: z.string(),
   response_status: z.number().int().nullable(),
@@ -41,6 +42,13 @@ export const deliveryAttemptSchema = z.object({
 });
 
 export const deliveryDetailSchema = deliverySchema.extend({ attempt_log: z.array(deliveryAttemptSchema) });
+
+export const replayResponseSchema = deliveryDetailSchema.extend({
+  url_changed_from: z
+    .string()
+    .nullable()
+    .describe("The URL the original's last attempt went to, when the endpoint's URL has changed since (the replay goes to the current one)"),
+});
 
 export const replayFailedSchema = z.object({
   since: z.iso.datetime({ offset: true }).describe("Replay failed deliveries created at or after this time"),

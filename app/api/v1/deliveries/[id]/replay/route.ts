@@ -5,5 +5,6 @@ import { replayDelivery } from "@/lib/deliveries/replay-deliveries";
 // POST /api/v1/deliveries/{id}/replay: send the event again as a new delivery linked to this one
 export const POST = withApi<{ id: string }>({ scopes: ["deliveries:write"] }, async (ctx) => {
   const replay = await replayDelivery({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id, ctx: ctx.actor });
-  return json(await getDelivery({ orgId: ctx.orgId, environment: ctx.environment, id: replay.id }), { status: 202 });
+  const detail = await getDelivery({ orgId: ctx.orgId, environment: ctx.environment, id: replay.id });
+  return json({ ...detail, url_changed_from: replay.urlChangedFrom }, { status: 202 });
 });
