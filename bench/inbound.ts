@@ -5,6 +5,10 @@
 // BENCH_PG_REUSE=1 adds the same requests against a running `npm start` on that database)
 import { envInt, envInts, openDatabase, prepareDatabase, run } from "./harness";
 
+// The per-org ceilings on incoming webhooks (lib/inbound/receive-message.ts) are lifted too.
+process.env.GATEHOUSE_INBOUND_ORG_REQUESTS_PER_MINUTE ??= "1000000000";
+process.env.GATEHOUSE_INBOUND_ORG_MIB_PER_MINUTE ??= "1000000000";
+
 run(async () => {
   const database = await prepareDatabase("inbound");
   const connections = envInts("BENCH_CONNECTIONS", [10, 50]);

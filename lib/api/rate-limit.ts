@@ -7,14 +7,15 @@ const g = globalThis as unknown as { __gatehouseRateLimits?: Map<string, Window>
 const windows = (g.__gatehouseRateLimits ??= new Map());
 let lastSweep = 0;
 
-export function rateLimit(key: string, limit: number, windowMs: number, now = Date.now()): RateLimitResult {
+/** Counts `cost` (1 request, or e.g. a body's bytes) against `limit` per window. */
+export function rateLimit(key: string, limit: number, windowMs: number, now = Date.now(), cost = 1): RateLimitResult {
   if (now - lastSweep > 60_000) sweep(now);
   let w = windows.get(key);
   if (!w || w.resetAt <= now) {
     w = { count: 0, resetAt: now + windowMs };
     windows.set(key, w);
   }
-  w.count++;
+  w.count += cost;
   const resetSeconds = Math.max(1, Math.ceil((w.resetAt - now) / 1000));
   return { ok: w.count <= limit, limit, remaining: Math.max(0, limit - w.count), resetSeconds };
 }

@@ -22,6 +22,7 @@ import type {
   Prisma,
 } from "@/lib/generated/prisma/client";
 import { INBOUND_ID_RE, newInboundMessageId } from "@/lib/inbound/ids";
+import { INBOUND_MAX_BODY_BYTES } from "@/lib/validations/inbound";
 import { verifyHmacSha256, verifyStandardWebhook } from "@/lib/inbound/signatures";
 import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
 import { newDeliveryId, newEventId } from "@/lib/webhooks/ids";
@@ -108,6 +109,23 @@ export async function authorizeInbound(opts: { webhookId: string; headers: Heade
       headers: rateLimitHeaders(rate),
     });
   }
+  // Ceilings per organization over all its webhooks, whatever each webhook's own limit: one org's
+  // flood of large bodies must not slow every other org down. (In this process, like the limit
+  // above, until limits move to PostgreSQL.)
+  const { requests, bytes } = orgInboundLimits();
+  // The body is not read yet: its declared length counts (a chunked one as the largest allowed).
+  const declared = opts.headers.has("content-length") ? Number(opts.headers.get("content-length")) : NaN;
+  const size = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, INBOUND_MAX_BODY_BYTES) : INBOUND_MAX_BODY_BYTES;
+  for (const [r, what] of [
+    [rateLimit(`inbound-org:${w.orgId}`, requests, 60_000), `${requests} requests`],
+    [rateLimit(`inbound-org-bytes:${w.orgId}`, bytes, 60_000, Date.now(), size), `${Math.round(bytes / 1048576)} MiB`],
+  ] as const) {
+    if (!r.ok) {
+      throw new AppError("rate_limited", `This organization's incoming webhooks accept ${what} per minute in all; retry after ${r.resetSeconds} s.`, {
+        headers: { "Retry-After": String(r.resetSeconds) },
+      });
+    }
+  }
   return { ...w, rate };
 }
 
@@ -128,6 +146,15 @@ export function storedQuery(query: URLSearchParams): string | null {
 
 /** `duplicate`: a repeat of a verified message already received; the result is the first one's. */
 export type AcceptResult = { id: string; outcome: InboundOutcome; eventId: string | null; error: string | null; duplicate?: true };
+
+/** GATEHOUSE_INBOUND_ORG_REQUESTS_PER_MINUTE (default 6,000) and GATEHOUSE_INBOUND_ORG_MIB_PER_MINUTE (default 64). */
+function orgInboundLimits(): { requests: number; bytes: number } {
+  const num = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : d);
+  return {
+    requests: num(process.env.GATEHOUSE_INBOUND_ORG_REQUESTS_PER_MINUTE, 6_000),
+    bytes: num(process.env.GATEHOUSE_INBOUND_ORG_MIB_PER_MINUTE, 64) * 1048576,
+  };
+}
 
 /** The message first received with this sender id, as the receiving URL answered it. */
 async function firstMessage(webhookId: string, senderMessageId: string): Promise<AcceptResult | null> {
