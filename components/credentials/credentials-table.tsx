@@ -34,7 +34,8 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
         cell: ({ row: { original: c } }) => (
           <Link
             href={`${CREDENTIALS_PATH}/${encodeURIComponent(c.id)}`}
-            className="font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+            className="block max-w-[14rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+            title={c.name}
           >
             {c.name}
           </Link>
@@ -43,10 +44,11 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
       {
         accessorKey: "client_id",
         header: "Client ID",
+        meta: { priority: 2 },
         cell: ({ row: { original: c } }) => (
           <span className="flex items-center gap-1">
             {/* Long ids are cut visually (the full id stays in the text, the title and the copy button). */}
-            <code className="block max-w-[10rem] truncate font-mono text-xs" title={c.client_id}>
+            <code className="block max-w-[8rem] truncate font-mono text-xs" title={c.client_id}>
               {c.client_id}
             </code>
             <CopyButton value={c.client_id} label={`Copy client ID of ${c.name}`} />
@@ -56,11 +58,13 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
       {
         id: "scopes",
         header: "Scopes",
-        cell: ({ row: { original: c } }) => <ScopeBadges scopes={c.scopes} />,
+        meta: { priority: 2 },
+        cell: ({ row: { original: c } }) => <ScopeBadges scopes={c.scopes} max={1} />,
       },
       {
         accessorKey: "created_at",
         header: "Created",
+        meta: { priority: 3 },
         cell: ({ row: { original: c } }) => (
           <LocalTime iso={c.created_at} className="whitespace-nowrap text-muted-foreground" />
         ),
@@ -68,12 +72,14 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
       {
         accessorKey: "expires_at",
         header: "Expires",
+        meta: { priority: 3 },
         cell: ({ row: { original: c } }) =>
           c.expires_at ? <LocalTime iso={c.expires_at} className="whitespace-nowrap text-muted-foreground" /> : never,
       },
       {
         accessorKey: "last_used_at",
         header: "Last used",
+        meta: { priority: 2 },
         cell: ({ row: { original: c } }) =>
           c.last_used_at ? (
             <LocalTime iso={c.last_used_at} format="relative" className="whitespace-nowrap text-muted-foreground" />
