@@ -31,7 +31,8 @@ function EmptyState({ icon, title, description, action, className, ...props }: E
         </div>
       ) : null}
       <div className="flex max-w-sm flex-col gap-1">
-        <h3 className="text-base font-semibold">{title}</h3>
+        {/* h2: right after any page title (h1) without skipping a level. */}
+        <h2 className="text-base font-semibold">{title}</h2>
         <p className="text-sm text-muted-foreground">{description}</p>
       </div>
       {action ? <div className="mt-2 flex flex-wrap justify-center gap-2">{action}</div> : null}
