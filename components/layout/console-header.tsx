@@ -6,7 +6,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { switchEnvironment, switchOrganization } from "@/app/(console)/actions";
 import { signOutAction } from "@/app/(auth)/actions";
-import { detailListOf } from "@/components/layout/not-found-panel";
+import { detailListOf } from "@/components/layout/console-paths";
 import { SettingsNavGroups } from "@/components/layout/settings-shell";
 import { Sheet, SheetContent, SheetDescription, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
 import { ThemeToggle } from "@/components/theme-toggle";

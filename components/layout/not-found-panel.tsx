@@ -9,21 +9,7 @@ import { useTransition } from "react";
 import { switchEnvironment } from "@/app/(console)/actions";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
-
-/** The list a console path belongs to, with its name: a detail page's parent list, else General. */
-export function listOf(pathname: string): { href: string; label: string } {
-  if (pathname.startsWith("/settings/organization/webhooks")) return { href: "/settings/organization/webhooks", label: "webhooks" };
-  if (pathname.startsWith("/settings/organization/credentials")) return { href: "/settings/organization/credentials", label: "credentials" };
-  if (pathname.startsWith("/settings/organization/members")) return { href: "/settings/organization/members", label: "members" };
-  if (pathname.startsWith("/settings/organization/audit-log")) return { href: "/settings/organization/audit-log", label: "the audit log" };
-  return { href: "/settings/organization/general", label: "settings" };
-}
-
-/** A detail page's list, when the path is one (e.g. /settings/organization/credentials/<id>). */
-export function detailListOf(pathname: string): string | null {
-  const m = /^\/settings\/organization\/(?:credentials|webhooks\/endpoints)\/[^/]+$/.exec(pathname);
-  return m ? listOf(pathname).href : null;
-}
+import { listOf } from "@/components/layout/console-paths";
 
 function BackLink({ href, label }: { href: string; label: string }) {
   return (
