@@ -92,6 +92,8 @@ test("at 390 px a menu button opens the navigation as a sheet with every item", 
   await page.goto("/settings/organization/general");
   await page.getByRole("button", { name: "Open navigation" }).click();
   const sheet = page.getByRole("dialog", { name: "Navigation" });
+  // Wait for the slide-in to finish before measuring.
+  await expect.poll(() => sheet.evaluate((el) => el.getBoundingClientRect().left)).toBe(0);
   for (const item of ["General", "Members", "Credentials", "Webhooks", "Audit log", "Sessions"]) {
     await fullyShown(page, sheet.getByRole("link", { name: item, exact: true }));
   }

@@ -3,7 +3,7 @@ import { Building2, Check, ChevronsUpDown, LogOut, Menu, MonitorSmartphone, Shie
 import { RadioGroup } from "radix-ui";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { switchEnvironment, switchOrganization } from "@/app/(console)/actions";
 import { signOutAction } from "@/app/(auth)/actions";
 import { detailListOf } from "@/components/layout/console-paths";
@@ -42,11 +42,28 @@ export function ConsoleHeader(props: Props) {
   const [pending, start] = useTransition();
 
   const [menuOpen, setMenuOpen] = useState(false);
-  const switchTo = (env: "test" | "live") =>
+  const requested = useRef<"test" | "live">(props.environment);
+  useEffect(() => {
+    requested.current = props.environment;
+  }, [props.environment]);
+  const switchTo = (env: "test" | "live") => {
+    if (requested.current === env) return; // already there, or on the way
+    requested.current = env;
     start(async () => {
       await switchEnvironment(env);
       afterSwitch();
     });
+  };
+  // Arrow keys switch at once. Radix's radio checks the item it moves focus to only if the key is
+  // still down when focus lands (after a timeout), which a quick press can miss; so the arrows
+  // are handled here: focus the other item and switch to it (two items: any arrow is "the other").
+  const onArrow = (e: React.KeyboardEvent<HTMLButtonElement>) => {
+    if (!["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"].includes(e.key)) return;
+    e.preventDefault();
+    const other = props.environment === "test" ? "live" : "test";
+    e.currentTarget.parentElement?.querySelector<HTMLButtonElement>(`[data-env="${other}"]`)?.focus();
+    switchTo(other);
+  };
 
   return (
     <header className="border-b">
@@ -119,6 +136,8 @@ export function ConsoleHeader(props: Props) {
           <RadioGroup.Item
             key={env}
             value={env}
+            data-env={env}
+            onKeyDown={onArrow}
             className={cn(
               "rounded px-2 py-1 font-medium transition-colors sm:px-2.5 focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none",
               props.environment === env
