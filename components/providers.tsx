@@ -1,7 +1,7 @@
 "use client";
 
 import * as React from "react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ThemeProvider } from "next-themes";
 
 import { Toaster } from "@/components/ui/sonner";
@@ -19,7 +19,13 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
 }
 
 function makeQueryClient() {
-  return new QueryClient({
+  const client: QueryClient = new QueryClient({
+    // Every change made in the console is audited: whatever a mutation changed, the audit log
+    // (and its chain check) is out of date. Each hook invalidates its own resource's queries.
+    mutationCache: new MutationCache({
+      onSettled: () =>
+        client.invalidateQueries({ predicate: (q) => q.queryKey[0] === "audit-events" || q.queryKey[0] === "audit-verification" }),
+    }),
     defaultOptions: {
       queries: {
         staleTime: 10_000,
@@ -30,6 +36,7 @@ function makeQueryClient() {
       },
     },
   });
+  return client;
 }
 
 function Providers({ children }: { children: React.ReactNode }) {

@@ -27,11 +27,6 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         environment={ctx.environment}
         memberships={ctx.memberships}
       />
-      {ctx.environment === "live" ? null : (
-        <div className="border-b border-amber-300/60 bg-amber-50 px-6 py-1.5 text-center text-xs text-amber-900 dark:border-amber-500/30 dark:bg-amber-950/40 dark:text-amber-200">
-          You are in <strong>test mode</strong>: credentials, endpoints and events here are separate from live.
-        </div>
-      )}
       <div className="flex-1">{children}</div>
     </div>
   );

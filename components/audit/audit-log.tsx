@@ -119,9 +119,10 @@ export function AuditLog({ orgId }: { orgId: string }) {
       {
         id: "actor",
         header: "Actor",
+        meta: { priority: 2 },
         cell: ({ row: { original: e } }) => (
           <span className="flex items-center gap-2">
-            <span className="max-w-48 truncate" title={e.actor.label}>
+            <span className="max-w-40 truncate" title={e.actor.label}>
               {e.actor.label}
             </span>
             <Badge variant="outline">{e.actor.type}</Badge>
@@ -131,11 +132,16 @@ export function AuditLog({ orgId }: { orgId: string }) {
       {
         id: "action",
         header: "Action",
-        cell: ({ row: { original: e } }) => <code className="font-mono text-xs">{e.action}</code>,
+        cell: ({ row: { original: e } }) => (
+          <code className="block max-w-56 truncate font-mono text-xs" title={e.action}>
+            {e.action}
+          </code>
+        ),
       },
       {
         id: "target",
         header: "Target",
+        meta: { priority: 2 },
         cell: ({ row: { original: e } }) =>
           e.target ? (
             <span className="grid">
@@ -151,6 +157,7 @@ export function AuditLog({ orgId }: { orgId: string }) {
       {
         id: "environment",
         header: "Environment",
+        meta: { priority: 3 },
         cell: ({ row: { original: e } }) =>
           e.environment ? (
             <Badge variant={e.environment === "live" ? "success" : "warning"} className="capitalize">
@@ -163,7 +170,11 @@ export function AuditLog({ orgId }: { orgId: string }) {
       {
         id: "ip",
         header: "IP",
-        cell: ({ row: { original: e } }) => <span className="font-mono text-xs">{e.ip ?? "—"}</span>,
+        cell: ({ row: { original: e } }) => (
+          <span className="block max-w-32 truncate font-mono text-xs" title={e.ip ?? undefined}>
+            {e.ip ?? "—"}
+          </span>
+        ),
       },
       {
         id: "details",

@@ -1,7 +1,7 @@
 "use client";
 // One credential: its fields, scopes, usage and audit entries; admins and owners regenerate its
 // secret (with an optional grace period for the old one) or revoke it for good.
-import { RefreshCw, ShieldOff } from "lucide-react";
+import { RefreshCw } from "lucide-react";
 import { useId, useState } from "react";
 import { ClientSecretView } from "@/components/credentials/client-secret-view";
 import { CredentialStatusBadge, lifetimeLabel } from "@/components/credentials/credential-badges";
@@ -9,7 +9,6 @@ import { LocalTime } from "@/components/ui/local-time";
 import {
   useCredential,
   useRegenerateSecret,
-  useRevokeCredential,
   useScopes,
   type CredentialAuditEntry,
   type CredentialDetail,
@@ -18,6 +17,7 @@ import {
   type Scoping,
 } from "@/components/credentials/queries";
 import { Badge } from "@/components/ui/badge";
+import { RevokeCredentialAction } from "@/components/credentials/revoke-credential-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -63,7 +63,7 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
           canManage ? (
             <div className="flex flex-wrap items-center gap-2">
               <RegenerateAction scoping={scoping} credential={c} onSecret={setSecret} />
-              <RevokeAction scoping={scoping} credential={c} />
+              <RevokeCredentialAction scoping={scoping} credential={c} />
             </div>
           ) : (
             <p className="max-w-xs text-sm text-muted-foreground">
@@ -306,23 +306,3 @@ function RegenerateAction(props: {
   );
 }
 
-function RevokeAction({ scoping, credential }: { scoping: Scoping; credential: CredentialDetail }) {
-  const revoke = useRevokeCredential(scoping, credential.id);
-  return (
-    <ConfirmDialog
-      trigger={
-        <Button variant="destructive">
-          <ShieldOff aria-hidden />
-          Revoke
-        </Button>
-      }
-      title={`Revoke ${credential.name}?`}
-      description="Revocation is immediate and permanent: the client ID and secret stop working, and every access token issued with this credential is rejected on its next use. It cannot be undone."
-      confirmLabel="Revoke credential"
-      destructive
-      confirmText={credential.name}
-      action={() => revoke.mutateAsync()}
-      successMessage={`${credential.name} revoked`}
-    />
-  );
-}

@@ -1,15 +1,18 @@
 "use client";
-// The credentials of the current environment, newest first, a page at a time. A row opens the
-// credential's detail page (click, Enter or Space).
+// The credentials of the current environment, newest first, a page at a time, filtered by status
+// (All, Active, Revoked, Expired: of the pages loaded). A row opens the credential's detail page
+// (click, Enter or Space); admins revoke from the row, with the same confirmation as the page.
 import type { ColumnDef } from "@tanstack/react-table";
 import { AlertCircle, KeyRound } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMemo } from "react";
+import { ToggleGroup } from "radix-ui";
+import { useMemo, useState } from "react";
 import { CredentialStatusBadge, ScopeBadges } from "@/components/credentials/credential-badges";
 import { CreateCredentialDialog } from "@/components/credentials/create-credential-dialog";
 import { LocalTime } from "@/components/ui/local-time";
 import { useCredentials, type Scoping } from "@/components/credentials/queries";
+import { RevokeCredentialAction } from "@/components/credentials/revoke-credential-action";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { DataTable } from "@/components/ui/data-table";
@@ -21,10 +24,20 @@ export const CREDENTIALS_PATH = "/settings/organization/credentials";
 
 const never = <span className="text-muted-foreground">Never</span>;
 
+type StatusFilter = "all" | CredentialView["status"];
+const FILTERS: { value: StatusFilter; label: string }[] = [
+  { value: "all", label: "All" },
+  { value: "active", label: "Active" },
+  { value: "revoked", label: "Revoked" },
+  { value: "expired", label: "Expired" },
+];
+
 export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; canManage: boolean }) {
   const router = useRouter();
   const list = useCredentials(scoping);
-  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
+  const [filter, setFilter] = useState<StatusFilter>("all");
+  const all = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
+  const rows = useMemo(() => (filter === "all" ? all : all.filter((c) => c.status === filter)), [all, filter]);
 
   const columns = useMemo<ColumnDef<CredentialView>[]>(
     () => [
@@ -34,7 +47,8 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
         cell: ({ row: { original: c } }) => (
           <Link
             href={`${CREDENTIALS_PATH}/${encodeURIComponent(c.id)}`}
-            className="font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+            className="block max-w-[14rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+            title={c.name}
           >
             {c.name}
           </Link>
@@ -43,10 +57,11 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
       {
         accessorKey: "client_id",
         header: "Client ID",
+        meta: { priority: 2 },
         cell: ({ row: { original: c } }) => (
           <span className="flex items-center gap-1">
             {/* Long ids are cut visually (the full id stays in the text, the title and the copy button). */}
-            <code className="block max-w-[10rem] truncate font-mono text-xs" title={c.client_id}>
+            <code className="block max-w-[8rem] truncate font-mono text-xs" title={c.client_id}>
               {c.client_id}
             </code>
             <CopyButton value={c.client_id} label={`Copy client ID of ${c.name}`} />
@@ -56,11 +71,13 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
       {
         id: "scopes",
         header: "Scopes",
-        cell: ({ row: { original: c } }) => <ScopeBadges scopes={c.scopes} />,
+        meta: { priority: 2 },
+        cell: ({ row: { original: c } }) => <ScopeBadges scopes={c.scopes} max={1} />,
       },
       {
         accessorKey: "created_at",
         header: "Created",
+        meta: { priority: 3 },
         cell: ({ row: { original: c } }) => (
           <LocalTime iso={c.created_at} className="whitespace-nowrap text-muted-foreground" />
         ),
@@ -68,12 +85,14 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
       {
         accessorKey: "expires_at",
         header: "Expires",
+        meta: { priority: 3 },
         cell: ({ row: { original: c } }) =>
           c.expires_at ? <LocalTime iso={c.expires_at} className="whitespace-nowrap text-muted-foreground" /> : never,
       },
       {
         accessorKey: "last_used_at",
         header: "Last used",
+        meta: { priority: 2 },
         cell: ({ row: { original: c } }) =>
           c.last_used_at ? (
             <LocalTime iso={c.last_used_at} format="relative" className="whitespace-nowrap text-muted-foreground" />
@@ -86,8 +105,22 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
         header: "Status",
         cell: ({ row: { original: c } }) => <CredentialStatusBadge status={c.status} />,
       },
+      ...(canManage
+        ? [
+            {
+              id: "actions",
+              header: () => <span className="sr-only">Actions</span>,
+              cell: ({ row: { original: c } }) =>
+                c.status === "revoked" ? null : (
+                  <div className="flex justify-end">
+                    <RevokeCredentialAction scoping={scoping} credential={c} compact />
+                  </div>
+                ),
+            } satisfies ColumnDef<CredentialView>,
+          ]
+        : []),
     ],
-    [],
+    [canManage, scoping],
   );
 
   if (list.error && !list.data) {
@@ -109,6 +142,23 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
 
   return (
     <div className="grid gap-3">
+      <ToggleGroup.Root
+        type="single"
+        value={filter}
+        onValueChange={(v) => v && setFilter(v as StatusFilter)}
+        aria-label="Filter credentials by status"
+        className="inline-flex w-fit rounded-md border p-0.5 text-sm"
+      >
+        {FILTERS.map((f) => (
+          <ToggleGroup.Item
+            key={f.value}
+            value={f.value}
+            className="rounded px-3 py-1 text-muted-foreground transition-colors hover:bg-muted focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none data-[state=on]:bg-muted data-[state=on]:font-medium data-[state=on]:text-foreground"
+          >
+            {f.label}
+          </ToggleGroup.Item>
+        ))}
+      </ToggleGroup.Root>
       <DataTable
         label="Credentials"
         columns={columns}
@@ -117,6 +167,13 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
         getRowId={(c) => c.id}
         onRowClick={(c) => router.push(`${CREDENTIALS_PATH}/${encodeURIComponent(c.id)}`)}
         emptyState={
+          filter !== "all" && all.length > 0 ? (
+            <EmptyState
+              icon={<KeyRound />}
+              title={`No ${filter} credentials`}
+              description={list.hasNextPage ? "None among those loaded; load more to look further." : "Choose All to see every credential."}
+            />
+          ) : (
           <EmptyState
             icon={<KeyRound />}
             title="No credentials yet"
@@ -130,6 +187,7 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
             }
             action={canManage ? <CreateCredentialDialog scoping={scoping} /> : undefined}
           />
+          )
         }
       />
       {list.hasNextPage ? (

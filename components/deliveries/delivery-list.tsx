@@ -1,7 +1,7 @@
 "use client";
 // Deliveries, newest first, filtered by status (All, Succeeded, Pending, Held, Failed), a page at
 // a time. Under an endpoint it lists that endpoint's; without one, every endpoint's (with an
-// Endpoint column). The list refreshes itself every 2 s while a delivery on it is pending. A row
+// Endpoint column). The list is live (every 2 s, components/live.ts). A row
 // (click, Enter or Space) opens the delivery with its attempts.
 import type { ColumnDef } from "@tanstack/react-table";
 import { CircleCheck, Clock, Inbox, PauseCircle, Send } from "lucide-react";
@@ -212,7 +212,13 @@ function DeliveryTable({
         loading={list.isPending}
         getRowId={(d) => d.id}
         onRowClick={onOpen}
-        emptyState={<DeliveriesEmpty status={status} perEndpoint={!!endpointId} />}
+        emptyState={
+          status === "failed" ? (
+            <FailedEmpty scoping={scoping} endpointId={endpointId} />
+          ) : (
+            <DeliveriesEmpty status={status} perEndpoint={!!endpointId} />
+          )
+        }
       />
       <div className="flex min-h-8 flex-wrap items-center justify-between gap-3">
         <p className="flex items-center gap-2 text-xs text-muted-foreground" aria-live="polite">
@@ -263,10 +269,45 @@ const EMPTY: Record<StatusFilter, { icon: ReactNode; title: string; description:
   },
   failed: {
     icon: <Inbox />,
-    title: "No failed deliveries. Everything arrived.",
+    title: "No failed deliveries",
     description: () => "A delivery that still fails after its last retry shows here, ready to replay.",
   },
 };
+
+/** "n" or "25+" when more pages exist. */
+function countOf(rows: number, more: boolean, noun: [string, string]): string {
+  return `${rows}${more ? "+" : ""} ${rows === 1 && !more ? noun[0] : noun[1]}`;
+}
+
+/**
+ * The Failed view when nothing failed: "Everything arrived" only when nothing is still pending
+ * (in flight or waiting for a retry) or held; otherwise it says what is still on its way.
+ */
+function FailedEmpty({ scoping, endpointId }: { scoping?: Scoping; endpointId?: string }) {
+  const pending = useDeliveries(scoping, { endpointId, status: "pending" });
+  const held = useDeliveries(scoping, { endpointId, status: "held" });
+  if (pending.isPending || held.isPending) {
+    return <EmptyState icon={<Inbox />} title="No failed deliveries" description={EMPTY.failed.description(!!endpointId)} />;
+  }
+  const p = pending.data?.pages.flatMap((x) => x.data).length ?? 0;
+  const h = held.data?.pages.flatMap((x) => x.data).length ?? 0;
+  const waiting: string[] = [];
+  if (p > 0) {
+    const n = countOf(p, !!pending.hasNextPage, ["delivery is", "deliveries are"]);
+    waiting.push(`${n} still being attempted; one that fails after its last retry shows here.`);
+  }
+  if (h > 0) {
+    const n = countOf(h, !!held.hasNextPage, ["delivery is", "deliveries are"]);
+    waiting.push(`${n} held while ${endpointId ? "this endpoint is" : "their endpoint is"} paused.`);
+  }
+  return (
+    <EmptyState
+      icon={waiting.length ? <Clock /> : <Inbox />}
+      title={waiting.length ? "No failed deliveries" : "No failed deliveries. Everything arrived."}
+      description={waiting.length ? waiting.join(" ") : EMPTY.failed.description(!!endpointId)}
+    />
+  );
+}
 
 function DeliveriesEmpty({ status, perEndpoint }: { status: StatusFilter; perEndpoint: boolean }) {
   const e = EMPTY[status];

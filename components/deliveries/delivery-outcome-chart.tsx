@@ -205,7 +205,10 @@ function OutcomeTooltip({ active, payload, seconds }: TooltipContentProps & { se
 function OutcomeTable({ stats, windowLabel }: { stats: DeliveryStatsView; windowLabel: string }) {
   const per = stats.bucket_seconds < 86_400 ? "hour" : "day";
   return (
-    <table className="sr-only">
+    // sr-only on the wrapper: a table ignores the width and overflow that hide it, and would
+    // widen the page at narrow sizes.
+    <div className="sr-only">
+    <table>
       <caption>
         Deliveries per {per} by outcome, last {windowLabel}
       </caption>
@@ -238,6 +241,7 @@ function OutcomeTable({ stats, windowLabel }: { stats: DeliveryStatsView; window
         </tr>
       </tfoot>
     </table>
+    </div>
   );
 }
 

@@ -1,9 +1,9 @@
 "use client";
 // TanStack Query for webhook deliveries: one options factory and hook per resource (the paged
 // list by endpoint and status, one delivery with its attempts, per-endpoint stats, one endpoint's
-// outcomes over time); replay mutations invalidate by the factories' keys. Lists, details and the
-// outcome chart poll every 2 s while something shown is still pending (attempts under way) and
-// stop once nothing is.
+// outcomes over time); replay mutations invalidate by the factories' keys. Lists, the outcome chart
+// and an open delivery are live (components/live.ts): they poll every 2 s while the tab is
+// visible, whatever they show, so a delivery released, retried or sent elsewhere appears.
 import {
   infiniteQueryOptions,
   queryOptions,
@@ -13,6 +13,7 @@ import {
   useQueryClient,
   type InfiniteData,
 } from "@tanstack/react-query";
+import { LIVE, LIVE_INTERVAL_MS } from "@/components/live";
 import { fetchApi } from "@/lib/api/fetch-api";
 import type { DeliveryStatsView, DeliveryStatsWindow, DeliveryView } from "@/lib/validations/deliveries";
 
@@ -50,7 +51,7 @@ export type Scoping = { orgId: string; environment: "test" | "live" };
 /** The list filter: one status, or all of them. */
 export type StatusFilter = DeliveryStatus | "all";
 
-export const LIVE_INTERVAL_MS = 2_000;
+export { LIVE_INTERVAL_MS };
 const PAGE_SIZE = 25;
 
 const scopeKey = (s?: Scoping) => (s ? [s.orgId, s.environment] : ["current"]);
@@ -74,9 +75,9 @@ export function hasPending(deliveries: Pick<DeliveryView, "status">[]): boolean 
   return deliveries.some((d) => d.status === "pending");
 }
 
-/** The refetchInterval of a list: 2 s while a listed delivery is pending, else none. */
-export function listRefetchInterval(data: InfiniteData<List<DeliveryView>> | undefined): number | false {
-  return data && data.pages.some((p) => hasPending(p.data)) ? LIVE_INTERVAL_MS : false;
+/** True while a delivery on any loaded page of a list is pending. */
+export function listHasPending(data: InfiniteData<List<DeliveryView>> | undefined): boolean {
+  return !!data && data.pages.some((p) => hasPending(p.data));
 }
 
 export function deliveriesQueryOptions(s: Scoping | undefined, f: { endpointId?: string; status: StatusFilter }) {
@@ -91,10 +92,9 @@ export function deliveriesQueryOptions(s: Scoping | undefined, f: { endpointId?:
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
-    // Deliveries move between statuses on their own (a retry fails for good, a replay lands), so
-    // a filter shown again refetches at once instead of trusting what it cached a moment ago.
-    staleTime: 0,
-    refetchInterval: (query) => listRefetchInterval(query.state.data),
+    // Deliveries move between statuses on their own (a retry fails for good, a held one is
+    // released, an event sent elsewhere adds one): live, whatever the list shows now.
+    ...LIVE,
   });
 }
 
@@ -102,8 +102,7 @@ export function deliveryQueryOptions(s: Scoping | undefined, id: string) {
   return queryOptions({
     queryKey: deliveryKeys.detail(s, id),
     queryFn: ({ signal }) => fetchApi<DeliveryDetail>(deliveryPath(id), { signal }),
-    staleTime: 0,
-    refetchInterval: (query) => (query.state.data?.status === "pending" ? LIVE_INTERVAL_MS : false),
+    ...LIVE,
   });
 }
 
@@ -112,18 +111,17 @@ export function deliveryStatsQueryOptions(s?: Scoping) {
     queryKey: deliveryKeys.stats(s),
     queryFn: ({ signal }) => fetchApi<List<EndpointDeliveryStats>>("/api/v1/deliveries/stats", { signal }),
     select: (r) => r.data,
-    staleTime: 30_000,
+    ...LIVE,
   });
 }
 
-/** One endpoint's outcomes per hour or day; polls like the lists while any of them is pending. */
+/** One endpoint's outcomes per hour or day; live like the lists. */
 export function deliveryOutcomesQueryOptions(s: Scoping | undefined, endpointId: string, window: DeliveryStatsWindow) {
   return queryOptions({
     queryKey: deliveryKeys.outcomes(s, endpointId, window),
     queryFn: ({ signal }) =>
       fetchApi<DeliveryStatsView>(`/api/v1/endpoints/${encodeURIComponent(endpointId)}/stats?window=${window}`, { signal }),
-    staleTime: 0,
-    refetchInterval: (query) => ((query.state.data?.totals.pending ?? 0) > 0 ? LIVE_INTERVAL_MS : false),
+    ...LIVE,
   });
 }
 

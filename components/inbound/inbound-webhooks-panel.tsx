@@ -55,6 +55,11 @@ export function InboundWebhooksPanel({ scoping, canManage }: { scoping: Scoping;
     window.history.replaceState(null, "", url);
   }
 
+  // The URL holds the selection (a row's cell closures are memoized, so they read it from there).
+  function deselect(id: string) {
+    if (new URL(window.location.href).searchParams.get("inbound") === id) select(null);
+  }
+
   const columns = useMemo<ColumnDef<InboundWebhookView>[]>(
     () => [
       {
@@ -108,7 +113,7 @@ export function InboundWebhooksPanel({ scoping, canManage }: { scoping: Scoping;
       {
         id: "actions",
         header: () => <span className="sr-only">Actions</span>,
-        cell: ({ row: { original: w } }) => <RowActions scoping={scoping} webhook={w} canManage={canManage} onMessages={() => select(w.id)} onDeleted={() => select(null)} />,
+        cell: ({ row: { original: w } }) => <RowActions scoping={scoping} webhook={w} canManage={canManage} onMessages={() => select(w.id)} onDeleted={() => deselect(w.id)} />,
       },
     ],
     [origin, scoping, canManage],
@@ -241,7 +246,11 @@ function RowActions({
         confirmLabel="Delete webhook"
         destructive
         confirmText={w.name}
-        action={() => remove.mutateAsync()}
+        // Its open messages panel closes first, so nothing polls a webhook being deleted.
+        action={() => {
+          onDeleted();
+          return remove.mutateAsync();
+        }}
         successMessage={`${w.name} deleted`}
         onSuccess={onDeleted}
       />

@@ -4,6 +4,7 @@
 // the factories' keys. One-time secrets never enter the query cache: create, edit and
 // regenerate answers go to the caller only, and those mutations are garbage-collected at once.
 import { queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient, infiniteQueryOptions } from "@tanstack/react-query";
+import { LIVE } from "@/components/live";
 import { fetchApi } from "@/lib/api/fetch-api";
 import type {
   CreateInboundWebhookInput,
@@ -34,11 +35,11 @@ export function inboundListQueryOptions(s: Scoping) {
     queryFn: ({ signal }) => fetchApi<List<InboundWebhookView>>(`${base}?limit=100`, { signal }),
     select: (page) => page.data,
     // "Last received" moves while the tab is open.
-    refetchInterval: 10_000,
+    ...LIVE,
   });
 }
 
-/** Live: polls every 3 s while shown (and not in a background tab). */
+/** Live (components/live.ts); stops once the webhook is gone. */
 export function messagesQueryOptions(s: Scoping, id: string, outcome?: Outcome) {
   return infiniteQueryOptions({
     queryKey: inboundKeys.messages(s, id, outcome),
@@ -49,7 +50,7 @@ export function messagesQueryOptions(s: Scoping, id: string, outcome?: Outcome) 
       ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
-    refetchInterval: 3_000,
+    ...LIVE,
   });
 }
 
@@ -98,7 +99,13 @@ export function useDeleteInboundWebhook(s: Scoping, id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => fetchApi<void>(`${base}/${enc(id)}`, { method: "DELETE" }),
-    onSettled: () => qc.invalidateQueries({ queryKey: inboundKeys.all(s) }),
+    onSuccess: async () => {
+      // Its messages are deleted with it: stop and drop their queries instead of refetching a 404.
+      const messages = [...inboundKeys.all(s), "messages", id];
+      await qc.cancelQueries({ queryKey: messages });
+      qc.removeQueries({ queryKey: messages });
+    },
+    onSettled: () => qc.invalidateQueries({ queryKey: inboundKeys.list(s) }),
   });
 }
 
@@ -107,6 +114,11 @@ export function useReplayForward(s: Scoping, webhookId: string) {
   return useMutation({
     mutationFn: (messageId: string) =>
       fetchApi<{ delivery_id: string }>(`${base}/${enc(webhookId)}/messages/${enc(messageId)}/replay`, { method: "POST" }),
-    onSettled: () => qc.invalidateQueries({ queryKey: [...inboundKeys.all(s), "messages", webhookId] }),
+    // A forward is a new delivery to an outgoing endpoint.
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: [...inboundKeys.all(s), "messages", webhookId] }),
+        qc.invalidateQueries({ predicate: (q) => q.queryKey[0] === "deliveries" }),
+      ]),
   });
 }

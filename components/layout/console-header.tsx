@@ -1,10 +1,14 @@
 "use client";
-import { Building2, Check, ChevronsUpDown, LogOut, MonitorSmartphone, ShieldCheck, UserRound } from "lucide-react";
+import { Building2, Check, ChevronsUpDown, LogOut, Menu, MonitorSmartphone, ShieldCheck, UserRound } from "lucide-react";
+import { RadioGroup } from "radix-ui";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useTransition } from "react";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { switchEnvironment, switchOrganization } from "@/app/(console)/actions";
 import { signOutAction } from "@/app/(auth)/actions";
+import { detailListOf } from "@/components/layout/console-paths";
+import { SettingsNavGroups } from "@/components/layout/settings-shell";
+import { Sheet, SheetContent, SheetDescription, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -28,23 +32,73 @@ type Props = {
 
 export function ConsoleHeader(props: Props) {
   const router = useRouter();
-  const queryReset = () => router.refresh();
+  const pathname = usePathname();
+  // A detail page's resource belongs to one mode (and org): after a switch, its list in the new one.
+  const afterSwitch = () => {
+    const list = detailListOf(pathname);
+    if (list) router.push(list);
+    else router.refresh();
+  };
   const [pending, start] = useTransition();
 
+  const [menuOpen, setMenuOpen] = useState(false);
+  const requested = useRef<"test" | "live">(props.environment);
+  useEffect(() => {
+    requested.current = props.environment;
+  }, [props.environment]);
+  const switchTo = (env: "test" | "live") => {
+    if (requested.current === env) return; // already there, or on the way
+    requested.current = env;
+    start(async () => {
+      await switchEnvironment(env);
+      afterSwitch();
+    });
+  };
+  // Arrow keys switch at once. Radix's radio checks the item it moves focus to only if the key is
+  // still down when focus lands (after a timeout), which a quick press can miss; so the arrows
+  // are handled here: focus the other item and switch to it (two items: any arrow is "the other").
+  const onArrow = (e: React.KeyboardEvent<HTMLButtonElement>) => {
+    if (!["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"].includes(e.key)) return;
+    e.preventDefault();
+    const other = props.environment === "test" ? "live" : "test";
+    e.currentTarget.parentElement?.querySelector<HTMLButtonElement>(`[data-env="${other}"]`)?.focus();
+    switchTo(other);
+  };
+
   return (
-    <header className="flex h-14 items-center gap-3 border-b px-4 sm:px-6">
-      <Link href="/settings/organization/general" className="flex items-center gap-2 font-semibold">
+    <header className="border-b">
+      <div className="flex h-14 items-center gap-1.5 px-3 sm:gap-3 sm:px-6">
+      {/* Below md the settings navigation lives in a sheet this button opens. */}
+      <Sheet open={menuOpen} onOpenChange={setMenuOpen}>
+        <SheetTrigger asChild>
+          <Button variant="ghost" size="icon" className="md:hidden" aria-label="Open navigation">
+            <Menu className="size-5" aria-hidden />
+          </Button>
+        </SheetTrigger>
+        <SheetContent side="left" aria-describedby={undefined}>
+          <SheetTitle className="px-3 pt-1">Navigation</SheetTitle>
+          <SheetDescription className="sr-only">Organization and account settings</SheetDescription>
+          <div className="grid gap-4">
+            <SettingsNavGroups onNavigate={() => setMenuOpen(false)} />
+          </div>
+        </SheetContent>
+      </Sheet>
+      <Link
+        href="/settings/organization/general"
+        aria-label="Gatehouse"
+        className="flex items-center gap-2 rounded-sm font-semibold focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
+      >
         <ShieldCheck className="size-5 text-primary" aria-hidden />
         <span className="hidden sm:inline">Gatehouse</span>
       </Link>
-      <span className="text-muted-foreground" aria-hidden>
+      <span className="hidden text-muted-foreground sm:inline" aria-hidden>
         /
       </span>
       <DropdownMenu>
         <DropdownMenuTrigger asChild>
-          <Button variant="ghost" size="sm" aria-label={`Organization: ${props.org.name}. Switch organization`}>
-            <Building2 className="size-4" aria-hidden />
-            <span className="max-w-48 truncate">{props.org.name}</span>
+          <Button variant="ghost" size="sm" className="min-w-0 px-2 sm:px-3" aria-label={`Organization: ${props.org.name}. Switch organization`}>
+            <Building2 className="hidden size-4 sm:block" aria-hidden />
+            <span className="max-w-20 truncate sm:max-w-48">{props.org.name}</span>
             <ChevronsUpDown className="size-3.5 opacity-60" aria-hidden />
           </Button>
         </DropdownMenuTrigger>
@@ -56,7 +110,7 @@ export function ConsoleHeader(props: Props) {
               onSelect={() =>
                 start(async () => {
                   await switchOrganization(m.orgId);
-                  queryReset();
+                  afterSwitch();
                 })
               }
             >
@@ -68,35 +122,37 @@ export function ConsoleHeader(props: Props) {
         </DropdownMenuContent>
       </DropdownMenu>
 
-      <div role="radiogroup" aria-label="Environment" className="ml-1 inline-flex rounded-md border p-0.5 text-xs">
+      {/* One radio group, one tab stop: arrow keys move between Test and Live (and switch). */}
+      <RadioGroup.Root
+        aria-label="Environment"
+        value={props.environment}
+        onValueChange={(v) => switchTo(v === "live" ? "live" : "test")}
+        disabled={pending}
+        orientation="horizontal"
+        loop
+        className="inline-flex shrink-0 rounded-md border p-0.5 text-xs"
+      >
         {(["test", "live"] as const).map((env) => (
-          <button
+          <RadioGroup.Item
             key={env}
-            type="button"
-            role="radio"
-            aria-checked={props.environment === env}
-            disabled={pending}
-            onClick={() =>
-              start(async () => {
-                await switchEnvironment(env);
-                queryReset();
-              })
-            }
+            value={env}
+            data-env={env}
+            onKeyDown={onArrow}
             className={cn(
-              "rounded px-2.5 py-1 font-medium capitalize transition-colors focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none",
+              "rounded px-2 py-1 font-medium transition-colors sm:px-2.5 focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none",
               props.environment === env
                 ? env === "live"
-                  ? "bg-emerald-600 text-white"
-                  : "bg-amber-500 text-white"
+                  ? "bg-emerald-700 text-white"
+                  : "bg-amber-300 text-amber-950"
                 : "text-muted-foreground hover:bg-muted",
             )}
           >
             {env === "test" ? "Test" : "Live"}
-          </button>
+          </RadioGroup.Item>
         ))}
-      </div>
+      </RadioGroup.Root>
 
-      <div className="ml-auto flex items-center gap-2">
+      <div className="ml-auto flex items-center gap-1 sm:gap-2">
         <ThemeToggle />
         <DropdownMenu>
           <DropdownMenuTrigger asChild>
@@ -126,6 +182,13 @@ export function ConsoleHeader(props: Props) {
           </DropdownMenuContent>
         </DropdownMenu>
       </div>
+      </div>
+      {/* Inside the banner landmark, so it is announced with the header. */}
+      {props.environment === "live" ? null : (
+        <p className="border-t border-amber-300/60 bg-amber-50 px-6 py-1.5 text-center text-xs text-amber-950 dark:border-amber-500/30 dark:bg-amber-950/40 dark:text-amber-100">
+          You are in <strong>test mode</strong>: credentials, endpoints and events here are separate from live.
+        </p>
+      )}
     </header>
   );
 }

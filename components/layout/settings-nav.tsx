@@ -15,10 +15,19 @@ export const SETTINGS_LINKS = [
 
 export const ACCOUNT_LINKS = [{ href: "/settings/account", label: "Sessions", icon: MonitorSmartphone }];
 
-export function SettingsNav({ links = SETTINGS_LINKS, label = "Organization settings" }: { links?: typeof SETTINGS_LINKS; label?: string }) {
+export function SettingsNav({
+  links = SETTINGS_LINKS,
+  label = "Organization settings",
+  onNavigate,
+}: {
+  links?: typeof SETTINGS_LINKS;
+  label?: string;
+  /** Called when a link is followed (the menu sheet closes). */
+  onNavigate?: () => void;
+}) {
   const pathname = usePathname();
   return (
-    <nav aria-label={label} className="flex gap-1 overflow-x-auto md:flex-col">
+    <nav aria-label={label} className="flex flex-col gap-1">
       {links.map(({ href, label, icon: Icon }) => {
         const active = pathname === href || pathname.startsWith(href + "/");
         return (
@@ -26,6 +35,7 @@ export function SettingsNav({ links = SETTINGS_LINKS, label = "Organization sett
             key={href}
             href={href}
             aria-current={active ? "page" : undefined}
+            onClick={onNavigate}
             className={cn(
               "flex items-center gap-2 rounded-md px-3 py-2 text-sm whitespace-nowrap transition-colors focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none",
               active ? "bg-muted font-medium text-foreground" : "text-muted-foreground hover:bg-muted/60 hover:text-foreground",

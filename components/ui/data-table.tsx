@@ -7,8 +7,25 @@ import {
   getSortedRowModel,
   useReactTable,
   type ColumnDef,
+  type RowData,
   type SortingState,
 } from "@tanstack/react-table";
+
+declare module "@tanstack/react-table" {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData extends RowData, TValue> {
+    /**
+     * Which columns give way when the table is narrow (measured on the table's own width, so a
+     * side nav or a dialog counts): 1 (default) always shown; 2 from a 42rem-wide table; 3 from
+     * 56rem. Hidden cells stay out of the accessibility tree too; their value is one click away
+     * (the row's detail).
+     */
+    priority?: 1 | 2 | 3;
+  }
+}
+
+const PRIORITY_CLASS = { 1: "", 2: "hidden @2xl/table:table-cell", 3: "hidden @4xl/table:table-cell" } as const;
+const priorityClass = (meta: { priority?: 1 | 2 | 3 } | undefined) => PRIORITY_CLASS[meta?.priority ?? 1];
 
 import { cn } from "@/lib/utils";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -50,8 +67,8 @@ function isFromInteractiveChild(event: React.SyntheticEvent<HTMLTableRowElement>
   );
 }
 
-// The wrapper takes the width it is given (inline-size containment) and wide tables scroll
-// inside it instead of stretching the page.
+// The wrapper takes the width it is given (an inline-size container): low-priority columns give
+// way first, and a table still too wide scrolls inside it instead of stretching the page.
 function DataTable<TData, TValue>({
   columns,
   data,
@@ -75,9 +92,10 @@ function DataTable<TData, TValue>({
 
   const rows = table.getRowModel().rows;
   const columnCount = table.getVisibleLeafColumns().length || columns.length;
+  const leafColumns = table.getVisibleLeafColumns();
 
   return (
-    <div data-slot="data-table" className={cn("w-full min-w-0 rounded-md border contain-inline-size", className)}>
+    <div data-slot="data-table" className={cn("@container/table w-full min-w-0 rounded-md border", className)}>
       <Table aria-label={label} aria-busy={loading || undefined}>
         <TableHeader>
           {table.getHeaderGroups().map((headerGroup) => (
@@ -93,7 +111,7 @@ function DataTable<TData, TValue>({
                         ? "descending"
                         : undefined
                   }
-                  className="px-3"
+                  className={cn("px-3", priorityClass(header.column.columnDef.meta))}
                 >
                   {header.isPlaceholder
                     ? null
@@ -108,7 +126,7 @@ function DataTable<TData, TValue>({
             Array.from({ length: 3 }, (_, i) => (
               <TableRow key={`skeleton-${i}`} className="hover:bg-transparent">
                 {Array.from({ length: columnCount }, (_, j) => (
-                  <TableCell key={j} className="px-3">
+                  <TableCell key={j} className={cn("px-3", priorityClass(leafColumns[j]?.columnDef.meta))}>
                     <Skeleton className="h-4 w-full max-w-32" />
                   </TableCell>
                 ))}
@@ -145,7 +163,7 @@ function DataTable<TData, TValue>({
                 }
               >
                 {row.getVisibleCells().map((cell) => (
-                  <TableCell key={cell.id} className="px-3">
+                  <TableCell key={cell.id} className={cn("px-3", priorityClass(cell.column.columnDef.meta))}>
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </TableCell>
                 ))}

@@ -31,7 +31,9 @@ function EmptyState({ icon, title, description, action, className, ...props }: E
         </div>
       ) : null}
       <div className="flex max-w-sm flex-col gap-1">
-        <h3 className="text-base font-semibold">{title}</h3>
+        {/* Not a heading: an empty state sits under headings of any level, and a fixed level
+            would skip one somewhere (axe heading-order). */}
+        <p className="text-base font-semibold">{title}</p>
         <p className="text-sm text-muted-foreground">{description}</p>
       </div>
       {action ? <div className="mt-2 flex flex-wrap justify-center gap-2">{action}</div> : null}

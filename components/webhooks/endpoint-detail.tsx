@@ -29,6 +29,7 @@ import {
   type EndpointWithSecret,
   type Scoping,
 } from "@/components/webhooks/queries";
+import { useDeliveries } from "@/components/deliveries/queries";
 import { SendTestEventDialog } from "@/components/webhooks/send-test-event-dialog";
 import { SigningSecretView } from "@/components/webhooks/signing-secret-view";
 import { Badge } from "@/components/ui/badge";
@@ -90,7 +91,7 @@ export function EndpointDetailView({ scoping, initial, canManage, deliveries }: 
         )}
       </div>
 
-      <StateNotices endpoint={e} />
+      <StateNotices scoping={scoping} endpoint={e} />
 
       {canManage ? (
         <SettingsCard scoping={scoping} endpoint={e} />
@@ -139,21 +140,35 @@ function Notice({ children, tone = "info" }: { children: React.ReactNode; tone?:
   return <div role="status" className={`rounded-md border px-4 py-3 text-sm ${colours}`}>{children}</div>;
 }
 
-function StateNotices({ endpoint: e }: { endpoint: EndpointView }) {
+/** "1 delivery held", "3 deliveries held", "25+ deliveries held" (more pages), "No deliveries held yet". */
+function heldText(n: number, more: boolean): string {
+  if (n === 0) return "No deliveries held yet.";
+  return `${n}${more ? "+" : ""} ${n === 1 && !more ? "delivery" : "deliveries"} held.`;
+}
+
+function PausedNotice({ scoping, endpoint: e }: { scoping: Scoping; endpoint: EndpointView }) {
+  // The same live query as the Held filter of the list below.
+  const held = useDeliveries(scoping, { endpointId: e.id, status: "held" });
+  const n = held.data?.pages.reduce((sum, p) => sum + p.data.length, 0);
+  return (
+    <Notice tone="warning">
+      <strong className="font-semibold">Paused</strong>
+      {e.paused_at ? (
+        <>
+          {" "}
+          since <LocalTime format="datetime" iso={e.paused_at} />
+        </>
+      ) : null}
+      . {n === undefined ? null : <strong className="font-semibold">{heldText(n, !!held.hasNextPage)} </strong>}
+      {PAUSE_EXPLANATION}
+    </Notice>
+  );
+}
+
+function StateNotices({ scoping, endpoint: e }: { scoping: Scoping; endpoint: EndpointView }) {
   return (
     <>
-      {e.status === "PAUSED" ? (
-        <Notice tone="warning">
-          <strong className="font-semibold">Paused</strong>
-          {e.paused_at ? (
-            <>
-              {" "}
-              since <LocalTime format="datetime" iso={e.paused_at} />
-            </>
-          ) : null}
-          . {PAUSE_EXPLANATION}
-        </Notice>
-      ) : null}
+      {e.status === "PAUSED" ? <PausedNotice scoping={scoping} endpoint={e} /> : null}
       {e.status === "DISABLED" ? (
         <Notice tone="destructive">
           <strong className="font-semibold">Disabled by Gatehouse</strong>
@@ -163,7 +178,9 @@ function StateNotices({ endpoint: e }: { endpoint: EndpointView }) {
       {e.consecutive_failures > 0 && e.status !== "DISABLED" ? (
         <Notice tone="warning">
           <TriangleAlert className="mr-1.5 inline size-4 align-text-bottom text-warning" aria-hidden />
-          The last {e.consecutive_failures} deliver{e.consecutive_failures === 1 ? "y" : "ies"} to this endpoint failed.
+          {/* The count is of attempts (a delivery retried 3 times counts 3), not of deliveries. */}
+          {e.consecutive_failures} failed attempt{e.consecutive_failures === 1 ? "" : "s"} in a row to this endpoint; a successful
+          attempt resets the count.
         </Notice>
       ) : null}
       {e.previous_secret_expires_at ? (

@@ -4,6 +4,7 @@
 // factories' keys. Signing secrets never enter the query cache: create and rotate answers go to
 // the caller only, and those mutations are garbage-collected at once.
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { LIVE } from "@/components/live";
 import { fetchApi } from "@/lib/api/fetch-api";
 import type { CreateEventInput } from "@/lib/validations/events";
 import type {
@@ -59,6 +60,8 @@ export function endpointsQueryOptions(s: Scoping) {
   return queryOptions({
     queryKey: webhookKeys.endpointList(s),
     queryFn: ({ signal }) => fetchApi<List<EndpointView>>(`/api/v1/endpoints?limit=${PAGE_SIZE}`, { signal }),
+    // Status (paused, disabled by Gatehouse) and failure counts change on their own.
+    ...LIVE,
   });
 }
 
@@ -66,6 +69,7 @@ export function endpointQueryOptions(s: Scoping, id: string) {
   return queryOptions({
     queryKey: webhookKeys.endpoint(s, id),
     queryFn: ({ signal }) => fetchApi<EndpointView>(endpointPath(id), { signal }),
+    ...LIVE,
   });
 }
 
@@ -104,13 +108,21 @@ export function useCreateEndpoint(s: Scoping) {
   });
 }
 
+/** Every deliveries query (lists, details, stats, outcomes), with or without a scoping. */
+const isDeliveriesQuery = (q: { queryKey: readonly unknown[] }) => q.queryKey[0] === "deliveries";
+
 export function useUpdateEndpoint(s: Scoping, id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (patch: UpdateEndpointInput) =>
       fetchApi<EndpointView>(endpointPath(id), { method: "PATCH", body: patch }),
     onSuccess: (e) => qc.setQueryData(webhookKeys.endpoint(s, id), e),
-    onSettled: () => qc.invalidateQueries({ queryKey: webhookKeys.endpoints(s) }),
+    // Pause holds deliveries, resume releases them: the deliveries shown change too.
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: webhookKeys.endpoints(s) }),
+        qc.invalidateQueries({ predicate: isDeliveriesQuery }),
+      ]),
   });
 }
 
@@ -131,9 +143,16 @@ export function useDeleteEndpoint(s: Scoping, id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => fetchApi<void>(endpointPath(id), { method: "DELETE" }),
-    onSuccess: () => {
+    onSuccess: async () => {
+      // Gone: its queries stop (no 404s from a live query on the way out).
+      await qc.cancelQueries({ queryKey: webhookKeys.endpoint(s, id) });
       qc.removeQueries({ queryKey: webhookKeys.endpoint(s, id) });
-      return qc.invalidateQueries({ queryKey: webhookKeys.endpointList(s) });
+      // Its own deliveries queries are left to be garbage-collected once the page unmounts
+      // (refetching them now would ask for a deleted endpoint); the others lose its rows.
+      return Promise.all([
+        qc.invalidateQueries({ queryKey: webhookKeys.endpointList(s) }),
+        qc.invalidateQueries({ predicate: (q) => isDeliveriesQuery(q) && !q.queryKey.includes(id) }),
+      ]);
     },
   });
 }
@@ -142,8 +161,8 @@ export function useDeleteEndpoint(s: Scoping, id: string) {
 export function useSendEvent(endpointId: string) {
   const qc = useQueryClient();
   return useMutation({
-    // The new delivery shows up in the lists on the page (another feature's queries): refresh all.
-    onSuccess: () => qc.invalidateQueries(),
+    // The new delivery shows up in the lists on the page (another feature's queries).
+    onSuccess: () => qc.invalidateQueries({ predicate: isDeliveriesQuery }),
     // A fresh key per click: a network retry of the same click cannot queue the event twice.
     mutationFn: (input: CreateEventInput) =>
       fetchApi<AcceptedEvent>(`${endpointPath(endpointId)}/test`, {

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { CredentialDetailView } from "@/components/credentials/credential-detail";
+import { InOtherModePanel } from "@/components/layout/not-found-panel";
 import { AppError } from "@/lib/api/errors";
 import { getConsoleContext } from "@/lib/auth/session";
 import { getCredentialDetail } from "@/lib/credentials/manage-credentials";
@@ -19,7 +20,13 @@ export default async function CredentialPage({ params }: { params: Promise<{ id:
     if (err instanceof AppError && err.code === "not_found") return null;
     throw err;
   });
-  if (!detail) notFound();
+  if (!detail) {
+    // A link to the other mode's credential (shared, or the mode switched on this page): offer to switch.
+    const other = ctx.environment === "live" ? "test" : "live";
+    const there = await getCredentialDetail({ orgId: ctx.org.id, environment: other, id }).catch(() => null);
+    if (there) return <InOtherModePanel what="credential" mode={other} />;
+    notFound();
+  }
   return (
     <div className="grid gap-6">
       <Link

@@ -5,6 +5,7 @@ import { notFound, redirect } from "next/navigation";
 import { DeliveryList } from "@/components/deliveries/delivery-list";
 import { DeliveryOutcomeChart } from "@/components/deliveries/delivery-outcome-chart";
 import { EndpointDetailView } from "@/components/webhooks/endpoint-detail";
+import { InOtherModePanel } from "@/components/layout/not-found-panel";
 import { AppError } from "@/lib/api/errors";
 import { getConsoleContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/orgs/roles";
@@ -22,7 +23,13 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
     if (err instanceof AppError && err.code === "not_found") return null;
     throw err;
   });
-  if (!endpoint) notFound();
+  if (!endpoint) {
+    // A link to the other mode's endpoint (shared, or the mode switched on this page): offer to switch.
+    const other = ctx.environment === "live" ? "test" : "live";
+    const there = await getEndpoint({ orgId: ctx.org.id, environment: other, id }).catch(() => null);
+    if (there) return <InOtherModePanel what="endpoint" mode={other} />;
+    notFound();
+  }
   return (
     <div className="grid gap-6">
       <Link
