@@ -105,7 +105,12 @@ function DeliveryDetailBody({
   function onReplay() {
     replay.mutate(d.id, {
       onSuccess: (created) => {
-        toast.success("Replay queued", { description: `New delivery ${created.id}` });
+        if (created.url_changed_from) {
+          // The replay goes to the endpoint's URL now, not where the original went: say so.
+          toast.warning("Replay queued to the endpoint's new URL", {
+            description: `The original went to ${created.url_changed_from}. New delivery ${created.id}.`,
+          });
+        } else toast.success("Replay queued", { description: `New delivery ${created.id}` });
         onDeliveryChange(created.id);
       },
       onError: (err) => toast.error(`Could not replay: ${err.message}`),
@@ -283,6 +288,11 @@ function Attempt({ attempt: a }: { attempt: DeliveryAttempt }) {
         <span className="text-muted-foreground tabular-nums" title="Latency">
           {formatLatency(a.latency_ms)}
         </span>
+        {a.url ? (
+          <span className="min-w-0 truncate font-mono text-xs text-muted-foreground" title={a.url}>
+            to {a.url}
+          </span>
+        ) : null}
       </div>
       <details className="group min-w-0 rounded-md border">
         <summary className="flex cursor-pointer list-none items-center gap-1.5 rounded-md px-3 py-2 text-sm select-none hover:bg-muted/50 focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:outline-none [&::-webkit-details-marker]:hidden">

@@ -22,6 +22,8 @@ type List<T> = { data: T[]; next_cursor: string | null };
 export type DeliveryStatus = DeliveryView["status"];
 export type DeliveryAttempt = {
   number: number;
+  /** Where the attempt was sent (null on attempts recorded before URLs were kept). */
+  url: string | null;
   request_headers: Record<string, string>;
   request_body: string;
   response_status: number | null;
@@ -32,6 +34,8 @@ export type DeliveryAttempt = {
   created_at: string;
 };
 export type DeliveryDetail = DeliveryView & { attempt_log: DeliveryAttempt[] };
+/** A replay: the new delivery, and where the original went when the endpoint's URL changed since. */
+export type ReplayResult = DeliveryDetail & { url_changed_from: string | null };
 export type EndpointDeliveryStats = {
   endpoint_id: string;
   succeeded: number;
@@ -153,7 +157,7 @@ function invalidateAfterReplay(qc: ReturnType<typeof useQueryClient>) {
 export function useReplayDelivery(s?: Scoping) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => fetchApi<DeliveryDetail>(`${deliveryPath(id)}/replay`, { method: "POST" }),
+    mutationFn: (id: string) => fetchApi<ReplayResult>(`${deliveryPath(id)}/replay`, { method: "POST" }),
     onSuccess: (created) => qc.setQueryData(deliveryKeys.detail(s, created.id), created),
     onSettled: () => invalidateAfterReplay(qc),
   });
