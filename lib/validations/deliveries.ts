@@ -42,7 +42,7 @@ export const deliveryAttemptSchema = z.object({
 
 export const deliveryDetailSchema = deliverySchema.extend({ attempt_log: z.array(deliveryAttemptSchema) });
 
-export const replayFailedSchema = z.object({
+export const replayFailedSchema = z.strictObject({
   since: z.iso.datetime({ offset: true }).describe("Replay failed deliveries created at or after this time"),
 });
 
@@ -61,7 +61,7 @@ export const deliveryStatsWindowSchema = z
   .enum(Object.keys(DELIVERY_STATS_WINDOWS) as [DeliveryStatsWindow, ...DeliveryStatsWindow[]])
   .describe("24h: 24 one-hour buckets (UTC hours); 7d: 7 one-day buckets (UTC days). Default 24h");
 
-export const deliveryStatsQuerySchema = z.object({ window: deliveryStatsWindowSchema.default("24h") });
+export const deliveryStatsQuerySchema = z.strictObject({ window: deliveryStatsWindowSchema.default("24h") });
 
 const outcomeCounts = {
   succeeded: z.number().int(),

@@ -4,7 +4,7 @@ import { eventTypeNameSchema } from "@/lib/validations/webhooks";
 /** Largest accepted POST /api/v1/events body. */
 export const MAX_EVENT_BODY_BYTES = 256 * 1024;
 
-export const createEventSchema = z.object({
+export const createEventSchema = z.strictObject({
   type: eventTypeNameSchema.describe("A known, non-archived event type"),
   data: z
     .record(z.string(), z.unknown())
@@ -19,7 +19,7 @@ export const createEventSchema = z.object({
 });
 export type CreateEventInput = z.input<typeof createEventSchema>;
 
-export const eventListQuery = z.object({
+export const eventListQuery = z.strictObject({
   type: eventTypeNameSchema.optional().describe("Only events of this type"),
 });
 

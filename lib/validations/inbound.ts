@@ -73,7 +73,7 @@ function checkInboundSettings(s: Settings, ctx: z.RefinementCtx) {
 }
 
 export const createInboundWebhookSchema = z
-  .object({
+  .strictObject({
     name: nameSchema.describe("Display name"),
     handler: handlerSchema,
     ...settingsShape,
@@ -82,7 +82,7 @@ export const createInboundWebhookSchema = z
   .superRefine(checkInboundSettings);
 export type CreateInboundWebhookInput = z.input<typeof createInboundWebhookSchema>;
 
-export const updateInboundWebhookSchema = z.object({
+export const updateInboundWebhookSchema = z.strictObject({
   name: nameSchema.optional(),
   handler: handlerSchema.optional(),
   ...settingsShape,
@@ -119,11 +119,11 @@ export const inboundWebhookWithSecretsSchema = inboundWebhookSchema.extend({
 });
 export type InboundWebhookWithSecrets = z.infer<typeof inboundWebhookWithSecretsSchema>;
 
-export const inboundListQuery = z.object({
+export const inboundListQuery = z.strictObject({
   status: z.enum(["active", "inactive"]).optional(),
 });
 
-export const messageListQuery = z.object({
+export const messageListQuery = z.strictObject({
   outcome: z.enum(INBOUND_OUTCOMES).optional().describe("failed also matches forwarded messages whose forward failed"),
 });
 

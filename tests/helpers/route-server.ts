@@ -18,11 +18,13 @@ const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
  */
 export async function serveRoutes(routes: Routes, opts: { edge?: EdgeOptions; timeouts?: ServerTimeouts } = {}) {
   const edge = createEdge(opts.edge ?? {});
+  // Fewer dynamic segments first, as Next.js and the lean layer prefer static segments.
+  const ordered = Object.entries(routes).sort(([a], [b]) => a.split("[").length - b.split("[").length);
   const server = createEdgeServer((req, res) => {
     if (!edge.admit(req, res)) return;
     const path = (req.url ?? "/").split("?")[0]!;
     const origin = `${req.headers["x-forwarded-proto"]}://${req.headers["x-forwarded-host"]}`;
-    for (const [pattern, methods] of Object.entries(routes)) {
+    for (const [pattern, methods] of ordered) {
       const params = matchRoute(pattern, path);
       if (!params) continue;
       const mod = methods as Record<string, unknown>;

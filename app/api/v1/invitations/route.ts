@@ -4,11 +4,12 @@ import { inviteMember } from "@/lib/orgs/invite-member";
 import { listPendingInvitations } from "@/lib/orgs/manage-members";
 import { invitationView } from "@/lib/orgs/views";
 import { createInvitationSchema } from "@/lib/validations/orgs";
+import { pageOfAll, shortListQuery } from "@/lib/api/pagination";
 
 // GET /api/v1/invitations: pending invitations
 export const GET = withApi({ role: "admin", sessionOnly: true }, async (ctx) => {
-  const rows = await listPendingInvitations(ctx.orgId);
-  return json({ data: rows.map(invitationView), next_cursor: null });
+  const q = ctx.query(shortListQuery);
+  return json(pageOfAll(await listPendingInvitations(ctx.orgId), q, invitationView));
 });
 
 // POST /api/v1/invitations: invite someone; the response carries the invite link, once

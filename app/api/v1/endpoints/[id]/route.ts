@@ -5,6 +5,7 @@ import { getEndpoint } from "@/lib/webhooks/get-endpoints";
 import { updateEndpoint } from "@/lib/webhooks/update-endpoint";
 import { endpointView } from "@/lib/webhooks/views";
 import { updateEndpointSchema } from "@/lib/validations/webhooks";
+import { emptyBodySchema } from "@/lib/validations/common";
 
 type P = { id: string };
 
@@ -40,6 +41,7 @@ export const PATCH = withApi<P>({ scopes: ["endpoints:write"], maxBodyBytes: 64 
 
 // DELETE /api/v1/endpoints/{id}: delete the endpoint and its deliveries
 export const DELETE = withApi<P>({ scopes: ["endpoints:write"] }, async (ctx) => {
+  ctx.body(emptyBodySchema);
   await deleteEndpoint({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id, ctx: ctx.actor });
   return noContent();
 });

@@ -1,8 +1,10 @@
 import { noContent, withApi } from "@/lib/api/with-api";
 import { revokeInvitation } from "@/lib/orgs/invite-member";
+import { emptyBodySchema } from "@/lib/validations/common";
 
 // DELETE /api/v1/invitations/{id}: revoke a pending invitation
 export const DELETE = withApi<{ id: string }>({ role: "admin", sessionOnly: true }, async (ctx) => {
+  ctx.body(emptyBodySchema);
   await revokeInvitation({ orgId: ctx.orgId, invitationId: ctx.params.id, ctx: ctx.actor });
   return noContent();
 });

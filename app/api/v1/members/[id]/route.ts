@@ -2,6 +2,7 @@ import { json, noContent, withApi } from "@/lib/api/with-api";
 import { changeMemberRole, removeMember } from "@/lib/orgs/manage-members";
 import { memberView } from "@/lib/orgs/views";
 import { updateMemberSchema } from "@/lib/validations/orgs";
+import { emptyBodySchema } from "@/lib/validations/common";
 
 type P = { id: string };
 
@@ -15,6 +16,7 @@ export const PATCH = withApi<P>({ role: "admin", sessionOnly: true }, async (ctx
 
 // DELETE /api/v1/members/{id}: remove a member from the organization
 export const DELETE = withApi<P>({ role: "admin", sessionOnly: true }, async (ctx) => {
+  ctx.body(emptyBodySchema);
   const actorRole = ctx.caller.kind === "session" ? ctx.caller.role : "viewer";
   await removeMember({ orgId: ctx.orgId, membershipId: ctx.params.id, actorRole, ctx: ctx.actor });
   return noContent();

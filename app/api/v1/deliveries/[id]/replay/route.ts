@@ -1,9 +1,11 @@
 import { json, withApi } from "@/lib/api/with-api";
 import { getDelivery } from "@/lib/deliveries/get-deliveries";
 import { replayDelivery } from "@/lib/deliveries/replay-deliveries";
+import { emptyBodySchema } from "@/lib/validations/common";
 
 // POST /api/v1/deliveries/{id}/replay: send the event again as a new delivery linked to this one
 export const POST = withApi<{ id: string }>({ scopes: ["deliveries:write"] }, async (ctx) => {
+  ctx.body(emptyBodySchema);
   const replay = await replayDelivery({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id, ctx: ctx.actor });
   return json(await getDelivery({ orgId: ctx.orgId, environment: ctx.environment, id: replay.id }), { status: 202 });
 });

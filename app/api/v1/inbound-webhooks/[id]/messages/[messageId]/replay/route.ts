@@ -1,10 +1,12 @@
 import { json, withApi } from "@/lib/api/with-api";
 import { replayForward } from "@/lib/inbound/replay-forward";
+import { emptyBodySchema } from "@/lib/validations/common";
 
 type P = { id: string; messageId: string };
 
 // POST /api/v1/inbound-webhooks/{id}/messages/{messageId}/replay: forward a finished message again (a new delivery)
 export const POST = withApi<P>({ scopes: ["inbound:write"] }, async (ctx) => {
+  ctx.body(emptyBodySchema);
   const d = await replayForward({ orgId: ctx.orgId, environment: ctx.environment, webhookId: ctx.params.id, messageId: ctx.params.messageId, ctx: ctx.actor });
   return json({ delivery_id: d.id, status: d.status, replay_of: d.replayOfId }, { status: 202 });
 });
