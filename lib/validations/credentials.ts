@@ -54,6 +54,19 @@ export const credentialWithSecretSchema = credentialSchema.extend({
   client_secret: z.string().describe("Shown in this response only"),
 });
 
+export const credentialDetailSchema = credentialSchema.extend({
+  usage: z.object({ tokens_issued: z.number().int(), active_tokens: z.number().int() }),
+  audit: z
+    .array(z.object({ id: z.string(), action: z.string(), actor: z.string(), ip: z.string().nullable(), created_at: z.string() }))
+    .describe("The newest 50 audit entries about this credential"),
+});
+
+export const scopeSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  built_in: z.boolean().describe("Built-in scopes guard Gatehouse's own API; the others are the organization's own"),
+});
+
 export const createScopeSchema = z.strictObject({
   name: scopeNameSchema,
   description: z.string().trim().min(1, "Describe what the scope allows").max(200),

@@ -44,6 +44,16 @@ export const deliveryDetailSchema = deliverySchema.extend({ attempt_log: z.array
 
 export const replayFailedSchema = z.strictObject({
   since: z.iso.datetime({ offset: true }).describe("Replay failed deliveries created at or after this time"),
+  endpoint_id: z.string().max(100).optional().describe("Only this endpoint's"),
+});
+
+export const endpointDeliveryStatsSchema = z.object({
+  endpoint_id: z.string(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  total: z.number().int(),
+  last_delivery_at: z.string().nullable(),
+  success_rate: z.number().nullable().describe("succeeded / (succeeded + failed); null before any outcome"),
 });
 
 /**

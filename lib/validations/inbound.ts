@@ -2,6 +2,7 @@
 // existence and forward-URL reachability need the database or DNS, so the domain functions
 // check those and report them on the same field names.
 import { z } from "zod";
+import { paginationQuery } from "@/lib/api/pagination";
 import { eventTypeNameSchema, signingSecretSchema, urlSchema } from "@/lib/validations/webhooks";
 
 export const INBOUND_HANDLERS = ["store", "event", "forward"] as const;
@@ -119,11 +120,11 @@ export const inboundWebhookWithSecretsSchema = inboundWebhookSchema.extend({
 });
 export type InboundWebhookWithSecrets = z.infer<typeof inboundWebhookWithSecretsSchema>;
 
-export const inboundListQuery = z.strictObject({
+export const inboundListQuery = paginationQuery.extend({
   status: z.enum(["active", "inactive"]).optional(),
 });
 
-export const messageListQuery = z.strictObject({
+export const messageListQuery = paginationQuery.extend({
   outcome: z.enum(INBOUND_OUTCOMES).optional().describe("failed also matches forwarded messages whose forward failed"),
 });
 

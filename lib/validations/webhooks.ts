@@ -2,6 +2,7 @@
 // event-type catalog. URL reachability and event-type existence need the database or DNS, so
 // the domain functions check those and report them on the same field names.
 import { z } from "zod";
+import { paginationQuery } from "@/lib/api/pagination";
 
 export const EVENT_TYPE_NAME_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 export const SIGNING_SECRET_RE = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -197,7 +198,7 @@ export const rotateSecretSchema = z.strictObject({
     .describe("How long the old secret keeps signing alongside the new one (default 86400, 24 hours)"),
 });
 
-export const endpointListQuery = z.strictObject({
+export const endpointListQuery = paginationQuery.extend({
   status: z.enum(["ACTIVE", "PAUSED", "DISABLED"]).optional().describe("Only endpoints with this status"),
 });
 
@@ -256,7 +257,7 @@ export const createEventTypeSchema = z.strictObject({
 });
 export type CreateEventTypeInput = z.input<typeof createEventTypeSchema>;
 
-export const eventTypeListQuery = z.strictObject({
+export const eventTypeListQuery = paginationQuery.extend({
   archived: z
     .enum(["true", "false", "all"])
     .default("false")

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
+import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
@@ -8,11 +8,10 @@ import { endpointView } from "@/lib/webhooks/views";
 import { createEndpointSchema, endpointListQuery } from "@/lib/validations/webhooks";
 
 const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
-const listQuery = paginationQuery.extend(endpointListQuery.shape);
 
 // GET /api/v1/endpoints: endpoints of the current environment, newest first
 export const GET = withApi({ scopes: ["endpoints:read"] }, async (ctx) => {
-  const q = ctx.query(listQuery);
+  const q = ctx.query(endpointListQuery);
   const rows = await listEndpoints({
     orgId: ctx.orgId,
     environment: ctx.environment,

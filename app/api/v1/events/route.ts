@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
+import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
 import { listEvents } from "@/lib/events/get-events";
 import { ingestEvent } from "@/lib/events/ingest-event";
@@ -7,11 +7,10 @@ import { eventView } from "@/lib/events/views";
 import { createEventSchema, eventListQuery, MAX_EVENT_BODY_BYTES } from "@/lib/validations/events";
 
 const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
-const listQuery = paginationQuery.extend(eventListQuery.shape);
 
 // GET /api/v1/events: events of the current environment, newest first (`type` filters)
 export const GET = withApi({ scopes: ["events:read"] }, async (ctx) => {
-  const q = ctx.query(listQuery);
+  const q = ctx.query(eventListQuery);
   const rows = await listEvents({
     orgId: ctx.orgId,
     environment: ctx.environment,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
+import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { requestOrigin } from "@/lib/api/request-info";
 import { json, withApi } from "@/lib/api/with-api";
 import { createInboundWebhook } from "@/lib/inbound/create-inbound-webhook";
@@ -8,11 +8,10 @@ import { inboundWebhookView } from "@/lib/inbound/views";
 import { createInboundWebhookSchema, inboundListQuery } from "@/lib/validations/inbound";
 
 const cursorSchema = z.object({ at: z.string(), id: z.string() });
-const listQuery = paginationQuery.extend(inboundListQuery.shape);
 
 // GET /api/v1/inbound-webhooks: incoming webhooks of the current environment, newest first
 export const GET = withApi({ scopes: ["inbound:read"] }, async (ctx) => {
-  const q = ctx.query(listQuery);
+  const q = ctx.query(inboundListQuery);
   const rows = await listInboundWebhooks({
     orgId: ctx.orgId,
     environment: ctx.environment,

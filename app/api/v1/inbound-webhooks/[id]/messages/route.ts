@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
+import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
 import { listInboundMessages } from "@/lib/inbound/get-inbound-webhooks";
 import { inboundMessageView } from "@/lib/inbound/views";
@@ -7,11 +7,10 @@ import { messageListQuery } from "@/lib/validations/inbound";
 
 type P = { id: string };
 const cursorSchema = z.object({ at: z.string(), id: z.string() });
-const listQuery = paginationQuery.extend(messageListQuery.shape);
 
 // GET /api/v1/inbound-webhooks/{id}/messages: what the webhook received, newest first (bodies cut at 16 KiB)
 export const GET = withApi<P>({ scopes: ["inbound:read"] }, async (ctx) => {
-  const q = ctx.query(listQuery);
+  const q = ctx.query(messageListQuery);
   const rows = await listInboundMessages({
     orgId: ctx.orgId,
     environment: ctx.environment,
