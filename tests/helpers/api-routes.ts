@@ -1,6 +1,7 @@
 // Every /api/v1, /oauth and /in route module by its path pattern, for tests that serve the whole API.
 // (Auth.js, Inngest and health routes are not part of the API document.)
 import type { Routes } from "@/tests/helpers/route-server";
+import * as r_api_v1_rest from "@/app/api/v1/[...rest]/route";
 import * as r_well_known_oauth_authorization_server from "@/app/.well-known/oauth-authorization-server/route";
 import * as r_api_v1_audit_events from "@/app/api/v1/audit-events/route";
 import * as r_api_v1_audit_events_checkpoint from "@/app/api/v1/audit-events/checkpoint/route";
@@ -50,6 +51,7 @@ import * as r_oauth_revoke from "@/app/oauth/revoke/route";
 import * as r_oauth_token from "@/app/oauth/token/route";
 
 export const API_ROUTES: Routes = {
+  "/api/v1/[...rest]": r_api_v1_rest,
   "/.well-known/oauth-authorization-server": r_well_known_oauth_authorization_server,
   "/api/v1/audit-events": r_api_v1_audit_events,
   "/api/v1/audit-events/checkpoint": r_api_v1_audit_events_checkpoint,

@@ -4,6 +4,7 @@ import { json, withApi } from "@/lib/api/with-api";
 import { createEventType, listEventTypes } from "@/lib/webhooks/event-types";
 import { eventTypeView } from "@/lib/webhooks/views";
 import { createEventTypeSchema, eventTypeListQuery } from "@/lib/validations/webhooks";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ name: z.string() });
 
@@ -27,3 +28,6 @@ export const POST = withApi({ scopes: ["events:write"], maxBodyBytes: 128 * 1024
   });
   return json(eventTypeView(t), { status: 201 });
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

@@ -5,6 +5,7 @@ import { listEvents } from "@/lib/events/get-events";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { eventView } from "@/lib/events/views";
 import { createEventSchema, eventListQuery, MAX_EVENT_BODY_BYTES } from "@/lib/validations/events";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
 
@@ -36,3 +37,6 @@ export const POST = withApi({ scopes: ["events:write"], maxBodyBytes: MAX_EVENT_
     { status: 202 },
   );
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

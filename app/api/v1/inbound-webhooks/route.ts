@@ -6,6 +6,7 @@ import { createInboundWebhook } from "@/lib/inbound/create-inbound-webhook";
 import { lastReceivedAt, listInboundWebhooks } from "@/lib/inbound/get-inbound-webhooks";
 import { inboundWebhookView } from "@/lib/inbound/views";
 import { createInboundWebhookSchema, inboundListQuery } from "@/lib/validations/inbound";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ at: z.string(), id: z.string() });
 
@@ -51,3 +52,6 @@ export const POST = withApi({ scopes: ["inbound:write"], maxBodyBytes: 64 * 1024
     { status: 201 },
   );
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

@@ -5,6 +5,7 @@ import { listPendingInvitations } from "@/lib/orgs/manage-members";
 import { invitationView } from "@/lib/orgs/views";
 import { createInvitationSchema } from "@/lib/validations/orgs";
 import { pageOfAll, shortListQuery } from "@/lib/api/pagination";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 // GET /api/v1/invitations: pending invitations
 export const GET = withApi({ role: "admin", sessionOnly: true }, async (ctx) => {
@@ -28,3 +29,6 @@ export const POST = withApi({ role: "admin", sessionOnly: true }, async (ctx) =>
     { status: 201 },
   );
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

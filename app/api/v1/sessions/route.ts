@@ -2,6 +2,7 @@ import { auth } from "@/lib/auth/auth";
 import { listConsoleSessions } from "@/lib/auth/console-sessions";
 import { json, withApi } from "@/lib/api/with-api";
 import { pageOfAll, shortListQuery } from "@/lib/api/pagination";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 // GET /api/v1/sessions: the signed-in user's own live console sessions
 export const GET = withApi({ role: "viewer", sessionOnly: true }, async (ctx) => {
@@ -10,3 +11,6 @@ export const GET = withApi({ role: "viewer", sessionOnly: true }, async (ctx) =>
   const q = ctx.query(shortListQuery);
   return json(pageOfAll(await listConsoleSessions({ userId, currentSid }), q, (s) => s));
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

@@ -7,6 +7,7 @@ import { inboundWebhookView } from "@/lib/inbound/views";
 import { db } from "@/lib/db/client";
 import { updateInboundWebhookSchema } from "@/lib/validations/inbound";
 import { emptyBodySchema } from "@/lib/validations/common";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 type P = { id: string };
 
@@ -51,3 +52,6 @@ export const DELETE = withApi<P>({ scopes: ["inbound:write"] }, async (ctx) => {
   await deleteInboundWebhook({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id, ctx: ctx.actor });
   return noContent();
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { POST, PUT, OPTIONS } = methodsNotAllowed(["GET", "PATCH", "DELETE"]);

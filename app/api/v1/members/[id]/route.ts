@@ -3,6 +3,7 @@ import { changeMemberRole, removeMember } from "@/lib/orgs/manage-members";
 import { memberView } from "@/lib/orgs/views";
 import { updateMemberSchema } from "@/lib/validations/orgs";
 import { emptyBodySchema } from "@/lib/validations/common";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 type P = { id: string };
 
@@ -21,3 +22,6 @@ export const DELETE = withApi<P>({ role: "admin", sessionOnly: true }, async (ct
   await removeMember({ orgId: ctx.orgId, membershipId: ctx.params.id, actorRole, ctx: ctx.actor });
   return noContent();
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { GET, POST, PUT, OPTIONS } = methodsNotAllowed(["PATCH", "DELETE"]);

@@ -1,6 +1,7 @@
 import { endOwnConsoleSession } from "@/lib/auth/console-sessions";
 import { noContent, withApi } from "@/lib/api/with-api";
 import { emptyBodySchema } from "@/lib/validations/common";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 type P = { id: string };
 
@@ -11,3 +12,6 @@ export const DELETE = withApi<P>({ role: "viewer", sessionOnly: true }, async (c
   await endOwnConsoleSession({ userId, sessionId: ctx.params.id });
   return noContent();
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { GET, POST, PUT, PATCH, OPTIONS } = methodsNotAllowed(["DELETE"]);

@@ -6,6 +6,7 @@ import { updateEndpoint } from "@/lib/webhooks/update-endpoint";
 import { webhookView } from "@/lib/webhooks/views";
 import { updateWebhookSchema } from "@/lib/validations/webhooks";
 import { emptyBodySchema } from "@/lib/validations/common";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 type P = { id: string };
 
@@ -42,3 +43,6 @@ export const DELETE = withApi<P>({ scopes: ["endpoints:write"] }, async (ctx) =>
   await deleteEndpoint({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id, ctx: ctx.actor });
   return noContent();
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { POST, PUT, OPTIONS } = methodsNotAllowed(["GET", "PATCH", "DELETE"]);

@@ -2,6 +2,7 @@ import { json, withApi } from "@/lib/api/with-api";
 import { getDelivery } from "@/lib/deliveries/get-deliveries";
 import { replayDelivery } from "@/lib/deliveries/replay-deliveries";
 import { emptyBodySchema } from "@/lib/validations/common";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 // POST /api/v1/deliveries/{id}/replay: send the event again as a new delivery linked to this one
 export const POST = withApi<{ id: string }>({ scopes: ["deliveries:write"] }, async (ctx) => {
@@ -9,3 +10,6 @@ export const POST = withApi<{ id: string }>({ scopes: ["deliveries:write"] }, as
   const replay = await replayDelivery({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id, ctx: ctx.actor });
   return json(await getDelivery({ orgId: ctx.orgId, environment: ctx.environment, id: replay.id }), { status: 202 });
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"]);

@@ -3,6 +3,7 @@ import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { testEventSchema } from "@/lib/validations/events";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 // POST /api/v1/endpoints/{id}/test: send an event to this endpoint only
 export const POST = withApi<{ id: string }>({ scopes: ["events:write"] }, async (ctx) => {
@@ -24,3 +25,6 @@ export const POST = withApi<{ id: string }>({ scopes: ["events:write"] }, async 
     { status: 202 },
   );
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"]);

@@ -4,6 +4,7 @@ import { json, withApi } from "@/lib/api/with-api";
 import { listInboundMessages } from "@/lib/inbound/get-inbound-webhooks";
 import { inboundMessageView } from "@/lib/inbound/views";
 import { messageListQuery } from "@/lib/validations/inbound";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 type P = { id: string };
 const cursorSchema = z.object({ at: z.string(), id: z.string() });
@@ -21,3 +22,6 @@ export const GET = withApi<P>({ scopes: ["inbound:read"] }, async (ctx) => {
   });
   return json(paginate(rows, q.limit, (m) => ({ at: m.receivedAt.toISOString(), id: m.id }), (m) => inboundMessageView(m)));
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

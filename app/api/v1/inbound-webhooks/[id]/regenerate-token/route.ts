@@ -4,6 +4,7 @@ import { lastReceivedAt } from "@/lib/inbound/get-inbound-webhooks";
 import { regenerateInboundToken } from "@/lib/inbound/regenerate-inbound-token";
 import { inboundWebhookView } from "@/lib/inbound/views";
 import { emptyBodySchema } from "@/lib/validations/common";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 type P = { id: string };
 
@@ -14,3 +15,6 @@ export const POST = withApi<P>({ scopes: ["inbound:write"] }, async (ctx) => {
   const last = await lastReceivedAt([r.webhook.id]);
   return json({ ...inboundWebhookView(r.webhook, requestOrigin(ctx.req), last.get(r.webhook.id)), token: r.token });
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"]);

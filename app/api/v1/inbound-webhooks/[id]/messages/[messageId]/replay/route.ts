@@ -1,6 +1,7 @@
 import { json, withApi } from "@/lib/api/with-api";
 import { replayForward } from "@/lib/inbound/replay-forward";
 import { emptyBodySchema } from "@/lib/validations/common";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 type P = { id: string; messageId: string };
 
@@ -10,3 +11,6 @@ export const POST = withApi<P>({ scopes: ["inbound:write"] }, async (ctx) => {
   const d = await replayForward({ orgId: ctx.orgId, environment: ctx.environment, webhookId: ctx.params.id, messageId: ctx.params.messageId, ctx: ctx.actor });
   return json({ delivery_id: d.id, status: d.status, replay_of: d.replayOfId }, { status: 202 });
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"]);
