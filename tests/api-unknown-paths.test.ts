@@ -103,3 +103,13 @@ describe("OPTIONS", () => {
     expect((await fetch(`${server.origin}/oauth/token`, { method: "OPTIONS" })).headers.get("allow")).toBe("POST, OPTIONS");
   });
 });
+
+describe("a 405 does not read the body", () => {
+  it("PUT with a body on a GET-only route is 405, not 413", async () => {
+    for (const path of ["/api/v1/openapi.json", "/.well-known/oauth-authorization-server", "/api/v1/events/evt_1"]) {
+      const res = await fetch(`${server.origin}${path}`, { method: "PUT", headers: { "content-type": "application/json" }, body: '{"a":1}' });
+      expect(res.status, path).toBe(405);
+      expect(res.headers.get("allow"), path).toBe("GET, HEAD");
+    }
+  });
+});
