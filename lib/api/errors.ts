@@ -53,8 +53,16 @@ export function fieldError(field: string, message: string): AppError {
   return new AppError("validation_failed", `${field}: ${message}`, { errors: [{ field, message }] });
 }
 
+/** The message of a field the schema does not know (as Stripe words it). */
+export const UNKNOWN_FIELD_MESSAGE = "Received unknown parameter";
+
+/** One field error per issue; a strict object's unknown keys each get their own, named by full path. */
 export function zodFieldErrors(err: z.ZodError): FieldError[] {
-  return err.issues.map((i) => ({ field: formatFieldPath(i.path), message: i.message }));
+  return err.issues.flatMap((i) =>
+    i.code === "unrecognized_keys"
+      ? i.keys.map((k) => ({ field: formatFieldPath([...i.path, k]), message: UNKNOWN_FIELD_MESSAGE }))
+      : [{ field: formatFieldPath(i.path), message: i.message }],
+  );
 }
 
 /** `a.b[0].c`, as every field error names its field; `(body)` for the body itself. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withoutOneTimeSecrets } from "@/lib/api/idempotency";
+import { hashRequest, withoutOneTimeSecrets } from "@/lib/api/idempotency";
 
 describe("withoutOneTimeSecrets", () => {
   it("nulls the one-time fields and anything shaped like a secret, and says which", () => {
@@ -30,5 +30,25 @@ describe("withoutOneTimeSecrets", () => {
     const body = { id: "ep_1", url: "https://example.com/x", status: "ACTIVE" };
     expect(withoutOneTimeSecrets(body)).toEqual({ body, omitted: [] });
     expect(withoutOneTimeSecrets(null)).toEqual({ body: null, omitted: [] });
+  });
+});
+
+describe("hashRequest", () => {
+  const h = (body: string) => hashRequest("POST", "/api/v1/endpoints", body);
+  it("is the same for the same JSON with keys reordered or spaced otherwise", () => {
+    const a = h('{"name":"n","url":"https://example.com/a","headers_json":{"X-A":"1","X-B":"2"}}');
+    expect(h('{ "url": "https://example.com/a", "headers_json": { "X-B": "2", "X-A": "1" }, "name": "n" }')).toBe(a);
+    expect(h('{"name":"n","url":"https://example.com/a","headers_json":{"X-A":"1","X-B":"2"}}\n')).toBe(a);
+  });
+  it("differs for another value, another array order, another path or method", () => {
+    expect(h('{"a":[1,2]}')).not.toBe(h('{"a":[2,1]}'));
+    expect(h('{"a":1}')).not.toBe(h('{"a":"1"}'));
+    expect(hashRequest("POST", "/api/v1/webhooks", '{"a":1}')).not.toBe(h('{"a":1}'));
+  });
+  it("counts a body that is not JSON, or too deep, by its bytes", () => {
+    expect(h("{nope")).not.toBe(h("{ nope"));
+    const deep = "[".repeat(100_000) + "]".repeat(100_000);
+    expect(h(deep)).toMatch(/^[0-9a-f]{64}$/);
+    expect(h("")).toBe(h("  "));
   });
 });

@@ -13,8 +13,10 @@
 //   IN_FLIGHT_TIMEOUT_MS; the crashed request's late completion, if any, is then ignored.
 import { createHash } from "node:crypto";
 import { AppError } from "@/lib/api/errors";
+import { canonicalJson } from "@/lib/audit/audit-hash";
 import { decrypt, encrypt } from "@/lib/crypto/encryption";
 import { db } from "@/lib/db/client";
+import { jsonValueProblem } from "@/lib/http/well-formed";
 
 const IN_FLIGHT = 0;
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
@@ -42,8 +44,24 @@ export type IdempotencyClaim =
   | { kind: "replay"; status: number; body: unknown; headers: Record<string, string> }
   | { kind: "claimed"; id: string };
 
+/**
+ * The request's fingerprint: method, path and the body as canonical JSON (keys sorted, no
+ * whitespace), so the same JSON with its keys in another order or spaced otherwise is the same
+ * request. A body that is not JSON, or too deep to take (refused by the handler anyway), counts
+ * by its bytes.
+ */
 export function hashRequest(method: string, path: string, body: string): string {
-  return createHash("sha256").update(`${method} ${path}\n${body}`).digest("hex");
+  return createHash("sha256").update(`${method} ${path}\n${canonicalBody(body)}`).digest("hex");
+}
+
+function canonicalBody(body: string): string {
+  if (!body.trim()) return "";
+  try {
+    const value: unknown = JSON.parse(body);
+    return jsonValueProblem(value)?.kind === "depth" ? body : canonicalJson(value);
+  } catch {
+    return body;
+  }
 }
 
 /**

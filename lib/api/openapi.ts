@@ -1,22 +1,30 @@
 // The OpenAPI 3.1 document of /api/v1 and the OAuth endpoints, generated from the same zod
-// schemas the route handlers validate with. Add each new operation here.
+// schemas the route handlers validate with. Add each new operation here: tests/helpers/route-server.ts
+// fails any test whose responses it does not declare.
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import { z } from "zod";
-import { listSchema, paginationQuery } from "@/lib/api/pagination";
+import { listSchema, paginationQuery, shortListQuery } from "@/lib/api/pagination";
+import { BUILT_IN_SCOPES } from "@/lib/credentials/scopes";
+import { env } from "@/lib/env";
+import { ONE_TIME_SECRET_FIELDS } from "@/lib/api/idempotency";
+import { emptyBodySchema } from "@/lib/validations/common";
 import {
   auditChainVerificationSchema,
   auditCheckpointSchema,
   auditCheckpointVerificationSchema,
   auditEventListQuerySchema,
   auditEventListResponseSchema,
+  auditEventSchema,
   auditExportQuerySchema,
 } from "@/lib/validations/audit";
 import {
   createCredentialSchema,
   createScopeSchema,
+  credentialDetailSchema,
   credentialSchema,
   credentialWithSecretSchema,
   regenerateSecretSchema,
+  scopeSchema,
 } from "@/lib/validations/credentials";
 import {
   deliveryDetailSchema,
@@ -24,11 +32,20 @@ import {
   deliverySchema,
   deliveryStatsQuerySchema,
   deliveryStatsSchema,
+  endpointDeliveryStatsSchema,
   replayFailedSchema,
   replayResponseSchema,
 } from "@/lib/validations/deliveries";
 import { consoleSessionSchema } from "@/lib/validations/auth";
-import { acceptedEventSchema, createEventSchema, eventDetailSchema, eventListQuery, eventSchema } from "@/lib/validations/events";
+import {
+  acceptedEventSchema,
+  acceptedTestEventSchema,
+  createEventSchema,
+  eventDetailSchema,
+  eventListQuery,
+  eventSchema,
+  testEventSchema,
+} from "@/lib/validations/events";
 import {
   acceptedSchema as inboundAcceptedSchema,
   createInboundWebhookSchema,
@@ -63,22 +80,34 @@ import {
   updateOrganizationSchema,
 } from "@/lib/validations/orgs";
 
+/**
+ * The license the document states. The project declares none yet (package.json has no
+ * "license"): "UNLICENSED" is npm's word for that; change both together when one is chosen.
+ */
+const API_LICENSE = { name: "UNLICENSED", identifier: undefined as string | undefined };
+
 const problem = z
-  .object({
+  .looseObject({
     type: z.string().describe("urn:gatehouse:problem:<code>"),
     title: z.string(),
     status: z.number().int(),
     detail: z.string().describe("What went wrong, safe to show to a user"),
     code: z.string().describe("Stable machine-readable error code"),
     errors: z
-      .array(z.object({ field: z.string().describe("Path of the field at fault, e.g. `scopes[0]`"), message: z.string() }))
+      .array(
+        z.object({
+          field: z.string().describe("Path of the field at fault, e.g. `scopes[0]`; an unknown field's message is \"Received unknown parameter\""),
+          message: z.string(),
+        }),
+      )
       .optional(),
+    instance: z.string().optional().describe("The request path the problem occurred on"),
   })
   .meta({ id: "Problem" })
-  .describe("RFC 9457 problem details");
+  .describe("RFC 9457 problem details (other members may be added, as RFC 9457 allows)");
 
 const oauthError = z
-  .object({
+  .looseObject({
     error: z.enum([
       "invalid_request",
       "invalid_client",
@@ -96,355 +125,517 @@ const oauthError = z
   .describe("RFC 6749 §5.2 error response");
 
 const idParam = z.object({ id: z.string().describe("Resource id") });
+const eventTypeParam = z.object({ name: z.string().describe("Event type name") });
+const messageParams = z.object({ id: z.string().describe("Incoming webhook id"), messageId: z.string().describe("Message id") });
 
 const jsonContent = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+const problemContent = { content: { "application/problem+json": { schema: problem } } };
 
-function errors(...statuses: number[]) {
+/** Why each problem status can happen; every operation lists the ones that apply to it. */
+const PROBLEM_STATUS: Record<number, string> = {
+  400: "The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query)",
+  401: "No valid session or bearer token",
+  403: "The role or the token's scopes do not allow it, or a cross-site request",
+  404: "Not found in this organization and environment",
+  409: "Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight)",
+  410: "Gone",
+  413: "The body is larger than this operation accepts",
+  415: "The body is not JSON",
+  422: "Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return",
+  429: "Rate limited; Retry-After says when to retry",
+  500: "Unexpected error (logged; no details are returned)",
+};
+
+function problems(statuses: Iterable<number>) {
   const out: Record<string, { description: string; content: { "application/problem+json": { schema: typeof problem } } }> = {};
-  for (const s of [401, 403, ...statuses]) {
-    out[String(s)] = { description: "Problem", content: { "application/problem+json": { schema: problem } } };
-  }
+  for (const s of [...new Set(statuses)].sort()) out[String(s)] = { description: PROBLEM_STATUS[s] ?? "Problem", ...problemContent };
   return out;
 }
 
-function op(
-  summary: string,
-  opts: {
-    scopes?: string[];
-    sessionOnly?: boolean;
-    query?: z.ZodObject;
-    path?: z.ZodObject;
-    body?: z.ZodType;
-    status?: number;
-    response?: z.ZodType;
-    errors?: number[];
-    headers?: { idempotent?: boolean };
-  },
-): ZodOpenApiOperationObject {
-  const security: Record<string, string[]>[] = opts.sessionOnly
-    ? [{ session: [] }]
-    : [{ session: [] }, { bearer: opts.scopes ?? [] }];
+const idempotencyHeader = z.object({
+  "Idempotency-Key": z
+    .string()
+    .max(255)
+    .optional()
+    .describe(
+      "Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409",
+    ),
+});
+
+/**
+ * A POST response as an Idempotency-Key replay may also give it: each one-time secret null, and
+ * `secrets_omitted` naming them (idempotency.ts, withoutOneTimeSecrets).
+ */
+function replayable(schema: z.ZodType): z.ZodType {
+  if (!(schema instanceof z.ZodObject)) return schema;
+  const shape = schema.shape as Record<string, z.ZodType>;
+  const secrets = ONE_TIME_SECRET_FIELDS.filter((f) => f in shape);
+  if (!secrets.length) return schema;
+  return schema.extend({
+    ...Object.fromEntries(secrets.map((f) => [f, shape[f]!.nullable()])),
+    secrets_omitted: z
+      .array(z.string())
+      .optional()
+      .describe("Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null)"),
+  });
+}
+
+type OpOptions = {
+  scopes?: string[];
+  sessionOnly?: boolean;
+  query?: z.ZodType;
+  path?: z.ZodObject;
+  /** The JSON body; operations without one refuse any field (`emptyBodySchema`). */
+  body?: z.ZodType;
+  status?: number;
+  response?: z.ZodType;
+  /** Problem statuses beyond the ones every operation of its kind can return. */
+  errors?: number[];
+  /** Extra text for the description. */
+  description?: string;
+};
+
+const UNSAFE_METHODS = new Set(["post", "put", "patch", "delete"]);
+
+/** One /api/v1 operation; `method` decides the problems its kind can return. */
+function op(method: "get" | "post" | "patch" | "delete", operationId: string, summary: string, opts: OpOptions = {}): ZodOpenApiOperationObject {
+  const unsafe = UNSAFE_METHODS.has(method);
+  const security: Record<string, string[]>[] = opts.sessionOnly ? [{ session: [] }] : [{ session: [] }, { oauth2: opts.scopes ?? [] }];
+  const statuses = [400, 401, 403, 422, 500, ...(opts.errors ?? [])];
+  if (opts.path) statuses.push(404);
+  if (unsafe) statuses.push(413, 415);
+  // Every POST takes an Idempotency-Key (withApi); a replay leaves one-time secrets out.
+  const idempotent = method === "post";
+  if (idempotent) statuses.push(409);
+  const description = [opts.sessionOnly ? "Console session only; access tokens cannot call this." : undefined, opts.description]
+    .filter(Boolean)
+    .join(" ");
+  const body = opts.body ?? (unsafe ? emptyBodySchema : undefined);
   return {
+    operationId,
     summary,
-    description: opts.sessionOnly ? "Console session only; access tokens cannot call this." : undefined,
+    ...(description ? { description } : {}),
     security,
     requestParams: {
-      ...(opts.query ? { query: opts.query } : {}),
+      ...(opts.query ? { query: opts.query as z.ZodObject } : {}),
       ...(opts.path ? { path: opts.path } : {}),
-      ...(opts.headers?.idempotent
-        ? {
-            header: z.object({
-              "Idempotency-Key": z
-                .string()
-                .max(255)
-                .optional()
-                .describe(
-                  "Same key and body within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409",
-                ),
-            }),
-          }
-        : {}),
+      ...(idempotent ? { header: idempotencyHeader } : {}),
     },
-    ...(opts.body ? { requestBody: jsonContent(opts.body) } : {}),
+    ...(body ? { requestBody: { required: opts.body !== undefined && method !== "delete", ...jsonContent(body) } } : {}),
     responses: {
       [String(opts.status ?? 200)]: opts.response
-        ? { description: "OK", ...jsonContent(opts.response) }
+        ? {
+            description: opts.status === 201 ? "Created" : opts.status === 202 ? "Accepted" : "OK",
+            ...jsonContent(idempotent ? replayable(opts.response) : opts.response),
+          }
         : { description: opts.status === 204 ? "No content" : "OK" },
-      ...errors(...(opts.errors ?? [])),
+      ...problems(statuses),
     },
   };
 }
 
+const tokenResponse = z
+  .object({
+    access_token: z.string(),
+    token_type: z.literal("Bearer"),
+    expires_in: z.number().int(),
+    scope: z.string(),
+  })
+  .meta({ id: "TokenResponse" });
+
+const oauthForm = (fields: Record<string, z.ZodType>) => ({
+  required: true,
+  content: {
+    "application/x-www-form-urlencoded": {
+      schema: z.object({
+        ...fields,
+        client_id: z.string().optional().describe("client_secret_post"),
+        client_secret: z.string().optional().describe("client_secret_post"),
+      }),
+    },
+  },
+});
+
+/** OAuth endpoints answer RFC 6749 §5.2 JSON errors, not problem+json. */
+function oauthErrors(...statuses: number[]) {
+  const why: Record<number, string> = {
+    400: "invalid_request, unsupported_grant_type, invalid_scope …",
+    401: "invalid_client",
+    413: "The body is too large",
+    429: "Rate limited (per client and per address); Retry-After says when to retry",
+    500: "server_error",
+  };
+  return Object.fromEntries(statuses.map((s) => [String(s), { description: why[s] ?? "Error", ...jsonContent(oauthError) }]));
+}
+
+const authorizationServerMetadata = z
+  .looseObject({
+    issuer: z.string(),
+    token_endpoint: z.string(),
+    introspection_endpoint: z.string(),
+    revocation_endpoint: z.string(),
+    grant_types_supported: z.array(z.string()),
+    response_types_supported: z.array(z.string()),
+    token_endpoint_auth_methods_supported: z.array(z.string()),
+    introspection_endpoint_auth_methods_supported: z.array(z.string()),
+    revocation_endpoint_auth_methods_supported: z.array(z.string()),
+    scopes_supported: z.array(z.string()),
+  })
+  .describe("RFC 8414 authorization server metadata");
+
+const introspection = z
+  .object({
+    active: z.boolean(),
+    scope: z.string().optional(),
+    client_id: z.string().optional(),
+    token_type: z.string().optional(),
+    exp: z.number().int().optional(),
+    iat: z.number().int().optional(),
+    sub: z.string().optional(),
+    iss: z.string().optional(),
+    environment: z.enum(["test", "live"]).optional(),
+  })
+  .describe("RFC 7662 introspection response; only `active` when the token is not active");
+
 const paths: ZodOpenApiPathsObject = {
   "/api/v1/organization": {
-    get: op("Get the organization", { response: organizationSchema }),
-    patch: op("Rename the organization", { sessionOnly: true, body: updateOrganizationSchema, response: organizationSchema, errors: [422] }),
+    get: op("get", "getOrganization", "Get the organization", { response: organizationSchema }),
+    patch: op("patch", "updateOrganization", "Rename the organization", { sessionOnly: true, body: updateOrganizationSchema, response: organizationSchema }),
   },
   "/api/v1/members": {
-    get: op("List members", { scopes: ["members:read"], response: listSchema(memberSchema) }),
+    get: op("get", "listMembers", "List members", { scopes: ["members:read"], query: shortListQuery, response: listSchema(memberSchema) }),
   },
   "/api/v1/members/{id}": {
-    patch: op("Change a member's role", { sessionOnly: true, path: idParam, body: updateMemberSchema, response: memberSchema, errors: [404, 409, 422] }),
-    delete: op("Remove a member", { sessionOnly: true, path: idParam, status: 204, errors: [404, 409] }),
+    patch: op("patch", "updateMember", "Change a member's role", { sessionOnly: true, path: idParam, body: updateMemberSchema, response: memberSchema, errors: [409] }),
+    delete: op("delete", "deleteMember", "Remove a member", { sessionOnly: true, path: idParam, status: 204, errors: [409] }),
   },
   "/api/v1/sessions": {
-    get: op("List your own console sessions", { sessionOnly: true, response: listSchema(consoleSessionSchema) }),
+    get: op("get", "listSessions", "List your own console sessions", { sessionOnly: true, query: shortListQuery, response: listSchema(consoleSessionSchema) }),
   },
   "/api/v1/sessions/{id}": {
-    delete: op("End one of your console sessions", { sessionOnly: true, path: idParam, status: 204, errors: [404] }),
+    delete: op("delete", "deleteSession", "End one of your console sessions", { sessionOnly: true, path: idParam, status: 204 }),
   },
   "/api/v1/invitations": {
-    get: op("List pending invitations", { sessionOnly: true, response: listSchema(invitationSchema) }),
-    post: op("Invite a member (the response carries the invite link, once)", {
+    get: op("get", "listInvitations", "List pending invitations", { sessionOnly: true, query: shortListQuery, response: listSchema(invitationSchema) }),
+    post: op("post", "createInvitation", "Invite a member (the response carries the invite link, once)", {
       sessionOnly: true,
       body: createInvitationSchema,
       status: 201,
       response: invitationSchema,
-      errors: [409, 422],
-      headers: { idempotent: true },
+      errors: [409],
     }),
   },
   "/api/v1/invitations/{id}": {
-    delete: op("Revoke a pending invitation", { sessionOnly: true, path: idParam, status: 204, errors: [404, 409] }),
+    delete: op("delete", "deleteInvitation", "Revoke a pending invitation", { sessionOnly: true, path: idParam, status: 204, errors: [409] }),
   },
   "/api/v1/credentials": {
-    get: op("List credentials of the environment", { sessionOnly: true, query: paginationQuery, response: listSchema(credentialSchema) }),
-    post: op("Create a credential (the client secret is in this response only)", {
+    get: op("get", "listCredentials", "List credentials of the environment", { sessionOnly: true, query: paginationQuery, response: listSchema(credentialSchema) }),
+    post: op("post", "createCredential", "Create a credential (the client secret is in this response only)", {
       sessionOnly: true,
       body: createCredentialSchema,
       status: 201,
       response: credentialWithSecretSchema,
-      errors: [422],
-      headers: { idempotent: true },
     }),
   },
   "/api/v1/credentials/{id}": {
-    get: op("Get a credential with usage and audit entries", { sessionOnly: true, path: idParam, response: credentialSchema, errors: [404] }),
+    get: op("get", "getCredential", "Get a credential with usage and audit entries", { sessionOnly: true, path: idParam, response: credentialDetailSchema }),
   },
   "/api/v1/credentials/{id}/regenerate-secret": {
-    post: op("Regenerate the client secret (shown once)", {
+    post: op("post", "regenerateCredentialSecret", "Regenerate the client secret (shown once)", {
       sessionOnly: true,
       path: idParam,
       body: regenerateSecretSchema,
       response: credentialWithSecretSchema,
-      errors: [404, 409, 422],
+      errors: [409],
     }),
   },
   "/api/v1/credentials/{id}/revoke": {
-    post: op("Revoke a credential and all its tokens, immediately", { sessionOnly: true, path: idParam, response: credentialSchema, errors: [404] }),
+    post: op("post", "revokeCredential", "Revoke a credential and all its tokens, immediately", { sessionOnly: true, path: idParam, response: credentialSchema }),
   },
   "/api/v1/scopes": {
-    get: op("The scope catalog", {
-      sessionOnly: true,
-      response: listSchema(z.object({ name: z.string(), description: z.string(), built_in: z.boolean() })),
-    }),
-    post: op("Define a custom scope", { sessionOnly: true, body: createScopeSchema, status: 201, errors: [409, 422] }),
+    get: op("get", "listScopes", "The scope catalog", { sessionOnly: true, query: shortListQuery, response: listSchema(scopeSchema) }),
+    post: op("post", "createScope", "Define a custom scope", { sessionOnly: true, body: createScopeSchema, status: 201, response: scopeSchema, errors: [409] }),
   },
   "/api/v1/audit-events": {
-    get: op("List audit events, newest first", { scopes: ["audit:read"], query: auditEventListQuerySchema as unknown as z.ZodObject, response: auditEventListResponseSchema, errors: [422] }),
+    get: op("get", "listAuditEvents", "List audit events, newest first", { scopes: ["audit:read"], query: auditEventListQuerySchema, response: auditEventListResponseSchema }),
   },
   "/api/v1/audit-events/export": {
-    get: op("Export audit events as CSV or JSON", { scopes: ["audit:read"], query: auditExportQuerySchema as unknown as z.ZodObject, errors: [422] }),
+    get: {
+      ...op("get", "exportAuditEvents", "Export audit events as CSV or JSON", { scopes: ["audit:read"], query: auditExportQuerySchema }),
+      responses: {
+        "200": {
+          description: "Every matching event, oldest first, as a download: CSV (format=csv) or a JSON array (format=json)",
+          content: {
+            "text/csv": { schema: z.string().describe("One row per event, with a header row") },
+            "application/json": { schema: z.array(auditEventSchema) },
+          },
+        },
+        ...problems([400, 401, 403, 422, 500]),
+      },
+    },
   },
   "/api/v1/audit-events/verify": {
-    get: op("Verify the audit log's hash chain (live tokens and console sessions)", { scopes: ["audit:read"], response: auditChainVerificationSchema, errors: [403] }),
+    get: op("get", "verifyAuditChain", "Verify the audit log's hash chain (live tokens and console sessions)", { scopes: ["audit:read"], response: auditChainVerificationSchema }),
   },
   "/api/v1/audit-events/checkpoint": {
-    get: op("Export a signed checkpoint of the audit chain's head (admins, live tokens)", { scopes: ["audit:read"], response: auditCheckpointSchema, errors: [403, 409] }),
+    get: op("get", "getAuditCheckpoint", "Export a signed checkpoint of the audit chain's head (admins, live tokens)", { scopes: ["audit:read"], response: auditCheckpointSchema, errors: [409] }),
   },
   "/api/v1/audit-events/checkpoint/verify": {
-    post: op("Check a saved checkpoint against the audit log", { scopes: ["audit:read"], body: auditCheckpointSchema, response: auditCheckpointVerificationSchema, errors: [403, 422] }),
+    post: op("post", "verifyAuditCheckpoint", "Check a saved checkpoint against the audit log", { scopes: ["audit:read"], body: auditCheckpointSchema, response: auditCheckpointVerificationSchema }),
   },
   "/api/v1/endpoints": {
-    get: op("List outgoing endpoints", { scopes: ["endpoints:read"], query: endpointListQuery, response: listSchema(endpointSchema) }),
-    post: op("Create an endpoint (the signing secret is in this response only)", {
+    get: op("get", "listEndpoints", "List outgoing endpoints", { scopes: ["endpoints:read"], query: endpointListQuery, response: listSchema(endpointSchema) }),
+    post: op("post", "createEndpoint", "Create an endpoint (the signing secret is in this response only)", {
       scopes: ["endpoints:write"],
       body: createEndpointSchema,
       status: 201,
       response: endpointWithSecretSchema,
-      errors: [422],
-      headers: { idempotent: true },
     }),
   },
   "/api/v1/endpoints/{id}": {
-    get: op("Get an endpoint", { scopes: ["endpoints:read"], path: idParam, response: endpointSchema, errors: [404] }),
-    patch: op("Update an endpoint; status PAUSED holds its deliveries, ACTIVE releases them", {
+    get: op("get", "getEndpoint", "Get an endpoint", { scopes: ["endpoints:read"], path: idParam, response: endpointSchema }),
+    patch: op("patch", "updateEndpoint", "Update an endpoint; status PAUSED holds its deliveries, ACTIVE releases them", {
       scopes: ["endpoints:write"],
       path: idParam,
       body: updateEndpointSchema,
       response: endpointSchema,
-      errors: [404, 422],
     }),
-    delete: op("Delete an endpoint", { scopes: ["endpoints:write"], path: idParam, status: 204, errors: [404] }),
+    delete: op("delete", "deleteEndpoint", "Delete an endpoint", { scopes: ["endpoints:write"], path: idParam, status: 204 }),
   },
   "/api/v1/endpoints/{id}/rotate-secret": {
-    post: op("Rotate the signing secret (the old one keeps signing during the grace period)", {
+    post: op("post", "rotateEndpointSecret", "Rotate the signing secret (the old one keeps signing during the grace period)", {
       scopes: ["endpoints:write"],
       path: idParam,
       body: rotateSecretSchema,
       response: endpointWithSecretSchema,
-      errors: [404, 422],
     }),
   },
   "/api/v1/endpoints/{id}/stats": {
-    get: op("An endpoint's delivery outcomes per hour (24h) or per day (7d), every bucket included", {
+    get: op("get", "getEndpointStats", "An endpoint's delivery outcomes per hour (24h) or per day (7d), every bucket included", {
       scopes: ["deliveries:read"],
       path: idParam,
       query: deliveryStatsQuerySchema,
       response: deliveryStatsSchema,
-      errors: [404, 422],
+    }),
+  },
+  "/api/v1/endpoints/{id}/test": {
+    post: op("post", "sendTestEvent", "Send an event to this endpoint only", {
+      scopes: ["events:write"],
+      path: idParam,
+      body: testEventSchema,
+      status: 202,
+      response: acceptedTestEventSchema,
     }),
   },
   "/api/v1/webhooks": {
-    get: op("List webhooks (the same endpoints, in the webhooks shape)", { scopes: ["endpoints:read"], query: endpointListQuery, response: listSchema(webhookSchema) }),
-    post: op("Create a webhook (the secret is in this response only)", {
+    get: op("get", "listWebhooks", "List webhooks (the same endpoints, in the webhooks shape)", { scopes: ["endpoints:read"], query: paginationQuery, response: listSchema(webhookSchema) }),
+    post: op("post", "createWebhook", "Create a webhook (the secret is in this response only)", {
       scopes: ["endpoints:write"],
       body: createWebhookSchema,
       status: 201,
       response: webhookWithSecretSchema,
-      errors: [422],
-      headers: { idempotent: true },
     }),
   },
   "/api/v1/webhooks/{id}": {
-    get: op("Get a webhook", { scopes: ["endpoints:read"], path: idParam, response: webhookSchema, errors: [404] }),
-    patch: op("Update a webhook", { scopes: ["endpoints:write"], path: idParam, body: updateWebhookSchema, response: webhookSchema, errors: [404, 422] }),
-    delete: op("Delete a webhook", { scopes: ["endpoints:write"], path: idParam, status: 204, errors: [404] }),
+    get: op("get", "getWebhook", "Get a webhook", { scopes: ["endpoints:read"], path: idParam, response: webhookSchema }),
+    patch: op("patch", "updateWebhook", "Update a webhook", { scopes: ["endpoints:write"], path: idParam, body: updateWebhookSchema, response: webhookSchema }),
+    delete: op("delete", "deleteWebhook", "Delete a webhook", { scopes: ["endpoints:write"], path: idParam, status: 204 }),
   },
   "/api/v1/event-types": {
-    get: op("The event-type catalog", { scopes: ["events:read"], query: eventTypeListQuery, response: listSchema(eventTypeSchema) }),
-    post: op("Create an event type", { scopes: ["events:write"], body: createEventTypeSchema, status: 201, response: eventTypeSchema, errors: [409, 422] }),
+    get: op("get", "listEventTypes", "The event-type catalog", { scopes: ["events:read"], query: eventTypeListQuery, response: listSchema(eventTypeSchema) }),
+    post: op("post", "createEventType", "Create an event type", { scopes: ["events:write"], body: createEventTypeSchema, status: 201, response: eventTypeSchema, errors: [409] }),
+  },
+  "/api/v1/event-types/{name}": {
+    get: op("get", "getEventType", "Get an event type with its schema", { scopes: ["events:read"], path: eventTypeParam, response: eventTypeSchema }),
   },
   "/api/v1/event-types/{name}/archive": {
-    post: op("Archive an event type (no new events of it)", {
-      scopes: ["events:write"],
-      path: z.object({ name: z.string() }),
-      response: eventTypeSchema,
-      errors: [404],
-    }),
+    post: op("post", "archiveEventType", "Archive an event type (no new events of it)", { scopes: ["events:write"], path: eventTypeParam, response: eventTypeSchema }),
+  },
+  "/api/v1/event-types/{name}/unarchive": {
+    post: op("post", "unarchiveEventType", "Unarchive an event type", { scopes: ["events:write"], path: eventTypeParam, response: eventTypeSchema }),
   },
   "/api/v1/events": {
-    get: op("List events", { scopes: ["events:read"], query: eventListQuery, response: listSchema(eventSchema) }),
-    post: op("Send an event to every subscribed endpoint", {
+    get: op("get", "listEvents", "List events", { scopes: ["events:read"], query: eventListQuery, response: listSchema(eventSchema) }),
+    post: op("post", "createEvent", "Send an event to every subscribed endpoint", {
       scopes: ["events:write"],
       body: createEventSchema,
       status: 202,
       response: acceptedEventSchema,
-      errors: [409, 413, 422],
-      headers: { idempotent: true },
     }),
   },
   "/api/v1/events/{id}": {
-    get: op("Get an event with its deliveries", { scopes: ["events:read"], path: idParam, response: eventDetailSchema, errors: [404] }),
+    get: op("get", "getEvent", "Get an event with its deliveries", { scopes: ["events:read"], path: idParam, response: eventDetailSchema }),
   },
   "/api/v1/deliveries": {
-    get: op("List deliveries, newest first", { scopes: ["deliveries:read"], query: deliveryListQuerySchema, response: listSchema(deliverySchema) }),
+    get: op("get", "listDeliveries", "List deliveries, newest first", { scopes: ["deliveries:read"], query: deliveryListQuerySchema, response: listSchema(deliverySchema) }),
+  },
+  "/api/v1/deliveries/stats": {
+    get: op("get", "listDeliveryStats", "Per endpoint: deliveries and success rate over the last 24 hours", {
+      scopes: ["deliveries:read"],
+      query: shortListQuery,
+      response: listSchema(endpointDeliveryStatsSchema),
+    }),
   },
   "/api/v1/deliveries/{id}": {
-    get: op("Get a delivery with every attempt", { scopes: ["deliveries:read"], path: idParam, response: deliveryDetailSchema, errors: [404] }),
+    get: op("get", "getDelivery", "Get a delivery with every attempt", { scopes: ["deliveries:read"], path: idParam, response: deliveryDetailSchema }),
   },
   "/api/v1/deliveries/{id}/replay": {
-    post: op("Replay a delivery", { scopes: ["deliveries:write"], path: idParam, status: 202, response: replayResponseSchema, errors: [404, 409] }),
+    post: op("post", "replayDelivery", "Replay a delivery", { scopes: ["deliveries:write"], path: idParam, status: 202, response: replayResponseSchema, errors: [409] }),
   },
   "/api/v1/deliveries/replay-failed": {
-    post: op("Replay every failed delivery since a time", {
+    post: op("post", "replayFailedDeliveries", "Replay every failed delivery since a time", {
       scopes: ["deliveries:write"],
-      body: replayFailedSchema.extend({ endpoint_id: z.string().optional() }),
+      body: replayFailedSchema,
       status: 202,
       response: z.object({ replayed: z.number().int() }),
-      errors: [422],
     }),
   },
   "/api/v1/inbound-webhooks": {
-    get: op("List incoming webhooks", { scopes: ["inbound:read"], query: inboundListQuery, response: listSchema(inboundWebhookSchema) }),
-    post: op("Create an incoming webhook (the integration token is in this response only)", {
+    get: op("get", "listInboundWebhooks", "List incoming webhooks", { scopes: ["inbound:read"], query: inboundListQuery, response: listSchema(inboundWebhookSchema) }),
+    post: op("post", "createInboundWebhook", "Create an incoming webhook (the integration token is in this response only)", {
       scopes: ["inbound:write"],
       body: createInboundWebhookSchema,
       status: 201,
       response: inboundWebhookWithSecretsSchema,
-      errors: [422],
     }),
   },
   "/api/v1/inbound-webhooks/{id}": {
-    get: op("Get an incoming webhook", { scopes: ["inbound:read"], path: idParam, response: inboundWebhookSchema, errors: [404] }),
-    patch: op("Edit an incoming webhook, or activate/deactivate it (status)", {
+    get: op("get", "getInboundWebhook", "Get an incoming webhook", { scopes: ["inbound:read"], path: idParam, response: inboundWebhookSchema }),
+    patch: op("patch", "updateInboundWebhook", "Edit an incoming webhook, or activate/deactivate it (status)", {
       scopes: ["inbound:write"],
       path: idParam,
       body: updateInboundWebhookSchema,
       response: inboundWebhookWithSecretsSchema,
-      errors: [404, 422],
     }),
-    delete: op("Delete an incoming webhook and its messages", { scopes: ["inbound:write"], path: idParam, status: 204, errors: [404] }),
+    delete: op("delete", "deleteInboundWebhook", "Delete an incoming webhook and its messages", { scopes: ["inbound:write"], path: idParam, status: 204 }),
   },
   "/api/v1/inbound-webhooks/{id}/regenerate-token": {
-    post: op("Regenerate the integration token (the old one is refused at once)", {
+    post: op("post", "regenerateInboundToken", "Regenerate the integration token (the old one is refused at once)", {
       scopes: ["inbound:write"],
       path: idParam,
       response: inboundWebhookWithSecretsSchema,
-      errors: [404],
     }),
   },
   "/api/v1/inbound-webhooks/{id}/messages": {
-    get: op("Messages an incoming webhook received, newest first", {
+    get: op("get", "listInboundMessages", "Messages an incoming webhook received, newest first", {
       scopes: ["inbound:read"],
       path: idParam,
       query: messageListQuery,
       response: listSchema(inboundMessageSchema),
-      errors: [404],
     }),
   },
   "/api/v1/inbound-webhooks/{id}/messages/{messageId}": {
-    get: op("One message with its whole body", {
-      scopes: ["inbound:read"],
-      path: z.object({ id: z.string(), messageId: z.string() }),
-      response: inboundMessageSchema,
-      errors: [404],
-    }),
+    get: op("get", "getInboundMessage", "One message with its whole body", { scopes: ["inbound:read"], path: messageParams, response: inboundMessageSchema }),
   },
   "/api/v1/inbound-webhooks/{id}/messages/{messageId}/replay": {
-    post: op("Forward a forwarded message again", {
+    post: op("post", "replayInboundMessage", "Forward a forwarded message again", {
       scopes: ["inbound:write"],
-      path: z.object({ id: z.string(), messageId: z.string() }),
+      path: messageParams,
       status: 202,
       response: z.object({ delivery_id: z.string(), status: z.string(), replay_of: z.string().nullable() }),
-      errors: [404, 409],
+      errors: [409],
     }),
+  },
+  "/api/v1/openapi.json": {
+    get: {
+      operationId: "getOpenApiDocument",
+      summary: "This document",
+      security: [{}],
+      responses: { "200": { description: "OpenAPI 3.1", ...jsonContent(z.looseObject({ openapi: z.string() })) } },
+    },
   },
   "/in/{id}": {
     post: {
+      operationId: "receiveInboundWebhook",
       summary: "The receiving URL of an incoming webhook",
       description:
         "Send the integration token as `Authorization: Bearer <token>` or `?token=<token>`. Any body up to 1 MiB; the Emit event " +
         "handler needs a JSON object. 401 token or signature, 404 unknown or inactive webhook, 405 other methods, 413 too large, " +
         "429 rate limited (Retry-After). Nothing is stored on a refusal.",
-      security: [{ bearer: [] }, {}],
-      requestParams: { path: idParam },
+      security: [{ integrationToken: [] }, {}],
+      requestParams: { path: idParam, query: z.object({ token: z.string().optional().describe("The integration token, when the sender cannot set a header") }) },
+      requestBody: { content: { "*/*": { schema: z.string().describe("Any body up to 1 MiB") } } },
       responses: {
         "200": { description: "A repeat of a message already received (same webhook-id, signature verified): the first one's result", ...jsonContent(inboundAcceptedSchema) },
         "202": { description: "Stored (and handled)", ...jsonContent(inboundAcceptedSchema) },
-        ...errors(400, 404, 405, 413, 422, 429),
+        ...problems([400, 401, 404, 413, 422, 429, 500]),
       },
     },
   },
   "/oauth/token": {
     post: {
+      operationId: "createToken",
       summary: "Exchange client credentials for an access token (RFC 6749 §4.4)",
       security: [{ clientSecretBasic: [] }, {}],
-      requestBody: {
-        content: {
-          "application/x-www-form-urlencoded": {
-            schema: z.object({
-              grant_type: z.literal("client_credentials"),
-              scope: z.string().optional().describe("Space-separated subset of the credential's scopes; default all"),
-              client_id: z.string().optional().describe("client_secret_post"),
-              client_secret: z.string().optional().describe("client_secret_post"),
-            }),
-          },
-        },
-      },
-      responses: {
-        "200": {
-          description: "Token",
-          ...jsonContent(
-            z.object({
-              access_token: z.string(),
-              token_type: z.literal("Bearer"),
-              expires_in: z.number().int(),
-              scope: z.string(),
-            }),
-          ),
-        },
-        "400": { description: "Error", ...jsonContent(oauthError) },
-        "401": { description: "invalid_client", ...jsonContent(oauthError) },
-        "429": { description: "Rate limited", ...jsonContent(oauthError) },
-      },
+      requestBody: oauthForm({
+        grant_type: z.literal("client_credentials"),
+        scope: z.string().optional().describe("Space-separated subset of the credential's scopes; default all"),
+      }),
+      responses: { "200": { description: "Token", ...jsonContent(tokenResponse) }, ...oauthErrors(400, 401, 413, 429, 500) },
+    },
+  },
+  "/oauth/introspect": {
+    post: {
+      operationId: "introspectToken",
+      summary: "Token introspection (RFC 7662), for the client the token was issued to",
+      security: [{ clientSecretBasic: [] }, {}],
+      requestBody: oauthForm({ token: z.string(), token_type_hint: z.string().optional() }),
+      responses: { "200": { description: "Introspection", ...jsonContent(introspection) }, ...oauthErrors(400, 401, 413, 429, 500) },
+    },
+  },
+  "/oauth/revoke": {
+    post: {
+      operationId: "revokeToken",
+      summary: "Token revocation (RFC 7009); unknown tokens are not an error",
+      security: [{ clientSecretBasic: [] }, {}],
+      requestBody: oauthForm({ token: z.string(), token_type_hint: z.string().optional() }),
+      responses: { "200": { description: "Revoked (or unknown)" }, ...oauthErrors(400, 401, 413, 429, 500) },
+    },
+  },
+  "/.well-known/oauth-authorization-server": {
+    get: {
+      operationId: "getAuthorizationServerMetadata",
+      summary: "Authorization server metadata (RFC 8414), for discovery by OAuth clients",
+      security: [{}],
+      responses: { "200": { description: "Metadata", ...jsonContent(authorizationServerMetadata) }, ...problems([400]) },
     },
   },
 };
 
+/** Tag of each path: its first segment after /api/v1, or the OAuth and receiving endpoints. */
+const TAGS: { name: string; prefix: string; description: string }[] = [
+  { name: "Organization", prefix: "/api/v1/organization", description: "The caller's organization" },
+  { name: "Members", prefix: "/api/v1/members", description: "Members and their roles" },
+  { name: "Invitations", prefix: "/api/v1/invitations", description: "Invitations to join (console only)" },
+  { name: "Sessions", prefix: "/api/v1/sessions", description: "Your console sessions" },
+  { name: "Credentials", prefix: "/api/v1/credentials", description: "OAuth client credentials (console only)" },
+  { name: "Scopes", prefix: "/api/v1/scopes", description: "The scope catalog" },
+  { name: "Audit", prefix: "/api/v1/audit-events", description: "The hash-chained audit log" },
+  { name: "Endpoints", prefix: "/api/v1/endpoints", description: "Outgoing webhook endpoints" },
+  { name: "Webhooks", prefix: "/api/v1/webhooks", description: "The same endpoints, in the webhooks shape" },
+  { name: "Event types", prefix: "/api/v1/event-types", description: "The event-type catalog" },
+  { name: "Events", prefix: "/api/v1/events", description: "Events sent to subscribed endpoints" },
+  { name: "Deliveries", prefix: "/api/v1/deliveries", description: "Deliveries of events and their attempts" },
+  { name: "Incoming webhooks", prefix: "/api/v1/inbound-webhooks", description: "Webhooks Gatehouse receives" },
+  { name: "Incoming webhooks", prefix: "/in/", description: "" },
+  { name: "OAuth", prefix: "/oauth/", description: "Client-credentials tokens (RFC 6749, 7662, 7009, 8414)" },
+  { name: "OAuth", prefix: "/.well-known/", description: "" },
+  { name: "Document", prefix: "/api/v1/openapi.json", description: "This OpenAPI document" },
+];
+
+function tagOf(path: string): string {
+  const t = TAGS.find((x) => path === x.prefix || path.startsWith(x.prefix.endsWith("/") ? x.prefix : x.prefix + "/"));
+  if (!t) throw new Error(`openapi.ts: no tag for ${path}`);
+  return t.name;
+}
+
+for (const [path, item] of Object.entries(paths)) {
+  for (const o of Object.values(item as Record<string, ZodOpenApiOperationObject>)) o.tags = [tagOf(path)];
+}
+
 let cached: ReturnType<typeof createDocument> | undefined;
 
-export function openApiDocument() {
+function baseDocument() {
   cached ??= createDocument({
     openapi: "3.1.0",
     info: {
@@ -452,16 +643,35 @@ export function openApiDocument() {
       version: "1.0.0",
       description:
         "Credentials and webhooks. Authenticate with a bearer token from POST /oauth/token (scopes enforced), " +
-        "or with the console session. Errors are application/problem+json (RFC 9457). Lists use cursor pagination.",
+        "or with the console session. Errors are application/problem+json (RFC 9457), including unknown paths (404) and " +
+        "methods (405, with Allow); the OAuth endpoints answer RFC 6749 JSON errors instead. Unknown body fields and query " +
+        "parameters are refused (422), never ignored. Lists use cursor pagination (`limit`, `cursor`, `next_cursor`).",
+      license: { name: API_LICENSE.name, identifier: API_LICENSE.identifier },
     },
+    tags: TAGS.filter((t) => t.description).map(({ name, description }) => ({ name, description })),
     components: {
       securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", description: "Access token from /oauth/token" },
-        session: { type: "apiKey", in: "cookie", name: "authjs.session-token", description: "Console session" },
-        clientSecretBasic: { type: "http", scheme: "basic" },
+        oauth2: {
+          type: "oauth2",
+          description: "A bearer token from POST /oauth/token (client credentials); each operation lists the scopes it needs",
+          flows: {
+            clientCredentials: {
+              tokenUrl: "/oauth/token",
+              scopes: Object.fromEntries(BUILT_IN_SCOPES.map((s) => [s.name, s.description])),
+            },
+          },
+        },
+        session: { type: "apiKey", in: "cookie", name: "authjs.session-token", description: "Console session (unsafe methods also need a same-origin Origin header)" },
+        clientSecretBasic: { type: "http", scheme: "basic", description: "client_id and client_secret (or send them in the form: client_secret_post)" },
+        integrationToken: { type: "http", scheme: "bearer", description: "An incoming webhook's integration token (gin_…)" },
       },
     },
     paths,
   });
   return cached;
+}
+
+/** The document; `servers` is GATEHOUSE_PUBLIC_URL when set, else relative to where it was fetched. */
+export function openApiDocument(publicUrl: string | undefined = env().GATEHOUSE_PUBLIC_URL) {
+  return { ...baseDocument(), servers: [{ url: publicUrl ?? "/" }] };
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { jsonValueProblem } from "@/lib/http/well-formed";
 
-export const paginationQuery = z.object({
+export const paginationQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25).describe("Items per page (1 to 100, default 25)"),
   cursor: z.string().max(200).optional().describe("The `next_cursor` of the previous page"),
 });
@@ -57,4 +57,25 @@ export function listSchema<T extends z.ZodType>(item: T) {
     data: z.array(item),
     next_cursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
   });
+}
+
+const offsetCursor = z.strictObject({ offset: z.number().int().min(0).max(1_000_000) });
+
+/** `limit` and `cursor` of a short list (members, invitations, scopes, sessions): without `limit`, the whole list. */
+export const shortListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).optional().describe("Items per page (1 to 100); without it, the whole list"),
+  cursor: paginationQuery.shape.cursor,
+});
+
+/**
+ * A page of a short list the domain returns whole: the same `limit` and `cursor` as every other
+ * list (the cursor holds an offset).
+ */
+export function pageOfAll<T, R>(all: T[], q: { limit?: number; cursor?: string }, view: (row: T) => R) {
+  const start = decodeCursor(q.cursor, offsetCursor)?.offset ?? 0;
+  const end = q.limit === undefined ? all.length : start + q.limit;
+  return {
+    data: all.slice(start, end).map(view),
+    next_cursor: all.length > end ? encodeCursor({ offset: end }) : null,
+  };
 }

@@ -2,7 +2,7 @@
 // or bearer token), resolves org and environment, checks role or scope, reads and limits the
 // body, applies Idempotency-Key on POST, and maps every error to application/problem+json.
 import type { z } from "zod";
-import { AppError, problemResponse, zodFieldErrors, describeFieldErrors, formatFieldPath } from "@/lib/api/errors";
+import { AppError, problemResponse, zodFieldErrors, describeFieldErrors, formatFieldPath, UNKNOWN_FIELD_MESSAGE } from "@/lib/api/errors";
 import { claimIdempotencyKey, completeIdempotencyKey, hashRequest } from "@/lib/api/idempotency";
 import { requestInfo, requestOrigin, type RequestInfo } from "@/lib/api/request-info";
 import { TextResponse } from "@/lib/api/text-response";
@@ -103,12 +103,22 @@ export function withApi<P = Record<string, never>>(
           return validate(schema, parsed);
         },
         query(schema) {
-          return validate(schema, Object.fromEntries(url.searchParams));
+          queryRead = true;
+          return validate(schema, queryObject(url));
         },
+      };
+      // Query parameters a handler does not read are refused, never ignored. Unsafe methods read
+      // none (their input is the body): refused before the handler runs, as it changes things.
+      let queryRead = false;
+      if (UNSAFE.has(req.method)) refuseQuery(url);
+      const run = async () => {
+        const res = await handler(ctx);
+        if (!queryRead) refuseQuery(url);
+        return res;
       };
 
       const key = req.method === "POST" ? req.headers.get("idempotency-key") : null;
-      if (!key) return await handler(ctx);
+      if (!key) return await run();
 
       const callerId = auth.caller.kind === "session" ? `u:${auth.caller.userId}` : `c:${auth.caller.credentialId}`;
       const scope = `${auth.orgId}:${auth.environment}:${callerId}`;
@@ -118,7 +128,7 @@ export function withApi<P = Record<string, never>>(
       }
       let res: Response;
       try {
-        res = await handler(ctx);
+        res = await run();
       } catch (err) {
         const problem = problemResponse(err, url.pathname);
         await completeIdempotencyKey(claim.id, problem.status, await problem.clone().json());
@@ -133,6 +143,24 @@ export function withApi<P = Record<string, never>>(
   };
   // The lean layer reads no more of a body than this before the handler runs (node-adapter.ts).
   return Object.assign(fn, { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY });
+}
+
+/** The query string as an object; a parameter sent twice keeps every value (the schema refuses the array). */
+function queryObject(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const k of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(k);
+    out[k] = all.length === 1 ? all[0]! : all;
+  }
+  return out;
+}
+
+/** 422 naming every query parameter, for operations that take none. */
+function refuseQuery(url: URL) {
+  const names = [...new Set(url.searchParams.keys())];
+  if (!names.length) return;
+  const errors = names.map((field) => ({ field: field.slice(0, 64), message: UNKNOWN_FIELD_MESSAGE }));
+  throw new AppError("validation_failed", describeFieldErrors(errors), { errors });
 }
 
 /** Path parameters and query values the database can store (no NUL, no lone surrogate); 400 otherwise. */

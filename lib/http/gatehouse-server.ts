@@ -43,7 +43,10 @@ export async function startGatehouseServer(opts: {
   const edge = createEdge(opts.edge ?? { trustedProxies: env().GATEHOUSE_TRUSTED_PROXIES, publicUrl: env().GATEHOUSE_PUBLIC_URL });
   const routes: (LeanRoute & { segments: string[]; module?: Promise<Record<string, unknown>> })[] = findLeanRoutes(
     path.join(opts.dir, "app"),
-  ).map((r) => ({ ...r, segments: r.pattern.split("/") }));
+  )
+    // Catch-alls ([...rest]) stay with Next.js; the lean layer answers unknown /api/v1 paths below.
+    .filter((r) => !r.pattern.includes("[..."))
+    .map((r) => ({ ...r, segments: r.pattern.split("/") }));
   let nextHandle: ((req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void>) | undefined;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
@@ -79,6 +82,11 @@ export async function startGatehouseServer(opts: {
           if (!res.headersSent) await sendWebResponse(problemResponse(err, pathname), res);
           else res.destroy();
         });
+        return;
+      }
+      // A bearer request for a path no route has: the same 404 problem as the catch-all's.
+      if (pathname.startsWith("/api/v1/")) {
+        void sendWebResponse(problemResponse(new AppError("not_found", `There is no ${pathname} in this API; see /api/v1/openapi.json.`), pathname), res);
         return;
       }
     }

@@ -110,7 +110,7 @@ function fromBeforeTo(q: { from?: Date; to?: Date }, ctx: z.RefinementCtx) {
 }
 
 export const auditEventListQuerySchema = z
-  .object({
+  .strictObject({
     ...auditFilterShape,
     limit: z.coerce.number().int().min(1).max(100).default(50).describe("Page size, 1 to 100 (default 50)"),
     cursor: z
@@ -125,7 +125,7 @@ export type AuditEventListQuery = z.infer<typeof auditEventListQuerySchema>;
 export type AuditEventListQueryInput = z.input<typeof auditEventListQuerySchema>;
 
 export const auditExportQuerySchema = z
-  .object({
+  .strictObject({
     ...auditFilterShape,
     format: z.enum(["csv", "json"]).default("csv").describe("csv (one row per event) or json (an array of events)"),
   })
@@ -137,7 +137,7 @@ export type AuditExportQueryInput = z.input<typeof auditExportQuerySchema>;
 // ---- signed checkpoints of the chain's head ----
 
 export const auditCheckpointSchema = z
-  .object({
+  .strictObject({
     version: z.literal(1).describe("Checkpoint format version"),
     org_id: z.string().min(1).max(200).describe("The organization whose audit chain this is"),
     seq: z.string().regex(/^\d{1,19}$/).nullable().describe("Position of the newest event at the time; null for an empty log"),

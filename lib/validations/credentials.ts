@@ -6,7 +6,7 @@ export const scopeNameSchema = z
   .regex(SCOPE_NAME_RE, "lowercase letters, digits, _ . - and at most one colon, like `reports:read`")
   .describe("Scope name");
 
-export const createCredentialSchema = z.object({
+export const createCredentialSchema = z.strictObject({
   name: z.string().trim().min(1, "Enter a name").max(80, "Use at most 80 characters").describe("What the credential is for"),
   scopes: z.array(scopeNameSchema).min(1, "Pick at least one scope").max(50).describe("Scopes tokens may carry"),
   expires_at: z.iso
@@ -24,7 +24,7 @@ export const createCredentialSchema = z.object({
 });
 export type CreateCredentialInput = z.input<typeof createCredentialSchema>;
 
-export const regenerateSecretSchema = z.object({
+export const regenerateSecretSchema = z.strictObject({
   grace_period_seconds: z
     .union([z.literal(0), z.literal(3600), z.literal(86400)])
     .default(0)
@@ -54,7 +54,20 @@ export const credentialWithSecretSchema = credentialSchema.extend({
   client_secret: z.string().describe("Shown in this response only"),
 });
 
-export const createScopeSchema = z.object({
+export const credentialDetailSchema = credentialSchema.extend({
+  usage: z.object({ tokens_issued: z.number().int(), active_tokens: z.number().int() }),
+  audit: z
+    .array(z.object({ id: z.string(), action: z.string(), actor: z.string(), ip: z.string().nullable(), created_at: z.string() }))
+    .describe("The newest 50 audit entries about this credential"),
+});
+
+export const scopeSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  built_in: z.boolean().describe("Built-in scopes guard Gatehouse's own API; the others are the organization's own"),
+});
+
+export const createScopeSchema = z.strictObject({
   name: scopeNameSchema,
   description: z.string().trim().min(1, "Describe what the scope allows").max(200),
 });

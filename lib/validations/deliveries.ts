@@ -50,8 +50,18 @@ export const replayResponseSchema = deliveryDetailSchema.extend({
     .describe("The URL the original's last attempt went to, when the endpoint's URL has changed since (the replay goes to the current one)"),
 });
 
-export const replayFailedSchema = z.object({
+export const replayFailedSchema = z.strictObject({
   since: z.iso.datetime({ offset: true }).describe("Replay failed deliveries created at or after this time"),
+  endpoint_id: z.string().max(100).optional().describe("Only this endpoint's"),
+});
+
+export const endpointDeliveryStatsSchema = z.object({
+  endpoint_id: z.string(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  total: z.number().int(),
+  last_delivery_at: z.string().nullable(),
+  success_rate: z.number().nullable().describe("succeeded / (succeeded + failed); null before any outcome"),
 });
 
 /**
@@ -69,7 +79,7 @@ export const deliveryStatsWindowSchema = z
   .enum(Object.keys(DELIVERY_STATS_WINDOWS) as [DeliveryStatsWindow, ...DeliveryStatsWindow[]])
   .describe("24h: 24 one-hour buckets (UTC hours); 7d: 7 one-day buckets (UTC days). Default 24h");
 
-export const deliveryStatsQuerySchema = z.object({ window: deliveryStatsWindowSchema.default("24h") });
+export const deliveryStatsQuerySchema = z.strictObject({ window: deliveryStatsWindowSchema.default("24h") });
 
 const outcomeCounts = {
   succeeded: z.number().int(),

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { paginationQuery } from "@/lib/api/pagination";
 import { eventTypeNameSchema } from "@/lib/validations/webhooks";
 
 /** Largest accepted POST /api/v1/events body. */
 export const MAX_EVENT_BODY_BYTES = 256 * 1024;
 
-export const createEventSchema = z.object({
+export const createEventSchema = z.strictObject({
   type: eventTypeNameSchema.describe("A known, non-archived event type"),
   data: z
     .record(z.string(), z.unknown())
@@ -19,7 +20,17 @@ export const createEventSchema = z.object({
 });
 export type CreateEventInput = z.input<typeof createEventSchema>;
 
-export const eventListQuery = z.object({
+/** POST /api/v1/endpoints/{id}/test: an event for that endpoint only. */
+export const testEventSchema = createEventSchema.pick({ type: true, data: true });
+
+export const acceptedTestEventSchema = z.object({
+  id: z.string().describe("`evt_…`"),
+  type: z.string(),
+  deliveries: z.number().describe("1 when the endpoint is subscribed to the type, else 0"),
+  created_at: z.string(),
+});
+
+export const eventListQuery = paginationQuery.extend({
   type: eventTypeNameSchema.optional().describe("Only events of this type"),
 });
 

@@ -2,6 +2,7 @@
 // existence and forward-URL reachability need the database or DNS, so the domain functions
 // check those and report them on the same field names.
 import { z } from "zod";
+import { paginationQuery } from "@/lib/api/pagination";
 import { eventTypeNameSchema, signingSecretSchema, urlSchema } from "@/lib/validations/webhooks";
 
 export const INBOUND_HANDLERS = ["store", "event", "forward"] as const;
@@ -73,7 +74,7 @@ function checkInboundSettings(s: Settings, ctx: z.RefinementCtx) {
 }
 
 export const createInboundWebhookSchema = z
-  .object({
+  .strictObject({
     name: nameSchema.describe("Display name"),
     handler: handlerSchema,
     ...settingsShape,
@@ -82,7 +83,7 @@ export const createInboundWebhookSchema = z
   .superRefine(checkInboundSettings);
 export type CreateInboundWebhookInput = z.input<typeof createInboundWebhookSchema>;
 
-export const updateInboundWebhookSchema = z.object({
+export const updateInboundWebhookSchema = z.strictObject({
   name: nameSchema.optional(),
   handler: handlerSchema.optional(),
   ...settingsShape,
@@ -119,11 +120,11 @@ export const inboundWebhookWithSecretsSchema = inboundWebhookSchema.extend({
 });
 export type InboundWebhookWithSecrets = z.infer<typeof inboundWebhookWithSecretsSchema>;
 
-export const inboundListQuery = z.object({
+export const inboundListQuery = paginationQuery.extend({
   status: z.enum(["active", "inactive"]).optional(),
 });
 
-export const messageListQuery = z.object({
+export const messageListQuery = paginationQuery.extend({
   outcome: z.enum(INBOUND_OUTCOMES).optional().describe("failed also matches forwarded messages whose forward failed"),
 });
 

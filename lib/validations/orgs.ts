@@ -8,7 +8,7 @@ export const organizationSchema = z.object({
   name: z.string(),
   created_at: z.string().describe("ISO 8601"),
 });
-export const updateOrganizationSchema = z.object({ name: orgNameSchema });
+export const updateOrganizationSchema = z.strictObject({ name: orgNameSchema });
 
 export const memberSchema = z.object({
   id: z.string().describe("Membership id"),
@@ -20,7 +20,7 @@ export const memberSchema = z.object({
 });
 export type MemberView = z.infer<typeof memberSchema>;
 
-export const updateMemberSchema = z.object({ role: roleSchema });
+export const updateMemberSchema = z.strictObject({ role: roleSchema });
 
 export const invitationSchema = z.object({
   id: z.string(),
@@ -33,7 +33,7 @@ export const invitationSchema = z.object({
 });
 export type InvitationView = z.infer<typeof invitationSchema>;
 
-export const createInvitationSchema = z.object({
+export const createInvitationSchema = z.strictObject({
   email: emailSchema,
   role: roleSchema.default("developer"),
 });

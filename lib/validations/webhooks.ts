@@ -2,6 +2,7 @@
 // event-type catalog. URL reachability and event-type existence need the database or DNS, so
 // the domain functions check those and report them on the same field names.
 import { z } from "zod";
+import { paginationQuery } from "@/lib/api/pagination";
 
 export const EVENT_TYPE_NAME_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 export const SIGNING_SECRET_RE = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -133,7 +134,7 @@ const eventListSchema = z.array(eventTypeNameSchema).max(100, "at most 100 event
 
 // ---- /api/v1/endpoints (reference 004) ----
 
-export const createEndpointSchema = z.object({
+export const createEndpointSchema = z.strictObject({
   name: nameSchema.describe("Display name for the endpoint"),
   url: urlSchema,
   secret: signingSecretSchema.optional(),
@@ -146,7 +147,7 @@ export const createEndpointSchema = z.object({
 });
 export type CreateEndpointInput = z.input<typeof createEndpointSchema>;
 
-export const updateEndpointSchema = z.object({
+export const updateEndpointSchema = z.strictObject({
   name: nameSchema.optional(),
   url: urlSchema.optional(),
   secret: signingSecretSchema.optional().describe("Replaces the signing secret; the old one keeps signing for 24 hours"),
@@ -187,7 +188,7 @@ export const endpointWithSecretSchema = endpointSchema.extend({
   secret: z.string().describe("The signing secret; in this response only"),
 });
 
-export const rotateSecretSchema = z.object({
+export const rotateSecretSchema = z.strictObject({
   grace_period_seconds: z
     .number()
     .int()
@@ -197,13 +198,13 @@ export const rotateSecretSchema = z.object({
     .describe("How long the old secret keeps signing alongside the new one (default 86400, 24 hours)"),
 });
 
-export const endpointListQuery = z.object({
+export const endpointListQuery = paginationQuery.extend({
   status: z.enum(["ACTIVE", "PAUSED", "DISABLED"]).optional().describe("Only endpoints with this status"),
 });
 
 // ---- /api/v1/webhooks (reference 001) ----
 
-export const createWebhookSchema = z.object({
+export const createWebhookSchema = z.strictObject({
   url: urlSchema,
   events: eventListSchema.min(1, "Subscribe to at least one event type").describe("Event types to subscribe to"),
   description: descriptionSchema.optional().describe("Optional human-readable description (at most 256 characters)"),
@@ -214,7 +215,7 @@ export const createWebhookSchema = z.object({
 });
 export type CreateWebhookInput = z.input<typeof createWebhookSchema>;
 
-export const updateWebhookSchema = z.object({
+export const updateWebhookSchema = z.strictObject({
   url: urlSchema.optional(),
   events: eventListSchema.min(1, "Subscribe to at least one event type").optional(),
   description: descriptionSchema.nullish(),
@@ -246,7 +247,7 @@ export const webhookWithSecretSchema = webhookSchema.extend({
 
 // ---- /api/v1/event-types ----
 
-export const createEventTypeSchema = z.object({
+export const createEventTypeSchema = z.strictObject({
   name: eventTypeNameSchema,
   description: z.string().trim().min(1, "Describe when this event is sent").max(500, "Use at most 500 characters"),
   schema: z
@@ -256,7 +257,7 @@ export const createEventTypeSchema = z.object({
 });
 export type CreateEventTypeInput = z.input<typeof createEventTypeSchema>;
 
-export const eventTypeListQuery = z.object({
+export const eventTypeListQuery = paginationQuery.extend({
   archived: z
     .enum(["true", "false", "all"])
     .default("false")

@@ -1,6 +1,7 @@
 import { problemResponse } from "@/lib/api/errors";
 import { originFromRequest, requestOrigin } from "@/lib/api/request-info";
 import { BUILT_IN_SCOPES } from "@/lib/credentials/scopes";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -27,3 +28,6 @@ export async function GET(req: Request) {
     scopes_supported: BUILT_IN_SCOPES.map((s) => s.name),
   }, { headers: { "cache-control": cache } });
 }
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

@@ -1,8 +1,12 @@
 import { requestOrigin } from "@/lib/api/request-info";
 import { introspect } from "@/lib/credentials/oauth";
 import { oauthJson, withOAuthClient } from "@/lib/credentials/oauth-route";
+import { oauthMethodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 // POST /oauth/introspect: token introspection (RFC 7662)
 export const POST = withOAuthClient(async (client, form, req) =>
   oauthJson(await introspect(client, form, requestOrigin(req))),
 );
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = oauthMethodsNotAllowed(["POST"]);

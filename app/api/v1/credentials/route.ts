@@ -4,6 +4,7 @@ import { createCredential, listCredentials } from "@/lib/credentials/manage-cred
 import { credentialView } from "@/lib/credentials/views";
 import { createCredentialSchema } from "@/lib/validations/credentials";
 import { z } from "zod";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
 
@@ -34,3 +35,6 @@ export const POST = withApi({ role: "admin", sessionOnly: true }, async (ctx) =>
   });
   return json({ ...credentialView(credential), client_secret: secret }, { status: 201 });
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

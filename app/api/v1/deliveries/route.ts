@@ -3,6 +3,7 @@ import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
 import { deliveryView, listDeliveries } from "@/lib/deliveries/get-deliveries";
 import { deliveryListQuerySchema } from "@/lib/validations/deliveries";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
 
@@ -19,3 +20,6 @@ export const GET = withApi({ scopes: ["deliveries:read"] }, async (ctx) => {
   });
   return json(paginate(rows, q.limit, (d) => ({ createdAt: d.createdAt.toISOString(), id: d.id }), deliveryView));
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

@@ -1,18 +1,18 @@
 import { z } from "zod";
-import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
+import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
 import { listEndpoints } from "@/lib/webhooks/get-endpoints";
 import { endpointView } from "@/lib/webhooks/views";
 import { createEndpointSchema, endpointListQuery } from "@/lib/validations/webhooks";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
-const listQuery = paginationQuery.extend(endpointListQuery.shape);
 
 // GET /api/v1/endpoints: endpoints of the current environment, newest first
 export const GET = withApi({ scopes: ["endpoints:read"] }, async (ctx) => {
-  const q = ctx.query(listQuery);
+  const q = ctx.query(endpointListQuery);
   const rows = await listEndpoints({
     orgId: ctx.orgId,
     environment: ctx.environment,
@@ -43,3 +43,6 @@ export const POST = withApi({ scopes: ["endpoints:write"], maxBodyBytes: 64 * 10
   });
   return json({ ...endpointView(endpoint), secret }, { status: 201 });
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

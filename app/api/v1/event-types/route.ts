@@ -1,16 +1,16 @@
 import { z } from "zod";
-import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
+import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
 import { createEventType, listEventTypes } from "@/lib/webhooks/event-types";
 import { eventTypeView } from "@/lib/webhooks/views";
 import { createEventTypeSchema, eventTypeListQuery } from "@/lib/validations/webhooks";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ name: z.string() });
-const listQuery = paginationQuery.extend(eventTypeListQuery.shape);
 
 // GET /api/v1/event-types: this environment's event-type catalog, by name (`archived=true|false|all`)
 export const GET = withApi({ scopes: ["events:read"] }, async (ctx) => {
-  const q = ctx.query(listQuery);
+  const q = ctx.query(eventTypeListQuery);
   const rows = await listEventTypes({ orgId: ctx.orgId, environment: ctx.environment, archived: q.archived, limit: q.limit, cursor: decodeCursor(q.cursor, cursorSchema) });
   return json(paginate(rows, q.limit, (t) => ({ name: t.name }), eventTypeView));
 });
@@ -28,3 +28,6 @@ export const POST = withApi({ scopes: ["events:write"], maxBodyBytes: 128 * 1024
   });
   return json(eventTypeView(t), { status: 201 });
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

@@ -1,17 +1,17 @@
 import { z } from "zod";
-import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
+import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
 import { listEvents } from "@/lib/events/get-events";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { eventView } from "@/lib/events/views";
 import { createEventSchema, eventListQuery, MAX_EVENT_BODY_BYTES } from "@/lib/validations/events";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
-const listQuery = paginationQuery.extend(eventListQuery.shape);
 
 // GET /api/v1/events: events of the current environment, newest first (`type` filters)
 export const GET = withApi({ scopes: ["events:read"] }, async (ctx) => {
-  const q = ctx.query(listQuery);
+  const q = ctx.query(eventListQuery);
   const rows = await listEvents({
     orgId: ctx.orgId,
     environment: ctx.environment,
@@ -37,3 +37,6 @@ export const POST = withApi({ scopes: ["events:write"], maxBodyBytes: MAX_EVENT_
     { status: 202 },
   );
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

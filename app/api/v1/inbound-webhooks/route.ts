@@ -1,18 +1,18 @@
 import { z } from "zod";
-import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
+import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { requestOrigin } from "@/lib/api/request-info";
 import { json, withApi } from "@/lib/api/with-api";
 import { createInboundWebhook } from "@/lib/inbound/create-inbound-webhook";
 import { lastReceivedAt, listInboundWebhooks } from "@/lib/inbound/get-inbound-webhooks";
 import { inboundWebhookView } from "@/lib/inbound/views";
 import { createInboundWebhookSchema, inboundListQuery } from "@/lib/validations/inbound";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ at: z.string(), id: z.string() });
-const listQuery = paginationQuery.extend(inboundListQuery.shape);
 
 // GET /api/v1/inbound-webhooks: incoming webhooks of the current environment, newest first
 export const GET = withApi({ scopes: ["inbound:read"] }, async (ctx) => {
-  const q = ctx.query(listQuery);
+  const q = ctx.query(inboundListQuery);
   const rows = await listInboundWebhooks({
     orgId: ctx.orgId,
     environment: ctx.environment,
@@ -52,3 +52,6 @@ export const POST = withApi({ scopes: ["inbound:write"], maxBodyBytes: 64 * 1024
     { status: 201 },
   );
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

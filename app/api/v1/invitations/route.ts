@@ -4,11 +4,13 @@ import { inviteMember } from "@/lib/orgs/invite-member";
 import { listPendingInvitations } from "@/lib/orgs/manage-members";
 import { invitationView } from "@/lib/orgs/views";
 import { createInvitationSchema } from "@/lib/validations/orgs";
+import { pageOfAll, shortListQuery } from "@/lib/api/pagination";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 // GET /api/v1/invitations: pending invitations
 export const GET = withApi({ role: "admin", sessionOnly: true }, async (ctx) => {
-  const rows = await listPendingInvitations(ctx.orgId);
-  return json({ data: rows.map(invitationView), next_cursor: null });
+  const q = ctx.query(shortListQuery);
+  return json(pageOfAll(await listPendingInvitations(ctx.orgId), q, invitationView));
 });
 
 // POST /api/v1/invitations: invite someone; the response carries the invite link, once
@@ -27,3 +29,6 @@ export const POST = withApi({ role: "admin", sessionOnly: true }, async (ctx) =>
     { status: 201 },
   );
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

@@ -6,6 +6,7 @@ import { WEBHOOKS_FIELDS } from "@/lib/webhooks/endpoint-input";
 import { listEndpoints } from "@/lib/webhooks/get-endpoints";
 import { webhookView } from "@/lib/webhooks/views";
 import { createWebhookSchema } from "@/lib/validations/webhooks";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
 
@@ -47,3 +48,6 @@ export const POST = withApi({ scopes: ["endpoints:write"], maxBodyBytes: 64 * 10
   });
   return json({ ...webhookView(endpoint), secret }, { status: 201 });
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

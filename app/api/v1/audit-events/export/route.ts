@@ -3,6 +3,7 @@ import { withApi } from "@/lib/api/with-api";
 import { auditExport } from "@/lib/audit/export-audit-events";
 import { db } from "@/lib/db/client";
 import { auditExportQuerySchema } from "@/lib/validations/audit";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 // GET /api/v1/audit-events/export?format=csv|json: every matching event, streamed as a download
 // (a token: its environment's events and organization-wide ones only)
@@ -31,3 +32,6 @@ export const GET = withApi({ scopes: ["audit:read"] }, async (ctx) => {
     },
   });
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

@@ -6,6 +6,8 @@ import { updateInboundWebhook } from "@/lib/inbound/update-inbound-webhook";
 import { inboundWebhookView } from "@/lib/inbound/views";
 import { db } from "@/lib/db/client";
 import { updateInboundWebhookSchema } from "@/lib/validations/inbound";
+import { emptyBodySchema } from "@/lib/validations/common";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 type P = { id: string };
 
@@ -46,6 +48,10 @@ export const PATCH = withApi<P>({ scopes: ["inbound:write"], maxBodyBytes: 64 * 
 
 // DELETE /api/v1/inbound-webhooks/{id}: delete it with its messages; the URL answers 404 from now on
 export const DELETE = withApi<P>({ scopes: ["inbound:write"] }, async (ctx) => {
+  ctx.body(emptyBodySchema);
   await deleteInboundWebhook({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id, ctx: ctx.actor });
   return noContent();
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { POST, PUT, OPTIONS } = methodsNotAllowed(["GET", "PATCH", "DELETE"]);

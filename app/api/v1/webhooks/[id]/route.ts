@@ -5,6 +5,8 @@ import { getEndpoint } from "@/lib/webhooks/get-endpoints";
 import { updateEndpoint } from "@/lib/webhooks/update-endpoint";
 import { webhookView } from "@/lib/webhooks/views";
 import { updateWebhookSchema } from "@/lib/validations/webhooks";
+import { emptyBodySchema } from "@/lib/validations/common";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 type P = { id: string };
 
@@ -37,6 +39,10 @@ export const PATCH = withApi<P>({ scopes: ["endpoints:write"], maxBodyBytes: 64 
 
 // DELETE /api/v1/webhooks/{id}: delete the endpoint and its deliveries
 export const DELETE = withApi<P>({ scopes: ["endpoints:write"] }, async (ctx) => {
+  ctx.body(emptyBodySchema);
   await deleteEndpoint({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id, ctx: ctx.actor });
   return noContent();
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { POST, PUT, OPTIONS } = methodsNotAllowed(["GET", "PATCH", "DELETE"]);

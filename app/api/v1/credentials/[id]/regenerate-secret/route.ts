@@ -2,6 +2,7 @@ import { json, withApi } from "@/lib/api/with-api";
 import { regenerateSecret } from "@/lib/credentials/manage-credentials";
 import { credentialView } from "@/lib/credentials/views";
 import { regenerateSecretSchema } from "@/lib/validations/credentials";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 // POST /api/v1/credentials/{id}/regenerate-secret: a new secret, shown once
 export const POST = withApi<{ id: string }>({ role: "admin", sessionOnly: true }, async (ctx) => {
@@ -15,3 +16,6 @@ export const POST = withApi<{ id: string }>({ role: "admin", sessionOnly: true }
   });
   return json({ ...credentialView(credential), client_secret: secret });
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"]);

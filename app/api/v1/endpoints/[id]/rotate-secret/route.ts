@@ -2,6 +2,7 @@ import { json, withApi } from "@/lib/api/with-api";
 import { rotateEndpointSecret } from "@/lib/webhooks/rotate-endpoint-secret";
 import { endpointView } from "@/lib/webhooks/views";
 import { rotateSecretSchema } from "@/lib/validations/webhooks";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 // POST /api/v1/endpoints/{id}/rotate-secret: a new signing secret, shown once; the old one signs alongside it for the grace period
 export const POST = withApi<{ id: string }>({ scopes: ["endpoints:write"] }, async (ctx) => {
@@ -15,3 +16,6 @@ export const POST = withApi<{ id: string }>({ scopes: ["endpoints:write"] }, asy
   });
   return json({ ...endpointView(endpoint), secret });
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"]);

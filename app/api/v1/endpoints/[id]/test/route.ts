@@ -2,11 +2,12 @@ import { json, withApi } from "@/lib/api/with-api";
 import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest-event";
-import { createEventSchema } from "@/lib/validations/events";
+import { testEventSchema } from "@/lib/validations/events";
+import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 // POST /api/v1/endpoints/{id}/test: send an event to this endpoint only
 export const POST = withApi<{ id: string }>({ scopes: ["events:write"] }, async (ctx) => {
-  const input = ctx.body(createEventSchema.pick({ type: true, data: true }));
+  const input = ctx.body(testEventSchema);
   const endpoint = await db.endpoint.findFirst({
     where: { id: ctx.params.id, orgId: ctx.orgId, environment: ctx.environment },
     select: { id: true },
@@ -24,3 +25,6 @@ export const POST = withApi<{ id: string }>({ scopes: ["events:write"] }, async 
     { status: 202 },
   );
 });
+
+// Other methods: 405 with Allow; OPTIONS lists only the real ones
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"]);
