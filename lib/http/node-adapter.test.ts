@@ -6,11 +6,33 @@ import { MAX_BUFFERED_BODY } from "@/lib/http/node-adapter";
 import { serveRoutes } from "@/tests/helpers/route-server";
 
 let server: Awaited<ReturnType<typeof serveRoutes>>;
+const stream = { produced: 0, cancelled: false };
 beforeAll(async () => {
   server = await serveRoutes({
     "/echo/[id]": {
       POST: async (req: Request, ctx: { params: Promise<Record<string, string>> }) =>
         Response.json({ id: (await ctx.params).id, body: await req.text(), ip: req.headers.get("x-forwarded-for") }),
+    },
+    "/stream": {
+      // 400 chunks of 64 KiB (25 MiB), each made only when the reader asks for it.
+      GET: async () => {
+        stream.produced = 0;
+        stream.cancelled = false;
+        const chunk = new Uint8Array(64 * 1024).fill(0x61);
+        return new Response(
+          new ReadableStream<Uint8Array>({
+            pull(controller) {
+              if (stream.produced === 400) return controller.close();
+              stream.produced++;
+              controller.enqueue(chunk);
+            },
+            cancel() {
+              stream.cancelled = true;
+            },
+          }),
+          { headers: { "content-type": "application/octet-stream" } },
+        );
+      },
     },
     "/json": {
       GET: async () => json({ hello: "wörld" }, { headers: { "x-a": "1" } }),
@@ -46,6 +68,40 @@ describe("the Node adapter", () => {
     expect(r.headers["x-a"]).toBe("1");
     expect(r.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(r.body)).toEqual({ hello: "wörld" });
+  });
+
+  it("streams a large body as it is produced, and stops producing when the client goes away", async () => {
+    const first = await new Promise<{ producedAtFirstByte: number; total: number; headers: import("node:http").IncomingHttpHeaders }>((resolve, reject) => {
+      request(`${server.origin}/stream`, (res) => {
+        let producedAtFirstByte = -1;
+        let total = 0;
+        res.on("data", (c: Buffer) => {
+          if (producedAtFirstByte < 0) producedAtFirstByte = stream.produced;
+          total += c.length;
+        });
+        res.on("end", () => resolve({ producedAtFirstByte, total, headers: res.headers }));
+      })
+        .on("error", reject)
+        .end();
+    });
+    expect(first.total).toBe(400 * 64 * 1024);
+    expect(first.producedAtFirstByte).toBeLessThan(300); // the first bytes left long before the body was made (buffered: 400)
+    expect(first.headers["content-length"]).toBeUndefined();
+    expect(first.headers["transfer-encoding"]).toBe("chunked");
+
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${server.origin}/stream`, (res) => {
+        res.once("data", () => {
+          req.destroy();
+          resolve();
+        });
+      }).on("error", () => {});
+      req.on("error", reject);
+      req.end();
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stream.cancelled).toBe(true);
+    expect(stream.produced).toBeLessThan(400);
   });
 
   it("sends a plain Response's body, status and cookies", async () => {

@@ -116,11 +116,51 @@ export async function sendWebResponse(r: Response, res: ServerResponse): Promise
     res.end(text);
     return;
   }
-  const body = r.body ? Buffer.from(await r.arrayBuffer()) : undefined;
-  if (body) headers["content-length"] = String(body.byteLength);
-  res.writeHead(r.status, headers);
-  res.end(body);
+  if (!r.body) {
+    res.writeHead(r.status, headers);
+    res.end();
+    return;
+  }
+  // A small body goes out whole with a Content-Length; a larger one (an audit export of a
+  // million rows) is streamed as it is produced, so memory holds one chunk, not the whole body.
+  const reader = r.body.getReader();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      headers["content-length"] = String(size);
+      res.writeHead(r.status, headers);
+      res.end(Buffer.concat(head));
+      return;
+    }
+    head.push(value);
+    size += value.byteLength;
+    if (size > STREAM_AFTER_BYTES) break;
+  }
+  res.writeHead(r.status, headers); // no Content-Length: chunked
+  const write = (chunk: Uint8Array) =>
+    res.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+  try {
+    for (const chunk of head) await write(chunk);
+    for (;;) {
+      if (res.destroyed) {
+        await reader.cancel(); // the client went away: stop producing
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) break;
+      await write(value);
+    }
+    res.end();
+  } catch {
+    res.destroy(); // the body failed mid-way: the client sees a cut-off response, never a wrong one
+    await reader.cancel().catch(() => {});
+  }
 }
+
+/** Bodies up to this size are sent whole with a Content-Length; larger ones are streamed. */
+export const STREAM_AFTER_BYTES = 64 * 1024;
 
 /** Runs `handler` for a Node request; a thrown error becomes a 500 without details. */
 export async function serveWithHandler(

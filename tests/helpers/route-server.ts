@@ -31,6 +31,12 @@ function checkResponse(method: string, path: string, res: ServerResponse) {
   let headType: string | undefined;
   const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
   const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+  const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+  // A large body is streamed (written in chunks before end).
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (typeof chunk === "string" || chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk as string));
+    return write(chunk, ...rest);
+  }) as ServerResponse["write"];
   res.writeHead = ((status: number, ...rest: unknown[]) => {
     const h = rest.find((x) => x && typeof x === "object") as Record<string, unknown> | undefined;
     for (const [k, v] of Object.entries(h ?? {})) if (k.toLowerCase() === "content-type") headType = String(v);
