@@ -2,7 +2,8 @@
 // inngest/functions/; append each here.
 import type { InngestFunction } from "inngest";
 import { deliverWebhook } from "@/inngest/functions/deliver-webhook";
+import { pruneExpiredData } from "@/inngest/functions/prune-expired-data";
 import { pruneIdempotencyKeysFn } from "@/inngest/functions/prune-idempotency-keys";
 import { sweepDeliveries } from "@/inngest/functions/sweep-deliveries";
 
-export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn];
+export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn, pruneExpiredData];

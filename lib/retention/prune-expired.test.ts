@@ -1,0 +1,46 @@
+// Retention (deliveries under stress, finding 5): what is older than the retention period goes,
+// with its deliveries and attempts; nothing undelivered goes, however old; recent data and the
+// audit log stay.
+import { expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { pruneExpired } from "@/lib/retention/prune-expired";
+
+it("deletes old events with their deliveries and attempts, and old inbound messages, but nothing undelivered", async () => {
+  const org = await db.organization.create({ data: { name: "Retention" } });
+  const scope = { orgId: org.id, environment: "test" as const };
+  const endpoint = await db.endpoint.create({
+    data: { id: "ep_retention", ...scope, name: "r", url: "https://example.com/r", secretEncrypted: "x", eventTypes: [], webhookVersion: "2026-01-01" },
+  });
+  const old = new Date(Date.now() - 40 * 86_400_000);
+  const mk = async (id: string, createdAt: Date, status: "succeeded" | "failed" | "pending" | "held") => {
+    await db.event.create({ data: { id, ...scope, type: "run.completed", payload: {}, createdAt } });
+    await db.delivery.create({
+      data: { id: `msg_${id}`, ...scope, eventId: id, endpointId: endpoint.id, status, createdAt, attemptRows: { create: [{ number: 1, requestHeaders: {}, requestBody: "{}" }] } },
+    });
+  };
+  await mk("evt_old_ok", old, "succeeded");
+  await mk("evt_old_failed", old, "failed");
+  await mk("evt_old_pending", old, "pending");
+  await mk("evt_old_held", old, "held");
+  await mk("evt_new", new Date(), "succeeded");
+  const hook = await db.inboundWebhook.create({ data: { id: "iwh_retention", ...scope, name: "in", handler: "store", tokenHash: "h", tokenLast4: "abcd" } });
+  const msg = (id: string, receivedAt: Date) =>
+    db.inboundMessage.create({
+      data: { id, webhookId: hook.id, ...scope, method: "POST", headers: [], body: Buffer.from("{}"), bodySize: 2, outcome: "stored", receivedAt },
+    });
+  await msg("imsg_old", old);
+  await msg("imsg_new", new Date());
+  const auditBefore = await db.auditEvent.count();
+
+  const r = await pruneExpired({ days: 30, batch: 1 });
+  expect(r).toEqual({ events: 2, inboundMessages: 1 });
+  expect((await db.event.findMany({ where: { orgId: org.id }, orderBy: { id: "asc" } })).map((e) => e.id)).toEqual([
+    "evt_new",
+    "evt_old_held",
+    "evt_old_pending",
+  ]);
+  expect(await db.deliveryAttempt.count({ where: { deliveryId: { in: ["msg_evt_old_ok", "msg_evt_old_failed"] } } })).toBe(0);
+  expect((await db.inboundMessage.findMany({ where: { webhookId: hook.id } })).map((m) => m.id)).toEqual(["imsg_new"]);
+  expect(await db.auditEvent.count()).toBe(auditBefore);
+  expect(await pruneExpired({ days: 30 })).toEqual({ events: 0, inboundMessages: 0 });
+});

@@ -1,0 +1,60 @@
+// Retention: events (with their deliveries and every attempt's recorded request and response)
+// and received inbound messages are kept GATEHOUSE_RETENTION_DAYS (default 30), then deleted by
+// a daily job (inngest/functions/prune-expired-data.ts). An event with a delivery still pending
+// or held is never deleted, however old: nothing undelivered is dropped. The audit log is never
+// pruned (it is append-only).
+import { sql } from "@/lib/db/sql";
+
+export function retentionDays(env: Record<string, string | undefined> = process.env): number {
+  const n = Number(env.GATEHOUSE_RETENTION_DAYS || 30);
+  return Number.isFinite(n) && n >= 1 ? n : 30;
+}
+
+export type PruneResult = { events: number; inboundMessages: number };
+
+/**
+ * Deletes what is older than the retention period, in batches per organization and environment
+ * (and per inbound webhook), so each statement uses an index and holds its locks briefly.
+ * `maxBatches` bounds one run; the next run goes on where it stopped.
+ */
+export async function pruneExpired(opts: { now?: Date; days?: number; batch?: number; maxBatches?: number } = {}): Promise<PruneResult> {
+  const cutoff = new Date((opts.now ?? new Date()).getTime() - (opts.days ?? retentionDays()) * 86_400_000).toISOString();
+  const batch = opts.batch ?? 1000;
+  let budget = opts.maxBatches ?? 500;
+  const result: PruneResult = { events: 0, inboundMessages: 0 };
+
+  // From the small tables, so that each DELETE below walks an index of the big ones.
+  const scopes = await sql<{ orgId: string; environment: string }>(
+    `SELECT o."id" AS "orgId", e."environment" FROM "Organization" o CROSS JOIN (VALUES ('test'), ('live')) AS e("environment")`,
+  );
+  for (const s of scopes) {
+    for (; budget > 0; budget--) {
+      const deleted = await sql<{ id: string }>(
+        `DELETE FROM "Event" WHERE "id" IN (
+           SELECT e."id" FROM "Event" e
+            WHERE e."orgId" = $1 AND e."environment" = $2::"Environment" AND e."createdAt" < $3::timestamp
+              AND NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."eventId" = e."id" AND d."status" IN ('pending', 'held'))
+            LIMIT $4)
+         RETURNING "id"`,
+        [s.orgId, s.environment, cutoff, batch],
+      );
+      result.events += deleted.length;
+      if (deleted.length < batch) break;
+    }
+  }
+
+  const webhooks = await sql<{ webhookId: string }>(`SELECT "id" AS "webhookId" FROM "InboundWebhook"`);
+  for (const w of webhooks) {
+    for (; budget > 0; budget--) {
+      const deleted = await sql<{ id: string }>(
+        `DELETE FROM "InboundMessage" WHERE "id" IN (
+           SELECT "id" FROM "InboundMessage" WHERE "webhookId" = $1 AND "receivedAt" < $2::timestamp LIMIT $3)
+         RETURNING "id"`,
+        [w.webhookId, cutoff, batch],
+      );
+      result.inboundMessages += deleted.length;
+      if (deleted.length < batch) break;
+    }
+  }
+  return result;
+}
