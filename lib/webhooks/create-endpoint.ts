@@ -2,7 +2,8 @@
 import type { AuditContext } from "@/lib/audit/record-audit-event";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { encrypt } from "@/lib/crypto/encryption";
-import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/api/errors";
+import { db, type Tx } from "@/lib/db/client";
 import type { Environment } from "@/lib/generated/prisma/client";
 import { resolveMaskedHeaders, sealHeaders } from "@/lib/webhooks/custom-headers";
 import { assertEndpointInput, checkUrlField, uniqueNames, type EndpointFieldNames } from "@/lib/webhooks/endpoint-input";
@@ -32,6 +33,28 @@ export type CreateEndpointOptions = {
   ctx: AuditContext;
 };
 
+/** Endpoints one organization may have per environment (GATEHOUSE_MAX_ENDPOINTS, default 250). */
+export function maxEndpoints(): number {
+  const n = Number(process.env.GATEHOUSE_MAX_ENDPOINTS || 250);
+  return Number.isInteger(n) && n > 0 ? n : 250;
+}
+
+/**
+ * Every endpoint costs deliveries, attempts and executor slots on each event: one org cannot
+ * add them without bound. The org's row is locked so that concurrent creates count each other.
+ */
+async function assertEndpointQuota(tx: Tx, orgId: string, environment: Environment): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Organization" WHERE id = ${orgId} FOR UPDATE`;
+  const max = maxEndpoints();
+  const count = await tx.endpoint.count({ where: { orgId, environment, inboundWebhookId: null } });
+  if (count >= max) {
+    throw new AppError(
+      "conflict",
+      `This environment already has ${count} endpoints, the most an organization may have (${max}). Delete one you no longer use; the operator can raise the limit (GATEHOUSE_MAX_ENDPOINTS).`,
+    );
+  }
+}
+
 export async function createEndpoint(opts: CreateEndpointOptions) {
   const secret = opts.secret ?? generateSigningSecret();
   const eventTypes = uniqueNames(opts.eventTypes);
@@ -40,6 +63,7 @@ export async function createEndpoint(opts: CreateEndpointOptions) {
   const inputErrors = [...(await checkUrlField(opts.url, opts.environment, opts.fields.url)), ...headers.errors];
   const endpoint = await db.$transaction(async (tx) => {
     await assertEndpointInput(tx, { orgId: opts.orgId, environment: opts.environment, eventTypes, fields: opts.fields, urlErrors: inputErrors });
+    await assertEndpointQuota(tx, opts.orgId, opts.environment);
     const active = opts.active ?? true;
     const e = await tx.endpoint.create({
       data: {
