@@ -110,6 +110,11 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
                 <LocalTime iso={c.previous_secret_expires_at} format="datetime" />
               </Field>
             ) : null}
+            {c.older_secrets_expire_at.map((until, i) => (
+              <Field key={until + i} label="An older secret works until">
+                <LocalTime iso={until} format="datetime" />
+              </Field>
+            ))}
           </dl>
         </CardContent>
       </Card>

@@ -188,6 +188,13 @@ function StateNotices({ scoping, endpoint: e }: { scoping: Scoping; endpoint: En
           <strong className="font-semibold">Secret rotation:</strong> previous secret valid until{" "}
           <LocalTime format="datetime" iso={e.previous_secret_expires_at} />. Until then each delivery carries a signature made with the
           previous secret beside one made with the new secret.
+          {e.older_secrets_expire_at.length ? (
+            <>
+              {" "}
+              {e.older_secrets_expire_at.length === 1 ? "An older secret from an earlier rotation also signs" : `${e.older_secrets_expire_at.length} older secrets from earlier rotations also sign`}{" "}
+              until <LocalTime format="datetime" iso={[...e.older_secrets_expire_at].sort().at(-1)!} />.
+            </>
+          ) : null}
         </Notice>
       ) : null}
     </>

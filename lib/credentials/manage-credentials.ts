@@ -4,6 +4,7 @@ import { AppError } from "@/lib/api/errors";
 import { assertNotRegeneratedMeanwhile } from "@/lib/api/regenerated-meanwhile";
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { sha256 } from "@/lib/credentials/hash";
+import { carryOverGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { BUILT_IN_SCOPES, isBuiltInScope } from "@/lib/credentials/scopes";
 import { generateSecret } from "@/lib/credentials/secret-format";
 import { forgetTokens } from "@/lib/credentials/token-cache";
@@ -88,6 +89,8 @@ export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds
         secretLast4: secret.slice(-4),
         previousSecretHash: until ? c.secretHash : null,
         previousSecretUntil: until,
+        // With a grace period, older secrets still in theirs keep working too; without, all stop now.
+        olderSecrets: until ? carryOverGraceSecrets({ value: c.previousSecretHash, until: c.previousSecretUntil }, c.olderSecrets) : [],
         secretRegeneratedAt: new Date(),
       },
     });
@@ -114,7 +117,7 @@ export async function revokeCredential(opts: Scoped & { id: string; ctx: AuditCo
     const now = new Date();
     const updated = await tx.credential.update({
       where: { id: c.id },
-      data: { status: "revoked", revokedAt: now, previousSecretHash: null, previousSecretUntil: null },
+      data: { status: "revoked", revokedAt: now, previousSecretHash: null, previousSecretUntil: null, olderSecrets: [] },
     });
     await tx.accessToken.updateMany({ where: { credentialId: c.id, revokedAt: null }, data: { revokedAt: now } });
     await recordAuditEvent(tx, {

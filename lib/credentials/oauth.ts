@@ -1,6 +1,7 @@
 // The OAuth 2.0 surface: client authentication (RFC 6749 §2.3.1, basic or post), the
 // client-credentials grant (§4.4), introspection (RFC 7662) and revocation (RFC 7009).
 // Errors follow §5.2: {error, error_description}.
+import { liveGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { digestEquals, sha256 } from "@/lib/credentials/hash";
 import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
 import { randomUUID } from "node:crypto";
@@ -81,6 +82,7 @@ export type OAuthClient = Pick<
   | "secretHash"
   | "previousSecretHash"
   | "previousSecretUntil"
+  | "olderSecrets"
   | "scopes"
   | "tokenLifetimeSeconds"
   | "expiresAt"
@@ -89,7 +91,7 @@ export type OAuthClient = Pick<
 >;
 
 const CLIENT_COLUMNS = `"id", "orgId", "environment", "name", "clientId", "secretHash", "previousSecretHash",
-  ("previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", "scopes", "tokenLifetimeSeconds",
+  ("previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", "olderSecrets", "scopes", "tokenLifetimeSeconds",
   ("expiresAt" AT TIME ZONE 'UTC') AS "expiresAt", "status", ("lastUsedAt" AT TIME ZONE 'UTC') AS "lastUsedAt"`;
 
 const selectClients = prepared<OAuthClient>(
@@ -121,7 +123,8 @@ export async function authenticateClient(auth: ClientAuth): Promise<OAuthClient>
   const ok =
     parseSecret(auth.clientSecret)?.kind === "clientSecret" &&
     (digestEquals(h, c.secretHash) ||
-    (!!c.previousSecretHash && !!c.previousSecretUntil && c.previousSecretUntil > now && digestEquals(h, c.previousSecretHash)));
+    (!!c.previousSecretHash && !!c.previousSecretUntil && c.previousSecretUntil > now && digestEquals(h, c.previousSecretHash)) ||
+    liveGraceSecrets(c.olderSecrets, now).some((s) => digestEquals(h, s.value)));
   if (!ok) {
     await db.credential.update({
       where: { id: c.id },

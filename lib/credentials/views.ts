@@ -1,5 +1,6 @@
 import type { Credential } from "@/lib/generated/prisma/client";
 import type { CredentialView } from "@/lib/validations/credentials";
+import { liveGraceSecrets } from "@/lib/crypto/grace-secrets";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -24,6 +25,7 @@ export function credentialView(c: Credential): CredentialView {
     last_used_at: iso(c.lastUsedAt),
     revoked_at: iso(c.revokedAt),
     previous_secret_expires_at: graceRunning ? iso(c.previousSecretUntil) : null,
+    older_secrets_expire_at: liveGraceSecrets(c.olderSecrets).map((s) => new Date(s.until).toISOString()),
     failed_exchanges: c.failedExchanges,
     last_failed_at: iso(c.lastFailedAt),
     created_at: c.createdAt.toISOString(),

@@ -50,7 +50,7 @@ type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt">
   endpoint: Pick<
     Endpoint,
     | "id" | "orgId" | "environment" | "name" | "url" | "headers" | "headersEncrypted" | "secretEncrypted" | "previousSecretEncrypted"
-    | "previousSecretUntil" | "authTokenEncrypted" | "timeoutSeconds" | "status" | "disabledReason" | "inboundWebhookId"
+    | "previousSecretUntil" | "olderSecrets" | "authTokenEncrypted" | "timeoutSeconds" | "status" | "disabledReason" | "inboundWebhookId"
   >;
   event: Pick<Event, "id" | "type" | "createdAt" | "environment" | "payload">;
 };
@@ -67,7 +67,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
   const rows = await sql<Row>(
     `SELECT d."id", d."status"::text AS "status", d."eventId", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
        e."name", e."url", e."headers", e."headersEncrypted", e."secretEncrypted", e."previousSecretEncrypted",
-       (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."authTokenEncrypted", e."timeoutSeconds",
+       (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."olderSecrets", e."authTokenEncrypted", e."timeoutSeconds",
        e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId",
        ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", ev."payload"
      FROM "Delivery" d JOIN "Endpoint" e ON e."id" = d."endpointId" JOIN "Event" ev ON ev."id" = d."eventId"
@@ -93,6 +93,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
           secretEncrypted: r.secretEncrypted,
           previousSecretEncrypted: r.previousSecretEncrypted,
           previousSecretUntil: r.previousSecretUntil,
+          olderSecrets: r.olderSecrets,
           authTokenEncrypted: r.authTokenEncrypted,
           timeoutSeconds: r.timeoutSeconds,
           status: r.endpointStatus,

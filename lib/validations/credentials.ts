@@ -44,6 +44,9 @@ export const credentialSchema = z.object({
   last_used_at: z.string().nullable(),
   revoked_at: z.string().nullable(),
   previous_secret_expires_at: z.string().nullable().describe("End of the rotation grace period, if one is running"),
+  older_secrets_expire_at: z
+    .array(z.string())
+    .describe("Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working"),
   failed_exchanges: z.number(),
   last_failed_at: z.string().nullable(),
   created_at: z.string(),

@@ -347,8 +347,9 @@ describe("the secret and the auth token appear exactly once", () => {
       "endpoint.updated",
       "endpoint.secret_rotated",
     ]);
-    // The secret given in PATCH is the one that signs now, the rotated one alongside it.
-    expect(endpointSigningSecrets(await db.endpoint.findUniqueOrThrow({ where: { id: created.id } }))).toEqual([given, rotated.secret]);
+    // The secret given in PATCH is the one that signs now, the rotated one alongside it, and the
+    // first one too: its 24-hour window from the first rotation has not ended.
+    expect(endpointSigningSecrets(await db.endpoint.findUniqueOrThrow({ where: { id: created.id } }))).toEqual([given, rotated.secret, created.secret]);
   });
 });
 

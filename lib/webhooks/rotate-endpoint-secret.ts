@@ -2,6 +2,7 @@
 // alongside it for the grace period, so receivers can switch without dropping deliveries.
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { encrypt } from "@/lib/crypto/encryption";
+import { carryOverGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { db, type Tx } from "@/lib/db/client";
 import type { Endpoint, Environment } from "@/lib/generated/prisma/client";
 import { assertNotRegeneratedMeanwhile } from "@/lib/api/regenerated-meanwhile";
@@ -26,6 +27,8 @@ export async function applySecretRotation(
       secretEncrypted: encrypt(secret),
       previousSecretEncrypted: until ? endpoint.secretEncrypted : null,
       previousSecretUntil: until,
+      // With a window, older secrets still in theirs keep signing too; without, all stop now.
+      olderSecrets: until ? carryOverGraceSecrets({ value: endpoint.previousSecretEncrypted, until: endpoint.previousSecretUntil }, endpoint.olderSecrets) : [],
       secretRotatedAt: new Date(),
     },
   });

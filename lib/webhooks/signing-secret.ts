@@ -2,6 +2,7 @@
 // encrypted (AES-256-GCM) because the delivery engine needs them back to sign.
 import { randomBytes } from "node:crypto";
 import { decrypt } from "@/lib/crypto/encryption";
+import { liveGraceSecrets } from "@/lib/crypto/grace-secrets";
 import type { Endpoint } from "@/lib/generated/prisma/client";
 
 export function generateSigningSecret(): string {
@@ -12,11 +13,16 @@ export function generateSigningSecret(): string {
  * The secrets a delivery must be signed with right now: the current one, and the previous one
  * while its rotation window runs (receivers may still verify with either).
  */
-export function endpointSigningSecrets(endpoint: Pick<Endpoint, "secretEncrypted" | "previousSecretEncrypted" | "previousSecretUntil">, now = new Date()): string[] {
+export function endpointSigningSecrets(
+  endpoint: Pick<Endpoint, "secretEncrypted" | "previousSecretEncrypted" | "previousSecretUntil" | "olderSecrets">,
+  now = new Date(),
+): string[] {
   const secrets = [decrypt(endpoint.secretEncrypted)];
   if (endpoint.previousSecretEncrypted && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now) {
     secrets.push(decrypt(endpoint.previousSecretEncrypted));
   }
+  // Earlier secrets still in their window (a rotation inside a window keeps them).
+  for (const s of liveGraceSecrets(endpoint.olderSecrets, now)) secrets.push(decrypt(s.value));
   return secrets;
 }
 

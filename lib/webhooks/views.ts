@@ -1,6 +1,7 @@
 // One endpoint row, two wire shapes: /api/v1/endpoints (reference 004) and /api/v1/webhooks
 // (reference 001). Neither ever includes the signing secret, the auth token or a custom header's value.
 import type { Endpoint, EventType } from "@/lib/generated/prisma/client";
+import { liveGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { headerNames, maskedHeaders } from "@/lib/webhooks/custom-headers";
 import type { EndpointView, EventTypeView, WebhookView } from "@/lib/validations/webhooks";
 
@@ -24,6 +25,7 @@ export function endpointView(e: Endpoint): EndpointView {
     webhook_version: e.webhookVersion,
     environment: e.environment,
     previous_secret_expires_at: rotating ? iso(e.previousSecretUntil) : null,
+    older_secrets_expire_at: liveGraceSecrets(e.olderSecrets).map((s) => new Date(s.until).toISOString()),
     consecutive_failures: e.consecutiveFailures,
     created_at: e.createdAt.toISOString(),
     updated_at: e.updatedAt.toISOString(),
