@@ -101,6 +101,8 @@ describe("unknown body fields", () => {
     expect((await call("PATCH", `/api/v1/endpoints/${endpointId}`, { name: "known" })).status).toBe(200);
     expect((await call("POST", `/api/v1/endpoints/${endpointId}/rotate-secret`, { grace_period_seconds: 0 })).status).toBe(200);
     expect((await call("POST", `/api/v1/inbound-webhooks/${inboundId}/regenerate-token`)).status).toBe(200);
+    // A second regeneration within seconds is refused as a repeat (double click): this one is later.
+    await db.inboundWebhook.update({ where: { id: inboundId }, data: { tokenRegeneratedAt: new Date(Date.now() - 60_000) } });
     expect((await call("POST", `/api/v1/inbound-webhooks/${inboundId}/regenerate-token`, {})).status).toBe(200);
   });
 });
