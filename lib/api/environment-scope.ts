@@ -7,6 +7,7 @@
 // the audit log is an organization-wide view filtered by environment.
 import { AppError } from "@/lib/api/errors";
 import type { Caller } from "@/lib/api/with-api";
+import type { AuditEventFilters } from "@/lib/audit/list-audit-events";
 import type { Environment } from "@/lib/generated/prisma/client";
 
 export function assertTokenEnvironment(
@@ -33,4 +34,26 @@ export function assertNotTestToken(ctx: { caller: Caller; environment: Environme
       `${what} covers the whole organization, live entries included, so a test token cannot read it; use a live token or the console.`,
     );
   }
+}
+
+/**
+ * The filters of an audit-log read (list or export) from its query: a token asking for the other
+ * environment is refused, and a token's read is confined to its environment plus
+ * organization-wide entries.
+ */
+export function auditFiltersFor(
+  ctx: { caller: Caller; environment: Environment; orgId: string },
+  q: { actor?: string; action?: string; target_id?: string; from?: Date; to?: Date; environment?: Environment },
+): AuditEventFilters {
+  assertTokenEnvironment(ctx, q.environment);
+  return {
+    orgId: ctx.orgId,
+    actor: q.actor,
+    action: q.action,
+    targetId: q.target_id,
+    from: q.from,
+    to: q.to,
+    environment: q.environment,
+    confineTo: ctx.caller.kind === "token" ? ctx.environment : undefined,
+  };
 }

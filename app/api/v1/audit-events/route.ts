@@ -1,4 +1,4 @@
-import { assertTokenEnvironment } from "@/lib/api/environment-scope";
+import { auditFiltersFor } from "@/lib/api/environment-scope";
 import { json, withApi } from "@/lib/api/with-api";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { db } from "@/lib/db/client";
@@ -9,17 +9,9 @@ import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 // events and organization-wide ones; asking for the other environment is a 403)
 export const GET = withApi({ scopes: ["audit:read"] }, async (ctx) => {
   const q = ctx.query(auditEventListQuerySchema);
-  assertTokenEnvironment(ctx, q.environment);
   return json(
     await listAuditEvents(db, {
-      orgId: ctx.orgId,
-      actor: q.actor,
-      action: q.action,
-      targetId: q.target_id,
-      from: q.from,
-      to: q.to,
-      environment: q.environment,
-      confineTo: ctx.caller.kind === "token" ? ctx.environment : undefined,
+      ...auditFiltersFor(ctx, q),
       limit: q.limit,
       cursor: q.cursor,
     }),

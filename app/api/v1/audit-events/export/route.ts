@@ -1,4 +1,4 @@
-import { assertTokenEnvironment } from "@/lib/api/environment-scope";
+import { auditFiltersFor } from "@/lib/api/environment-scope";
 import { withApi } from "@/lib/api/with-api";
 import { auditExport } from "@/lib/audit/export-audit-events";
 import { db } from "@/lib/db/client";
@@ -9,21 +9,7 @@ import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 // (a token: its environment's events and organization-wide ones only)
 export const GET = withApi({ scopes: ["audit:read"] }, async (ctx) => {
   const q = ctx.query(auditExportQuerySchema);
-  assertTokenEnvironment(ctx, q.environment);
-  const out = auditExport(
-    db,
-    {
-      orgId: ctx.orgId,
-      actor: q.actor,
-      action: q.action,
-      targetId: q.target_id,
-      from: q.from,
-      to: q.to,
-      environment: q.environment,
-      confineTo: ctx.caller.kind === "token" ? ctx.environment : undefined,
-    },
-    q.format,
-  );
+  const out = auditExport(db, auditFiltersFor(ctx, q), q.format);
   return new Response(out.body, {
     headers: {
       "content-type": out.contentType,
