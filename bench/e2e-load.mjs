@@ -77,7 +77,7 @@ const handlers = {
     });
     if (agent) agent.destroy();
     const got = arrivals.baseline;
-    return { t0, sent, latencies: got.map(([seq, at]) => at - started.get(seq)), end: Math.max(t0, ...got.map(([, at]) => at)), count: got.length };
+    return { t0, sent, latencies: got.map(([seq, at]) => at - started.get(seq)), end: got.reduce((m, [, at]) => Math.max(m, at), t0), count: got.length };
   },
   /** Events through the API as fast as `concurrency` clients go, bounded by count and time. */
   async post({ events, concurrency, seconds, seqFrom }) {

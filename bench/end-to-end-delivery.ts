@@ -171,7 +171,7 @@ run(async () => {
       const calls = engine.stats.calls - calls0;
       const elu = performance.eventLoopUtilization(elu0);
       const lat = got.map(([seq, at]) => at - p.started[seq]!);
-      const end = got.length ? Math.max(...got.map(([, at]) => at)) : Date.now();
+      const end = got.length ? got.reduce((m, [, at]) => Math.max(m, at), 0) : Date.now();
       const notes = [
         p.posted < events ? `posting stopped at the ${seconds} s bound after ${p.posted} of ${events} events` : "",
         // A client that gave up (10 s) may still have had its event stored: its deliveries then arrive too.
@@ -207,7 +207,7 @@ run(async () => {
       const pacedLat = pacedGot.map(([seq, at]) => at - pc.started[seq]!);
       const paced: Row = {
         name: `paced at ${pacedRate} events/s: latency event → first attempt`,
-        rps: pacedGot.length / Math.max(0.001, (Math.max(...pacedGot.map(([, at]) => at), pc.t0 + 1) - pc.t0) / 1000),
+        rps: pacedGot.length / Math.max(0.001, (pacedGot.reduce((m, [, at]) => Math.max(m, at), pc.t0 + 1) - pc.t0) / 1000),
         p50: percentile(pacedLat, 50),
         p99: percentile(pacedLat, 99),
         requests: pacedGot.length,

@@ -11,6 +11,9 @@
 //   request. Expired rows are pruned a batch at a time on every claim (and by pruneIdempotencyKeys).
 // - A claim left in flight by a crashed process is taken over once it is older than
 //   IN_FLIGHT_TIMEOUT_MS; the crashed request's late completion, if any, is then ignored.
+// - A route whose work commits in one statement marks the claim with what it made, in that same
+//   statement (`resourceRef`, e.g. POST /api/v1/events). A retry that finds such a claim in flight
+//   gets the committed result (the route's `recover`), never a second copy of the work.
 import { createHash } from "node:crypto";
 import { AppError } from "@/lib/api/errors";
 import { canonicalJson } from "@/lib/audit/audit-hash";
@@ -42,7 +45,9 @@ const SECRET_VALUE = /^(?:(?:gsk|gat|gin)_(?:test|live)_[0-9A-Za-z]{36}|whsec_[A
 
 export type IdempotencyClaim =
   | { kind: "replay"; status: number; body: unknown; headers: Record<string, string> }
-  | { kind: "claimed"; id: string };
+  | { kind: "claimed"; id: string }
+  /** In flight, but its work is committed (`resourceRef`): answer from that resource. */
+  | { kind: "recover"; id: string; resourceRef: string };
 
 /**
  * The request's fingerprint: method, path and the body as canonical JSON (keys sorted, no
@@ -141,6 +146,8 @@ export async function claimIdempotencyKey(scope: string, key: string, requestHas
       );
     }
     if (prior.responseStatus === IN_FLIGHT) {
+      // The work is committed (the request crashed before storing its answer, or is storing it now).
+      if (prior.resourceRef) return { kind: "recover", id: prior.id, resourceRef: prior.resourceRef };
       if (prior.createdAt.getTime() <= now.getTime() - IN_FLIGHT_TIMEOUT_MS) {
         // Left by a crash: free it (only if nobody finished or took it over meanwhile) and claim anew.
         await db.idempotencyKey.deleteMany({ where: { id: prior.id, responseStatus: IN_FLIGHT, createdAt: prior.createdAt } });

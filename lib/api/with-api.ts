@@ -37,6 +37,11 @@ export type ApiContext<P> = {
   body<T>(schema: z.ZodType<T>): T;
   /** The query string validated by `schema`. */
   query<T>(schema: z.ZodType<T>): T;
+  /**
+   * The Idempotency-Key claim of this request, if it sent one. A handler whose work commits in one
+   * statement marks the claim in it (see `ApiOptions.recover`).
+   */
+  idempotencyClaimId: string | null;
 };
 
 export type ApiOptions = {
@@ -47,6 +52,12 @@ export type ApiOptions = {
   /** Only console sessions (credential management). */
   sessionOnly?: boolean;
   maxBodyBytes?: number;
+  /**
+   * The answer for a request whose work was committed (its claim marked with `resourceRef`) but
+   * whose response was never stored: the process crashed in between. Routes that mark claims
+   * must give it.
+   */
+  recover?: (resourceRef: string, ctx: ApiContext<never>) => Promise<Response>;
 };
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -86,6 +97,7 @@ export function withApi<P = Record<string, never>>(
         orgId: auth.orgId,
         environment: auth.environment,
         info,
+        idempotencyClaimId: null,
         actor: {
           actor: {
             type: auth.caller.kind === "session" ? "user" : "credential",
@@ -126,6 +138,15 @@ export function withApi<P = Record<string, never>>(
       if (claim.kind === "replay") {
         return json(claim.body ?? null, { status: claim.status, headers: { "Idempotent-Replayed": "true", ...claim.headers } });
       }
+      if (claim.kind === "recover") {
+        if (!opts.recover) throw new Error(`no recover for ${url.pathname}: the claim was marked ${claim.resourceRef}`);
+        const recovered = await opts.recover(claim.resourceRef, ctx as unknown as ApiContext<never>);
+        const text = await recovered.clone().text();
+        await completeIdempotencyKey(claim.id, recovered.status, text ? JSON.parse(text) : null);
+        recovered.headers.set("Idempotent-Replayed", "true");
+        return recovered;
+      }
+      ctx.idempotencyClaimId = claim.id;
       let res: Response;
       try {
         res = await run();

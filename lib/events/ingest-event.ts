@@ -27,6 +27,11 @@ export type IngestEventOptions = {
   dispatch?: boolean;
   /** Deliver to this endpoint only (a test event sent from its page). */
   onlyEndpointId?: string;
+  /**
+   * The request's Idempotency-Key claim: marked with the event's id in the statement that stores
+   * it, so a retry after a crash answers with this event (lib/api/idempotency.ts).
+   */
+  idempotencyClaimId?: string | null;
 };
 
 export type IngestEventResult = {
@@ -119,11 +124,12 @@ const kindOf = (o: IngestEventOptions) => `${o.orgId}\0${o.environment}\0${o.typ
 // - pairs: one row per (event, subscribed endpoint): active → pending, paused → held;
 // - ev: the events; ON CONFLICT DO NOTHING skips an id (idempotency key) stored already or twice
 //   in this batch, and its caller answers with the stored event;
-// - del: the deliveries of the events stored, numbered into the ids brought ($9).
+// - del: the deliveries of the events stored, numbered into the ids brought ($9);
+// - claims: the Idempotency-Key claims of the requests whose event was stored, marked with it.
 const WRITE_EVENTS = `
 WITH items AS MATERIALIZED (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-    WITH ORDINALITY AS t(id, org, env, type, payload, key, only_endpoint, ord)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $12::text[])
+    WITH ORDINALITY AS t(id, org, env, type, payload, key, only_endpoint, claim, ord)
 ), ep AS MATERIALIZED (
   SELECT e."id", e."orgId", e."environment"::text AS env, e."status"::text AS status, e."eventTypes"
     FROM "Endpoint" e
@@ -152,6 +158,10 @@ WITH items AS MATERIALIZED (
          (CASE status WHEN 'active' THEN 'pending' ELSE 'held' END)::"DeliveryStatus", $8::timestamp, $8::timestamp
     FROM numbered
   RETURNING "id", "eventId", "status"::text AS status, "endpointId"
+), claims AS (
+  UPDATE "IdempotencyKey" k SET "resourceRef" = 'event:' || i.id
+    FROM items i
+   WHERE i.claim IS NOT NULL AND k."id" = i.claim AND k."responseStatus" = 0 AND i.id IN (SELECT "id" FROM ev)
 )
 SELECT 'd' AS kind, "id", "eventId", status, "endpointId" FROM del
 UNION ALL SELECT 'e', "id", NULL, NULL, NULL FROM ev
@@ -178,6 +188,7 @@ async function writeEvents(items: Item[]): Promise<Outcome[]> {
       deliveryIds,
       scopes.map((s) => s.orgId),
       scopes.map((s) => s.environment),
+      items.map((i) => i.opts.idempotencyClaimId ?? null),
     ]);
     const need = Number(rows.find((r) => r.kind === "n")!.id);
     const stored = new Set(rows.filter((r) => r.kind === "e").map((r) => r.id));

@@ -14,6 +14,11 @@ export function eventView(e: Event): EventView {
   };
 }
 
+/** The 202 answer to POST /api/v1/events. */
+export function acceptedEventView(e: Pick<Event, "id" | "type" | "idempotencyKey" | "createdAt">, deliveries: number) {
+  return { id: e.id, type: e.type, external_id: e.idempotencyKey, deliveries, created_at: e.createdAt.toISOString() };
+}
+
 export function eventDeliveryView(d: Delivery) {
   return {
     id: d.id,

@@ -3,7 +3,8 @@ import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
 import { listEvents } from "@/lib/events/get-events";
 import { ingestEvent } from "@/lib/events/ingest-event";
-import { eventView } from "@/lib/events/views";
+import { acceptedEventResponse } from "@/lib/events/accepted-event";
+import { acceptedEventView, eventView } from "@/lib/events/views";
 import { createEventSchema, eventListQuery, MAX_EVENT_BODY_BYTES } from "@/lib/validations/events";
 import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
@@ -23,20 +24,22 @@ export const GET = withApi({ scopes: ["events:read"] }, async (ctx) => {
 });
 
 // POST /api/v1/events: store an event and queue one delivery per subscribed endpoint (202)
-export const POST = withApi({ scopes: ["events:write"], maxBodyBytes: MAX_EVENT_BODY_BYTES }, async (ctx) => {
-  const input = ctx.body(createEventSchema);
-  const r = await ingestEvent({
-    orgId: ctx.orgId,
-    environment: ctx.environment,
-    type: input.type,
-    data: input.data,
-    externalId: input.id,
-  });
-  return json(
-    { id: r.event.id, type: r.event.type, external_id: r.event.idempotencyKey, deliveries: r.deliveryCount, created_at: r.event.createdAt.toISOString() },
-    { status: 202 },
-  );
-});
+// (a retry whose first try stored the event but crashed before answering gets that event: recover)
+export const POST = withApi(
+  { scopes: ["events:write"], maxBodyBytes: MAX_EVENT_BODY_BYTES, recover: (ref, ctx) => acceptedEventResponse(ctx.orgId, ctx.environment, ref) },
+  async (ctx) => {
+    const input = ctx.body(createEventSchema);
+    const r = await ingestEvent({
+      orgId: ctx.orgId,
+      environment: ctx.environment,
+      type: input.type,
+      data: input.data,
+      externalId: input.id,
+      idempotencyClaimId: ctx.idempotencyClaimId,
+    });
+    return json(acceptedEventView(r.event, r.deliveryCount), { status: 202 });
+  },
+);
 
 // Other methods: 405 with Allow; OPTIONS lists only the real ones
 export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);
