@@ -122,7 +122,6 @@ type Prepared = {
   headers: Record<string, string>;
   body: string | Buffer;
   recordedHeaders: Record<string, string>;
-  recordedBody: string;
   refused: string | null;
 };
 
@@ -241,7 +240,6 @@ export async function attemptDeliveries(opts: {
       result,
       url: p.url,
       requestHeaders: p.recordedHeaders,
-      requestBody: p.recordedBody,
     });
   };
 
@@ -446,7 +444,6 @@ async function prepare(d: DeliveryToSend): Promise<Prepared | AttemptOutcome> {
     body,
     // The recorded request shows what was sent, with custom header values and the bearer token masked.
     recordedHeaders: maskRecordedHeaders(sent, customNames),
-    recordedBody: forward ? forward.recordedBody : (body as string),
     refused: !syntax.ok ? syntax.problem.message : "problem" in custom ? custom.problem : tokenProblem,
   };
 }
@@ -510,7 +507,6 @@ type AttemptRecord = {
   result: SendResult;
   url: string;
   requestHeaders: Record<string, string>;
-  requestBody: string;
 };
 
 /**
@@ -527,16 +523,16 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
     `WITH x AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("deliveryId" text, "endpointId" text, "status" text, "at" timestamp,
          "nextAttemptAt" timestamp, "completedAt" timestamp, "ok" boolean, "error" text, "attemptId" text, "url" text, "requestHeaders" jsonb,
-         "requestBody" text, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text, "latencyMs" int, "sendError" text)),
+         "responseStatus" int, "responseHeaders" jsonb, "responseBody" text, "latencyMs" int, "sendError" text)),
      d AS (
        UPDATE "Delivery" t SET "attempts" = t."attempts" + 1, "status" = x."status"::"DeliveryStatus", "lastAttemptAt" = x."at",
          "lastResponseStatus" = x."responseStatus", "lastError" = x."error", "nextAttemptAt" = x."nextAttemptAt",
          "completedAt" = x."completedAt", "updatedAt" = $2::timestamp
        FROM x WHERE t."id" = x."deliveryId" RETURNING t."id", t."attempts"),
      a AS (
-       INSERT INTO "DeliveryAttempt" ("id", "deliveryId", "number", "url", "requestHeaders", "requestBody", "responseStatus",
+       INSERT INTO "DeliveryAttempt" ("id", "deliveryId", "number", "url", "requestHeaders", "responseStatus",
          "responseHeaders", "responseBody", "latencyMs", "error", "createdAt")
-       SELECT x."attemptId", d."id", d."attempts", x."url", x."requestHeaders", x."requestBody", x."responseStatus", x."responseHeaders",
+       SELECT x."attemptId", d."id", d."attempts", x."url", x."requestHeaders", x."responseStatus", x."responseHeaders",
          x."responseBody", x."latencyMs", x."sendError", $2::timestamp
        FROM d JOIN x ON x."deliveryId" = d."id"),
      e AS (
@@ -559,7 +555,6 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
           attemptId: `att_${timeOrderedId()}`,
           url: a.url,
           requestHeaders: a.requestHeaders,
-          requestBody: a.requestBody,
           responseStatus: a.result.status,
           responseHeaders: a.result.status === null ? null : a.result.headers,
           responseBody: a.result.body,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReceiver, type Receiver } from "@/e2e/receiver";
 import { waitFor } from "@/inngest/engine/testing";
 import { startDeliveryEngine } from "@/inngest/testing";
+import { getDelivery } from "@/lib/deliveries/get-deliveries";
 import { replayDelivery, replayFailedSince } from "@/lib/deliveries/replay-deliveries";
 import { db } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest-event";
@@ -67,6 +68,10 @@ describe("delivering events", () => {
     expect(d!.attemptRows).toHaveLength(1);
     expect(d!.attemptRows[0]).toMatchObject({ responseStatus: 204, error: null });
     expect((d!.attemptRows[0]!.requestHeaders as Record<string, string>).authorization).toBe("Bearer ••••••");
+    // The body is kept once, with the event, not per attempt; the attempt log shows the exact bytes sent.
+    expect(d!.attemptRows[0]!.requestBody).toBeNull();
+    const shown = await getDelivery({ orgId, environment: "test", id: d!.id });
+    expect(shown.attempt_log[0]!.request_body).toBe(req!.rawBody.toString("utf8"));
   });
 
   it("retries on the schedule with the same webhook-id, then fails and can be replayed", async () => {

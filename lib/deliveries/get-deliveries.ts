@@ -1,6 +1,8 @@
 // Reading deliveries and their attempts for the console and the API.
 import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
+import { payloadFor } from "@/lib/deliveries/attempt-delivery";
+import { shownBody } from "@/lib/inbound/forward-request";
 import type { Delivery, DeliveryAttempt, Environment } from "@/lib/generated/prisma/client";
 import type { DeliveryView } from "@/lib/validations/deliveries";
 
@@ -27,12 +29,13 @@ export function deliveryView(d: Row): DeliveryView {
   };
 }
 
-export function attemptView(a: DeliveryAttempt) {
+/** `messageBody`: what attempts that did not keep their own body sent (see DeliveryAttempt.requestBody). */
+export function attemptView(a: DeliveryAttempt, messageBody: string) {
   return {
     number: a.number,
     url: a.url,
     request_headers: a.requestHeaders as Record<string, string>,
-    request_body: a.requestBody,
+    request_body: a.requestBody ?? messageBody,
     response_status: a.responseStatus,
     response_headers: (a.responseHeaders as Record<string, string> | null) ?? null,
     response_body: a.responseBody,
@@ -72,10 +75,25 @@ export async function listDeliveries(
 export async function getDelivery(s: Scoped & { id: string }) {
   const d = await db.delivery.findFirst({
     where: { id: s.id, orgId: s.orgId, environment: s.environment },
-    include: { ...include, attemptRows: { orderBy: { number: "asc" } } },
+    include: {
+      event: { select: { id: true, type: true, createdAt: true, environment: true, payload: true } },
+      endpoint: { select: { name: true, inboundWebhookId: true } },
+      attemptRows: { orderBy: { number: "asc" } },
+    },
   });
   if (!d) throw new AppError("not_found", "No such delivery in this environment.");
-  return { ...deliveryView(d), attempt_log: d.attemptRows.map(attemptView) };
+  const body = d.attemptRows.some((a) => a.requestBody === null) ? await messageBody(d.event, d.endpoint.inboundWebhookId !== null) : "";
+  return { ...deliveryView(d), attempt_log: d.attemptRows.map((a) => attemptView(a, body)) };
+}
+
+/**
+ * The bytes every attempt of a delivery sent: the event's envelope (built from the stored event,
+ * which never changes, exactly as the sender builds it), or an incoming webhook's stored request.
+ */
+async function messageBody(event: Parameters<typeof payloadFor>[0], forwarded: boolean): Promise<string> {
+  if (!forwarded) return payloadFor(event);
+  const m = await db.inboundMessage.findUnique({ where: { eventId: event.id }, select: { body: true } });
+  return m ? shownBody(Buffer.from(m.body)) : "(the forwarded message no longer exists)";
 }
 
 /** Per-endpoint health over the last 24 hours, for the endpoints table. */

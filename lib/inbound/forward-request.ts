@@ -10,9 +10,12 @@ export type ForwardRequest = {
   headers: Record<string, string>;
   /** `v1,<sig>` per secret, space-separated, over the raw bytes. */
   sign(secrets: string[], msgId: string, at: Date): string;
-  /** The body as the attempt log shows it (text cannot hold every byte sequence). */
-  recordedBody: string;
 };
+
+/** A forwarded body as the attempt log shows it (text cannot hold every byte sequence). */
+export function shownBody(body: Buffer): string {
+  return isUtf8(body) && !body.includes(0) ? body.toString("utf8") : `(binary, ${body.length} bytes, base64) ${body.toString("base64")}`;
+}
 
 export async function forwardRequest(eventId: string): Promise<ForwardRequest | null> {
   const m = await db.inboundMessage.findUnique({ where: { eventId }, select: { id: true, webhookId: true, body: true, contentType: true } });
@@ -26,6 +29,5 @@ export async function forwardRequest(eventId: string): Promise<ForwardRequest | 
       "x-gatehouse-inbound-message": m.id,
     },
     sign: (secrets, msgId, at) => secrets.map((s) => signStandardWebhook(s, msgId, Math.floor(at.getTime() / 1000), body)).join(" "),
-    recordedBody: isUtf8(body) && !body.includes(0) ? body.toString("utf8") : `(binary, ${body.length} bytes, base64) ${body.toString("base64")}`,
   };
 }

@@ -12,6 +12,7 @@ import { waitFor } from "@/inngest/engine/testing";
 import { startDeliveryEngine } from "@/inngest/testing";
 import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
+import { getDelivery } from "@/lib/deliveries/get-deliveries";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { createInboundWebhook } from "@/lib/inbound/create-inbound-webhook";
 import { signStandardWebhook } from "@/lib/inbound/signatures";
@@ -125,6 +126,10 @@ describe("Forward", () => {
     expect(got.headers["x-gatehouse-inbound-message"]).toBe(r.id);
     const expected = signStandardWebhook(forwardSigningSecret!, String(got.headers["webhook-id"]), Number(got.headers["webhook-timestamp"]), body);
     expect(got.headers["webhook-signature"]).toBe(expected);
+    // The attempt log shows the stored request (kept once, with the message), binary as base64.
+    const delivery = await waitFor(() => db.delivery.findFirst({ where: { endpointId: webhook.forwardEndpoint!.id, status: "succeeded" } }), 10_000, "recorded");
+    const shown = await getDelivery({ orgId, environment: "test", id: delivery.id });
+    expect(shown.attempt_log[0]!.request_body).toBe(`(binary, 5 bytes, base64) ${body.toString("base64")}`);
 
     // The forward endpoint is not an outgoing endpoint: not listed, and events do not fan out to it.
     const listed = await (await fetch(`${server.origin}/api/v1/endpoints`, { headers: { authorization: `Bearer ${apiToken}` } })).json();

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "DeliveryAttempt" ALTER COLUMN "requestBody" DROP NOT NULL;
