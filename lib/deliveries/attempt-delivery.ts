@@ -14,6 +14,7 @@ import { holdDeliveryIfEndpointPaused } from "@/lib/webhooks/set-endpoint-status
 import { endpointAuthToken, endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
 import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
 import { createBatcher, createLoader, sql } from "@/lib/db/sql";
+import { createByteBudget } from "@/lib/deliveries/byte-budget";
 import { trackSend } from "@/lib/deliveries/in-flight-sends";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
 import type { Delivery, Endpoint, Environment, Event, Prisma } from "@/lib/generated/prisma/client";
@@ -52,7 +53,9 @@ type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt">
     | "id" | "orgId" | "environment" | "name" | "url" | "headers" | "headersEncrypted" | "secretEncrypted" | "previousSecretEncrypted"
     | "previousSecretUntil" | "olderSecrets" | "authTokenEncrypted" | "timeoutSeconds" | "status" | "disabledReason" | "inboundWebhookId"
   >;
-  event: Pick<Event, "id" | "type" | "createdAt" | "environment" | "payload">;
+  event: Pick<Event, "id" | "type" | "createdAt" | "environment">;
+  /** The payload's stored size (compressed, so a floor): what loading it costs, before it is loaded. */
+  payloadBytes: number;
 };
 
 /** Deliveries with what sending them needs from their endpoint and event, in one query (once per attempt). */
@@ -62,14 +65,14 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
       type: string;
       eventCreatedAt: Date;
       eventEnvironment: Environment;
-      payload: Prisma.JsonValue;
+      payloadBytes: number;
     };
   const rows = await sql<Row>(
     `SELECT d."id", d."status"::text AS "status", d."eventId", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
        e."name", e."url", e."headers", e."headersEncrypted", e."secretEncrypted", e."previousSecretEncrypted",
        (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."olderSecrets", e."authTokenEncrypted", e."timeoutSeconds",
        e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId",
-       ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", ev."payload"
+       ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", pg_column_size(ev."payload") AS "payloadBytes"
      FROM "Delivery" d JOIN "Endpoint" e ON e."id" = d."endpointId" JOIN "Event" ev ON ev."id" = d."eventId"
      WHERE d."id" = ANY($1::text[])`,
     [ids],
@@ -100,7 +103,8 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
           disabledReason: r.disabledReason,
           inboundWebhookId: r.inboundWebhookId,
         },
-        event: { id: r.eventId, type: r.type, createdAt: r.eventCreatedAt, environment: r.eventEnvironment, payload: r.payload },
+        event: { id: r.eventId, type: r.type, createdAt: r.eventCreatedAt, environment: r.eventEnvironment },
+        payloadBytes: Number(r.payloadBytes),
       },
     ]),
   );
@@ -114,15 +118,25 @@ export async function attemptDelivery(opts: { deliveryId: string; attempt: numbe
   return (await attemptDeliveries({ deliveryIds: [opts.deliveryId], attempt: opts.attempt }))[0]!;
 }
 
-/** A delivery ready to go: the exact request, and what the attempt row records of it. */
-type Prepared = {
+/**
+ * A delivery to send: everything but its body, which is loaded (and signed) only when its send
+ * starts, so a batch does not hold 100 payloads while it sends 10 at a time.
+ */
+type Planned = {
   d: DeliveryToSend;
-  at: Date;
   url: string;
+  /** Custom headers and the bearer token, decrypted; names of the custom ones (masked in the log). */
+  headers: Record<string, string>;
+  customNames: string[];
+  refused: string | null;
+};
+
+/** The exact request, built just before it goes, and what the attempt row records of it. */
+type Built = {
+  at: Date;
   headers: Record<string, string>;
   body: string | Buffer;
   recordedHeaders: Record<string, string>;
-  refused: string | null;
 };
 
 /**
@@ -169,14 +183,16 @@ export async function attemptDeliveries(opts: {
   const isLast = opts.attempt >= schedule.length;
   const loaded = await loadDeliveries(opts.deliveryIds);
   const outcomes = new Map<string, AttemptOutcome>();
-  const ready: Prepared[] = [];
-  // Deliveries of a disabled endpoint are failed without an attempt, in one write per reason.
-  const disabledFailures = new Map<string, string[]>(); // reason → delivery ids
-  const failForDisabledEndpoint = (deliveryId: string, reason: string): AttemptOutcome => {
-    if (!disabledFailures.has(reason)) disabledFailures.set(reason, []);
-    disabledFailures.get(reason)!.push(deliveryId);
-    return { kind: "failed", message: `endpoint disabled: ${reason}` };
+  const ready: Planned[] = [];
+  // Deliveries failed without an attempt (their endpoint is disabled, their forwarded message is
+  // gone), in one write per message.
+  const failures = new Map<string, string[]>(); // message → delivery ids
+  const failWithoutAttempt = (deliveryId: string, message: string): AttemptOutcome => {
+    if (!failures.has(message)) failures.set(message, []);
+    failures.get(message)!.push(deliveryId);
+    return { kind: "failed", message };
   };
+  const failForDisabledEndpoint = (deliveryId: string, reason: string) => failWithoutAttempt(deliveryId, `endpoint disabled: ${reason}`);
   for (const id of opts.deliveryIds) {
     if (outcomes.has(id)) continue;
     const d = loaded.get(id);
@@ -186,25 +202,24 @@ export async function attemptDeliveries(opts: {
         ? { kind: "skipped" as const, reason: "handed to a newer run" }
         : await checkSendable(d, failForDisabledEndpoint)
       : { kind: "skipped" as const, reason: "delivery no longer exists (endpoint deleted)" };
-    const prepared = early ?? (await prepare(d!));
-    if ("kind" in prepared) outcomes.set(id, prepared);
-    else ready.push(prepared);
+    if (early) outcomes.set(id, early);
+    else ready.push(plan(d!));
   }
 
   const recording: Promise<void>[] = [];
-  const claimFor = async (p: Prepared, timeoutMs: number) => {
+  const claimFor = async (p: Planned, timeoutMs: number) => {
     const claimed = await claimOne({ id: p.d.id, gen: p.d.releasedAt ? p.d.releasedAt.toISOString() : null, url: p.url, timeoutMs });
     return claimed ? ("claimed" as const) : whyNotClaimed(p);
   };
   const retrying: { deliveryId: string; delayMs: number }[] = [];
-  const handOff: Prepared[] = [];
+  const handOff: Planned[] = [];
   const gone = new Set<string>(); // endpoints that answered 410 in this call
   const disabled = new Set<string>();
   const allowPrivate = allowPrivateUrls();
   const stopped = () => opts.signal?.aborted === true;
   let next = 0;
 
-  const finish = async (p: Prepared, result: SendResult) => {
+  const finish = async (p: Planned, built: Built, result: SendResult) => {
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
     const isGone = result.status === 410;
     if (isGone) {
@@ -233,13 +248,13 @@ export async function attemptDeliveries(opts: {
       deliveryId: p.d.id,
       endpointId: p.d.endpoint.id,
       status,
-      at: p.at,
+      at: built.at,
       nextAttemptAt: status === "pending" ? new Date(Date.now() + delayMs) : null,
       ok,
       error: ok ? null : message,
       result,
       url: p.url,
-      requestHeaders: p.recordedHeaders,
+      requestHeaders: built.recordedHeaders,
     });
   };
 
@@ -248,7 +263,9 @@ export async function attemptDeliveries(opts: {
       const p = ready[next++]!;
       if (gone.has(p.d.endpoint.id)) continue;
       if (p.refused) {
-        recording.push(finish(p, { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` }));
+        const built = await build(p);
+        if (built) recording.push(finish(p, built, { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` }));
+        else outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
         continue;
       }
       const timeoutMs = p.d.endpoint.timeoutSeconds * 1000;
@@ -270,9 +287,21 @@ export async function attemptDeliveries(opts: {
           else outcomes.set(p.d.id, claim);
           continue;
         }
-        const signal = opts.signal ? AbortSignal.any([opts.signal, tracked.signal]) : tracked.signal;
-        const result = await sendRequest({ url: p.url, headers: p.headers, body: p.body, timeoutMs, allowPrivate, agent: agentFor(p.d.endpoint.id, p.url), signal });
-        recording.push(finish(p, result));
+        // The body is loaded now, within the process's delivery buffer (GATEHOUSE_DELIVERY_BUFFER_MIB).
+        const held = await deliveryBuffer.acquire(FOOTPRINT * p.d.payloadBytes);
+        try {
+          const built = await build(p);
+          if (!built) {
+            outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
+            continue;
+          }
+          held.grow(bodyFootprint(built.body));
+          const signal = opts.signal ? AbortSignal.any([opts.signal, tracked.signal]) : tracked.signal;
+          const result = await sendRequest({ url: p.url, headers: built.headers, body: built.body, timeoutMs, allowPrivate, agent: agentFor(p.d.endpoint.id, p.url), signal });
+          recording.push(finish(p, built, result));
+        } finally {
+          held.release();
+        }
       } finally {
         releaseSendSlot(p.d.endpoint.id);
         tracked.done();
@@ -284,10 +313,10 @@ export async function attemptDeliveries(opts: {
 
   // Not sent because its endpoint answered 410 to another delivery of this batch.
   for (const p of ready) if (!outcomes.has(p.d.id) && gone.has(p.d.endpoint.id) && !handOff.includes(p)) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, GONE_REASON));
-  for (const [reason, ids] of disabledFailures) {
+  for (const [message, ids] of failures) {
     await db.delivery.updateMany({
       where: { id: { in: ids } },
-      data: { status: "failed", lastError: `endpoint disabled: ${reason}`, completedAt: new Date(), nextAttemptAt: null },
+      data: { status: "failed", lastError: message, completedAt: new Date(), nextAttemptAt: null },
     });
   }
   // One retry time for the batch: the longest delay any of them needs.
@@ -353,7 +382,7 @@ async function claimDeliveries(requests: ClaimRequest[]): Promise<Map<ClaimReque
 }
 
 /** Why a delivery could not be claimed (see claimDeliveries). */
-async function whyNotClaimed(p: Prepared): Promise<"paused" | "moved" | { disabled: string } | AttemptOutcome> {
+async function whyNotClaimed(p: Planned): Promise<"paused" | "moved" | { disabled: string } | AttemptOutcome> {
   const now = Date.now();
   const [row] = await sql<{ status: string; releasedAt: Date | null; nextAttemptAt: Date | null; endpointStatus: string | null; url: string | null; disabledReason: string | null }>(
     `SELECT d."status"::text AS "status", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", (d."nextAttemptAt" AT TIME ZONE 'UTC') AS "nextAttemptAt", e."status"::text AS "endpointStatus", e."url", e."disabledReason"
@@ -403,29 +432,12 @@ async function checkSendable(
   return null;
 }
 
-/** The signed request for one delivery, built from the exact bytes it sends. */
-async function prepare(d: DeliveryToSend): Promise<Prepared | AttemptOutcome> {
+/** What sending a delivery needs besides its body; whether it may be sent at all. */
+function plan(d: DeliveryToSend): Planned {
   const endpoint = d.endpoint;
-  const now = new Date();
-  const msgId = d.id; // stable across this delivery's retries
-  // An incoming webhook's forward endpoint relays the stored request bytes instead of an envelope.
-  const forward = endpoint.inboundWebhookId ? await forwardRequest(d.eventId) : null;
-  if (endpoint.inboundWebhookId && !forward) return { kind: "skipped", reason: "the forwarded message no longer exists" };
-  const body = forward ? forward.body : payloadFor({ ...d.event, payload: d.event.payload });
-  const secrets = endpointSigningSecrets(endpoint, now);
   // A stored header the API would refuse (or one that no longer decrypts) fails the attempt with
   // a clear error instead of throwing inside the HTTP client.
   const custom = sendableHeaders(endpoint);
-  const customNames = "headers" in custom ? Object.keys(custom.headers) : [];
-  const headers: Record<string, string> = {
-    ...("headers" in custom ? custom.headers : {}),
-    "content-type": "application/json",
-    ...forward?.headers,
-    "user-agent": USER_AGENT,
-    "webhook-id": msgId,
-    "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-    "webhook-signature": forward ? forward.sign(secrets, msgId, now) : signatureHeader(secrets, msgId, now, body as string),
-  };
   let token: string | null = null;
   let tokenProblem: string | null = null;
   try {
@@ -435,18 +447,72 @@ async function prepare(d: DeliveryToSend): Promise<Prepared | AttemptOutcome> {
   }
   if (token && headerValueProblem(token)) tokenProblem = "the auth token cannot be sent in a header (characters other than printable ASCII)";
   const syntax = checkUrlSyntax(endpoint.url, { environment: endpoint.environment, allowPrivate: allowPrivateUrls() });
-  const sent = token ? { ...headers, authorization: `Bearer ${token}` } : headers;
+  const headers = "headers" in custom ? custom.headers : {};
   return {
     d,
-    at: now,
     url: endpoint.url,
-    headers: sent,
-    body,
-    // The recorded request shows what was sent, with custom header values and the bearer token masked.
-    recordedHeaders: maskRecordedHeaders(sent, customNames),
+    headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
+    customNames: Object.keys(headers),
     refused: !syntax.ok ? syntax.problem.message : "problem" in custom ? custom.problem : tokenProblem,
   };
 }
+
+const FORWARD_GONE = "the forwarded message no longer exists";
+
+/** The signed request for one delivery, built from the exact bytes it sends (null: a forward whose message is gone). */
+async function build(p: Planned): Promise<Built | null> {
+  const { d } = p;
+  const now = new Date();
+  const msgId = d.id; // stable across this delivery's retries
+  // An incoming webhook's forward endpoint relays the stored request bytes instead of an envelope.
+  const forward = d.endpoint.inboundWebhookId ? await forwardRequest(d.eventId) : null;
+  if (d.endpoint.inboundWebhookId && !forward) return null;
+  const payload = forward ? null : await loadPayload(d.eventId);
+  const body = forward ? forward.body : payloadFor({ ...d.event, payload });
+  const secrets = endpointSigningSecrets(d.endpoint, now);
+  const { authorization, ...custom } = p.headers;
+  const headers: Record<string, string> = {
+    ...custom,
+    "content-type": "application/json",
+    ...forward?.headers,
+    "user-agent": USER_AGENT,
+    "webhook-id": msgId,
+    "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+    "webhook-signature": forward ? forward.sign(secrets, msgId, now) : signatureHeader(secrets, msgId, now, body as string),
+    ...(authorization ? { authorization } : {}),
+  };
+  // The recorded request shows what was sent, with custom header values and the bearer token masked.
+  return { at: now, headers, body, recordedHeaders: maskRecordedHeaders(headers, p.customNames) };
+}
+
+/**
+ * Event payloads, loaded when their sends start; the sends of every run in the process that
+ * start together share one query.
+ */
+const loadPayload = (() => {
+  const load = createLoader<string, Prisma.JsonValue>(async (eventIds) => {
+    const rows = await sql<{ id: string; payload: Prisma.JsonValue }>(`SELECT "id", "payload" FROM "Event" WHERE "id" = ANY($1::text[])`, [eventIds]);
+    return new Map(rows.map((r) => [r.id, r.payload]));
+  }, 100, 2);
+  return async (eventId: string) => (await load(eventId)) ?? null;
+})();
+
+/** What a body in flight costs the process, roughly, per byte: the payload as parsed, and the body as sent. */
+const FOOTPRINT = 3;
+function bodyFootprint(body: string | Buffer): number {
+  return FOOTPRINT * (typeof body === "string" ? Buffer.byteLength(body) : body.length);
+}
+
+/**
+ * The bodies this process holds for sends in flight, in bytes, bounded by
+ * GATEHOUSE_DELIVERY_BUFFER_MIB (default 256): a send waits for room before loading its body (a
+ * lone send larger than the whole buffer still goes, alone). Memory is bounded by configuration,
+ * not by how large the payloads of slow endpoints' backlogs are.
+ */
+const deliveryBuffer = createByteBudget(() => {
+  const mib = Number(process.env.GATEHOUSE_DELIVERY_BUFFER_MIB || 256);
+  return (Number.isFinite(mib) && mib > 0 ? mib : 256) * 1024 * 1024;
+});
 
 /**
  * Requests in flight per endpoint in this process: never more than SEND_CONCURRENCY, however many
