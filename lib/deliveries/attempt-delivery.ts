@@ -206,138 +206,152 @@ export async function attemptDeliveries(opts: {
     else ready.push(plan(d!));
   }
 
-  const recording: Promise<void>[] = [];
-  const claimFor = async (p: Planned, timeoutMs: number) => {
-    const claimed = await claimOne({ id: p.d.id, gen: p.d.releasedAt ? p.d.releasedAt.toISOString() : null, url: p.url, timeoutMs });
-    return claimed ? ("claimed" as const) : whyNotClaimed(p);
-  };
-  const retrying: { deliveryId: string; delayMs: number }[] = [];
-  const handOff: Planned[] = [];
-  const gone = new Set<string>(); // endpoints that answered 410 in this call
-  const disabled = new Set<string>();
-  const allowPrivate = allowPrivateUrls();
-  const stopped = () => opts.signal?.aborted === true;
-  let next = 0;
+  // A batch of small payloads loads them all at once (one query), holding them for the batch;
+  // larger ones are loaded by each send as it starts, within the process's delivery buffer.
+  const batchBytes = ready.reduce((n, p) => n + p.d.payloadBytes, 0);
+  const eager = batchBytes <= EAGER_BATCH_BYTES ? await loadPayloads(ready.filter((p) => !p.d.endpoint.inboundWebhookId).map((p) => p.d.eventId)) : null;
+  const batchHold = eager ? deliveryBuffer.take(FOOTPRINT * batchBytes) : null;
+  try {
+    return await sendAll();
+  } finally {
+    batchHold?.release();
+  }
 
-  const finish = async (p: Planned, built: Built, result: SendResult) => {
-    const ok = result.status !== null && result.status >= 200 && result.status < 300;
-    const isGone = result.status === 410;
-    if (isGone) {
-      gone.add(p.d.endpoint.id);
-      // Disabled first: once a delivery shows failed, the endpoint shows why. After a crash in
-      // between, the retry finds the endpoint disabled and fails the delivery with that reason.
-      if (!disabled.has(p.d.endpoint.id)) {
-        disabled.add(p.d.endpoint.id); // once per endpoint, naming the delivery that got the 410
-        await disableGoneEndpoint(p.d.endpoint, p.d.id);
-      }
-    }
-    const message = result.error ?? `HTTP ${result.status}`;
-    const status = ok ? "succeeded" : isGone || isLast ? "failed" : "pending";
-    const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers["retry-after"]) : null;
-    const delayMs = status === "pending" ? retryDelayMs(opts.attempt, retryAfter, schedule) : 0;
-    if (status === "pending") retrying.push({ deliveryId: p.d.id, delayMs });
-    outcomes.set(
-      p.d.id,
-      ok
-        ? { kind: "succeeded", status: result.status! }
-        : status === "failed"
-          ? { kind: "failed", message: isGone ? "410 Gone: endpoint disabled" : message }
-          : { kind: "retry", delayMs, message },
-    );
-    await recordOne({
-      deliveryId: p.d.id,
-      endpointId: p.d.endpoint.id,
-      status,
-      at: built.at,
-      nextAttemptAt: status === "pending" ? new Date(Date.now() + delayMs) : null,
-      ok,
-      error: ok ? null : message,
-      result,
-      url: p.url,
-      requestHeaders: built.recordedHeaders,
-    });
-  };
+  // The sends, as a function so the batch's hold on the buffer is released however they end.
+  async function sendAll(): Promise<AttemptOutcome[]> {
+    const recording: Promise<void>[] = [];
+    const claimFor = async (p: Planned, timeoutMs: number) => {
+      const claimed = await claimOne({ id: p.d.id, gen: p.d.releasedAt ? p.d.releasedAt.toISOString() : null, url: p.url, timeoutMs });
+      return claimed ? ("claimed" as const) : whyNotClaimed(p);
+    };
+    const retrying: { deliveryId: string; delayMs: number }[] = [];
+    const handOff: Planned[] = [];
+    const gone = new Set<string>(); // endpoints that answered 410 in this call
+    const disabled = new Set<string>();
+    const allowPrivate = allowPrivateUrls();
+    const stopped = () => opts.signal?.aborted === true;
+    let next = 0;
 
-  const worker = async () => {
-    while (next < ready.length && !stopped()) {
-      const p = ready[next++]!;
-      if (gone.has(p.d.endpoint.id)) continue;
-      if (p.refused) {
-        const built = await build(p);
-        if (built) recording.push(finish(p, built, { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` }));
-        else outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
-        continue;
+    const finish = async (p: Planned, built: Built, result: SendResult) => {
+      const ok = result.status !== null && result.status >= 200 && result.status < 300;
+      const isGone = result.status === 410;
+      if (isGone) {
+        gone.add(p.d.endpoint.id);
+        // Disabled first: once a delivery shows failed, the endpoint shows why. After a crash in
+        // between, the retry finds the endpoint disabled and fails the delivery with that reason.
+        if (!disabled.has(p.d.endpoint.id)) {
+          disabled.add(p.d.endpoint.id); // once per endpoint, naming the delivery that got the 410
+          await disableGoneEndpoint(p.d.endpoint, p.d.id);
+        }
       }
-      const timeoutMs = p.d.endpoint.timeoutSeconds * 1000;
-      // Registered before the claim: a delete, pause or URL change committed after the claim
-      // cancels this send (abortEndpointSends), even if it has not started yet.
-      const tracked = trackSend(p.d.endpoint.id);
-      await acquireSendSlot(p.d.endpoint.id);
-      try {
-        if (gone.has(p.d.endpoint.id) || stopped()) continue; // answered 410, or the call was given up, while this one waited
-        if (Date.now() + timeoutMs > deadline) {
-          handOff.push(p); // could not end within the budget: a new run sends it
+      const message = result.error ?? `HTTP ${result.status}`;
+      const status = ok ? "succeeded" : isGone || isLast ? "failed" : "pending";
+      const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers["retry-after"]) : null;
+      const delayMs = status === "pending" ? retryDelayMs(opts.attempt, retryAfter, schedule) : 0;
+      if (status === "pending") retrying.push({ deliveryId: p.d.id, delayMs });
+      outcomes.set(
+        p.d.id,
+        ok
+          ? { kind: "succeeded", status: result.status! }
+          : status === "failed"
+            ? { kind: "failed", message: isGone ? "410 Gone: endpoint disabled" : message }
+            : { kind: "retry", delayMs, message },
+      );
+      await recordOne({
+        deliveryId: p.d.id,
+        endpointId: p.d.endpoint.id,
+        status,
+        at: built.at,
+        nextAttemptAt: status === "pending" ? new Date(Date.now() + delayMs) : null,
+        ok,
+        error: ok ? null : message,
+        result,
+        url: p.url,
+        requestHeaders: built.recordedHeaders,
+      });
+    };
+
+    const worker = async () => {
+      while (next < ready.length && !stopped()) {
+        const p = ready[next++]!;
+        if (gone.has(p.d.endpoint.id)) continue;
+        if (p.refused) {
+          const built = await build(p, eager);
+          if (built) recording.push(finish(p, built, { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` }));
+          else outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
           continue;
         }
-        const claim = await claimFor(p, timeoutMs);
-        if (claim !== "claimed") {
-          if (claim === "moved") handOff.push(p);
-          else if (claim === "paused") outcomes.set(p.d.id, (await holdDeliveryIfEndpointPaused(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
-          else if ("disabled" in claim) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, claim.disabled));
-          else outcomes.set(p.d.id, claim);
-          continue;
-        }
-        // The body is loaded now, within the process's delivery buffer (GATEHOUSE_DELIVERY_BUFFER_MIB).
-        const held = await deliveryBuffer.acquire(FOOTPRINT * p.d.payloadBytes);
+        const timeoutMs = p.d.endpoint.timeoutSeconds * 1000;
+        // Registered before the claim: a delete, pause or URL change committed after the claim
+        // cancels this send (abortEndpointSends), even if it has not started yet.
+        const tracked = trackSend(p.d.endpoint.id);
+        await acquireSendSlot(p.d.endpoint.id);
         try {
-          const built = await build(p);
-          if (!built) {
-            outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
+          if (gone.has(p.d.endpoint.id) || stopped()) continue; // answered 410, or the call was given up, while this one waited
+          if (Date.now() + timeoutMs > deadline) {
+            handOff.push(p); // could not end within the budget: a new run sends it
             continue;
           }
-          held.grow(bodyFootprint(built.body));
-          const signal = opts.signal ? AbortSignal.any([opts.signal, tracked.signal]) : tracked.signal;
-          const result = await sendRequest({ url: p.url, headers: built.headers, body: built.body, timeoutMs, allowPrivate, agent: agentFor(p.d.endpoint.id, p.url), signal });
-          recording.push(finish(p, built, result));
+          const claim = await claimFor(p, timeoutMs);
+          if (claim !== "claimed") {
+            if (claim === "moved") handOff.push(p);
+            else if (claim === "paused") outcomes.set(p.d.id, (await holdDeliveryIfEndpointPaused(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
+            else if ("disabled" in claim) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, claim.disabled));
+            else outcomes.set(p.d.id, claim);
+            continue;
+          }
+          // The body is loaded now, within the process's delivery buffer (GATEHOUSE_DELIVERY_BUFFER_MIB).
+          const held = eager ? null : await deliveryBuffer.acquire(FOOTPRINT * p.d.payloadBytes);
+          try {
+            const built = await build(p, eager);
+            if (!built) {
+              outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
+              continue;
+            }
+            held?.grow(bodyFootprint(built.body));
+            const signal = opts.signal ? AbortSignal.any([opts.signal, tracked.signal]) : tracked.signal;
+            const result = await sendRequest({ url: p.url, headers: built.headers, body: built.body, timeoutMs, allowPrivate, agent: agentFor(p.d.endpoint.id, p.url), signal });
+            recording.push(finish(p, built, result));
+          } finally {
+            held?.release();
+          }
         } finally {
-          held.release();
+          releaseSendSlot(p.d.endpoint.id);
+          tracked.done();
         }
-      } finally {
-        releaseSendSlot(p.d.endpoint.id);
-        tracked.done();
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, ready.length) }, worker));
-  await Promise.all(recording);
+    };
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, ready.length) }, worker));
+    await Promise.all(recording);
 
-  // Not sent because its endpoint answered 410 to another delivery of this batch.
-  for (const p of ready) if (!outcomes.has(p.d.id) && gone.has(p.d.endpoint.id) && !handOff.includes(p)) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, GONE_REASON));
-  for (const [message, ids] of failures) {
-    await db.delivery.updateMany({
-      where: { id: { in: ids } },
-      data: { status: "failed", lastError: message, completedAt: new Date(), nextAttemptAt: null },
-    });
-  }
-  // One retry time for the batch: the longest delay any of them needs.
-  if (retrying.length > 1) {
-    const delayMs = Math.max(...retrying.map((r) => r.delayMs));
-    for (const r of retrying) {
-      r.delayMs = delayMs;
-      outcomes.set(r.deliveryId, { ...(outcomes.get(r.deliveryId) as Extract<AttemptOutcome, { kind: "retry" }>), delayMs });
+    // Not sent because its endpoint answered 410 to another delivery of this batch.
+    for (const p of ready) if (!outcomes.has(p.d.id) && gone.has(p.d.endpoint.id) && !handOff.includes(p)) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, GONE_REASON));
+    for (const [message, ids] of failures) {
+      await db.delivery.updateMany({
+        where: { id: { in: ids } },
+        data: { status: "failed", lastError: message, completedAt: new Date(), nextAttemptAt: null },
+      });
     }
-    await sql(`UPDATE "Delivery" SET "nextAttemptAt" = $2::timestamp WHERE "id" = ANY($1::text[]) AND "status" = 'pending' AND "nextAttemptAt" < $2::timestamp`, [
-      retrying.map((r) => r.deliveryId),
-      new Date(Date.now() + delayMs).toISOString(),
-    ]);
+    // One retry time for the batch: the longest delay any of them needs.
+    if (retrying.length > 1) {
+      const delayMs = Math.max(...retrying.map((r) => r.delayMs));
+      for (const r of retrying) {
+        r.delayMs = delayMs;
+        outcomes.set(r.deliveryId, { ...(outcomes.get(r.deliveryId) as Extract<AttemptOutcome, { kind: "retry" }>), delayMs });
+      }
+      await sql(`UPDATE "Delivery" SET "nextAttemptAt" = $2::timestamp WHERE "id" = ANY($1::text[]) AND "status" = 'pending' AND "nextAttemptAt" < $2::timestamp`, [
+        retrying.map((r) => r.deliveryId),
+        new Date(Date.now() + delayMs).toISOString(),
+      ]);
+    }
+    if (handOff.length) {
+      const ids = await handOffDeliveries(handOff.map((p) => p.d));
+      for (const p of handOff) outcomes.set(p.d.id, ids.includes(p.d.id) ? { kind: "deferred", reason: "handed to a new run" } : { kind: "skipped", reason: "no longer pending" });
+    }
+    // What the call did not get to (it was given up): still pending and due; the retry sends it.
+    for (const id of opts.deliveryIds) if (!outcomes.has(id)) outcomes.set(id, { kind: "skipped", reason: "not attempted: the call was cancelled" });
+    return opts.deliveryIds.map((id) => outcomes.get(id)!);
   }
-  if (handOff.length) {
-    const ids = await handOffDeliveries(handOff.map((p) => p.d));
-    for (const p of handOff) outcomes.set(p.d.id, ids.includes(p.d.id) ? { kind: "deferred", reason: "handed to a new run" } : { kind: "skipped", reason: "no longer pending" });
-  }
-  // What the call did not get to (it was given up): still pending and due; the retry sends it.
-  for (const id of opts.deliveryIds) if (!outcomes.has(id)) outcomes.set(id, { kind: "skipped", reason: "not attempted: the call was cancelled" });
-  return opts.deliveryIds.map((id) => outcomes.get(id)!);
 }
 
 type ClaimRequest = { id: string; gen: string | null; url: string; timeoutMs: number };
@@ -460,14 +474,14 @@ function plan(d: DeliveryToSend): Planned {
 const FORWARD_GONE = "the forwarded message no longer exists";
 
 /** The signed request for one delivery, built from the exact bytes it sends (null: a forward whose message is gone). */
-async function build(p: Planned): Promise<Built | null> {
+async function build(p: Planned, loaded: Map<string, Prisma.JsonValue> | null): Promise<Built | null> {
   const { d } = p;
   const now = new Date();
   const msgId = d.id; // stable across this delivery's retries
   // An incoming webhook's forward endpoint relays the stored request bytes instead of an envelope.
   const forward = d.endpoint.inboundWebhookId ? await forwardRequest(d.eventId) : null;
   if (d.endpoint.inboundWebhookId && !forward) return null;
-  const payload = forward ? null : await loadPayload(d.eventId);
+  const payload = forward ? null : loaded?.has(d.eventId) ? loaded.get(d.eventId)! : await loadPayload(d.eventId);
   const body = forward ? forward.body : payloadFor({ ...d.event, payload });
   const secrets = endpointSigningSecrets(d.endpoint, now);
   const { authorization, ...custom } = p.headers;
@@ -485,15 +499,21 @@ async function build(p: Planned): Promise<Built | null> {
   return { at: now, headers, body, recordedHeaders: maskRecordedHeaders(headers, p.customNames) };
 }
 
+/** A batch whose payloads add up to no more than this (as stored) loads them all at once. */
+const EAGER_BATCH_BYTES = 1024 * 1024;
+
+async function loadPayloads(eventIds: string[]): Promise<Map<string, Prisma.JsonValue>> {
+  if (eventIds.length === 0) return new Map();
+  const rows = await sql<{ id: string; payload: Prisma.JsonValue }>(`SELECT "id", "payload" FROM "Event" WHERE "id" = ANY($1::text[])`, [[...new Set(eventIds)]]);
+  return new Map(rows.map((r) => [r.id, r.payload]));
+}
+
 /**
- * Event payloads, loaded when their sends start; the sends of every run in the process that
- * start together share one query.
+ * An event payload, loaded when its send starts; the sends of every run in the process that start
+ * together share one query.
  */
 const loadPayload = (() => {
-  const load = createLoader<string, Prisma.JsonValue>(async (eventIds) => {
-    const rows = await sql<{ id: string; payload: Prisma.JsonValue }>(`SELECT "id", "payload" FROM "Event" WHERE "id" = ANY($1::text[])`, [eventIds]);
-    return new Map(rows.map((r) => [r.id, r.payload]));
-  }, 100, 2);
+  const load = createLoader<string, Prisma.JsonValue>(loadPayloads, 100, 2);
   return async (eventId: string) => (await load(eventId)) ?? null;
 })();
 

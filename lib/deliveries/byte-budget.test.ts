@@ -46,3 +46,16 @@ it("counts what a taker grew to without waiting, and releases it all once", asyn
   expect(next).toBe(true);
   expect(budget.used).toBe(10);
 });
+
+it("take never waits: later takers wait for it instead", async () => {
+  const budget = createByteBudget(() => 100);
+  const held = budget.take(150);
+  expect(budget.used).toBe(150);
+  let next = false;
+  void budget.acquire(1).then(() => (next = true));
+  await tick();
+  expect(next).toBe(false);
+  held.release();
+  await tick();
+  expect(next).toBe(true);
+});

@@ -26,24 +26,36 @@ export function createByteBudget(capacity: () => number) {
     get used() {
       return used;
     },
+    /** Takes `bytes` once they fit (in arrival order). */
     async acquire(bytes: number): Promise<ByteHold> {
-      let held = Math.max(0, bytes);
+      const held = Math.max(0, bytes);
       if (waiting.length === 0 && (used === 0 || used + held <= capacity())) used += held;
       else await new Promise<void>((resolve) => waiting.push({ bytes: held, resolve }));
-      let released = false;
-      return {
-        grow(more: number) {
-          if (released || !(more > held)) return;
-          used += more - held;
-          held = more;
-        },
-        release() {
-          if (released) return;
-          released = true;
-          used -= held;
-          wake();
-        },
-      };
+      return hold(held);
+    },
+    /** Takes `bytes` at once, fitting or not: for small holds that must never wait (later takers wait instead). */
+    take(bytes: number): ByteHold {
+      const held = Math.max(0, bytes);
+      used += held;
+      return hold(held);
     },
   };
+
+  function hold(taken: number): ByteHold {
+    let held = taken;
+    let released = false;
+    return {
+      grow(more: number) {
+        if (released || !(more > held)) return;
+        used += more - held;
+        held = more;
+      },
+      release() {
+        if (released) return;
+        released = true;
+        used -= held;
+        wake();
+      },
+    };
+  }
 }
