@@ -210,148 +210,143 @@ export async function attemptDeliveries(opts: {
   // larger ones are loaded by each send as it starts, within the process's delivery buffer.
   const batchBytes = ready.reduce((n, p) => n + p.d.payloadBytes, 0);
   const eager = batchBytes <= EAGER_BATCH_BYTES ? await loadPayloads(ready.filter((p) => !p.d.endpoint.inboundWebhookId).map((p) => p.d.eventId)) : null;
+  const recording: Promise<void>[] = [];
+  const claimFor = async (p: Planned, timeoutMs: number) => {
+    const claimed = await claimOne({ id: p.d.id, gen: p.d.releasedAt ? p.d.releasedAt.toISOString() : null, url: p.url, timeoutMs });
+    return claimed ? ("claimed" as const) : whyNotClaimed(p);
+  };
+  const retrying: { deliveryId: string; delayMs: number }[] = [];
+  const handOff: Planned[] = [];
+  const gone = new Set<string>(); // endpoints that answered 410 in this call
+  const disabled = new Set<string>();
+  const allowPrivate = allowPrivateUrls();
+  const stopped = () => opts.signal?.aborted === true;
+  let next = 0;
+
+  const finish = async (p: Planned, built: Built, result: SendResult) => {
+    const ok = result.status !== null && result.status >= 200 && result.status < 300;
+    const isGone = result.status === 410;
+    if (isGone) {
+      gone.add(p.d.endpoint.id);
+      // Disabled first: once a delivery shows failed, the endpoint shows why. After a crash in
+      // between, the retry finds the endpoint disabled and fails the delivery with that reason.
+      if (!disabled.has(p.d.endpoint.id)) {
+        disabled.add(p.d.endpoint.id); // once per endpoint, naming the delivery that got the 410
+        await disableGoneEndpoint(p.d.endpoint, p.d.id);
+      }
+    }
+    const message = result.error ?? `HTTP ${result.status}`;
+    const status = ok ? "succeeded" : isGone || isLast ? "failed" : "pending";
+    const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers["retry-after"]) : null;
+    const delayMs = status === "pending" ? retryDelayMs(opts.attempt, retryAfter, schedule) : 0;
+    if (status === "pending") retrying.push({ deliveryId: p.d.id, delayMs });
+    outcomes.set(
+      p.d.id,
+      ok
+        ? { kind: "succeeded", status: result.status! }
+        : status === "failed"
+          ? { kind: "failed", message: isGone ? "410 Gone: endpoint disabled" : message }
+          : { kind: "retry", delayMs, message },
+    );
+    await recordOne({
+      deliveryId: p.d.id,
+      endpointId: p.d.endpoint.id,
+      status,
+      at: built.at,
+      nextAttemptAt: status === "pending" ? new Date(Date.now() + delayMs) : null,
+      ok,
+      error: ok ? null : message,
+      result,
+      url: p.url,
+      requestHeaders: built.recordedHeaders,
+    });
+  };
+
+  const worker = async () => {
+    while (next < ready.length && !stopped()) {
+      const p = ready[next++]!;
+      if (gone.has(p.d.endpoint.id)) continue;
+      if (p.refused) {
+        const built = await build(p, eager);
+        if (built) recording.push(finish(p, built, { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` }));
+        else outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
+        continue;
+      }
+      const timeoutMs = p.d.endpoint.timeoutSeconds * 1000;
+      // Registered before the claim: a delete, pause or URL change committed after the claim
+      // cancels this send (abortEndpointSends), even if it has not started yet.
+      const tracked = trackSend(p.d.endpoint.id);
+      await acquireSendSlot(p.d.endpoint.id);
+      try {
+        if (gone.has(p.d.endpoint.id) || stopped()) continue; // answered 410, or the call was given up, while this one waited
+        if (Date.now() + timeoutMs > deadline) {
+          handOff.push(p); // could not end within the budget: a new run sends it
+          continue;
+        }
+        const claim = await claimFor(p, timeoutMs);
+        if (claim !== "claimed") {
+          if (claim === "moved") handOff.push(p);
+          else if (claim === "paused") outcomes.set(p.d.id, (await holdDeliveryIfEndpointPaused(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
+          else if ("disabled" in claim) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, claim.disabled));
+          else outcomes.set(p.d.id, claim);
+          continue;
+        }
+        // The body is loaded now, within the process's delivery buffer (GATEHOUSE_DELIVERY_BUFFER_MIB).
+        const held = eager ? null : await deliveryBuffer.acquire(FOOTPRINT * p.d.payloadBytes);
+        try {
+          const built = await build(p, eager);
+          if (!built) {
+            outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
+            continue;
+          }
+          held?.grow(bodyFootprint(built.body));
+          const signal = opts.signal ? AbortSignal.any([opts.signal, tracked.signal]) : tracked.signal;
+          const result = await sendRequest({ url: p.url, headers: built.headers, body: built.body, timeoutMs, allowPrivate, agent: agentFor(p.d.endpoint.id, p.url), signal });
+          recording.push(finish(p, built, result));
+        } finally {
+          held?.release();
+        }
+      } finally {
+        releaseSendSlot(p.d.endpoint.id);
+        tracked.done();
+      }
+    }
+  };
   const batchHold = eager ? deliveryBuffer.take(FOOTPRINT * batchBytes) : null;
   try {
-    return await sendAll();
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, ready.length) }, worker));
+    await Promise.all(recording);
   } finally {
     batchHold?.release();
   }
 
-  // The sends, as a function so the batch's hold on the buffer is released however they end.
-  async function sendAll(): Promise<AttemptOutcome[]> {
-    const recording: Promise<void>[] = [];
-    const claimFor = async (p: Planned, timeoutMs: number) => {
-      const claimed = await claimOne({ id: p.d.id, gen: p.d.releasedAt ? p.d.releasedAt.toISOString() : null, url: p.url, timeoutMs });
-      return claimed ? ("claimed" as const) : whyNotClaimed(p);
-    };
-    const retrying: { deliveryId: string; delayMs: number }[] = [];
-    const handOff: Planned[] = [];
-    const gone = new Set<string>(); // endpoints that answered 410 in this call
-    const disabled = new Set<string>();
-    const allowPrivate = allowPrivateUrls();
-    const stopped = () => opts.signal?.aborted === true;
-    let next = 0;
-
-    const finish = async (p: Planned, built: Built, result: SendResult) => {
-      const ok = result.status !== null && result.status >= 200 && result.status < 300;
-      const isGone = result.status === 410;
-      if (isGone) {
-        gone.add(p.d.endpoint.id);
-        // Disabled first: once a delivery shows failed, the endpoint shows why. After a crash in
-        // between, the retry finds the endpoint disabled and fails the delivery with that reason.
-        if (!disabled.has(p.d.endpoint.id)) {
-          disabled.add(p.d.endpoint.id); // once per endpoint, naming the delivery that got the 410
-          await disableGoneEndpoint(p.d.endpoint, p.d.id);
-        }
-      }
-      const message = result.error ?? `HTTP ${result.status}`;
-      const status = ok ? "succeeded" : isGone || isLast ? "failed" : "pending";
-      const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers["retry-after"]) : null;
-      const delayMs = status === "pending" ? retryDelayMs(opts.attempt, retryAfter, schedule) : 0;
-      if (status === "pending") retrying.push({ deliveryId: p.d.id, delayMs });
-      outcomes.set(
-        p.d.id,
-        ok
-          ? { kind: "succeeded", status: result.status! }
-          : status === "failed"
-            ? { kind: "failed", message: isGone ? "410 Gone: endpoint disabled" : message }
-            : { kind: "retry", delayMs, message },
-      );
-      await recordOne({
-        deliveryId: p.d.id,
-        endpointId: p.d.endpoint.id,
-        status,
-        at: built.at,
-        nextAttemptAt: status === "pending" ? new Date(Date.now() + delayMs) : null,
-        ok,
-        error: ok ? null : message,
-        result,
-        url: p.url,
-        requestHeaders: built.recordedHeaders,
-      });
-    };
-
-    const worker = async () => {
-      while (next < ready.length && !stopped()) {
-        const p = ready[next++]!;
-        if (gone.has(p.d.endpoint.id)) continue;
-        if (p.refused) {
-          const built = await build(p, eager);
-          if (built) recording.push(finish(p, built, { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` }));
-          else outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
-          continue;
-        }
-        const timeoutMs = p.d.endpoint.timeoutSeconds * 1000;
-        // Registered before the claim: a delete, pause or URL change committed after the claim
-        // cancels this send (abortEndpointSends), even if it has not started yet.
-        const tracked = trackSend(p.d.endpoint.id);
-        await acquireSendSlot(p.d.endpoint.id);
-        try {
-          if (gone.has(p.d.endpoint.id) || stopped()) continue; // answered 410, or the call was given up, while this one waited
-          if (Date.now() + timeoutMs > deadline) {
-            handOff.push(p); // could not end within the budget: a new run sends it
-            continue;
-          }
-          const claim = await claimFor(p, timeoutMs);
-          if (claim !== "claimed") {
-            if (claim === "moved") handOff.push(p);
-            else if (claim === "paused") outcomes.set(p.d.id, (await holdDeliveryIfEndpointPaused(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
-            else if ("disabled" in claim) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, claim.disabled));
-            else outcomes.set(p.d.id, claim);
-            continue;
-          }
-          // The body is loaded now, within the process's delivery buffer (GATEHOUSE_DELIVERY_BUFFER_MIB).
-          const held = eager ? null : await deliveryBuffer.acquire(FOOTPRINT * p.d.payloadBytes);
-          try {
-            const built = await build(p, eager);
-            if (!built) {
-              outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
-              continue;
-            }
-            held?.grow(bodyFootprint(built.body));
-            const signal = opts.signal ? AbortSignal.any([opts.signal, tracked.signal]) : tracked.signal;
-            const result = await sendRequest({ url: p.url, headers: built.headers, body: built.body, timeoutMs, allowPrivate, agent: agentFor(p.d.endpoint.id, p.url), signal });
-            recording.push(finish(p, built, result));
-          } finally {
-            held?.release();
-          }
-        } finally {
-          releaseSendSlot(p.d.endpoint.id);
-          tracked.done();
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, ready.length) }, worker));
-    await Promise.all(recording);
-
-    // Not sent because its endpoint answered 410 to another delivery of this batch.
-    for (const p of ready) if (!outcomes.has(p.d.id) && gone.has(p.d.endpoint.id) && !handOff.includes(p)) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, GONE_REASON));
-    for (const [message, ids] of failures) {
-      await db.delivery.updateMany({
-        where: { id: { in: ids } },
-        data: { status: "failed", lastError: message, completedAt: new Date(), nextAttemptAt: null },
-      });
-    }
-    // One retry time for the batch: the longest delay any of them needs.
-    if (retrying.length > 1) {
-      const delayMs = Math.max(...retrying.map((r) => r.delayMs));
-      for (const r of retrying) {
-        r.delayMs = delayMs;
-        outcomes.set(r.deliveryId, { ...(outcomes.get(r.deliveryId) as Extract<AttemptOutcome, { kind: "retry" }>), delayMs });
-      }
-      await sql(`UPDATE "Delivery" SET "nextAttemptAt" = $2::timestamp WHERE "id" = ANY($1::text[]) AND "status" = 'pending' AND "nextAttemptAt" < $2::timestamp`, [
-        retrying.map((r) => r.deliveryId),
-        new Date(Date.now() + delayMs).toISOString(),
-      ]);
-    }
-    if (handOff.length) {
-      const ids = await handOffDeliveries(handOff.map((p) => p.d));
-      for (const p of handOff) outcomes.set(p.d.id, ids.includes(p.d.id) ? { kind: "deferred", reason: "handed to a new run" } : { kind: "skipped", reason: "no longer pending" });
-    }
-    // What the call did not get to (it was given up): still pending and due; the retry sends it.
-    for (const id of opts.deliveryIds) if (!outcomes.has(id)) outcomes.set(id, { kind: "skipped", reason: "not attempted: the call was cancelled" });
-    return opts.deliveryIds.map((id) => outcomes.get(id)!);
+  // Not sent because its endpoint answered 410 to another delivery of this batch.
+  for (const p of ready) if (!outcomes.has(p.d.id) && gone.has(p.d.endpoint.id) && !handOff.includes(p)) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, GONE_REASON));
+  for (const [message, ids] of failures) {
+    await db.delivery.updateMany({
+      where: { id: { in: ids } },
+      data: { status: "failed", lastError: message, completedAt: new Date(), nextAttemptAt: null },
+    });
   }
+  // One retry time for the batch: the longest delay any of them needs.
+  if (retrying.length > 1) {
+    const delayMs = Math.max(...retrying.map((r) => r.delayMs));
+    for (const r of retrying) {
+      r.delayMs = delayMs;
+      outcomes.set(r.deliveryId, { ...(outcomes.get(r.deliveryId) as Extract<AttemptOutcome, { kind: "retry" }>), delayMs });
+    }
+    await sql(`UPDATE "Delivery" SET "nextAttemptAt" = $2::timestamp WHERE "id" = ANY($1::text[]) AND "status" = 'pending' AND "nextAttemptAt" < $2::timestamp`, [
+      retrying.map((r) => r.deliveryId),
+      new Date(Date.now() + delayMs).toISOString(),
+    ]);
+  }
+  if (handOff.length) {
+    const ids = await handOffDeliveries(handOff.map((p) => p.d));
+    for (const p of handOff) outcomes.set(p.d.id, ids.includes(p.d.id) ? { kind: "deferred", reason: "handed to a new run" } : { kind: "skipped", reason: "no longer pending" });
+  }
+  // What the call did not get to (it was given up): still pending and due; the retry sends it.
+  for (const id of opts.deliveryIds) if (!outcomes.has(id)) outcomes.set(id, { kind: "skipped", reason: "not attempted: the call was cancelled" });
+  return opts.deliveryIds.map((id) => outcomes.get(id)!);
 }
 
 type ClaimRequest = { id: string; gen: string | null; url: string; timeoutMs: number };
