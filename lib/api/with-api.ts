@@ -12,6 +12,7 @@ import { getSessionUser, resolveMembership, ORG_COOKIE, ENV_COOKIE } from "@/lib
 import { authenticateToken } from "@/lib/credentials/authenticate-token";
 import type { Environment, Role } from "@/lib/generated/prisma/client";
 import { hasRole } from "@/lib/orgs/roles";
+import { currentRequest, requestIdFrom, runInRequestContext } from "@/lib/observability/log";
 
 export type SessionCaller = { kind: "session"; userId: string; label: string; role: Role };
 export type TokenCallerView = { kind: "token"; credentialId: string; tokenId: string; label: string; scopes: string[] };
@@ -68,7 +69,25 @@ export function withApi<P = Record<string, never>>(
   opts: ApiOptions,
   handler: (ctx: ApiContext<P>) => Promise<Response>,
 ) {
-  const fn = async (req: Request, route?: { params?: Promise<P> }): Promise<Response> => {
+  const fn = (req: Request, route?: { params?: Promise<P> }): Promise<Response> => {
+    if (currentRequest()) return serve(req, route);
+    // Next.js's module graph has a request context of its own: entered here from the id the
+    // edge set (lib/http/edge.ts), or a fresh one under `next dev`, which has no edge.
+    const given = req.headers.get("x-request-id");
+    const requestId = requestIdFrom(given);
+    return runInRequestContext({ requestId }, async () => {
+      const res = await serve(req, route);
+      if (given !== requestId) {
+        try {
+          res.headers.set("x-request-id", requestId);
+        } catch {
+          // immutable headers (a redirect): the id is still on the log lines
+        }
+      }
+      return res;
+    });
+  };
+  const serve = async (req: Request, route?: { params?: Promise<P> }): Promise<Response> => {
     const url = new URL(req.url);
     try {
       const params = ((await route?.params) ?? {}) as P;

@@ -7,6 +7,7 @@ import { TextResponse } from "@/lib/api/text-response";
 import { readRawBody } from "@/lib/inbound/read-raw-body";
 import { isStorableString } from "@/lib/http/well-formed";
 import { authenticateClient, OAuthError, parseForm, readClientAuth, type OAuthClient } from "@/lib/credentials/oauth";
+import { log } from "@/lib/observability/log";
 
 const WINDOW_MS = 60_000;
 const perClient = () => Number(process.env.GATEHOUSE_TOKEN_RATE_LIMIT ?? 600); // requests per client per minute
@@ -66,7 +67,7 @@ export function withOAuthClient(handler: (client: OAuthClient, form: URLSearchPa
       if (err instanceof AppError && err.status < 500) {
         return oauthJson({ error: "invalid_request", error_description: err.message }, err.status, limitHeaders);
       }
-      console.error("[gatehouse] oauth endpoint failed", err);
+      log.error({ err }, "oauth endpoint failed");
       return oauthJson({ error: "server_error", error_description: "Something went wrong on our side." }, 500, limitHeaders);
     }
   };

@@ -81,12 +81,15 @@ export async function toWebRequest(req: IncomingMessage, origin: string, maxBody
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     if ((name.length === 15 || name.length === 16 || name.length === 17 || name.length === 9) && EDGE_HEADERS.has(name.toLowerCase())) continue;
+    if (name.length === 12 && name.toLowerCase() === "x-request-id") continue; // the edge's (checked or generated) id instead
     headers.push([name, raw[i + 1]!]);
   }
   for (const name of EDGE_HEADERS) {
     const v = req.headers[name];
     if (typeof v === "string") headers.push([name, v]);
   }
+  const requestId = req.headers["x-request-id"];
+  if (typeof requestId === "string") headers.push(["x-request-id", requestId]);
   const method = req.method ?? "GET";
   let body: Buffer | null = null;
   if (!NO_BODY.has(method)) {
