@@ -20,6 +20,7 @@ import type { Delivery, Endpoint, Environment, Event, Prisma } from "@/lib/gener
 import { timeOrderedId } from "@/lib/webhooks/ids";
 import { headerValueProblem } from "@/lib/validations/webhooks";
 import { log } from "@/lib/observability/log";
+import { attemptDuration, deliveryAttempts } from "@/lib/observability/metrics";
 
 export const USER_AGENT = "Gatehouse-Webhooks/1.0";
 
@@ -231,6 +232,8 @@ export async function attemptDeliveries(opts: {
           ? { kind: "failed", message: isGone ? "410 Gone: endpoint disabled" : message }
           : { kind: "retry", delayMs, message },
     );
+    deliveryAttempts.inc({ outcome: ok ? "succeeded" : status === "failed" ? "failed" : "retry" });
+    if (!p.refused) attemptDuration.observe(result.latencyMs / 1000);
     // An outcome, not an error of ours: one line at info, no stack (the receiver's body is never logged).
     if (!ok || log.isLevelEnabled("debug")) {
       log[ok ? "debug" : "info"](

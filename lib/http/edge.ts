@@ -15,6 +15,7 @@ import { createServer, type RequestListener } from "node:http";
 import proxyaddr from "proxy-addr";
 import { AppError, problemBody } from "@/lib/api/errors";
 import { log, requestIdFrom, runInRequestContext, type RequestContext } from "@/lib/observability/log";
+import { httpDuration, httpRequests } from "@/lib/observability/metrics";
 
 export type EdgeOptions = {
   /** Addresses/CIDRs of reverse proxies allowed to set X-Forwarded-* (GATEHOUSE_TRUSTED_PROXIES). */
@@ -221,12 +222,17 @@ function requestEnded(req: IncomingMessage, res: ServerResponse, ctx: RequestCon
   const q = url.indexOf("?");
   const quiet = QUIET_PATHS.has(q < 0 ? url : url.slice(0, q));
   const level = quiet ? "debug" : "info";
+  const seconds = (performance.now() - started) / 1000;
+  const method = METHODS.has(req.method ?? "") ? req.method! : "other";
+  const route = ctx.route ?? "(unmatched)";
+  httpRequests.inc({ method, route, status: res.statusCode });
+  httpDuration.observe({ method, route }, seconds);
   if (!log.isLevelEnabled(level)) return;
-  const ms = Math.round((performance.now() - started) * 10) / 10;
+  const ms = Math.round(seconds * 10_000) / 10;
   const ip = typeof req.headers["x-forwarded-for"] === "string" ? req.headers["x-forwarded-for"] : req.socket.remoteAddress;
   runInRequestContext(ctx, () =>
     log[level](
-      { method: req.method, route: ctx.route ?? "(unmatched)", status: res.statusCode, ms, ip, ...(res.writableFinished ? {} : { aborted: true }) },
+      { method, route, status: res.statusCode, ms, ip, ...(res.writableFinished ? {} : { aborted: true }) },
       res.writableFinished ? "request" : "request aborted",
     ),
   );
