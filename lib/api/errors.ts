@@ -1,7 +1,6 @@
-// The one error type and the one mapper to application/problem+json (RFC 9457).
+// The one error type and its table of codes (RFC 9457 problem fields). Safe in the browser too
+// (forms and lib/validations use AppError); the mapper to a response is lib/api/problem-response.ts.
 import { z } from "zod";
-import { TextResponse } from "@/lib/api/text-response";
-import { briefError, currentRequest, log } from "@/lib/observability/log";
 
 /** Every error code, with the HTTP status it maps to and when it is thrown. */
 export const ERROR_STATUS = {
@@ -74,7 +73,7 @@ export function formatFieldPath(path: PropertyKey[]): string {
     .join("");
 }
 
-const TITLES: Record<number, string> = {
+export const TITLES: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
@@ -129,37 +128,4 @@ export function toAppError(err: unknown): AppError {
 export function describeFieldErrors(errors: FieldError[]): string {
   const first = errors.slice(0, 3).map((e) => `${e.field}: ${e.message}`);
   return `Invalid input. ${first.join("; ")}${errors.length > 3 ? `; and ${errors.length - 3} more` : ""}`;
-}
-
-/**
- * `instance` names this occurrence: the request's id as a URN (`urn:gatehouse:request:<id>`, the
- * value of the response's X-Request-Id, which is on every log line of the request), or, outside a
- * request context (`next dev`, which has no edge), the path the caller passes.
- */
-export function problemBody(e: AppError, instance?: string): Problem {
-  const requestId = currentRequest()?.requestId;
-  if (requestId) instance = `urn:gatehouse:request:${requestId}`;
-  return {
-    type: `urn:gatehouse:problem:${e.code}`,
-    title: TITLES[e.status] ?? "Error",
-    status: e.status,
-    detail: e.message,
-    code: e.code,
-    ...(e.errors ? { errors: e.errors } : {}),
-    ...(instance ? { instance } : {}),
-  };
-}
-
-/**
- * The one place errors become HTTP responses. Unknown errors (our bugs) are logged with their
- * stack and answered with a bare 500; a dependency that is down (503) is logged without one.
- */
-export function problemResponse(err: unknown, instance?: string): Response {
-  const e = toAppError(err);
-  if (e.code === "internal") log.error({ err: e.cause ?? e, internal: e.internal }, "unhandled error");
-  else if (e.status >= 500) log.warn({ code: e.code, error: briefError(e.cause ?? e), internal: e.internal }, e.message);
-  return new TextResponse(JSON.stringify(problemBody(e, instance)), {
-    status: e.status,
-    headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...e.headers },
-  });
 }

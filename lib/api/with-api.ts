@@ -2,7 +2,8 @@
 // or bearer token), resolves org and environment, checks role or scope, reads and limits the
 // body, applies Idempotency-Key on POST, and maps every error to application/problem+json.
 import type { z } from "zod";
-import { AppError, problemResponse, zodFieldErrors, describeFieldErrors, formatFieldPath, UNKNOWN_FIELD_MESSAGE } from "@/lib/api/errors";
+import { AppError, zodFieldErrors, describeFieldErrors, formatFieldPath, UNKNOWN_FIELD_MESSAGE } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 import { claimIdempotencyKey, completeIdempotencyKey, hashRequest } from "@/lib/api/idempotency";
 import { requestInfo, requestOrigin, type RequestInfo } from "@/lib/api/request-info";
 import { TextResponse } from "@/lib/api/text-response";

@@ -13,7 +13,8 @@ import { isIP } from "node:net";
 import type { IncomingMessage, ServerResponse, Server } from "node:http";
 import { createServer, type RequestListener } from "node:http";
 import proxyaddr from "proxy-addr";
-import { AppError, problemBody } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemBody } from "@/lib/api/problem-response";
 import { log, requestIdFrom, runInRequestContext, type RequestContext } from "@/lib/observability/log";
 import { httpDuration, httpRequests } from "@/lib/observability/metrics";
 

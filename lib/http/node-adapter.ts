@@ -2,7 +2,8 @@
 // Node http server: server.ts's lean layer, the test route server and the benchmarks all use it,
 // so what they measure and test is what production runs.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AppError, problemResponse } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 import { TextResponse } from "@/lib/api/text-response";
 import { BufferedRequest } from "@/lib/http/buffered-request";
 import { EDGE_HEADERS } from "@/lib/http/edge";

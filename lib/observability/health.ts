@@ -4,7 +4,8 @@
 // deliveries have somewhere to go: the embedded executor answers on its loopback port, or an
 // Inngest server is configured). Cheap, unauthenticated, not rate-limited, and logged at debug
 // only (lib/http/edge.ts). Never cached.
-import { problemBody, AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemBody } from "@/lib/api/problem-response";
 import { TextResponse } from "@/lib/api/text-response";
 import { sql } from "@/lib/db/sql";
 

@@ -6,7 +6,8 @@
 // remote client it relays, not as loopback.
 import { createHash, timingSafeEqual } from "node:crypto";
 import ipaddr from "ipaddr.js";
-import { AppError, problemResponse } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 import { requestInfo } from "@/lib/api/request-info";
 import { TextResponse } from "@/lib/api/text-response";
 import { exposition } from "@/lib/observability/metrics";

@@ -4,7 +4,8 @@
 import type { ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach } from "vitest";
-import { AppError, problemResponse } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 import { createEdge, createEdgeServer, type EdgeOptions, type ServerTimeouts } from "@/lib/http/edge";
 import { leanBodyLimit } from "@/lib/http/lean-routes";
 import { matchRoute, sendWebResponse, serveWithHandler, type RouteHandler } from "@/lib/http/node-adapter";
