@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startGatehouseServer } from "@/lib/http/gatehouse-server";
 import { listenPort } from "@/lib/server/start-server";
+import { briefError, log } from "@/lib/observability/log";
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
 
@@ -11,6 +12,6 @@ try {
   const dir = path.dirname(fileURLToPath(import.meta.url));
   await startGatehouseServer({ dir, port: listenPort() });
 } catch (err) {
-  console.error(`\n[gatehouse] cannot start: ${(err as Error).message}\n`);
+  log.fatal({ error: briefError(err) }, `cannot start: ${(err as Error).message}`);
   process.exit(1);
 }

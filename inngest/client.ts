@@ -6,6 +6,7 @@
 import { Inngest } from "inngest";
 import { inProcessFetch } from "@/inngest/engine/in-process";
 import { embeddedExecutorUrl, embeddedKeys, usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
+import { inngestLogger } from "@/inngest/logger";
 
 const embedded = usesEmbeddedExecutor();
 
@@ -16,6 +17,8 @@ export const inngest = new Inngest({
   // Checkpointing makes the SDK call back into /v1/checkpoint, which only Inngest's own
   // servers implement; off, the SDK speaks the plain call/response protocol everywhere.
   checkpointing: false,
+  // The app's JSON logger; a retry the function asks for is an outcome, not an error (logger.ts).
+  logger: inngestLogger(),
   // Cloud mode against the embedded executor: requests into the serve endpoint are signed.
   get isDev() {
     return embedded ? false : undefined;

@@ -22,6 +22,9 @@ const schema = z.object({
   GATEHOUSE_ALLOW_PRIVATE_URLS: bool,
   // Comma-separated durations (`30s,2m,5m,15m,1h,6h,24h`) between delivery attempts.
   GATEHOUSE_RETRY_SCHEDULE: z.string().optional(),
+  // Bearer token for GET /metrics; unset, metrics are served to loopback clients only.
+  GATEHOUSE_METRICS_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent", ""]).optional(),
   INNGEST_SIGNING_KEY: z.string().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_BASE_URL: z.string().url().optional(),

@@ -44,7 +44,11 @@ async function problem(res: Response, status: number) {
 
 describe("over HTTP with a bearer token", () => {
   it.each(["/api/v1/nope", "/api/v1/endpoint", "/api/v1/events/evt_1/nope", "/api/v1/a/b/c/d/e"])("GET %s → 404 problem+json", async (path) => {
-    expect((await problem(await call("GET", path), 404)).instance).toBe(path);
+    const res = await call("GET", path);
+    const body = await problem(res, 404);
+    // The occurrence is the request (its id is on the response and every log line); the detail names the path.
+    expect(body.instance).toBe(`urn:gatehouse:request:${res.headers.get("x-request-id")}`);
+    expect(body.detail).toContain(path);
   });
   it("POST to an unknown path → 404 problem+json too", async () => {
     await problem(await call("POST", "/api/v1/nope"), 404);

@@ -7,6 +7,7 @@ import type { FetchHandler } from "@/inngest/engine/in-process";
 import { registerSchema } from "@/inngest/engine/protocol";
 import { seededUlid, ulid } from "@/inngest/engine/ulid";
 import { sendWebResponse, toWebRequest } from "@/lib/http/node-adapter";
+import { log } from "@/lib/observability/log";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -34,7 +35,7 @@ export function createEngineHandler({ executor, eventKey, signingKey }: ServerOp
     } catch (err) {
       const status = err instanceof HttpError ? err.status : 500;
       const message = err instanceof HttpError ? err.message : "internal error";
-      if (!(err instanceof HttpError)) console.error("[engine] request failed", err);
+      if (!(err instanceof HttpError)) log.error({ err, component: "executor" }, "executor request failed");
       return json(status, { error: message, status });
     }
   };

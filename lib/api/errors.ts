@@ -1,6 +1,6 @@
-// The one error type and the one mapper to application/problem+json (RFC 9457).
+// The one error type and its table of codes (RFC 9457 problem fields). Safe in the browser too
+// (forms and lib/validations use AppError); the mapper to a response is lib/api/problem-response.ts.
 import { z } from "zod";
-import { TextResponse } from "@/lib/api/text-response";
 
 /** Every error code, with the HTTP status it maps to and when it is thrown. */
 export const ERROR_STATUS = {
@@ -73,7 +73,7 @@ export function formatFieldPath(path: PropertyKey[]): string {
     .join("");
 }
 
-const TITLES: Record<number, string> = {
+export const TITLES: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
@@ -128,28 +128,4 @@ export function toAppError(err: unknown): AppError {
 export function describeFieldErrors(errors: FieldError[]): string {
   const first = errors.slice(0, 3).map((e) => `${e.field}: ${e.message}`);
   return `Invalid input. ${first.join("; ")}${errors.length > 3 ? `; and ${errors.length - 3} more` : ""}`;
-}
-
-export function problemBody(e: AppError, instance?: string): Problem {
-  return {
-    type: `urn:gatehouse:problem:${e.code}`,
-    title: TITLES[e.status] ?? "Error",
-    status: e.status,
-    detail: e.message,
-    code: e.code,
-    ...(e.errors ? { errors: e.errors } : {}),
-    ...(instance ? { instance } : {}),
-  };
-}
-
-/** The one place errors become HTTP responses. Unknown errors are logged and answered with a bare 500. */
-export function problemResponse(err: unknown, instance?: string): Response {
-  const e = toAppError(err);
-  if (e.status >= 500) {
-    console.error("[gatehouse] unhandled error", instance ?? "", e.internal ?? "", e.cause ?? e);
-  }
-  return new TextResponse(JSON.stringify(problemBody(e, instance)), {
-    status: e.status,
-    headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...e.headers },
-  });
 }

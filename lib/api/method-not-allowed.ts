@@ -1,7 +1,8 @@
 // Answers for the HTTP methods a route does not have: 405 with `Allow` naming the ones it has.
 // Each route file exports them for its missing methods, so Next.js and the lean layer answer
 // alike (Next's own 405 has no body and no Allow).
-import { AppError, problemResponse } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 import { TextResponse } from "@/lib/api/text-response";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

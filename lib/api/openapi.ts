@@ -101,7 +101,7 @@ const problem = z
         }),
       )
       .optional(),
-    instance: z.string().optional().describe("The request path the problem occurred on"),
+    instance: z.string().optional().describe("This occurrence: urn:gatehouse:request:<id>, where <id> is the response's X-Request-Id (on every log line of the request)"),
   })
   .meta({ id: "Problem" })
   .describe("RFC 9457 problem details (other members may be added, as RFC 9457 allows)");

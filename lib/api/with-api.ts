@@ -2,7 +2,8 @@
 // or bearer token), resolves org and environment, checks role or scope, reads and limits the
 // body, applies Idempotency-Key on POST, and maps every error to application/problem+json.
 import type { z } from "zod";
-import { AppError, problemResponse, zodFieldErrors, describeFieldErrors, formatFieldPath, UNKNOWN_FIELD_MESSAGE } from "@/lib/api/errors";
+import { AppError, zodFieldErrors, describeFieldErrors, formatFieldPath, UNKNOWN_FIELD_MESSAGE } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 import { claimIdempotencyKey, completeIdempotencyKey, hashRequest } from "@/lib/api/idempotency";
 import { requestInfo, requestOrigin, type RequestInfo } from "@/lib/api/request-info";
 import { TextResponse } from "@/lib/api/text-response";
@@ -12,6 +13,7 @@ import { getSessionUser, resolveMembership, ORG_COOKIE, ENV_COOKIE } from "@/lib
 import { authenticateToken } from "@/lib/credentials/authenticate-token";
 import type { Environment, Role } from "@/lib/generated/prisma/client";
 import { hasRole } from "@/lib/orgs/roles";
+import { currentRequest, requestIdFrom, runInRequestContext } from "@/lib/observability/log";
 
 export type SessionCaller = { kind: "session"; userId: string; label: string; role: Role };
 export type TokenCallerView = { kind: "token"; credentialId: string; tokenId: string; label: string; scopes: string[] };
@@ -79,7 +81,25 @@ export function withApi<P = Record<string, never>>(
   opts: ApiOptions,
   handler: (ctx: ApiContext<P>) => Promise<Response>,
 ) {
-  const fn = async (req: Request, route?: { params?: Promise<P> }): Promise<Response> => {
+  const fn = (req: Request, route?: { params?: Promise<P> }): Promise<Response> => {
+    if (currentRequest()) return serve(req, route);
+    // Next.js's module graph has a request context of its own: entered here from the id the
+    // edge set (lib/http/edge.ts), or a fresh one under `next dev`, which has no edge.
+    const given = req.headers.get("x-request-id");
+    const requestId = requestIdFrom(given);
+    return runInRequestContext({ requestId }, async () => {
+      const res = await serve(req, route);
+      if (given !== requestId) {
+        try {
+          res.headers.set("x-request-id", requestId);
+        } catch {
+          // immutable headers (a redirect): the id is still on the log lines
+        }
+      }
+      return res;
+    });
+  };
+  const serve = async (req: Request, route?: { params?: Promise<P> }): Promise<Response> => {
     const url = new URL(req.url);
     try {
       const params = ((await route?.params) ?? {}) as P;

@@ -13,6 +13,7 @@ import { requestInfo } from "@/lib/api/request-info";
 import { createConsoleSession, endConsoleSession, SESSION_MAX_AGE_SECONDS, useConsoleSession } from "@/lib/auth/console-sessions";
 import { safeRedirectUrl } from "@/lib/auth/safe-next";
 import { checkSignIn } from "@/lib/auth/sign-in";
+import { log } from "@/lib/observability/log";
 
 declare module "next-auth" {
   interface Session {
@@ -39,7 +40,7 @@ export function authConfig(): NextAuthConfig {
     logger: {
       error(err) {
         if (err.name === "CredentialsSignin" || (err as { type?: string }).type === "CredentialsSignin") return;
-        console.error("[auth]", err);
+        log.error({ err, component: "auth" }, "Auth.js error");
       },
     },
     // The adapter is there for OAuth sign-in providers added later; password sign-in uses JWTs.

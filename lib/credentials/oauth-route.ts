@@ -7,6 +7,7 @@ import { TextResponse } from "@/lib/api/text-response";
 import { readRawBody } from "@/lib/inbound/read-raw-body";
 import { isStorableString } from "@/lib/http/well-formed";
 import { authenticateClient, OAuthError, parseForm, readClientAuth, type OAuthClient } from "@/lib/credentials/oauth";
+import { log } from "@/lib/observability/log";
 
 const WINDOW_MS = 60_000;
 const perClient = () => Number(process.env.GATEHOUSE_TOKEN_RATE_LIMIT ?? 600); // requests per client per minute
@@ -28,8 +29,18 @@ function tighter(a: RateLimitResult, b: RateLimitResult): RateLimitResult {
   return a.remaining / a.limit <= b.remaining / b.limit ? a : b;
 }
 
-export function withOAuthClient(handler: (client: OAuthClient, form: URLSearchParams, req: Request) => Promise<Response>) {
+/** `outcome`: told how each request ended (`issued`, `rate_limited` or the RFC 6749 error code), for metrics. */
+export function withOAuthClient(
+  handler: (client: OAuthClient, form: URLSearchParams, req: Request) => Promise<Response>,
+  opts: { outcome?: (outcome: string) => void } = {},
+) {
   const fn = async (req: Request): Promise<Response> => {
+    let code = "server_error";
+    const res = await answer(req, (c) => (code = c));
+    opts.outcome?.(res.status === 200 ? "issued" : res.status === 429 ? "rate_limited" : code);
+    return res;
+  };
+  const answer = async (req: Request, note: (code: string) => void): Promise<Response> => {
     let limitHeaders: Record<string, string> = {};
     try {
       const ip = requestInfo(req.headers).ip ?? "unknown";
@@ -60,13 +71,15 @@ export function withOAuthClient(handler: (client: OAuthClient, form: URLSearchPa
       if (err instanceof OAuthError) {
         const h: Record<string, string> = { ...limitHeaders };
         if (err.status === 401 && err.basicAuthUsed) h["WWW-Authenticate"] = 'Basic realm="gatehouse", charset="UTF-8"';
+        note(err.error);
         return oauthJson({ error: err.error, error_description: err.description }, err.status, h);
       }
       // A 4xx from shared code (a malformed origin, an unreadable body): still an RFC 6749 error.
       if (err instanceof AppError && err.status < 500) {
+        note("invalid_request");
         return oauthJson({ error: "invalid_request", error_description: err.message }, err.status, limitHeaders);
       }
-      console.error("[gatehouse] oauth endpoint failed", err);
+      log.error({ err }, "oauth endpoint failed");
       return oauthJson({ error: "server_error", error_description: "Something went wrong on our side." }, 500, limitHeaders);
     }
   };

@@ -4,6 +4,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { RawSql } from "@/lib/db/driver";
+import { log } from "@/lib/observability/log";
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "id" VARCHAR(36) PRIMARY KEY NOT NULL,
@@ -47,7 +48,7 @@ export async function migrate(sql: RawSql, dir = migrationsDir()): Promise<strin
       const prior = byName.get(m.name);
       if (prior?.finished_at) {
         if (prior.checksum !== m.checksum) {
-          console.warn(`[gatehouse] migration ${m.name} was changed after it was applied`);
+          log.warn({ migration: m.name }, "migration was changed after it was applied");
         }
         continue;
       }

@@ -20,6 +20,8 @@ import { dispatchDeliveries } from "@/lib/events/dispatch";
 import type { Delivery, Endpoint, Environment, Event, Prisma } from "@/lib/generated/prisma/client";
 import { timeOrderedId } from "@/lib/webhooks/ids";
 import { headerValueProblem } from "@/lib/validations/webhooks";
+import { log } from "@/lib/observability/log";
+import { attemptDuration, deliveryAttempts } from "@/lib/observability/metrics";
 
 export const USER_AGENT = "Gatehouse-Webhooks/1.0";
 
@@ -248,6 +250,23 @@ export async function attemptDeliveries(opts: {
           ? { kind: "failed", message: isGone ? "410 Gone: endpoint disabled" : message }
           : { kind: "retry", delayMs, message },
     );
+    deliveryAttempts.inc({ outcome: ok ? "succeeded" : status === "failed" ? "failed" : "retry" });
+    if (!p.refused) attemptDuration.observe(result.latencyMs / 1000);
+    // An outcome, not an error of ours: one line at info, no stack (the receiver's body is never logged).
+    if (!ok || log.isLevelEnabled("debug")) {
+      log[ok ? "debug" : "info"](
+        {
+          delivery_id: p.d.id,
+          endpoint_id: p.d.endpoint.id,
+          attempt: opts.attempt + 1,
+          http_status: result.status,
+          latency_ms: result.latencyMs,
+          ...(ok ? {} : { error: message }),
+          ...(status === "pending" ? { retry_in_ms: delayMs } : {}),
+        },
+        ok ? "delivered" : status === "failed" ? "delivery failed" : "delivery attempt failed; retry scheduled",
+      );
+    }
     await recordOne({
       deliveryId: p.d.id,
       endpointId: p.d.endpoint.id,

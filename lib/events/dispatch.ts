@@ -7,6 +7,7 @@
 // and re-sends any that nothing sent within its staleness window, whatever their attempts so far.
 
 import { STALE_AFTER_MS } from "@/lib/deliveries/sweep";
+import { briefError, log } from "@/lib/observability/log";
 
 /**
  * A delivery to send: its id, or (when the caller knows it, e.g. ingestion) the id with its
@@ -33,9 +34,10 @@ export async function dispatchDeliveries(deliveries: DeliveryRef[]): Promise<voi
   try {
     await fn(deliveries);
   } catch (err) {
-    console.error(
-      `[gatehouse] dispatching ${deliveries.length} deliveries failed; they stay pending and due, and the delivery sweeper re-sends them within ${Math.round((STALE_AFTER_MS + 60_000) / 60_000)} minutes`,
-      err,
+    // Expected while the executor is unreachable: nothing is lost, so no stack.
+    log.warn(
+      { deliveries: deliveries.length, error: briefError(err), resent_within_minutes: Math.round((STALE_AFTER_MS + 60_000) / 60_000) },
+      "dispatching deliveries failed; they stay pending and due, and the delivery sweeper re-sends them",
     );
   }
 }

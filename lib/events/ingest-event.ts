@@ -15,6 +15,7 @@ import { sameJson, unrepresentableNumbers } from "@/lib/events/json-values";
 import { validatePayload } from "@/lib/events/payload-schema";
 import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
 import { newDeliveryId, newEventId } from "@/lib/webhooks/ids";
+import { eventsAccepted } from "@/lib/observability/metrics";
 
 export type IngestEventOptions = {
   orgId: string;
@@ -283,6 +284,7 @@ export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEvent
     });
   }
   const result = outcome.ok;
+  eventsAccepted.inc();
   if (opts.dispatch !== false) {
     await dispatchDeliveries(result.pendingDeliveryIds.map((id, i) => ({ id, endpointId: result.pendingEndpointIds[i]!, orgId: opts.orgId })));
   }

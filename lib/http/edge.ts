@@ -13,7 +13,10 @@ import { isIP } from "node:net";
 import type { IncomingMessage, ServerResponse, Server } from "node:http";
 import { createServer, type RequestListener } from "node:http";
 import proxyaddr from "proxy-addr";
-import { AppError, problemBody } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemBody } from "@/lib/api/problem-response";
+import { log, requestIdFrom, runInRequestContext, type RequestContext } from "@/lib/observability/log";
+import { httpDuration, httpRequests } from "@/lib/observability/metrics";
 
 export type EdgeOptions = {
   /** Addresses/CIDRs of reverse proxies allowed to set X-Forwarded-* (GATEHOUSE_TRUSTED_PROXIES). */
@@ -193,6 +196,49 @@ export type ServerTimeouts = {
   keepAliveTimeoutMs?: number;
 };
 
+/** Probes and scrapes: logged at debug only, so a load balancer polling them does not fill the log. */
+const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/**
+ * Every request gets an id (a well-formed incoming X-Request-Id, else a fresh one): set on
+ * `req.headers["x-request-id"]` for both layers and echoed in the response's X-Request-Id, and
+ * the request runs in a context that puts it on every log line (lib/observability/log.ts) and in
+ * problem+json `instance`. One line per request when it ends: method, route template, status,
+ * duration; never its path (an invite link's token), query, headers or body.
+ */
+function withRequestContext(listener: RequestListener): RequestListener {
+  return (req, res) => {
+    const requestId = requestIdFrom(req.headers["x-request-id"]);
+    req.headers["x-request-id"] = requestId;
+    res.setHeader("x-request-id", requestId);
+    const ctx: RequestContext = { requestId };
+    const started = performance.now();
+    res.once("close", () => requestEnded(req, res, ctx, started));
+    runInRequestContext(ctx, () => listener(req, res));
+  };
+}
+
+function requestEnded(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, started: number) {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const quiet = QUIET_PATHS.has(q < 0 ? url : url.slice(0, q));
+  const level = quiet ? "debug" : "info";
+  const seconds = (performance.now() - started) / 1000;
+  const method = METHODS.has(req.method ?? "") ? req.method! : "other";
+  const route = ctx.route ?? "(unmatched)";
+  httpRequests.inc({ method, route, status: res.statusCode });
+  httpDuration.observe({ method, route }, seconds);
+  if (!log.isLevelEnabled(level)) return;
+  const ms = Math.round(seconds * 10_000) / 10;
+  const ip = typeof req.headers["x-forwarded-for"] === "string" ? req.headers["x-forwarded-for"] : req.socket.remoteAddress;
+  runInRequestContext(ctx, () =>
+    log[level](
+      { method, route, status: res.statusCode, ms, ip, ...(res.writableFinished ? {} : { aborted: true }) },
+      res.writableFinished ? "request" : "request aborted",
+    ),
+  );
+}
+
 /** A Node HTTP server with the timeouts that cut off slow clients (1 byte/s bodies and headers). */
 export function createEdgeServer(listener: RequestListener, t: ServerTimeouts = {}): Server {
   const requestTimeout = t.requestTimeoutMs ?? 30_000;
@@ -205,7 +251,7 @@ export function createEdgeServer(listener: RequestListener, t: ServerTimeouts = 
       // How often Node checks the two timeouts above (default 30 s): a fraction of the shortest.
       connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(headersTimeout / 4))),
     },
-    listener,
+    withRequestContext(listener),
   );
   // What Node's parser refuses before any handler runs (an unknown method such as FOO, a
   // malformed request line, oversized headers, a timeout) is answered as problem+json too.

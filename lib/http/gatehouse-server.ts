@@ -15,11 +15,14 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { AppError, problemResponse } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 import { env } from "@/lib/env";
 import { createEdge, createEdgeServer, type EdgeOptions, type ServerTimeouts } from "@/lib/http/edge";
 import { findLeanRoutes, isLeanRequest, leanBodyLimit, type LeanRoute } from "@/lib/http/lean-routes";
 import { matchSegments, sendWebResponse, serveWithHandler, type RouteHandler } from "@/lib/http/node-adapter";
+import { compileRouteTemplates, findAppRouteTemplates } from "@/lib/http/route-templates";
+import { currentRequest } from "@/lib/observability/log";
 
 // Next.js installs this global when its server loads; a route module loaded before that would
 // keep a stand-in that throws. Set it first, as Next.js would.
@@ -47,6 +50,8 @@ export async function startGatehouseServer(opts: {
     // Catch-alls ([...rest]) stay with Next.js; the lean layer answers unknown /api/v1 paths below.
     .filter((r) => !r.pattern.includes("[..."))
     .map((r) => ({ ...r, segments: r.pattern.split("/") }));
+  // What Next.js answers is named by its route template in logs and metrics (route-templates.ts).
+  const templates = compileRouteTemplates(findAppRouteTemplates(path.join(opts.dir, "app")));
   let nextHandle: ((req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void>) | undefined;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
@@ -59,12 +64,17 @@ export async function startGatehouseServer(opts: {
     const lean = isLeanRequest(pathname, req.headers.authorization);
     // Client address and origin from trusted sources only, malformed requests refused (edge.ts).
     if (!edge.admit(req, res, { checkActionOrigin: !lean })) return;
-    const toNext = () => (nextHandle ? nextHandle(req, res) : ready.then(() => nextHandle!(req, res)));
+    const ctx = currentRequest();
+    const toNext = () => {
+      if (ctx) ctx.route = templates.templateOf(pathname);
+      return nextHandle ? nextHandle(req, res) : ready.then(() => nextHandle!(req, res));
+    };
     if (lean) {
       const segments = pathname.split("/");
       for (const r of routes) {
         const params = matchSegments(r.segments, segments);
         if (!params) continue;
+        if (ctx) ctx.route = r.pattern;
         void (async () => {
           const mod = await (r.module ??= import(pathToFileURL(r.file).href));
           const method = req.method ?? "GET";
@@ -86,6 +96,7 @@ export async function startGatehouseServer(opts: {
       }
       // A bearer request for a path no route has: the same 404 problem as the catch-all's.
       if (pathname.startsWith("/api/v1/")) {
+        if (ctx) ctx.route = "/api/v1/[...rest]";
         void sendWebResponse(problemResponse(new AppError("not_found", `There is no ${pathname} in this API; see /api/v1/openapi.json.`), pathname), res);
         return;
       }

@@ -7,7 +7,7 @@ import { INBOUND_MAX_BODY_BYTES } from "@/lib/validations/inbound";
 export type LeanRoute = { pattern: string; file: string };
 
 /** Route files under these app/ folders may be served by the lean layer. */
-const LEAN_DIRS = ["oauth", ".well-known", "in", "api/inngest", "api/v1"];
+const LEAN_DIRS = ["oauth", ".well-known", "in", "api/inngest", "api/v1", "healthz", "readyz", "metrics"];
 
 /** app/api/v1/things/[id]/route.ts → "/api/v1/things/[id]" (route groups dropped). */
 export function findLeanRoutes(appDir: string): LeanRoute[] {
@@ -34,11 +34,13 @@ export function findLeanRoutes(appDir: string): LeanRoute[] {
 }
 
 /**
- * The machine-facing paths: OAuth, incoming webhooks, the Inngest executor's calls, and /api/v1
- * with a bearer token. A console session (cookie) always goes through Next.js.
+ * The machine-facing paths: OAuth, incoming webhooks, the Inngest executor's calls, the probes
+ * and metrics, and /api/v1 with a bearer token. A console session (cookie) always goes through
+ * Next.js.
  */
 export function isLeanRequest(pathname: string, authorization: string | undefined): boolean {
   if (pathname.startsWith("/oauth/") || pathname.startsWith("/in/") || pathname === "/api/inngest") return true;
+  if (pathname === "/healthz" || pathname === "/readyz" || pathname === "/metrics") return true;
   if (pathname === "/.well-known/oauth-authorization-server") return true;
   if (pathname.startsWith("/api/v1/")) return /^bearer\s/i.test(authorization ?? "");
   return false;
@@ -50,6 +52,6 @@ export function isLeanRequest(pathname: string, authorization: string | undefine
  */
 export function leanBodyLimit(pattern: string): number | undefined {
   if (pattern.startsWith("/in/")) return INBOUND_MAX_BODY_BYTES;
-  if (pattern === "/.well-known/oauth-authorization-server" || pattern === "/api/v1/openapi.json") return 0;
+  if (pattern === "/.well-known/oauth-authorization-server" || pattern === "/api/v1/openapi.json" || pattern === "/healthz" || pattern === "/readyz" || pattern === "/metrics") return 0;
   return undefined;
 }

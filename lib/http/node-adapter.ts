@@ -2,7 +2,8 @@
 // Node http server: server.ts's lean layer, the test route server and the benchmarks all use it,
 // so what they measure and test is what production runs.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AppError, problemResponse } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 import { TextResponse } from "@/lib/api/text-response";
 import { BufferedRequest } from "@/lib/http/buffered-request";
 import { EDGE_HEADERS } from "@/lib/http/edge";
@@ -81,12 +82,15 @@ export async function toWebRequest(req: IncomingMessage, origin: string, maxBody
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     if ((name.length === 15 || name.length === 16 || name.length === 17 || name.length === 9) && EDGE_HEADERS.has(name.toLowerCase())) continue;
+    if (name.length === 12 && name.toLowerCase() === "x-request-id") continue; // the edge's (checked or generated) id instead
     headers.push([name, raw[i + 1]!]);
   }
   for (const name of EDGE_HEADERS) {
     const v = req.headers[name];
     if (typeof v === "string") headers.push([name, v]);
   }
+  const requestId = req.headers["x-request-id"];
+  if (typeof requestId === "string") headers.push(["x-request-id", requestId]);
   const method = req.method ?? "GET";
   let body: Buffer | null = null;
   if (!NO_BODY.has(method)) {

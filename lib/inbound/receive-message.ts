@@ -26,6 +26,7 @@ import { INBOUND_MAX_BODY_BYTES } from "@/lib/validations/inbound";
 import { verifyHmacSha256, verifyStandardWebhook } from "@/lib/inbound/signatures";
 import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
 import { newDeliveryId, newEventId } from "@/lib/webhooks/ids";
+import { log } from "@/lib/observability/log";
 
 /** The event type of the events that carry forwards (never fanned out to subscribed endpoints). */
 export const FORWARD_EVENT_TYPE = "inbound.forwarded";
@@ -348,7 +349,7 @@ async function emit(w: AuthorizedWebhook, base: Base, body: Buffer): Promise<Acc
     return { id, outcome: "emitted", eventId: r.event.id, error: null };
   } catch (err) {
     const message = err instanceof AppError ? err.message : "the event could not be created";
-    if (!(err instanceof AppError)) console.error("[gatehouse] inbound emit failed", id, err);
+    if (!(err instanceof AppError)) log.error({ err, message_id: id }, "inbound webhook: emitting the event failed");
     await db.inboundMessage.update({ where: { id }, data: { outcome: "failed", error: message.slice(0, 2000) } });
     return { id, outcome: "failed", eventId: null, error: message };
   }

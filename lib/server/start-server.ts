@@ -5,6 +5,7 @@ import { db, ensureDatabase } from "@/lib/db/client";
 import { encryptionKey } from "@/lib/crypto/encryption";
 import { authSecret } from "@/lib/crypto/local-secret";
 import { env } from "@/lib/env";
+import { briefError, log } from "@/lib/observability/log";
 
 /**
  * The embedded executor's calls to this app's serve endpoint go straight to its route handler,
@@ -26,25 +27,26 @@ export async function startServer(): Promise<void> {
     // Endpoints saved before header values were encrypted: sealed once, here, not on their next edit.
     const { encryptLegacyHeaders } = await import("@/lib/webhooks/custom-headers");
     const sealed = await encryptLegacyHeaders(db);
-    if (sealed) console.log(`[gatehouse] encrypted the custom header values of ${sealed} endpoint(s) saved before they were encrypted at rest`);
+    if (sealed) log.info({ endpoints: sealed }, "encrypted the custom header values of endpoints saved before they were encrypted at rest");
     const port = listenPort();
-    console.log(`[gatehouse] database: ${driver.kind === "pglite" ? `PGlite at ${driver.location}` : driver.location}`);
+    log.info({ database: driver.kind, location: driver.location }, `database: ${driver.kind === "pglite" ? `PGlite at ${driver.location}` : driver.location}`);
     const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
     registerDeliveryDispatcher();
     const { startEngineIfEmbedded } = await import("@/inngest/engine/start-engine");
     const serveUrl = `http://127.0.0.1:${port}/api/inngest`;
     // Not awaiting `ready`: its first sync calls this server, which listens only after register().
-    const engine = await startEngineIfEmbedded({ serveUrl });
+    const { executorLogger } = await import("@/inngest/logger");
+    const engine = await startEngineIfEmbedded({ serveUrl, logger: executorLogger() });
     if (engine) await serveFunctionsInProcess(serveUrl);
-    console.log(engine ? `[gatehouse] embedded Inngest executor on ${engine.url}` : "[gatehouse] using the configured Inngest server");
+    log.info({ executor: engine ? "embedded" : "inngest", url: engine?.url }, engine ? `embedded Inngest executor on ${engine.url}` : "using the configured Inngest server");
     for (const sig of ["SIGTERM", "SIGINT"] as const) {
       process.once(sig, () => {
         void (engine?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
       });
     }
-    console.log(`[gatehouse] console ready at http://localhost:${port}`);
+    log.info({ port }, `console ready at http://localhost:${port}`);
   } catch (err) {
-    console.error(`\n[gatehouse] cannot start: ${(err as Error).message}\n`);
+    log.fatal({ error: briefError(err) }, `cannot start: ${(err as Error).message}`);
     process.exit(1);
   }
 }

@@ -4,10 +4,12 @@
 import type { ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach } from "vitest";
-import { AppError, problemResponse } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 import { createEdge, createEdgeServer, type EdgeOptions, type ServerTimeouts } from "@/lib/http/edge";
 import { leanBodyLimit } from "@/lib/http/lean-routes";
 import { matchRoute, sendWebResponse, serveWithHandler, type RouteHandler } from "@/lib/http/node-adapter";
+import { currentRequest } from "@/lib/observability/log";
 import { responseViolations } from "@/tests/helpers/openapi-validator";
 
 // Every response a served route gives is checked against the OpenAPI document; what does not
@@ -84,6 +86,8 @@ export async function serveRoutes(routes: Routes, opts: { edge?: EdgeOptions; ti
     for (const [pattern, methods] of ordered) {
       const params = matchRoute(pattern, path);
       if (!params) continue;
+      const ctx = currentRequest();
+      if (ctx) ctx.route = pattern;
       const mod = methods as Record<string, unknown>;
       const allow = METHODS.filter((m) => typeof mod[m] === "function" || (m === "HEAD" && typeof mod.GET === "function"));
       const method = req.method ?? "GET";

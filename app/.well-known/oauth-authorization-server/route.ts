@@ -1,4 +1,4 @@
-import { problemResponse } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 import { originFromRequest, requestOrigin } from "@/lib/api/request-info";
 import { BUILT_IN_SCOPES } from "@/lib/credentials/scopes";
 import { methodsNotAllowed } from "@/lib/api/method-not-allowed";

@@ -2,7 +2,8 @@
 // token; the request is stored (and handled) before the 202. Refusals are problem+json and
 // store nothing: 401 token or signature, 404 unknown or inactive webhook, 405 method,
 // 413 body over 1 MiB, 429 rate limit (Retry-After), 400/422 a body the event handler cannot use.
-import { AppError, problemResponse } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 import { rateLimitHeaders } from "@/lib/api/rate-limit";
 import { requestInfo } from "@/lib/api/request-info";
 import { json } from "@/lib/api/with-api";

@@ -1,4 +1,5 @@
-import { AppError, problemResponse } from "@/lib/api/errors";
+import { AppError } from "@/lib/api/errors";
+import { problemResponse } from "@/lib/api/problem-response";
 
 function notFound(req: Request): Response {
   const path = new URL(req.url).pathname;
