@@ -1,52 +1,147 @@
-// In-process fixed-window rate limiter (one node). Keys are namespaced by the caller, e.g.
-// "signin:ip:1.2.3.4". Returns what the IETF RateLimit headers need.
-export type RateLimitResult = { ok: boolean; limit: number; remaining: number; resetSeconds: number };
+// Fixed-window rate limits shared by every process on the database: one row per bucket and
+// window in "RateLimitCounter", counted by INSERT … ON CONFLICT DO UPDATE … RETURNING. Keys are
+// namespaced by the caller, e.g. "oauth:client:<id>". Windows are aligned to the epoch, so all
+// processes agree on where a window ends (their clocks are assumed to agree within a second).
+//
+// Group commit: concurrent calls in a process go to the database together, one statement for the
+// whole batch (its counts summed per bucket), and each caller gets its own place in the count:
+// with N callers of one bucket in a batch, the database's total T, and the batch's sum S, the
+// callers see T-S+1 … T in arrival order. So at most `limit` requests pass per window, whichever
+// process they reach. A request waits for the batch that carries it: under no load that is one
+// round trip, under load the round trips are shared.
+import { createBatcher, prepared, sql } from "@/lib/db/sql";
 
-type Window = { count: number; resetAt: number };
-const g = globalThis as unknown as { __gatehouseRateLimits?: Map<string, Window> };
-const windows = (g.__gatehouseRateLimits ??= new Map());
-let lastSweep = 0;
+export type RateLimitResult = {
+  ok: boolean;
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+  /** The window in seconds (RateLimit-Policy's `w`). */
+  windowSeconds?: number;
+  /** The policy's name in the IETF RateLimit / RateLimit-Policy fields. */
+  policy?: string;
+};
+
+export type RateLimitRequest = {
+  key: string;
+  limit: number;
+  windowMs: number;
+  /** 1 for a request, or e.g. a body's bytes. */
+  cost?: number;
+  /** Named in the RateLimit headers; the key's prefix if not given. */
+  policy?: string;
+};
+
+type Hit = { bucket: string; resetAt: number; cost: number; count?: number };
+
+// Rows of ended windows are deleted by about one batch in PRUNE_ONE_IN (no timer, no state),
+// and by the retention job (lib/retention/prune-expired.ts).
+const PRUNE_ONE_IN = 500;
+
+// A prepared statement: parsed once per connection, planned once (it is on every limited request).
+const countStatement = prepared<{ bucket: string; resetMs: number | string; count: number | string | bigint }>(
+  "gatehouse_rate_limit_count",
+  `INSERT INTO "RateLimitCounter" AS c ("bucket", "resetAt", "count")
+   SELECT v.b, v.r, v.n FROM unnest($1::text[], $2::timestamp[], $3::bigint[]) WITH ORDINALITY AS v(b, r, n, i) ORDER BY v.i
+   ON CONFLICT ("bucket", "resetAt") DO UPDATE SET "count" = c."count" + EXCLUDED."count"
+   RETURNING "bucket", (EXTRACT(EPOCH FROM "resetAt") * 1000)::float8 AS "resetMs", "count"`,
+);
+
+const countHits = createBatcher<Hit>(async (hits) => {
+  // One row per bucket and window (ON CONFLICT cannot touch a row twice in one statement), in a
+  // fixed order so that two processes' statements lock rows in the same order (no deadlock).
+  const sums = new Map<string, { bucket: string; resetAt: number; sum: number; total?: number }>();
+  for (const h of hits) {
+    const k = `${h.resetAt}\u0000${h.bucket}`;
+    const s = sums.get(k);
+    if (s) s.sum += h.cost;
+    else sums.set(k, { bucket: h.bucket, resetAt: h.resetAt, sum: h.cost });
+  }
+  const rows = [...sums.values()].sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.resetAt - b.resetAt));
+  const out = await countStatement([rows.map((r) => r.bucket), rows.map((r) => new Date(r.resetAt).toISOString()), rows.map((r) => String(r.sum))]);
+  for (const o of out) {
+    const s = sums.get(`${Math.round(Number(o.resetMs))}\u0000${o.bucket}`);
+    if (s) s.total = Number(o.count);
+  }
+  // Each caller's own count: the total before this batch, plus the batch's hits up to its own.
+  const seen = new Map<string, number>();
+  for (const h of hits) {
+    const k = `${h.resetAt}\u0000${h.bucket}`;
+    const s = sums.get(k)!;
+    const upTo = (seen.get(k) ?? 0) + h.cost;
+    seen.set(k, upTo);
+    h.count = (s.total ?? s.sum) - s.sum + upTo;
+  }
+  if (Math.random() * PRUNE_ONE_IN < 1) await pruneRateLimits().catch(() => {});
+}, 1000, 2);
+
+/** Counts each request's cost against its limit, all in one batched statement. */
+export async function rateLimits(requests: RateLimitRequest[], now = Date.now()): Promise<RateLimitResult[]> {
+  const hits = requests.map((r): Hit => ({ bucket: r.key, resetAt: windowEnd(now, r.windowMs), cost: Math.max(0, Math.ceil(r.cost ?? 1)) }));
+  await Promise.all(hits.map((h) => countHits(h)));
+  return requests.map((r, i) => {
+    const h = hits[i]!;
+    const count = h.count ?? h.cost;
+    return {
+      ok: count <= r.limit,
+      limit: r.limit,
+      remaining: Math.max(0, r.limit - count),
+      resetSeconds: Math.max(1, Math.ceil((h.resetAt - now) / 1000)),
+      windowSeconds: Math.round(r.windowMs / 1000),
+      policy: r.policy ?? r.key.split(":")[0],
+    };
+  });
+}
 
 /** Counts `cost` (1 request, or e.g. a body's bytes) against `limit` per window. */
-export function rateLimit(key: string, limit: number, windowMs: number, now = Date.now(), cost = 1): RateLimitResult {
-  if (now - lastSweep > 60_000) sweep(now);
-  let w = windows.get(key);
-  if (!w || w.resetAt <= now) {
-    w = { count: 0, resetAt: now + windowMs };
-    windows.set(key, w);
-  }
-  w.count += cost;
-  const resetSeconds = Math.max(1, Math.ceil((w.resetAt - now) / 1000));
-  return { ok: w.count <= limit, limit, remaining: Math.max(0, limit - w.count), resetSeconds };
+export async function rateLimit(
+  key: string,
+  limit: number,
+  windowMs: number,
+  opts: { cost?: number; policy?: string; now?: number } = {},
+): Promise<RateLimitResult> {
+  const [r] = await rateLimits([{ key, limit, windowMs, cost: opts.cost, policy: opts.policy }], opts.now);
+  return r!;
 }
 
-/** Looks without counting. */
-export function peekRateLimit(key: string, limit: number, now = Date.now()): RateLimitResult {
-  const w = windows.get(key);
-  if (!w || w.resetAt <= now) return { ok: true, limit, remaining: limit, resetSeconds: 0 };
-  return {
-    ok: w.count < limit,
-    limit,
-    remaining: Math.max(0, limit - w.count),
-    resetSeconds: Math.max(1, Math.ceil((w.resetAt - now) / 1000)),
-  };
+/** Forgets a bucket's counts (tests, and an admin lifting a limit). */
+export async function resetRateLimit(key: string): Promise<void> {
+  await sql(`DELETE FROM "RateLimitCounter" WHERE "bucket" = $1`, [key]);
 }
 
-export function resetRateLimit(key: string): void {
-  windows.delete(key);
+/** Deletes the rows of windows that ended before `before` (default: now), at most `max` of them. */
+export async function pruneRateLimits(before = new Date(), max = 10_000): Promise<number> {
+  const rows = await sql<{ n: number | string }>(
+    `WITH gone AS (
+       DELETE FROM "RateLimitCounter" WHERE ("bucket", "resetAt") IN (
+         SELECT "bucket", "resetAt" FROM "RateLimitCounter" WHERE "resetAt" < $1::timestamp LIMIT $2)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [before.toISOString(), max],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
+/** The end of the fixed window holding `now` (ms since the epoch). */
+export function windowEnd(now: number, windowMs: number): number {
+  return (Math.floor(now / windowMs) + 1) * windowMs;
+}
+
+/**
+ * The headers of a limited response: the IETF draft's `RateLimit-Policy` and `RateLimit`
+ * (draft-ietf-httpapi-ratelimit-headers: `"name";q=<quota>;w=<window s>` and
+ * `"name";r=<remaining>;t=<seconds to reset>`), the older `RateLimit-Limit/-Remaining/-Reset`
+ * trio that many clients read, and `Retry-After` on a refusal.
+ */
 export function rateLimitHeaders(r: RateLimitResult): Record<string, string> {
+  const name = JSON.stringify(r.policy ?? "default");
   const h: Record<string, string> = {
+    "RateLimit-Policy": `${name};q=${r.limit};w=${r.windowSeconds ?? 60}`,
+    RateLimit: `${name};r=${r.remaining};t=${r.resetSeconds}`,
     "RateLimit-Limit": String(r.limit),
     "RateLimit-Remaining": String(r.remaining),
     "RateLimit-Reset": String(r.resetSeconds),
   };
   if (!r.ok) h["Retry-After"] = String(r.resetSeconds);
   return h;
-}
-
-function sweep(now: number) {
-  lastSweep = now;
-  for (const [k, w] of windows) if (w.resetAt <= now) windows.delete(k);
 }
