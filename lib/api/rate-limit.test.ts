@@ -1,5 +1,5 @@
 import pg from "pg";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { pruneRateLimits, rateLimit, rateLimitHeaders, rateLimits, resetRateLimit, windowEnd } from "@/lib/api/rate-limit";
 import { sql } from "@/lib/db/sql";
 
@@ -36,7 +36,43 @@ describe("rate limits in the database", () => {
       `SELECT "bucket", "count" FROM "RateLimitCounter" WHERE "bucket" = ANY($1::text[]) ORDER BY "bucket"`,
       [[a, b]],
     );
+    // a (limit 10) is counted request by request, refusals included; b (limit 1,000) in slices:
+    // the first request's 30, then one slice for the 59 that waited meanwhile (1,770), granted
+    // only up to the limit; b then refuses in memory.
     expect(counts.map((c) => [c.bucket, Number(c.count)])).toEqual([[a, 60], [b, 1800]]);
+  });
+
+  it("hands large limits out in slices (at least 1% of the limit, or what the waiting requests need)", async () => {
+    const k = key("slices");
+    const now = mid();
+    const results = await Promise.all(Array.from({ length: 450 }, () => rateLimit(k, 10_000, MIN, { now })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    // Each request sees its own place: remaining 9,999 … 9,550.
+    expect(new Set(results.map((r) => r.remaining)).size).toBe(450);
+    expect(Math.min(...results.map((r) => r.remaining))).toBe(9_550);
+    const [row] = await sql<{ count: string | number }>(`SELECT "count" FROM "RateLimitCounter" WHERE "bucket" = $1`, [k]);
+    // Slices of 100, or bigger ones that cover every request waiting at the time.
+    expect(Number(row!.count)).toBeGreaterThanOrEqual(450);
+    expect(Number(row!.count)).toBeLessThan(450 + 100);
+  });
+
+  it("two processes spending slices of one limit let at most the limit through, and at least limit − one slice each", async () => {
+    const k = key("two");
+    const now = mid();
+    // A second copy of the module: its own slices, as another process would hold them.
+    vi.resetModules();
+    const other = await import("@/lib/api/rate-limit");
+    expect(other.rateLimit).not.toBe(rateLimit);
+    const limit = 1_000; // slices of 10
+    const [mine, theirs] = await Promise.all([
+      Promise.all(Array.from({ length: 800 }, () => rateLimit(k, limit, MIN, { now }))),
+      Promise.all(Array.from({ length: 800 }, () => other.rateLimit(k, limit, MIN, { now }))),
+    ]);
+    const passed = [...mine, ...theirs].filter((r) => r.ok).length;
+    expect(passed).toBeLessThanOrEqual(limit);
+    expect(passed).toBeGreaterThanOrEqual(limit - 2 * 10);
+    expect(mine.filter((r) => r.ok).length).toBeGreaterThan(0);
+    expect(theirs.filter((r) => r.ok).length).toBeGreaterThan(0);
   });
 
   it("starts again in the next window and reports the seconds to the window's end", async () => {

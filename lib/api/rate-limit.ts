@@ -75,22 +75,102 @@ const countHits = createBatcher<Hit>(async (hits) => {
   if (Math.random() * PRUNE_ONE_IN < 1) await pruneRateLimits().catch(() => {});
 }, 1000, 2);
 
-/** Counts each request's cost against its limit, all in one batched statement. */
+// Large limits are taken from the database in slices of 1% of the limit (a lease): a process
+// counts a slice in the shared row at once, then spends it in memory, and goes back for the next
+// slice when it is used up. So a busy client costs one statement per slice, not per request. The
+// shared row counts every slice handed out, so all processes together never let more than the
+// limit through; at worst each process ends a window with part of a slice unspent (fewer than
+// the limit pass: processes × 1%). Limits under 200 are counted request by request (exactly).
+const SLICE_FRACTION = 0.01;
+const MAX_LEASES = 10_000;
+
+type Lease = {
+  resetAt: number;
+  /** Units this process holds and has not spent. */
+  left: number;
+  /** The shared count as of this process's last slice (every slice handed out, ours included). */
+  total: number;
+  /** The last slice came back short: the window's quota is gone. */
+  exhausted: boolean;
+  /** Units wanted by the requests waiting for the next slice. */
+  demand: number;
+  pending?: Promise<void>;
+};
+
+// Per process, and per module graph (Next's bundle and the lean layer each hold their own): a
+// second holder only means one more slice out, never more than the limit through.
+const leases = new Map<string, Lease>();
+
+function sliceOf(limit: number): number {
+  return Math.floor(limit * SLICE_FRACTION);
+}
+
+async function fromLease(r: RateLimitRequest, cost: number, resetAt: number): Promise<number | null> {
+  // The spent count this request sees (as RateLimit-Remaining will), or null when refused. Every
+  // round either spends, or waits for a slice that adds quota or finds the window exhausted.
+  for (let round = 0; round < 1_000; round++) {
+    let l = leases.get(r.key);
+    if (!l || l.resetAt !== resetAt) {
+      if (leases.size >= MAX_LEASES) for (const [k, v] of leases) if (v.resetAt < resetAt) leases.delete(k);
+      l = { resetAt, left: 0, total: 0, exhausted: false, demand: 0 };
+      leases.set(r.key, l);
+    }
+    if (l.left >= cost) {
+      l.left -= cost;
+      return l.total - l.left;
+    }
+    if (l.exhausted) return null;
+    // The next slice covers every request waiting for one, not just the first.
+    l.demand += cost;
+    try {
+      if (!l.pending) {
+        const lease = l;
+        const reserve = Math.max(sliceOf(r.limit), lease.demand - lease.left);
+        lease.pending = (async () => {
+          const hit: Hit = { bucket: r.key, resetAt, cost: reserve };
+          await countHits(hit);
+          const total = hit.count ?? reserve;
+          const granted = Math.max(0, Math.min(reserve, r.limit - (total - reserve)));
+          lease.left += granted;
+          // What was asked for past the limit was counted but not granted: nobody spends it.
+          lease.total = total - (reserve - granted);
+          if (granted < reserve) lease.exhausted = true;
+        })().finally(() => {
+          lease.pending = undefined;
+        });
+      }
+      await l.pending;
+    } finally {
+      l.demand -= cost;
+    }
+  }
+  return null;
+}
+
+/** Counts each request's cost against its limit; what goes to the database goes in one batched statement. */
 export async function rateLimits(requests: RateLimitRequest[], now = Date.now()): Promise<RateLimitResult[]> {
-  const hits = requests.map((r): Hit => ({ bucket: r.key, resetAt: windowEnd(now, r.windowMs), cost: Math.max(0, Math.ceil(r.cost ?? 1)) }));
-  await Promise.all(hits.map((h) => countHits(h)));
-  return requests.map((r, i) => {
-    const h = hits[i]!;
-    const count = h.count ?? h.cost;
-    return {
-      ok: count <= r.limit,
-      limit: r.limit,
-      remaining: Math.max(0, r.limit - count),
-      resetSeconds: Math.max(1, Math.ceil((h.resetAt - now) / 1000)),
-      windowSeconds: Math.round(r.windowMs / 1000),
-      policy: r.policy ?? r.key.split(":")[0],
-    };
-  });
+  return Promise.all(
+    requests.map(async (r) => {
+      const resetAt = windowEnd(now, r.windowMs);
+      const cost = Math.max(0, Math.ceil(r.cost ?? 1));
+      let count: number;
+      if (sliceOf(r.limit) > 1) {
+        count = (await fromLease(r, cost, resetAt)) ?? Number.POSITIVE_INFINITY;
+      } else {
+        const hit: Hit = { bucket: r.key, resetAt, cost };
+        await countHits(hit);
+        count = hit.count ?? cost;
+      }
+      return {
+        ok: count <= r.limit,
+        limit: r.limit,
+        remaining: Number.isFinite(count) ? Math.max(0, r.limit - count) : 0,
+        resetSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)),
+        windowSeconds: Math.round(r.windowMs / 1000),
+        policy: r.policy ?? r.key.split(":")[0],
+      };
+    }),
+  );
 }
 
 /** Counts `cost` (1 request, or e.g. a body's bytes) against `limit` per window. */
@@ -106,6 +186,7 @@ export async function rateLimit(
 
 /** Forgets a bucket's counts (tests, and an admin lifting a limit). */
 export async function resetRateLimit(key: string): Promise<void> {
+  leases.delete(key);
   await sql(`DELETE FROM "RateLimitCounter" WHERE "bucket" = $1`, [key]);
 }
 
