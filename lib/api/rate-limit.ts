@@ -149,28 +149,28 @@ async function fromLease(r: RateLimitRequest, cost: number, resetAt: number): Pr
 
 /** Counts each request's cost against its limit; what goes to the database goes in one batched statement. */
 export async function rateLimits(requests: RateLimitRequest[], now = Date.now()): Promise<RateLimitResult[]> {
-  return Promise.all(
-    requests.map(async (r) => {
-      const resetAt = windowEnd(now, r.windowMs);
-      const cost = Math.max(0, Math.ceil(r.cost ?? 1));
-      let count: number;
-      if (sliceOf(r.limit) > 1) {
-        count = (await fromLease(r, cost, resetAt)) ?? Number.POSITIVE_INFINITY;
-      } else {
-        const hit: Hit = { bucket: r.key, resetAt, cost };
-        await countHits(hit);
-        count = hit.count ?? cost;
-      }
-      return {
-        ok: count <= r.limit,
-        limit: r.limit,
-        remaining: Number.isFinite(count) ? Math.max(0, r.limit - count) : 0,
-        resetSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)),
-        windowSeconds: Math.round(r.windowMs / 1000),
-        policy: r.policy ?? r.key.split(":")[0],
-      };
-    }),
-  );
+  return Promise.all(requests.map((r) => limitOne(r, now)));
+}
+
+async function limitOne(r: RateLimitRequest, now: number): Promise<RateLimitResult> {
+  const resetAt = windowEnd(now, r.windowMs);
+  const cost = Math.max(0, Math.ceil(r.cost ?? 1));
+  let count: number;
+  if (sliceOf(r.limit) > 1) {
+    count = (await fromLease(r, cost, resetAt)) ?? Number.POSITIVE_INFINITY;
+  } else {
+    const hit: Hit = { bucket: r.key, resetAt, cost };
+    await countHits(hit);
+    count = hit.count ?? cost;
+  }
+  return {
+    ok: count <= r.limit,
+    limit: r.limit,
+    remaining: Number.isFinite(count) ? Math.max(0, r.limit - count) : 0,
+    resetSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)),
+    windowSeconds: Math.round(r.windowMs / 1000),
+    policy: r.policy ?? r.key.split(":")[0],
+  };
 }
 
 /** Counts `cost` (1 request, or e.g. a body's bytes) against `limit` per window. */
@@ -180,8 +180,7 @@ export async function rateLimit(
   windowMs: number,
   opts: { cost?: number; policy?: string; now?: number } = {},
 ): Promise<RateLimitResult> {
-  const [r] = await rateLimits([{ key, limit, windowMs, cost: opts.cost, policy: opts.policy }], opts.now);
-  return r!;
+  return limitOne({ key, limit, windowMs, cost: opts.cost, policy: opts.policy }, opts.now ?? Date.now());
 }
 
 /** Forgets a bucket's counts (tests, and an admin lifting a limit). */

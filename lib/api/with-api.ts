@@ -88,7 +88,7 @@ async function limitCredential(credentialId: string): Promise<Record<string, str
 function withHeaders(res: Response, headers: Record<string, string> | undefined): Response {
   if (!headers) return res;
   try {
-    for (const [k, v] of Object.entries(headers)) if (!res.headers.has(k)) res.headers.set(k, v);
+    for (const k in headers) res.headers.set(k, headers[k]!);
   } catch {
     // an immutable Response (none of ours): sent without them
   }
