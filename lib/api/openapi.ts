@@ -142,7 +142,7 @@ const PROBLEM_STATUS: Record<number, string> = {
   413: "The body is larger than this operation accepts",
   415: "The body is not JSON",
   422: "Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return",
-  429: "Rate limited; Retry-After says when to retry",
+  429: "Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry",
   500: "Unexpected error (logged; no details are returned)",
 };
 
@@ -201,7 +201,8 @@ const UNSAFE_METHODS = new Set(["post", "put", "patch", "delete"]);
 function op(method: "get" | "post" | "patch" | "delete", operationId: string, summary: string, opts: OpOptions = {}): ZodOpenApiOperationObject {
   const unsafe = UNSAFE_METHODS.has(method);
   const security: Record<string, string[]>[] = opts.sessionOnly ? [{ session: [] }] : [{ session: [] }, { oauth2: opts.scopes ?? [] }];
-  const statuses = [400, 401, 403, 422, 500, ...(opts.errors ?? [])];
+  // Calls with an access token count against their credential's limit (withApi): 429.
+  const statuses = [400, 401, 403, 422, 500, ...(opts.sessionOnly ? [] : [429]), ...(opts.errors ?? [])];
   if (opts.path) statuses.push(404);
   if (unsafe) statuses.push(413, 415);
   // Every POST takes an Idempotency-Key (withApi); a replay leaves one-time secrets out.
@@ -370,7 +371,7 @@ const paths: ZodOpenApiPathsObject = {
             "application/json": { schema: z.array(auditEventSchema) },
           },
         },
-        ...problems([400, 401, 403, 422, 500]),
+        ...problems([400, 401, 403, 422, 429, 500]),
       },
     },
   },
@@ -635,8 +636,45 @@ for (const [path, item] of Object.entries(paths)) {
 
 let cached: ReturnType<typeof createDocument> | undefined;
 
+/** The rate-limit response headers (lib/api/rate-limit.ts, rateLimitHeaders). */
+const RATE_LIMIT_HEADERS = {
+  "RateLimit-Policy": {
+    description: 'The limit that applies, as in the IETF draft: `"api";q=<requests>;w=<window seconds>`. Sent on calls made with an access token.',
+    schema: { type: "string" },
+  },
+  RateLimit: {
+    description: 'What is left of it: `"api";r=<remaining>;t=<seconds until the window resets>`. Sent on calls made with an access token.',
+    schema: { type: "string" },
+  },
+  "RateLimit-Limit": { description: "Requests allowed per window (the older header trio)", schema: { type: "integer" } },
+  "RateLimit-Remaining": { description: "Requests left in this window", schema: { type: "integer" } },
+  "RateLimit-Reset": { description: "Seconds until the window resets", schema: { type: "integer" } },
+  "Retry-After": { description: "Seconds to wait before retrying (429 only)", schema: { type: "integer" } },
+} as const;
+
+type DocResponse = { headers?: Record<string, unknown> };
+type DocOperation = { security?: Record<string, string[]>[]; responses?: Record<string, DocResponse> };
+
+/** Declares the rate-limit headers on every response of every /api/v1 operation a token can call. */
+function withRateLimitHeaders(doc: ReturnType<typeof createDocument>): ReturnType<typeof createDocument> {
+  const d = doc as unknown as { components?: { headers?: Record<string, unknown> }; paths?: Record<string, Record<string, DocOperation>> };
+  d.components ??= {};
+  d.components.headers = { ...d.components.headers, ...RATE_LIMIT_HEADERS };
+  for (const [path, item] of Object.entries(d.paths ?? {})) {
+    if (!path.startsWith("/api/v1/")) continue;
+    for (const o of Object.values(item)) {
+      if (!o?.responses || !o.security?.some((s) => "oauth2" in s)) continue;
+      for (const [status, r] of Object.entries(o.responses)) {
+        const names = Object.keys(RATE_LIMIT_HEADERS).filter((n) => n !== "Retry-After" || status === "429");
+        r.headers = { ...r.headers, ...Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }])) };
+      }
+    }
+  }
+  return doc;
+}
+
 function baseDocument() {
-  cached ??= createDocument({
+  cached ??= withRateLimitHeaders(createDocument({
     openapi: "3.1.0",
     info: {
       title: "Gatehouse API",
@@ -667,7 +705,7 @@ function baseDocument() {
       },
     },
     paths,
-  });
+  }));
   return cached;
 }
 

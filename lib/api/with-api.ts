@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { AppError, zodFieldErrors, describeFieldErrors, formatFieldPath, UNKNOWN_FIELD_MESSAGE } from "@/lib/api/errors";
 import { problemResponse } from "@/lib/api/problem-response";
 import { claimIdempotencyKey, completeIdempotencyKey, hashRequest } from "@/lib/api/idempotency";
+import { rateLimit, rateLimitHeaders } from "@/lib/api/rate-limit";
 import { requestInfo, requestOrigin, type RequestInfo } from "@/lib/api/request-info";
 import { TextResponse } from "@/lib/api/text-response";
 import { BufferedRequest } from "@/lib/http/buffered-request";
@@ -77,6 +78,36 @@ export function noContent(): Response {
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
+/** GATEHOUSE_API_RATE_LIMIT: requests per credential per minute with its access tokens (default 6,000). */
+function apiRateLimit(): number {
+  const n = Number(process.env.GATEHOUSE_API_RATE_LIMIT);
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : 6_000;
+}
+
+/**
+ * Counts a call made with an access token against its credential's limit (every process shares
+ * the count: lib/api/rate-limit.ts); throws 429 past it. The headers go on the answer either way.
+ */
+async function limitCredential(credentialId: string): Promise<Record<string, string>> {
+  const limit = apiRateLimit();
+  const r = await rateLimit(`api:credential:${credentialId}`, limit, 60_000, { policy: "api" });
+  const headers = rateLimitHeaders(r);
+  if (!r.ok) {
+    throw new AppError("rate_limited", `This credential may make ${limit} API requests per minute; retry after ${r.resetSeconds} s.`, { headers });
+  }
+  return headers;
+}
+
+function withHeaders(res: Response, headers: Record<string, string> | undefined): Response {
+  if (!headers) return res;
+  try {
+    for (const k in headers) res.headers.set(k, headers[k]!);
+  } catch {
+    // an immutable Response (none of ours): sent without them
+  }
+  return res;
+}
+
 export function withApi<P = Record<string, never>>(
   opts: ApiOptions,
   handler: (ctx: ApiContext<P>) => Promise<Response>,
@@ -101,10 +132,18 @@ export function withApi<P = Record<string, never>>(
   };
   const serve = async (req: Request, route?: { params?: Promise<P> }): Promise<Response> => {
     const url = new URL(req.url);
+    let limitHeaders: Record<string, string> | undefined;
     try {
+      return withHeaders(await serve(), limitHeaders);
+    } catch (err) {
+      return withHeaders(problemResponse(err, url.pathname), limitHeaders);
+    }
+
+    async function serve(): Promise<Response> {
       const params = ((await route?.params) ?? {}) as P;
       checkUrlInput(url, params);
       const auth = await authenticate(req, opts);
+      if (auth.caller.kind === "token") limitHeaders = await limitCredential(auth.caller.credentialId);
       const raw = UNSAFE.has(req.method) ? await readBody(req, opts.maxBodyBytes ?? DEFAULT_MAX_BODY) : "";
       let parsed: unknown = undefined;
       let parsedOk = false;
@@ -178,8 +217,6 @@ export function withApi<P = Record<string, never>>(
       const text = await res.clone().text();
       await completeIdempotencyKey(claim.id, res.status, text ? JSON.parse(text) : null);
       return res;
-    } catch (err) {
-      return problemResponse(err, url.pathname);
     }
   };
   // The lean layer reads no more of a body than this before the handler runs (node-adapter.ts).

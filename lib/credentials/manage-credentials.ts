@@ -7,7 +7,7 @@ import { sha256 } from "@/lib/credentials/hash";
 import { carryOverGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { BUILT_IN_SCOPES, isBuiltInScope } from "@/lib/credentials/scopes";
 import { generateSecret } from "@/lib/credentials/secret-format";
-import { forgetTokens } from "@/lib/credentials/token-cache";
+import { forgetTokensEverywhere } from "@/lib/credentials/token-cache";
 import { credentialView } from "@/lib/credentials/views";
 import { db, type Tx } from "@/lib/db/client";
 import type { Environment } from "@/lib/generated/prisma/client";
@@ -105,7 +105,7 @@ export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds
     });
     return updated;
   });
-  forgetTokens(); // the old secret stops working on the next exchange (unless a grace period keeps it)
+  await forgetTokensEverywhere(); // the old secret stops working on the next exchange (unless a grace period keeps it)
   return { credential, secret };
 }
 
@@ -131,7 +131,7 @@ export async function revokeCredential(opts: Scoped & { id: string; ctx: AuditCo
     });
     return updated;
   });
-  forgetTokens();
+  await forgetTokensEverywhere();
   return revoked;
 }
 

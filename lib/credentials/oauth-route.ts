@@ -1,6 +1,6 @@
 // The one wrapper of the OAuth endpoints: form parsing, client authentication, rate limits
 // per client and per IP (RateLimit-* headers, 429 + Retry-After), and §5.2 error bodies.
-import { rateLimit, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
+import { rateLimits, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
 import { requestInfo } from "@/lib/api/request-info";
 import { AppError } from "@/lib/api/errors";
 import { TextResponse } from "@/lib/api/text-response";
@@ -44,24 +44,22 @@ export function withOAuthClient(
     let limitHeaders: Record<string, string> = {};
     try {
       const ip = requestInfo(req.headers).ip ?? "unknown";
-      const byIp = rateLimit(`oauth:ip:${ip}`, perIp(), WINDOW_MS);
-      limitHeaders = rateLimitHeaders(byIp);
-      if (!byIp.ok) return tooMany(limitHeaders);
-      // Read no more than MAX_BODY, whether or not a Content-Length was declared.
-      if (Number(req.headers.get("content-length") ?? "0") > MAX_BODY) throw tooLarge();
-      const text = (await readRawBody(req, MAX_BODY).catch((err) => {
-        throw err instanceof AppError && err.status === 413 ? tooLarge() : new OAuthError("invalid_request", "The request body could not be read.");
-      })).toString("utf8");
-      const form = parseForm(req.headers.get("content-type"), text);
-      for (const [k, v] of form) {
-        if (!isStorableString(k) || !isStorableString(v)) throw new OAuthError("invalid_request", "A parameter contains NUL or an invalid character.");
+      // The body is read and parsed first (at most MAX_BODY), so that the address's and the
+      // client's counts go to the database in one statement; a request refused by its address
+      // is still counted and answered 429 before anything else is looked at.
+      let auth: ReturnType<typeof readClientAuth> | undefined;
+      let form: URLSearchParams | undefined;
+      let early: unknown;
+      try {
+        ({ auth, form } = await readRequest(req));
+      } catch (err) {
+        early = err;
       }
-      const auth = readClientAuth(req.headers.get("authorization"), form);
-      if (!isStorableString(auth.clientId) || !isStorableString(auth.clientSecret)) {
-        throw new OAuthError("invalid_client", "Malformed client credentials.", 401, auth.method === "client_secret_basic");
-      }
-      const byClient = rateLimit(`oauth:client:${auth.clientId.slice(0, 64)}`, perClient(), WINDOW_MS);
-      limitHeaders = rateLimitHeaders(tighter(byClient, byIp));
+      const clientBucket = auth ? [{ key: `oauth:client:${auth.clientId.slice(0, 64)}`, limit: perClient(), windowMs: WINDOW_MS, policy: "oauth-client" }] : [];
+      const [byIp, byClient] = await rateLimits([{ key: `oauth:ip:${ip}`, limit: perIp(), windowMs: WINDOW_MS, policy: "oauth-address" }, ...clientBucket]);
+      limitHeaders = rateLimitHeaders(byClient ? tighter(byClient, byIp!) : byIp!);
+      if (!byIp!.ok) return tooMany(rateLimitHeaders(byIp!));
+      if (!auth || !form || !byClient) throw early;
       if (!byClient.ok) return tooMany(limitHeaders);
       const client = await authenticateClient(auth);
       const res = await handler(client, form, req);
@@ -88,6 +86,23 @@ export function withOAuthClient(
     maxBodyBytes: MAX_BODY,
     tooLarge: () => oauthJson({ error: "invalid_request", error_description: tooLarge().description }, 413),
   });
+}
+
+async function readRequest(req: Request): Promise<{ form: URLSearchParams; auth: ReturnType<typeof readClientAuth> }> {
+  // Read no more than MAX_BODY, whether or not a Content-Length was declared.
+  if (Number(req.headers.get("content-length") ?? "0") > MAX_BODY) throw tooLarge();
+  const text = (await readRawBody(req, MAX_BODY).catch((err) => {
+    throw err instanceof AppError && err.status === 413 ? tooLarge() : new OAuthError("invalid_request", "The request body could not be read.");
+  })).toString("utf8");
+  const form = parseForm(req.headers.get("content-type"), text);
+  for (const [k, v] of form) {
+    if (!isStorableString(k) || !isStorableString(v)) throw new OAuthError("invalid_request", "A parameter contains NUL or an invalid character.");
+  }
+  const auth = readClientAuth(req.headers.get("authorization"), form);
+  if (!isStorableString(auth.clientId) || !isStorableString(auth.clientSecret)) {
+    throw new OAuthError("invalid_client", "Malformed client credentials.", 401, auth.method === "client_secret_basic");
+  }
+  return { form, auth };
 }
 
 function tooLarge(): OAuthError {

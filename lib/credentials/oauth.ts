@@ -7,7 +7,7 @@ import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { createBatcher, createLoader, prepared, sql, valuesList } from "@/lib/db/sql";
-import { forgetTokens, recallClient, rememberClient, tokenEpoch } from "@/lib/credentials/token-cache";
+import { forgetTokensEverywhere, recallClient, rememberClient, tokenEpoch } from "@/lib/credentials/token-cache";
 import type { Credential } from "@/lib/generated/prisma/client";
 
 export type OAuthErrorCode =
@@ -308,7 +308,7 @@ export async function revokeToken(caller: OAuthClient, form: URLSearchParams): P
   if (!t) return;
   if (t.credentialId !== caller.id) throw new OAuthError("unauthorized_client", "This token was issued to another client.");
   if (!t.revokedAt) await db.accessToken.update({ where: { id: t.id }, data: { revokedAt: new Date() } });
-  forgetTokens();
+  await forgetTokensEverywhere();
 }
 
 export { findToken };

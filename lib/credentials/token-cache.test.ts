@@ -1,6 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth";
-import { forgetTokens, recallClient, recallToken, rememberClient, rememberToken, tokenEpoch } from "@/lib/credentials/token-cache";
+import { forgetTokens, recallClient, recallToken, rememberClient, rememberToken, tokenCacheReady, tokenEpoch } from "@/lib/credentials/token-cache";
+
+beforeAll(async () => {
+  expect(await tokenCacheReady()).toBe(true);
+});
 
 const token = { id: "t1" } as FoundToken;
 

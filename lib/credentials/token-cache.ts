@@ -1,24 +1,35 @@
 // A one-second memory of valid bearer tokens, so an API client's burst of calls costs one
 // database lookup per second instead of one per call, and likewise of the credentials that
 // authenticated at /oauth/token (their row, not the secret: the secret is checked against the
-// stored hash on every exchange). Revocation stays immediate in this process: revoking a token
-// or a credential, or regenerating a secret, calls forgetTokens() before it answers, and every
-// entry remembered before that is dropped. Another process sharing the database (several app
-// instances on one PostgreSQL) sees a revocation or a new secret within the entry lifetime, at
-// most one second (a token it issues meanwhile for a revoked credential is refused on use: the
-// bearer check reads the credential's status). Only active tokens are remembered; expiry is
-// checked on every use.
+// stored hash on every exchange). Revocation is immediate in every process: revoking a token
+// or a credential, or regenerating a secret, calls forgetTokensEverywhere() before it answers:
+// this process drops every entry remembered before, and a NOTIFY (lib/db/invalidation.ts) makes
+// every other process on the same PostgreSQL do the same. A process remembers nothing while its
+// LISTEN connection is down, so a missed notification costs speed, never a revoked token
+// accepted. (The notification travels while the revoking request's answer does: a client that
+// sends its next request to another process in under a millisecond could still race it; past
+// that, and at worst, the entry lifetime of one second bounds it.) Only active tokens are
+// remembered; expiry is checked on every use.
 import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth";
+import { createInvalidationListener, type InvalidationListener } from "@/lib/db/invalidation";
 
 const TTL_MS = 1_000;
 const MAX_ENTRIES = 10_000;
 
 type Entry = { token: FoundToken; until: number; epoch: number };
 type ClientEntry = { client: OAuthClient; until: number; epoch: number };
-type Cache = { epoch: number; entries: Map<string, Entry>; clients?: Map<string, ClientEntry> };
+type Cache = { epoch: number; entries: Map<string, Entry>; clients?: Map<string, ClientEntry>; listener?: InvalidationListener };
 const g = globalThis as { __gatehouseTokenCache?: Cache }; // one cache per process, whichever module graph asks (Next.js bundles, server.ts)
 const cache: Cache = (g.__gatehouseTokenCache ??= { epoch: 0, entries: new Map() });
 const clients = (cache.clients ??= new Map());
+const TOPIC = "tokens";
+
+/** The process's LISTEN connection, started on the first remembered entry. */
+function listener(): InvalidationListener {
+  return (cache.listener ??= createInvalidationListener((topic) => {
+    if (topic === null || topic === TOPIC) forgetTokens();
+  }));
+}
 
 export function recallToken(hash: string, now = Date.now()): FoundToken | undefined {
   const e = cache.entries.get(hash);
@@ -36,7 +47,7 @@ export function tokenEpoch(): number {
 }
 
 export function rememberToken(hash: string, token: FoundToken, epoch: number, now = Date.now()): void {
-  if (epoch !== cache.epoch) return;
+  if (epoch !== cache.epoch || !listener().live()) return;
   if (cache.entries.size >= MAX_ENTRIES) cache.entries.clear();
   cache.entries.set(hash, { token, until: now + TTL_MS, epoch });
 }
@@ -54,15 +65,27 @@ export function recallClient(clientId: string, now = Date.now()): OAuthClient | 
 
 /** Remembers a credential row read at `epoch` (tokenEpoch() before the read). */
 export function rememberClient(clientId: string, client: OAuthClient, epoch: number, now = Date.now()): void {
-  if (epoch !== cache.epoch) return;
+  if (epoch !== cache.epoch || !listener().live()) return;
   if (clients.size >= MAX_ENTRIES) clients.clear();
   clients.set(clientId, { client, until: now + TTL_MS, epoch });
 }
 
 /**
- * Drops everything remembered: call it whenever a token or credential stops being valid or a
- * credential's secret changes.
+ * Drops everything remembered, in this process and (PostgreSQL) in every other one: call it
+ * whenever a token or credential stops being valid or a credential's secret changes, after the
+ * change committed and before answering.
  */
+export async function forgetTokensEverywhere(): Promise<void> {
+  forgetTokens();
+  await listener().announce(TOPIC);
+}
+
+/** Resolves once this process may remember entries (its LISTEN connection is up, on PostgreSQL). */
+export function tokenCacheReady(timeoutMs?: number): Promise<boolean> {
+  return listener().ready(timeoutMs);
+}
+
+/** Drops everything this process remembers. */
 export function forgetTokens(): void {
   cache.epoch++;
   cache.entries.clear();

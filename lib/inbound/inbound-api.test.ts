@@ -206,7 +206,7 @@ describe("the receiving URL", () => {
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await post(other, "{}")).status).toBe(202);
     expect(await stored(w.id)).toHaveLength(3);
-    resetRateLimit(`inbound:${w.id}`);
+    await resetRateLimit(`inbound:${w.id}`);
     expect((await post(w, "{}")).status).toBe(202);
   });
 

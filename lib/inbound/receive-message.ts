@@ -3,7 +3,7 @@
 // (signature over the raw bytes, then the handler). Every refusal throws an AppError and writes
 // nothing; an accepted request is committed before the caller answers 202.
 import { AppError, describeFieldErrors } from "@/lib/api/errors";
-import { rateLimit, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
+import { rateLimit, rateLimits, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
 import { digestEquals, sha256 } from "@/lib/credentials/hash";
 import { parseSecret } from "@/lib/credentials/secret-format";
 import { decrypt } from "@/lib/crypto/encryption";
@@ -104,22 +104,26 @@ export async function authorizeInbound(opts: { webhookId: string; headers: Heade
   // 404, not 410: deactivation can be undone, and 410 tells many senders (Gatehouse's own
   // delivery engine among them) to stop sending for good.
   if (w.status !== "active") throw new AppError("not_found", "This incoming webhook is inactive; an admin can activate it in the console.");
-  const rate = rateLimit(`inbound:${w.id}`, w.rateLimitPerMinute, 60_000);
+  // Counted in the database, so every process shares the limits.
+  const rate = await rateLimit(`inbound:${w.id}`, w.rateLimitPerMinute, 60_000, { policy: "inbound" });
   if (!rate.ok) {
     throw new AppError("rate_limited", `This webhook accepts ${w.rateLimitPerMinute} requests per minute; retry after ${rate.resetSeconds} s.`, {
       headers: rateLimitHeaders(rate),
     });
   }
   // Ceilings per organization over all its webhooks, whatever each webhook's own limit: one org's
-  // flood of large bodies must not slow every other org down. (In this process, like the limit
-  // above, until limits move to PostgreSQL.)
+  // flood of large bodies must not slow every other org down. Requests refused above do not count.
   const { requests, bytes } = orgInboundLimits();
   // The body is not read yet: its declared length counts (a chunked one as the largest allowed).
   const declared = opts.headers.has("content-length") ? Number(opts.headers.get("content-length")) : NaN;
   const size = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, INBOUND_MAX_BODY_BYTES) : INBOUND_MAX_BODY_BYTES;
+  const org = await rateLimits([
+    { key: `inbound-org:${w.orgId}`, limit: requests, windowMs: 60_000 },
+    { key: `inbound-org-bytes:${w.orgId}`, limit: bytes, windowMs: 60_000, cost: size },
+  ]);
   for (const [r, what] of [
-    [rateLimit(`inbound-org:${w.orgId}`, requests, 60_000), `${requests} requests`],
-    [rateLimit(`inbound-org-bytes:${w.orgId}`, bytes, 60_000, Date.now(), size), `${Math.round(bytes / 1048576)} MiB`],
+    [org[0]!, `${requests} requests`],
+    [org[1]!, `${Math.round(bytes / 1048576)} MiB`],
   ] as const) {
     if (!r.ok) {
       throw new AppError("rate_limited", `This organization's incoming webhooks accept ${what} per minute in all; retry after ${r.resetSeconds} s.`, {

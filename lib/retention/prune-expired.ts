@@ -3,6 +3,7 @@
 // a daily job (inngest/functions/prune-expired-data.ts). An event with a delivery still pending
 // or held is never deleted, however old: nothing undelivered is dropped. The audit log is never
 // pruned (it is append-only).
+import { pruneRateLimits } from "@/lib/api/rate-limit";
 import { sql } from "@/lib/db/sql";
 
 export function retentionDays(env: Record<string, string | undefined> = process.env): number {
@@ -10,7 +11,7 @@ export function retentionDays(env: Record<string, string | undefined> = process.
   return Number.isFinite(n) && n >= 1 ? n : 30;
 }
 
-export type PruneResult = { events: number; inboundMessages: number };
+export type PruneResult = { events: number; inboundMessages: number; rateLimitCounters: number };
 
 /**
  * Deletes what is older than the retention period, in batches per organization and environment
@@ -21,7 +22,7 @@ export async function pruneExpired(opts: { now?: Date; days?: number; batch?: nu
   const cutoff = new Date((opts.now ?? new Date()).getTime() - (opts.days ?? retentionDays()) * 86_400_000).toISOString();
   const batch = opts.batch ?? 1000;
   let budget = opts.maxBatches ?? 500;
-  const result: PruneResult = { events: 0, inboundMessages: 0 };
+  const result: PruneResult = { events: 0, inboundMessages: 0, rateLimitCounters: 0 };
 
   // From the small tables, so that each DELETE below walks an index of the big ones.
   const scopes = await sql<{ orgId: string; environment: string }>(
@@ -55,6 +56,12 @@ export async function pruneExpired(opts: { now?: Date; days?: number; batch?: nu
       result.inboundMessages += deleted.length;
       if (deleted.length < batch) break;
     }
+  }
+  // Rate-limit windows that have ended (also pruned on the fly by the limiter itself).
+  for (; budget > 0; budget--) {
+    const n = await pruneRateLimits(opts.now ?? new Date(), batch);
+    result.rateLimitCounters += n;
+    if (n < batch) break;
   }
   return result;
 }

@@ -1,0 +1,104 @@
+// Cache invalidation across processes with PostgreSQL LISTEN/NOTIFY. A process that changes
+// something other processes may have cached (a token revoked, a credential revoked or given a new
+// secret) sends NOTIFY on one channel before it answers; every process LISTENs on a dedicated
+// connection outside the pool and drops what it remembers. The connection reconnects by itself;
+// while it is down, or before it is first up, a cache must not remember anything (`live()` is
+// false), so a missed notification can never keep a revoked token alive past the cache's own
+// entry lifetime. On PGlite there is one process: nothing is sent, and `live()` is always true.
+import type { Client } from "pg";
+import { ensureDatabase } from "@/lib/db/client";
+import { env } from "@/lib/env";
+
+export const INVALIDATION_CHANNEL = "gatehouse_invalidate";
+
+export type InvalidationListener = {
+  /** Whether entries may be remembered now: on PGlite always, on PostgreSQL while LISTEN is up. */
+  live(): boolean;
+  /** Sends `topic` to every process (this one included) through NOTIFY; resolves once sent. */
+  announce(topic: string): Promise<void>;
+  /** Resolves once `live()` (or false after `timeoutMs`). */
+  ready(timeoutMs?: number): Promise<boolean>;
+  /** Stops listening (tests, shutdown). */
+  close(): Promise<void>;
+};
+
+/**
+ * Starts listening (PostgreSQL) and calls `onMessage(topic)` for each notification, and
+ * `onMessage(null)` whenever the connection is (re)established or lost: notifications may have
+ * been missed, so the caller forgets everything.
+ */
+export function createInvalidationListener(onMessage: (topic: string | null) => void): InvalidationListener {
+  let mode: "starting" | "pglite" | "pg" = "starting";
+  let up = false;
+  let closed = false;
+  let client: Client | null = null;
+  let retryMs = 250;
+  let timer: NodeJS.Timeout | null = null;
+
+  const down = (c: Client) => {
+    if (client !== c) return; // an old connection's late event
+    client = null;
+    up = false;
+    onMessage(null);
+    c.end().catch(() => {});
+    if (closed) return;
+    timer = setTimeout(connect, retryMs);
+    timer.unref();
+    retryMs = Math.min(retryMs * 2, 10_000);
+  };
+
+  async function connect(): Promise<void> {
+    timer = null;
+    if (closed) return;
+    const url = env().DATABASE_URL ?? "";
+    const { Client } = await import("pg");
+    const c = new Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000 });
+    client = c;
+    c.on("notification", (m) => {
+      if (m.channel === INVALIDATION_CHANNEL) onMessage(m.payload ?? "");
+    });
+    c.on("error", () => down(c));
+    c.on("end", () => down(c));
+    try {
+      await c.connect();
+      // A listener must not keep a process (a script, a test) alive on its own.
+      (c as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+      await c.query(`LISTEN ${INVALIDATION_CHANNEL}`);
+      if (client !== c || closed) return;
+      up = true;
+      retryMs = 250;
+      onMessage(null); // what was remembered before may have missed a notification
+    } catch {
+      down(c);
+    }
+  }
+
+  void ensureDatabase()
+    .then((d) => {
+      mode = d.kind === "pg" ? "pg" : "pglite";
+      if (mode === "pg") return connect();
+    })
+    .catch(() => {});
+
+  const live = () => mode === "pglite" || (mode === "pg" && up);
+  return {
+    live,
+    async ready(timeoutMs = 10_000) {
+      for (const until = Date.now() + timeoutMs; !live() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+      return live();
+    },
+    async announce(topic) {
+      const d = await ensureDatabase();
+      if (d.kind !== "pg") return;
+      await d.pool.query("SELECT pg_notify($1, $2)", [INVALIDATION_CHANNEL, topic]);
+    },
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = null;
+      up = false;
+      await c?.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// One Gatehouse API process for the scale-out tests (tests/scale-out/*.test.ts): every /api/v1,
+// /oauth and /in route behind the lean layer's edge and adapter (what `npm start` answers these
+// paths with, without Next.js, which needs a build), on the PostgreSQL database in DATABASE_URL.
+// With GATEHOUSE_TEST_DELIVERIES=1 it also runs what `npm start` runs for deliveries: the app's
+// Inngest functions served on loopback, the embedded executor and the delivery dispatcher.
+// Says `@@ {"ready":true,"origin":"http://127.0.0.1:<port>"}` on stdout once it listens.
+import { ensureDatabase } from "@/lib/db/client";
+import { API_ROUTES } from "@/tests/helpers/api-routes";
+import { serveRoutes } from "@/tests/helpers/route-server";
+
+await ensureDatabase();
+if (process.env.GATEHOUSE_TEST_DELIVERIES === "1") {
+  const { inngest } = await import("@/inngest/client");
+  const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
+  const { startEngine } = await import("@/inngest/engine/start-engine");
+  const { serveFunctions, silentLogger } = await import("@/inngest/engine/testing");
+  const { functions } = await import("@/inngest/index");
+  const served = await serveFunctions(inngest, functions);
+  registerDeliveryDispatcher();
+  const engine = await startEngine({ serveUrl: served.url, logger: silentLogger });
+  await engine.ready;
+}
+const server = await serveRoutes(API_ROUTES, { contract: false });
+process.stdout.write(`@@ ${JSON.stringify({ ready: true, origin: server.origin, pid: process.pid })}\n`);
+// Ends with its parent (stdin closes), or with a signal.
+process.stdin.resume();
+process.stdin.on("end", () => process.exit(0));
