@@ -10,9 +10,15 @@
 #   docker run -p 3000:3000 -v gatehouse-data:/data gatehouse          # PGlite in /data
 #   docker compose up                                                  # compose.yaml: 2 processes, PostgreSQL, Inngest
 ARG NODE_VERSION=20.20
+ARG NPM_VERSION=11.19.1
+
+# ---- base: the Node and npm the tested path uses (npm 11 honours package.json's allowScripts) ----
+FROM node:${NODE_VERSION}-bookworm-slim AS base
+ARG NPM_VERSION
+RUN npm install -g "npm@${NPM_VERSION}" --no-audit --no-fund && npm cache clean --force
 
 # ---- build: all dependencies, next build ----
-FROM node:${NODE_VERSION}-bookworm-slim AS build
+FROM base AS build
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
 # postinstall generates the Prisma client (lib/generated) offline, from prisma/schema.
@@ -25,7 +31,7 @@ COPY . .
 RUN npm run build && rm -rf .next/cache
 
 # ---- runtime: production dependencies, the sources tsx loads, the build ----
-FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+FROM base AS runtime
 WORKDIR /app
 # HOSTNAME: Docker sets it to the container id, and the server listens on HOSTNAME.
 ENV NODE_ENV=production \

@@ -106,11 +106,16 @@ try {
     log("build stage skipped: reusing the repository's current .next and lib/generated");
   } else {
     mkdirSync(buildDir);
-    // COPY package.json package-lock.json prisma.config.ts ./ ; COPY scripts/prisma-generate.mjs scripts/ ; COPY prisma/schema prisma/schema
+    // COPY package.json package-lock.json prisma.config.ts ./
+    // COPY scripts/prisma-generate.mjs scripts/
+    // COPY prisma/schema prisma/schema
     for (const f of ["package.json", "package-lock.json", "prisma.config.ts", "scripts/prisma-generate.mjs", "prisma/schema"]) copy(repo, f, buildDir);
-    run(npm, ["ci", "--no-audit", "--no-fund"], buildDir); // RUN npm ci --no-audit --no-fund
-    copyContext(buildDir); // COPY . .
-    run(npm, ["run", "build"], buildDir); // RUN npm run build && rm -rf .next/cache
+    // RUN npm ci --no-audit --no-fund
+    run(npm, ["ci", "--no-audit", "--no-fund"], buildDir);
+    // COPY . .
+    copyContext(buildDir);
+    // RUN npm run build && rm -rf .next/cache
+    run(npm, ["run", "build"], buildDir);
     rmSync(path.join(buildDir, ".next/cache"), { recursive: true, force: true });
   }
 
@@ -118,12 +123,16 @@ try {
   mkdirSync(appDir);
   // COPY package.json package-lock.json ./
   for (const f of ["package.json", "package-lock.json"]) copy(repo, f, appDir);
-  run(npm, ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], appDir, { ...process.env, NODE_ENV: "production" }); // RUN npm ci --omit=dev --ignore-scripts …
-  copyContext(appDir); // COPY . .
-  // COPY --from=build /app/.next ./.next ; COPY --from=build /app/lib/generated ./lib/generated
+  // RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+  run(npm, ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], appDir, { ...process.env, NODE_ENV: "production" });
+  // COPY . .
+  copyContext(appDir);
+  // COPY --from=build /app/.next ./.next
   copy(built, ".next", appDir, (rel) => rel === ".next/cache" || rel.startsWith(".next/cache/"));
+  // COPY --from=build /app/lib/generated ./lib/generated
   copy(built, "lib/generated", appDir);
-  // RUN mkdir -p /data && chown node:node /data ; USER node
+  // RUN mkdir -p /data && chown node:node /data
+  // USER node
   mkdirSync(dataDir);
   const asRoot = process.getuid?.() === 0;
   const user = asRoot ? { uid: 65534, gid: 65534 } : {}; // nobody, standing in for the image's `node` user
@@ -144,7 +153,8 @@ try {
     assert(buildIsCurrent(appDir, {}), "scripts/build.mjs --if-changed would run next build: the runtime sources differ from the build's");
   });
 
-  // CMD ["node", "--import", "tsx", "server.ts"] with ENV NODE_ENV=production PORT HOSTNAME GATEHOUSE_DATA_DIR
+  // CMD ["node", "--import", "tsx", "server.ts"]
+  // (with the image's ENV: NODE_ENV=production, PORT, HOSTNAME (loopback here), GATEHOUSE_DATA_DIR)
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const env = { ...process.env, NODE_ENV: "production", PORT: String(port), HOSTNAME: "127.0.0.1", GATEHOUSE_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };

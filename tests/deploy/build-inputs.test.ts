@@ -1,7 +1,7 @@
 // `npm start` builds only when the build's inputs changed (scripts/build.mjs), and the e2e stage
 // picks a free port itself (e2e/fixtures/port.mjs).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -131,5 +131,21 @@ describe("e2e/fixtures/port.mjs", () => {
     } finally {
       await new Promise<void>((r) => (holder.listening ? holder.close(() => r()) : r()));
     }
+  });
+});
+
+describe("Dockerfile and scripts/prod-smoke.mjs", () => {
+  it("take the same steps: every COPY, RUN, USER and CMD of the build and runtime stages is in the tested script", () => {
+    const dockerfile = readFileSync(path.join(root, "Dockerfile"), "utf8");
+    const script = readFileSync(path.join(root, "scripts/prod-smoke.mjs"), "utf8");
+    const stages = dockerfile.split(/^FROM /m).filter((s) => / AS (build|runtime)\b/.test(s.split("\n")[0]!));
+    expect(stages).toHaveLength(2);
+    const steps = stages.flatMap((s) => s.split("\n").filter((l) => /^(COPY|RUN|USER|CMD) /.test(l)));
+    expect(steps.length).toBeGreaterThanOrEqual(12);
+    const missing = steps.filter((step) => !script.includes(`// ${step}\n`));
+    expect(missing, "Dockerfile steps the tested script does not take (or does not name)").toEqual([]);
+    // And the script takes no npm step the Dockerfile lacks.
+    const scripted = [...script.matchAll(/^\s*\/\/ (RUN .*)$/gm)].map((m) => m[1]);
+    for (const r of scripted) expect(steps, r).toContain(r);
   });
 });
