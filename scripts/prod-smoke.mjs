@@ -211,7 +211,9 @@ try {
 } finally {
   if (server && server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
   if (keep) log(`kept ${base}`);
-  else rmSync(base, { recursive: true, force: true });
+  // Two node_modules trees: rm(1) removes them several times faster than a CPU-starved rmSync.
+  else if (process.platform === "win32" || spawnSync("rm", ["-rf", base]).status !== 0) rmSync(base, { recursive: true, force: true });
+  log("cleaned up");
 }
 
 const failed = results.filter((r) => r.status === "failed").length;
