@@ -5,11 +5,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_PORT } from "./e2e/fixtures/port.mjs"; // first: sets E2E_PORT (a free port when unset)
 import { chromiumExecutable } from "./e2e/fixtures/chromium.mjs";
 import { ADMIN_STORAGE_STATE } from "./e2e/fixtures/admin";
 
 const CI = !!process.env.CI;
-const PORT = Number(process.env.E2E_PORT || 3100);
+const PORT = E2E_PORT;
 const BASE_URL = `http://localhost:${PORT}`;
 
 // The config is evaluated in the runner and in every worker; workers inherit the runner's

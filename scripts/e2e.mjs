@@ -1,12 +1,13 @@
 // `npm run test:e2e`: builds the app, gives the server a fresh data directory, makes sure a
 // Chromium exists, runs Playwright (extra arguments pass through) and exits with its status.
-//   E2E_SKIP_BUILD=1  reuse the existing .next build
-//   E2E_PORT=3100     port of the app server (`npm start`'s server.ts)
+//   E2E_SKIP_BUILD=1  reuse the existing .next build even when the sources changed since
+//   E2E_PORT=3100     port of the app server (`npm start`'s server.ts); unset: a free port
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromiumExecutable } from "../e2e/fixtures/chromium.mjs";
+import { E2E_PORT } from "../e2e/fixtures/port.mjs"; // sets E2E_PORT for Playwright when unset
 
 const root = path.resolve(import.meta.dirname, "..");
 // Telemetry would try to reach the internet from every build and server start.
@@ -34,8 +35,8 @@ async function ensureChromium() {
 await ensureChromium();
 
 if (process.env.E2E_SKIP_BUILD !== "1") {
-  console.log("[e2e] next build");
-  const status = run(npx, ["next", "build"]);
+  // Builds only when the sources changed since the last build (scripts/build.mjs), as `npm start` does.
+  const status = run(process.execPath, [path.join(root, "scripts/build.mjs"), "--if-changed"]);
   if (status !== 0) {
     console.error("[e2e] next build failed");
     process.exit(status);
@@ -49,7 +50,10 @@ rmSync(path.join(root, "test-results", "e2e.json"), { force: true }); // never c
 const env = { ...process.env, E2E_DATA_DIR: dataDir };
 delete env.DATABASE_URL;
 
+console.log(`[e2e] app server port ${E2E_PORT}`);
 const status = run(npx, ["playwright", "test", ...process.argv.slice(2)], env);
+// The signed-in state is saved per port (e2e/fixtures/admin.ts); a free port is rarely reused.
+rmSync(path.join(root, "e2e", ".auth", `admin-${E2E_PORT}.json`), { force: true });
 if (status === 0 || !process.env.E2E_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
 else console.log(`[e2e] data directory kept for inspection: ${dataDir}`);
 process.exit(status);

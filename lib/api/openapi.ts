@@ -193,7 +193,11 @@ type OpOptions = {
   errors?: number[];
   /** Extra text for the description. */
   description?: string;
+  /** An example request body and/or success response, shown by documentation tools and checked against the schemas (redocly lint). */
+  example?: { request?: unknown; response?: unknown };
 };
+
+const withExample = (value: unknown) => (value === undefined ? {} : { examples: { example: { value } } });
 
 const UNSAFE_METHODS = new Set(["post", "put", "patch", "delete"]);
 
@@ -222,12 +226,14 @@ function op(method: "get" | "post" | "patch" | "delete", operationId: string, su
       ...(opts.path ? { path: opts.path } : {}),
       ...(idempotent ? { header: idempotencyHeader } : {}),
     },
-    ...(body ? { requestBody: { required: opts.body !== undefined && method !== "delete", ...jsonContent(body) } } : {}),
+    ...(body
+      ? { requestBody: { required: opts.body !== undefined && method !== "delete", content: { "application/json": { schema: body, ...withExample(opts.example?.request) } } } }
+      : {}),
     responses: {
       [String(opts.status ?? 200)]: opts.response
         ? {
             description: opts.status === 201 ? "Created" : opts.status === 202 ? "Accepted" : "OK",
-            ...jsonContent(idempotent ? replayable(opts.response) : opts.response),
+            content: { "application/json": { schema: idempotent ? replayable(opts.response) : opts.response, ...withExample(opts.example?.response) } },
           }
         : { description: opts.status === 204 ? "No content" : "OK" },
       ...problems(statuses),
@@ -244,7 +250,7 @@ const tokenResponse = z
   })
   .meta({ id: "TokenResponse" });
 
-const oauthForm = (fields: Record<string, z.ZodType>) => ({
+const oauthForm = (fields: Record<string, z.ZodType>, example?: Record<string, string>) => ({
   required: true,
   content: {
     "application/x-www-form-urlencoded": {
@@ -253,6 +259,7 @@ const oauthForm = (fields: Record<string, z.ZodType>) => ({
         client_id: z.string().optional().describe("client_secret_post"),
         client_secret: z.string().optional().describe("client_secret_post"),
       }),
+      ...withExample(example),
     },
   },
 });
@@ -297,6 +304,69 @@ const introspection = z
     environment: z.enum(["test", "live"]).optional(),
   })
   .describe("RFC 7662 introspection response; only `active` when the token is not active");
+
+// Examples of the main operations (checked against their schemas by `redocly lint`, redocly.yaml).
+const EX = {
+  at: "2026-11-02T09:30:00.000Z",
+  eventId: "evt_5f0c1b7e2d9a4c3b8e6f1a2d3c4b5a69",
+  endpointId: "ep_0b6c2d1e-4f5a-4b7c-9d8e-1f2a3b4c5d6e",
+  deliveryId: "msg_5f0c1b7e2d9a4c3b8e6f1a2d3c4b5a69_0b6c2d1e",
+  data: { invoice_id: "in_1042", amount: 4200, currency: "EUR" },
+};
+const exampleEndpoint = {
+  id: EX.endpointId,
+  name: "Billing service",
+  url: "https://billing.example.com/webhooks/gatehouse",
+  description: "Marks invoices paid",
+  event_types: ["invoice.paid"],
+  headers_json: {},
+  timeout_seconds: 10,
+  status: "ACTIVE",
+  paused_at: null,
+  disabled_reason: null,
+  auth_token_configured: false,
+  webhook_version: "2026-11-01",
+  environment: "live",
+  previous_secret_expires_at: null,
+  older_secrets_expire_at: [],
+  consecutive_failures: 0,
+  created_at: EX.at,
+  updated_at: EX.at,
+};
+const exampleDelivery = {
+  id: EX.deliveryId,
+  event_id: EX.eventId,
+  event_type: "invoice.paid",
+  endpoint_id: EX.endpointId,
+  endpoint_name: "Billing service",
+  status: "succeeded",
+  attempts: 1,
+  next_attempt_at: null,
+  last_attempt_at: "2026-11-02T09:30:00.120Z",
+  last_response_status: 200,
+  last_error: null,
+  replay_of: null,
+  created_at: EX.at,
+  completed_at: "2026-11-02T09:30:00.180Z",
+};
+const EXAMPLES = {
+  listEvents: {
+    response: {
+      data: [{ id: EX.eventId, type: "invoice.paid", external_id: "invoice-1042-paid", data: EX.data, environment: "live", created_at: EX.at }],
+      next_cursor: null,
+    },
+  },
+  createEvent: {
+    request: { type: "invoice.paid", data: EX.data, id: "invoice-1042-paid" },
+    response: { id: EX.eventId, type: "invoice.paid", external_id: "invoice-1042-paid", deliveries: 1, created_at: EX.at },
+  },
+  listEndpoints: { response: { data: [exampleEndpoint], next_cursor: null } },
+  createEndpoint: {
+    request: { name: "Billing service", url: "https://billing.example.com/webhooks/gatehouse", description: "Marks invoices paid", event_types: ["invoice.paid"] },
+    response: { ...exampleEndpoint, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
+  },
+  listDeliveries: { response: { data: [exampleDelivery], next_cursor: null } },
+};
 
 const paths: ZodOpenApiPathsObject = {
   "/api/v1/organization": {
@@ -385,12 +455,18 @@ const paths: ZodOpenApiPathsObject = {
     post: op("post", "verifyAuditCheckpoint", "Check a saved checkpoint against the audit log", { scopes: ["audit:read"], body: auditCheckpointSchema, response: auditCheckpointVerificationSchema }),
   },
   "/api/v1/endpoints": {
-    get: op("get", "listEndpoints", "List outgoing endpoints", { scopes: ["endpoints:read"], query: endpointListQuery, response: listSchema(endpointSchema) }),
+    get: op("get", "listEndpoints", "List outgoing endpoints", {
+      scopes: ["endpoints:read"],
+      query: endpointListQuery,
+      response: listSchema(endpointSchema),
+      example: EXAMPLES.listEndpoints,
+    }),
     post: op("post", "createEndpoint", "Create an endpoint (the signing secret is in this response only)", {
       scopes: ["endpoints:write"],
       body: createEndpointSchema,
       status: 201,
       response: endpointWithSecretSchema,
+      example: EXAMPLES.createEndpoint,
     }),
   },
   "/api/v1/endpoints/{id}": {
@@ -456,19 +532,25 @@ const paths: ZodOpenApiPathsObject = {
     post: op("post", "unarchiveEventType", "Unarchive an event type", { scopes: ["events:write"], path: eventTypeParam, response: eventTypeSchema }),
   },
   "/api/v1/events": {
-    get: op("get", "listEvents", "List events", { scopes: ["events:read"], query: eventListQuery, response: listSchema(eventSchema) }),
+    get: op("get", "listEvents", "List events", { scopes: ["events:read"], query: eventListQuery, response: listSchema(eventSchema), example: EXAMPLES.listEvents }),
     post: op("post", "createEvent", "Send an event to every subscribed endpoint", {
       scopes: ["events:write"],
       body: createEventSchema,
       status: 202,
       response: acceptedEventSchema,
+      example: EXAMPLES.createEvent,
     }),
   },
   "/api/v1/events/{id}": {
     get: op("get", "getEvent", "Get an event with its deliveries", { scopes: ["events:read"], path: idParam, response: eventDetailSchema }),
   },
   "/api/v1/deliveries": {
-    get: op("get", "listDeliveries", "List deliveries, newest first", { scopes: ["deliveries:read"], query: deliveryListQuerySchema, response: listSchema(deliverySchema) }),
+    get: op("get", "listDeliveries", "List deliveries, newest first", {
+      scopes: ["deliveries:read"],
+      query: deliveryListQuerySchema,
+      response: listSchema(deliverySchema),
+      example: EXAMPLES.listDeliveries,
+    }),
   },
   "/api/v1/deliveries/stats": {
     get: op("get", "listDeliveryStats", "Per endpoint: deliveries and success rate over the last 24 hours", {
@@ -542,7 +624,7 @@ const paths: ZodOpenApiPathsObject = {
       operationId: "getOpenApiDocument",
       summary: "This document",
       security: [{}],
-      responses: { "200": { description: "OpenAPI 3.1", ...jsonContent(z.looseObject({ openapi: z.string() })) } },
+      responses: { "200": { description: "OpenAPI 3.1", ...jsonContent(z.looseObject({ openapi: z.string() })) }, ...problems([400]) },
     },
   },
   "/in/{id}": {
@@ -568,11 +650,25 @@ const paths: ZodOpenApiPathsObject = {
       operationId: "createToken",
       summary: "Exchange client credentials for an access token (RFC 6749 §4.4)",
       security: [{ clientSecretBasic: [] }, {}],
-      requestBody: oauthForm({
-        grant_type: z.literal("client_credentials"),
-        scope: z.string().optional().describe("Space-separated subset of the credential's scopes; default all"),
-      }),
-      responses: { "200": { description: "Token", ...jsonContent(tokenResponse) }, ...oauthErrors(400, 401, 413, 429, 500) },
+      requestBody: oauthForm(
+        {
+          grant_type: z.literal("client_credentials"),
+          scope: z.string().optional().describe("Space-separated subset of the credential's scopes; default all"),
+        },
+        { grant_type: "client_credentials", scope: "events:write deliveries:read" },
+      ),
+      responses: {
+        "200": {
+          description: "Token",
+          content: {
+            "application/json": {
+              schema: tokenResponse,
+              ...withExample({ access_token: "gat_live_4fQ1zR8kLm2Np7Xc0Vb5Ty9Ws3Ed6Hu1Jk4Ag", token_type: "Bearer", expires_in: 3600, scope: "events:write deliveries:read" }),
+            },
+          },
+        },
+        ...oauthErrors(400, 401, 413, 429, 500),
+      },
     },
   },
   "/oauth/introspect": {
@@ -599,6 +695,66 @@ const paths: ZodOpenApiPathsObject = {
       summary: "Authorization server metadata (RFC 8414), for discovery by OAuth clients",
       security: [{}],
       responses: { "200": { description: "Metadata", ...jsonContent(authorizationServerMetadata) }, ...problems([400]) },
+    },
+  },
+};
+
+/**
+ * What a receiver gets (OpenAPI 3.1 `webhooks`): a POST to the endpoint's URL with the event
+ * envelope (lib/deliveries/attempt-delivery.ts, payloadFor) signed as Standard Webhooks specify.
+ */
+const webhookEnvelope = z
+  .object({
+    id: z.string().describe("The event's id (`evt_…`); the same in every delivery of the event"),
+    type: z.string().describe("The event type, e.g. `invoice.paid`; `webhook.test` for a test event"),
+    timestamp: z.string().describe("When the event was accepted (ISO 8601, UTC)"),
+    environment: z.enum(["test", "live"]),
+    data: z.record(z.string(), z.unknown()).describe("The event's `data` as it was sent to POST /api/v1/events (valid against the event type's schema when it has one)"),
+  })
+  .meta({ id: "WebhookEvent" })
+  .describe("The body of every delivery; the exact bytes are what webhook-signature signs");
+
+const webhookHeaders = z.object({
+  "webhook-id": z.string().describe("The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates"),
+  "webhook-timestamp": z.string().regex(/^\d+$/).describe("Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes)"),
+  "webhook-signature": z
+    .string()
+    .describe(
+      "`v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches",
+    ),
+  "user-agent": z.string().optional().describe("`Gatehouse-Webhooks/1.0`"),
+  authorization: z.string().optional().describe("`Bearer <auth_token>` when the endpoint has an auth token"),
+});
+
+const webhooks: ZodOpenApiPathsObject = {
+  event: {
+    post: {
+      operationId: "receiveEvent",
+      summary: "An event delivered to your endpoint",
+      description:
+        "Gatehouse POSTs each event to every subscribed endpoint, with the endpoint's custom headers too. Verify the signature with any Standard Webhooks library " +
+        "(`standardwebhooks` for Node and Python, svix) before trusting the body. Answer 2xx within the endpoint's timeout; anything else (or no answer) is a failed " +
+        "attempt, retried on the schedule (30 s, 2 m, 5 m, 15 m, 1 h, 6 h, 24 h by default) with the same webhook-id. A `Retry-After` on 429 or 503 is honoured (capped). " +
+        "410 Gone disables the endpoint. Deliveries may arrive more than once and out of order.",
+      tags: ["Webhook deliveries"],
+      security: [],
+      requestParams: { header: webhookHeaders },
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: webhookEnvelope,
+            ...withExample({ id: EX.eventId, type: "invoice.paid", timestamp: EX.at, environment: "live", data: EX.data }),
+          },
+        },
+      },
+      responses: {
+        "200": { description: "Received (any 2xx status counts as delivered; the body is ignored)" },
+        "410": { description: "Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again" },
+        "429": { description: "Retried later, after Retry-After when given (capped), else on the schedule" },
+        "503": { description: "Retried later, after Retry-After when given (capped), else on the schedule" },
+        default: { description: "Any other status, or none within the timeout: a failed attempt, retried on the schedule" },
+      },
     },
   },
 };
@@ -686,7 +842,10 @@ function baseDocument() {
         "parameters are refused (422), never ignored. Lists use cursor pagination (`limit`, `cursor`, `next_cursor`).",
       license: { name: API_LICENSE.name, identifier: API_LICENSE.identifier },
     },
-    tags: TAGS.filter((t) => t.description).map(({ name, description }) => ({ name, description })),
+    tags: [
+      ...TAGS.filter((t) => t.description).map(({ name, description }) => ({ name, description })),
+      { name: "Webhook deliveries", description: "What your endpoints receive (OpenAPI `webhooks`)" },
+    ],
     components: {
       securitySchemes: {
         oauth2: {
@@ -705,6 +864,7 @@ function baseDocument() {
       },
     },
     paths,
+    webhooks,
   }));
   return cached;
 }
