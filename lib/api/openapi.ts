@@ -349,6 +349,14 @@ const paths: ZodOpenApiPathsObject = {
       errors: [409],
     }),
   },
+  "/api/v1/credentials/{id}/end-grace-period": {
+    post: op("post", "endCredentialGracePeriod", "End the rotation grace period now: only the current secret keeps working", {
+      sessionOnly: true,
+      path: idParam,
+      response: credentialSchema,
+      errors: [409],
+    }),
+  },
   "/api/v1/credentials/{id}/revoke": {
     post: op("post", "revokeCredential", "Revoke a credential and all its tokens, immediately", { sessionOnly: true, path: idParam, response: credentialSchema }),
   },

@@ -8,6 +8,7 @@ import { carryOverGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { BUILT_IN_SCOPES, isBuiltInScope } from "@/lib/credentials/scopes";
 import { generateSecret } from "@/lib/credentials/secret-format";
 import { forgetTokens } from "@/lib/credentials/token-cache";
+import { secretUsage } from "@/lib/credentials/secret-usage";
 import { credentialView } from "@/lib/credentials/views";
 import { db, type Tx } from "@/lib/db/client";
 import type { Environment } from "@/lib/generated/prisma/client";
@@ -73,7 +74,7 @@ async function findCredential(tx: Tx | typeof db, s: Scoped & { id: string }) {
 }
 
 /** Concurrent regenerations: one wins, the others get 409 (lib/api/regenerated-meanwhile.ts). */
-export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds: number; ctx: AuditContext }) {
+export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds: number; endGraceWhenUnusedSeconds?: number | null; ctx: AuditContext }) {
   const secret = generateSecret("clientSecret", opts.environment);
   const seen = await findCredential(db, opts);
   const credential = await db.$transaction(async (tx) => {
@@ -89,6 +90,8 @@ export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds
         secretLast4: secret.slice(-4),
         previousSecretHash: until ? c.secretHash : null,
         previousSecretUntil: until,
+        previousSecretLast4: until ? c.secretLast4 : null,
+        graceEndsWhenUnusedSeconds: until ? (opts.endGraceWhenUnusedSeconds ?? null) : null,
         // With a grace period, older secrets still in theirs keep working too; without, all stop now.
         olderSecrets: until ? carryOverGraceSecrets({ value: c.previousSecretHash, until: c.previousSecretUntil }, c.olderSecrets) : [],
         secretRegeneratedAt: new Date(),
@@ -101,7 +104,11 @@ export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds
       action: "credential.secret_regenerated",
       target: { type: "credential", id: c.id, label: c.name },
       before: { secret_last4: c.secretLast4 },
-      after: { secret_last4: updated.secretLast4, old_secret_valid_until: until?.toISOString() ?? "now" },
+      after: {
+        secret_last4: updated.secretLast4,
+        old_secret_valid_until: until?.toISOString() ?? "now",
+        ...(updated.graceEndsWhenUnusedSeconds ? { grace_ends_when_unused_hours: updated.graceEndsWhenUnusedSeconds / 3600 } : {}),
+      },
     });
     return updated;
   });
@@ -117,7 +124,7 @@ export async function revokeCredential(opts: Scoped & { id: string; ctx: AuditCo
     const now = new Date();
     const updated = await tx.credential.update({
       where: { id: c.id },
-      data: { status: "revoked", revokedAt: now, previousSecretHash: null, previousSecretUntil: null, olderSecrets: [] },
+      data: { status: "revoked", revokedAt: now, previousSecretHash: null, previousSecretUntil: null, previousSecretLast4: null, olderSecrets: [], graceEndsWhenUnusedSeconds: null },
     });
     await tx.accessToken.updateMany({ where: { credentialId: c.id, revokedAt: null }, data: { revokedAt: now } });
     await recordAuditEvent(tx, {
@@ -157,7 +164,7 @@ export async function listCredentials(s: Scoped & { limit: number; cursor?: { cr
 export async function getCredentialDetail(s: Scoped & { id: string }) {
   const c = await findCredential(db as unknown as Tx, s);
   const now = new Date();
-  const [issued, active, recentAudit] = await Promise.all([
+  const [issued, active, recentAudit, secrets] = await Promise.all([
     db.accessToken.count({ where: { credentialId: c.id } }),
     db.accessToken.count({ where: { credentialId: c.id, revokedAt: null, expiresAt: { gt: now } } }),
     db.auditEvent.findMany({
@@ -165,10 +172,12 @@ export async function getCredentialDetail(s: Scoped & { id: string }) {
       orderBy: { seq: "desc" },
       take: 50,
     }),
+    secretUsage(c, now),
   ]);
   return {
     ...credentialView(c),
     usage: { tokens_issued: issued, active_tokens: active },
+    secret_usage: secrets,
     audit: recentAudit.map((a) => ({
       id: a.id,
       action: a.action,

@@ -26,6 +26,7 @@ export function credentialView(c: Credential): CredentialView {
     revoked_at: iso(c.revokedAt),
     previous_secret_expires_at: graceRunning ? iso(c.previousSecretUntil) : null,
     older_secrets_expire_at: liveGraceSecrets(c.olderSecrets).map((s) => new Date(s.until).toISOString()),
+    grace_ends_when_unused_hours: graceRunning && c.graceEndsWhenUnusedSeconds ? c.graceEndsWhenUnusedSeconds / 3600 : null,
     failed_exchanges: c.failedExchanges,
     last_failed_at: iso(c.lastFailedAt),
     created_at: c.createdAt.toISOString(),

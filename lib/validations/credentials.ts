@@ -24,12 +24,35 @@ export const createCredentialSchema = z.strictObject({
 });
 export type CreateCredentialInput = z.input<typeof createCredentialSchema>;
 
-export const regenerateSecretSchema = z.strictObject({
-  grace_period_seconds: z
-    .union([z.literal(0), z.literal(3600), z.literal(86400)])
-    .default(0)
-    .describe("How long the old secret keeps working: 0 (stops now), 3600 or 86400"),
+export const regenerateSecretSchema = z
+  .strictObject({
+    grace_period_seconds: z
+      .union([z.literal(0), z.literal(3600), z.literal(86400)])
+      .default(0)
+      .describe("How long the old secret keeps working: 0 (stops now), 3600 or 86400"),
+    end_grace_when_unused_hours: z
+      .number()
+      .int()
+      .min(1, "at least 1 hour")
+      .max(168, "at most 168 hours (7 days)")
+      .nullish()
+      .describe("End the grace period early once the old secret has not been used for this many hours (checked every ten minutes)"),
+  })
+  .refine((v) => !v.end_grace_when_unused_hours || v.grace_period_seconds > 0, {
+    path: ["end_grace_when_unused_hours"],
+    message: "needs a grace period",
+  });
+
+export const secretUsageSchema = z.object({
+  secret: z.enum(["current", "previous", "older"]).describe("current: the newest secret; previous: the one before it (grace period); older: an earlier one still in its grace period"),
+  secret_last4: z.string().nullable().describe("Last four characters of the secret, when known"),
+  valid_until: z.string().nullable().describe("When the secret stops working (null: the current secret)"),
+  last_used_at: z.string().nullable().describe("The last token exchange it authenticated"),
+  last_used_from: z.string().nullable().describe("The client address of that exchange"),
+  exchanges_last_hour: z.number().int().describe("Token exchanges it authenticated in the last hour (ten-minute resolution)"),
+  exchanges_last_day: z.number().int().describe("Token exchanges it authenticated in the last 24 hours (ten-minute resolution)"),
 });
+export type SecretUsageView = z.infer<typeof secretUsageSchema>;
 
 export const credentialSchema = z.object({
   id: z.string(),
@@ -47,6 +70,10 @@ export const credentialSchema = z.object({
   older_secrets_expire_at: z
     .array(z.string())
     .describe("Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working"),
+  grace_ends_when_unused_hours: z
+    .number()
+    .nullable()
+    .describe("The grace period ends early once the old secret has been unused this many hours"),
   failed_exchanges: z.number(),
   last_failed_at: z.string().nullable(),
   created_at: z.string(),
@@ -59,6 +86,7 @@ export const credentialWithSecretSchema = credentialSchema.extend({
 
 export const credentialDetailSchema = credentialSchema.extend({
   usage: z.object({ tokens_issued: z.number().int(), active_tokens: z.number().int() }),
+  secret_usage: z.array(secretUsageSchema).describe("Each secret that works now, and which token exchanges it authenticated"),
   audit: z
     .array(z.object({ id: z.string(), action: z.string(), actor: z.string(), ip: z.string().nullable(), created_at: z.string() }))
     .describe("The newest 50 audit entries about this credential"),
