@@ -19,6 +19,7 @@ import {
 import { Badge } from "@/components/ui/badge";
 import { RevokeCredentialAction } from "@/components/credentials/revoke-credential-action";
 import { SecretRotationCard } from "@/components/credentials/secret-rotation-card";
+import { AbuseControlCard } from "@/components/credentials/abuse-control-card";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -45,6 +46,9 @@ const ACTION_LABELS: Record<string, string> = {
   "credential.secret_regenerated": "Secret regenerated",
   "credential.revoked": "Revoked",
   "credential.grace_period_ended": "Grace period ended",
+  "credential.locked_out": "Locked out (wrong secrets)",
+  "credential.lockout_cleared": "Lockout cleared",
+  "credential.quota_changed": "Quota changed",
 };
 
 type Props = { scoping: Scoping; initial: CredentialDetail; canManage: boolean };
@@ -156,6 +160,8 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
           </CardContent>
         </Card>
       </div>
+
+      {c.status !== "revoked" ? <AbuseControlCard scoping={scoping} credential={c} canManage={canManage} /> : null}
 
       <AuditSection entries={c.audit} />
 

@@ -21,6 +21,8 @@ export type CredentialAuditEntry = { id: string; action: string; actor: string; 
 export type CredentialDetail = CredentialView & {
   usage: { tokens_issued: number; active_tokens: number };
   secret_usage: SecretUsageView[];
+  issued: { this_hour: number; today: number };
+  cache_hint: { address: string; exchanges_last_hour: number; token_lifetime_seconds: number } | null;
   audit: CredentialAuditEntry[];
 };
 export type CredentialWithSecret = CredentialView & { client_secret: string };
@@ -111,6 +113,24 @@ export function useEndGracePeriod(s: Scoping, id: string) {
   return useMutation({
     mutationFn: () =>
       fetchApi<CredentialView>(`/api/v1/credentials/${encodeURIComponent(id)}/end-grace-period`, { method: "POST" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
+  });
+}
+
+export function useClearLockout(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      fetchApi<CredentialView>(`/api/v1/credentials/${encodeURIComponent(id)}/clear-lockout`, { method: "POST" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
+  });
+}
+
+export function useUpdateCredentialLimits(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { tokens_per_hour: number | null; tokens_per_day: number | null }) =>
+      fetchApi<CredentialView>(`/api/v1/credentials/${encodeURIComponent(id)}`, { method: "PATCH", body: input }),
     onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
   });
 }

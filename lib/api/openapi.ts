@@ -24,6 +24,7 @@ import {
   credentialSchema,
   credentialWithSecretSchema,
   regenerateSecretSchema,
+  updateCredentialLimitsSchema,
   scopeSchema,
 } from "@/lib/validations/credentials";
 import {
@@ -262,7 +263,7 @@ function oauthErrors(...statuses: number[]) {
     400: "invalid_request, unsupported_grant_type, invalid_scope …",
     401: "invalid_client",
     413: "The body is too large",
-    429: "Rate limited (per client and per address); Retry-After says when to retry",
+    429: "rate_limited: too many requests (per client and per address), the credential's issuance quota is used up (token endpoint), or the client ID is locked out after repeated wrong secrets; Retry-After says when to retry",
     500: "server_error",
   };
   return Object.fromEntries(statuses.map((s) => [String(s), { description: why[s] ?? "Error", ...jsonContent(oauthError) }]));
@@ -339,6 +340,21 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/credentials/{id}": {
     get: op("get", "getCredential", "Get a credential with usage and audit entries", { sessionOnly: true, path: idParam, response: credentialDetailSchema }),
+    patch: op("patch", "updateCredentialLimits", "Set or remove the issuance quota (tokens per hour and day)", {
+      sessionOnly: true,
+      path: idParam,
+      body: updateCredentialLimitsSchema,
+      response: credentialSchema,
+      errors: [409],
+    }),
+  },
+  "/api/v1/credentials/{id}/clear-lockout": {
+    post: op("post", "clearCredentialLockout", "Lift a lockout after repeated wrong secrets now", {
+      sessionOnly: true,
+      path: idParam,
+      response: credentialSchema,
+      errors: [409],
+    }),
   },
   "/api/v1/credentials/{id}/regenerate-secret": {
     post: op("post", "regenerateCredentialSecret", "Regenerate the client secret (shown once)", {

@@ -8,7 +8,8 @@ import { carryOverGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { BUILT_IN_SCOPES, isBuiltInScope } from "@/lib/credentials/scopes";
 import { generateSecret } from "@/lib/credentials/secret-format";
 import { forgetTokens } from "@/lib/credentials/token-cache";
-import { secretUsage } from "@/lib/credentials/secret-usage";
+import { issuanceCounts } from "@/lib/credentials/issuance-quota";
+import { busiestAddressLastHour, secretUsage } from "@/lib/credentials/secret-usage";
 import { credentialView } from "@/lib/credentials/views";
 import { db, type Tx } from "@/lib/db/client";
 import type { Environment } from "@/lib/generated/prisma/client";
@@ -32,6 +33,8 @@ export async function createCredential(opts: Scoped & {
   scopes: string[];
   expiresAt: Date | null;
   tokenLifetimeSeconds: number;
+  tokensPerHour?: number | null;
+  tokensPerDay?: number | null;
   createdById: string | null;
   ctx: AuditContext;
 }) {
@@ -51,6 +54,8 @@ export async function createCredential(opts: Scoped & {
         scopes,
         expiresAt: opts.expiresAt,
         tokenLifetimeSeconds: opts.tokenLifetimeSeconds,
+        tokensPerHour: opts.tokensPerHour ?? null,
+        tokensPerDay: opts.tokensPerDay ?? null,
         createdById: opts.createdById,
       },
     });
@@ -60,7 +65,10 @@ export async function createCredential(opts: Scoped & {
       ctx: opts.ctx,
       action: "credential.created",
       target: { type: "credential", id: c.id, label: c.name },
-      after: { name: c.name, client_id: c.clientId, scopes, expires_at: c.expiresAt, token_lifetime_seconds: c.tokenLifetimeSeconds },
+      after: {
+        name: c.name, client_id: c.clientId, scopes, expires_at: c.expiresAt, token_lifetime_seconds: c.tokenLifetimeSeconds,
+        ...(c.tokensPerHour || c.tokensPerDay ? { tokens_per_hour: c.tokensPerHour, tokens_per_day: c.tokensPerDay } : {}),
+      },
     });
     return c;
   });
@@ -164,7 +172,7 @@ export async function listCredentials(s: Scoped & { limit: number; cursor?: { cr
 export async function getCredentialDetail(s: Scoped & { id: string }) {
   const c = await findCredential(db as unknown as Tx, s);
   const now = new Date();
-  const [issued, active, recentAudit, secrets] = await Promise.all([
+  const [issued, active, recentAudit, secrets, counts, busiest] = await Promise.all([
     db.accessToken.count({ where: { credentialId: c.id } }),
     db.accessToken.count({ where: { credentialId: c.id, revokedAt: null, expiresAt: { gt: now } } }),
     db.auditEvent.findMany({
@@ -173,11 +181,21 @@ export async function getCredentialDetail(s: Scoped & { id: string }) {
       take: 50,
     }),
     secretUsage(c, now),
+    issuanceCounts(c.id),
+    busiestAddressLastHour(c.id, now),
   ]);
+  // "Far more often than their lifetime": ten times what one client caching its tokens would need.
+  const needed = Math.max(1, Math.ceil(3600 / c.tokenLifetimeSeconds));
+  const cacheHint =
+    busiest && busiest.count >= 10 * needed
+      ? { address: busiest.ip, exchanges_last_hour: busiest.count, token_lifetime_seconds: c.tokenLifetimeSeconds }
+      : null;
   return {
     ...credentialView(c),
     usage: { tokens_issued: issued, active_tokens: active },
     secret_usage: secrets,
+    issued: { this_hour: counts.hour, today: counts.day },
+    cache_hint: cacheHint,
     audit: recentAudit.map((a) => ({
       id: a.id,
       action: a.action,

@@ -52,7 +52,7 @@ export function withOAuthClient(handler: (client: OAuthClient, form: URLSearchPa
       const byClient = rateLimit(`oauth:client:${auth.clientId.slice(0, 64)}`, perClient(), WINDOW_MS);
       limitHeaders = rateLimitHeaders(tighter(byClient, byIp));
       if (!byClient.ok) return tooMany(limitHeaders);
-      const client = await authenticateClient(auth);
+      const client = await authenticateClient(auth, ip === "unknown" ? null : ip);
       const res = await handler(client, form, req);
       for (const [k, v] of Object.entries(limitHeaders)) res.headers.set(k, v);
       return res;
@@ -60,6 +60,7 @@ export function withOAuthClient(handler: (client: OAuthClient, form: URLSearchPa
       if (err instanceof OAuthError) {
         const h: Record<string, string> = { ...limitHeaders };
         if (err.status === 401 && err.basicAuthUsed) h["WWW-Authenticate"] = 'Basic realm="gatehouse", charset="UTF-8"';
+        if (err.retryAfterSeconds) h["Retry-After"] = String(err.retryAfterSeconds);
         return oauthJson({ error: err.error, error_description: err.description }, err.status, h);
       }
       // A 4xx from shared code (a malformed origin, an unreadable body): still an RFC 6749 error.

@@ -138,3 +138,13 @@ export async function oldSecretsLastUsedAt(c: Credential, now = new Date()): Pro
      WHERE "credentialId" = ${c.id} AND "secretTag" = ANY(${old}::text[])`;
   return r?.at ? new Date(r.at) : null;
 }
+
+/** The address with the most exchanges in the last hour (any secret), for the "cache your token" hint. */
+export async function busiestAddressLastHour(credentialId: string, now = new Date()): Promise<{ ip: string; count: number } | null> {
+  const since = new Date(now.getTime() - HOUR_MS).toISOString();
+  const [r] = await db.$queryRaw<{ ip: string; count: number }[]>`
+    SELECT "ip", SUM("count")::int AS "count" FROM "CredentialSecretUse"
+     WHERE "credentialId" = ${credentialId} AND "bucket" >= (${since}::timestamptz AT TIME ZONE 'UTC')
+     GROUP BY "ip" ORDER BY 2 DESC LIMIT 1`;
+  return r ? { ip: r.ip, count: Number(r.count) } : null;
+}

@@ -30,6 +30,8 @@ export const POST = withApi({ role: "admin", sessionOnly: true }, async (ctx) =>
     scopes: input.scopes,
     expiresAt: input.expires_at ? new Date(input.expires_at) : null,
     tokenLifetimeSeconds: input.token_lifetime_seconds,
+    tokensPerHour: input.tokens_per_hour,
+    tokensPerDay: input.tokens_per_day,
     createdById: ctx.caller.kind === "session" ? ctx.caller.userId : null,
     ctx: ctx.actor,
   });
