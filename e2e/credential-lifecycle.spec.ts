@@ -89,3 +89,35 @@ test("quota, lockout and the cache-your-token hint on the credential page", asyn
   await expect(page.locator("section[aria-labelledby='credential-audit-heading']")).toContainText("Lockout cleared");
   expect((await exchange(page.request, victim.client_id, victim.client_secret)).status()).toBe(200);
 });
+
+test("an owner's credential policy blocks a create outside it, and lists the credentials that break it", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const legacy = await createCredential(page.request, origin, uniqueName("Never expires"));
+  try {
+    await page.goto("/settings/organization/general");
+    const form = page.getByRole("form", { name: "Credential policy" });
+    await form.getByLabel("Maximum credential lifetime (days)").fill("30");
+    await form.getByRole("button", { name: "Save policy" }).click();
+    await expect(page.getByText("Credential policy saved")).toBeVisible();
+    const broken = form.getByRole("region", { name: "Credentials that break the policy" });
+    await expect(broken).toContainText("Never expires");
+    await page.screenshot({ path: "test-results/screens/credential-policy.png", fullPage: true });
+
+    // The policy blocks a credential without an expiry, and says so in the dialog.
+    await page.goto("/settings/organization/credentials");
+    await page.getByRole("button", { name: "Create Credential" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Create credential" });
+    await dialog.getByLabel("Name", { exact: true }).fill(uniqueName("Blocked"));
+    await dialog.getByRole("checkbox", { name: "events:write", exact: true }).check();
+    await dialog.getByRole("button", { name: "Create credential" }).click();
+    await expect(dialog.getByText(/expire within 30 days \(organization policy\)/).first()).toBeVisible();
+    await page.screenshot({ path: "test-results/screens/credential-policy-blocked.png" });
+  } finally {
+    // Other specs run beside this one on the same organization.
+    const reset = await page.request.patch("/api/v1/organization/credential-policy", { headers: { origin }, data: { max_credential_lifetime_days: null } });
+    expect(reset.status()).toBe(200);
+  }
+  // The existing credential was listed, not changed.
+  const still = await page.request.get(`/api/v1/credentials/${legacy.id}`);
+  expect((await still.json()).status).toBe("active");
+});

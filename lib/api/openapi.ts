@@ -5,6 +5,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { z } from "zod";
 import { listSchema, paginationQuery, shortListQuery } from "@/lib/api/pagination";
 import { BUILT_IN_SCOPES } from "@/lib/credentials/scopes";
+import { credentialPolicyInputSchema, credentialPolicySchema } from "@/lib/validations/credential-policy";
 import { env } from "@/lib/env";
 import { ONE_TIME_SECRET_FIELDS } from "@/lib/api/idempotency";
 import { emptyBodySchema } from "@/lib/validations/common";
@@ -302,6 +303,14 @@ const paths: ZodOpenApiPathsObject = {
   "/api/v1/organization": {
     get: op("get", "getOrganization", "Get the organization", { response: organizationSchema }),
     patch: op("patch", "updateOrganization", "Rename the organization", { sessionOnly: true, body: updateOrganizationSchema, response: organizationSchema }),
+  },
+  "/api/v1/organization/credential-policy": {
+    get: op("get", "getCredentialPolicy", "The credential policy, and the active credentials that break it", { sessionOnly: true, response: credentialPolicySchema }),
+    patch: op("patch", "updateCredentialPolicy", "Change the credential policy (owners only; fields left out keep their value; existing credentials are listed, not changed)", {
+      sessionOnly: true,
+      body: credentialPolicyInputSchema,
+      response: credentialPolicySchema,
+    }),
   },
   "/api/v1/members": {
     get: op("get", "listMembers", "List members", { scopes: ["members:read"], query: shortListQuery, response: listSchema(memberSchema) }),

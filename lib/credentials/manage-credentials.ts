@@ -12,7 +12,8 @@ import { issuanceCounts } from "@/lib/credentials/issuance-quota";
 import { busiestAddressLastHour, secretUsage } from "@/lib/credentials/secret-usage";
 import { credentialView } from "@/lib/credentials/views";
 import { db, type Tx } from "@/lib/db/client";
-import type { Environment } from "@/lib/generated/prisma/client";
+import type { Environment, Role } from "@/lib/generated/prisma/client";
+import { assertWithinPolicy } from "@/lib/credentials/credential-policy";
 
 type Scoped = { orgId: string; environment: Environment };
 
@@ -36,6 +37,8 @@ export async function createCredential(opts: Scoped & {
   tokensPerHour?: number | null;
   tokensPerDay?: number | null;
   createdById: string | null;
+  /** The creator's role (console sessions): the policy may let developers create test credentials. */
+  role?: Role | null;
   ctx: AuditContext;
 }) {
   const secret = generateSecret("clientSecret", opts.environment);
@@ -43,6 +46,12 @@ export async function createCredential(opts: Scoped & {
   const scopes = [...new Set(opts.scopes)];
   const credential = await db.$transaction(async (tx) => {
     await assertKnownScopes(tx, opts.orgId, scopes);
+    await assertWithinPolicy(tx, {
+      orgId: opts.orgId,
+      environment: opts.environment,
+      role: opts.role ?? null,
+      credential: { scopes, expiresAt: opts.expiresAt, tokenLifetimeSeconds: opts.tokenLifetimeSeconds },
+    });
     const c = await tx.credential.create({
       data: {
         orgId: opts.orgId,
