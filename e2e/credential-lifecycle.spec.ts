@@ -121,3 +121,17 @@ test("an owner's credential policy blocks a create outside it, and lists the cre
   const still = await page.request.get(`/api/v1/credentials/${legacy.id}`);
   expect((await still.json()).status).toBe("active");
 });
+
+test("credentials that expire soon are listed above the credentials table", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const name = uniqueName("Expiring");
+  const res = await page.request.post("/api/v1/credentials", {
+    headers: { origin },
+    data: { name, scopes: ["events:write"], expires_at: new Date(Date.now() + 3 * 86400_000).toISOString() },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  await page.goto("/settings/organization/credentials");
+  const reminders = page.getByRole("region", { name: "Credentials expiring soon" });
+  await expect(reminders.getByRole("listitem").filter({ hasText: name })).toContainText("expires within 7 days");
+  await page.screenshot({ path: "test-results/screens/credential-expiry-reminders.png" });
+});

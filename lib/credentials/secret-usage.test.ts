@@ -12,7 +12,7 @@ import * as endGraceRoute from "@/app/api/v1/credentials/[id]/end-grace-period/r
 import * as regenerateRoute from "@/app/api/v1/credentials/[id]/regenerate-secret/route";
 import { createCredential, regenerateSecret } from "@/lib/credentials/manage-credentials";
 import { endUnusedGracePeriods } from "@/lib/credentials/end-grace-period";
-import { BUCKET_MS, recordSecretUse } from "@/lib/credentials/secret-usage";
+import { BUCKET_MS, pruneSecretUses, recordSecretUse } from "@/lib/credentials/secret-usage";
 import { sha256 } from "@/lib/credentials/hash";
 import { db } from "@/lib/db/client";
 import { serveRoutes } from "@/tests/helpers/route-server";
@@ -155,4 +155,16 @@ it("an unused old secret (never used since the regeneration) ends the window cou
   expect(await endUnusedGracePeriods(new Date(t + 3600_000 - 1000))).not.toContain(c.id);
   expect(await endUnusedGracePeriods(new Date(t + 3600_000 + 1000))).toContain(c.id);
   expect((await db.credential.findUniqueOrThrow({ where: { id: c.id } })).previousSecretHash).toBeNull();
+});
+
+it("buckets older than the retention period are pruned, newer ones kept", async () => {
+  const { credential, secret } = await createCredential({
+    orgId, environment: "test", name: "prune", scopes: [], expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
+  });
+  const now = Date.now();
+  await recordSecretUse({ credentialId: credential.id, secretHash: sha256(secret), ip: "10.0.0.1", at: new Date(now - 31 * 86400_000) });
+  await recordSecretUse({ credentialId: credential.id, secretHash: sha256(secret), ip: "10.0.0.2", at: new Date(now - 29 * 86400_000) });
+  expect(await pruneSecretUses({ now: new Date(now), days: 30 })).toBeGreaterThanOrEqual(1);
+  const left = await db.credentialSecretUse.findMany({ where: { credentialId: credential.id } });
+  expect(left.map((r) => r.ip)).toEqual(["10.0.0.2"]);
 });

@@ -148,3 +148,22 @@ export async function busiestAddressLastHour(credentialId: string, now = new Dat
      GROUP BY "ip" ORDER BY 2 DESC LIMIT 1`;
   return r ? { ip: r.ip, count: Number(r.count) } : null;
 }
+
+/**
+ * Drops buckets older than the retention period (GATEHOUSE_RETENTION_DAYS, default 30): an address
+ * unused that long is no longer "known" to the lockout. Bounded per call; the daily job repeats.
+ */
+export async function pruneSecretUses(opts: { now?: Date; days?: number; limit?: number } = {}): Promise<number> {
+  const now = opts.now ?? new Date();
+  const days = opts.days ?? 30;
+  const before = new Date(now.getTime() - days * DAY_MS).toISOString();
+  const rows = await sql<{ n: number }>(
+    `WITH gone AS (
+       DELETE FROM "CredentialSecretUse" WHERE ctid IN (
+         SELECT ctid FROM "CredentialSecretUse" WHERE "bucket" < ($1::timestamptz AT TIME ZONE 'UTC') LIMIT $2)
+       RETURNING 1)
+     SELECT COUNT(*)::int AS n FROM gone`,
+    [before, opts.limit ?? 10_000],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
