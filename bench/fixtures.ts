@@ -31,8 +31,9 @@ export async function createBenchOrg(name: string, members = 0): Promise<BenchOr
 }
 
 /** A real credential (test environment) with these scopes; returns its client id and secret. */
-export async function benchCredential(orgId: string, scopes: string[]) {
+export async function benchCredential(orgId: string, scopes: string[], limits: { tokensPerHour?: number; tokensPerDay?: number } = {}) {
   const { credential, secret } = await createCredential({
+    ...limits,
     orgId,
     environment: "test",
     name: "bench",

@@ -16,13 +16,18 @@ run(async () => {
     const token = await import("@/app/oauth/token/route");
     const org = await createBenchOrg("token");
     try {
-      const { clientId, secret } = await benchCredential(org.orgId, ["members:read"]);
+      // BENCH_TOKEN_QUOTA=1: the credential has an issuance quota (too large to be reached), so
+      // every exchange also takes from it in PostgreSQL; the secret-use record is always on.
+      const quota = process.env.BENCH_TOKEN_QUOTA === "1";
+      const { clientId, secret } = await benchCredential(org.orgId, ["members:read"], quota ? { tokensPerHour: 1e6, tokensPerDay: 1e6 } : {});
       await runHttpScenario({
         title: "POST /oauth/token (client_credentials, client_secret_post)",
         lines: [
           `database: ${database.label}`,
           "every request issues and stores a new access token for one real credential",
           "GATEHOUSE_TOKEN_RATE_LIMIT=1e9 for this run, so the per-client/per-IP limiter never answers 429 (it still runs)",
+          quota ? "issuance quota on (1e6 per hour and day: taken on every exchange, never reached)" : "no issuance quota (BENCH_TOKEN_QUOTA=1 turns one on)",
+          "which secret authenticated each exchange, and from where, is recorded (grouped upserts, not waited for)",
         ],
         routes: { "/oauth/token": token },
         path: "/oauth/token",

@@ -2,8 +2,10 @@
 // inngest/functions/; append each here.
 import type { InngestFunction } from "inngest";
 import { deliverWebhook } from "@/inngest/functions/deliver-webhook";
+import { endUnusedGracePeriodsFn } from "@/inngest/functions/end-unused-grace-periods";
 import { pruneExpiredData } from "@/inngest/functions/prune-expired-data";
+import { pruneSecretUsesFn } from "@/inngest/functions/prune-secret-uses";
 import { pruneIdempotencyKeysFn } from "@/inngest/functions/prune-idempotency-keys";
 import { sweepDeliveries } from "@/inngest/functions/sweep-deliveries";
 
-export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn, pruneExpiredData];
+export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn, pruneExpiredData, endUnusedGracePeriodsFn, pruneSecretUsesFn];

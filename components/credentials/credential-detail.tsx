@@ -18,6 +18,8 @@ import {
 } from "@/components/credentials/queries";
 import { Badge } from "@/components/ui/badge";
 import { RevokeCredentialAction } from "@/components/credentials/revoke-credential-action";
+import { SecretRotationCard } from "@/components/credentials/secret-rotation-card";
+import { AbuseControlCard } from "@/components/credentials/abuse-control-card";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -26,6 +28,12 @@ import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+
+const END_WHEN_UNUSED_OPTIONS: { value: number; label: string }[] = [
+  { value: 0, label: "No, keep it until the grace period ends" },
+  { value: 1, label: "After 1 hour without use" },
+  { value: 6, label: "After 6 hours without use" },
+];
 
 const GRACE_OPTIONS: { value: GracePeriod; label: string }[] = [
   { value: 0, label: "Stop immediately" },
@@ -37,6 +45,10 @@ const ACTION_LABELS: Record<string, string> = {
   "credential.created": "Created",
   "credential.secret_regenerated": "Secret regenerated",
   "credential.revoked": "Revoked",
+  "credential.grace_period_ended": "Grace period ended",
+  "credential.locked_out": "Locked out (wrong secrets)",
+  "credential.lockout_cleared": "Lockout cleared",
+  "credential.quota_changed": "Quota changed",
 };
 
 type Props = { scoping: Scoping; initial: CredentialDetail; canManage: boolean };
@@ -119,6 +131,8 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
         </CardContent>
       </Card>
 
+      {c.status !== "revoked" ? <SecretRotationCard scoping={scoping} credential={c} canManage={canManage} /> : null}
+
       <div className="grid gap-6 lg:grid-cols-2">
         <ScopesCard scoping={scoping} scopes={c.scopes} />
         <Card>
@@ -146,6 +160,8 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
           </CardContent>
         </Card>
       </div>
+
+      {c.status !== "revoked" ? <AbuseControlCard scoping={scoping} credential={c} canManage={canManage} /> : null}
 
       <AuditSection entries={c.audit} />
 
@@ -264,7 +280,9 @@ function RegenerateAction(props: {
 }) {
   const regenerate = useRegenerateSecret(props.scoping, props.credential.id);
   const [grace, setGrace] = useState<GracePeriod>(0);
+  const [endWhenUnused, setEndWhenUnused] = useState(0);
   const selectId = useId();
+  const unusedId = useId();
   return (
     <ConfirmDialog
       trigger={
@@ -277,9 +295,12 @@ function RegenerateAction(props: {
       description="You get a new client secret, shown once. Services that use the old one must switch to the new one; tokens already issued keep working until they expire."
       confirmLabel="Regenerate secret"
       onOpenChange={(open) => {
-        if (!open) setGrace(0);
+        if (!open) {
+          setGrace(0);
+          setEndWhenUnused(0);
+        }
       }}
-      action={() => regenerate.mutateAsync(grace)}
+      action={() => regenerate.mutateAsync({ grace, endWhenUnusedHours: endWhenUnused || null })}
       successMessage="New client secret generated"
       onSuccess={(c) => {
         // The secret is shown once: do not keep it in the mutation's cache as well.
@@ -304,8 +325,27 @@ function RegenerateAction(props: {
         <p className="text-sm text-muted-foreground">
           {grace === 0
             ? "The old secret stops working as soon as you confirm."
-            : "Both secrets work during the grace period, so you can roll the new one out without downtime."}
+            : "Both secrets work during the grace period, so you can roll the new one out without downtime. The credential page shows which secret each token exchange used."}
         </p>
+        {grace > 0 ? (
+          <>
+            <Label htmlFor={unusedId} className="mt-2">
+              End the grace period early
+            </Label>
+            <Select value={String(endWhenUnused)} onValueChange={(v) => setEndWhenUnused(Number(v))}>
+              <SelectTrigger id={unusedId} className="w-full">
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                {END_WHEN_UNUSED_OPTIONS.filter((o) => o.value * 3600 < grace).map((o) => (
+                  <SelectItem key={o.value} value={String(o.value)}>
+                    {o.label}
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
+          </>
+        ) : null}
       </div>
     </ConfirmDialog>
   );

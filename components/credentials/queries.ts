@@ -12,7 +12,7 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { fetchApi } from "@/lib/api/fetch-api";
-import type { CreateCredentialInput, CredentialView } from "@/lib/validations/credentials";
+import type { CreateCredentialInput, CredentialView, SecretUsageView } from "@/lib/validations/credentials";
 
 type List<T> = { data: T[]; next_cursor: string | null };
 
@@ -20,6 +20,9 @@ export type Scope = { name: string; description: string; built_in: boolean };
 export type CredentialAuditEntry = { id: string; action: string; actor: string; ip: string | null; created_at: string };
 export type CredentialDetail = CredentialView & {
   usage: { tokens_issued: number; active_tokens: number };
+  secret_usage: SecretUsageView[];
+  issued: { this_hour: number; today: number };
+  cache_hint: { address: string; exchanges_last_hour: number; token_lifetime_seconds: number } | null;
   audit: CredentialAuditEntry[];
 };
 export type CredentialWithSecret = CredentialView & { client_secret: string };
@@ -93,12 +96,41 @@ export function useCreateCredential(s: Scoping) {
 export function useRegenerateSecret(s: Scoping, id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (grace: GracePeriod) =>
-      fetchApi<CredentialWithSecret>(`/api/v1/credentials/${encodeURIComponent(id)}/regenerate-secret`, {
+    mutationFn: (input: GracePeriod | { grace: GracePeriod; endWhenUnusedHours: number | null }) => {
+      const { grace, endWhenUnusedHours } = typeof input === "number" ? { grace: input, endWhenUnusedHours: null } : input;
+      return fetchApi<CredentialWithSecret>(`/api/v1/credentials/${encodeURIComponent(id)}/regenerate-secret`, {
         method: "POST",
-        body: { grace_period_seconds: grace },
-      }),
+        body: { grace_period_seconds: grace, ...(grace && endWhenUnusedHours ? { end_grace_when_unused_hours: endWhenUnusedHours } : {}) },
+      });
+    },
     gcTime: 0,
+    onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
+  });
+}
+
+export function useEndGracePeriod(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      fetchApi<CredentialView>(`/api/v1/credentials/${encodeURIComponent(id)}/end-grace-period`, { method: "POST" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
+  });
+}
+
+export function useClearLockout(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      fetchApi<CredentialView>(`/api/v1/credentials/${encodeURIComponent(id)}/clear-lockout`, { method: "POST" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
+  });
+}
+
+export function useUpdateCredentialLimits(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { tokens_per_hour: number | null; tokens_per_day: number | null }) =>
+      fetchApi<CredentialView>(`/api/v1/credentials/${encodeURIComponent(id)}`, { method: "PATCH", body: input }),
     onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
   });
 }

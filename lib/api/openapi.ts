@@ -5,6 +5,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { z } from "zod";
 import { listSchema, paginationQuery, shortListQuery } from "@/lib/api/pagination";
 import { BUILT_IN_SCOPES } from "@/lib/credentials/scopes";
+import { credentialPolicyInputSchema, credentialPolicySchema } from "@/lib/validations/credential-policy";
 import { env } from "@/lib/env";
 import { ONE_TIME_SECRET_FIELDS } from "@/lib/api/idempotency";
 import { emptyBodySchema } from "@/lib/validations/common";
@@ -24,6 +25,7 @@ import {
   credentialSchema,
   credentialWithSecretSchema,
   regenerateSecretSchema,
+  updateCredentialLimitsSchema,
   scopeSchema,
 } from "@/lib/validations/credentials";
 import {
@@ -270,7 +272,7 @@ function oauthErrors(...statuses: number[]) {
     400: "invalid_request, unsupported_grant_type, invalid_scope …",
     401: "invalid_client",
     413: "The body is too large",
-    429: "Rate limited (per client and per address); Retry-After says when to retry",
+    429: "rate_limited: too many requests (per client and per address), the credential's issuance quota is used up (token endpoint), or the client ID is locked out after repeated wrong secrets; Retry-After says when to retry",
     500: "server_error",
   };
   return Object.fromEntries(statuses.map((s) => [String(s), { description: why[s] ?? "Error", ...jsonContent(oauthError) }]));
@@ -373,6 +375,14 @@ const paths: ZodOpenApiPathsObject = {
     get: op("get", "getOrganization", "Get the organization", { response: organizationSchema }),
     patch: op("patch", "updateOrganization", "Rename the organization", { sessionOnly: true, body: updateOrganizationSchema, response: organizationSchema }),
   },
+  "/api/v1/organization/credential-policy": {
+    get: op("get", "getCredentialPolicy", "The credential policy, and the active credentials that break it", { sessionOnly: true, response: credentialPolicySchema }),
+    patch: op("patch", "updateCredentialPolicy", "Change the credential policy (owners only; fields left out keep their value; existing credentials are listed, not changed)", {
+      sessionOnly: true,
+      body: credentialPolicyInputSchema,
+      response: credentialPolicySchema,
+    }),
+  },
   "/api/v1/members": {
     get: op("get", "listMembers", "List members", { scopes: ["members:read"], query: shortListQuery, response: listSchema(memberSchema) }),
   },
@@ -410,6 +420,21 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/credentials/{id}": {
     get: op("get", "getCredential", "Get a credential with usage and audit entries", { sessionOnly: true, path: idParam, response: credentialDetailSchema }),
+    patch: op("patch", "updateCredentialLimits", "Set or remove the issuance quota (tokens per hour and day)", {
+      sessionOnly: true,
+      path: idParam,
+      body: updateCredentialLimitsSchema,
+      response: credentialSchema,
+      errors: [409],
+    }),
+  },
+  "/api/v1/credentials/{id}/clear-lockout": {
+    post: op("post", "clearCredentialLockout", "Lift a lockout after repeated wrong secrets now", {
+      sessionOnly: true,
+      path: idParam,
+      response: credentialSchema,
+      errors: [409],
+    }),
   },
   "/api/v1/credentials/{id}/regenerate-secret": {
     post: op("post", "regenerateCredentialSecret", "Regenerate the client secret (shown once)", {
@@ -417,6 +442,14 @@ const paths: ZodOpenApiPathsObject = {
       path: idParam,
       body: regenerateSecretSchema,
       response: credentialWithSecretSchema,
+      errors: [409],
+    }),
+  },
+  "/api/v1/credentials/{id}/end-grace-period": {
+    post: op("post", "endCredentialGracePeriod", "End the rotation grace period now: only the current secret keeps working", {
+      sessionOnly: true,
+      path: idParam,
+      response: credentialSchema,
       errors: [409],
     }),
   },

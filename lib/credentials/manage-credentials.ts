@@ -8,9 +8,12 @@ import { carryOverGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { BUILT_IN_SCOPES, isBuiltInScope } from "@/lib/credentials/scopes";
 import { generateSecret } from "@/lib/credentials/secret-format";
 import { forgetTokensEverywhere } from "@/lib/credentials/token-cache";
+import { issuanceCounts } from "@/lib/credentials/issuance-quota";
+import { busiestAddressLastHour, secretUsage } from "@/lib/credentials/secret-usage";
 import { credentialView } from "@/lib/credentials/views";
 import { db, type Tx } from "@/lib/db/client";
-import type { Environment } from "@/lib/generated/prisma/client";
+import type { Environment, Role } from "@/lib/generated/prisma/client";
+import { assertWithinPolicy } from "@/lib/credentials/credential-policy";
 
 type Scoped = { orgId: string; environment: Environment };
 
@@ -31,7 +34,11 @@ export async function createCredential(opts: Scoped & {
   scopes: string[];
   expiresAt: Date | null;
   tokenLifetimeSeconds: number;
+  tokensPerHour?: number | null;
+  tokensPerDay?: number | null;
   createdById: string | null;
+  /** The creator's role (console sessions): the policy may let developers create test credentials. */
+  role?: Role | null;
   ctx: AuditContext;
 }) {
   const secret = generateSecret("clientSecret", opts.environment);
@@ -39,6 +46,12 @@ export async function createCredential(opts: Scoped & {
   const scopes = [...new Set(opts.scopes)];
   const credential = await db.$transaction(async (tx) => {
     await assertKnownScopes(tx, opts.orgId, scopes);
+    await assertWithinPolicy(tx, {
+      orgId: opts.orgId,
+      environment: opts.environment,
+      role: opts.role ?? null,
+      credential: { scopes, expiresAt: opts.expiresAt, tokenLifetimeSeconds: opts.tokenLifetimeSeconds },
+    });
     const c = await tx.credential.create({
       data: {
         orgId: opts.orgId,
@@ -50,6 +63,8 @@ export async function createCredential(opts: Scoped & {
         scopes,
         expiresAt: opts.expiresAt,
         tokenLifetimeSeconds: opts.tokenLifetimeSeconds,
+        tokensPerHour: opts.tokensPerHour ?? null,
+        tokensPerDay: opts.tokensPerDay ?? null,
         createdById: opts.createdById,
       },
     });
@@ -59,7 +74,10 @@ export async function createCredential(opts: Scoped & {
       ctx: opts.ctx,
       action: "credential.created",
       target: { type: "credential", id: c.id, label: c.name },
-      after: { name: c.name, client_id: c.clientId, scopes, expires_at: c.expiresAt, token_lifetime_seconds: c.tokenLifetimeSeconds },
+      after: {
+        name: c.name, client_id: c.clientId, scopes, expires_at: c.expiresAt, token_lifetime_seconds: c.tokenLifetimeSeconds,
+        ...(c.tokensPerHour || c.tokensPerDay ? { tokens_per_hour: c.tokensPerHour, tokens_per_day: c.tokensPerDay } : {}),
+      },
     });
     return c;
   });
@@ -73,7 +91,7 @@ async function findCredential(tx: Tx | typeof db, s: Scoped & { id: string }) {
 }
 
 /** Concurrent regenerations: one wins, the others get 409 (lib/api/regenerated-meanwhile.ts). */
-export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds: number; ctx: AuditContext }) {
+export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds: number; endGraceWhenUnusedSeconds?: number | null; ctx: AuditContext }) {
   const secret = generateSecret("clientSecret", opts.environment);
   const seen = await findCredential(db, opts);
   const credential = await db.$transaction(async (tx) => {
@@ -89,6 +107,8 @@ export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds
         secretLast4: secret.slice(-4),
         previousSecretHash: until ? c.secretHash : null,
         previousSecretUntil: until,
+        previousSecretLast4: until ? c.secretLast4 : null,
+        graceEndsWhenUnusedSeconds: until ? (opts.endGraceWhenUnusedSeconds ?? null) : null,
         // With a grace period, older secrets still in theirs keep working too; without, all stop now.
         olderSecrets: until ? carryOverGraceSecrets({ value: c.previousSecretHash, until: c.previousSecretUntil }, c.olderSecrets) : [],
         secretRegeneratedAt: new Date(),
@@ -101,7 +121,11 @@ export async function regenerateSecret(opts: Scoped & { id: string; graceSeconds
       action: "credential.secret_regenerated",
       target: { type: "credential", id: c.id, label: c.name },
       before: { secret_last4: c.secretLast4 },
-      after: { secret_last4: updated.secretLast4, old_secret_valid_until: until?.toISOString() ?? "now" },
+      after: {
+        secret_last4: updated.secretLast4,
+        old_secret_valid_until: until?.toISOString() ?? "now",
+        ...(updated.graceEndsWhenUnusedSeconds ? { grace_ends_when_unused_hours: updated.graceEndsWhenUnusedSeconds / 3600 } : {}),
+      },
     });
     return updated;
   });
@@ -117,7 +141,7 @@ export async function revokeCredential(opts: Scoped & { id: string; ctx: AuditCo
     const now = new Date();
     const updated = await tx.credential.update({
       where: { id: c.id },
-      data: { status: "revoked", revokedAt: now, previousSecretHash: null, previousSecretUntil: null, olderSecrets: [] },
+      data: { status: "revoked", revokedAt: now, previousSecretHash: null, previousSecretUntil: null, previousSecretLast4: null, olderSecrets: [], graceEndsWhenUnusedSeconds: null },
     });
     await tx.accessToken.updateMany({ where: { credentialId: c.id, revokedAt: null }, data: { revokedAt: now } });
     await recordAuditEvent(tx, {
@@ -157,7 +181,7 @@ export async function listCredentials(s: Scoped & { limit: number; cursor?: { cr
 export async function getCredentialDetail(s: Scoped & { id: string }) {
   const c = await findCredential(db as unknown as Tx, s);
   const now = new Date();
-  const [issued, active, recentAudit] = await Promise.all([
+  const [issued, active, recentAudit, secrets, counts, busiest] = await Promise.all([
     db.accessToken.count({ where: { credentialId: c.id } }),
     db.accessToken.count({ where: { credentialId: c.id, revokedAt: null, expiresAt: { gt: now } } }),
     db.auditEvent.findMany({
@@ -165,10 +189,22 @@ export async function getCredentialDetail(s: Scoped & { id: string }) {
       orderBy: { seq: "desc" },
       take: 50,
     }),
+    secretUsage(c, now),
+    issuanceCounts(c.id),
+    busiestAddressLastHour(c.id, now),
   ]);
+  // "Far more often than their lifetime": ten times what one client caching its tokens would need.
+  const needed = Math.max(1, Math.ceil(3600 / c.tokenLifetimeSeconds));
+  const cacheHint =
+    busiest && busiest.count >= 10 * needed
+      ? { address: busiest.ip, exchanges_last_hour: busiest.count, token_lifetime_seconds: c.tokenLifetimeSeconds }
+      : null;
   return {
     ...credentialView(c),
     usage: { tokens_issued: issued, active_tokens: active },
+    secret_usage: secrets,
+    issued: { this_hour: counts.hour, today: counts.day },
+    cache_hint: cacheHint,
     audit: recentAudit.map((a) => ({
       id: a.id,
       action: a.action,

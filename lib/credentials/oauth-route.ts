@@ -61,7 +61,7 @@ export function withOAuthClient(
       if (!byIp!.ok) return tooMany(rateLimitHeaders(byIp!));
       if (!auth || !form || !byClient) throw early;
       if (!byClient.ok) return tooMany(limitHeaders);
-      const client = await authenticateClient(auth);
+      const client = await authenticateClient(auth, ip === "unknown" ? null : ip);
       const res = await handler(client, form, req);
       for (const [k, v] of Object.entries(limitHeaders)) res.headers.set(k, v);
       return res;
@@ -70,6 +70,7 @@ export function withOAuthClient(
         const h: Record<string, string> = { ...limitHeaders };
         if (err.status === 401 && err.basicAuthUsed) h["WWW-Authenticate"] = 'Basic realm="gatehouse", charset="UTF-8"';
         note(err.error);
+        if (err.retryAfterSeconds) h["Retry-After"] = String(err.retryAfterSeconds);
         return oauthJson({ error: err.error, error_description: err.description }, err.status, h);
       }
       // A 4xx from shared code (a malformed origin, an unreadable body): still an RFC 6749 error.

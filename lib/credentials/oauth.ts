@@ -6,6 +6,7 @@ import { digestEquals, sha256 } from "@/lib/credentials/hash";
 import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
+import { lockedOutDescription, lockedOutFrom, wrongSecret, type LockedOut } from "@/lib/credentials/lockout";
 import { createBatcher, createLoader, prepared, sql, valuesList } from "@/lib/db/sql";
 import { forgetTokensEverywhere, recallClient, rememberClient, tokenEpoch } from "@/lib/credentials/token-cache";
 import type { Credential } from "@/lib/generated/prisma/client";
@@ -17,9 +18,12 @@ export type OAuthErrorCode =
   | "unauthorized_client" // revoking a token that belongs to another client
   | "unsupported_grant_type" // anything but client_credentials
   | "invalid_scope" // a requested scope the credential does not have
-  | "unsupported_token_type";
+  | "unsupported_token_type"
+  | "rate_limited"; // 429 + Retry-After: a lockout after wrong secrets, or the issuance quota (not in RFC 6749; as oauth-route's limits)
 
 export class OAuthError extends Error {
+  /** Sent as Retry-After (429s: a lockout, a quota). */
+  retryAfterSeconds?: number;
   constructor(
     readonly error: OAuthErrorCode,
     readonly description: string,
@@ -88,11 +92,15 @@ export type OAuthClient = Pick<
   | "expiresAt"
   | "status"
   | "lastUsedAt"
+  | "tokensPerHour"
+  | "tokensPerDay"
+  | "lockedUntil"
 >;
 
 const CLIENT_COLUMNS = `"id", "orgId", "environment", "name", "clientId", "secretHash", "previousSecretHash",
   ("previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", "olderSecrets", "scopes", "tokenLifetimeSeconds",
-  ("expiresAt" AT TIME ZONE 'UTC') AS "expiresAt", "status", ("lastUsedAt" AT TIME ZONE 'UTC') AS "lastUsedAt"`;
+  ("expiresAt" AT TIME ZONE 'UTC') AS "expiresAt", "status", ("lastUsedAt" AT TIME ZONE 'UTC') AS "lastUsedAt",
+  "tokensPerHour", "tokensPerDay", ("lockedUntil" AT TIME ZONE 'UTC') AS "lockedUntil"`;
 
 const selectClients = prepared<OAuthClient>(
   "gatehouse_select_clients",
@@ -105,8 +113,11 @@ const loadClient = createLoader<string, OAuthClient>(async (clientIds) => {
   return new Map(rows.map((r) => [r.clientId, r]));
 });
 
-/** Finds the credential and checks the secret (current, or previous during a grace period). */
-export async function authenticateClient(auth: ClientAuth): Promise<OAuthClient> {
+/**
+ * Finds the credential and checks the secret (current, or previous during a grace period).
+ * `ip`: the client's address, for the wrong-secret lockout (lockout.ts).
+ */
+export async function authenticateClient(auth: ClientAuth, ip: string | null = null): Promise<OAuthClient> {
   const basic = auth.method === "client_secret_basic";
   const fail = (d = "Client authentication failed.") => new OAuthError("invalid_client", d, 401, basic);
   // The checksum rejects a garbled client ID without touching the database.
@@ -126,15 +137,23 @@ export async function authenticateClient(auth: ClientAuth): Promise<OAuthClient>
     (!!c.previousSecretHash && !!c.previousSecretUntil && c.previousSecretUntil > now && digestEquals(h, c.previousSecretHash)) ||
     liveGraceSecrets(c.olderSecrets, now).some((s) => digestEquals(h, s.value)));
   if (!ok) {
-    await db.credential.update({
-      where: { id: c.id },
-      data: { failedExchanges: { increment: 1 }, lastFailedAt: now },
-    });
-    throw fail();
+    const held = await wrongSecret(c, ip, now);
+    throw held ? lockedOut(held) : fail();
+  }
+  // Locked out (repeated wrong secrets): the right secret still works from a known address.
+  if (c.lockedUntil && c.lockedUntil > now) {
+    const held = await lockedOutFrom(c, ip, now);
+    if (held) throw lockedOut(held);
   }
   if (c.status !== "active") throw fail("This credential has been revoked.");
   if (c.expiresAt && c.expiresAt <= now) throw fail("This credential has expired.");
   return c;
+}
+
+function lockedOut(l: LockedOut): OAuthError {
+  const err = new OAuthError("rate_limited", lockedOutDescription(l), 429);
+  err.retryAfterSeconds = l.retryAfterSeconds;
+  return err;
 }
 
 export type TokenResponse = { access_token: string; token_type: "Bearer"; expires_in: number; scope: string };
@@ -167,8 +186,11 @@ export function touchToken(id: string, lastUsedAt: Date | null, now: Date): void
   void sql(`UPDATE "AccessToken" SET "lastUsedAt" = $2::timestamp WHERE "id" = $1`, [id, now.toISOString()]).catch(() => {});
 }
 
-/** RFC 6749 §4.4: issues an access token for the authenticated client. */
-export async function issueToken(c: OAuthClient, form: URLSearchParams): Promise<TokenResponse> {
+/**
+ * RFC 6749 §4.4: issues an access token for the authenticated client. `admit` runs once the
+ * request is known to be valid, before the token is stored (the issuance quota).
+ */
+export async function issueToken(c: OAuthClient, form: URLSearchParams, admit?: () => Promise<void>): Promise<TokenResponse> {
   const grant = form.get("grant_type");
   if (!grant) throw new OAuthError("invalid_request", "grant_type is required.");
   if (grant !== "client_credentials") {
@@ -183,6 +205,7 @@ export async function issueToken(c: OAuthClient, form: URLSearchParams): Promise
     if (extra.length) throw new OAuthError("invalid_scope", `This credential does not have: ${extra.join(" ")}.`);
     scopes = asked;
   }
+  if (admit) await admit();
   const token = generateSecret("accessToken", c.environment);
   let lifetime = c.tokenLifetimeSeconds;
   const now = Date.now();

@@ -6,6 +6,16 @@ export const scopeNameSchema = z
   .regex(SCOPE_NAME_RE, "lowercase letters, digits, _ . - and at most one colon, like `reports:read`")
   .describe("Scope name");
 
+function quotaField(per: "hour" | "day") {
+  return z
+    .number()
+    .int()
+    .min(1, "at least 1")
+    .max(1_000_000, "at most 1,000,000")
+    .nullish()
+    .describe(`Issuance quota: at most this many access tokens per UTC ${per} (429 + Retry-After past it); null for no quota`);
+}
+
 export const createCredentialSchema = z.strictObject({
   name: z.string().trim().min(1, "Enter a name").max(80, "Use at most 80 characters").describe("What the credential is for"),
   scopes: z.array(scopeNameSchema).min(1, "Pick at least one scope").max(50).describe("Scopes tokens may carry"),
@@ -21,15 +31,45 @@ export const createCredentialSchema = z.strictObject({
     .max(86400, "at most 24 hours (86400)")
     .default(3600)
     .describe("Lifetime of each access token, 300 to 86400 seconds (default 3600)"),
+  tokens_per_hour: quotaField("hour"),
+  tokens_per_day: quotaField("day"),
 });
 export type CreateCredentialInput = z.input<typeof createCredentialSchema>;
 
-export const regenerateSecretSchema = z.strictObject({
-  grace_period_seconds: z
-    .union([z.literal(0), z.literal(3600), z.literal(86400)])
-    .default(0)
-    .describe("How long the old secret keeps working: 0 (stops now), 3600 or 86400"),
+export const updateCredentialLimitsSchema = z.strictObject({
+  tokens_per_hour: quotaField("hour"),
+  tokens_per_day: quotaField("day"),
 });
+
+export const regenerateSecretSchema = z
+  .strictObject({
+    grace_period_seconds: z
+      .union([z.literal(0), z.literal(3600), z.literal(86400)])
+      .default(0)
+      .describe("How long the old secret keeps working: 0 (stops now), 3600 or 86400"),
+    end_grace_when_unused_hours: z
+      .number()
+      .int()
+      .min(1, "at least 1 hour")
+      .max(168, "at most 168 hours (7 days)")
+      .nullish()
+      .describe("End the grace period early once the old secret has not been used for this many hours (checked every ten minutes)"),
+  })
+  .refine((v) => !v.end_grace_when_unused_hours || v.grace_period_seconds > 0, {
+    path: ["end_grace_when_unused_hours"],
+    message: "needs a grace period",
+  });
+
+export const secretUsageSchema = z.object({
+  secret: z.enum(["current", "previous", "older"]).describe("current: the newest secret; previous: the one before it (grace period); older: an earlier one still in its grace period"),
+  secret_last4: z.string().nullable().describe("Last four characters of the secret, when known"),
+  valid_until: z.string().nullable().describe("When the secret stops working (null: the current secret)"),
+  last_used_at: z.string().nullable().describe("The last token exchange it authenticated"),
+  last_used_from: z.string().nullable().describe("The client address of that exchange"),
+  exchanges_last_hour: z.number().int().describe("Token exchanges it authenticated in the last hour (ten-minute resolution)"),
+  exchanges_last_day: z.number().int().describe("Token exchanges it authenticated in the last 24 hours (ten-minute resolution)"),
+});
+export type SecretUsageView = z.infer<typeof secretUsageSchema>;
 
 export const credentialSchema = z.object({
   id: z.string(),
@@ -47,6 +87,16 @@ export const credentialSchema = z.object({
   older_secrets_expire_at: z
     .array(z.string())
     .describe("Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working"),
+  grace_ends_when_unused_hours: z
+    .number()
+    .nullable()
+    .describe("The grace period ends early once the old secret has been unused this many hours"),
+  tokens_per_hour: z.number().int().nullable().describe("Issuance quota per UTC hour; null: none"),
+  tokens_per_day: z.number().int().nullable().describe("Issuance quota per UTC day; null: none"),
+  locked_until: z
+    .string()
+    .nullable()
+    .describe("Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work)"),
   failed_exchanges: z.number(),
   last_failed_at: z.string().nullable(),
   created_at: z.string(),
@@ -59,6 +109,18 @@ export const credentialWithSecretSchema = credentialSchema.extend({
 
 export const credentialDetailSchema = credentialSchema.extend({
   usage: z.object({ tokens_issued: z.number().int(), active_tokens: z.number().int() }),
+  secret_usage: z.array(secretUsageSchema).describe("Each secret that works now, and which token exchanges it authenticated"),
+  issued: z
+    .object({ this_hour: z.number().int(), today: z.number().int() })
+    .describe("Tokens issued in the current UTC hour and day, as the issuance quota counts them"),
+  cache_hint: z
+    .object({
+      address: z.string(),
+      exchanges_last_hour: z.number().int(),
+      token_lifetime_seconds: z.number().int(),
+    })
+    .nullable()
+    .describe("Set when one address requested far more tokens in the last hour than their lifetime needs: it should cache and reuse them"),
   audit: z
     .array(z.object({ id: z.string(), action: z.string(), actor: z.string(), ip: z.string().nullable(), created_at: z.string() }))
     .describe("The newest 50 audit entries about this credential"),

@@ -10,6 +10,8 @@ import * as r_api_v1_audit_events_export from "@/app/api/v1/audit-events/export/
 import * as r_api_v1_audit_events_verify from "@/app/api/v1/audit-events/verify/route";
 import * as r_api_v1_credentials from "@/app/api/v1/credentials/route";
 import * as r_api_v1_credentials_id from "@/app/api/v1/credentials/[id]/route";
+import * as r_api_v1_credentials_id_clear_lockout from "@/app/api/v1/credentials/[id]/clear-lockout/route";
+import * as r_api_v1_credentials_id_end_grace_period from "@/app/api/v1/credentials/[id]/end-grace-period/route";
 import * as r_api_v1_credentials_id_regenerate_secret from "@/app/api/v1/credentials/[id]/regenerate-secret/route";
 import * as r_api_v1_credentials_id_revoke from "@/app/api/v1/credentials/[id]/revoke/route";
 import * as r_api_v1_deliveries from "@/app/api/v1/deliveries/route";
@@ -40,6 +42,7 @@ import * as r_api_v1_members from "@/app/api/v1/members/route";
 import * as r_api_v1_members_id from "@/app/api/v1/members/[id]/route";
 import * as r_api_v1_openapi_json from "@/app/api/v1/openapi.json/route";
 import * as r_api_v1_organization from "@/app/api/v1/organization/route";
+import * as r_api_v1_organization_credential_policy from "@/app/api/v1/organization/credential-policy/route";
 import * as r_api_v1_scopes from "@/app/api/v1/scopes/route";
 import * as r_api_v1_sessions from "@/app/api/v1/sessions/route";
 import * as r_api_v1_sessions_id from "@/app/api/v1/sessions/[id]/route";
@@ -60,6 +63,8 @@ export const API_ROUTES: Routes = {
   "/api/v1/audit-events/verify": r_api_v1_audit_events_verify,
   "/api/v1/credentials": r_api_v1_credentials,
   "/api/v1/credentials/[id]": r_api_v1_credentials_id,
+  "/api/v1/credentials/[id]/clear-lockout": r_api_v1_credentials_id_clear_lockout,
+  "/api/v1/credentials/[id]/end-grace-period": r_api_v1_credentials_id_end_grace_period,
   "/api/v1/credentials/[id]/regenerate-secret": r_api_v1_credentials_id_regenerate_secret,
   "/api/v1/credentials/[id]/revoke": r_api_v1_credentials_id_revoke,
   "/api/v1/deliveries": r_api_v1_deliveries,
@@ -90,6 +95,7 @@ export const API_ROUTES: Routes = {
   "/api/v1/members/[id]": r_api_v1_members_id,
   "/api/v1/openapi.json": r_api_v1_openapi_json,
   "/api/v1/organization": r_api_v1_organization,
+  "/api/v1/organization/credential-policy": r_api_v1_organization_credential_policy,
   "/api/v1/scopes": r_api_v1_scopes,
   "/api/v1/sessions": r_api_v1_sessions,
   "/api/v1/sessions/[id]": r_api_v1_sessions_id,

@@ -21,7 +21,8 @@ export const GET = withApi({ sessionOnly: true }, async (ctx) => {
 });
 
 // POST /api/v1/credentials: create a credential; the secret is in this response only
-export const POST = withApi({ role: "admin", sessionOnly: true }, async (ctx) => {
+// (admins; developers in test mode when the organization's policy lets them)
+export const POST = withApi({ role: "developer", sessionOnly: true }, async (ctx) => {
   const input = ctx.body(createCredentialSchema);
   const { credential, secret } = await createCredential({
     orgId: ctx.orgId,
@@ -30,7 +31,10 @@ export const POST = withApi({ role: "admin", sessionOnly: true }, async (ctx) =>
     scopes: input.scopes,
     expiresAt: input.expires_at ? new Date(input.expires_at) : null,
     tokenLifetimeSeconds: input.token_lifetime_seconds,
+    tokensPerHour: input.tokens_per_hour,
+    tokensPerDay: input.tokens_per_day,
     createdById: ctx.caller.kind === "session" ? ctx.caller.userId : null,
+    role: ctx.caller.kind === "session" ? ctx.caller.role : null,
     ctx: ctx.actor,
   });
   return json({ ...credentialView(credential), client_secret: secret }, { status: 201 });

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { CredentialPolicyForm } from "@/components/organization/credential-policy-form";
 import { OrganizationForm } from "@/components/organization/organization-form";
 import { PageHeader } from "@/components/layout/page-header";
 import { getConsoleContext } from "@/lib/auth/session";
@@ -12,12 +13,13 @@ export default async function GeneralPage() {
   if (!ctx) redirect("/sign-in");
   return (
     <div className="grid gap-6">
-      <PageHeader title="General" description="Your organization's name and identifiers." />
+      <PageHeader title="General" description="Your organization's name, identifiers and credential policy." />
       <OrganizationForm
         key={ctx.org.id}
         org={{ id: ctx.org.id, name: ctx.org.name }}
         canEdit={hasRole(ctx.role, "admin")}
       />
+      <CredentialPolicyForm key={`policy-${ctx.org.id}`} orgId={ctx.org.id} canEdit={ctx.role === "owner"} />
     </div>
   );
 }

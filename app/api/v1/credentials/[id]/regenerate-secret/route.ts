@@ -6,12 +6,13 @@ import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 // POST /api/v1/credentials/{id}/regenerate-secret: a new secret, shown once
 export const POST = withApi<{ id: string }>({ role: "admin", sessionOnly: true }, async (ctx) => {
-  const { grace_period_seconds } = ctx.body(regenerateSecretSchema);
+  const { grace_period_seconds, end_grace_when_unused_hours } = ctx.body(regenerateSecretSchema);
   const { credential, secret } = await regenerateSecret({
     orgId: ctx.orgId,
     environment: ctx.environment,
     id: ctx.params.id,
     graceSeconds: grace_period_seconds,
+    endGraceWhenUnusedSeconds: end_grace_when_unused_hours ? end_grace_when_unused_hours * 3600 : null,
     ctx: ctx.actor,
   });
   return json({ ...credentialView(credential), client_secret: secret });
