@@ -14,7 +14,9 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "inngest/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "tests/**/*.test.ts"],
     environment: "node",
-    env: { DATABASE_URL: "memory://", NODE_ENV: "test", GATEHOUSE_ALLOW_PRIVATE_URLS: "1" },
+    // LOG_LEVEL=warn: otherwise every request a test makes prints its access line (tests of the
+    // logs themselves set their own level).
+    env: { DATABASE_URL: "memory://", NODE_ENV: "test", GATEHOUSE_ALLOW_PRIVATE_URLS: "1", LOG_LEVEL: "warn" },
     testTimeout: 60_000, // a fresh database migrates inside the first query; slow on a loaded machine
     hookTimeout: 120_000,
     pool: "forks",

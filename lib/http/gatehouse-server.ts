@@ -66,7 +66,10 @@ export async function startGatehouseServer(opts: {
     if (!edge.admit(req, res, { checkActionOrigin: !lean })) return;
     const ctx = currentRequest();
     const toNext = () => {
-      if (ctx) ctx.route = templates.templateOf(pathname);
+      if (ctx) {
+        ctx.route = templates.templateOf(pathname);
+        res.setHeader("x-request-id", ctx.requestId);
+      }
       return nextHandle ? nextHandle(req, res) : ready.then(() => nextHandle!(req, res));
     };
     if (lean) {

@@ -7,6 +7,7 @@ import { problemResponse } from "@/lib/api/problem-response";
 import { TextResponse } from "@/lib/api/text-response";
 import { BufferedRequest } from "@/lib/http/buffered-request";
 import { EDGE_HEADERS } from "@/lib/http/edge";
+import { currentRequest } from "@/lib/observability/log";
 
 export type RouteHandler = ((req: Request, ctx: { params: Promise<Record<string, string>> }) => Response | Promise<Response>) & {
   /** The most body this handler accepts (withApi and withOAuthClient set it); see bodyLimit(). */
@@ -113,6 +114,9 @@ export async function sendWebResponse(r: Response, res: ServerResponse): Promise
     else headers[k] = v;
   });
   if (cookies) headers["set-cookie"] = r.headers.getSetCookie();
+  // The request's id (lib/http/edge.ts), echoed to the client.
+  const requestId = currentRequest()?.requestId;
+  if (requestId) headers["x-request-id"] = requestId;
   const text = r instanceof TextResponse ? r.takeText() : undefined;
   if (text !== undefined) {
     headers["content-length"] = String(Buffer.byteLength(text));

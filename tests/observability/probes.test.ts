@@ -8,7 +8,11 @@
 // in-process database is closed (an embedded database does not come back without a restart).
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.LOG_LEVEL = "info"; // so that a probe logged at info would show
+});
 
 const onPostgres = process.env.DATABASE_URL?.startsWith("postgres") ?? false;
 
@@ -94,9 +98,11 @@ describe("probes", () => {
     expect(all.every((r) => r.status === 200 && r.body.status === "ok" && r.type === "application/json")).toBe(true);
     const post = await fetch(`${server.origin}/healthz`, { method: "POST" });
     expect(post.status).toBe(405);
+    expect((await fetch(`${server.origin}/api/v1/nope`)).status).toBe(404); // an ordinary request, for contrast
     await new Promise((r) => setTimeout(r, 100));
-    const infoProbeLines = out.join("").split("\n").filter((l) => l.includes('"route":"/healthz"') && l.includes('"level":"info"'));
-    expect(infoProbeLines.filter((l) => !l.includes('"status":405'))).toEqual([]);
+    const info = out.join("").split("\n").filter((l) => l.includes('"msg":"request"') && l.includes('"level":"info"'));
+    expect(info.filter((l) => l.includes('"route":"(unmatched)"') && l.includes('"status":404'))).toHaveLength(1);
+    expect(info.filter((l) => l.includes('"route":"/healthz"'))).toEqual([]);
   });
 
   it("/readyz: 200 while the database and the executor answer", async () => {
