@@ -72,7 +72,8 @@ const countHits = createBatcher<Hit>(async (hits) => {
     seen.set(k, upTo);
     h.count = (s.total ?? s.sum) - s.sum + upTo;
   }
-  if (Math.random() * PRUNE_ONE_IN < 1) await pruneRateLimits().catch(() => {});
+  // Not awaited: the batch's requests do not wait for the clean-up.
+  if (Math.random() * PRUNE_ONE_IN < 1) void pruneRateLimits().catch(() => {});
 }, 1000, 2);
 
 // Large limits are taken from the database in slices of 1% of the limit (a lease): a process
