@@ -31,10 +31,13 @@ export type DeliveryAttempt = {
   response_body: string | null;
   latency_ms: number | null;
   error: string | null;
+  /** Set when this attempt was a replay: when it was asked for, and by whom. */
+  replayed_at: string | null;
+  replayed_by: string | null;
   created_at: string;
 };
 export type DeliveryDetail = DeliveryView & { attempt_log: DeliveryAttempt[] };
-/** A replay: the new delivery, and where the original went when the endpoint's URL changed since. */
+/** A replay: the same delivery, pending again, and where its last attempt went when the endpoint's URL changed since. */
 export type ReplayResult = DeliveryDetail & { url_changed_from: string | null };
 export type EndpointDeliveryStats = {
   endpoint_id: string;
@@ -153,17 +156,17 @@ function invalidateAfterReplay(qc: ReturnType<typeof useQueryClient>) {
   });
 }
 
-/** A new delivery of the same event to the same endpoint, linked to the one replayed. */
+/** Another attempt of the same delivery (the same webhook-id): it becomes pending again. */
 export function useReplayDelivery(s?: Scoping) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => fetchApi<ReplayResult>(`${deliveryPath(id)}/replay`, { method: "POST" }),
-    onSuccess: (created) => qc.setQueryData(deliveryKeys.detail(s, created.id), created),
+    onSuccess: (d) => qc.setQueryData(deliveryKeys.detail(s, d.id), d),
     onSettled: () => invalidateAfterReplay(qc),
   });
 }
 
-/** Every failed delivery since a time (of one endpoint, or all) gets one replay. */
+/** Every failed delivery since a time (of one endpoint, or all) becomes pending again. */
 export function useReplayFailed(s?: Scoping) {
   const qc = useQueryClient();
   return useMutation({

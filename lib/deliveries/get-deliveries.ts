@@ -22,6 +22,8 @@ export function deliveryView(d: Row): DeliveryView {
     last_response_status: d.lastResponseStatus,
     last_error: d.lastError,
     replay_of: d.replayOfId,
+    replay_requested_at: iso(d.replayRequestedAt),
+    replay_requested_by: d.replayRequestedBy,
     created_at: d.createdAt.toISOString(),
     completed_at: iso(d.completedAt),
   };
@@ -38,6 +40,8 @@ export function attemptView(a: DeliveryAttempt) {
     response_body: a.responseBody,
     latency_ms: a.latencyMs,
     error: a.error,
+    replayed_at: iso(a.replayedAt),
+    replayed_by: a.replayedBy,
     created_at: a.createdAt.toISOString(),
   };
 }
