@@ -43,7 +43,7 @@ import {
   createEventSchema,
   eventDetailSchema,
   eventListQuery,
-  eventSchema,
+  eventListItemSchema,
   testEventSchema,
 } from "@/lib/validations/events";
 import {
@@ -455,7 +455,11 @@ const paths: ZodOpenApiPathsObject = {
     post: op("post", "unarchiveEventType", "Unarchive an event type", { scopes: ["events:write"], path: eventTypeParam, response: eventTypeSchema }),
   },
   "/api/v1/events": {
-    get: op("get", "listEvents", "List events", { scopes: ["events:read"], query: eventListQuery, response: listSchema(eventSchema) }),
+    get: op("get", "listEvents", "List events, newest first, each with its deliveries' outcomes", {
+      scopes: ["events:read"],
+      query: eventListQuery,
+      response: listSchema(eventListItemSchema),
+    }),
     post: op("post", "createEvent", "Send an event to every subscribed endpoint", {
       scopes: ["events:write"],
       body: createEventSchema,
@@ -467,7 +471,12 @@ const paths: ZodOpenApiPathsObject = {
     get: op("get", "getEvent", "Get an event with its deliveries", { scopes: ["events:read"], path: idParam, response: eventDetailSchema }),
   },
   "/api/v1/deliveries": {
-    get: op("get", "listDeliveries", "List deliveries, newest first", { scopes: ["deliveries:read"], query: deliveryListQuerySchema, response: listSchema(deliverySchema) }),
+    get: op("get", "listDeliveries", "List deliveries, newest first", {
+      scopes: ["deliveries:read"],
+      query: deliveryListQuerySchema,
+      response: listSchema(deliverySchema),
+      description: "Every filter given must hold. `q`, `delivery_id` and `event_id` match exactly.",
+    }),
   },
   "/api/v1/deliveries/stats": {
     get: op("get", "listDeliveryStats", "Per endpoint: deliveries and success rate over the last 24 hours", {

@@ -1,7 +1,7 @@
 // Reading deliveries and their attempts for the console and the API.
 import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
-import type { Delivery, DeliveryAttempt, Environment } from "@/lib/generated/prisma/client";
+import type { Delivery, DeliveryAttempt, Environment, Prisma } from "@/lib/generated/prisma/client";
 import type { DeliveryView } from "@/lib/validations/deliveries";
 
 type Scoped = { orgId: string; environment: Environment };
@@ -48,16 +48,34 @@ export function attemptView(a: DeliveryAttempt) {
 
 const include = { event: { select: { type: true } }, endpoint: { select: { name: true } } } as const;
 
-export async function listDeliveries(
-  s: Scoped & { status?: Delivery["status"]; endpointId?: string; limit: number; cursor?: { createdAt: string; id: string } },
-) {
+export type DeliveryFilters = {
+  status?: Delivery["status"];
+  endpointId?: string;
+  eventType?: string;
+  eventId?: string;
+  deliveryId?: string;
+  /** Exact: a delivery id, an event id, or an event's client-sent id. */
+  q?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+};
+
+export async function listDeliveries(s: Scoped & DeliveryFilters & { limit: number; cursor?: { createdAt: string; id: string } }) {
+  const and: Prisma.DeliveryWhereInput[] = [];
+  if (s.eventType) and.push({ event: { type: s.eventType } });
+  if (s.eventId) and.push({ eventId: s.eventId });
+  if (s.deliveryId) and.push({ id: s.deliveryId });
+  if (s.q) and.push({ OR: [{ id: s.q }, { eventId: s.q }, { event: { idempotencyKey: s.q } }] });
+  if (s.createdAfter || s.createdBefore) and.push({ createdAt: { ...(s.createdAfter ? { gte: s.createdAfter } : {}), ...(s.createdBefore ? { lt: s.createdBefore } : {}) } });
   return db.delivery.findMany({
     where: {
       orgId: s.orgId,
       environment: s.environment,
       ...(s.status ? { status: s.status } : {}),
-      // Forwards of incoming webhooks are listed with their messages unless asked for by endpoint.
-      ...(s.endpointId ? { endpointId: s.endpointId } : { endpoint: { inboundWebhookId: null } }),
+      // Forwards of incoming webhooks are listed with their messages unless asked for by endpoint
+      // (or found by an exact id).
+      ...(s.endpointId ? { endpointId: s.endpointId } : s.q || s.deliveryId || s.eventId ? {} : { endpoint: { inboundWebhookId: null } }),
+      ...(and.length ? { AND: and } : {}),
       ...(s.cursor
         ? {
             OR: [

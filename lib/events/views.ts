@@ -14,10 +14,11 @@ export function eventView(e: Event): EventView {
   };
 }
 
-export function eventDeliveryView(d: Delivery) {
+export function eventDeliveryView(d: Delivery & { endpoint: { name: string } }) {
   return {
     id: d.id,
     endpoint_id: d.endpointId,
+    endpoint_name: d.endpoint.name,
     status: d.status,
     attempts: d.attempts,
     next_attempt_at: iso(d.nextAttemptAt),

@@ -1,12 +1,35 @@
 import { z } from "zod";
 import { paginationQuery } from "@/lib/api/pagination";
+import { eventTypeNameSchema } from "@/lib/validations/webhooks";
 
 export const deliveryStatusSchema = z.enum(["pending", "held", "succeeded", "failed"]);
 
-export const deliveryListQuerySchema = paginationQuery.extend({
-  status: deliveryStatusSchema.optional().describe("Only deliveries in this status"),
-  endpoint_id: z.string().max(100).optional().describe("Only deliveries to this endpoint"),
-});
+const idParam = z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+const timeParam = z.iso.datetime({ offset: true });
+
+/** Filters shared by the deliveries list (API and console); each narrows, all must hold. */
+export const deliveryListQuerySchema = paginationQuery
+  .extend({
+    status: deliveryStatusSchema.optional().describe("Only deliveries in this status"),
+    endpoint_id: idParam.optional().describe("Only deliveries to this endpoint"),
+    event_type: eventTypeNameSchema.optional().describe("Only deliveries of events of this type"),
+    event_id: idParam.optional().describe("Only the deliveries of this event (`evt_…`, exact)"),
+    delivery_id: idParam.optional().describe("Only this delivery (`msg_…`, exact): the webhook-id header a receiver got"),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe("Exact search: a delivery id (webhook-id), an event id, or the `id` a client sent with its event"),
+    created_after: timeParam.optional().describe("Only deliveries created at or after this time"),
+    created_before: timeParam.optional().describe("Only deliveries created before this time"),
+  })
+  .refine((q) => !q.created_after || !q.created_before || Date.parse(q.created_after) < Date.parse(q.created_before), {
+    path: ["created_before"],
+    message: "must be later than created_after",
+  });
+export type DeliveryListQuery = z.infer<typeof deliveryListQuerySchema>;
 
 export const deliverySchema = z
   .object({
