@@ -65,7 +65,7 @@ test("a failing receiver: the delivery fails after 4 attempts, shows its timelin
 
   // ---- The Failed deliveries page; "All" shows the delivery live while it is retried ----
   await page.goto(FAILED_PAGE);
-  await expect(page.getByRole("heading", { name: "Failed deliveries", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
   await expect(page.getByRole("tab", { name: "Failed", selected: true })).toBeVisible();
   await page.getByRole("tab", { name: "All" }).click();
   const row = page.getByRole("row").filter({ hasText: deliveryId });

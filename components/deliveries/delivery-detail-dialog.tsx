@@ -146,6 +146,12 @@ function DeliveryDetailBody({
         </Field>
         <Field label="Event id">
           <IdValue value={d.event_id} label="Copy event id" />
+          <Link
+            href={`/settings/organization/webhooks/events/${encodeURIComponent(d.event_id)}`}
+            className="text-xs underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+          >
+            Open event
+          </Link>
         </Field>
         <Field label="Endpoint id">
           <IdValue value={d.endpoint_id} label="Copy endpoint id" />
