@@ -58,7 +58,7 @@ test("search by id and filter by endpoint and type; the URL keeps the filters; e
   await page.keyboard.press("Enter");
   await expect(page.getByText("No deliveries match")).toBeVisible();
   await page.getByRole("button", { name: "Clear filters" }).first().click();
-  await expect(page).toHaveURL(new RegExp(`${PAGE}$`));
+  await expect(page).toHaveURL(new RegExp(`${PAGE}\\?status=all$`)); // the tab shown stays
 
   // ---- Endpoint and event type selects; the link reopens the same view ----
   await page.goto(`${PAGE}?status=all`);
@@ -88,7 +88,7 @@ test("search by id and filter by endpoint and type; the URL keeps the filters; e
   await row.getByRole("link", { name: type }).click();
   await expect(page).toHaveURL(new RegExp(`/webhooks/events/${eventId}$`));
   await expect(page.getByRole("heading", { name: `Event ${type}`, level: 1 })).toBeVisible();
-  await expect(page.getByLabel("Payload", { exact: true })).toContainText('"order": 7');
+  await expect(page.getByLabel("Event payload", { exact: true })).toContainText('"order": 7');
   const evDeliveries = page.getByRole("table", { name: "Deliveries" });
   for (const e of endpoints) await expect(evDeliveries.getByRole("row").filter({ hasText: e.name })).toHaveCount(1);
   // A delivery opens with its attempts, and links back to its event.

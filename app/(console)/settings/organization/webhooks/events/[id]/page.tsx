@@ -69,7 +69,7 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
         <h2 id="event-payload" className="text-base font-semibold">
           Payload
         </h2>
-        <CodeBlock code={JSON.stringify(event.payload, null, 2)} label="Copy payload" codeLabel="Payload" className="max-h-96" />
+        <CodeBlock code={JSON.stringify(event.payload, null, 2)} label="Copy payload" codeLabel="Event payload" className="max-h-96" />
       </section>
       <section aria-labelledby="event-deliveries" className="grid min-w-0 gap-2">
         <h2 id="event-deliveries" className="text-base font-semibold">
