@@ -162,6 +162,7 @@ function DeliveryTable({
       {
         accessorKey: "id",
         header: "Delivery id",
+        meta: { priority: 2 },
         cell: ({ row: { original: d } }) => (
           // Long ids are cut visually; the full id stays in the text and the title.
           <code className="block max-w-[6rem] truncate font-mono text-xs text-muted-foreground" title={d.id}>
@@ -172,6 +173,7 @@ function DeliveryTable({
       {
         accessorKey: "attempts",
         header: "Attempts",
+        meta: { priority: 2 },
         cell: ({ row: { original: d } }) => <span className="tabular-nums">{d.attempts}</span>,
       },
       {
@@ -200,6 +202,7 @@ function DeliveryTable({
             {
               id: "next_attempt",
               header: "Next attempt",
+              meta: { priority: 3 },
               cell: ({ row: { original: d } }) =>
                 d.status === "pending" && d.next_attempt_at ? (
                   <RelativeTime iso={d.next_attempt_at} className="whitespace-nowrap" />
