@@ -53,7 +53,11 @@ export function Outcomes({ d }: { d: EventListItemView["deliveries"] }) {
     { n: d.succeeded, label: "succeeded", variant: "success" as const },
   ].filter((p) => p.n > 0);
   return (
-    <span className="flex flex-wrap items-center gap-1" aria-label={`${d.total} deliveries: ${parts.map((p) => `${p.n} ${p.label}`).join(", ")}`}>
+    <span
+      role="group"
+      className="flex flex-wrap items-center gap-1"
+      aria-label={`${d.total} ${d.total === 1 ? "delivery" : "deliveries"}: ${parts.map((p) => `${p.n} ${p.label}`).join(", ")}`}
+    >
       {parts.map((p) => (
         <Badge key={p.label} variant={p.variant} aria-hidden>
           {p.n} {p.label}
