@@ -39,7 +39,8 @@ const PAGES: [string, string][] = [
   ["webhooks", "/settings/organization/webhooks"],
   ["incoming webhooks", "/settings/organization/webhooks?tab=incoming"],
   ["event types", "/settings/organization/webhooks?tab=event-types"],
-  ["failed deliveries", "/settings/organization/webhooks/deliveries"],
+  ["deliveries", "/settings/organization/webhooks/deliveries"],
+  ["events", "/settings/organization/webhooks/events"],
   ["audit log", "/settings/organization/audit-log"],
   ["sessions", "/settings/account"],
 ];

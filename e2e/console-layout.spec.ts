@@ -12,6 +12,7 @@ const PAGES = [
   "/settings/organization/webhooks?tab=incoming",
   "/settings/organization/webhooks?tab=event-types",
   "/settings/organization/webhooks/deliveries",
+  "/settings/organization/webhooks/events",
   "/settings/organization/audit-log",
   "/settings/account",
 ];
@@ -94,11 +95,33 @@ test("at 390 px a menu button opens the navigation as a sheet with every item", 
   const sheet = page.getByRole("dialog", { name: "Navigation" });
   // Wait for the slide-in to finish before measuring.
   await expect.poll(() => sheet.evaluate((el) => el.getBoundingClientRect().left)).toBe(0);
-  for (const item of ["General", "Members", "Credentials", "Webhooks", "Audit log", "Sessions"]) {
+  for (const item of ["General", "Members", "Credentials", "Webhooks", "Deliveries", "Events", "Audit log", "Sessions"]) {
     await fullyShown(page, sheet.getByRole("link", { name: item, exact: true }));
   }
   await sheet.getByRole("link", { name: "Audit log", exact: true }).click();
   await expect(page).toHaveURL(/audit-log$/);
   await expect(sheet).toBeHidden();
   await expect(page.getByRole("banner").getByRole("link", { name: "Gatehouse" })).toBeVisible();
+});
+
+test("below 768 px table rows become cards (each value labelled); from 768 px they are a table again", async ({ page, baseURL }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await aCredential(page, new URL(baseURL!).origin);
+  for (const [path, name] of [
+    ["/settings/organization/credentials", "Credentials"],
+    ["/settings/organization/audit-log", "Audit log"],
+  ] as const) {
+    await page.goto(path);
+    const cards = page.getByRole("list", { name }).getByRole("listitem");
+    await expect(cards.first()).toBeVisible();
+    await expect(page.getByRole("table", { name })).toHaveCount(0);
+    await fullyShown(page, cards.first());
+  }
+  // A credential card carries its labelled values, Status among them.
+  await page.goto("/settings/organization/credentials");
+  const card = page.getByRole("list", { name: "Credentials" }).getByRole("listitem").first();
+  await expect(card.getByRole("term").filter({ hasText: "Status" })).toBeVisible();
+  await page.setViewportSize({ width: 800, height: 900 });
+  await expect(page.getByRole("table", { name: "Credentials" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Credentials" })).toHaveCount(0);
 });

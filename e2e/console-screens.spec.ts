@@ -10,7 +10,8 @@ const PAGES: [string, string][] = [
   ["credentials", "/settings/organization/credentials"],
   ["webhooks", "/settings/organization/webhooks"],
   ["incoming", "/settings/organization/webhooks?tab=incoming"],
-  ["failed", "/settings/organization/webhooks/deliveries"],
+  ["deliveries", "/settings/organization/webhooks/deliveries"],
+  ["events", "/settings/organization/webhooks/events"],
   ["audit-log", "/settings/organization/audit-log"],
   ["sessions", "/settings/account"],
 ];

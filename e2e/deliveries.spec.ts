@@ -1,7 +1,8 @@
 // Deliveries in the console, end to end against the real executor (retry schedule shrunk to
 // 1s,2s,3s): a receiver that answers 500 makes a delivery fail after 4 attempts; the Failed
-// deliveries page shows it and its attempt timeline; the receiver recovers, Replay sends a new,
-// signed delivery that succeeds; and "Replay all failed" reports how many it queued. An
+// deliveries page shows it and its attempt timeline; the receiver recovers, Replay sends another
+// signed attempt of the same delivery (the same webhook-id) that succeeds, and the Failed view no
+// longer lists it; and "Replay all failed" reports how many it queued. An
 // endpoint's page charts its outcomes, with totals that follow the deliveries as they happen.
 import type { APIRequestContext } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
@@ -64,7 +65,7 @@ test("a failing receiver: the delivery fails after 4 attempts, shows its timelin
 
   // ---- The Failed deliveries page; "All" shows the delivery live while it is retried ----
   await page.goto(FAILED_PAGE);
-  await expect(page.getByRole("heading", { name: "Failed deliveries", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
   await expect(page.getByRole("tab", { name: "Failed", selected: true })).toBeVisible();
   await page.getByRole("tab", { name: "All" }).click();
   const row = page.getByRole("row").filter({ hasText: deliveryId });
@@ -103,21 +104,21 @@ test("a failing receiver: the delivery fails after 4 attempts, shows its timelin
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toBe(receiver.requests[0]!.body); // the exact bytes that were signed
 
-  // ---- The receiver comes up; Replay sends a new delivery that succeeds ----
+  // ---- The receiver comes up; Replay sends attempt 5 of the same delivery, which succeeds ----
   receiver.respondWith(() => ({ status: 200, body: "ok" }));
   await dialog.getByRole("button", { name: "Replay", exact: true }).click();
   await expect(page.getByText("Replay queued")).toBeVisible();
-  // The dialog follows the new delivery, linked to the one replayed.
-  await expect(dialog.getByRole("button", { name: `Open the replayed delivery ${deliveryId}` })).toBeVisible();
   await expect(dialog.getByText("Succeeded", { exact: true })).toBeVisible({ timeout: 30_000 });
-  await expect(dialog.getByRole("list", { name: "Attempts" }).getByRole("listitem")).toHaveCount(1);
-  await expect(dialog.getByRole("list", { name: "Attempts" })).toContainText("200");
+  await expect(attempts).toHaveCount(5);
+  await expect(attempts.nth(4)).toContainText("200");
+  await expect(attempts.nth(4)).toContainText(/Replayed by \S+/); // who asked, on the attempt itself
 
-  const replay = (await deliveriesOf(page.request, endpoint.id)).find((d) => d.replay_of === deliveryId);
-  expect(replay).toMatchObject({ status: "succeeded", attempts: 1 });
+  const all = await deliveriesOf(page.request, endpoint.id);
+  expect(all).toHaveLength(1); // no second record
+  expect(all[0]).toMatchObject({ id: deliveryId, status: "succeeded", attempts: 5 });
   const received = await receiver.waitFor(5);
   const last = received[4]!;
-  expect(last.headers["webhook-id"]).toBe(replay!.id);
+  expect(last.headers["webhook-id"]).toBe(deliveryId);
   expect(last.headers["webhook-signature"]).toMatch(/^v1,/);
   // Signed with the endpoint's secret, as an independent verifier sees it.
   expect(() =>
@@ -128,11 +129,12 @@ test("a failing receiver: the delivery fails after 4 attempts, shows its timelin
     }),
   ).not.toThrow();
 
-  // The list shows the new delivery, succeeded.
+  // The Failed view no longer lists it; All shows it succeeded.
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
+  await expect(page.getByRole("row").filter({ hasText: deliveryId })).toHaveCount(0);
   await page.getByRole("tab", { name: "All" }).click();
-  await expect(page.getByRole("row").filter({ hasText: replay!.id }).getByRole("cell").nth(0)).toHaveText("Succeeded");
+  await expect(page.getByRole("row").filter({ hasText: deliveryId }).getByRole("cell").nth(0)).toHaveText("Succeeded");
 });
 
 test("Replay all failed since a chosen time reports the count and replays each failure once", async ({ page, receiver, baseURL }) => {
@@ -173,14 +175,16 @@ test("Replay all failed since a chosen time reports the count and replays each f
   await expect(page.getByText(/^Replayed \d+ deliveries$/).first()).toBeVisible(); // the toast
   await dialog.getByRole("button", { name: "Done" }).click();
 
-  // Each failure got exactly one replay, and both replays arrive.
+  // Each failure got one more attempt (the same delivery, the same webhook-id), and both arrive.
   await expect
-    .poll(async () => (await deliveriesOf(page.request, endpoint.id)).filter((d) => d.replay_of && d.status === "succeeded").length, {
-      timeout: 30_000,
-    })
+    .poll(async () => (await deliveriesOf(page.request, endpoint.id)).filter((d) => d.status === "succeeded").length, { timeout: 30_000 })
     .toBe(2);
   const all = await deliveriesOf(page.request, endpoint.id);
-  expect(new Set(all.filter((d) => d.replay_of).map((d) => d.replay_of))).toEqual(new Set(mine.map((d) => d.id)));
+  expect(new Set(all.map((d) => d.id))).toEqual(new Set(mine.map((d) => d.id)));
+  // Each failed after 4 attempts (the e2e schedule); the replay was the 5th, to the same webhook-id.
+  expect(all.map((d) => d.attempts)).toEqual([5, 5]);
+  const ids = receiver.requests.map((r) => String(r.headers["webhook-id"]));
+  for (const d of mine) expect(ids.filter((x) => x === d.id)).toHaveLength(5);
 
   // Asking again replays nothing new: each failure is replayed once.
   await page.getByRole("button", { name: "Replay all failed" }).click();
@@ -189,7 +193,8 @@ test("Replay all failed since a chosen time reports the count and replays each f
   await dialog.getByRole("button", { name: "Replay failed deliveries" }).click();
   await expect(dialog.getByRole("status").filter({ hasText: /^Replayed/ })).toBeVisible({ timeout: 30_000 });
   await dialog.getByRole("button", { name: "Done" }).click();
-  expect((await deliveriesOf(page.request, endpoint.id)).length).toBe(4);
+  expect((await deliveriesOf(page.request, endpoint.id)).length).toBe(2);
+  expect((await deliveriesOf(page.request, endpoint.id)).map((d) => d.attempts)).toEqual(all.map((d) => d.attempts));
 });
 
 test("an endpoint's outcome chart totals its deliveries by outcome, per period, and follows a test event live", async ({

@@ -1,6 +1,7 @@
 "use client";
 // One audit entry in full: who, what, where from, the state before and after, and its place in
 // the hash chain.
+import { actionLabel } from "@/components/audit/action-labels";
 import { ArrowRight } from "lucide-react";
 import { changedFields, formatExact, prettyJson } from "@/components/audit/format";
 import { Badge } from "@/components/ui/badge";
@@ -26,7 +27,7 @@ function Details({ e }: { e: AuditEventView }) {
       <DialogHeader>
         <DialogTitle className="font-mono text-base">{e.action}</DialogTitle>
         <DialogDescription>
-          Entry #{e.seq}, <time dateTime={e.created_at}>{formatExact(e.created_at)}</time>
+          {actionLabel(e.action)}. Entry #{e.seq}, <time dateTime={e.created_at}>{formatExact(e.created_at)}</time>
         </DialogDescription>
       </DialogHeader>
 

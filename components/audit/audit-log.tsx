@@ -21,6 +21,7 @@ import { auditExportHref, useAuditEvents } from "@/components/audit/queries";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { DataTable } from "@/components/ui/data-table";
+import { ACTION_LABELS, actionLabel } from "@/components/audit/action-labels";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -133,9 +134,14 @@ export function AuditLog({ orgId }: { orgId: string }) {
         id: "action",
         header: "Action",
         cell: ({ row: { original: e } }) => (
-          <code className="block max-w-56 truncate font-mono text-xs" title={e.action}>
-            {e.action}
-          </code>
+          <span className="grid max-w-56">
+            <span className="truncate" title={actionLabel(e.action)}>
+              {actionLabel(e.action)}
+            </span>
+            <code className="truncate font-mono text-xs text-muted-foreground" title={e.action}>
+              {e.action}
+            </code>
+          </span>
         ),
       },
       {
@@ -318,8 +324,8 @@ function Filters({ draft, errors, onChange, onClear, canClear, exportCsv, export
             aria-describedby={errors.action ? `${id}-action-error` : undefined}
           />
           <datalist id={`${id}-actions`}>
-            {ACTION_SUGGESTIONS.map((a) => (
-              <option key={a} value={a} />
+            {[...new Set([...ACTION_SUGGESTIONS, ...Object.keys(ACTION_LABELS)])].map((a) => (
+              <option key={a} value={a} label={a.endsWith(".") ? `Any ${a.slice(0, -1).replace(/_/g, " ")} action` : actionLabel(a)} />
             ))}
           </datalist>
           {errors.action ? (

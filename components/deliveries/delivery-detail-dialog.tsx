@@ -1,8 +1,8 @@
 "use client";
 // One delivery: its status, ids (the delivery id is the webhook-id header the receiver got),
-// endpoint, event type and the delivery it replays; then its attempts as a timeline, oldest
-// first, each with the exact request and what came back. Replay queues a new delivery of the same
-// event and the dialog follows it, live, until it settles.
+// endpoint and event type; then its attempts as a timeline, oldest first, each with the exact
+// request and what came back, and who replayed it. Replay queues another attempt of the same
+// delivery (the same webhook-id), which the dialog shows, live, until it settles.
 import { ArrowRight, ChevronRight, RotateCcw } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -23,7 +23,7 @@ import { cn } from "@/lib/utils";
 export type DeliveryDetailDialogProps = {
   /** The delivery shown; null closes the dialog. */
   deliveryId: string | null;
-  /** Called with another delivery's id (a replay, or the one replayed) or null (closed). */
+  /** Called with another delivery's id (one an older replay made, or the one it replayed) or null (closed). */
   onDeliveryChange: (id: string | null) => void;
   canReplay: boolean;
   /** Link the endpoint's name to its page (off when already on that page). */
@@ -104,14 +104,12 @@ function DeliveryDetailBody({
 
   function onReplay() {
     replay.mutate(d.id, {
-      onSuccess: (created) => {
-        if (created.url_changed_from) {
-          // The replay goes to the endpoint's URL now, not where the original went: say so.
-          toast.warning("Replay queued to the endpoint's new URL", {
-            description: `The original went to ${created.url_changed_from}. New delivery ${created.id}.`,
-          });
-        } else toast.success("Replay queued", { description: `New delivery ${created.id}` });
-        onDeliveryChange(created.id);
+      onSuccess: (r) => {
+        const next = `Attempt ${r.attempts + 1} of ${r.id}${r.status === "held" ? ", held while the endpoint is paused" : ""}.`;
+        if (r.url_changed_from) {
+          // The replay goes to the endpoint's URL now, not where the last attempt went: say so.
+          toast.warning("Replay queued to the endpoint's new URL", { description: `The last attempt went to ${r.url_changed_from}. ${next}` });
+        } else toast.success("Replay queued", { description: next });
       },
       onError: (err) => toast.error(`Could not replay: ${err.message}`),
     });
@@ -148,12 +146,18 @@ function DeliveryDetailBody({
         </Field>
         <Field label="Event id">
           <IdValue value={d.event_id} label="Copy event id" />
+          <Link
+            href={`/settings/organization/webhooks/events/${encodeURIComponent(d.event_id)}`}
+            className="text-xs underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+          >
+            Open event
+          </Link>
         </Field>
         <Field label="Endpoint id">
           <IdValue value={d.endpoint_id} label="Copy endpoint id" />
         </Field>
         {d.replay_of ? (
-          <Field label="Replay of">
+          <Field label="Replay of" hint="Made by a replay before replays became attempts of the same delivery.">
             <button
               type="button"
               onClick={() => onDeliveryChange(d.replay_of)}
@@ -213,6 +217,11 @@ function AttemptTimeline({ delivery: d }: { delivery: DeliveryDetail }) {
       <TimelineItem tone="pending" last>
         <p className="text-sm font-medium">
           {d.attempt_log.length === 0 ? "First attempt" : `Attempt ${d.attempt_log.length + 1}`}{" "}
+          {d.replay_requested_at ? (
+            <span className="font-normal text-muted-foreground">
+              (replay by {d.replay_requested_by ?? "someone"}, <RelativeTime iso={d.replay_requested_at} />){" "}
+            </span>
+          ) : null}
           <span className="font-normal text-muted-foreground">
             {d.next_attempt_at ? (
               <>
@@ -227,7 +236,8 @@ function AttemptTimeline({ delivery: d }: { delivery: DeliveryDetail }) {
     ) : d.status === "held" ? (
       <TimelineItem tone="pending" last>
         <p className="text-sm text-muted-foreground">
-          Held while the endpoint is paused; sent in order when it resumes.
+          {d.replay_requested_at ? `Replayed by ${d.replay_requested_by ?? "someone"}; held` : "Held"} while the endpoint is paused;
+          sent in order when it resumes.
         </p>
       </TimelineItem>
     ) : null;
@@ -276,6 +286,12 @@ function Attempt({ attempt: a }: { attempt: DeliveryAttempt }) {
     <div className="grid min-w-0 gap-2" data-attempt={a.number}>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
         <span className="font-medium">Attempt {a.number}</span>
+        {a.replayed_at ? (
+          <Badge variant="outline" title={`Replay asked for ${formatExact(a.replayed_at)}`}>
+            <RotateCcw aria-hidden className="size-3" />
+            Replayed by {a.replayed_by ?? "someone"}
+          </Badge>
+        ) : null}
         {a.response_status !== null ? (
           <Badge variant={outcome(a) === "ok" ? "success" : "destructive"} className="font-mono">
             {a.response_status}

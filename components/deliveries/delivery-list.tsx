@@ -4,13 +4,13 @@
 // Endpoint column). The list is live (every 2 s, components/live.ts). A row
 // (click, Enter or Space) opens the delivery with its attempts.
 import type { ColumnDef } from "@tanstack/react-table";
-import { CircleCheck, Clock, Inbox, PauseCircle, Send } from "lucide-react";
+import { CircleCheck, Clock, Inbox, PauseCircle, SearchX, Send } from "lucide-react";
 import Link from "next/link";
 import { useMemo, useState, type ReactNode } from "react";
 import { DeliveryDetailDialog } from "@/components/deliveries/delivery-detail-dialog";
 import { DeliveryStatusBadge } from "@/components/deliveries/delivery-status-badge";
 import { endpointPath, lastResponse } from "@/components/deliveries/format";
-import { useDeliveries, type Scoping, type StatusFilter } from "@/components/deliveries/queries";
+import { useDeliveries, type DeliveryListFilter, type Scoping, type StatusFilter } from "@/components/deliveries/queries";
 import { RelativeTime } from "@/components/deliveries/relative-time";
 import { ReplayFailedButton } from "@/components/deliveries/replay-failed-button";
 import { Button } from "@/components/ui/button";
@@ -41,7 +41,16 @@ export type DeliveryListProps = {
   scoping?: Scoping;
   /** Under an endpoint, with `canReplay`: a "Replay all failed" (this endpoint's) beside the filter. Default true. */
   showReplayFailed?: boolean;
+  /** The status shown, when the caller keeps it (e.g. in the URL); else the list keeps it. */
+  status?: StatusFilter;
+  onStatusChange?: (status: StatusFilter) => void;
+  /** Narrower filters (the deliveries page's search and selects); `endpointId` here filters without hiding the Endpoint column. */
+  filter?: Omit<DeliveryListFilter, "status">;
+  /** Offered in the empty state when `filter` narrows the list. */
+  onClearFilters?: () => void;
 };
+
+const isNarrowed = (f?: Omit<DeliveryListFilter, "status">) => !!(f && (f.endpointId || f.eventType || f.q || f.range));
 
 export function DeliveryList({
   endpointId,
@@ -49,8 +58,14 @@ export function DeliveryList({
   canReplay,
   scoping,
   showReplayFailed = true,
+  status: controlledStatus,
+  onStatusChange,
+  filter,
+  onClearFilters,
 }: DeliveryListProps) {
-  const [status, setStatus] = useState<StatusFilter>(defaultStatus);
+  const [ownStatus, setOwnStatus] = useState<StatusFilter>(defaultStatus);
+  const status = controlledStatus ?? ownStatus;
+  const setStatus = (s: StatusFilter) => (onStatusChange ? onStatusChange(s) : setOwnStatus(s));
   const [openId, setOpenId] = useState<string | null>(null);
 
   return (
@@ -74,6 +89,8 @@ export function DeliveryList({
               scoping={scoping}
               endpointId={endpointId}
               status={f.value}
+              filter={filter}
+              onClearFilters={onClearFilters}
               onOpen={(d) => setOpenId(d.id)}
             />
           </TabsContent>
@@ -94,14 +111,18 @@ function DeliveryTable({
   scoping,
   endpointId,
   status,
+  filter,
+  onClearFilters,
   onOpen,
 }: {
   scoping?: Scoping;
   endpointId?: string;
   status: StatusFilter;
+  filter?: Omit<DeliveryListFilter, "status">;
+  onClearFilters?: () => void;
   onOpen: (d: DeliveryView) => void;
 }) {
-  const list = useDeliveries(scoping, { endpointId, status });
+  const list = useDeliveries(scoping, { ...filter, endpointId: endpointId ?? filter?.endpointId, status });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
   const live = rows.some((d) => d.status === "pending");
 
@@ -141,6 +162,7 @@ function DeliveryTable({
       {
         accessorKey: "id",
         header: "Delivery id",
+        meta: { priority: 2 },
         cell: ({ row: { original: d } }) => (
           // Long ids are cut visually; the full id stays in the text and the title.
           <code className="block max-w-[6rem] truncate font-mono text-xs text-muted-foreground" title={d.id}>
@@ -151,6 +173,7 @@ function DeliveryTable({
       {
         accessorKey: "attempts",
         header: "Attempts",
+        meta: { priority: 2 },
         cell: ({ row: { original: d } }) => <span className="tabular-nums">{d.attempts}</span>,
       },
       {
@@ -179,6 +202,7 @@ function DeliveryTable({
             {
               id: "next_attempt",
               header: "Next attempt",
+              meta: { priority: 3 },
               cell: ({ row: { original: d } }) =>
                 d.status === "pending" && d.next_attempt_at ? (
                   <RelativeTime iso={d.next_attempt_at} className="whitespace-nowrap" />
@@ -213,7 +237,20 @@ function DeliveryTable({
         getRowId={(d) => d.id}
         onRowClick={onOpen}
         emptyState={
-          status === "failed" ? (
+          isNarrowed(filter) ? (
+            <EmptyState
+              icon={<SearchX />}
+              title="No deliveries match"
+              description="Nothing in this status matches the search and filters. Ids match exactly: paste a whole delivery id (webhook-id), event id or your own event id."
+              action={
+                onClearFilters ? (
+                  <Button variant="outline" size="sm" onClick={onClearFilters}>
+                    Clear filters
+                  </Button>
+                ) : undefined
+              }
+            />
+          ) : status === "failed" ? (
             <FailedEmpty scoping={scoping} endpointId={endpointId} />
           ) : (
             <DeliveriesEmpty status={status} perEndpoint={!!endpointId} />

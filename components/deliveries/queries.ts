@@ -31,10 +31,13 @@ export type DeliveryAttempt = {
   response_body: string | null;
   latency_ms: number | null;
   error: string | null;
+  /** Set when this attempt was a replay: when it was asked for, and by whom. */
+  replayed_at: string | null;
+  replayed_by: string | null;
   created_at: string;
 };
 export type DeliveryDetail = DeliveryView & { attempt_log: DeliveryAttempt[] };
-/** A replay: the new delivery, and where the original went when the endpoint's URL changed since. */
+/** A replay: the same delivery, pending again, and where its last attempt went when the endpoint's URL changed since. */
 export type ReplayResult = DeliveryDetail & { url_changed_from: string | null };
 export type EndpointDeliveryStats = {
   endpoint_id: string;
@@ -55,6 +58,22 @@ export type Scoping = { orgId: string; environment: "test" | "live" };
 /** The list filter: one status, or all of them. */
 export type StatusFilter = DeliveryStatus | "all";
 
+/** Time ranges the console offers (kept relative in the URL, so a shared link means "the last hour" when opened). */
+export const TIME_RANGES = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
+export type TimeRange = keyof typeof TIME_RANGES;
+
+/** What a deliveries list shows: a status, and optionally narrower. */
+export type DeliveryListFilter = {
+  endpointId?: string;
+  status: StatusFilter;
+  eventType?: string;
+  /** Exact: a delivery id (webhook-id), an event id, or the client's event id. */
+  q?: string;
+  range?: TimeRange;
+  /** One event's deliveries (its page). */
+  eventId?: string;
+};
+
 export { LIVE_INTERVAL_MS };
 const PAGE_SIZE = 25;
 
@@ -63,8 +82,8 @@ const scopeKey = (s?: Scoping) => (s ? [s.orgId, s.environment] : ["current"]);
 export const deliveryKeys = {
   all: (s?: Scoping) => ["deliveries", ...scopeKey(s)] as const,
   lists: (s?: Scoping) => [...deliveryKeys.all(s), "list"] as const,
-  list: (s: Scoping | undefined, f: { endpointId?: string; status: StatusFilter }) =>
-    [...deliveryKeys.lists(s), f.endpointId ?? "all-endpoints", f.status] as const,
+  list: (s: Scoping | undefined, f: DeliveryListFilter) =>
+    [...deliveryKeys.lists(s), f.endpointId ?? "all-endpoints", f.status, { eventType: f.eventType, q: f.q, range: f.range, eventId: f.eventId }] as const,
   detail: (s: Scoping | undefined, id: string) => [...deliveryKeys.all(s), "detail", id] as const,
   stats: (s?: Scoping) => [...deliveryKeys.all(s), "stats"] as const,
   // Under "stats", so the replays' invalidation (below) refreshes the chart too.
@@ -84,13 +103,17 @@ export function listHasPending(data: InfiniteData<List<DeliveryView>> | undefine
   return !!data && data.pages.some((p) => hasPending(p.data));
 }
 
-export function deliveriesQueryOptions(s: Scoping | undefined, f: { endpointId?: string; status: StatusFilter }) {
+export function deliveriesQueryOptions(s: Scoping | undefined, f: DeliveryListFilter) {
   return infiniteQueryOptions({
     queryKey: deliveryKeys.list(s, f),
     queryFn: ({ signal, pageParam }) => {
       const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
       if (f.status !== "all") q.set("status", f.status);
       if (f.endpointId) q.set("endpoint_id", f.endpointId);
+      if (f.eventType) q.set("event_type", f.eventType);
+      if (f.q) q.set("q", f.q);
+      if (f.eventId) q.set("event_id", f.eventId);
+      if (f.range) q.set("created_after", new Date(Date.now() - TIME_RANGES[f.range]).toISOString());
       if (pageParam) q.set("cursor", pageParam);
       return fetchApi<List<DeliveryView>>(`/api/v1/deliveries?${q}`, { signal });
     },
@@ -129,7 +152,7 @@ export function deliveryOutcomesQueryOptions(s: Scoping | undefined, endpointId:
   });
 }
 
-export function useDeliveries(s: Scoping | undefined, f: { endpointId?: string; status: StatusFilter }) {
+export function useDeliveries(s: Scoping | undefined, f: DeliveryListFilter) {
   return useInfiniteQuery(deliveriesQueryOptions(s, f));
 }
 
@@ -153,17 +176,17 @@ function invalidateAfterReplay(qc: ReturnType<typeof useQueryClient>) {
   });
 }
 
-/** A new delivery of the same event to the same endpoint, linked to the one replayed. */
+/** Another attempt of the same delivery (the same webhook-id): it becomes pending again. */
 export function useReplayDelivery(s?: Scoping) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => fetchApi<ReplayResult>(`${deliveryPath(id)}/replay`, { method: "POST" }),
-    onSuccess: (created) => qc.setQueryData(deliveryKeys.detail(s, created.id), created),
+    onSuccess: (d) => qc.setQueryData(deliveryKeys.detail(s, d.id), d),
     onSettled: () => invalidateAfterReplay(qc),
   });
 }
 
-/** Every failed delivery since a time (of one endpoint, or all) gets one replay. */
+/** Every failed delivery since a time (of one endpoint, or all) becomes pending again. */
 export function useReplayFailed(s?: Scoping) {
   const qc = useQueryClient();
   return useMutation({

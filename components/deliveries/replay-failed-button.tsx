@@ -85,8 +85,8 @@ export function ReplayFailedButton({ endpointId, scoping, variant = "outline" }:
           <DialogHeader>
             <DialogTitle>Replay all failed</DialogTitle>
             <DialogDescription>
-              Each failed delivery {endpointId ? "to this endpoint " : ""}created since the time you choose is sent
-              again as a new delivery, once. Deliveries already replayed are skipped.
+              Each failed delivery {endpointId ? "to this endpoint " : ""}created since the time you choose gets another
+              attempt with the same webhook-id, and shows as pending until it succeeds or fails again.
             </DialogDescription>
           </DialogHeader>
 

@@ -170,7 +170,7 @@ function MessageRow({ scoping, webhookId, message: m, canManage }: { scoping: Sc
           {m.outcome === "forwarded" ? (
             <div className="grid gap-1">
               <div className="flex flex-wrap items-center justify-between gap-2">
-                <p>Forward attempts (with retries, replays last):</p>
+                <p>Forward (its attempts include retries and replays):</p>
                 {canManage && canReplay ? (
                   <Button
                     size="sm"

@@ -3,6 +3,7 @@
 
 /** The list a console path belongs to, with its name: a detail page's parent list, else General. */
 export function listOf(pathname: string): { href: string; label: string } {
+  if (pathname.startsWith("/settings/organization/webhooks/events")) return { href: "/settings/organization/webhooks/events", label: "events" };
   if (pathname.startsWith("/settings/organization/webhooks")) return { href: "/settings/organization/webhooks", label: "webhooks" };
   if (pathname.startsWith("/settings/organization/credentials")) return { href: "/settings/organization/credentials", label: "credentials" };
   if (pathname.startsWith("/settings/organization/members")) return { href: "/settings/organization/members", label: "members" };
@@ -12,6 +13,6 @@ export function listOf(pathname: string): { href: string; label: string } {
 
 /** A detail page's list, when the path is one (e.g. /settings/organization/credentials/<id>). */
 export function detailListOf(pathname: string): string | null {
-  const m = /^\/settings\/organization\/(?:credentials|webhooks\/endpoints)\/[^/]+$/.exec(pathname);
+  const m = /^\/settings\/organization\/(?:credentials|webhooks\/endpoints|webhooks\/events)\/[^/]+$/.exec(pathname);
   return m ? listOf(pathname).href : null;
 }

@@ -1,5 +1,5 @@
 "use client";
-import { Building2, KeyRound, MonitorSmartphone, ScrollText, Users, Webhook } from "lucide-react";
+import { Building2, KeyRound, ListChecks, MonitorSmartphone, Radio, ScrollText, Users, Webhook } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -10,6 +10,8 @@ export const SETTINGS_LINKS = [
   { href: `${BASE}/members`, label: "Members", icon: Users },
   { href: `${BASE}/credentials`, label: "Credentials", icon: KeyRound },
   { href: `${BASE}/webhooks`, label: "Webhooks", icon: Webhook },
+  { href: `${BASE}/webhooks/deliveries`, label: "Deliveries", icon: ListChecks },
+  { href: `${BASE}/webhooks/events`, label: "Events", icon: Radio },
   { href: `${BASE}/audit-log`, label: "Audit log", icon: ScrollText },
 ];
 
@@ -26,10 +28,14 @@ export function SettingsNav({
   onNavigate?: () => void;
 }) {
   const pathname = usePathname();
+  // The most specific link that holds the page is the current one (Deliveries, not also Webhooks).
+  const current = links
+    .filter(({ href }) => pathname === href || pathname.startsWith(href + "/"))
+    .sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
     <nav aria-label={label} className="flex flex-col gap-1">
       {links.map(({ href, label, icon: Icon }) => {
-        const active = pathname === href || pathname.startsWith(href + "/");
+        const active = href === current;
         return (
           <Link
             key={href}

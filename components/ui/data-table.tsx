@@ -21,6 +21,8 @@ declare module "@tanstack/react-table" {
      * (the row's detail).
      */
     priority?: 1 | 2 | 3;
+    /** The label of this column's value on a card (below 768 px), when its header is not plain text. */
+    cardLabel?: string;
   }
 }
 
@@ -54,9 +56,26 @@ type DataTableProps<TData, TValue> = {
   className?: string;
 };
 
+const NARROW = "(max-width: 767.98px)";
+const subscribeNarrow = (onChange: () => void) => {
+  const mq = window.matchMedia(NARROW);
+  mq.addEventListener("change", onChange);
+  return () => mq.removeEventListener("change", onChange);
+};
+/** True below 768 px (false on the server: the table is rendered first, cards once hydrated). */
+function useNarrow(): boolean {
+  return React.useSyncExternalStore(subscribeNarrow, () => window.matchMedia(NARROW).matches, () => false);
+}
+
+/** A column's name on a card: its text header, else meta.cardLabel, else none (the value speaks for itself). */
+function cardLabelOf<TData>(column: { columnDef: ColumnDef<TData, unknown> }): string | null {
+  const h = column.columnDef.header;
+  return typeof h === "string" ? h : (column.columnDef.meta?.cardLabel ?? null);
+}
+
 // Clicks and key presses on controls inside a row (buttons, links, menus, and anything a
 // portal renders from the row, such as a dialog) must not also trigger the row action.
-function isFromInteractiveChild(event: React.SyntheticEvent<HTMLTableRowElement>) {
+function isFromInteractiveChild(event: React.SyntheticEvent<HTMLElement>) {
   const target = event.target as HTMLElement;
   if (target === event.currentTarget) return false;
   if (!event.currentTarget.contains(target)) return true;
@@ -93,6 +112,75 @@ function DataTable<TData, TValue>({
   const rows = table.getRowModel().rows;
   const columnCount = table.getVisibleLeafColumns().length || columns.length;
   const leafColumns = table.getVisibleLeafColumns();
+
+  const activate = onRowClick
+    ? {
+        tabIndex: 0,
+        onClick: (row: TData) => (event: React.MouseEvent<HTMLElement>) => {
+          if (isFromInteractiveChild(event)) return;
+          onRowClick(row);
+        },
+        onKeyDown: (row: TData) => (event: React.KeyboardEvent<HTMLElement>) => {
+          if (event.target !== event.currentTarget) return;
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            onRowClick(row);
+          }
+        },
+      }
+    : null;
+
+  const narrow = useNarrow();
+  // Below 768 px each row is a card: its first column as the title, the others labelled beneath.
+  // One or the other is rendered (never both), so every row, label and empty state exists once.
+  if (narrow) return (
+    <div data-slot="data-table-cards" className={cn("w-full min-w-0", className)}>
+      {loading && rows.length === 0 ? (
+        <div className="grid gap-2" aria-busy="true">
+          {Array.from({ length: 3 }, (_, i) => (
+            <Skeleton key={i} className="h-20 w-full" />
+          ))}
+        </div>
+      ) : rows.length ? (
+        <ul aria-label={label} className="grid gap-2">
+          {rows.map((row) => {
+            const [first, ...rest] = row.getVisibleCells();
+            return (
+              <li
+                key={row.id}
+                tabIndex={activate?.tabIndex}
+                onClick={activate?.onClick(row.original)}
+                onKeyDown={activate?.onKeyDown(row.original)}
+                className={cn(
+                  "grid min-w-0 gap-2 rounded-md border bg-card p-3 text-sm",
+                  activate && "cursor-pointer outline-none hover:bg-muted/50 focus-visible:ring-[3px] focus-visible:ring-ring/50",
+                )}
+              >
+                {first ? <div className="min-w-0 font-medium">{flexRender(first.column.columnDef.cell, first.getContext())}</div> : null}
+                {rest.length ? (
+                  <dl className="grid min-w-0 grid-cols-[minmax(5.5rem,auto)_minmax(0,1fr)] gap-x-3 gap-y-1.5">
+                    {rest.map((cell) => {
+                      const name = cardLabelOf(cell.column);
+                      return (
+                        <div key={cell.id} className={cn("contents", !name && "[&>dd]:col-span-2")}>
+                          {name ? <dt className="text-xs text-muted-foreground">{name}</dt> : null}
+                          <dd className="min-w-0 [&_.truncate]:max-w-full">{flexRender(cell.column.columnDef.cell, cell.getContext())}</dd>
+                        </div>
+                      );
+                    })}
+                  </dl>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      ) : (
+        <div className="rounded-md border [&>[data-slot=empty-state]]:rounded-none [&>[data-slot=empty-state]]:border-0">
+          {emptyState ?? <p className="py-10 text-center text-sm text-muted-foreground">No results.</p>}
+        </div>
+      )}
+    </div>
+  );
 
   return (
     <div data-slot="data-table" className={cn("@container/table w-full min-w-0 rounded-md border", className)}>

@@ -45,7 +45,7 @@ import {
   createEventSchema,
   eventDetailSchema,
   eventListQuery,
-  eventSchema,
+  eventListItemSchema,
   testEventSchema,
 } from "@/lib/validations/events";
 import {
@@ -565,7 +565,12 @@ const paths: ZodOpenApiPathsObject = {
     post: op("post", "unarchiveEventType", "Unarchive an event type", { scopes: ["events:write"], path: eventTypeParam, response: eventTypeSchema }),
   },
   "/api/v1/events": {
-    get: op("get", "listEvents", "List events", { scopes: ["events:read"], query: eventListQuery, response: listSchema(eventSchema), example: EXAMPLES.listEvents }),
+    get: op("get", "listEvents", "List events, newest first, each with its deliveries' outcomes", {
+      scopes: ["events:read"],
+      query: eventListQuery,
+      response: listSchema(eventListItemSchema),
+      example: EXAMPLES.listEvents,
+    }),
     post: op("post", "createEvent", "Send an event to every subscribed endpoint", {
       scopes: ["events:write"],
       body: createEventSchema,
@@ -583,6 +588,7 @@ const paths: ZodOpenApiPathsObject = {
       query: deliveryListQuerySchema,
       response: listSchema(deliverySchema),
       example: EXAMPLES.listDeliveries,
+      description: "Every filter given must hold. `q`, `delivery_id` and `event_id` match exactly.",
     }),
   },
   "/api/v1/deliveries/stats": {
@@ -596,11 +602,20 @@ const paths: ZodOpenApiPathsObject = {
     get: op("get", "getDelivery", "Get a delivery with every attempt", { scopes: ["deliveries:read"], path: idParam, response: deliveryDetailSchema }),
   },
   "/api/v1/deliveries/{id}/replay": {
-    post: op("post", "replayDelivery", "Replay a delivery", { scopes: ["deliveries:write"], path: idParam, status: 202, response: replayResponseSchema, errors: [409] }),
+    post: op("post", "replayDelivery", "Replay a delivery", {
+      scopes: ["deliveries:write"],
+      path: idParam,
+      status: 202,
+      response: replayResponseSchema,
+      errors: [409],
+      description:
+        "Another attempt of the same delivery: the same id, so receivers get the same webhook-id. The delivery becomes pending (held while its endpoint is paused), then succeeded or failed; the attempt records who replayed it and when. 409 while it is still pending or held.",
+    }),
   },
   "/api/v1/deliveries/replay-failed": {
     post: op("post", "replayFailedDeliveries", "Replay every failed delivery since a time", {
       scopes: ["deliveries:write"],
+      description: "Each failed delivery becomes pending again (a new attempt, the same webhook-id); `replayed` counts them.",
       body: replayFailedSchema,
       status: 202,
       response: z.object({ replayed: z.number().int() }),
@@ -648,7 +663,11 @@ const paths: ZodOpenApiPathsObject = {
       scopes: ["inbound:write"],
       path: messageParams,
       status: 202,
-      response: z.object({ delivery_id: z.string(), status: z.string(), replay_of: z.string().nullable() }),
+      response: z.object({
+        delivery_id: z.string().describe("The message's forward delivery, re-sent with the same webhook-id"),
+        status: z.string().describe("pending, or held while the forward endpoint is paused"),
+        replay_of: z.string().nullable().describe("Always null: a replay is another attempt of the same delivery, not a new one"),
+      }),
       errors: [409],
     }),
   },

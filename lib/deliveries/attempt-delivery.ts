@@ -624,17 +624,21 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("deliveryId" text, "endpointId" text, "status" text, "at" timestamp,
          "nextAttemptAt" timestamp, "completedAt" timestamp, "ok" boolean, "error" text, "attemptId" text, "url" text, "requestHeaders" jsonb,
          "responseStatus" int, "responseHeaders" jsonb, "responseBody" text, "latencyMs" int, "sendError" text)),
+     -- The replay this attempt answers, if any (read before d clears it: one snapshot for all).
+     r AS (
+       SELECT t."id", t."replayRequestedAt", t."replayRequestedBy" FROM "Delivery" t
+       WHERE t."id" IN (SELECT "deliveryId" FROM x) AND t."replayRequestedAt" IS NOT NULL),
      d AS (
        UPDATE "Delivery" t SET "attempts" = t."attempts" + 1, "status" = x."status"::"DeliveryStatus", "lastAttemptAt" = x."at",
          "lastResponseStatus" = x."responseStatus", "lastError" = x."error", "nextAttemptAt" = x."nextAttemptAt",
-         "completedAt" = x."completedAt", "updatedAt" = $2::timestamp
+         "completedAt" = x."completedAt", "replayRequestedAt" = NULL, "replayRequestedBy" = NULL, "updatedAt" = $2::timestamp
        FROM x WHERE t."id" = x."deliveryId" RETURNING t."id", t."attempts"),
      a AS (
        INSERT INTO "DeliveryAttempt" ("id", "deliveryId", "number", "url", "requestHeaders", "responseStatus",
-         "responseHeaders", "responseBody", "latencyMs", "error", "createdAt")
+         "responseHeaders", "responseBody", "latencyMs", "error", "replayedAt", "replayedBy", "createdAt")
        SELECT x."attemptId", d."id", d."attempts", x."url", x."requestHeaders", x."responseStatus", x."responseHeaders",
-         x."responseBody", x."latencyMs", x."sendError", $2::timestamp
-       FROM d JOIN x ON x."deliveryId" = d."id"),
+         x."responseBody", x."latencyMs", x."sendError", r."replayRequestedAt", r."replayRequestedBy", $2::timestamp
+       FROM d JOIN x ON x."deliveryId" = d."id" LEFT JOIN r ON r."id" = d."id"),
      e AS (
        SELECT x."endpointId", bool_or(x."ok") AS "anyOk", count(*) FILTER (WHERE NOT x."ok") AS "failures"
        FROM x JOIN d ON d."id" = x."deliveryId" GROUP BY x."endpointId")

@@ -93,11 +93,21 @@ describe("delivering events", () => {
 
     receiver.respondWith(() => ({ status: 200 }));
     const replay = await replayDelivery({ orgId, environment: "test", id: failed.id, ctx });
+    // A replay is another attempt of the same delivery: the same id, no second record.
+    expect(replay).toMatchObject({ id: failed.id, status: "pending" });
     const done = await waitFor(async () => {
-      const r = await db.delivery.findUnique({ where: { id: replay.id } });
-      return r?.status === "succeeded" ? r : null;
+      const rows = await deliveriesTo(ep.id);
+      return rows[0]?.status === "succeeded" ? rows : null;
     }, 30_000, "replay succeeded");
-    expect(done.replayOfId).toBe(failed.id);
+    expect(done).toHaveLength(1);
+    expect(done[0]!.attempts).toBe(5);
+    expect(done[0]!.attemptRows.map((a) => [a.responseStatus, a.replayedBy])).toEqual([
+      [500, null], [500, null], [500, null], [500, null], [200, "test (system)"],
+    ]);
+    expect(done[0]!.replayRequestedAt).toBeNull(); // handed over to the attempt
+    const again = receiver.requests.slice(before).filter((r) => r.path === "/down");
+    expect(again).toHaveLength(5);
+    expect(again.at(-1)!.headers["webhook-id"]).toBe(failed.id);
   });
 
   it("honours Retry-After on 429 and disables the endpoint on 410", async () => {
@@ -176,7 +186,12 @@ describe("delivering events", () => {
     receiver.respondWith(() => ({ status: 200 }));
     const { replayed } = await replayFailedSince({ orgId, environment: "test", endpointId: ep.id, since, ctx });
     expect(replayed).toBe(1);
-    await waitFor(async () => (await deliveriesTo(ep.id)).some((d) => d.status === "succeeded"), 30_000, "replayed");
+    const [d] = await waitFor(async () => {
+      const rows = await deliveriesTo(ep.id);
+      return rows.length === 1 && rows[0]!.status === "succeeded" ? rows : null;
+    }, 30_000, "replayed");
+    expect(d!.attemptRows.map((a) => a.responseStatus)).toEqual([410, 200]);
+    expect(d!.attemptRows[1]!.replayedAt).not.toBeNull();
     expect((await replayFailedSince({ orgId, environment: "test", endpointId: ep.id, since, ctx })).replayed).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { payloadFor } from "@/lib/deliveries/attempt-delivery";
 import { shownBody } from "@/lib/inbound/forward-request";
-import type { Delivery, DeliveryAttempt, Environment } from "@/lib/generated/prisma/client";
+import type { Delivery, DeliveryAttempt, Environment, Prisma } from "@/lib/generated/prisma/client";
 import type { DeliveryView } from "@/lib/validations/deliveries";
 
 type Scoped = { orgId: string; environment: Environment };
@@ -24,6 +24,8 @@ export function deliveryView(d: Row): DeliveryView {
     last_response_status: d.lastResponseStatus,
     last_error: d.lastError,
     replay_of: d.replayOfId,
+    replay_requested_at: iso(d.replayRequestedAt),
+    replay_requested_by: d.replayRequestedBy,
     created_at: d.createdAt.toISOString(),
     completed_at: iso(d.completedAt),
   };
@@ -41,22 +43,42 @@ export function attemptView(a: DeliveryAttempt, messageBody: string) {
     response_body: a.responseBody,
     latency_ms: a.latencyMs,
     error: a.error,
+    replayed_at: iso(a.replayedAt),
+    replayed_by: a.replayedBy,
     created_at: a.createdAt.toISOString(),
   };
 }
 
 const include = { event: { select: { type: true } }, endpoint: { select: { name: true } } } as const;
 
-export async function listDeliveries(
-  s: Scoped & { status?: Delivery["status"]; endpointId?: string; limit: number; cursor?: { createdAt: string; id: string } },
-) {
+export type DeliveryFilters = {
+  status?: Delivery["status"];
+  endpointId?: string;
+  eventType?: string;
+  eventId?: string;
+  deliveryId?: string;
+  /** Exact: a delivery id, an event id, or an event's client-sent id. */
+  q?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+};
+
+export async function listDeliveries(s: Scoped & DeliveryFilters & { limit: number; cursor?: { createdAt: string; id: string } }) {
+  const and: Prisma.DeliveryWhereInput[] = [];
+  if (s.eventType) and.push({ event: { type: s.eventType } });
+  if (s.eventId) and.push({ eventId: s.eventId });
+  if (s.deliveryId) and.push({ id: s.deliveryId });
+  if (s.q) and.push({ OR: [{ id: s.q }, { eventId: s.q }, { event: { idempotencyKey: s.q } }] });
+  if (s.createdAfter || s.createdBefore) and.push({ createdAt: { ...(s.createdAfter ? { gte: s.createdAfter } : {}), ...(s.createdBefore ? { lt: s.createdBefore } : {}) } });
   return db.delivery.findMany({
     where: {
       orgId: s.orgId,
       environment: s.environment,
       ...(s.status ? { status: s.status } : {}),
-      // Forwards of incoming webhooks are listed with their messages unless asked for by endpoint.
-      ...(s.endpointId ? { endpointId: s.endpointId } : { endpoint: { inboundWebhookId: null } }),
+      // Forwards of incoming webhooks are listed with their messages unless asked for by endpoint
+      // (or found by an exact id).
+      ...(s.endpointId ? { endpointId: s.endpointId } : s.q || s.deliveryId || s.eventId ? {} : { endpoint: { inboundWebhookId: null } }),
+      ...(and.length ? { AND: and } : {}),
       ...(s.cursor
         ? {
             OR: [

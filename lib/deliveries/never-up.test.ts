@@ -1,6 +1,6 @@
 // A receiver that is never up: every attempt on the (shrunk) schedule is refused, the delivery
 // ends failed as the console shows it (getDelivery / listDeliveries), and once a receiver comes
-// up on that port a replay (a new, linked delivery) succeeds. Real function, real executor.
+// up on that port a replay (another attempt of the same delivery) succeeds. Real function, real executor.
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -81,23 +81,26 @@ describe("a receiver that is never up", () => {
     receiver = await startReceiver({ port });
     receiver.respondWith(() => ({ status: 200, body: "thanks" }));
     const replay = await replayDelivery({ orgId, environment: "test", id, ctx });
-    expect(replay.id).not.toBe(id);
+    expect(replay).toMatchObject({ id, status: "pending" }); // the same delivery, a new attempt
     const done = await waitFor(
       async () => {
-        const d = await getDelivery({ orgId, environment: "test", id: replay.id });
+        const d = await getDelivery({ orgId, environment: "test", id });
         return d.status === "succeeded" ? d : null;
       },
       30_000,
       "the replay to succeed",
     );
-    expect(done).toMatchObject({ replay_of: id, attempts: 1, last_response_status: 200, last_error: null });
-    expect(done.attempt_log[0]).toMatchObject({ response_status: 200, response_body: "thanks", error: null });
+    expect(done).toMatchObject({ replay_of: null, attempts: 5, last_response_status: 200, last_error: null, replay_requested_at: null });
+    expect(done.attempt_log).toHaveLength(5);
+    expect(done.attempt_log[4]).toMatchObject({ number: 5, response_status: 200, response_body: "thanks", error: null, replayed_by: "test (system)" });
+    expect(done.attempt_log[4]!.replayed_at).not.toBeNull();
+    expect(done.attempt_log.slice(0, 4).every((a) => a.replayed_at === null)).toBe(true);
     expect(receiver.requests).toHaveLength(1);
     expect(receiver.requests[0]!.path).toBe("/hooks");
-    expect(receiver.requests[0]!.headers["webhook-id"]).toBe(replay.id);
+    expect(receiver.requests[0]!.headers["webhook-id"]).toBe(id);
     expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ type: "run.completed", data: { order: 42 } });
-    // The original stays failed; the endpoint is healthy again.
-    expect((await getDelivery({ orgId, environment: "test", id })).status).toBe("failed");
+    // The Failed view no longer lists it; the endpoint is healthy again.
+    expect((await listDeliveries({ orgId, environment: "test", status: "failed", limit: 50 })).map((d) => d.id)).not.toContain(id);
     expect((await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).consecutiveFailures).toBe(0);
   });
 });

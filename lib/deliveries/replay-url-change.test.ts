@@ -41,12 +41,13 @@ it("records each attempt's URL, and a replay after a URL change says where the o
   await updateEndpoint({ ...scope, id: endpoint.id, patch: { url: `${receiver.url}/new` }, fields: ENDPOINTS_FIELDS, ctx });
   const replay = await replayDelivery({ ...scope, id: failed.id, ctx });
   expect(replay.urlChangedFrom).toBe(`${receiver.url}/old`);
+  expect(replay.id).toBe(failed.id);
   const done = await waitFor(() => db.delivery.findFirst({ where: { id: replay.id, status: "succeeded" } }), 30_000, "the replay to succeed");
-  expect((await getDelivery({ ...scope, id: done.id })).attempt_log.map((a) => a.url)).toEqual([`${receiver.url}/new`]);
+  expect((await getDelivery({ ...scope, id: done.id })).attempt_log.map((a) => a.url)).toEqual([`${receiver.url}/old`, `${receiver.url}/old`, `${receiver.url}/new`]);
   const audit = await db.auditEvent.findFirst({ where: { action: "delivery.replayed", targetId: failed.id } });
   expect(audit?.after).toMatchObject({ url: `${receiver.url}/new`, previous_url: `${receiver.url}/old` });
 
-  // Replaying the replay (same URL) says nothing changed.
+  // Replaying it again (its last attempt went to the current URL) says nothing changed.
   await db.delivery.update({ where: { id: replay.id }, data: { status: "failed" } });
   expect((await replayDelivery({ ...scope, id: replay.id, ctx })).urlChangedFrom).toBeNull();
 }, 90_000);

@@ -101,6 +101,7 @@ describe("POST /api/v1/events", () => {
     expect(detail.deliveries[0]).toEqual({
       id: expect.stringMatching(/^msg_/),
       endpoint_id: expect.any(String),
+      endpoint_name: expect.any(String),
       status: expect.stringMatching(/^(pending|held)$/),
       attempts: 0,
       next_attempt_at: null,

@@ -5,12 +5,18 @@ import type { Environment } from "@/lib/generated/prisma/client";
 
 type Scoped = { orgId: string; environment: Environment };
 
-export function listEvents(s: Scoped & { limit: number; type?: string; cursor?: { createdAt: string; id: string } }) {
+export function listEvents(
+  s: Scoped & { limit: number; type?: string; q?: string; createdAfter?: Date; createdBefore?: Date; cursor?: { createdAt: string; id: string } },
+) {
   return db.event.findMany({
     where: {
       orgId: s.orgId,
       environment: s.environment,
       ...(s.type ? { type: s.type } : {}),
+      ...(s.q ? { AND: [{ OR: [{ id: s.q }, { idempotencyKey: s.q }] }] } : {}),
+      ...(s.createdAfter || s.createdBefore
+        ? { createdAt: { ...(s.createdAfter ? { gte: s.createdAfter } : {}), ...(s.createdBefore ? { lt: s.createdBefore } : {}) } }
+        : {}),
       ...(s.cursor
         ? {
             OR: [
@@ -25,11 +31,26 @@ export function listEvents(s: Scoped & { limit: number; type?: string; cursor?: 
   });
 }
 
-/** An event with its deliveries (replays included), oldest first. */
+export type DeliverySummary = { total: number; pending: number; held: number; succeeded: number; failed: number };
+
+/** Each event's deliveries counted by status, in one query for a page of events. */
+export async function deliverySummaries(eventIds: string[]): Promise<Map<string, DeliverySummary>> {
+  const out = new Map<string, DeliverySummary>(eventIds.map((id) => [id, { total: 0, pending: 0, held: 0, succeeded: 0, failed: 0 }]));
+  if (eventIds.length === 0) return out;
+  const rows = await db.delivery.groupBy({ by: ["eventId", "status"], where: { eventId: { in: eventIds } }, _count: { _all: true } });
+  for (const r of rows) {
+    const s = out.get(r.eventId)!;
+    s[r.status] += r._count._all;
+    s.total += r._count._all;
+  }
+  return out;
+}
+
+/** An event with its deliveries (older replays' separate deliveries included), oldest first. */
 export async function getEventWithDeliveries(s: Scoped & { id: string }) {
   const event = await db.event.findFirst({
     where: { id: s.id, orgId: s.orgId, environment: s.environment },
-    include: { deliveries: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 1000 } },
+    include: { deliveries: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 1000, include: { endpoint: { select: { name: true } } } } },
   });
   if (!event) throw new AppError("not_found", "No such event in this environment.");
   return event;

@@ -19,10 +19,11 @@ export function acceptedEventView(e: Pick<Event, "id" | "type" | "idempotencyKey
   return { id: e.id, type: e.type, external_id: e.idempotencyKey, deliveries, created_at: e.createdAt.toISOString() };
 }
 
-export function eventDeliveryView(d: Delivery) {
+export function eventDeliveryView(d: Delivery & { endpoint: { name: string } }) {
   return {
     id: d.id,
     endpoint_id: d.endpointId,
+    endpoint_name: d.endpoint.name,
     status: d.status,
     attempts: d.attempts,
     next_attempt_at: iso(d.nextAttemptAt),

@@ -160,8 +160,12 @@ describe("Forward", () => {
       const l = await (await api("GET", `/api/v1/inbound-webhooks/${webhook.id}/messages?outcome=forwarded`)).json();
       return l.data[0]?.deliveries.some((d: { status: string }) => d.status === "succeeded") ? l.data[0] : null;
     }, 30_000, "replay succeeded");
-    expect(again.deliveries).toHaveLength(2);
-    expect(again.deliveries[1].replay_of).toBe(again.deliveries[0].id);
+    // Another attempt of the same forward delivery (the same webhook-id), not a second delivery.
+    expect(again.deliveries).toHaveLength(1);
+    expect(again.deliveries[0]).toMatchObject({ id: failed.deliveries[0].id, status: "succeeded", attempts: 4, replay_of: null });
+    const sent = receiver.requests.filter((q) => q.path === "/flaky");
+    expect(sent).toHaveLength(4);
+    expect(new Set(sent.map((q) => q.headers["webhook-id"]))).toEqual(new Set([failed.deliveries[0].id]));
     // Once a forward succeeded the message is no longer among the failures.
     const l = await (await api("GET", `/api/v1/inbound-webhooks/${webhook.id}/messages?outcome=failed`)).json();
     expect(l.data).toHaveLength(0);

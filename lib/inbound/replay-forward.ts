@@ -1,5 +1,6 @@
-// Forwards a message again: a replay (lib/deliveries/replay-deliveries.ts) of its latest
-// forward delivery, with the same signing and retries as any replayed delivery.
+// Forwards a message again: a replay (lib/deliveries/replay-deliveries.ts) of its latest forward
+// delivery (another attempt of it, the same webhook-id), with the same signing and retries as any
+// replayed delivery.
 import { AppError } from "@/lib/api/errors";
 import type { AuditContext } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db/client";

@@ -1,12 +1,35 @@
 import { z } from "zod";
 import { paginationQuery } from "@/lib/api/pagination";
+import { eventTypeNameSchema } from "@/lib/validations/webhooks";
 
 export const deliveryStatusSchema = z.enum(["pending", "held", "succeeded", "failed"]);
 
-export const deliveryListQuerySchema = paginationQuery.extend({
-  status: deliveryStatusSchema.optional().describe("Only deliveries in this status"),
-  endpoint_id: z.string().max(100).optional().describe("Only deliveries to this endpoint"),
-});
+const idParam = z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+const timeParam = z.iso.datetime({ offset: true });
+
+/** Filters shared by the deliveries list (API and console); each narrows, all must hold. */
+export const deliveryListQuerySchema = paginationQuery
+  .extend({
+    status: deliveryStatusSchema.optional().describe("Only deliveries in this status"),
+    endpoint_id: idParam.optional().describe("Only deliveries to this endpoint"),
+    event_type: eventTypeNameSchema.optional().describe("Only deliveries of events of this type"),
+    event_id: idParam.optional().describe("Only the deliveries of this event (`evt_…`, exact)"),
+    delivery_id: idParam.optional().describe("Only this delivery (`msg_…`, exact): the webhook-id header a receiver got"),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe("Exact search: a delivery id (webhook-id), an event id, or the `id` a client sent with its event"),
+    created_after: timeParam.optional().describe("Only deliveries created at or after this time"),
+    created_before: timeParam.optional().describe("Only deliveries created before this time"),
+  })
+  .refine((q) => !q.created_after || !q.created_before || Date.parse(q.created_after) < Date.parse(q.created_before), {
+    path: ["created_before"],
+    message: "must be later than created_after",
+  });
+export type DeliveryListQuery = z.infer<typeof deliveryListQuerySchema>;
 
 export const deliverySchema = z
   .object({
@@ -21,7 +44,12 @@ export const deliverySchema = z
     last_attempt_at: z.string().nullable(),
     last_response_status: z.number().int().nullable(),
     last_error: z.string().nullable(),
-    replay_of: z.string().nullable().describe("The delivery this one replays"),
+    replay_of: z
+      .string()
+      .nullable()
+      .describe("Only on deliveries made by replays before a replay became a new attempt of the same delivery: the delivery it replayed"),
+    replay_requested_at: z.string().nullable().describe("A replay asked for and not yet attempted: when"),
+    replay_requested_by: z.string().nullable().describe("A replay asked for and not yet attempted: by whom (a member's email, or a credential)"),
     created_at: z.string(),
     completed_at: z.string().nullable(),
   })
@@ -38,20 +66,24 @@ export const deliveryAttemptSchema = z.object({
   response_body: z.string().nullable().describe("Truncated to 16 KiB"),
   latency_ms: z.number().int().nullable(),
   error: z.string().nullable().describe("Network-level error: DNS failure, refused, timeout"),
+  replayed_at: z.string().nullable().describe("Set when this attempt was a replay: when it was asked for"),
+  replayed_by: z.string().nullable().describe("Set when this attempt was a replay: who asked for it"),
   created_at: z.string(),
 });
 
 export const deliveryDetailSchema = deliverySchema.extend({ attempt_log: z.array(deliveryAttemptSchema) });
 
-export const replayResponseSchema = deliveryDetailSchema.extend({
-  url_changed_from: z
-    .string()
-    .nullable()
-    .describe("The URL the original's last attempt went to, when the endpoint's URL has changed since (the replay goes to the current one)"),
-});
+export const replayResponseSchema = deliveryDetailSchema
+  .extend({
+    url_changed_from: z
+      .string()
+      .nullable()
+      .describe("The URL the delivery's last attempt went to, when the endpoint's URL has changed since (the replay goes to the current one)"),
+  })
+  .describe("The replayed delivery (the same id, so the same webhook-id), now pending (held if its endpoint is paused)");
 
 export const replayFailedSchema = z.strictObject({
-  since: z.iso.datetime({ offset: true }).describe("Replay failed deliveries created at or after this time"),
+  since: z.iso.datetime({ offset: true }).describe("Replay failed deliveries created at or after this time; each becomes pending again"),
   endpoint_id: z.string().max(100).optional().describe("Only this endpoint's"),
 });
 

@@ -30,9 +30,17 @@ export const acceptedTestEventSchema = z.object({
   created_at: z.string(),
 });
 
-export const eventListQuery = paginationQuery.extend({
-  type: eventTypeNameSchema.optional().describe("Only events of this type"),
-});
+export const eventListQuery = paginationQuery
+  .extend({
+    type: eventTypeNameSchema.optional().describe("Only events of this type"),
+    q: z.string().trim().min(1).max(255).optional().describe("Exact search: an event id (`evt_…`) or the `id` a client sent with its event"),
+    created_after: z.iso.datetime({ offset: true }).optional().describe("Only events created at or after this time"),
+    created_before: z.iso.datetime({ offset: true }).optional().describe("Only events created before this time"),
+  })
+  .refine((q) => !q.created_after || !q.created_before || Date.parse(q.created_after) < Date.parse(q.created_before), {
+    path: ["created_before"],
+    message: "must be later than created_after",
+  });
 
 export const acceptedEventSchema = z.object({
   id: z.string().describe("`evt_…`"),
@@ -52,9 +60,23 @@ export const eventSchema = z.object({
 });
 export type EventView = z.infer<typeof eventSchema>;
 
+export const eventDeliverySummarySchema = z
+  .object({
+    total: z.number().int(),
+    pending: z.number().int(),
+    held: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+  })
+  .describe("The event's deliveries (one per subscribed endpoint) by their current status");
+
+export const eventListItemSchema = eventSchema.extend({ deliveries: eventDeliverySummarySchema }).meta({ id: "EventListItem" });
+export type EventListItemView = z.infer<typeof eventListItemSchema>;
+
 export const eventDeliverySchema = z.object({
   id: z.string().describe("`msg_…`, sent as `webhook-id`"),
   endpoint_id: z.string(),
+  endpoint_name: z.string(),
   status: z.enum(["pending", "held", "succeeded", "failed"]),
   attempts: z.number(),
   next_attempt_at: z.string().nullable(),

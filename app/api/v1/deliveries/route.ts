@@ -7,7 +7,7 @@ import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
 
-// GET /api/v1/deliveries: deliveries newest first, by status and endpoint
+// GET /api/v1/deliveries: deliveries newest first, filtered by status, endpoint, event, id and time
 export const GET = withApi({ scopes: ["deliveries:read"] }, async (ctx) => {
   const q = ctx.query(deliveryListQuerySchema);
   const rows = await listDeliveries({
@@ -15,6 +15,12 @@ export const GET = withApi({ scopes: ["deliveries:read"] }, async (ctx) => {
     environment: ctx.environment,
     status: q.status,
     endpointId: q.endpoint_id,
+    eventType: q.event_type,
+    eventId: q.event_id,
+    deliveryId: q.delivery_id,
+    q: q.q,
+    createdAfter: q.created_after ? new Date(q.created_after) : undefined,
+    createdBefore: q.created_before ? new Date(q.created_before) : undefined,
     limit: q.limit,
     cursor: decodeCursor(q.cursor, cursorSchema),
   });

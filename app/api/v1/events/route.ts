@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
-import { listEvents } from "@/lib/events/get-events";
+import { deliverySummaries, listEvents } from "@/lib/events/get-events";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { acceptedEventResponse } from "@/lib/events/accepted-event";
 import { acceptedEventView, eventView } from "@/lib/events/views";
@@ -10,7 +10,7 @@ import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
 const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
 
-// GET /api/v1/events: events of the current environment, newest first (`type` filters)
+// GET /api/v1/events: events of the current environment, newest first, each with its deliveries' outcomes
 export const GET = withApi({ scopes: ["events:read"] }, async (ctx) => {
   const q = ctx.query(eventListQuery);
   const rows = await listEvents({
@@ -18,9 +18,14 @@ export const GET = withApi({ scopes: ["events:read"] }, async (ctx) => {
     environment: ctx.environment,
     limit: q.limit,
     type: q.type,
+    q: q.q,
+    createdAfter: q.created_after ? new Date(q.created_after) : undefined,
+    createdBefore: q.created_before ? new Date(q.created_before) : undefined,
     cursor: decodeCursor(q.cursor, cursorSchema),
   });
-  return json(paginate(rows, q.limit, (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }), eventView));
+  const page = paginate(rows, q.limit, (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }), eventView);
+  const summaries = await deliverySummaries(page.data.map((e) => e.id));
+  return json({ ...page, data: page.data.map((e) => ({ ...e, deliveries: summaries.get(e.id)! })) });
 });
 
 // POST /api/v1/events: store an event and queue one delivery per subscribed endpoint (202)

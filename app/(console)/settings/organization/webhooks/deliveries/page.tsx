@@ -2,22 +2,30 @@ import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { DeliveryList } from "@/components/deliveries/delivery-list";
+import { Suspense } from "react";
+import { DeliveriesExplorer } from "@/components/deliveries/deliveries-explorer";
 import { ReplayFailedButton } from "@/components/deliveries/replay-failed-button";
 import { PageHeader } from "@/components/layout/page-header";
 import { getConsoleContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/orgs/roles";
+import { listEndpoints } from "@/lib/webhooks/get-endpoints";
+import { listEventTypes } from "@/lib/webhooks/event-types";
 
-export const metadata: Metadata = { title: "Failed deliveries" };
+export const metadata: Metadata = { title: "Deliveries" };
 
-// Failed deliveries across every endpoint of the current environment, so an admin sees at a
-// glance what needs action; developers and above replay them, one or all since a time.
-export default async function FailedDeliveriesPage() {
+// Every delivery of the current environment, found by id, endpoint, event type, status and time
+// (filters in the URL); it opens on the failed ones, so an admin sees at a glance what needs
+// action. Developers and above replay them, one or all since a time.
+export default async function DeliveriesPage() {
   const ctx = await getConsoleContext();
   if (!ctx) redirect("/sign-in");
   const canReplay = hasRole(ctx.role, "developer");
   const scoping = { orgId: ctx.org.id, environment: ctx.environment };
   const scopeKey = `${ctx.org.id}:${ctx.environment}`;
+  const [endpoints, eventTypes] = await Promise.all([
+    listEndpoints({ ...scoping, limit: 100 }),
+    listEventTypes({ ...scoping, archived: "all", limit: 200 }),
+  ]);
   return (
     <div className="grid gap-6">
       <Link
@@ -28,17 +36,25 @@ export default async function FailedDeliveriesPage() {
         Back to webhooks
       </Link>
       <PageHeader
-        title="Failed deliveries"
+        title="Deliveries"
         description={
           <>
-            Deliveries to any endpoint that still failed after their last retry. Open one to see each attempt, then
-            replay it once the endpoint is fixed.
+            Every event sent to every endpoint, with each attempt. Find one by its id (the webhook-id header), or filter;
+            the Failed tab lists what still failed after its last retry.
             {canReplay ? null : " You can look; developers, admins and owners replay."}
           </>
         }
         actions={canReplay ? <ReplayFailedButton key={scopeKey} scoping={scoping} /> : null}
       />
-      <DeliveryList key={scopeKey} scoping={scoping} defaultStatus="failed" canReplay={canReplay} />
+      <Suspense>
+        <DeliveriesExplorer
+          key={scopeKey}
+          scoping={scoping}
+          canReplay={canReplay}
+          endpoints={endpoints.slice(0, 100).map((e) => ({ id: e.id, name: e.name }))}
+          eventTypes={eventTypes.slice(0, 200).map((t) => t.name)}
+        />
+      </Suspense>
     </div>
   );
 }

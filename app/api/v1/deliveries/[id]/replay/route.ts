@@ -4,7 +4,7 @@ import { replayDelivery } from "@/lib/deliveries/replay-deliveries";
 import { emptyBodySchema } from "@/lib/validations/common";
 import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
-// POST /api/v1/deliveries/{id}/replay: send the event again as a new delivery linked to this one
+// POST /api/v1/deliveries/{id}/replay: another attempt of this delivery (the same webhook-id)
 export const POST = withApi<{ id: string }>({ scopes: ["deliveries:write"] }, async (ctx) => {
   ctx.body(emptyBodySchema);
   const replay = await replayDelivery({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id, ctx: ctx.actor });

@@ -1,0 +1,45 @@
+// Every audit action in plain words, for the log's Action column and its filter. The raw action
+// (`credential.revoked`) stays beside the label, so a filter or an export can still be matched.
+
+export const ACTION_LABELS: Record<string, string> = {
+  "organization.created": "Organization created",
+  "organization.renamed": "Organization renamed",
+  "member.added": "Member added",
+  "member.invited": "Member invited",
+  "member.joined": "Member joined",
+  "member.role_changed": "Member's role changed",
+  "member.removed": "Member removed",
+  "invitation.created": "Invitation link created",
+  "invitation.revoked": "Invitation revoked",
+  "user.sign_in_failed": "Sign-in failed",
+  "credential.created": "Credential created",
+  "credential.revoked": "Credential revoked",
+  "credential.secret_regenerated": "Credential secret regenerated",
+  "scope.created": "Scope created",
+  "endpoint.created": "Endpoint created",
+  "endpoint.updated": "Endpoint changed",
+  "endpoint.deleted": "Endpoint deleted",
+  "endpoint.paused": "Endpoint paused",
+  "endpoint.resumed": "Endpoint resumed",
+  "endpoint.disabled": "Endpoint disabled",
+  "endpoint.secret_rotated": "Endpoint signing secret rotated",
+  "event_type.created": "Event type created",
+  "event_type.archived": "Event type archived",
+  "event_type.unarchived": "Event type restored",
+  "delivery.replayed": "Delivery replayed",
+  "delivery.bulk_replayed": "Failed deliveries replayed",
+  "inbound_webhook.created": "Incoming webhook created",
+  "inbound_webhook.updated": "Incoming webhook changed",
+  "inbound_webhook.deleted": "Incoming webhook deleted",
+  "inbound_webhook.activated": "Incoming webhook activated",
+  "inbound_webhook.deactivated": "Incoming webhook deactivated",
+  "inbound_webhook.token_regenerated": "Incoming webhook token regenerated",
+};
+
+/** The plain-words label of an action; an action not listed reads as its words ("foo.bar_baz" → "Foo bar baz"). */
+export function actionLabel(action: string): string {
+  const known = ACTION_LABELS[action];
+  if (known) return known;
+  const words = action.replace(/[._]+/g, " ").trim();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : action;
+}
