@@ -3,7 +3,8 @@
 import type { InngestFunction } from "inngest";
 import { deliverWebhook } from "@/inngest/functions/deliver-webhook";
 import { pruneExpiredData } from "@/inngest/functions/prune-expired-data";
+import { probeCircuits } from "@/inngest/functions/probe-circuits";
 import { pruneIdempotencyKeysFn } from "@/inngest/functions/prune-idempotency-keys";
 import { sweepDeliveries } from "@/inngest/functions/sweep-deliveries";
 
-export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn, pruneExpiredData];
+export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn, pruneExpiredData, probeCircuits];

@@ -21,6 +21,7 @@ export function deliveryView(d: Row): DeliveryView {
     last_attempt_at: iso(d.lastAttemptAt),
     last_response_status: d.lastResponseStatus,
     last_error: d.lastError,
+    held_reason: d.status === "held" ? (d.heldReason ?? "the endpoint is paused") : null,
     replay_of: d.replayOfId,
     created_at: d.createdAt.toISOString(),
     completed_at: iso(d.completedAt),
