@@ -110,7 +110,7 @@ function DeliveryTable({
       {
         accessorKey: "status",
         header: "Status",
-        cell: ({ row: { original: d } }) => <DeliveryStatusBadge status={d.status} />,
+        cell: ({ row: { original: d } }) => <DeliveryStatusBadge status={d.status} reason={d.held_reason} />,
       },
       ...(endpointId
         ? []

@@ -44,6 +44,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
 import type { EndpointView } from "@/lib/validations/webhooks";
+import { EndpointHealthCard } from "@/components/webhooks/endpoint-health";
 
 export const PAUSE_EXPLANATION =
   "While paused, deliveries are held, not dropped, and are sent in order when you resume.";
@@ -92,6 +93,8 @@ export function EndpointDetailView({ scoping, initial, canManage, deliveries }: 
       </div>
 
       <StateNotices scoping={scoping} endpoint={e} />
+
+      <EndpointHealthCard health={e.health} />
 
       {canManage ? (
         <SettingsCard scoping={scoping} endpoint={e} />

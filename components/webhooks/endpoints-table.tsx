@@ -8,6 +8,7 @@ import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { CreateEndpointDialog } from "@/components/webhooks/create-endpoint-dialog";
 import { EndpointStatusBadge, EventTypeBadges } from "@/components/webhooks/endpoint-badges";
+import { EndpointHealthBadge, formatLatency } from "@/components/webhooks/endpoint-health";
 import { LoadError } from "@/components/ui/load-error";
 import { LocalTime } from "@/components/ui/local-time";
 import { useEndpoints, type Scoping } from "@/components/webhooks/queries";
@@ -73,6 +74,23 @@ export function EndpointsTable({
         accessorKey: "status",
         header: "Status",
         cell: ({ row: { original: e } }) => <EndpointStatusBadge endpoint={e} />,
+      },
+      {
+        id: "health",
+        header: "Health",
+        cell: ({ row: { original: e } }) => <EndpointHealthBadge health={e.health} />,
+      },
+      {
+        id: "latency",
+        header: "p50 / p95 (24 h)",
+        cell: ({ row: { original: e } }) => {
+          const w = e.health.windows["24h"];
+          return w.latency_p50_ms === null ? none : (
+            <span className="whitespace-nowrap tabular-nums">
+              {formatLatency(w.latency_p50_ms)} / {formatLatency(w.latency_p95_ms)}
+            </span>
+          );
+        },
       },
       {
         id: "success_rate",
