@@ -178,7 +178,8 @@ function StateNotices({ scoping, endpoint: e }: { scoping: Scoping; endpoint: En
           {e.disabled_reason ? `: ${e.disabled_reason}` : null}. New events are not delivered here until you re-enable it.
         </Notice>
       ) : null}
-      {e.consecutive_failures > 0 && e.status !== "DISABLED" ? (
+      {/* With the circuit open the Health card below says it all. */}
+      {e.consecutive_failures > 0 && e.status !== "DISABLED" && e.health.circuit.state !== "open" ? (
         <Notice tone="warning">
           <TriangleAlert className="mr-1.5 inline size-4 align-text-bottom text-warning" aria-hidden />
           {/* The count is of attempts (a delivery retried 3 times counts 3), not of deliveries. */}

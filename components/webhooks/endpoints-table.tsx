@@ -78,16 +78,16 @@ export function EndpointsTable({
       {
         id: "health",
         header: "Health",
-        cell: ({ row: { original: e } }) => <EndpointHealthBadge health={e.health} />,
-      },
-      {
-        id: "latency",
-        header: "p50 / p95 (24 h)",
         cell: ({ row: { original: e } }) => {
           const w = e.health.windows["24h"];
-          return w.latency_p50_ms === null ? none : (
-            <span className="whitespace-nowrap tabular-nums">
-              {formatLatency(w.latency_p50_ms)} / {formatLatency(w.latency_p95_ms)}
+          return (
+            <span className="grid justify-items-start gap-0.5">
+              <EndpointHealthBadge health={e.health} />
+              {w.latency_p50_ms === null ? null : (
+                <span className="text-xs whitespace-nowrap text-muted-foreground tabular-nums" title="Latency over the last 24 hours">
+                  p50 {formatLatency(w.latency_p50_ms)} · p95 {formatLatency(w.latency_p95_ms)}
+                </span>
+              )}
             </span>
           );
         },

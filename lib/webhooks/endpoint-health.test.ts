@@ -18,7 +18,7 @@ import { db } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
-import { BUCKET_MS, getEndpointHealth, healthBucketRows, latencyBin, percentileOf } from "@/lib/webhooks/endpoint-health";
+import { BUCKET_MS, getEndpointHealth, healthBucketRows, latencyBin, percentileOf, pruneHealthBuckets } from "@/lib/webhooks/endpoint-health";
 import { endpointHealthSchema } from "@/lib/validations/webhooks";
 import { serveRoutes } from "@/tests/helpers/route-server";
 
@@ -141,5 +141,17 @@ describe("health of a real endpoint", () => {
     expect(h.windows["1h"].latency_p95_ms).toBeGreaterThan(75);
     expect(h.windows["1h"].latency_p95_ms).toBeLessThanOrEqual(100);
     expect(h).toMatchObject({ state: "failing", failing_reason: "success_rate", circuit: { state: "closed" } });
+  });
+
+  it("deletes buckets past the longest window and keeps the rest", async () => {
+    const { endpoint } = await createEndpoint({ orgId, environment: "test", name: "pruned", url: `${receiver.url}/p`, eventTypes: [], fields: ENDPOINTS_FIELDS, ctx });
+    const now = new Date();
+    const start = (daysAgo: number) => new Date(Math.floor((now.getTime() - daysAgo * 86_400_000) / BUCKET_MS) * BUCKET_MS);
+    await db.endpointHealthBucket.createMany({
+      data: [6, 7.5, 8.5, 30].map((d) => ({ endpointId: endpoint.id, start: start(d), attempts: 1, succeeded: 1, latencyHistogram: [] })),
+    });
+    expect(await pruneHealthBuckets(now)).toBeGreaterThanOrEqual(2); // and the 9-day-old one above
+    const left = await db.endpointHealthBucket.findMany({ where: { endpointId: endpoint.id }, orderBy: { start: "asc" } });
+    expect(left.map((b) => b.start.getTime())).toEqual([start(7.5).getTime(), start(6).getTime()]);
   });
 });

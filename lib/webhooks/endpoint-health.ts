@@ -194,6 +194,17 @@ export async function getEndpointsHealth(endpoints: EndpointForHealth[], now = n
   return out;
 }
 
+/** Buckets older than the longest window plus a day are deleted (every minute, by probe-circuits). */
+export async function pruneHealthBuckets(now = new Date(), limit = 5000): Promise<number> {
+  const rows = await sql<{ n: number }>(
+    `WITH gone AS (DELETE FROM "EndpointHealthBucket" WHERE ("endpointId", "start") IN (
+       SELECT "endpointId", "start" FROM "EndpointHealthBucket" WHERE "start" < $1::timestamp LIMIT $2) RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [new Date(now.getTime() - HEALTH_WINDOWS["7d"] - 86_400_000).toISOString(), limit],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 export async function getEndpointHealth(e: EndpointForHealth, now = new Date()): Promise<EndpointHealthView> {
   return (await getEndpointsHealth([e], now)).get(e.id)!;
 }

@@ -24,6 +24,9 @@ CREATE TABLE "EndpointHealthBucket" (
 );
 
 -- CreateIndex
+CREATE INDEX "EndpointHealthBucket_start_idx" ON "EndpointHealthBucket"("start");
+
+-- CreateIndex
 CREATE INDEX "Endpoint_nextProbeAt_idx" ON "Endpoint"("nextProbeAt");
 
 -- AddForeignKey
