@@ -65,5 +65,7 @@ test("a failing receiver opens the circuit: the endpoint shows Failing, deliveri
   await expect(badRow.getByText("Failing", { exact: true })).toBeVisible();
   const goodRow = page.getByRole("row").filter({ hasText: good.endpoint.name });
   await expect(goodRow.getByText("Healthy", { exact: true })).toBeVisible();
+  await goodRow.getByText("Healthy", { exact: true }).focus();
+  await expect(page.getByRole("tooltip")).toContainText(/Latency \(24 h\): p50 \d+ ms, p95 \d+ ms/);
   await page.screenshot({ path: info.outputPath("endpoints-table.png"), fullPage: true });
 });

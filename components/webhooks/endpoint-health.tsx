@@ -26,7 +26,9 @@ export function healthSummary(h: EndpointHealthView): string {
 
 export function EndpointHealthBadge({ health }: { health: EndpointHealthView }) {
   const s = STATE[health.state];
-  const summary = healthSummary(health);
+  const day = health.windows["24h"];
+  const summary =
+    healthSummary(health) + (day.latency_p50_ms === null ? "" : ` Latency (24 h): p50 ${ms(day.latency_p50_ms)}, p95 ${ms(day.latency_p95_ms)}.`);
   return (
     <Tooltip>
       <TooltipTrigger asChild>

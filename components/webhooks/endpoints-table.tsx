@@ -8,7 +8,7 @@ import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { CreateEndpointDialog } from "@/components/webhooks/create-endpoint-dialog";
 import { EndpointStatusBadge, EventTypeBadges } from "@/components/webhooks/endpoint-badges";
-import { EndpointHealthBadge, formatLatency } from "@/components/webhooks/endpoint-health";
+import { EndpointHealthBadge } from "@/components/webhooks/endpoint-health";
 import { LoadError } from "@/components/ui/load-error";
 import { LocalTime } from "@/components/ui/local-time";
 import { useEndpoints, type Scoping } from "@/components/webhooks/queries";
@@ -78,19 +78,8 @@ export function EndpointsTable({
       {
         id: "health",
         header: "Health",
-        cell: ({ row: { original: e } }) => {
-          const w = e.health.windows["24h"];
-          return (
-            <span className="grid justify-items-start gap-0.5">
-              <EndpointHealthBadge health={e.health} />
-              {w.latency_p50_ms === null ? null : (
-                <span className="text-xs whitespace-nowrap text-muted-foreground tabular-nums" title="Latency over the last 24 hours">
-                  p50 {formatLatency(w.latency_p50_ms)} · p95 {formatLatency(w.latency_p95_ms)}
-                </span>
-              )}
-            </span>
-          );
-        },
+        // The badge's tooltip carries the why and the 24 h latency; the endpoint page has the rest.
+        cell: ({ row: { original: e } }) => <EndpointHealthBadge health={e.health} />,
       },
       {
         id: "success_rate",

@@ -24,6 +24,7 @@ import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { createEventType } from "@/lib/webhooks/event-types";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
 import { setEndpointStatus } from "@/lib/webhooks/set-endpoint-status";
+import { updateEndpoint } from "@/lib/webhooks/update-endpoint";
 
 const ctx = { actor: { type: "system" as const, id: null, label: "test" } };
 let stack: Awaited<ReturnType<typeof startDeliveryEngine>>;
@@ -165,6 +166,19 @@ describe("circuit breaker", () => {
     await waitFor(async () => (await db.endpoint.findUniqueOrThrow({ where: { id: ep.id } })).circuitOpenedAt === null, 10_000, "the circuit to close");
     expect(onPath("/revived").map((r) => r.headers["webhook-id"])).toEqual([id]);
   }, 60_000);
+
+  it("probes at once when the owner points a failing endpoint at a new URL", async () => {
+    receiver.respondWith((req) => (req.path === "/fixed" ? { status: 200 } : { status: 500 }));
+    const ep = await endpointAt("/broken", "moved");
+    await db.endpoint.update({ where: { id: ep.id }, data: { consecutiveFailures: 30, failingSince: new Date(), circuitOpenedAt: new Date(), circuitProbes: 6, nextProbeAt: new Date(Date.now() + 3_600_000) } });
+    const ids = await send("moved", 2);
+    await waitFor(async () => (await db.delivery.count({ where: { id: { in: ids }, status: "held" } })) === 2, 10_000, "them to be held");
+    expect((await runCircuitProbes()).probes).toEqual([]); // the next probe is an hour away
+    await updateEndpoint({ orgId, environment: "test", id: ep.id, patch: { url: `${receiver.url}/fixed` }, fields: ENDPOINTS_FIELDS, ctx });
+    expect((await runCircuitProbes()).probes).toEqual([ids[0]]);
+    await waitFor(async () => (await db.delivery.count({ where: { id: { in: ids }, status: "succeeded" } })) === 2, 10_000, "both delivered");
+    expect(onPath("/broken")).toHaveLength(0);
+  }, 30_000);
 
   it("releases held deliveries oldest first when the circuit closes", async () => {
     const ep = await endpointAt("/ordered", "ordered");
