@@ -119,8 +119,9 @@ function DeliveryDetailBody({
     <div className="grid min-w-0 gap-6">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="flex flex-wrap items-center gap-2">
-          <DeliveryStatusBadge status={d.status} />
+          <DeliveryStatusBadge status={d.status} reason={d.held_reason} />
           <code className="font-mono text-sm">{d.event_type}</code>
+          {d.held_reason ? <span className="w-full text-sm text-muted-foreground">Held: {d.held_reason}</span> : null}
           <span className="text-sm text-muted-foreground">
             to{" "}
             {showEndpointLink ? (

@@ -131,7 +131,7 @@ function DeliveryTable({
       {
         accessorKey: "status",
         header: "Status",
-        cell: ({ row: { original: d } }) => <DeliveryStatusBadge status={d.status} />,
+        cell: ({ row: { original: d } }) => <DeliveryStatusBadge status={d.status} reason={d.held_reason} />,
       },
       ...(endpointId
         ? []

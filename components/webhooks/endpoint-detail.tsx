@@ -44,6 +44,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
 import type { EndpointView } from "@/lib/validations/webhooks";
+import { EndpointHealthCard } from "@/components/webhooks/endpoint-health";
 
 export const PAUSE_EXPLANATION =
   "While paused, deliveries are held, not dropped, and are sent in order when you resume.";
@@ -92,6 +93,8 @@ export function EndpointDetailView({ scoping, initial, canManage, deliveries }: 
       </div>
 
       <StateNotices scoping={scoping} endpoint={e} />
+
+      <EndpointHealthCard health={e.health} />
 
       {canManage ? (
         <SettingsCard scoping={scoping} endpoint={e} />
@@ -175,7 +178,8 @@ function StateNotices({ scoping, endpoint: e }: { scoping: Scoping; endpoint: En
           {e.disabled_reason ? `: ${e.disabled_reason}` : null}. New events are not delivered here until you re-enable it.
         </Notice>
       ) : null}
-      {e.consecutive_failures > 0 && e.status !== "DISABLED" ? (
+      {/* With the circuit open the Health card below says it all. */}
+      {e.consecutive_failures > 0 && e.status !== "DISABLED" && e.health.circuit.state !== "open" ? (
         <Notice tone="warning">
           <TriangleAlert className="mr-1.5 inline size-4 align-text-bottom text-warning" aria-hidden />
           {/* The count is of attempts (a delivery retried 3 times counts 3), not of deliveries. */}

@@ -8,6 +8,7 @@ import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { CreateEndpointDialog } from "@/components/webhooks/create-endpoint-dialog";
 import { EndpointStatusBadge, EventTypeBadges } from "@/components/webhooks/endpoint-badges";
+import { EndpointHealthBadge } from "@/components/webhooks/endpoint-health";
 import { LoadError } from "@/components/ui/load-error";
 import { LocalTime } from "@/components/ui/local-time";
 import { useEndpoints, type Scoping } from "@/components/webhooks/queries";
@@ -73,6 +74,12 @@ export function EndpointsTable({
         accessorKey: "status",
         header: "Status",
         cell: ({ row: { original: e } }) => <EndpointStatusBadge endpoint={e} />,
+      },
+      {
+        id: "health",
+        header: "Health",
+        // The badge's tooltip carries the why and the 24 h latency; the endpoint page has the rest.
+        cell: ({ row: { original: e } }) => <EndpointHealthBadge health={e.health} />,
       },
       {
         id: "success_rate",

@@ -11,7 +11,7 @@ import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
 import { rotateEndpointSecret } from "@/lib/webhooks/rotate-endpoint-secret";
 import { endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
-import { endpointView } from "@/lib/webhooks/views";
+import { endpointViewWithHealth } from "@/lib/webhooks/views";
 import { serveRoutes } from "@/tests/helpers/route-server";
 
 const ctx = { actor: { type: "system" as const, id: null, label: "test" }, ip: "127.0.0.1", userAgent: "vitest" };
@@ -73,7 +73,7 @@ it("signing secrets: two rotations with windows sign with all three until theirs
   const { secret: c } = await rotateEndpointSecret({ orgId, environment: "test", id: endpoint.id, graceSeconds: 3600, ctx });
   const row = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
   expect(endpointSigningSecrets(row)).toEqual([c, b, a]);
-  expect(endpointView(row).older_secrets_expire_at).toHaveLength(1);
+  expect((await endpointViewWithHealth(row)).older_secrets_expire_at).toHaveLength(1);
   expect(endpointSigningSecrets(row, new Date(Date.now() + 2 * 3600_000))).toEqual([c]);
   await later("endpoint", endpoint.id);
   const { secret: d } = await rotateEndpointSecret({ orgId, environment: "test", id: endpoint.id, graceSeconds: 0, ctx });

@@ -22,6 +22,8 @@ import { timeOrderedId } from "@/lib/webhooks/ids";
 import { headerValueProblem } from "@/lib/validations/webhooks";
 import { log } from "@/lib/observability/log";
 import { attemptDuration, deliveryAttempts } from "@/lib/observability/metrics";
+import { CIRCUIT_HELD_REASON, circuitOpened, closeCircuit, holdDeliveryIfCircuitOpen, probeDelayMs, probeFailed } from "@/lib/webhooks/endpoint-circuit";
+import { healthBucketRows, healthBucketsCte, healthConfig } from "@/lib/webhooks/endpoint-health";
 
 export const USER_AGENT = "Gatehouse-Webhooks/1.0";
 
@@ -54,7 +56,8 @@ type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt">
     Endpoint,
     | "id" | "orgId" | "environment" | "name" | "url" | "headers" | "headersEncrypted" | "secretEncrypted" | "previousSecretEncrypted"
     | "previousSecretUntil" | "olderSecrets" | "authTokenEncrypted" | "timeoutSeconds" | "status" | "disabledReason" | "inboundWebhookId"
-  >;
+    | "probeDeliveryId"
+  > & { circuitOpen: boolean };
   event: Pick<Event, "id" | "type" | "createdAt" | "environment">;
   /** The payload's stored size (compressed, so a floor): what loading it costs, before it is loaded. */
   payloadBytes: number;
@@ -73,7 +76,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
     `SELECT d."id", d."status"::text AS "status", d."eventId", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
        e."name", e."url", e."headers", e."headersEncrypted", e."secretEncrypted", e."previousSecretEncrypted",
        (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."olderSecrets", e."authTokenEncrypted", e."timeoutSeconds",
-       e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId",
+       e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId", e."circuitOpenedAt" IS NOT NULL AS "circuitOpen", e."probeDeliveryId",
        ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", pg_column_size(ev."payload") AS "payloadBytes"
      FROM "Delivery" d JOIN "Endpoint" e ON e."id" = d."endpointId" JOIN "Event" ev ON ev."id" = d."eventId"
      WHERE d."id" = ANY($1::text[])`,
@@ -104,6 +107,8 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
           status: r.endpointStatus,
           disabledReason: r.disabledReason,
           inboundWebhookId: r.inboundWebhookId,
+          circuitOpen: r.circuitOpen,
+          probeDeliveryId: r.probeDeliveryId,
         },
         event: { id: r.eventId, type: r.type, createdAt: r.eventCreatedAt, environment: r.eventEnvironment },
         payloadBytes: Number(r.payloadBytes),
@@ -238,7 +243,9 @@ export async function attemptDeliveries(opts: {
       }
     }
     const message = result.error ?? `HTTP ${result.status}`;
-    const status = ok ? "succeeded" : isGone || isLast ? "failed" : "pending";
+    // A failed probe of an open circuit waits with the others for the next probe (endpoint-circuit.ts).
+    const probe = p.d.endpoint.circuitOpen && p.d.endpoint.probeDeliveryId === p.d.id;
+    const status = ok ? "succeeded" : isGone || isLast ? "failed" : probe ? "held" : "pending";
     const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers["retry-after"]) : null;
     const delayMs = status === "pending" ? retryDelayMs(opts.attempt, retryAfter, schedule) : 0;
     if (status === "pending") retrying.push({ deliveryId: p.d.id, delayMs });
@@ -246,7 +253,9 @@ export async function attemptDeliveries(opts: {
       p.d.id,
       ok
         ? { kind: "succeeded", status: result.status! }
-        : status === "failed"
+        : status === "held"
+          ? { kind: "held" }
+          : status === "failed"
           ? { kind: "failed", message: isGone ? "410 Gone: endpoint disabled" : message }
           : { kind: "retry", delayMs, message },
     );
@@ -279,6 +288,7 @@ export async function attemptDeliveries(opts: {
       url: p.url,
       requestHeaders: built.recordedHeaders,
     });
+    if (probe && !ok) await probeFailed(p.d.endpoint.id, p.d.id);
   };
 
   const worker = async () => {
@@ -306,6 +316,7 @@ export async function attemptDeliveries(opts: {
         if (claim !== "claimed") {
           if (claim === "moved") handOff.push(p);
           else if (claim === "paused") outcomes.set(p.d.id, (await holdDeliveryIfEndpointPaused(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
+          else if (claim === "circuit") outcomes.set(p.d.id, (await holdDeliveryIfCircuitOpen(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
           else if ("disabled" in claim) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, claim.disabled));
           else outcomes.set(p.d.id, claim);
           continue;
@@ -399,7 +410,8 @@ async function claimDeliveries(requests: ClaimRequest[]): Promise<Map<ClaimReque
      FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "gen" timestamp, "url" text, "lease" timestamp)
      WHERE d."id" = x."id" AND d."status" = 'pending' AND d."releasedAt" IS NOT DISTINCT FROM x."gen"
        AND (d."nextAttemptAt" IS NULL OR d."nextAttemptAt" <= $2::timestamp)
-       AND EXISTS (SELECT 1 FROM "Endpoint" e WHERE e."id" = d."endpointId" AND e."status" = 'active' AND e."url" = x."url" FOR SHARE)
+       AND EXISTS (SELECT 1 FROM "Endpoint" e WHERE e."id" = d."endpointId" AND e."status" = 'active' AND e."url" = x."url"
+         AND (e."circuitOpenedAt" IS NULL OR e."probeDeliveryId" = d."id") FOR SHARE)
      RETURNING d."id"`,
     [
       JSON.stringify(list.map((c) => ({ id: c.id, gen: c.gen, url: c.url, lease: new Date(now + c.timeoutMs + CLAIM_MARGIN_MS).toISOString() }))),
@@ -410,10 +422,11 @@ async function claimDeliveries(requests: ClaimRequest[]): Promise<Map<ClaimReque
 }
 
 /** Why a delivery could not be claimed (see claimDeliveries). */
-async function whyNotClaimed(p: Planned): Promise<"paused" | "moved" | { disabled: string } | AttemptOutcome> {
+async function whyNotClaimed(p: Planned): Promise<"paused" | "moved" | "circuit" | { disabled: string } | AttemptOutcome> {
   const now = Date.now();
-  const [row] = await sql<{ status: string; releasedAt: Date | null; nextAttemptAt: Date | null; endpointStatus: string | null; url: string | null; disabledReason: string | null }>(
-    `SELECT d."status"::text AS "status", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", (d."nextAttemptAt" AT TIME ZONE 'UTC') AS "nextAttemptAt", e."status"::text AS "endpointStatus", e."url", e."disabledReason"
+  const [row] = await sql<{ status: string; releasedAt: Date | null; nextAttemptAt: Date | null; endpointStatus: string | null; url: string | null; disabledReason: string | null; circuitHolds: boolean }>(
+    `SELECT d."status"::text AS "status", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", (d."nextAttemptAt" AT TIME ZONE 'UTC') AS "nextAttemptAt", e."status"::text AS "endpointStatus", e."url", e."disabledReason",
+       (e."circuitOpenedAt" IS NOT NULL AND e."probeDeliveryId" IS DISTINCT FROM d."id") AS "circuitHolds"
      FROM "Delivery" d LEFT JOIN "Endpoint" e ON e."id" = d."endpointId" WHERE d."id" = $1`,
     [p.d.id],
   );
@@ -424,6 +437,7 @@ async function whyNotClaimed(p: Planned): Promise<"paused" | "moved" | { disable
   if (row.endpointStatus === "paused") return "paused";
   if (row.endpointStatus === "disabled") return { disabled: row.disabledReason ?? "by an admin" };
   if (row.url !== p.url) return "moved"; // re-pointed: a new run signs and sends it to the new URL
+  if (row.circuitHolds) return "circuit"; // the circuit opened meanwhile: held, no attempt spent
   // Not due: another attempt has it in flight, or its retry time has not come. Try again then.
   const delayMs = Math.max(0, (row.nextAttemptAt?.getTime() ?? now) - Date.now());
   return { kind: "retry", delayMs, message: "not due yet (another attempt of it is in flight, or its retry time has not come)" };
@@ -457,6 +471,8 @@ async function checkSendable(
   // Only a paused endpoint holds; the locked check settles a race with a resume (see there).
   if (d.endpoint.status === "paused" && (await holdDeliveryIfEndpointPaused(d.id))) return { kind: "held" };
   if (d.endpoint.status === "disabled") return failForDisabledEndpoint(d.id, d.endpoint.disabledReason ?? "by an admin");
+  // An open circuit holds all but its probe (endpoint-circuit.ts).
+  if (d.endpoint.circuitOpen && d.endpoint.probeDeliveryId !== d.id && (await holdDeliveryIfCircuitOpen(d.id))) return { kind: "held" };
   return null;
 }
 
@@ -599,7 +615,7 @@ function agentFor(endpointId: string, url: string): Agent {
 type AttemptRecord = {
   deliveryId: string;
   endpointId: string;
-  status: "succeeded" | "failed" | "pending";
+  status: "succeeded" | "failed" | "pending" | "held";
   at: Date;
   nextAttemptAt: Date | null;
   ok: boolean;
@@ -610,19 +626,28 @@ type AttemptRecord = {
 };
 
 /**
- * The attempts' outcomes on their deliveries, the attempt rows and the endpoints'
- * consecutive-failure counts, in one statement for the whole batch (atomic, one round trip). An
- * endpoint's count goes back to 0 when any of its attempts here succeeded, and is only touched
- * then when it was not already 0, so deliveries to one endpoint do not queue on its row lock.
+ * The attempts' outcomes on their deliveries, the attempt rows, the endpoints' health buckets and
+ * failure streaks, in one statement for the whole batch (atomic, one round trip). An endpoint's
+ * streak ends when any of its attempts here succeeded, and its row is only touched then when the
+ * streak was not already over, so deliveries to one endpoint do not queue on its row lock. A
+ * streak long enough, over more than one delivery, opens the endpoint's circuit; a success on an
+ * open circuit closes it (endpoint-circuit.ts).
  */
 async function recordAttempts(list: AttemptRecord[]): Promise<void> {
   if (list.length === 0) return;
   const iso = (t: Date | null) => (t ? t.toISOString() : null);
   const now = new Date().toISOString();
-  await sql(
+  const cfg = healthConfig();
+  // A send we cancelled ourselves (the endpoint was paused, deleted or re-pointed, the call given
+  // up) says nothing about the receiver: it counts toward neither health nor the failure streak.
+  const counts = (a: AttemptRecord) => !a.result.error?.startsWith("cancelled:");
+  const buckets = healthBucketRows(
+    list.filter(counts).map((a) => ({ endpointId: a.endpointId, at: a.at, ok: a.ok, latencyMs: a.result.latencyMs, responded: a.result.status !== null })),
+  );
+  const changed = await sql<{ id: string; opened: boolean; recovered: boolean }>(
     `WITH x AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("deliveryId" text, "endpointId" text, "status" text, "at" timestamp,
-         "nextAttemptAt" timestamp, "completedAt" timestamp, "ok" boolean, "error" text, "attemptId" text, "url" text, "requestHeaders" jsonb,
+         "nextAttemptAt" timestamp, "completedAt" timestamp, "ok" boolean, "counts" boolean, "error" text, "attemptId" text, "url" text, "requestHeaders" jsonb,
          "responseStatus" int, "responseHeaders" jsonb, "responseBody" text, "latencyMs" int, "sendError" text)),
      -- The replay this attempt answers, if any (read before d clears it: one snapshot for all).
      r AS (
@@ -631,6 +656,7 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
      d AS (
        UPDATE "Delivery" t SET "attempts" = t."attempts" + 1, "status" = x."status"::"DeliveryStatus", "lastAttemptAt" = x."at",
          "lastResponseStatus" = x."responseStatus", "lastError" = x."error", "nextAttemptAt" = x."nextAttemptAt",
+         "heldReason" = CASE WHEN x."status" = 'held' THEN $5 ELSE t."heldReason" END,
          "completedAt" = x."completedAt", "replayRequestedAt" = NULL, "replayRequestedBy" = NULL, "updatedAt" = $2::timestamp
        FROM x WHERE t."id" = x."deliveryId" RETURNING t."id", t."attempts"),
      a AS (
@@ -639,12 +665,28 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
        SELECT x."attemptId", d."id", d."attempts", x."url", x."requestHeaders", x."responseStatus", x."responseHeaders",
          x."responseBody", x."latencyMs", x."sendError", r."replayRequestedAt", r."replayRequestedBy", $2::timestamp
        FROM d JOIN x ON x."deliveryId" = d."id" LEFT JOIN r ON r."id" = d."id"),
+     ${healthBucketsCte("$3")},
      e AS (
-       SELECT x."endpointId", bool_or(x."ok") AS "anyOk", count(*) FILTER (WHERE NOT x."ok") AS "failures"
-       FROM x JOIN d ON d."id" = x."deliveryId" GROUP BY x."endpointId")
-     UPDATE "Endpoint" ep SET "consecutiveFailures" = CASE WHEN e."anyOk" THEN 0 ELSE ep."consecutiveFailures" + e."failures" END,
+       SELECT x."endpointId", bool_or(x."ok") AS "anyOk", count(*) FILTER (WHERE NOT x."ok") AS "failures",
+         min(x."deliveryId") FILTER (WHERE NOT x."ok") AS "minFailed", max(x."deliveryId") FILTER (WHERE NOT x."ok") AS "maxFailed"
+       FROM x JOIN d ON d."id" = x."deliveryId" WHERE x."counts" GROUP BY x."endpointId"),
+     s AS (
+       SELECT ep."id", e."anyOk", e."failures", e."minFailed",
+         NOT e."anyOk" AND (ep."failingSpread" OR e."minFailed" <> e."maxFailed" OR ep."failingDeliveryId" <> e."minFailed") AS "spread",
+         NOT e."anyOk" AND ep."circuitOpenedAt" IS NULL AND ep."status" = 'active' AND ep."consecutiveFailures" + e."failures" >= $4
+           AND (ep."failingSpread" OR e."minFailed" <> e."maxFailed" OR ep."failingDeliveryId" <> e."minFailed") AS "opens"
+       FROM e JOIN "Endpoint" ep ON ep."id" = e."endpointId"
+       WHERE NOT e."anyOk" OR ep."consecutiveFailures" <> 0 OR ep."failingSince" IS NOT NULL OR ep."circuitOpenedAt" IS NOT NULL)
+     UPDATE "Endpoint" ep SET "consecutiveFailures" = CASE WHEN s."anyOk" THEN 0 ELSE ep."consecutiveFailures" + s."failures" END,
+       "failingSince" = CASE WHEN s."anyOk" THEN NULL ELSE COALESCE(ep."failingSince", $2::timestamp) END,
+       "failingDeliveryId" = CASE WHEN s."anyOk" THEN NULL ELSE COALESCE(ep."failingDeliveryId", s."minFailed") END,
+       "failingSpread" = COALESCE(s."spread", false),
+       "circuitOpenedAt" = CASE WHEN s."opens" THEN $2::timestamp ELSE ep."circuitOpenedAt" END,
+       "circuitProbes" = CASE WHEN s."opens" THEN 0 ELSE ep."circuitProbes" END,
+       "nextProbeAt" = CASE WHEN s."opens" THEN $2::timestamp + make_interval(secs => $6::int / 1000.0) ELSE ep."nextProbeAt" END,
        "updatedAt" = $2::timestamp
-     FROM e WHERE ep."id" = e."endpointId" AND (NOT e."anyOk" OR ep."consecutiveFailures" <> 0)`,
+     FROM s WHERE ep."id" = s."id"
+     RETURNING ep."id", COALESCE(s."opens", false) AS "opened", s."anyOk" AND ep."circuitOpenedAt" IS NOT NULL AS "recovered"`,
     [
       JSON.stringify(
         list.map((a) => ({
@@ -655,6 +697,7 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
           nextAttemptAt: iso(a.nextAttemptAt),
           completedAt: a.status === "pending" ? null : now,
           ok: a.ok,
+          counts: counts(a),
           error: a.error,
           attemptId: `att_${timeOrderedId()}`,
           url: a.url,
@@ -667,8 +710,22 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
         })),
       ),
       now,
+      JSON.stringify(buckets),
+      cfg.failures,
+      CIRCUIT_HELD_REASON,
+      probeDelayMs(0, cfg),
     ],
   );
+  // Audit entries and releases after the statement; if this process dies first, the next
+  // runCircuitProbes closes a circuit whose streak a success ended.
+  for (const c of changed) {
+    try {
+      if (c.opened) await circuitOpened(c.id);
+      if (c.recovered) await closeCircuit(c.id);
+    } catch (err) {
+      console.error("circuit breaker: could not record a change of endpoint", c.id, err);
+    }
+  }
 }
 
 const GONE_REASON = "the receiver answered 410 Gone";

@@ -50,6 +50,9 @@ function spawnChild(extraEnv: Record<string, string>): Promise<Child> {
     ...extraEnv,
     GATEHOUSE_DATA_DIR: dataDir,
     GATEHOUSE_RETRY_SCHEDULE: "2s,2s,2s,2s", // 5 attempts, 2 s apart
+    // The subject is each delivery's own retries across a crash: the circuit breaker (which
+    // would hold all 20 once the receiver keeps failing) is out of the way.
+    GATEHOUSE_CIRCUIT_FAILURES: "1000",
     GATEHOUSE_ALLOW_PRIVATE_URLS: "1",
   };
   delete env.DATABASE_URL; // the file-backed PGlite in dataDir, like `npm start`

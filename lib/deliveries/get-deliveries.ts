@@ -23,6 +23,7 @@ export function deliveryView(d: Row): DeliveryView {
     last_attempt_at: iso(d.lastAttemptAt),
     last_response_status: d.lastResponseStatus,
     last_error: d.lastError,
+    held_reason: d.status === "held" ? (d.heldReason ?? "the endpoint is paused") : null,
     replay_of: d.replayOfId,
     replay_requested_at: iso(d.replayRequestedAt),
     replay_requested_by: d.replayRequestedBy,

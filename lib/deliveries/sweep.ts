@@ -30,12 +30,13 @@ export async function findDeliveriesToResend(now = new Date(), limit = 500): Pro
     [stale, at, limit],
   );
   overdue.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
-  // Held deliveries of endpoints that are active again (a resume whose release was lost).
+  // Held deliveries of endpoints that are active again (a resume whose release was lost), unless
+  // their circuit is open (endpoint-circuit.ts releases those when a probe gets through).
   const held = await sql<{ id: string }>(
     `UPDATE "Delivery" d SET "status" = 'pending', "releasedAt" = $2::timestamp, "nextAttemptAt" = $2::timestamp, "updatedAt" = $2::timestamp
      WHERE d."id" IN (
        SELECT h."id" FROM "Delivery" h JOIN "Endpoint" e ON e."id" = h."endpointId"
-       WHERE h."status" = 'held' AND e."status" = 'active' AND h."updatedAt" < $1::timestamp
+       WHERE h."status" = 'held' AND e."status" = 'active' AND e."circuitOpenedAt" IS NULL AND h."updatedAt" < $1::timestamp
        ORDER BY h."createdAt", h."id" LIMIT $3 FOR UPDATE OF h SKIP LOCKED)
      AND d."status" = 'held'
      RETURNING d."id"`,

@@ -44,6 +44,7 @@ export const deliverySchema = z
     last_attempt_at: z.string().nullable(),
     last_response_status: z.number().int().nullable(),
     last_error: z.string().nullable(),
+    held_reason: z.string().nullable().describe("Why it waits, while held: the endpoint is paused, failing (circuit open) or disabled"),
     replay_of: z
       .string()
       .nullable()

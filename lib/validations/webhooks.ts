@@ -161,6 +161,42 @@ export const updateEndpointSchema = z.strictObject({
 });
 export type UpdateEndpointInput = z.input<typeof updateEndpointSchema>;
 
+const healthWindowSchema = z.object({
+  attempts: z.number().int().describe("Delivery attempts in the window"),
+  succeeded: z.number().int(),
+  success_rate: z.number().nullable().describe("Percent of attempts that got a 2xx, one decimal; null without attempts"),
+  latency_p50_ms: z.number().int().nullable().describe("Median response time of attempts that got a response (to within a histogram bin)"),
+  latency_p95_ms: z.number().int().nullable(),
+});
+
+export const endpointHealthSchema = z
+  .object({
+    state: z
+      .enum(["healthy", "failing", "disabled"])
+      .describe("failing: the circuit is open (consecutive failures) or the last hour's success rate is under the threshold"),
+    failing_reason: z.enum(["consecutive_failures", "success_rate"]).nullable(),
+    consecutive_failures: z.number().int(),
+    failing_since: z.string().nullable().describe("The first failure since the last successful attempt"),
+    last_success_at: z.string().nullable().describe("The last successful attempt in the last 7 days"),
+    seconds_since_last_success: z.number().int().nullable(),
+    disables_at: z
+      .string()
+      .nullable()
+      .describe("When Gatehouse disables the endpoint if no attempt succeeds before (GATEHOUSE_DISABLE_FAILING_AFTER after failing_since)"),
+    circuit: z
+      .object({
+        state: z.enum(["closed", "open"]).describe("open: new deliveries are held and one probe attempt goes at growing intervals"),
+        opened_at: z.string().nullable(),
+        next_probe_at: z.string().nullable(),
+        probes: z.number().int().describe("Failed probes since the circuit opened"),
+      })
+      .strict(),
+    windows: z.object({ "1h": healthWindowSchema.strict(), "24h": healthWindowSchema.strict(), "7d": healthWindowSchema.strict() }).strict(),
+  })
+  .strict()
+  .describe("Health over the last 1 h / 24 h / 7 d (ten-minute buckets)");
+export type EndpointHealthView = z.infer<typeof endpointHealthSchema>;
+
 export const endpointSchema = z.object({
   id: z.string().describe("`ep_` + UUID"),
   name: z.string(),
@@ -182,6 +218,7 @@ export const endpointSchema = z.object({
     .array(z.string())
     .describe("Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time"),
   consecutive_failures: z.number(),
+  health: endpointHealthSchema,
   created_at: z.string(),
   updated_at: z.string(),
 });

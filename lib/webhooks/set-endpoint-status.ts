@@ -31,18 +31,10 @@ export async function applyEndpointStatus(
       status === "paused"
         ? { status, pausedAt: now }
         : // Resuming also re-enables an endpoint Gatehouse disabled (e.g. after 410 Gone).
-          { status, pausedAt: null, disabledAt: null, disabledReason: null, consecutiveFailures: 0 },
+          // An admin's resume also closes an open circuit: the held deliveries go now.
+          { status, pausedAt: null, disabledAt: null, disabledReason: null, consecutiveFailures: 0, ...CLOSED_CIRCUIT },
   });
-  let releasedDeliveryIds: string[] = [];
-  if (status === "active") {
-    const rows = await tx.$queryRaw<{ id: string; createdAt: Date }[]>`
-      UPDATE "Delivery" SET status = 'pending', "releasedAt" = ${now}, "nextAttemptAt" = ${now}, "updatedAt" = ${now}
-      WHERE "endpointId" = ${endpoint.id} AND status = 'held'
-      RETURNING id, "createdAt"`;
-    releasedDeliveryIds = rows
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((r) => r.id);
-  }
+  const releasedDeliveryIds = status === "active" ? await releaseHeldDeliveries(tx, endpoint.id, now) : [];
   await recordAuditEvent(tx, {
     orgId: opts.orgId,
     environment: opts.environment,
@@ -53,6 +45,32 @@ export async function applyEndpointStatus(
     after: { status, ...(status === "active" ? { released_deliveries: releasedDeliveryIds.length } : {}) },
   });
   return { endpoint: updated, releasedDeliveryIds };
+}
+
+/** The failure streak and circuit cleared (an admin's resume, a successful attempt). */
+export const CLOSED_CIRCUIT = {
+  failingSince: null,
+  failingDeliveryId: null,
+  failingSpread: false,
+  circuitOpenedAt: null,
+  circuitProbes: 0,
+  nextProbeAt: null,
+  probeDeliveryId: null,
+  probeLeaseUntil: null,
+};
+
+/**
+ * Inside the caller's transaction: the endpoint's held deliveries become pending, due now, with a
+ * new generation; returns their ids oldest first, for the caller to dispatch after commit.
+ */
+export async function releaseHeldDeliveries(tx: Tx, endpointId: string, now: Date): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string; createdAt: Date }[]>`
+    UPDATE "Delivery" SET status = 'pending', "heldReason" = NULL, "releasedAt" = ${now}, "nextAttemptAt" = ${now}, "updatedAt" = ${now}
+    WHERE "endpointId" = ${endpointId} AND status = 'held'
+    RETURNING id, "createdAt"`;
+  return rows
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((r) => r.id);
 }
 
 /**
@@ -76,7 +94,7 @@ export async function setEndpointStatus(opts: Scoped & { id: string; status: "ac
  */
 export async function holdDeliveryIfEndpointPaused(deliveryId: string): Promise<boolean> {
   const n = await db.$executeRaw`
-    UPDATE "Delivery" d SET status = 'held', "updatedAt" = now()
+    UPDATE "Delivery" d SET status = 'held', "heldReason" = 'the endpoint is paused', "updatedAt" = now()
     WHERE d.id = ${deliveryId} AND d.status = 'pending'
       AND EXISTS (SELECT 1 FROM "Endpoint" e WHERE e.id = d."endpointId" AND e.status = 'paused' FOR SHARE)`;
   return n > 0;

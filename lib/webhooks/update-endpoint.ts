@@ -49,6 +49,9 @@ export async function updateEndpoint(opts: {
     const data: Prisma.EndpointUpdateInput = {};
     if (p.name !== undefined) data.name = p.name;
     if (p.url !== undefined) data.url = p.url;
+    // A new URL on a failing endpoint is probed at once (by the next runCircuitProbes), not after
+    // the open circuit's grown interval.
+    if (urlChanged && endpoint.circuitOpenedAt) Object.assign(data, { nextProbeAt: new Date(), circuitProbes: 0, probeLeaseUntil: null });
     if (p.description !== undefined) data.description = p.description || null;
     if (eventTypes !== undefined) data.eventTypes = eventTypes;
     // Custom headers: a masked value keeps the stored one; a legacy plaintext row is encrypted

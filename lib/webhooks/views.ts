@@ -3,12 +3,14 @@
 import type { Endpoint, EventType } from "@/lib/generated/prisma/client";
 import { liveGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { headerNames, maskedHeaders } from "@/lib/webhooks/custom-headers";
-import type { EndpointView, EventTypeView, WebhookView } from "@/lib/validations/webhooks";
+import { getEndpointHealth } from "@/lib/webhooks/endpoint-health";
+import type { EndpointHealthView, EndpointView, EventTypeView, WebhookView } from "@/lib/validations/webhooks";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 
-export function endpointView(e: Endpoint): EndpointView {
+/** `health` from getEndpointsHealth (lib/webhooks/endpoint-health.ts). */
+export function endpointView(e: Endpoint, health: EndpointHealthView): EndpointView {
   const rotating = e.previousSecretEncrypted && e.previousSecretUntil && e.previousSecretUntil > new Date();
   return {
     id: e.id,
@@ -27,9 +29,15 @@ export function endpointView(e: Endpoint): EndpointView {
     previous_secret_expires_at: rotating ? iso(e.previousSecretUntil) : null,
     older_secrets_expire_at: liveGraceSecrets(e.olderSecrets).map((s) => new Date(s.until).toISOString()),
     consecutive_failures: e.consecutiveFailures,
+    health,
     created_at: e.createdAt.toISOString(),
     updated_at: e.updatedAt.toISOString(),
   };
+}
+
+/** endpointView with the endpoint's health read now. */
+export async function endpointViewWithHealth(e: Endpoint): Promise<EndpointView> {
+  return endpointView(e, await getEndpointHealth(e));
 }
 
 export function webhookView(e: Endpoint): WebhookView {

@@ -4,7 +4,8 @@ import { json, withApi } from "@/lib/api/with-api";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
 import { listEndpoints } from "@/lib/webhooks/get-endpoints";
-import { endpointView } from "@/lib/webhooks/views";
+import { endpointView, endpointViewWithHealth } from "@/lib/webhooks/views";
+import { getEndpointsHealth } from "@/lib/webhooks/endpoint-health";
 import { createEndpointSchema, endpointListQuery } from "@/lib/validations/webhooks";
 import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
@@ -20,7 +21,8 @@ export const GET = withApi({ scopes: ["endpoints:read"] }, async (ctx) => {
     status: q.status && (q.status.toLowerCase() as "active" | "paused" | "disabled"),
     cursor: decodeCursor(q.cursor, cursorSchema),
   });
-  return json(paginate(rows, q.limit, (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }), endpointView));
+  const health = await getEndpointsHealth(rows);
+  return json(paginate(rows, q.limit, (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }), (e) => endpointView(e, health.get(e.id)!)));
 });
 
 // POST /api/v1/endpoints: create an endpoint; the signing secret is in this response only
@@ -41,7 +43,7 @@ export const POST = withApi({ scopes: ["endpoints:write"], maxBodyBytes: 64 * 10
     fields: ENDPOINTS_FIELDS,
     ctx: ctx.actor,
   });
-  return json({ ...endpointView(endpoint), secret }, { status: 201 });
+  return json({ ...(await endpointViewWithHealth(endpoint)), secret }, { status: 201 });
 });
 
 // Other methods: 405 with Allow; OPTIONS lists only the real ones

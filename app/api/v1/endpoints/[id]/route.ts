@@ -3,7 +3,7 @@ import { deleteEndpoint } from "@/lib/webhooks/delete-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
 import { getEndpoint } from "@/lib/webhooks/get-endpoints";
 import { updateEndpoint } from "@/lib/webhooks/update-endpoint";
-import { endpointView } from "@/lib/webhooks/views";
+import { endpointViewWithHealth } from "@/lib/webhooks/views";
 import { updateEndpointSchema } from "@/lib/validations/webhooks";
 import { emptyBodySchema } from "@/lib/validations/common";
 import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
@@ -12,7 +12,7 @@ type P = { id: string };
 
 // GET /api/v1/endpoints/{id}: one endpoint
 export const GET = withApi<P>({ scopes: ["endpoints:read"] }, async (ctx) =>
-  json(endpointView(await getEndpoint({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id }))),
+  json(await endpointViewWithHealth(await getEndpoint({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id }))),
 );
 
 // PATCH /api/v1/endpoints/{id}: partial update; status PAUSED holds deliveries, ACTIVE releases them
@@ -37,7 +37,7 @@ export const PATCH = withApi<P>({ scopes: ["endpoints:write"], maxBodyBytes: 64 
     fields: ENDPOINTS_FIELDS,
     ctx: ctx.actor,
   });
-  return json(endpointView(endpoint));
+  return json(await endpointViewWithHealth(endpoint));
 });
 
 // DELETE /api/v1/endpoints/{id}: delete the endpoint and its deliveries

@@ -1,6 +1,6 @@
 import { json, withApi } from "@/lib/api/with-api";
 import { rotateEndpointSecret } from "@/lib/webhooks/rotate-endpoint-secret";
-import { endpointView } from "@/lib/webhooks/views";
+import { endpointViewWithHealth } from "@/lib/webhooks/views";
 import { rotateSecretSchema } from "@/lib/validations/webhooks";
 import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
@@ -14,7 +14,7 @@ export const POST = withApi<{ id: string }>({ scopes: ["endpoints:write"] }, asy
     graceSeconds: grace_period_seconds,
     ctx: ctx.actor,
   });
-  return json({ ...endpointView(endpoint), secret });
+  return json({ ...(await endpointViewWithHealth(endpoint)), secret });
 });
 
 // Other methods: 405 with Allow; OPTIONS lists only the real ones

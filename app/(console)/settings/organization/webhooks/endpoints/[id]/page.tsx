@@ -10,7 +10,7 @@ import { AppError } from "@/lib/api/errors";
 import { getConsoleContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/orgs/roles";
 import { getEndpoint } from "@/lib/webhooks/get-endpoints";
-import { endpointView } from "@/lib/webhooks/views";
+import { endpointViewWithHealth } from "@/lib/webhooks/views";
 
 export const metadata: Metadata = { title: "Endpoint" };
 
@@ -42,7 +42,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
       <EndpointDetailView
         key={`${ctx.org.id}:${ctx.environment}:${endpoint.id}`}
         scoping={{ orgId: ctx.org.id, environment: ctx.environment }}
-        initial={endpointView(endpoint)}
+        initial={await endpointViewWithHealth(endpoint)}
         canManage={hasRole(ctx.role, "developer")}
         deliveries={
           <>
