@@ -1,12 +1,10 @@
 // The executor's HTTP side, on its own loopback port because the SDK builds `/e/<key>` and
 // `/fn/register` as absolute paths from its base URL.
 import { createHash, timingSafeEqual } from "node:crypto";
-import http from "node:http";
 import { SyncRefused, type Executor } from "@/inngest/engine/executor";
 import type { FetchHandler } from "@/inngest/engine/in-process";
 import { registerSchema } from "@/inngest/engine/protocol";
 import { seededUlid, ulid } from "@/inngest/engine/ulid";
-import { sendWebResponse, toWebRequest } from "@/lib/http/node-adapter";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -83,17 +81,6 @@ export function createEngineHandler({ executor, eventKey, signingKey }: ServerOp
     });
     return events.length ? executor.ingest(events) : [];
   }
-}
-
-/** The handler on its own loopback port (the SDK builds `/e/<key>` and `/fn/register` from its base URL). */
-export function createEngineServer(options: ServerOptions): http.Server {
-  const handler = createEngineHandler(options);
-  return http.createServer((req, res) => {
-    toWebRequest(req, "http://127.0.0.1")
-      .then((request) => (request ? handler(request) : json(413, { error: "Payload too large", status: 413 })))
-      .then((response) => sendWebResponse(response, res))
-      .catch(() => res.destroy());
-  });
 }
 
 function parseJson(text: string): unknown {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth";
+import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import { forgetTokens, recallClient, recallToken, rememberClient, rememberToken, tokenEpoch } from "@/lib/credentials/token-cache";
 
 const token = { id: "t1" } as FoundToken;

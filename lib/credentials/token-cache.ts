@@ -8,7 +8,7 @@
 // most one second (a token it issues meanwhile for a revoked credential is refused on use: the
 // bearer check reads the credential's status). Only active tokens are remembered; expiry is
 // checked on every use.
-import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth";
+import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 
 const TTL_MS = 1_000;
 const MAX_ENTRIES = 10_000;
