@@ -1,9 +1,10 @@
 // The executor's HTTP side, on its own loopback port because the SDK builds `/e/<key>` and
 // `/fn/register` as absolute paths from its base URL.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { SyncRefused, type Executor } from "@/inngest/engine/executor";
+import type { Executor } from "@/inngest/engine/executor";
 import type { FetchHandler } from "@/inngest/engine/in-process";
 import { registerSchema } from "@/inngest/engine/protocol";
+import { SyncRefused } from "@/inngest/engine/sync";
 import { seededUlid, ulid } from "@/inngest/engine/ulid";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
