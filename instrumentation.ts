@@ -2,6 +2,6 @@
 // so a broken configuration fails loudly at start-up rather than on a user's click.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startServer } = await import("@/lib/server/start-server");
-  await startServer();
+  const { startUp } = await import("@/start-up");
+  await startUp();
 }

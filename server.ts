@@ -3,7 +3,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startGatehouseServer } from "@/lib/http/gatehouse-server";
-import { listenPort } from "@/lib/server/start-server";
+import { listenPort } from "@/lib/http/listen-port";
 import { briefError, log } from "@/lib/observability/log";
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";

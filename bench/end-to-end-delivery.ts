@@ -75,7 +75,7 @@ run(async () => {
     const { createBenchOrg, benchCredential, bearerToken } = await import("./fixtures");
     const { inngest } = await import("@/inngest/client");
     const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
-    const { startEngine } = await import("@/inngest/engine/start-engine");
+    const { startEngine } = await import("@/inngest/start-engine");
     const { serveFunctions, silentLogger } = await import("@/inngest/engine/testing");
     const { functions } = await import("@/inngest/index");
     const { serveRoutes } = await import("@/tests/helpers/route-server");
@@ -87,7 +87,7 @@ run(async () => {
     const served = await serveFunctions(inngest, functions);
     const engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
     // As npm start does: the executor's calls reach the serve handler in-process.
-    const { serveFunctionsInProcess } = await import("@/lib/server/start-server");
+    const { serveFunctionsInProcess } = await import("@/start-up");
     await serveFunctionsInProcess(served.url);
     const app = await serveRoutes({ "/oauth/token": tokenRoute, "/api/v1/events": eventsRoute });
     const org = await createBenchOrg("e2e");

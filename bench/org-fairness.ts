@@ -61,7 +61,7 @@ run(async () => {
     const { createBenchOrg } = await import("./fixtures");
     const { inngest } = await import("@/inngest/client");
     const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
-    const { startEngine } = await import("@/inngest/engine/start-engine");
+    const { startEngine } = await import("@/inngest/start-engine");
     const { serveFunctions, silentLogger } = await import("@/inngest/engine/testing");
     const { functions } = await import("@/inngest/index");
     const { ingestEvent } = await import("@/lib/events/ingest-event");
@@ -70,7 +70,7 @@ run(async () => {
 
     const served = await serveFunctions(inngest, functions);
     const engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
-    const { serveFunctionsInProcess } = await import("@/lib/server/start-server");
+    const { serveFunctionsInProcess } = await import("@/start-up");
     await serveFunctionsInProcess(served.url);
     const hostile = await createBenchOrg("fairness-hostile");
     const normal = await createBenchOrg("fairness-normal");

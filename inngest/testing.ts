@@ -3,7 +3,7 @@
 // wires them.
 import { inngest } from "@/inngest/client";
 import { registerDeliveryDispatcher } from "@/inngest/dispatch";
-import { startEngine, type Engine, type EngineOptions } from "@/inngest/engine/start-engine";
+import { startEngine, type Engine, type EngineOptions } from "@/inngest/start-engine";
 import { serveFunctions, silentLogger } from "@/inngest/engine/testing";
 import { functions } from "@/inngest/index";
 

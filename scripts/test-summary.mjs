@@ -1,4 +1,4 @@
-// Counts passed and failed tests from the JSON reports of vitest and Playwright, for `npm test`
+// Counts passed and failed tests from the JSON reports of vitest, Playwright and ESLint, for `npm test`
 // and .ci/run. A stage without a report, or that exited non-zero with no failure in its report,
 // crashed: it counts as one failure, so a broken stage can never look green.
 //
@@ -41,6 +41,13 @@ export function countReport(file) {
       skipped: (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0),
       note: broken ? `${broken} file(s) failed to run` : undefined,
     };
+  }
+  if (Array.isArray(j)) {
+    // ESLint (scripts/lint.mjs): one check over the repository; each file with an error fails.
+    const failed = j.filter((f) => f.errorCount > 0).length;
+    const errors = j.reduce((n, f) => n + f.errorCount, 0);
+    const warnings = j.reduce((n, f) => n + f.warningCount, 0);
+    return { passed: failed ? 0 : 1, failed, skipped: 0, note: `${j.length} files, ${errors} error(s), ${warnings} warning(s)` };
   }
   return { passed: 0, failed: 0, skipped: 0, note: "unknown report format" };
 }

@@ -1,5 +1,6 @@
-// `npm test`: unit and integration tests (vitest), then end-to-end tests (Playwright), both
-// always, so one run shows everything that is broken; ends with a clear verdict.
+// `npm test`: lint (ESLint, scripts/lint.mjs), unit and integration tests (vitest), then
+// end-to-end tests (Playwright), all three always, so one run shows everything that is broken;
+// ends with a clear verdict.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -18,7 +19,9 @@ function stage(label, file, cmd, args) {
 }
 
 const unitReport = path.join(results, "unit.json");
+const lintReport = path.join(results, "lint.json");
 const stages = [
+  stage("lint", lintReport, process.execPath, [path.join(root, "scripts/lint.mjs"), "--report", lintReport]),
   stage("unit", unitReport, npx, ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${unitReport}`]),
   stage("e2e", path.join(results, "e2e.json"), process.execPath, [path.join(root, "scripts/e2e.mjs")]),
 ];

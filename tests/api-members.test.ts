@@ -76,6 +76,7 @@ async function call(handler: Handler, method: string, path: string, opts: CallOp
   const route = opts.id === undefined ? undefined : { params: Promise.resolve({ id: opts.id }) };
   const res = await inRequestScope(req, () => handler(req, route));
   const text = await res.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body whose shape each test asserts on
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, any>) : null };
 }
 
@@ -92,6 +93,7 @@ async function orgWith(...roles: Role[]) {
   return { org, users };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body whose shape each test asserts on
 function expectProblem(r: { status: number; headers: Headers; body: Record<string, any> | null }, status: number, code?: string) {
   expect(r.status).toBe(status);
   expect(r.headers.get("content-type")).toBe("application/problem+json");

@@ -54,4 +54,19 @@ describe("test summary", () => {
     expect(r.failed).toBe(4);
     expect(r.lines.every((l: string) => l.startsWith("FAIL"))).toBe(true);
   });
+
+  it("counts lint as one check that each file with an error fails, warnings passing", () => {
+    const clean = [
+      { filePath: "/a.ts", errorCount: 0, warningCount: 2, messages: [] },
+      { filePath: "/b.ts", errorCount: 0, warningCount: 0, messages: [] },
+    ];
+    const ok = summarize([{ label: "lint", file: report("l.json", clean), status: 0 }]);
+    expect([ok.passed, ok.failed]).toEqual([1, 0]);
+    expect(ok.lines[0]).toMatch(/^ok .*2 files, 0 error\(s\), 2 warning\(s\)/);
+    const broken = [...clean, { filePath: "/c.ts", errorCount: 3, warningCount: 0, messages: [] }, { filePath: "/d.ts", errorCount: 1, warningCount: 0, messages: [] }];
+    const bad = summarize([{ label: "lint", file: report("l2.json", broken), status: 1 }]);
+    expect([bad.passed, bad.failed]).toEqual([0, 2]);
+    // Exiting non-zero with a clean report (ESLint crashed after writing it) is a failure too.
+    expect(summarize([{ label: "lint", file: report("l3.json", clean), status: 2 }]).failed).toBe(1);
+  });
 });

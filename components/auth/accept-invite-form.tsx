@@ -3,7 +3,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
-import { acceptInviteAction, joinWithInviteAction, signOutAndReturnAction } from "@/app/(auth)/actions";
+import { acceptInviteAction, joinWithInviteAction, signOutAndReturnAction } from "@/lib/actions/auth";
 import { applyFieldErrors, TextField } from "@/components/forms/text-field";
 import { Button } from "@/components/ui/button";
 import { Form } from "@/components/ui/form";

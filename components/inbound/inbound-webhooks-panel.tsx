@@ -31,6 +31,7 @@ const never = <span className="text-muted-foreground">Never</span>;
 
 function useOrigin(): string {
   const [origin, setOrigin] = useState("");
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- known in the browser only: read after hydration so the server render matches
   useEffect(() => setOrigin(window.location.origin), []);
   return origin;
 }
@@ -44,6 +45,7 @@ export function InboundWebhooksPanel({ scoping, canManage }: { scoping: Scoping;
   const origin = useOrigin();
   const rows = useMemo(() => list.data ?? [], [list.data]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- the URL is read once after hydration, so the server render matches
   useEffect(() => setSelectedId(new URL(window.location.href).searchParams.get("inbound")), []);
   const selected = rows.find((w) => w.id === selectedId) ?? null;
 

@@ -6,7 +6,7 @@ import { ArrowLeft, SearchX } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useTransition } from "react";
-import { switchEnvironment } from "@/app/(console)/actions";
+import { switchEnvironment } from "@/lib/actions/console";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { listOf } from "@/components/layout/console-paths";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { inngest } from "@/inngest/client";
-import { startEngine, type Engine } from "@/inngest/engine/start-engine";
+import { startEngine, type Engine } from "@/inngest/start-engine";
 import { listRuns } from "@/inngest/engine/store";
 import { serveFunctions, silentLogger, waitFor } from "@/inngest/engine/testing";
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { inngest } from "@/inngest/client";
 import { embeddedKeys } from "@/inngest/engine/embedded-config";
-import { startEngine, type Engine } from "@/inngest/engine/start-engine";
+import { startEngine, type Engine } from "@/inngest/start-engine";
 import { getRun, listRuns } from "@/inngest/engine/store";
 import { getDb } from "@/lib/db/client";
 import { serveFunctions, silentLogger, waitFor } from "@/inngest/engine/testing";

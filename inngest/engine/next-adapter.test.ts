@@ -6,7 +6,7 @@ import { eventType } from "inngest";
 import { serve } from "inngest/next";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { inngest } from "@/inngest/client";
-import { startEngine, type Engine } from "@/inngest/engine/start-engine";
+import { startEngine, type Engine } from "@/inngest/start-engine";
 import { listRuns } from "@/inngest/engine/store";
 import { silentLogger, waitFor } from "@/inngest/engine/testing";
 

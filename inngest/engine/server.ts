@@ -1,13 +1,12 @@
 // The executor's HTTP side, on its own loopback port because the SDK builds `/e/<key>` and
 // `/fn/register` as absolute paths from its base URL.
 import { createHash, timingSafeEqual } from "node:crypto";
-import http from "node:http";
-import { SyncRefused, type Executor } from "@/inngest/engine/executor";
+import type { Executor } from "@/inngest/engine/executor";
 import type { FetchHandler } from "@/inngest/engine/in-process";
 import { registerSchema } from "@/inngest/engine/protocol";
+import { SyncRefused } from "@/inngest/engine/sync";
 import { seededUlid, ulid } from "@/inngest/engine/ulid";
-import { sendWebResponse, toWebRequest } from "@/lib/http/node-adapter";
-import { log } from "@/lib/observability/log";
+import type { Logger } from "@/inngest/engine/options";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -15,6 +14,8 @@ export interface ServerOptions {
   executor: Executor;
   eventKey: string;
   signingKey: string;
+  /** Where a request that failed for an unexpected reason is reported (the executor's logger). */
+  logger?: Logger;
 }
 
 class HttpError extends Error {
@@ -27,7 +28,7 @@ class HttpError extends Error {
 }
 
 /** The executor's HTTP API as a fetch-style handler: served on its port and, in one process, in-process. */
-export function createEngineHandler({ executor, eventKey, signingKey }: ServerOptions): FetchHandler {
+export function createEngineHandler({ executor, eventKey, signingKey, logger = console }: ServerOptions): FetchHandler {
   return async (request) => {
     try {
       const { status, body } = await handle(request);
@@ -35,7 +36,7 @@ export function createEngineHandler({ executor, eventKey, signingKey }: ServerOp
     } catch (err) {
       const status = err instanceof HttpError ? err.status : 500;
       const message = err instanceof HttpError ? err.message : "internal error";
-      if (!(err instanceof HttpError)) log.error({ err, component: "executor" }, "executor request failed");
+      if (!(err instanceof HttpError)) logger.error("[engine] request failed", err);
       return json(status, { error: message, status });
     }
   };
@@ -84,17 +85,6 @@ export function createEngineHandler({ executor, eventKey, signingKey }: ServerOp
     });
     return events.length ? executor.ingest(events) : [];
   }
-}
-
-/** The handler on its own loopback port (the SDK builds `/e/<key>` and `/fn/register` from its base URL). */
-export function createEngineServer(options: ServerOptions): http.Server {
-  const handler = createEngineHandler(options);
-  return http.createServer((req, res) => {
-    toWebRequest(req, "http://127.0.0.1")
-      .then((request) => (request ? handler(request) : json(413, { error: "Payload too large", status: 413 })))
-      .then((response) => sendWebResponse(response, res))
-      .catch(() => res.destroy());
-  });
 }
 
 function parseJson(text: string): unknown {

@@ -1,6 +1,6 @@
 // Runs the engine as a separate process for engine-crash.test.ts, which kills it with SIGKILL.
 // Prints {"url": …} once listening.
-import { startEngine } from "@/inngest/engine/start-engine";
+import { startEngine } from "@/inngest/start-engine";
 
 const engine = await startEngine({
   serveUrl: process.env.GATEHOUSE_TEST_SERVE_URL!,

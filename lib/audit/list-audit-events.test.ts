@@ -25,7 +25,7 @@ const spec = [
   { actor: ci, action: "credential.created", target: "cred_2", env: "live" },
   { actor: ada, action: "endpoint.resumed", target: "ep_1", env: "live" },
 ] as const;
-let times: Date[] = [];
+const times: Date[] = [];
 
 beforeAll(async () => {
   db = await getDb();

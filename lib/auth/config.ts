@@ -10,7 +10,7 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { localSecret } from "@/lib/crypto/local-secret";
 import { requestInfo } from "@/lib/api/request-info";
-import { createConsoleSession, endConsoleSession, SESSION_MAX_AGE_SECONDS, useConsoleSession } from "@/lib/auth/console-sessions";
+import { createConsoleSession, endConsoleSession, SESSION_MAX_AGE_SECONDS, consoleSessionIsLive } from "@/lib/auth/console-sessions";
 import { safeRedirectUrl } from "@/lib/auth/safe-next";
 import { checkSignIn } from "@/lib/auth/sign-in";
 import { log } from "@/lib/observability/log";
@@ -68,7 +68,7 @@ export function authConfig(): NextAuthConfig {
           return token;
         }
         // Every later read: a token whose session row is gone (signed out, ended) is no session.
-        return (await useConsoleSession(token.sid, token.uid)) ? token : null;
+        return (await consoleSessionIsLive(token.sid, token.uid)) ? token : null;
       },
       session({ session, token }) {
         if (typeof token.uid === "string") session.user.id = token.uid;

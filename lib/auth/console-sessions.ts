@@ -33,7 +33,7 @@ export async function createConsoleSession(opts: { userId: string; req: RequestI
  * Whether the session `sid` of user `userId` is still live; records that it was used. A JWT
  * without a sid (issued before sessions were stored) is not live either.
  */
-export async function useConsoleSession(sid: unknown, userId: unknown): Promise<boolean> {
+export async function consoleSessionIsLive(sid: unknown, userId: unknown): Promise<boolean> {
   if (typeof sid !== "string" || typeof userId !== "string") return false;
   const s = await db.consoleSession.findUnique({ where: { id: sid }, select: { userId: true, lastSeenAt: true, expiresAt: true } });
   const now = Date.now();

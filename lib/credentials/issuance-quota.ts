@@ -4,7 +4,7 @@
 // UPDATE locks the row), which grants at most the remainder, so N parallel exchanges against a
 // quota of Q give exactly min(N, Q) tokens. Credentials without a quota never reach this file.
 import { createLoader, sql } from "@/lib/db/sql";
-import type { OAuthClient } from "@/lib/credentials/oauth";
+import type { OAuthClient } from "@/lib/credentials/oauth-types";
 
 const NO_LIMIT = 2_147_483_647;
 

@@ -11,7 +11,7 @@ import { hit, type Bucket, type BucketPolicy } from "@/lib/auth/throttle";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { isKnownAddress } from "@/lib/credentials/secret-usage";
 import { forgetTokensEverywhere } from "@/lib/credentials/token-cache";
-import type { OAuthClient } from "@/lib/credentials/oauth";
+import type { OAuthClient } from "@/lib/credentials/oauth-types";
 import { db } from "@/lib/db/client";
 
 /** Wrong secrets from addresses the client ID was never used from. */

@@ -6,7 +6,8 @@ import { AppError } from "@/lib/api/errors";
 import { TextResponse } from "@/lib/api/text-response";
 import { readRawBody } from "@/lib/inbound/read-raw-body";
 import { isStorableString } from "@/lib/http/well-formed";
-import { authenticateClient, OAuthError, parseForm, readClientAuth, type OAuthClient } from "@/lib/credentials/oauth";
+import { authenticateClient, OAuthError, parseForm, readClientAuth } from "@/lib/credentials/oauth";
+import type { OAuthClient } from "@/lib/credentials/oauth-types";
 import { log } from "@/lib/observability/log";
 
 const WINDOW_MS = 60_000;

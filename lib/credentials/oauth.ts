@@ -9,6 +9,7 @@ import { db } from "@/lib/db/client";
 import { lockedOutDescription, lockedOutFrom, wrongSecret, type LockedOut } from "@/lib/credentials/lockout";
 import { createBatcher, createLoader, prepared, sql, valuesList } from "@/lib/db/sql";
 import { forgetTokensEverywhere, recallClient, rememberClient, tokenEpoch } from "@/lib/credentials/token-cache";
+import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import type { Credential } from "@/lib/generated/prisma/client";
 
 export type OAuthErrorCode =
@@ -74,28 +75,6 @@ export function readClientAuth(authorization: string | null, form: URLSearchPara
   }
   return { clientId: postId, clientSecret: postSecret, method: "client_secret_post" };
 }
-
-/** What the OAuth endpoints need of a credential (one row, read with plain SQL: the hot path). */
-export type OAuthClient = Pick<
-  Credential,
-  | "id"
-  | "orgId"
-  | "environment"
-  | "name"
-  | "clientId"
-  | "secretHash"
-  | "previousSecretHash"
-  | "previousSecretUntil"
-  | "olderSecrets"
-  | "scopes"
-  | "tokenLifetimeSeconds"
-  | "expiresAt"
-  | "status"
-  | "lastUsedAt"
-  | "tokensPerHour"
-  | "tokensPerDay"
-  | "lockedUntil"
->;
 
 const CLIENT_COLUMNS = `"id", "orgId", "environment", "name", "clientId", "secretHash", "previousSecretHash",
   ("previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", "olderSecrets", "scopes", "tokenLifetimeSeconds",
@@ -225,18 +204,6 @@ export async function issueToken(c: OAuthClient, form: URLSearchParams, admit?: 
   }
   return { access_token: token, token_type: "Bearer", expires_in: lifetime, scope: scopes.join(" ") };
 }
-
-/** A token with what decides whether it is active; one indexed lookup by its SHA-256. */
-export type FoundToken = {
-  id: string;
-  credentialId: string;
-  scopes: string[];
-  expiresAt: Date;
-  revokedAt: Date | null;
-  lastUsedAt: Date | null;
-  createdAt: Date;
-  credential: Pick<Credential, "id" | "orgId" | "environment" | "name" | "clientId" | "status" | "expiresAt" | "lastUsedAt">;
-};
 
 type TokenRow = Omit<FoundToken, "credential"> & {
   cId: string;

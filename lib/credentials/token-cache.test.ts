@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth";
+import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import { forgetTokens, recallClient, recallToken, rememberClient, rememberToken, tokenCacheReady, tokenEpoch } from "@/lib/credentials/token-cache";
 
 beforeAll(async () => {

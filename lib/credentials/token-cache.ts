@@ -10,7 +10,7 @@
 // sends its next request to another process in under a millisecond could still race it; past
 // that, and at worst, the entry lifetime of one second bounds it.) Only active tokens are
 // remembered; expiry is checked on every use.
-import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth";
+import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import { createInvalidationListener, type InvalidationListener } from "@/lib/db/invalidation";
 
 const TTL_MS = 1_000;

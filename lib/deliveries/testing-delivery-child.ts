@@ -10,7 +10,7 @@
 import { createInterface } from "node:readline";
 import { inngest } from "@/inngest/client";
 import { registerDeliveryDispatcher } from "@/inngest/dispatch";
-import { startEngine } from "@/inngest/engine/start-engine";
+import { startEngine } from "@/inngest/start-engine";
 import { serveFunctions, silentLogger } from "@/inngest/engine/testing";
 import { functions } from "@/inngest/index";
 import { db, ensureDatabase } from "@/lib/db/client";

@@ -12,7 +12,7 @@ await ensureDatabase();
 if (process.env.GATEHOUSE_TEST_DELIVERIES === "1") {
   const { inngest } = await import("@/inngest/client");
   const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
-  const { startEngine } = await import("@/inngest/engine/start-engine");
+  const { startEngine } = await import("@/inngest/start-engine");
   const { serveFunctions, silentLogger } = await import("@/inngest/engine/testing");
   const { functions } = await import("@/inngest/index");
   const served = await serveFunctions(inngest, functions);

@@ -18,7 +18,7 @@ function start(extra: Record<string, string>) {
   };
   return spawnSync(
     process.execPath,
-    ["--import", "tsx", "--eval", 'import("@/lib/server/start-server").then((m) => m.startServer())'],
+    ["--import", "tsx", "--eval", 'import("@/start-up").then((m) => m.startUp())'],
     { cwd: root, env, encoding: "utf8", timeout: 60_000 },
   );
 }

@@ -12,7 +12,7 @@ import * as route from "@/app/api/inngest/route";
 import { registerDeliveryDispatcher } from "@/inngest/dispatch";
 import { embeddedKeys } from "@/inngest/engine/embedded-config";
 import { Executor } from "@/inngest/engine/executor";
-import { startEngine, type Engine } from "@/inngest/engine/start-engine";
+import { startEngine, type Engine } from "@/inngest/start-engine";
 import { silentLogger, waitFor } from "@/inngest/engine/testing";
 import { db } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest-event";

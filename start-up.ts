@@ -1,11 +1,16 @@
-// Start-up: validate configuration, open and migrate the database, generate the embedded
-// secrets, start the embedded Inngest executor (unless an Inngest server is configured) and
-// print where the console is.
+// Start-up, once per process (from instrumentation.ts): validate configuration, open and migrate
+// the database, generate the embedded secrets, start the embedded Inngest executor (unless an
+// Inngest server is configured) and print where the console is.
+//
+// It lives at the top level, beside server.ts and instrumentation.ts, because it composes the
+// layers: it wires lib/ to inngest/ and to app/'s serve route, which lib/ itself must never
+// import (eslint.config.mjs).
 import { db, ensureDatabase } from "@/lib/db/client";
 import { encryptionKey } from "@/lib/crypto/encryption";
 import { authSecret } from "@/lib/crypto/local-secret";
 import { env } from "@/lib/env";
 import { briefError, log } from "@/lib/observability/log";
+import { listenPort } from "@/lib/http/listen-port";
 
 /**
  * The embedded executor's calls to this app's serve endpoint go straight to its route handler,
@@ -18,7 +23,7 @@ export async function serveFunctionsInProcess(serveUrl: string): Promise<void> {
   registerInProcess(serveUrl, (req) => (req.method === "PUT" ? route.PUT : req.method === "GET" ? route.GET : route.POST)(req as never, undefined));
 }
 
-export async function startServer(): Promise<void> {
+export async function startUp(): Promise<void> {
   try {
     env();
     encryptionKey();
@@ -32,7 +37,7 @@ export async function startServer(): Promise<void> {
     log.info({ database: driver.kind, location: driver.location }, `database: ${driver.kind === "pglite" ? `PGlite at ${driver.location}` : driver.location}`);
     const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
     registerDeliveryDispatcher();
-    const { startEngineIfEmbedded } = await import("@/inngest/engine/start-engine");
+    const { startEngineIfEmbedded } = await import("@/inngest/start-engine");
     const serveUrl = `http://127.0.0.1:${port}/api/inngest`;
     // Not awaiting `ready`: its first sync calls this server, which listens only after register().
     const { executorLogger } = await import("@/inngest/logger");
@@ -49,14 +54,4 @@ export async function startServer(): Promise<void> {
     log.fatal({ error: briefError(err) }, `cannot start: ${(err as Error).message}`);
     process.exit(1);
   }
-}
-
-/** The port the server listens on: PORT, or `-p` / `--port` on the command line (server.ts and `next start` alike), else 3000. */
-export function listenPort(argv = process.argv): number {
-  const i = argv.findIndex((a) => a === "-p" || a === "--port");
-  const flag = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith("--port="))?.slice(7);
-  const value = process.env.PORT ?? flag ?? "3000";
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`not a port: ${value}`);
-  return port;
 }

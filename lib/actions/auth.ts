@@ -1,5 +1,6 @@
 "use server";
-// Server actions of the signed-out pages: first-run setup, sign in, accept an invitation.
+// Server actions of the signed-out pages (forms in components/auth/): first-run setup, sign in,
+// accept an invitation.
 // A new user accepts with a name and password; an existing one signs in first, then joins.
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";

@@ -1,12 +1,17 @@
-// Starts the embedded Inngest executor: its HTTP server on 127.0.0.1, a background sync with
-// the app's serve endpoint, and the run loop. Used when no Inngest server is configured.
+// Starts the embedded Inngest executor (inngest/engine/): its HTTP server on 127.0.0.1, a
+// background sync with the app's serve endpoint, and the run loop. Used when no Inngest server is
+// configured. It mounts the engine in this app (its configuration, the Node HTTP adapter), so it
+// sits beside the engine rather than in it: the engine itself depends on lib/db/ only.
+import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { EXECUTOR_URL_VAR, embeddedKeys, usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
-import { Executor, type ExecutorOptions } from "@/inngest/engine/executor";
+import { Executor } from "@/inngest/engine/executor";
+import type { ExecutorOptions } from "@/inngest/engine/options";
 import { registerInProcess } from "@/inngest/engine/in-process";
-import { createEngineHandler, createEngineServer } from "@/inngest/engine/server";
+import { createEngineHandler, type ServerOptions } from "@/inngest/engine/server";
+import { sendWebResponse, toWebRequest } from "@/lib/http/node-adapter";
 
 export interface EngineOptions extends Omit<ExecutorOptions, "signingKey"> {
   /** The app's Inngest serve endpoint, e.g. http://127.0.0.1:3000/api/inngest. */
@@ -46,8 +51,8 @@ async function launch({ serveUrl, port, ...rest }: EngineOptions): Promise<Engin
   await getDb(); // opens and migrates the database before anything else touches it
   const { signingKey, eventKey } = embeddedKeys();
   const executor = new Executor({ ...rest, serveUrl, signingKey });
-  const server = createEngineServer({ executor, eventKey, signingKey });
-  const handler = createEngineHandler({ executor, eventKey, signingKey });
+  const server = createEngineServer({ executor, eventKey, signingKey, logger: rest.logger });
+  const handler = createEngineHandler({ executor, eventKey, signingKey, logger: rest.logger });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port ?? env().GATEHOUSE_EXECUTOR_PORT, "127.0.0.1", () => {
@@ -80,4 +85,15 @@ async function launch({ serveUrl, port, ...rest }: EngineOptions): Promise<Engin
       return stopping;
     },
   };
+}
+
+/** The handler on its own loopback port (the SDK builds `/e/<key>` and `/fn/register` from its base URL). */
+export function createEngineServer(options: ServerOptions): http.Server {
+  const handler = createEngineHandler(options);
+  return http.createServer((req, res) => {
+    toWebRequest(req, "http://127.0.0.1")
+      .then((request) => (request ? handler(request) : Response.json({ error: "Payload too large", status: 413 }, { status: 413 })))
+      .then((response) => sendWebResponse(response, res))
+      .catch(() => res.destroy());
+  });
 }

@@ -1,0 +1,37 @@
+// The shapes the OAuth endpoints (oauth.ts) and their in-process cache (token-cache.ts) share,
+// apart from both so that neither imports the other.
+import type { Credential } from "@/lib/generated/prisma/client";
+
+/** What the OAuth endpoints need of a credential (one row, read with plain SQL: the hot path). */
+export type OAuthClient = Pick<
+  Credential,
+  | "id"
+  | "orgId"
+  | "environment"
+  | "name"
+  | "clientId"
+  | "secretHash"
+  | "previousSecretHash"
+  | "previousSecretUntil"
+  | "olderSecrets"
+  | "scopes"
+  | "tokenLifetimeSeconds"
+  | "expiresAt"
+  | "status"
+  | "lastUsedAt"
+  | "tokensPerHour"
+  | "tokensPerDay"
+  | "lockedUntil"
+>;
+
+/** A token with what decides whether it is active; one indexed lookup by its SHA-256. */
+export type FoundToken = {
+  id: string;
+  credentialId: string;
+  scopes: string[];
+  expiresAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+  credential: Pick<Credential, "id" | "orgId" | "environment" | "name" | "clientId" | "status" | "expiresAt" | "lastUsedAt">;
+};
