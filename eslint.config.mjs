@@ -21,6 +21,8 @@ export default defineConfig([
   ...nextTypescript,
   globalIgnores([".next/**", "out/**", "build/**", "next-env.d.ts", "lib/generated/**", "test-results/**", "playwright-report/**"]),
   {
+    // Where eslint-config-next applies (and brings the import plugin): not CommonJS helpers (.cjs).
+    files: ["**/*.{js,jsx,mjs,ts,tsx,mts}"],
     // Never parse dependencies for import/no-cycle: it only follows our own files (and PGlite's
     // bundle overflows the parser's stack).
     settings: { "import/ignore": ["node_modules"] },
@@ -31,6 +33,11 @@ export default defineConfig([
       "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
       "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
     },
+  },
+  {
+    // CommonJS helpers (loaded with `node --require`) use require by nature.
+    files: ["**/*.cjs"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
     // Playwright fixtures take a function named `use`: not React's.

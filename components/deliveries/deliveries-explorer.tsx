@@ -5,7 +5,7 @@
 // was opened to find an id (then All, so a succeeded delivery is found too).
 import { Search, X } from "lucide-react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { DeliveryList } from "@/components/deliveries/delivery-list";
 import { TIME_RANGES, type DeliveryListFilter, type Scoping, type StatusFilter, type TimeRange } from "@/components/deliveries/queries";
 import { Button } from "@/components/ui/button";
@@ -46,8 +46,13 @@ export function DeliveriesExplorer({ scoping, canReplay, endpoints, eventTypes }
   const pathname = usePathname();
   const { status, filter } = filterFromParams(new URLSearchParams(params.toString()));
   const [text, setText] = useState(filter.q ?? "");
+  // Back and forward change the URL's search: the box follows (adjusted while rendering, as React advises).
+  const [shownQ, setShownQ] = useState(filter.q);
+  if (shownQ !== filter.q) {
+    setShownQ(filter.q);
+    setText(filter.q ?? "");
+  }
   const ids = { q: useId(), endpoint: useId(), type: useId(), range: useId() };
-  useEffect(() => setText(filter.q ?? ""), [filter.q]); // back and forward
 
   function update(changes: Record<string, string | undefined>) {
     const next = new URLSearchParams(params.toString());

@@ -7,7 +7,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { Radio, Search, SearchX, X } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useId, useMemo, useState, type FormEvent } from "react";
+import { useId, useMemo, useState, type FormEvent } from "react";
 import { LIVE } from "@/components/live";
 import { RelativeTime } from "@/components/deliveries/relative-time";
 import type { Scoping } from "@/components/deliveries/queries";
@@ -74,7 +74,12 @@ export function EventList({ scoping, eventTypes }: { scoping: Scoping; eventType
   const q = params.get("q")?.trim() || undefined;
   const type = params.get("type") || undefined;
   const [text, setText] = useState(q ?? "");
-  useEffect(() => setText(q ?? ""), [q]);
+  // Back and forward change the URL's search: the box follows (adjusted while rendering, as React advises).
+  const [shownQ, setShownQ] = useState(q);
+  if (shownQ !== q) {
+    setShownQ(q);
+    setText(q ?? "");
+  }
   const ids = { q: useId(), type: useId() };
   const list = useEvents(scoping, { q, type });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);

@@ -3,7 +3,7 @@
 // reads it. Active credentials that break it are listed (and left as they are).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -44,9 +44,8 @@ export function CredentialPolicyForm({ orgId, canEdit }: { orgId: string; canEdi
   });
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  useEffect(() => {
-    if (policy.data && draft === null) setDraft(toDraft(policy.data));
-  }, [policy.data, draft]);
+  // The form starts from the stored policy once it has loaded (adjusted while rendering, as React advises).
+  if (policy.data && draft === null) setDraft(toDraft(policy.data));
   const save = useMutation({
     mutationFn: (d: Draft) =>
       fetchApi<CredentialPolicyView>("/api/v1/organization/credential-policy", {
