@@ -143,6 +143,50 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Set or remove the issuance quota (tokens per hour and day)
+         * @description Console session only; access tokens cannot call this.
+         */
+        patch: operations["updateCredentialLimits"];
+        trace?: never;
+    };
+    "/api/v1/credentials/{id}/clear-lockout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift a lockout after repeated wrong secrets now
+         * @description Console session only; access tokens cannot call this.
+         */
+        post: operations["clearCredentialLockout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/{id}/end-grace-period": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the rotation grace period now: only the current secret keeps working
+         * @description Console session only; access tokens cannot call this.
+         */
+        post: operations["endCredentialGracePeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -193,7 +237,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List deliveries, newest first */
+        /**
+         * List deliveries, newest first
+         * @description Every filter given must hold. `q`, `delivery_id` and `event_id` match exactly.
+         */
         get: operations["listDeliveries"];
         put?: never;
         post?: never;
@@ -229,7 +276,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replay a delivery */
+        /**
+         * Replay a delivery
+         * @description Another attempt of the same delivery: the same id, so receivers get the same webhook-id. The delivery becomes pending (held while its endpoint is paused), then succeeded or failed; the attempt records who replayed it and when. 409 while it is still pending or held.
+         */
         post: operations["replayDelivery"];
         delete?: never;
         options?: never;
@@ -246,7 +296,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replay every failed delivery since a time */
+        /**
+         * Replay every failed delivery since a time
+         * @description Each failed delivery becomes pending again (a new attempt, the same webhook-id); `replayed` counts them.
+         */
         post: operations["replayFailedDeliveries"];
         delete?: never;
         options?: never;
@@ -435,7 +488,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List events */
+        /** List events, newest first, each with its deliveries' outcomes */
         get: operations["listEvents"];
         put?: never;
         /** Send an event to every subscribed endpoint */
@@ -689,6 +742,30 @@ export interface paths {
          * @description Console session only; access tokens cannot call this.
          */
         patch: operations["updateOrganization"];
+        trace?: never;
+    };
+    "/api/v1/organization/credential-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The credential policy, and the active credentials that break it
+         * @description Console session only; access tokens cannot call this.
+         */
+        get: operations["getCredentialPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the credential policy (owners only; fields left out keep their value; existing credentials are listed, not changed)
+         * @description Console session only; access tokens cannot call this.
+         */
+        patch: operations["updateCredentialPolicy"];
         trace?: never;
     };
     "/api/v1/scopes": {
@@ -974,14 +1051,20 @@ export interface components {
             endpoint_name: string;
             event_id: string;
             event_type: string;
+            /** @description Why it waits, while held: the endpoint is paused, failing (circuit open) or disabled */
+            held_reason: string | null;
             /** @description Delivery id; sent as the webhook-id header */
             id: string;
             last_attempt_at: string | null;
             last_error: string | null;
             last_response_status: number | null;
             next_attempt_at: string | null;
-            /** @description The delivery this one replays */
+            /** @description Only on deliveries made by replays before a replay became a new attempt of the same delivery: the delivery it replayed */
             replay_of: string | null;
+            /** @description A replay asked for and not yet attempted: when */
+            replay_requested_at: string | null;
+            /** @description A replay asked for and not yet attempted: by whom (a member's email, or a credential) */
+            replay_requested_by: string | null;
             /** @enum {string} */
             status: "pending" | "held" | "succeeded" | "failed";
         };
@@ -1017,6 +1100,25 @@ export interface components {
              * @enum {string}
              */
             window: "24h" | "7d";
+        };
+        EventListItem: {
+            created_at: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /** @description The event's deliveries (one per subscribed endpoint) by their current status */
+            deliveries: {
+                failed: number;
+                held: number;
+                pending: number;
+                succeeded: number;
+                total: number;
+            };
+            /** @enum {string} */
+            environment: "test" | "live";
+            external_id: string | null;
+            id: string;
+            type: string;
         };
         OAuthError: {
             /** @enum {string} */
@@ -1871,9 +1973,13 @@ export interface operations {
                             environment: "test" | "live";
                             expires_at: string | null;
                             failed_exchanges: number;
+                            /** @description The grace period ends early once the old secret has been unused this many hours */
+                            grace_ends_when_unused_hours: number | null;
                             id: string;
                             last_failed_at: string | null;
                             last_used_at: string | null;
+                            /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                            locked_until: string | null;
                             name: string;
                             /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
                             older_secrets_expire_at: string[];
@@ -1886,6 +1992,10 @@ export interface operations {
                             /** @enum {string} */
                             status: "active" | "revoked" | "expired";
                             token_lifetime_seconds: number;
+                            /** @description Issuance quota per UTC day; null: none */
+                            tokens_per_day: number | null;
+                            /** @description Issuance quota per UTC hour; null: none */
+                            tokens_per_hour: number | null;
                         }[];
                         /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
@@ -1963,6 +2073,10 @@ export interface operations {
                      * @default 3600
                      */
                     token_lifetime_seconds?: number;
+                    /** @description Issuance quota: at most this many access tokens per UTC day (429 + Retry-After past it); null for no quota */
+                    tokens_per_day?: number | null;
+                    /** @description Issuance quota: at most this many access tokens per UTC hour (429 + Retry-After past it); null for no quota */
+                    tokens_per_hour?: number | null;
                 };
             };
         };
@@ -1981,9 +2095,13 @@ export interface operations {
                         environment: "test" | "live";
                         expires_at: string | null;
                         failed_exchanges: number;
+                        /** @description The grace period ends early once the old secret has been unused this many hours */
+                        grace_ends_when_unused_hours: number | null;
                         id: string;
                         last_failed_at: string | null;
                         last_used_at: string | null;
+                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                        locked_until: string | null;
                         name: string;
                         /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
                         older_secrets_expire_at: string[];
@@ -1998,6 +2116,10 @@ export interface operations {
                         /** @enum {string} */
                         status: "active" | "revoked" | "expired";
                         token_lifetime_seconds: number;
+                        /** @description Issuance quota per UTC day; null: none */
+                        tokens_per_day: number | null;
+                        /** @description Issuance quota per UTC hour; null: none */
+                        tokens_per_hour: number | null;
                     };
                 };
             };
@@ -2102,15 +2224,30 @@ export interface operations {
                             id: string;
                             ip: string | null;
                         }[];
+                        /** @description Set when one address requested far more tokens in the last hour than their lifetime needs: it should cache and reuse them */
+                        cache_hint: {
+                            address: string;
+                            exchanges_last_hour: number;
+                            token_lifetime_seconds: number;
+                        } | null;
                         client_id: string;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
                         expires_at: string | null;
                         failed_exchanges: number;
+                        /** @description The grace period ends early once the old secret has been unused this many hours */
+                        grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Tokens issued in the current UTC hour and day, as the issuance quota counts them */
+                        issued: {
+                            this_hour: number;
+                            today: number;
+                        };
                         last_failed_at: string | null;
                         last_used_at: string | null;
+                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                        locked_until: string | null;
                         name: string;
                         /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
                         older_secrets_expire_at: string[];
@@ -2120,9 +2257,33 @@ export interface operations {
                         scopes: string[];
                         /** @description Last four characters of the current secret, to tell secrets apart */
                         secret_last4: string;
+                        /** @description Each secret that works now, and which token exchanges it authenticated */
+                        secret_usage: {
+                            /** @description Token exchanges it authenticated in the last 24 hours (ten-minute resolution) */
+                            exchanges_last_day: number;
+                            /** @description Token exchanges it authenticated in the last hour (ten-minute resolution) */
+                            exchanges_last_hour: number;
+                            /** @description The last token exchange it authenticated */
+                            last_used_at: string | null;
+                            /** @description The client address of that exchange */
+                            last_used_from: string | null;
+                            /**
+                             * @description current: the newest secret; previous: the one before it (grace period); older: an earlier one still in its grace period
+                             * @enum {string}
+                             */
+                            secret: "current" | "previous" | "older";
+                            /** @description Last four characters of the secret, when known */
+                            secret_last4: string | null;
+                            /** @description When the secret stops working (null: the current secret) */
+                            valid_until: string | null;
+                        }[];
                         /** @enum {string} */
                         status: "active" | "revoked" | "expired";
                         token_lifetime_seconds: number;
+                        /** @description Issuance quota per UTC day; null: none */
+                        tokens_per_day: number | null;
+                        /** @description Issuance quota per UTC hour; null: none */
+                        tokens_per_hour: number | null;
                         usage: {
                             active_tokens: number;
                             tokens_issued: number;
@@ -2186,6 +2347,431 @@ export interface operations {
             };
         };
     };
+    updateCredentialLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Issuance quota: at most this many access tokens per UTC day (429 + Retry-After past it); null for no quota */
+                    tokens_per_day?: number | null;
+                    /** @description Issuance quota: at most this many access tokens per UTC hour (429 + Retry-After past it); null for no quota */
+                    tokens_per_hour?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client_id: string;
+                        created_at: string;
+                        /** @enum {string} */
+                        environment: "test" | "live";
+                        expires_at: string | null;
+                        failed_exchanges: number;
+                        /** @description The grace period ends early once the old secret has been unused this many hours */
+                        grace_ends_when_unused_hours: number | null;
+                        id: string;
+                        last_failed_at: string | null;
+                        last_used_at: string | null;
+                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                        locked_until: string | null;
+                        name: string;
+                        /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
+                        older_secrets_expire_at: string[];
+                        /** @description End of the rotation grace period, if one is running */
+                        previous_secret_expires_at: string | null;
+                        revoked_at: string | null;
+                        scopes: string[];
+                        /** @description Last four characters of the current secret, to tell secrets apart */
+                        secret_last4: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked" | "expired";
+                        token_lifetime_seconds: number;
+                        /** @description Issuance quota per UTC day; null: none */
+                        tokens_per_day: number | null;
+                        /** @description Issuance quota per UTC hour; null: none */
+                        tokens_per_hour: number | null;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    clearCredentialLockout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client_id: string;
+                        created_at: string;
+                        /** @enum {string} */
+                        environment: "test" | "live";
+                        expires_at: string | null;
+                        failed_exchanges: number;
+                        /** @description The grace period ends early once the old secret has been unused this many hours */
+                        grace_ends_when_unused_hours: number | null;
+                        id: string;
+                        last_failed_at: string | null;
+                        last_used_at: string | null;
+                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                        locked_until: string | null;
+                        name: string;
+                        /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
+                        older_secrets_expire_at: string[];
+                        /** @description End of the rotation grace period, if one is running */
+                        previous_secret_expires_at: string | null;
+                        revoked_at: string | null;
+                        scopes: string[];
+                        /** @description Last four characters of the current secret, to tell secrets apart */
+                        secret_last4: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked" | "expired";
+                        token_lifetime_seconds: number;
+                        /** @description Issuance quota per UTC day; null: none */
+                        tokens_per_day: number | null;
+                        /** @description Issuance quota per UTC hour; null: none */
+                        tokens_per_hour: number | null;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endCredentialGracePeriod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client_id: string;
+                        created_at: string;
+                        /** @enum {string} */
+                        environment: "test" | "live";
+                        expires_at: string | null;
+                        failed_exchanges: number;
+                        /** @description The grace period ends early once the old secret has been unused this many hours */
+                        grace_ends_when_unused_hours: number | null;
+                        id: string;
+                        last_failed_at: string | null;
+                        last_used_at: string | null;
+                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                        locked_until: string | null;
+                        name: string;
+                        /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
+                        older_secrets_expire_at: string[];
+                        /** @description End of the rotation grace period, if one is running */
+                        previous_secret_expires_at: string | null;
+                        revoked_at: string | null;
+                        scopes: string[];
+                        /** @description Last four characters of the current secret, to tell secrets apart */
+                        secret_last4: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked" | "expired";
+                        token_lifetime_seconds: number;
+                        /** @description Issuance quota per UTC day; null: none */
+                        tokens_per_day: number | null;
+                        /** @description Issuance quota per UTC hour; null: none */
+                        tokens_per_hour: number | null;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     regenerateCredentialSecret: {
         parameters: {
             query?: never;
@@ -2202,6 +2788,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description End the grace period early once the old secret has not been used for this many hours (checked every ten minutes) */
+                    end_grace_when_unused_hours?: number | null;
                     /**
                      * @description How long the old secret keeps working: 0 (stops now), 3600 or 86400
                      * @default 0
@@ -2225,9 +2813,13 @@ export interface operations {
                         environment: "test" | "live";
                         expires_at: string | null;
                         failed_exchanges: number;
+                        /** @description The grace period ends early once the old secret has been unused this many hours */
+                        grace_ends_when_unused_hours: number | null;
                         id: string;
                         last_failed_at: string | null;
                         last_used_at: string | null;
+                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                        locked_until: string | null;
                         name: string;
                         /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
                         older_secrets_expire_at: string[];
@@ -2242,6 +2834,10 @@ export interface operations {
                         /** @enum {string} */
                         status: "active" | "revoked" | "expired";
                         token_lifetime_seconds: number;
+                        /** @description Issuance quota per UTC day; null: none */
+                        tokens_per_day: number | null;
+                        /** @description Issuance quota per UTC hour; null: none */
+                        tokens_per_hour: number | null;
                     };
                 };
             };
@@ -2360,9 +2956,13 @@ export interface operations {
                         environment: "test" | "live";
                         expires_at: string | null;
                         failed_exchanges: number;
+                        /** @description The grace period ends early once the old secret has been unused this many hours */
+                        grace_ends_when_unused_hours: number | null;
                         id: string;
                         last_failed_at: string | null;
                         last_used_at: string | null;
+                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                        locked_until: string | null;
                         name: string;
                         /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
                         older_secrets_expire_at: string[];
@@ -2375,6 +2975,10 @@ export interface operations {
                         /** @enum {string} */
                         status: "active" | "revoked" | "expired";
                         token_lifetime_seconds: number;
+                        /** @description Issuance quota per UTC day; null: none */
+                        tokens_per_day: number | null;
+                        /** @description Issuance quota per UTC hour; null: none */
+                        tokens_per_hour: number | null;
                     };
                 };
             };
@@ -2464,12 +3068,24 @@ export interface operations {
     listDeliveries: {
         parameters: {
             query?: {
+                /** @description Only deliveries created at or after this time */
+                created_after?: string;
+                /** @description Only deliveries created before this time */
+                created_before?: string;
                 /** @description The `next_cursor` of the previous page */
                 cursor?: string;
+                /** @description Only this delivery (`msg_…`, exact): the webhook-id header a receiver got */
+                delivery_id?: string;
                 /** @description Only deliveries to this endpoint */
                 endpoint_id?: string;
+                /** @description Only the deliveries of this event (`evt_…`, exact) */
+                event_id?: string;
+                /** @description Only deliveries of events of this type */
+                event_type?: string;
                 /** @description Items per page (1 to 100, default 25) */
                 limit?: number;
+                /** @description Exact search: a delivery id (webhook-id), an event id, or the `id` a client sent with its event */
+                q?: string;
                 /** @description Only deliveries in this status */
                 status?: "pending" | "held" | "succeeded" | "failed";
             };
@@ -2614,6 +3230,10 @@ export interface operations {
                             error: string | null;
                             latency_ms: number | null;
                             number: number;
+                            /** @description Set when this attempt was a replay: when it was asked for */
+                            replayed_at: string | null;
+                            /** @description Set when this attempt was a replay: who asked for it */
+                            replayed_by: string | null;
                             request_body: string;
                             request_headers: {
                                 [key: string]: string;
@@ -2634,14 +3254,20 @@ export interface operations {
                         endpoint_name: string;
                         event_id: string;
                         event_type: string;
+                        /** @description Why it waits, while held: the endpoint is paused, failing (circuit open) or disabled */
+                        held_reason: string | null;
                         /** @description Delivery id; sent as the webhook-id header */
                         id: string;
                         last_attempt_at: string | null;
                         last_error: string | null;
                         last_response_status: number | null;
                         next_attempt_at: string | null;
-                        /** @description The delivery this one replays */
+                        /** @description Only on deliveries made by replays before a replay became a new attempt of the same delivery: the delivery it replayed */
                         replay_of: string | null;
+                        /** @description A replay asked for and not yet attempted: when */
+                        replay_requested_at: string | null;
+                        /** @description A replay asked for and not yet attempted: by whom (a member's email, or a credential) */
+                        replay_requested_by: string | null;
                         /** @enum {string} */
                         status: "pending" | "held" | "succeeded" | "failed";
                     };
@@ -2785,6 +3411,10 @@ export interface operations {
                             error: string | null;
                             latency_ms: number | null;
                             number: number;
+                            /** @description Set when this attempt was a replay: when it was asked for */
+                            replayed_at: string | null;
+                            /** @description Set when this attempt was a replay: who asked for it */
+                            replayed_by: string | null;
                             request_body: string;
                             request_headers: {
                                 [key: string]: string;
@@ -2805,17 +3435,23 @@ export interface operations {
                         endpoint_name: string;
                         event_id: string;
                         event_type: string;
+                        /** @description Why it waits, while held: the endpoint is paused, failing (circuit open) or disabled */
+                        held_reason: string | null;
                         /** @description Delivery id; sent as the webhook-id header */
                         id: string;
                         last_attempt_at: string | null;
                         last_error: string | null;
                         last_response_status: number | null;
                         next_attempt_at: string | null;
-                        /** @description The delivery this one replays */
+                        /** @description Only on deliveries made by replays before a replay became a new attempt of the same delivery: the delivery it replayed */
                         replay_of: string | null;
+                        /** @description A replay asked for and not yet attempted: when */
+                        replay_requested_at: string | null;
+                        /** @description A replay asked for and not yet attempted: by whom (a member's email, or a credential) */
+                        replay_requested_by: string | null;
                         /** @enum {string} */
                         status: "pending" | "held" | "succeeded" | "failed";
-                        /** @description The URL the original's last attempt went to, when the endpoint's URL has changed since (the replay goes to the current one) */
+                        /** @description The URL the delivery's last attempt went to, when the endpoint's URL has changed since (the replay goes to the current one) */
                         url_changed_from: string | null;
                     };
                 };
@@ -2980,7 +3616,7 @@ export interface operations {
                     endpoint_id?: string;
                     /**
                      * Format: date-time
-                     * @description Replay failed deliveries created at or after this time
+                     * @description Replay failed deliveries created at or after this time; each becomes pending again
                      */
                     since: string;
                 };
@@ -3302,6 +3938,66 @@ export interface operations {
                             headers_json: {
                                 [key: string]: string;
                             };
+                            /** @description Health over the last 1 h / 24 h / 7 d (ten-minute buckets) */
+                            health: {
+                                circuit: {
+                                    next_probe_at: string | null;
+                                    opened_at: string | null;
+                                    /** @description Failed probes since the circuit opened */
+                                    probes: number;
+                                    /**
+                                     * @description open: new deliveries are held and one probe attempt goes at growing intervals
+                                     * @enum {string}
+                                     */
+                                    state: "closed" | "open";
+                                };
+                                consecutive_failures: number;
+                                /** @description When Gatehouse disables the endpoint if no attempt succeeds before (GATEHOUSE_DISABLE_FAILING_AFTER after failing_since) */
+                                disables_at: string | null;
+                                failing_reason: ("consecutive_failures" | "success_rate") | null;
+                                /** @description The first failure since the last successful attempt */
+                                failing_since: string | null;
+                                /** @description The last successful attempt in the last 7 days */
+                                last_success_at: string | null;
+                                seconds_since_last_success: number | null;
+                                /**
+                                 * @description failing: the circuit is open (consecutive failures) or the last hour's success rate is under the threshold
+                                 * @enum {string}
+                                 */
+                                state: "healthy" | "failing" | "disabled";
+                                windows: {
+                                    "1h": {
+                                        /** @description Delivery attempts in the window */
+                                        attempts: number;
+                                        /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                        latency_p50_ms: number | null;
+                                        latency_p95_ms: number | null;
+                                        succeeded: number;
+                                        /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                        success_rate: number | null;
+                                    };
+                                    "7d": {
+                                        /** @description Delivery attempts in the window */
+                                        attempts: number;
+                                        /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                        latency_p50_ms: number | null;
+                                        latency_p95_ms: number | null;
+                                        succeeded: number;
+                                        /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                        success_rate: number | null;
+                                    };
+                                    "24h": {
+                                        /** @description Delivery attempts in the window */
+                                        attempts: number;
+                                        /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                        latency_p50_ms: number | null;
+                                        latency_p95_ms: number | null;
+                                        succeeded: number;
+                                        /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                        success_rate: number | null;
+                                    };
+                                };
+                            };
                             /** @description `ep_` + UUID */
                             id: string;
                             name: string;
@@ -3483,6 +4179,66 @@ export interface operations {
                         /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                         headers_json: {
                             [key: string]: string;
+                        };
+                        /** @description Health over the last 1 h / 24 h / 7 d (ten-minute buckets) */
+                        health: {
+                            circuit: {
+                                next_probe_at: string | null;
+                                opened_at: string | null;
+                                /** @description Failed probes since the circuit opened */
+                                probes: number;
+                                /**
+                                 * @description open: new deliveries are held and one probe attempt goes at growing intervals
+                                 * @enum {string}
+                                 */
+                                state: "closed" | "open";
+                            };
+                            consecutive_failures: number;
+                            /** @description When Gatehouse disables the endpoint if no attempt succeeds before (GATEHOUSE_DISABLE_FAILING_AFTER after failing_since) */
+                            disables_at: string | null;
+                            failing_reason: ("consecutive_failures" | "success_rate") | null;
+                            /** @description The first failure since the last successful attempt */
+                            failing_since: string | null;
+                            /** @description The last successful attempt in the last 7 days */
+                            last_success_at: string | null;
+                            seconds_since_last_success: number | null;
+                            /**
+                             * @description failing: the circuit is open (consecutive failures) or the last hour's success rate is under the threshold
+                             * @enum {string}
+                             */
+                            state: "healthy" | "failing" | "disabled";
+                            windows: {
+                                "1h": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                                "7d": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                                "24h": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                            };
                         };
                         /** @description `ep_` + UUID */
                         id: string;
@@ -3670,6 +4426,66 @@ export interface operations {
                         /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                         headers_json: {
                             [key: string]: string;
+                        };
+                        /** @description Health over the last 1 h / 24 h / 7 d (ten-minute buckets) */
+                        health: {
+                            circuit: {
+                                next_probe_at: string | null;
+                                opened_at: string | null;
+                                /** @description Failed probes since the circuit opened */
+                                probes: number;
+                                /**
+                                 * @description open: new deliveries are held and one probe attempt goes at growing intervals
+                                 * @enum {string}
+                                 */
+                                state: "closed" | "open";
+                            };
+                            consecutive_failures: number;
+                            /** @description When Gatehouse disables the endpoint if no attempt succeeds before (GATEHOUSE_DISABLE_FAILING_AFTER after failing_since) */
+                            disables_at: string | null;
+                            failing_reason: ("consecutive_failures" | "success_rate") | null;
+                            /** @description The first failure since the last successful attempt */
+                            failing_since: string | null;
+                            /** @description The last successful attempt in the last 7 days */
+                            last_success_at: string | null;
+                            seconds_since_last_success: number | null;
+                            /**
+                             * @description failing: the circuit is open (consecutive failures) or the last hour's success rate is under the threshold
+                             * @enum {string}
+                             */
+                            state: "healthy" | "failing" | "disabled";
+                            windows: {
+                                "1h": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                                "7d": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                                "24h": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                            };
                         };
                         /** @description `ep_` + UUID */
                         id: string;
@@ -4010,6 +4826,66 @@ export interface operations {
                         headers_json: {
                             [key: string]: string;
                         };
+                        /** @description Health over the last 1 h / 24 h / 7 d (ten-minute buckets) */
+                        health: {
+                            circuit: {
+                                next_probe_at: string | null;
+                                opened_at: string | null;
+                                /** @description Failed probes since the circuit opened */
+                                probes: number;
+                                /**
+                                 * @description open: new deliveries are held and one probe attempt goes at growing intervals
+                                 * @enum {string}
+                                 */
+                                state: "closed" | "open";
+                            };
+                            consecutive_failures: number;
+                            /** @description When Gatehouse disables the endpoint if no attempt succeeds before (GATEHOUSE_DISABLE_FAILING_AFTER after failing_since) */
+                            disables_at: string | null;
+                            failing_reason: ("consecutive_failures" | "success_rate") | null;
+                            /** @description The first failure since the last successful attempt */
+                            failing_since: string | null;
+                            /** @description The last successful attempt in the last 7 days */
+                            last_success_at: string | null;
+                            seconds_since_last_success: number | null;
+                            /**
+                             * @description failing: the circuit is open (consecutive failures) or the last hour's success rate is under the threshold
+                             * @enum {string}
+                             */
+                            state: "healthy" | "failing" | "disabled";
+                            windows: {
+                                "1h": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                                "7d": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                                "24h": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                            };
+                        };
                         /** @description `ep_` + UUID */
                         id: string;
                         name: string;
@@ -4206,6 +5082,66 @@ export interface operations {
                         /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                         headers_json: {
                             [key: string]: string;
+                        };
+                        /** @description Health over the last 1 h / 24 h / 7 d (ten-minute buckets) */
+                        health: {
+                            circuit: {
+                                next_probe_at: string | null;
+                                opened_at: string | null;
+                                /** @description Failed probes since the circuit opened */
+                                probes: number;
+                                /**
+                                 * @description open: new deliveries are held and one probe attempt goes at growing intervals
+                                 * @enum {string}
+                                 */
+                                state: "closed" | "open";
+                            };
+                            consecutive_failures: number;
+                            /** @description When Gatehouse disables the endpoint if no attempt succeeds before (GATEHOUSE_DISABLE_FAILING_AFTER after failing_since) */
+                            disables_at: string | null;
+                            failing_reason: ("consecutive_failures" | "success_rate") | null;
+                            /** @description The first failure since the last successful attempt */
+                            failing_since: string | null;
+                            /** @description The last successful attempt in the last 7 days */
+                            last_success_at: string | null;
+                            seconds_since_last_success: number | null;
+                            /**
+                             * @description failing: the circuit is open (consecutive failures) or the last hour's success rate is under the threshold
+                             * @enum {string}
+                             */
+                            state: "healthy" | "failing" | "disabled";
+                            windows: {
+                                "1h": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                                "7d": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                                "24h": {
+                                    /** @description Delivery attempts in the window */
+                                    attempts: number;
+                                    /** @description Median response time of attempts that got a response (to within a histogram bin) */
+                                    latency_p50_ms: number | null;
+                                    latency_p95_ms: number | null;
+                                    succeeded: number;
+                                    /** @description Percent of attempts that got a 2xx, one decimal; null without attempts */
+                                    success_rate: number | null;
+                                };
+                            };
                         };
                         /** @description `ep_` + UUID */
                         id: string;
@@ -5534,10 +6470,16 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
+                /** @description Only events created at or after this time */
+                created_after?: string;
+                /** @description Only events created before this time */
+                created_before?: string;
                 /** @description The `next_cursor` of the previous page */
                 cursor?: string;
                 /** @description Items per page (1 to 100, default 25) */
                 limit?: number;
+                /** @description Exact search: an event id (`evt_…`) or the `id` a client sent with its event */
+                q?: string;
                 /** @description Only events of this type */
                 type?: string;
             };
@@ -5559,17 +6501,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            created_at: string;
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            environment: "test" | "live";
-                            external_id: string | null;
-                            id: string;
-                            type: string;
-                        }[];
+                        data: components["schemas"]["EventListItem"][];
                         /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
                     };
@@ -5871,6 +6803,7 @@ export interface operations {
                             attempts: number;
                             created_at: string;
                             endpoint_id: string;
+                            endpoint_name: string;
                             /** @description `msg_…`, sent as `webhook-id` */
                             id: string;
                             last_attempt_at: string | null;
@@ -7280,8 +8213,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The message's forward delivery, re-sent with the same webhook-id */
                         delivery_id: string;
+                        /** @description Always null: a replay is another attempt of the same delivery, not a new one */
                         replay_of: string | null;
+                        /** @description pending, or held while the forward endpoint is paused */
                         status: string;
                     };
                 };
@@ -8497,6 +9433,201 @@ export interface operations {
                         created_at: string;
                         id: string;
                         name: string;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCredentialPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowed_scopes: string[];
+                        developers_create_test_credentials: boolean;
+                        max_credential_lifetime_days: number | null;
+                        max_token_lifetime_seconds: number | null;
+                        min_token_lifetime_seconds: number | null;
+                        /** @description Active credentials that break the policy; listed, never changed */
+                        violations: {
+                            /** @enum {string} */
+                            environment: "test" | "live";
+                            id: string;
+                            name: string;
+                            /** @description The rules it breaks */
+                            policies: string[];
+                            reasons: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCredentialPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Scopes new credentials may have; empty or absent: any */
+                    allowed_scopes?: string[];
+                    /** @description Developers may create credentials in test mode (default false) */
+                    developers_create_test_credentials?: boolean;
+                    /** @description New credentials must expire within this many days; null: no rule */
+                    max_credential_lifetime_days?: number | null;
+                    /** @description Longest token lifetime new credentials may have */
+                    max_token_lifetime_seconds?: number | null;
+                    /** @description Shortest token lifetime new credentials may have */
+                    min_token_lifetime_seconds?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowed_scopes: string[];
+                        developers_create_test_credentials: boolean;
+                        max_credential_lifetime_days: number | null;
+                        max_token_lifetime_seconds: number | null;
+                        min_token_lifetime_seconds: number | null;
+                        /** @description Active credentials that break the policy; listed, never changed */
+                        violations: {
+                            /** @enum {string} */
+                            environment: "test" | "live";
+                            id: string;
+                            name: string;
+                            /** @description The rules it breaks */
+                            policies: string[];
+                            reasons: string[];
+                        }[];
                     };
                 };
             };
@@ -9955,7 +11086,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description Rate limited (per client and per address); Retry-After says when to retry */
+            /** @description rate_limited: too many requests (per client and per address), the credential's issuance quota is used up (token endpoint), or the client ID is locked out after repeated wrong secrets; Retry-After says when to retry */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10029,7 +11160,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description Rate limited (per client and per address); Retry-After says when to retry */
+            /** @description rate_limited: too many requests (per client and per address), the credential's issuance quota is used up (token endpoint), or the client ID is locked out after repeated wrong secrets; Retry-After says when to retry */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10107,7 +11238,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description Rate limited (per client and per address); Retry-After says when to retry */
+            /** @description rate_limited: too many requests (per client and per address), the credential's issuance quota is used up (token endpoint), or the client ID is locked out after repeated wrong secrets; Retry-After says when to retry */
             429: {
                 headers: {
                     [name: string]: unknown;

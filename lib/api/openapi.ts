@@ -332,6 +332,21 @@ const exampleEndpoint = {
   previous_secret_expires_at: null,
   older_secrets_expire_at: [],
   consecutive_failures: 0,
+  health: {
+    state: "healthy",
+    failing_reason: null,
+    consecutive_failures: 0,
+    failing_since: null,
+    last_success_at: "2026-11-02T09:30:00.180Z",
+    seconds_since_last_success: 42,
+    disables_at: null,
+    circuit: { state: "closed", opened_at: null, next_probe_at: null, probes: 0 },
+    windows: {
+      "1h": { attempts: 120, succeeded: 120, success_rate: 100, latency_p50_ms: 45, latency_p95_ms: 180 },
+      "24h": { attempts: 2410, succeeded: 2402, success_rate: 99.7, latency_p50_ms: 50, latency_p95_ms: 210 },
+      "7d": { attempts: 15980, succeeded: 15901, success_rate: 99.5, latency_p50_ms: 50, latency_p95_ms: 240 },
+    },
+  },
   created_at: EX.at,
   updated_at: EX.at,
 };
@@ -347,14 +362,27 @@ const exampleDelivery = {
   last_attempt_at: "2026-11-02T09:30:00.120Z",
   last_response_status: 200,
   last_error: null,
+  held_reason: null,
   replay_of: null,
+  replay_requested_at: null,
+  replay_requested_by: null,
   created_at: EX.at,
   completed_at: "2026-11-02T09:30:00.180Z",
 };
 const EXAMPLES = {
   listEvents: {
     response: {
-      data: [{ id: EX.eventId, type: "invoice.paid", external_id: "invoice-1042-paid", data: EX.data, environment: "live", created_at: EX.at }],
+      data: [
+        {
+          id: EX.eventId,
+          type: "invoice.paid",
+          external_id: "invoice-1042-paid",
+          data: EX.data,
+          environment: "live",
+          created_at: EX.at,
+          deliveries: { total: 1, pending: 0, held: 0, succeeded: 1, failed: 0 },
+        },
+      ],
       next_cursor: null,
     },
   },

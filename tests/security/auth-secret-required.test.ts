@@ -26,12 +26,12 @@ function start(extra: Record<string, string>) {
 it("refuses to start in production without AUTH_SECRET, and says what to set", () => {
   const r = start({});
   expect(r.status).toBe(1);
-  expect(r.stderr).toContain("AUTH_SECRET is not set");
+  expect(r.stdout + r.stderr).toContain("AUTH_SECRET is not set"); // a fatal log line (JSON on stdout)
 });
 
 it("gets past the secrets with AUTH_SECRET set (then fails on the unreachable database, as it should)", () => {
   const r = start({ AUTH_SECRET: randomBytes(32).toString("base64") });
   expect(r.status).toBe(1);
-  expect(r.stderr).not.toContain("AUTH_SECRET");
-  expect(r.stderr).toContain("cannot start");
+  expect(r.stdout + r.stderr).not.toContain("AUTH_SECRET");
+  expect(r.stdout + r.stderr).toContain("cannot start");
 });

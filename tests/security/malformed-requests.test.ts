@@ -276,7 +276,8 @@ function parse(body: string): Record<string, unknown> | null {
 
 /** Why the answer is wrong, or null. */
 function check(r: Req, res: Res): string | null {
-  if (res.status >= 500) return `${res.status}`;
+  // The readiness probe's 503 (no executor runs here) is its answer, in problem+json: judged below.
+  if (res.status >= 500 && !(r.pattern === "/readyz" && res.status === 503)) return `${res.status}`;
   if (res.status < 400 || r.method === "HEAD") return null; // HEAD: no body to judge
   const b = parse(res.body);
   if (res.type === "application/problem+json") {
