@@ -14,7 +14,7 @@ async function renameOrganization(page: Page, name: string) {
   const field = page.getByLabel("Organization name");
   await expect(field).toBeEnabled();
   await field.fill(name);
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Organization renamed")).toBeVisible();
   await expect(field).toHaveValue(name);
 }

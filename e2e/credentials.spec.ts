@@ -88,7 +88,8 @@ test("create, run the copied curl, use the token; regenerate stops the old secre
   await row.getByRole("cell").first().click();
   await expect(page).toHaveURL(/\/settings\/organization\/credentials\/[^/]+$/);
   await expect(page.getByRole("heading", { name, exact: true })).toBeVisible();
-  await expect(page.getByText(`…${first.clientSecret.slice(-4)}`)).toBeVisible();
+  // The secret's last four characters: on the details and in the secret-usage card.
+  await expect(page.getByText(`…${first.clientSecret.slice(-4)}`).first()).toBeVisible();
   await expect(page.getByText("15 minutes")).toBeVisible();
 
   // Regenerate with no grace period: the old secret fails at once, the new one works.
@@ -110,7 +111,7 @@ test("create, run the copied curl, use the token; regenerate stops the old secre
 
   await page.keyboard.press("Escape");
   await expect(second.dialog).toBeHidden();
-  await expect(page.getByText(`…${second.clientSecret.slice(-4)}`)).toBeVisible();
+  await expect(page.getByText(`…${second.clientSecret.slice(-4)}`).first()).toBeVisible();
 
   // Revoke: type the name to confirm; every token fails on its very next use.
   await page.getByRole("button", { name: "Revoke", exact: true }).click();
