@@ -21,7 +21,7 @@ test.beforeAll(async ({ browser, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const ep = await ctx.request.post(`${origin}/api/v1/endpoints`, {
     headers: { origin },
-    data: { name: `A11y ${Date.now().toString(36)}`, url: "http://127.0.0.1:9/hook", event_types: ["run.failed"] }, // not a catch-all: other specs' events stay out of its deliveries
+    data: { name: `A11y ${Date.now().toString(36)}`, url: "http://127.0.0.1:9/hook", event_types: ["run.failed", "webhook.test"] }, // not a catch-all: other specs' events stay out of its deliveries; its own test event comes in
   });
   expect(ep.status()).toBe(201);
   endpointId = ((await ep.json()) as { id: string }).id;

@@ -21,7 +21,7 @@ test("screens", async ({ page, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const ep = await page.request.post("/api/v1/endpoints", {
     headers: { origin },
-    data: { name: "Screens endpoint with a longish name", url: "http://127.0.0.1:9/hooks/receive", event_types: ["run.failed"] }, // not a catch-all: other specs' events stay out of its deliveries
+    data: { name: "Screens endpoint with a longish name", url: "http://127.0.0.1:9/hooks/receive", event_types: ["run.failed", "webhook.test"] }, // not a catch-all: other specs' events stay out of its deliveries
   });
   const { id } = (await ep.json()) as { id: string };
   await page.request.patch(`/api/v1/endpoints/${id}`, { headers: { origin }, data: { status: "PAUSED" } });
