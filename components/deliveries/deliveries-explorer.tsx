@@ -3,14 +3,14 @@
 // `q` (exact delivery id = webhook-id, event id, or the client's event id), `endpoint`, `type`,
 // `range` (1h, 24h, 7d, 30d) and `status`. Without a status the page opens on Failed, unless it
 // was opened to find an id (then All, so a succeeded delivery is found too).
-import { Search, X } from "lucide-react";
+import { X } from "lucide-react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useId, useState, type FormEvent } from "react";
+import { useId } from "react";
 import { DeliveryList } from "@/components/deliveries/delivery-list";
 import { TIME_RANGES, type DeliveryListFilter, type Scoping, type StatusFilter, type TimeRange } from "@/components/deliveries/queries";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { IdSearch } from "@/components/deliveries/id-search";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 
 const STATUSES: StatusFilter[] = ["all", "succeeded", "pending", "held", "failed"];
@@ -45,14 +45,7 @@ export function DeliveriesExplorer({ scoping, canReplay, endpoints, eventTypes }
   const router = useRouter();
   const pathname = usePathname();
   const { status, filter } = filterFromParams(new URLSearchParams(params.toString()));
-  const [text, setText] = useState(filter.q ?? "");
-  // Back and forward change the URL's search: the box follows (adjusted while rendering, as React advises).
-  const [shownQ, setShownQ] = useState(filter.q);
-  if (shownQ !== filter.q) {
-    setShownQ(filter.q);
-    setText(filter.q ?? "");
-  }
-  const ids = { q: useId(), endpoint: useId(), type: useId(), range: useId() };
+  const ids = { endpoint: useId(), type: useId(), range: useId() };
 
   function update(changes: Record<string, string | undefined>) {
     const next = new URLSearchParams(params.toString());
@@ -63,12 +56,7 @@ export function DeliveriesExplorer({ scoping, canReplay, endpoints, eventTypes }
     const qs = next.toString();
     router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
   }
-  function search(e: FormEvent) {
-    e.preventDefault();
-    update({ q: text.trim() || undefined });
-  }
   const clear = () => {
-    setText("");
     router.replace(status === "failed" ? pathname : `${pathname}?status=${status}`, { scroll: false });
   };
   const narrowed = !!(filter.q || filter.endpointId || filter.eventType || filter.range);
@@ -76,23 +64,14 @@ export function DeliveriesExplorer({ scoping, canReplay, endpoints, eventTypes }
   return (
     <div className="grid min-w-0 gap-4">
       <div className="grid gap-3 rounded-md border bg-card p-3 sm:grid-cols-2 lg:grid-cols-[minmax(14rem,2fr)_repeat(3,minmax(9rem,1fr))]">
-        <form onSubmit={search} className="grid gap-1.5 sm:col-span-2 lg:col-span-1" role="search" aria-label="Find deliveries">
-          <Label htmlFor={ids.q}>Delivery, event or webhook id</Label>
-          <div className="flex gap-2">
-            <Input
-              id={ids.q}
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              placeholder="msg_…, evt_… or your event id"
-              spellCheck={false}
-              autoComplete="off"
-              className="font-mono text-sm"
-            />
-            <Button type="submit" variant="outline" size="icon" aria-label="Search">
-              <Search aria-hidden />
-            </Button>
-          </div>
-        </form>
+        <IdSearch
+          q={filter.q}
+          label="Delivery, event or webhook id"
+          placeholder="msg_…, evt_… or your event id"
+          name="Find deliveries"
+          className="sm:col-span-2 lg:col-span-1"
+          onSearch={(q) => update({ q })}
+        />
         <FilterSelect
           id={ids.endpoint}
           label="Endpoint"

@@ -4,10 +4,10 @@
 // in the URL. Live like the deliveries lists. A row opens the event's page.
 import type { ColumnDef } from "@tanstack/react-table";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { Radio, Search, SearchX, X } from "lucide-react";
+import { Radio, SearchX, X } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useId, useMemo, useState, type FormEvent } from "react";
+import { useId, useMemo } from "react";
 import { LIVE } from "@/components/live";
 import { RelativeTime } from "@/components/deliveries/relative-time";
 import type { Scoping } from "@/components/deliveries/queries";
@@ -15,8 +15,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { IdSearch } from "@/components/deliveries/id-search";
 import { LoadError } from "@/components/ui/load-error";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
@@ -73,14 +73,7 @@ export function EventList({ scoping, eventTypes }: { scoping: Scoping; eventType
   const pathname = usePathname();
   const q = params.get("q")?.trim() || undefined;
   const type = params.get("type") || undefined;
-  const [text, setText] = useState(q ?? "");
-  // Back and forward change the URL's search: the box follows (adjusted while rendering, as React advises).
-  const [shownQ, setShownQ] = useState(q);
-  if (shownQ !== q) {
-    setShownQ(q);
-    setText(q ?? "");
-  }
-  const ids = { q: useId(), type: useId() };
+  const ids = { type: useId() };
   const list = useEvents(scoping, { q, type });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
 
@@ -92,10 +85,6 @@ export function EventList({ scoping, eventTypes }: { scoping: Scoping; eventType
     }
     const qs = next.toString();
     router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
-  }
-  function search(e: FormEvent) {
-    e.preventDefault();
-    update({ q: text.trim() || undefined });
   }
 
   const columns = useMemo<ColumnDef<EventListItemView>[]>(
@@ -150,23 +139,7 @@ export function EventList({ scoping, eventTypes }: { scoping: Scoping; eventType
   return (
     <div className="grid min-w-0 gap-4">
       <div className="grid gap-3 rounded-md border bg-card p-3 sm:grid-cols-[minmax(14rem,2fr)_minmax(10rem,1fr)]">
-        <form onSubmit={search} className="grid gap-1.5" role="search" aria-label="Find events">
-          <Label htmlFor={ids.q}>Event id</Label>
-          <div className="flex gap-2">
-            <Input
-              id={ids.q}
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              placeholder="evt_… or your event id"
-              spellCheck={false}
-              autoComplete="off"
-              className="font-mono text-sm"
-            />
-            <Button type="submit" variant="outline" size="icon" aria-label="Search">
-              <Search aria-hidden />
-            </Button>
-          </div>
-        </form>
+        <IdSearch q={q} label="Event id" placeholder="evt_… or your event id" name="Find events" onSearch={(next) => update({ q: next })} />
         <div className="grid min-w-0 gap-1.5">
           <Label htmlFor={ids.type}>Event type</Label>
           <Select value={type ?? ANY} onValueChange={(v) => update({ type: v === ANY ? undefined : v })}>
@@ -185,7 +158,7 @@ export function EventList({ scoping, eventTypes }: { scoping: Scoping; eventType
         </div>
         {narrowed ? (
           <div className="sm:col-span-2">
-            <Button type="button" variant="ghost" size="sm" onClick={() => (setText(""), router.replace(pathname, { scroll: false }))}>
+            <Button type="button" variant="ghost" size="sm" onClick={() => router.replace(pathname, { scroll: false })}>
               <X aria-hidden />
               Clear filters
             </Button>
