@@ -14,7 +14,12 @@ export const INVALIDATION_CHANNEL = "gatehouse_invalidate";
 export type InvalidationListener = {
   /** Whether entries may be remembered now: on PGlite always, on PostgreSQL while LISTEN is up. */
   live(): boolean;
-  /** Sends `topic` to every process (this one included) through NOTIFY; resolves once sent. */
+  /**
+   * Sends `topic` to every process (this one included) through NOTIFY. Resolves once this
+   * process's own listener has heard it back (at most ~2 s): PostgreSQL hands a notification to
+   * every listening connection at once, so by then the other processes have it on their sockets,
+   * and a request sent after this resolves finds their caches already dropped.
+   */
   announce(topic: string): Promise<void>;
   /** Resolves once `live()` (or false after `timeoutMs`). */
   ready(timeoutMs?: number): Promise<boolean>;
@@ -34,6 +39,7 @@ export function createInvalidationListener(onMessage: (topic: string | null) => 
   let client: Client | null = null;
   let retryMs = 250;
   let timer: NodeJS.Timeout | null = null;
+  const echoes = new Map<string, () => void>(); // announce() nonce → resolve, until heard back
 
   const down = (c: Client) => {
     if (client !== c) return; // an old connection's late event
@@ -55,7 +61,10 @@ export function createInvalidationListener(onMessage: (topic: string | null) => 
     const c = new Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000 });
     client = c;
     c.on("notification", (m) => {
-      if (m.channel === INVALIDATION_CHANNEL) onMessage(m.payload ?? "");
+      if (m.channel !== INVALIDATION_CHANNEL) return;
+      const [topic = "", nonce] = (m.payload ?? "").split("#", 2);
+      onMessage(topic);
+      if (nonce) echoes.get(nonce)?.();
     });
     c.on("error", () => down(c));
     c.on("end", () => down(c));
@@ -81,16 +90,33 @@ export function createInvalidationListener(onMessage: (topic: string | null) => 
     .catch(() => {});
 
   const live = () => mode === "pglite" || (mode === "pg" && up);
+  const ready = async (timeoutMs = 10_000) => {
+    for (const until = Date.now() + timeoutMs; !live() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+    return live();
+  };
   return {
     live,
-    async ready(timeoutMs = 10_000) {
-      for (const until = Date.now() + timeoutMs; !live() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
-      return live();
-    },
+    ready,
     async announce(topic) {
       const d = await ensureDatabase();
       if (d.kind !== "pg") return;
-      await d.pool.query("SELECT pg_notify($1, $2)", [INVALIDATION_CHANNEL, topic]);
+      if (!(await ready(2_000))) {
+        await d.pool.query("SELECT pg_notify($1, $2)", [INVALIDATION_CHANNEL, topic]);
+        return; // not listening here: the other processes still get it, and nothing is remembered here
+      }
+      const nonce = crypto.randomUUID();
+      let timeout: NodeJS.Timeout | undefined;
+      const heard = new Promise<void>((resolve) => {
+        echoes.set(nonce, resolve);
+        timeout = setTimeout(resolve, 2_000);
+      });
+      try {
+        await d.pool.query("SELECT pg_notify($1, $2)", [INVALIDATION_CHANNEL, `${topic}#${nonce}`]);
+        await heard;
+      } finally {
+        clearTimeout(timeout);
+        echoes.delete(nonce);
+      }
     },
     async close() {
       closed = true;
