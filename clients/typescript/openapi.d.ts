@@ -5474,7 +5474,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
-                        /** @description 1 when the endpoint is subscribed to the type, else 0 */
+                        /** @description 1: the endpoint gets the test event whatever event types it subscribes to (held while it is paused); 0 when it is disabled */
                         deliveries: number;
                         /** @description `evt_…` */
                         id: string;

@@ -6,11 +6,10 @@ import * as members from "@/app/api/v1/members/route";
 import * as eventTypes from "@/app/api/v1/event-types/route";
 import { openApiDocument } from "@/lib/api/openapi";
 import { windowEnd } from "@/lib/api/rate-limit";
-import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { serveRoutes } from "@/tests/helpers/route-server";
+import { bearerFor } from "@/tests/helpers/tokens";
 
-const ctx = { actor: { type: "system" as const, id: null, label: "test" }, ip: "127.0.0.1", userAgent: "vitest" };
 let server: Awaited<ReturnType<typeof serveRoutes>>;
 let orgId: string;
 
@@ -23,18 +22,7 @@ afterEach(() => {
   delete process.env.GATEHOUSE_API_RATE_LIMIT;
 });
 
-async function bearer(scopes = ["members:read", "events:read"]): Promise<string> {
-  const { credential, secret } = await createCredential({
-    orgId, environment: "test", name: "svc", scopes, expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
-  });
-  const res = await fetch(`${server.origin}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: credential.clientId, client_secret: secret }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+const bearer = (scopes = ["members:read", "events:read"]) => bearerFor(server.origin, orgId, scopes);
 
 /** Waits out the end of the current one-minute window if it is close. */
 async function awayFromWindowEnd(seconds = 10) {

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as token from "@/app/oauth/token/route";
 import * as stats from "@/app/api/v1/endpoints/[id]/stats/route";
 import { AppError } from "@/lib/api/errors";
-import { createCredential } from "@/lib/credentials/manage-credentials";
 import { getDeliveryStats, statsRange } from "@/lib/deliveries/delivery-stats";
 import { db } from "@/lib/db/client";
 import type { DeliveryStatus, Environment } from "@/lib/generated/prisma/client";
@@ -13,6 +12,7 @@ import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
 import { serveRoutes } from "@/tests/helpers/route-server";
 import type { DeliveryStatsWindow } from "@/lib/validations/deliveries";
+import { bearerFor } from "@/tests/helpers/tokens";
 
 const ctx = { actor: { type: "system" as const, id: null, label: "test" }, ip: "127.0.0.1", userAgent: "vitest" };
 const HOUR = 3600_000;
@@ -183,17 +183,7 @@ describe("GET /api/v1/endpoints/{id}/stats", () => {
   let ep: Awaited<ReturnType<typeof endpointIn>>;
   let readToken: string;
 
-  async function bearer(org: string, scopes: string[]) {
-    const { credential, secret } = await createCredential({
-      orgId: org, environment: "test", name: "svc", scopes, expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
-    });
-    const r = await fetch(`${server.origin}/oauth/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: credential.clientId, client_secret: secret }),
-    });
-    return (await r.json()).access_token as string;
-  }
+  const bearer = (org: string, scopes: string[]) => bearerFor(server.origin, org, scopes);
 
   const get = (path: string, tok = readToken) => fetch(`${server.origin}${path}`, { headers: { authorization: `Bearer ${tok}` } });
 

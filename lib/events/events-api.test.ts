@@ -7,12 +7,15 @@ import * as eventTypes from "@/app/api/v1/event-types/route";
 import * as archive from "@/app/api/v1/event-types/[name]/archive/route";
 import * as events from "@/app/api/v1/events/route";
 import * as eventRoute from "@/app/api/v1/events/[id]/route";
-import { createCredential } from "@/lib/credentials/manage-credentials";
+import * as deliveriesRoute from "@/app/api/v1/deliveries/route";
+import * as deliveryRoute from "@/app/api/v1/deliveries/[id]/route";
+import { createGatehouseClient } from "@/clients/typescript/index";
 import { db } from "@/lib/db/client";
 import { setDeliveryDispatcher } from "@/lib/events/dispatch";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { holdDeliveryIfEndpointPaused, setEndpointStatus } from "@/lib/webhooks/set-endpoint-status";
 import { serveRoutes } from "@/tests/helpers/route-server";
+import { bearerFor } from "@/tests/helpers/tokens";
 
 const ctx = { actor: { type: "system" as const, id: null, label: "test" }, ip: "127.0.0.1", userAgent: "vitest" };
 let server: Awaited<ReturnType<typeof serveRoutes>>;
@@ -20,17 +23,7 @@ let orgId: string;
 let tok: string;
 const dispatched: string[][] = [];
 
-async function bearer(org: string, scopes: string[], environment: "test" | "live" = "test") {
-  const { credential, secret } = await createCredential({
-    orgId: org, environment, name: "svc", scopes, expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
-  });
-  const r = await fetch(`${server.origin}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: credential.clientId, client_secret: secret }),
-  });
-  return (await r.json()).access_token as string;
-}
+const bearer = (org: string, scopes: string[], environment: "test" | "live" = "test") => bearerFor(server.origin, org, scopes, environment);
 
 function call(method: string, path: string, body?: unknown, t = tok, headers: Record<string, string> = {}) {
   return fetch(`${server.origin}${path}`, {
@@ -55,6 +48,8 @@ beforeAll(async () => {
     "/api/v1/event-types/[name]/archive": archive,
     "/api/v1/events": events,
     "/api/v1/events/[id]": eventRoute,
+    "/api/v1/deliveries": deliveriesRoute,
+    "/api/v1/deliveries/[id]": deliveryRoute,
   });
   orgId = (await db.organization.create({ data: { name: "Acme" } })).id;
   tok = await bearer(orgId, ["endpoints:read", "endpoints:write", "events:read", "events:write"]);
@@ -247,5 +242,32 @@ describe("POST /api/v1/events", () => {
     expect((await call("GET", "/api/v1/events", undefined, readOnly)).status).toBe(200);
     const writeOnly = await bearer(orgId, ["events:write"]);
     expect((await call("GET", `/api/v1/events/${page1.data[0].id}`, undefined, writeOnly)).status).toBe(403);
+  });
+});
+
+describe("through the typed client (clients/typescript)", () => {
+  it("posts an event, pages the events, and follows it to its deliveries", async () => {
+    const t = await bearer(orgId, ["endpoints:write", "events:read", "events:write", "deliveries:read"]);
+    const gh = createGatehouseClient({ baseUrl: server.origin, token: t });
+    const ep = await gh.POST("/api/v1/endpoints", { body: { name: "typed-events", url: "https://example.com/typed-events", event_types: ["run.failed"] } });
+    expect(ep.response.status).toBe(201);
+
+    const posted = await gh.POST("/api/v1/events", { body: { type: "run.failed", data: { run: "typed" } } });
+    expect(posted.response.status).toBe(202);
+    const eventId = posted.data!.id;
+
+    const one = await gh.GET("/api/v1/events/{id}", { params: { path: { id: eventId } } });
+    expect(one.data).toMatchObject({ id: eventId, type: "run.failed" });
+    const page1 = await gh.GET("/api/v1/events", { params: { query: { limit: 1, type: "run.failed" } } });
+    expect(page1.data!.data.map((e) => e.id)).toEqual([eventId]);
+    const bad = await gh.GET("/api/v1/events", { params: { query: { cursor: "not-a-cursor" } } });
+    expect(bad.response.status).toBe(422);
+    expect(bad.error).toMatchObject({ status: 422 });
+
+    const mine = await gh.GET("/api/v1/deliveries", { params: { query: { event_id: eventId } } });
+    expect(mine.data!.data.map((d) => d.endpoint_id)).toContain(ep.data!.id);
+    const delivery = mine.data!.data.find((d) => d.endpoint_id === ep.data!.id)!;
+    const detail = await gh.GET("/api/v1/deliveries/{id}", { params: { path: { id: delivery.id } } });
+    expect(detail.data).toMatchObject({ id: delivery.id, event_id: eventId, endpoint_id: ep.data!.id });
   });
 });

@@ -26,7 +26,7 @@ export type IngestEventOptions = {
   externalId?: string | null;
   /** Hand pending deliveries to the dispatcher after commit (default true). */
   dispatch?: boolean;
-  /** Deliver to this endpoint only (a test event sent from its page). */
+  /** Deliver to this endpoint only, whatever event types it subscribes to (a test event sent from its page). */
   onlyEndpointId?: string;
   /**
    * The request's Idempotency-Key claim: marked with the event's id in the statement that stores
@@ -122,7 +122,8 @@ const kindOf = (o: IngestEventOptions) => `${o.orgId}\0${o.environment}\0${o.typ
 // - ep: the candidate endpoints of every (org, environment) in the batch, FOR SHARE: a
 //   concurrent pause/resume (which locks the row FOR UPDATE) finishes first, so a delivery is
 //   never created `held` for an endpoint that was just resumed;
-// - pairs: one row per (event, subscribed endpoint): active → pending, paused → held;
+// - pairs: one row per (event, subscribed endpoint): active → pending, paused → held; an event
+//   sent to one endpoint by name (a test event) goes to it whatever event types it subscribes to;
 // - ev: the events; ON CONFLICT DO NOTHING skips an id (idempotency key) stored already or twice
 //   in this batch, and its caller answers with the stored event;
 // - del: the deliveries of the events stored, numbered into the ids brought ($9);
@@ -140,8 +141,10 @@ WITH items AS MATERIALIZED (
 ), pairs AS MATERIALIZED (
   SELECT i.ord, i.id AS event_id, i.org, i.env, ep."id" AS endpoint_id, ep.status
     FROM items i JOIN ep ON ep."orgId" = i.org AND ep.env = i.env
-   WHERE (i.only_endpoint IS NULL OR ep."id" = i.only_endpoint)
-     AND (cardinality(ep."eventTypes") = 0 OR i.type = ANY(ep."eventTypes"))
+   WHERE CASE WHEN i.only_endpoint IS NULL
+              THEN cardinality(ep."eventTypes") = 0 OR i.type = ANY(ep."eventTypes")
+              ELSE ep."id" = i.only_endpoint -- sent to this endpoint by name: whatever it subscribes to
+         END
 ), ev AS (
   INSERT INTO "Event" ("id", "orgId", "environment", "type", "payload", "idempotencyKey", "createdAt")
   SELECT i.id, i.org, i.env::"Environment", i.type, i.payload::jsonb, i.key, $8::timestamp

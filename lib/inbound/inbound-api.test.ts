@@ -9,28 +9,17 @@ import * as one from "@/app/api/v1/inbound-webhooks/[id]/route";
 import * as regenerate from "@/app/api/v1/inbound-webhooks/[id]/regenerate-token/route";
 import * as messages from "@/app/api/v1/inbound-webhooks/[id]/messages/route";
 import * as message from "@/app/api/v1/inbound-webhooks/[id]/messages/[messageId]/route";
-import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { signHmacSha256, signStandardWebhook } from "@/lib/inbound/signatures";
 import { resetRateLimit } from "@/lib/api/rate-limit";
 import { serveRoutes } from "@/tests/helpers/route-server";
+import { bearerFor } from "@/tests/helpers/tokens";
 
-const ctx = { actor: { type: "system" as const, id: null, label: "test" }, ip: "127.0.0.1", userAgent: "vitest" };
 let server: Awaited<ReturnType<typeof serveRoutes>>;
 let orgId: string;
 let apiToken: string;
 
-async function bearer(org: string, scopes: string[], environment: "test" | "live" = "test") {
-  const { credential, secret } = await createCredential({
-    orgId: org, environment, name: "svc", scopes, expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
-  });
-  const r = await fetch(`${server.origin}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: credential.clientId, client_secret: secret }),
-  });
-  return (await r.json()).access_token as string;
-}
+const bearer = (org: string, scopes: string[], environment: "test" | "live" = "test") => bearerFor(server.origin, org, scopes, environment);
 
 function api(method: string, path: string, body?: unknown, tok = apiToken) {
   return fetch(`${server.origin}${path}`, {

@@ -26,7 +26,7 @@ export const testEventSchema = createEventSchema.pick({ type: true, data: true }
 export const acceptedTestEventSchema = z.object({
   id: z.string().describe("`evt_…`"),
   type: z.string(),
-  deliveries: z.number().describe("1 when the endpoint is subscribed to the type, else 0"),
+  deliveries: z.number().describe("1: the endpoint gets the test event whatever event types it subscribes to (held while it is paused); 0 when it is disabled"),
   created_at: z.string(),
 });
 

@@ -5,38 +5,29 @@ import * as token from "@/app/oauth/token/route";
 import * as endpoints from "@/app/api/v1/endpoints/route";
 import * as endpoint from "@/app/api/v1/endpoints/[id]/route";
 import * as rotate from "@/app/api/v1/endpoints/[id]/rotate-secret/route";
+import * as sendTest from "@/app/api/v1/endpoints/[id]/test/route";
 import * as webhooks from "@/app/api/v1/webhooks/route";
 import * as webhook from "@/app/api/v1/webhooks/[id]/route";
 import * as eventTypes from "@/app/api/v1/event-types/route";
 import * as eventType from "@/app/api/v1/event-types/[name]/route";
 import * as archive from "@/app/api/v1/event-types/[name]/archive/route";
 import * as unarchive from "@/app/api/v1/event-types/[name]/unarchive/route";
-import { createCredential } from "@/lib/credentials/manage-credentials";
+import { createGatehouseClient } from "@/clients/typescript/index";
 import { decrypt } from "@/lib/crypto/encryption";
 import { db } from "@/lib/db/client";
 import { openHeaders } from "@/lib/webhooks/custom-headers";
 import { endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
 import { setAllowPrivateUrlsForTests } from "@/lib/webhooks/url-policy";
 import { serveRoutes } from "@/tests/helpers/route-server";
+import { bearerFor } from "@/tests/helpers/tokens";
 
-const ctx = { actor: { type: "system" as const, id: null, label: "test" }, ip: "127.0.0.1", userAgent: "vitest" };
 const ALL = ["endpoints:read", "endpoints:write", "events:read", "events:write"];
 let server: Awaited<ReturnType<typeof serveRoutes>>;
 let orgId: string;
 let testToken: string;
 let liveToken: string;
 
-async function bearer(org: string, scopes: string[], environment: "test" | "live" = "test") {
-  const { credential, secret } = await createCredential({
-    orgId: org, environment, name: "svc", scopes, expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
-  });
-  const r = await fetch(`${server.origin}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: credential.clientId, client_secret: secret }),
-  });
-  return (await r.json()).access_token as string;
-}
+const bearer = (org: string, scopes: string[], environment: "test" | "live" = "test") => bearerFor(server.origin, org, scopes, environment);
 
 function call(method: string, path: string, body?: unknown, tok = testToken) {
   return fetch(`${server.origin}${path}`, {
@@ -58,6 +49,7 @@ beforeAll(async () => {
     "/api/v1/endpoints": endpoints,
     "/api/v1/endpoints/[id]": endpoint,
     "/api/v1/endpoints/[id]/rotate-secret": rotate,
+    "/api/v1/endpoints/[id]/test": sendTest,
     "/api/v1/webhooks": webhooks,
     "/api/v1/webhooks/[id]": webhook,
     "/api/v1/event-types": eventTypes,
@@ -227,6 +219,40 @@ describe("/api/v1/endpoints (reference 004 shape)", () => {
     const immediate = await (await call("POST", `/api/v1/endpoints/${e.id}/rotate-secret`, { grace_period_seconds: 0 })).json();
     expect(immediate.previous_secret_expires_at).toBeNull();
     expect(endpointSigningSecrets(await db.endpoint.findUniqueOrThrow({ where: { id: e.id } }))).toEqual([immediate.secret]);
+  });
+});
+
+describe("through the typed client (clients/typescript)", () => {
+  it("creates, reads, lists, patches, test-sends and deletes with typed calls", async () => {
+    const gh = createGatehouseClient({ baseUrl: server.origin, token: testToken });
+    const created = await gh.POST("/api/v1/endpoints", {
+      body: { name: "typed", url: "https://example.com/typed", event_types: ["run.failed"] },
+    });
+    expect(created.response.status).toBe(201);
+    const id = created.data!.id;
+    expect(created.data!.secret).toMatch(/^whsec_/);
+
+    const got = await gh.GET("/api/v1/endpoints/{id}", { params: { path: { id } } });
+    expect(got.data).toMatchObject({ id, name: "typed", event_types: ["run.failed"] });
+    const page = await gh.GET("/api/v1/endpoints", { params: { query: { limit: 100 } } });
+    expect(page.data!.data.map((e) => e.id)).toContain(id);
+
+    const patched = await gh.PATCH("/api/v1/endpoints/{id}", { params: { path: { id } }, body: { name: "typed-2" } });
+    expect(patched.data).toMatchObject({ name: "typed-2" });
+
+    // A test event sent to the endpoint by name reaches it though it subscribes to other types
+    // only: the admin asked for it, and "sent" must never mean "silently dropped".
+    const sent = await gh.POST("/api/v1/endpoints/{id}/test", { params: { path: { id } }, body: { type: "webhook.test", data: {} } });
+    expect(sent.response.status).toBe(202);
+    expect(sent.data!.deliveries).toBe(1);
+    expect(await db.delivery.count({ where: { endpointId: id, eventId: sent.data!.id } })).toBe(1);
+
+    const missing = await gh.GET("/api/v1/endpoints/{id}", { params: { path: { id: "ep_00000000-0000-0000-0000-000000000000" } } });
+    expect(missing.response.status).toBe(404);
+    expect(missing.error).toMatchObject({ status: 404 });
+
+    const deleted = await gh.DELETE("/api/v1/endpoints/{id}", { params: { path: { id } } });
+    expect(deleted.response.status).toBe(204);
   });
 });
 

@@ -12,15 +12,14 @@ import * as endpoint from "@/app/api/v1/endpoints/[id]/route";
 import * as webhooks from "@/app/api/v1/webhooks/route";
 import * as webhook from "@/app/api/v1/webhooks/[id]/route";
 import * as delivery from "@/app/api/v1/deliveries/[id]/route";
-import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { sql } from "@/lib/db/sql";
 import { attemptDelivery } from "@/lib/deliveries/attempt-delivery";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { encryptLegacyHeaders } from "@/lib/webhooks/custom-headers";
 import { serveRoutes } from "@/tests/helpers/route-server";
+import { bearerFor } from "@/tests/helpers/tokens";
 
-const ctx = { actor: { type: "system" as const, id: null, label: "test" }, ip: "127.0.0.1", userAgent: "vitest" };
 const API_KEY = "sk_live_4f9b1c2d3e5a6b7c8d9e0f1a";
 const BEARER = "bearer-5e6f7a8b9c0d1e2f";
 const MASK = "••••••";
@@ -30,17 +29,7 @@ let orgId: string;
 let admin: string;
 let readOnly: string;
 
-async function bearer(scopes: string[]) {
-  const { credential, secret } = await createCredential({
-    orgId, environment: "test", name: scopes.join(" "), scopes, expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
-  });
-  const r = await fetch(`${server.origin}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: credential.clientId, client_secret: secret }),
-  });
-  return (await r.json()).access_token as string;
-}
+const bearer = (scopes: string[]) => bearerFor(server.origin, orgId, scopes, "test", scopes.join(" "));
 
 function call(tok: string, method: string, path: string, body?: unknown) {
   return fetch(`${server.origin}${path}`, {

@@ -13,29 +13,17 @@ import * as endpoints from "@/app/api/v1/endpoints/route";
 import * as auditEvents from "@/app/api/v1/audit-events/route";
 import * as auditExport from "@/app/api/v1/audit-events/export/route";
 import * as auditVerify from "@/app/api/v1/audit-events/verify/route";
-import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { setDeliveryDispatcher } from "@/lib/events/dispatch";
 import { serveRoutes } from "@/tests/helpers/route-server";
+import { bearerFor } from "@/tests/helpers/tokens";
 
-const ctx = { actor: { type: "system" as const, id: null, label: "test" }, ip: "127.0.0.1", userAgent: "vitest" };
 let server: Awaited<ReturnType<typeof serveRoutes>>;
 let orgId: string;
 let testTok: string;
 let liveTok: string;
 
-async function bearer(environment: "test" | "live", scopes: string[]) {
-  const { credential, secret } = await createCredential({
-    orgId, environment, name: `svc-${environment}`, scopes, expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
-  });
-  const r = await fetch(`${server.origin}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: credential.clientId, client_secret: secret }),
-  });
-  expect(r.status).toBe(200);
-  return (await r.json()).access_token as string;
-}
+const bearer = (environment: "test" | "live", scopes: string[]) => bearerFor(server.origin, orgId, scopes, environment, `svc-${environment}`);
 
 function call(t: string, method: string, path: string, body?: unknown) {
   return fetch(`${server.origin}${path}`, {
