@@ -713,7 +713,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document */
+        /**
+         * This document
+         * @description Without credentials: the API, and in `webhooks` the envelope and the starting catalog's event types. With a token (events:read) or a console session: the same, with your environment's own event types and their payload schemas in `webhooks`, for code generators.
+         */
         get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
@@ -956,6 +959,66 @@ export interface webhooks {
          * @description Gatehouse POSTs each event to every subscribed endpoint, with the endpoint's custom headers too. Verify the signature with any Standard Webhooks library (`standardwebhooks` for Node and Python, svix) before trusting the body. Answer 2xx within the endpoint's timeout; anything else (or no answer) is a failed attempt, retried on the schedule (30 s, 2 m, 5 m, 15 m, 1 h, 6 h, 24 h by default) with the same webhook-id. A `Retry-After` on 429 or 503 is honoured (capped). 410 Gone disables the endpoint. Deliveries may arrive more than once and out of order.
          */
         post: operations["receiveEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "run.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * run.completed: A run finished successfully.
+         * @description Sent to endpoints subscribed to `run.completed` (or to every type). Headers, signature and retries as for any event (see `event`).
+         */
+        post: operations["receiveRunCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "run.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * run.failed: A run failed.
+         * @description Sent to endpoints subscribed to `run.failed` (or to every type). Headers, signature and retries as for any event (see `event`).
+         */
+        post: operations["receiveRunFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.test: A test event, sent from the console to check an endpoint.
+         * @description Sent to endpoints subscribed to `webhook.test` (or to every type). Headers, signature and retries as for any event (see `event`).
+         */
+        post: operations["receiveWebhookTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9270,6 +9333,11 @@ export interface operations {
             /** @description OpenAPI 3.1 */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9283,6 +9351,53 @@ export interface operations {
             /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
             400: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11279,6 +11394,209 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveRunCompleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
+                authorization?: string;
+                /** @description `Gatehouse-Webhooks/1.0` */
+                "user-agent"?: string;
+                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"] & {
+                    data?: {
+                        duration_ms?: number;
+                        run_id?: string;
+                    };
+                    /** @constant */
+                    type?: "run.completed";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveRunFailed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
+                authorization?: string;
+                /** @description `Gatehouse-Webhooks/1.0` */
+                "user-agent"?: string;
+                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"] & {
+                    data?: {
+                        error?: string;
+                        run_id?: string;
+                    };
+                    /** @constant */
+                    type?: "run.failed";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveWebhookTest: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
+                authorization?: string;
+                /** @description `Gatehouse-Webhooks/1.0` */
+                "user-agent"?: string;
+                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"] & {
+                    data?: {
+                        [key: string]: unknown;
+                    };
+                    /** @constant */
+                    type?: "webhook.test";
+                };
             };
         };
         responses: {

@@ -12,7 +12,7 @@ type Op = {
 const METHODS = ["get", "post", "put", "patch", "delete"];
 
 async function doc() {
-  return (await GET()).json();
+  return (await GET(new Request("http://127.0.0.1/api/v1/openapi.json"))).json();
 }
 function operations(d: { paths: Record<string, Record<string, Op>> }): [string, string, Op][] {
   return Object.entries(d.paths).flatMap(([path, item]) =>

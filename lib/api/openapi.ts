@@ -7,6 +7,7 @@ import { listSchema, paginationQuery, shortListQuery } from "@/lib/api/paginatio
 import { BUILT_IN_SCOPES } from "@/lib/credentials/scopes";
 import { credentialPolicyInputSchema, credentialPolicySchema } from "@/lib/validations/credential-policy";
 import { env } from "@/lib/env";
+import { DEFAULT_EVENT_TYPES } from "@/lib/webhooks/event-types";
 import { ONE_TIME_SECRET_FIELDS } from "@/lib/api/idempotency";
 import { emptyBodySchema } from "@/lib/validations/common";
 import {
@@ -703,8 +704,11 @@ const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: "getOpenApiDocument",
       summary: "This document",
-      security: [{}],
-      responses: { "200": { description: "OpenAPI 3.1", ...jsonContent(z.looseObject({ openapi: z.string() })) }, ...problems([400]) },
+      description:
+        "Without credentials: the API, and in `webhooks` the envelope and the starting catalog's event types. With a token (events:read) or a console " +
+        "session: the same, with your environment's own event types and their payload schemas in `webhooks`, for code generators.",
+      security: [{}, { oauth2: ["events:read"] }, { session: [] }],
+      responses: { "200": { description: "OpenAPI 3.1", ...jsonContent(z.looseObject({ openapi: z.string() })) }, ...problems([400, 401, 403, 422]) },
     },
   },
   "/in/{id}": {
@@ -949,7 +953,55 @@ function baseDocument() {
   return cached;
 }
 
-/** The document; `servers` is GATEHOUSE_PUBLIC_URL when set, else relative to where it was fetched. */
-export function openApiDocument(publicUrl: string | undefined = env().GATEHOUSE_PUBLIC_URL) {
-  return { ...baseDocument(), servers: [{ url: publicUrl ?? "/" }] };
+/** An event type as the `webhooks` section describes it: its name, and the JSON schema of its `data`. */
+export type DocumentedEventType = { name: string; description: string | null; schema: unknown };
+
+/** `run.completed` → `receiveRunCompleted`: a stable operationId for each event type's webhook. */
+function receiveOperationId(name: string): string {
+  return "receive" + name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+}
+
+/** One `webhooks` entry per event type: the envelope with `type` fixed and `data` as the type's schema. */
+function eventTypeWebhooks(types: DocumentedEventType[]): Record<string, unknown> {
+  const generic = (baseDocument() as unknown as { webhooks: { event: { post: Record<string, unknown> } } }).webhooks.event.post;
+  const out: Record<string, unknown> = {};
+  for (const t of types) {
+    const data = t.schema && typeof t.schema === "object" ? t.schema : { type: "object", additionalProperties: true };
+    out[t.name] = {
+      post: {
+        ...generic,
+        operationId: receiveOperationId(t.name),
+        summary: `${t.name}${t.description ? `: ${t.description}` : ""}`,
+        description: `Sent to endpoints subscribed to \`${t.name}\` (or to every type). Headers, signature and retries as for any event (see \`event\`).`,
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                allOf: [
+                  { $ref: "#/components/schemas/WebhookEvent" },
+                  { type: "object", properties: { type: { const: t.name }, data } },
+                ],
+              },
+            },
+          },
+        },
+      },
+    };
+  }
+  return out;
+}
+
+/**
+ * The document; `servers` is GATEHOUSE_PUBLIC_URL when set, else relative to where it was
+ * fetched. `webhooks` describes the envelope, and the payload of each event type: the starting
+ * catalog's, or `eventTypes` (an organization's own catalog, for a caller that signed in).
+ */
+export function openApiDocument(
+  publicUrl: string | undefined = env().GATEHOUSE_PUBLIC_URL,
+  eventTypes: DocumentedEventType[] = DEFAULT_EVENT_TYPES.map((t) => ({ ...t, schema: t.schema ?? null })),
+) {
+  const base = baseDocument();
+  const webhooks = { ...(base as unknown as { webhooks: Record<string, unknown> }).webhooks, ...eventTypeWebhooks(eventTypes) };
+  return { ...base, webhooks, servers: [{ url: publicUrl ?? "/" }] };
 }

@@ -12,6 +12,7 @@ import * as eventTypes from "@/app/api/v1/event-types/route";
 import * as eventType from "@/app/api/v1/event-types/[name]/route";
 import * as archive from "@/app/api/v1/event-types/[name]/archive/route";
 import * as unarchive from "@/app/api/v1/event-types/[name]/unarchive/route";
+import * as openapi from "@/app/api/v1/openapi.json/route";
 import { createGatehouseClient } from "@/clients/typescript/index";
 import { decrypt } from "@/lib/crypto/encryption";
 import { db } from "@/lib/db/client";
@@ -56,6 +57,7 @@ beforeAll(async () => {
     "/api/v1/event-types/[name]": eventType,
     "/api/v1/event-types/[name]/archive": archive,
     "/api/v1/event-types/[name]/unarchive": unarchive,
+    "/api/v1/openapi.json": openapi,
   });
   orgId = (await db.organization.create({ data: { name: "Acme" } })).id;
   testToken = await bearer(orgId, ALL);
@@ -418,6 +420,35 @@ describe("/api/v1/event-types", () => {
 
     const actions = (await db.auditEvent.findMany({ where: { orgId, targetType: "event_type" }, orderBy: { seq: "asc" } })).map((a) => a.action);
     expect(actions).toEqual(["event_type.created", "event_type.archived", "event_type.unarchived"]);
+  });
+});
+
+describe("the OpenAPI document's webhooks", () => {
+  type Webhooks = Record<string, { post: { operationId: string; requestBody: { content: { "application/json": { schema: { allOf: { properties?: { type?: unknown; data?: unknown } }[] } } } } } }>;
+  const dataSchema = (w: Webhooks, name: string) => w[name]?.post.requestBody.content["application/json"].schema.allOf[1].properties;
+
+  it("describes each event type's payload: the starting catalog for anyone, a caller's own catalog when signed in", async () => {
+    const anonymous = await fetch(`${server.origin}/api/v1/openapi.json`);
+    expect(anonymous.headers.get("cache-control")).toContain("public");
+    const open = (await anonymous.json()).webhooks as Webhooks;
+    expect(Object.keys(open)).toEqual(expect.arrayContaining(["event", "run.completed", "run.failed", "webhook.test"]));
+    expect(open["run.completed"].post.operationId).toBe("receiveRunCompleted");
+    expect(dataSchema(open, "run.completed")).toMatchObject({ type: { const: "run.completed" }, data: { properties: { run_id: { type: "string" } } } });
+
+    const schema = { type: "object", required: ["plan"], properties: { plan: { type: "string" } } };
+    expect((await call("POST", "/api/v1/event-types", { name: "subscription.renewed", description: "Renewed.", schema })).status).toBe(201);
+    const mine = await call("GET", "/api/v1/openapi.json");
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get("cache-control")).toContain("no-store");
+    const own = (await mine.json()).webhooks as Webhooks;
+    expect(dataSchema(own, "subscription.renewed")).toEqual({ type: { const: "subscription.renewed" }, data: schema });
+    // Another organization's catalog is not in it, nor in the anonymous one.
+    const other = await bearer((await db.organization.create({ data: { name: "Other" } })).id, ["events:read"]);
+    const theirs = (await (await call("GET", "/api/v1/openapi.json", undefined, other)).json()).webhooks as Webhooks;
+    expect(Object.keys(theirs)).not.toContain("subscription.renewed");
+    expect(Object.keys(open)).not.toContain("subscription.renewed");
+    // A bad token is refused, not served the anonymous document.
+    expect((await call("GET", "/api/v1/openapi.json", undefined, "nope")).status).toBe(401);
   });
 });
 
