@@ -4,6 +4,7 @@
 export const ACTION_LABELS: Record<string, string> = {
   "organization.created": "Organization created",
   "organization.renamed": "Organization renamed",
+  "organization.retention_changed": "Data retention changed",
   "member.added": "Member added",
   "member.invited": "Member invited",
   "member.joined": "Member joined",

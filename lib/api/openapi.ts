@@ -81,6 +81,8 @@ import {
   organizationSchema,
   updateMemberSchema,
   updateOrganizationSchema,
+  retentionInputSchema,
+  retentionSchema,
 } from "@/lib/validations/orgs";
 
 /**
@@ -410,6 +412,14 @@ const paths: ZodOpenApiPathsObject = {
       sessionOnly: true,
       body: credentialPolicyInputSchema,
       response: credentialPolicySchema,
+    }),
+  },
+  "/api/v1/organization/retention": {
+    get: op("get", "getRetention", "How long events, deliveries and inbound messages are kept", { sessionOnly: true, response: retentionSchema }),
+    patch: op("patch", "updateRetention", "Change how long they are kept (owners only; null: the server's default; undelivered events are never deleted)", {
+      sessionOnly: true,
+      body: retentionInputSchema,
+      response: retentionSchema,
     }),
   },
   "/api/v1/members": {

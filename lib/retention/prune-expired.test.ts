@@ -44,3 +44,31 @@ it("deletes old events with their deliveries and attempts, and old inbound messa
   expect(await db.auditEvent.count()).toBe(auditBefore);
   expect(await pruneExpired({ days: 30 })).toEqual({ events: 0, inboundMessages: 0, rateLimitCounters: 0 });
 });
+
+it("keeps each organization's data its own number of days, else the server's default", async () => {
+  const now = new Date();
+  const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+  const short = await db.organization.create({ data: { name: "Short", retentionDays: 7 } });
+  const long = await db.organization.create({ data: { name: "Long", retentionDays: 90 } });
+  const plain = await db.organization.create({ data: { name: "Default" } });
+  for (const org of [short, long, plain]) {
+    for (const age of [10, 40, 100]) {
+      await db.event.create({ data: { id: `evt_${org.name}_${age}`, orgId: org.id, environment: "live", type: "run.completed", payload: {}, createdAt: daysAgo(age) } });
+    }
+    const hook = await db.inboundWebhook.create({
+      data: { id: `iwh_${org.name}`, orgId: org.id, environment: "live", name: "in", handler: "store", tokenHash: `h_${org.name}`, tokenLast4: "abcd" },
+    });
+    await db.inboundMessage.create({
+      data: { id: `imsg_${org.name}_10`, webhookId: hook.id, orgId: org.id, environment: "live", method: "POST", headers: [], body: Buffer.from("{}"), bodySize: 2, outcome: "stored", receivedAt: daysAgo(10) },
+    });
+  }
+  await pruneExpired({ now, days: 30 });
+  const left = async (orgId: string) => (await db.event.findMany({ where: { orgId }, orderBy: { createdAt: "desc" } })).map((e) => e.id);
+  expect(await left(short.id)).toEqual([]);
+  expect(await left(long.id)).toEqual(["evt_Long_10", "evt_Long_40"]);
+  expect(await left(plain.id)).toEqual(["evt_Default_10"]);
+  expect((await db.inboundMessage.findMany({ where: { orgId: { in: [short.id, long.id, plain.id] } } })).map((m) => m.id).sort()).toEqual([
+    "imsg_Default_10",
+    "imsg_Long_10",
+  ]);
+});

@@ -1,5 +1,6 @@
 // Retention: events (with their deliveries and every attempt's recorded request and response)
-// and received inbound messages are kept GATEHOUSE_RETENTION_DAYS (default 30), then deleted by
+// and received inbound messages are kept the organization's own number of days (Settings >
+// General, lib/orgs/retention-setting.ts) or else GATEHOUSE_RETENTION_DAYS (default 30), then deleted by
 // a daily job (inngest/functions/prune-expired-data.ts). An event with a delivery still pending
 // or held is never deleted, however old: nothing undelivered is dropped. The audit log is never
 // pruned (it is append-only).
@@ -19,16 +20,22 @@ export type PruneResult = { events: number; inboundMessages: number; rateLimitCo
  * `maxBatches` bounds one run; the next run goes on where it stopped.
  */
 export async function pruneExpired(opts: { now?: Date; days?: number; batch?: number; maxBatches?: number } = {}): Promise<PruneResult> {
-  const cutoff = new Date((opts.now ?? new Date()).getTime() - (opts.days ?? retentionDays()) * 86_400_000).toISOString();
+  const now = (opts.now ?? new Date()).getTime();
+  const fallbackDays = opts.days ?? retentionDays();
   const batch = opts.batch ?? 1000;
   let budget = opts.maxBatches ?? 500;
   const result: PruneResult = { events: 0, inboundMessages: 0, rateLimitCounters: 0 };
 
-  // From the small tables, so that each DELETE below walks an index of the big ones.
-  const scopes = await sql<{ orgId: string; environment: string }>(
-    `SELECT o."id" AS "orgId", e."environment" FROM "Organization" o CROSS JOIN (VALUES ('test'), ('live')) AS e("environment")`,
+  // From the small tables, so that each DELETE below walks an index of the big ones. Each
+  // organization's own retention wins over the server's default.
+  const scopes = await sql<{ orgId: string; environment: string; days: number }>(
+    `SELECT o."id" AS "orgId", e."environment", COALESCE(o."retentionDays", $1::int) AS days
+       FROM "Organization" o CROSS JOIN (VALUES ('test'), ('live')) AS e("environment")`,
+    [fallbackDays],
   );
+  const cutoffOf = (days: number) => new Date(now - Number(days) * 86_400_000).toISOString();
   for (const s of scopes) {
+    const cutoff = cutoffOf(s.days);
     for (; budget > 0; budget--) {
       const deleted = await sql<{ id: string }>(
         `DELETE FROM "Event" WHERE "id" IN (
@@ -44,8 +51,13 @@ export async function pruneExpired(opts: { now?: Date; days?: number; batch?: nu
     }
   }
 
-  const webhooks = await sql<{ webhookId: string }>(`SELECT "id" AS "webhookId" FROM "InboundWebhook"`);
+  const webhooks = await sql<{ webhookId: string; days: number }>(
+    `SELECT w."id" AS "webhookId", COALESCE(o."retentionDays", $1::int) AS days
+       FROM "InboundWebhook" w JOIN "Organization" o ON o."id" = w."orgId"`,
+    [fallbackDays],
+  );
   for (const w of webhooks) {
+    const cutoff = cutoffOf(w.days);
     for (; budget > 0; budget--) {
       const deleted = await sql<{ id: string }>(
         `DELETE FROM "InboundMessage" WHERE "id" IN (

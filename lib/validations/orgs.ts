@@ -10,6 +10,24 @@ export const organizationSchema = z.object({
 });
 export const updateOrganizationSchema = z.strictObject({ name: orgNameSchema });
 
+export const retentionInputSchema = z.strictObject({
+  retention_days: z
+    .number({ error: "must be a whole number of days, or null for the server's default" })
+    .int("must be a whole number of days")
+    .min(1, "at least 1 day")
+    .max(3650, "at most 3650 days")
+    .nullable()
+    .describe("Days to keep events, deliveries (with their attempts) and inbound messages; null: the server's default"),
+});
+export type RetentionInput = z.infer<typeof retentionInputSchema>;
+
+export const retentionSchema = z.object({
+  retention_days: z.number().int().nullable().describe("The organization's own setting; null: the server's default applies"),
+  effective_days: z.number().int().describe("What applies now"),
+  server_default_days: z.number().int().describe("GATEHOUSE_RETENTION_DAYS"),
+});
+export type RetentionView = z.infer<typeof retentionSchema>;
+
 export const memberSchema = z.object({
   id: z.string().describe("Membership id"),
   user_id: z.string(),

@@ -43,6 +43,7 @@ import * as r_api_v1_members_id from "@/app/api/v1/members/[id]/route";
 import * as r_api_v1_openapi_json from "@/app/api/v1/openapi.json/route";
 import * as r_api_v1_organization from "@/app/api/v1/organization/route";
 import * as r_api_v1_organization_credential_policy from "@/app/api/v1/organization/credential-policy/route";
+import * as r_api_v1_organization_retention from "@/app/api/v1/organization/retention/route";
 import * as r_api_v1_scopes from "@/app/api/v1/scopes/route";
 import * as r_api_v1_sessions from "@/app/api/v1/sessions/route";
 import * as r_api_v1_sessions_id from "@/app/api/v1/sessions/[id]/route";
@@ -96,6 +97,7 @@ export const API_ROUTES: Routes = {
   "/api/v1/openapi.json": r_api_v1_openapi_json,
   "/api/v1/organization": r_api_v1_organization,
   "/api/v1/organization/credential-policy": r_api_v1_organization_credential_policy,
+  "/api/v1/organization/retention": r_api_v1_organization_retention,
   "/api/v1/scopes": r_api_v1_scopes,
   "/api/v1/sessions": r_api_v1_sessions,
   "/api/v1/sessions/[id]": r_api_v1_sessions_id,

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CredentialPolicyForm } from "@/components/organization/credential-policy-form";
 import { OrganizationForm } from "@/components/organization/organization-form";
+import { RetentionForm } from "@/components/organization/retention-form";
 import { PageHeader } from "@/components/layout/page-header";
 import { getConsoleContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/orgs/roles";
@@ -13,13 +14,14 @@ export default async function GeneralPage() {
   if (!ctx) redirect("/sign-in");
   return (
     <div className="grid gap-6">
-      <PageHeader title="General" description="Your organization's name, identifiers and credential policy." />
+      <PageHeader title="General" description="Your organization's name, identifiers, credential policy and data retention." />
       <OrganizationForm
         key={ctx.org.id}
         org={{ id: ctx.org.id, name: ctx.org.name }}
         canEdit={hasRole(ctx.role, "admin")}
       />
       <CredentialPolicyForm key={`policy-${ctx.org.id}`} orgId={ctx.org.id} canEdit={ctx.role === "owner"} />
+      <RetentionForm key={`retention-${ctx.org.id}`} orgId={ctx.org.id} canEdit={ctx.role === "owner"} />
     </div>
   );
 }
