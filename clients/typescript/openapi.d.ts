@@ -1578,7 +1578,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2140,7 +2140,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2581,7 +2581,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2722,7 +2722,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2863,7 +2863,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3015,7 +3015,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3465,7 +3465,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3690,7 +3690,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4196,7 +4196,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5123,7 +5123,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5526,7 +5526,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5852,7 +5852,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6176,7 +6176,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6367,7 +6367,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6685,7 +6685,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7165,7 +7165,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8271,7 +8271,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8456,7 +8456,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8757,7 +8757,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10087,7 +10087,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10520,7 +10520,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   method_not_allowed: 405, // wrong HTTP method on an existing path
   conflict: 409, // unique value taken, or a state change that cannot happen (last owner)
   idempotency_in_progress: 409, // the same Idempotency-Key is still being processed
+  idempotency_completed: 409, // the same Idempotency-Key's request was carried out, but its answer was lost (the server stopped)
   gone: 410, // the resource existed but is no longer usable (used invite)
   payload_too_large: 413, // body over the route's limit
   unsupported_media_type: 415, // body is not application/json where JSON is required

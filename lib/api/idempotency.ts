@@ -11,9 +11,11 @@
 //   request. Expired rows are pruned a batch at a time on every claim (and by pruneIdempotencyKeys).
 // - A claim left in flight by a crashed process is taken over once it is older than
 //   IN_FLIGHT_TIMEOUT_MS; the crashed request's late completion, if any, is then ignored.
-// - A route whose work commits in one statement marks the claim with what it made, in that same
-//   statement (`resourceRef`, e.g. POST /api/v1/events). A retry that finds such a claim in flight
-//   gets the committed result (the route's `recover`), never a second copy of the work.
+// - The claim is marked with what the request committed, atomically with it (`resourceRef`):
+//   POST /api/v1/events in the statement that stores the event; every other route by the first
+//   audit event it records (lib/audit/record-audit-event.ts), in that transaction. A retry that
+//   finds such a claim in flight gets the committed result (the route's `recover`: the created
+//   resource without its one-time secret) or 409 naming the change, never a second copy of the work.
 import { createHash } from "node:crypto";
 import { AppError } from "@/lib/api/errors";
 import { canonicalJson } from "@/lib/audit/audit-hash";

@@ -163,7 +163,7 @@ const idempotencyHeader = z.object({
     .max(255)
     .optional()
     .describe(
-      "Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409",
+      "Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done",
     ),
 });
 

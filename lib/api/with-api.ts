@@ -12,6 +12,7 @@ import { BufferedRequest } from "@/lib/http/buffered-request";
 import { isStorableString, jsonValueProblem } from "@/lib/http/well-formed";
 import { getSessionUser, resolveMembership, ORG_COOKIE, ENV_COOKIE } from "@/lib/auth/session";
 import { authenticateToken } from "@/lib/credentials/authenticate-token";
+import { completedElsewhere } from "@/lib/api/recover-request";
 import type { Environment, Role } from "@/lib/generated/prisma/client";
 import { hasRole } from "@/lib/orgs/roles";
 import { currentRequest, requestIdFrom, runInRequestContext } from "@/lib/observability/log";
@@ -198,14 +199,22 @@ export function withApi<P = Record<string, never>>(
         return json(claim.body ?? null, { status: claim.status, headers: { "Idempotent-Replayed": "true", ...claim.headers } });
       }
       if (claim.kind === "recover") {
-        if (!opts.recover) throw new Error(`no recover for ${url.pathname}: the claim was marked ${claim.resourceRef}`);
-        const recovered = await opts.recover(claim.resourceRef, ctx as unknown as ApiContext<never>);
+        let recovered: Response;
+        try {
+          recovered = opts.recover
+            ? await opts.recover(claim.resourceRef, ctx as unknown as ApiContext<never>)
+            : await completedElsewhere(claim.resourceRef, auth.orgId);
+        } catch (err) {
+          recovered = problemResponse(err, url.pathname);
+        }
         const text = await recovered.clone().text();
         await completeIdempotencyKey(claim.id, recovered.status, text ? JSON.parse(text) : null);
         recovered.headers.set("Idempotent-Replayed", "true");
         return recovered;
       }
       ctx.idempotencyClaimId = claim.id;
+      const context = currentRequest();
+      if (context) context.idempotencyClaimId = claim.id; // the first audit event marks the claim
       let res: Response;
       try {
         res = await run();

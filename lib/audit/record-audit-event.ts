@@ -5,6 +5,7 @@ import { Prisma, type AuditEvent } from "@/lib/generated/prisma/client";
 import type { Tx } from "@/lib/db/client";
 import { AUDIT_HASH_VERSION, hashAuditRow } from "@/lib/audit/audit-hash";
 import { storableString, toJsonValue } from "@/lib/audit/redact-secrets";
+import { currentRequest } from "@/lib/observability/log";
 
 export type AuditActor = { type: "user" | "credential" | "system"; id?: string | null; label: string };
 export type AuditContext = { actor: AuditActor; ip?: string | null; userAgent?: string | null };
@@ -104,5 +105,13 @@ export async function recordAuditEvent(tx: Tx, input: RecordAuditEventInput): Pr
     head.prev,
     AUDIT_HASH_VERSION,
   );
-  return tx.auditEvent.create({ data: { ...row, before, after, hash, hashVersion: AUDIT_HASH_VERSION } });
+  const created = await tx.auditEvent.create({ data: { ...row, before, after, hash, hashVersion: AUDIT_HASH_VERSION } });
+  // A request sent with an Idempotency-Key: its claim names the first change it committed, in
+  // this same transaction (a later one of the same request finds it named already).
+  const claim = currentRequest()?.idempotencyClaimId;
+  if (claim) {
+    await tx.$executeRaw`UPDATE "IdempotencyKey" SET "resourceRef" = ${`audit:${created.id}`}
+                          WHERE "id" = ${claim} AND "responseStatus" = 0 AND "resourceRef" IS NULL`;
+  }
+  return created;
 }

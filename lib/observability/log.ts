@@ -18,6 +18,12 @@ export type RequestContext = {
   requestId: string;
   /** The route template that answered (`/api/v1/endpoints/[id]`), set by the layer that routed it. */
   route?: string;
+  /**
+   * The request's Idempotency-Key claim (lib/api/idempotency.ts), set by withApi: the first audit
+   * event the request records marks the claim in the same transaction, so a retry after a crash
+   * finds the committed work instead of doing it again.
+   */
+  idempotencyClaimId?: string;
 };
 
 // The context is per module graph (the lean layer's and Next.js's each have one); the request

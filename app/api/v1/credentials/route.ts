@@ -1,5 +1,8 @@
 import { decodeCursor, paginate, paginationQuery } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
+import { recoverCreated } from "@/lib/api/recover-request";
+import { db } from "@/lib/db/client";
+import type { Environment } from "@/lib/generated/prisma/client";
 import { createCredential, listCredentials } from "@/lib/credentials/manage-credentials";
 import { credentialView } from "@/lib/credentials/views";
 import { createCredentialSchema } from "@/lib/validations/credentials";
@@ -22,7 +25,14 @@ export const GET = withApi({ sessionOnly: true }, async (ctx) => {
 
 // POST /api/v1/credentials: create a credential; the secret is in this response only
 // (admins; developers in test mode when the organization's policy lets them)
-export const POST = withApi({ role: "developer", sessionOnly: true }, async (ctx) => {
+// (a retry whose first try created it but crashed before answering gets that credential: recover)
+const recover = recoverCreated({
+  targetType: "credential",
+  load: (id, s) => db.credential.findFirst({ where: { id, orgId: s.orgId, environment: s.environment as Environment } }),
+  view: credentialView,
+  secretField: "client_secret",
+});
+export const POST = withApi({ role: "developer", sessionOnly: true, recover }, async (ctx) => {
   const input = ctx.body(createCredentialSchema);
   const { credential, secret } = await createCredential({
     orgId: ctx.orgId,

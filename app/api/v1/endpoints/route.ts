@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
+import { recoverCreated } from "@/lib/api/recover-request";
+import { db } from "@/lib/db/client";
+import type { Environment } from "@/lib/generated/prisma/client";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
 import { listEndpoints } from "@/lib/webhooks/get-endpoints";
@@ -26,7 +29,14 @@ export const GET = withApi({ scopes: ["endpoints:read"] }, async (ctx) => {
 });
 
 // POST /api/v1/endpoints: create an endpoint; the signing secret is in this response only
-export const POST = withApi({ scopes: ["endpoints:write"], maxBodyBytes: 64 * 1024 }, async (ctx) => {
+// (a retry whose first try created it but crashed before answering gets that endpoint: recover)
+const recover = recoverCreated({
+  targetType: "endpoint",
+  load: (id, s) => db.endpoint.findFirst({ where: { id, orgId: s.orgId, environment: s.environment as Environment, inboundWebhookId: null } }),
+  view: endpointViewWithHealth,
+  secretField: "secret",
+});
+export const POST = withApi({ scopes: ["endpoints:write"], maxBodyBytes: 64 * 1024, recover }, async (ctx) => {
   const input = ctx.body(createEndpointSchema);
   const { endpoint, secret } = await createEndpoint({
     orgId: ctx.orgId,
