@@ -718,7 +718,7 @@ const paths: ZodOpenApiPathsObject = {
         "Without credentials: the API, and in `webhooks` the envelope and the starting catalog's event types. With a token (events:read) or a console " +
         "session: the same, with your environment's own event types and their payload schemas in `webhooks`, for code generators.",
       security: [{}, { oauth2: ["events:read"] }, { session: [] }],
-      responses: { "200": { description: "OpenAPI 3.1", ...jsonContent(z.looseObject({ openapi: z.string() })) }, ...problems([400, 401, 403, 422]) },
+      responses: { "200": { description: "OpenAPI 3.1", ...jsonContent(z.looseObject({ openapi: z.string() })) }, ...problems([400, 401, 403, 422, 429]) },
     },
   },
   "/in/{id}": {
