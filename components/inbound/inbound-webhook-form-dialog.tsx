@@ -17,7 +17,7 @@ import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, For
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
-import { INBOUND_HANDLERS, INBOUND_VERIFICATIONS, type InboundWebhookView, type InboundWebhookWithSecrets } from "@/lib/validations/inbound";
+import { INBOUND_HANDLERS, INBOUND_SENDERS, INBOUND_VERIFICATIONS, type InboundSenderType, type InboundWebhookView, type InboundWebhookWithSecrets } from "@/lib/validations/inbound";
 
 export const HANDLER_LABELS: Record<(typeof INBOUND_HANDLERS)[number], string> = {
   store: "Store",
@@ -29,11 +29,7 @@ const HANDLER_HELP: Record<(typeof INBOUND_HANDLERS)[number], string> = {
   event: "Turn each request (a JSON object) into an event, delivered to the subscribed endpoints.",
   forward: "Relay each request's exact body to a URL, signed, with the usual retries and replay.",
 };
-const VERIFICATION_LABELS: Record<(typeof INBOUND_VERIFICATIONS)[number], string> = {
-  none: "Token only",
-  standard_webhooks: "Standard Webhooks signature",
-  hmac_sha256: "HMAC-SHA256 (sha256=<hex>) in a header",
-};
+const VERIFICATION_LABELS = Object.fromEntries(INBOUND_VERIFICATIONS.map((v) => [v, INBOUND_SENDERS[v].label])) as Record<InboundSenderType, string>;
 
 const formSchema = z
   .object({
