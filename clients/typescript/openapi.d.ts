@@ -11419,13 +11419,15 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A repeat of a message already received (same verified delivery id within the dedup window): the first one's result */
+            /** @description A repeat of a message already received (same verified delivery id within the dedup window): the first one's result; or Slack's url_verification with its challenge */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        /** @description Slack's url_verification: its challenge, echoed (200) so Slack accepts the Request URL */
+                        challenge?: string;
                         /**
                          * @description A repeat of a verified sender's delivery id within the dedup window: the first message's result (200), nothing stored again
                          * @constant
@@ -11448,6 +11450,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Slack's url_verification: its challenge, echoed (200) so Slack accepts the Request URL */
+                        challenge?: string;
                         /**
                          * @description A repeat of a verified sender's delivery id within the dedup window: the first message's result (200), nothing stored again
                          * @constant

@@ -819,7 +819,10 @@ const paths: ZodOpenApiPathsObject = {
       requestParams: { path: idParam, query: z.object({ token: z.string().optional().describe("The integration token, when the sender cannot set a header") }) },
       requestBody: { content: { "*/*": { schema: z.string().describe("Any body up to 1 MiB") } } },
       responses: {
-        "200": { description: "A repeat of a message already received (same verified delivery id within the dedup window): the first one's result", ...jsonContent(inboundAcceptedSchema) },
+        "200": {
+          description: "A repeat of a message already received (same verified delivery id within the dedup window): the first one's result; or Slack's url_verification with its challenge",
+          ...jsonContent(inboundAcceptedSchema),
+        },
         "202": { description: "Stored (and handled)", ...jsonContent(inboundAcceptedSchema) },
         ...problems([400, 401, 404, 413, 422, 429, 500]),
       },

@@ -24,7 +24,7 @@ import type {
 import { INBOUND_ID_RE, newInboundMessageId } from "@/lib/inbound/ids";
 import { INBOUND_MAX_BODY_BYTES } from "@/lib/validations/inbound";
 import { InboundRejected } from "@/lib/inbound/rejections";
-import { senderDeliveryId, verifySender } from "@/lib/inbound/senders";
+import { jsonField, senderDeliveryId, verifySender } from "@/lib/inbound/senders";
 import { INBOUND_SENDERS } from "@/lib/validations/inbound";
 import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
 import { newDeliveryId, newEventId } from "@/lib/webhooks/ids";
@@ -169,7 +169,7 @@ export function storedQuery(query: URLSearchParams): string | null {
 }
 
 /** `duplicate`: a repeat of a verified message already received; the result is the first one's. */
-export type AcceptResult = { id: string; outcome: InboundOutcome; eventId: string | null; error: string | null; duplicate?: true };
+export type AcceptResult = { id: string; outcome: InboundOutcome; eventId: string | null; error: string | null; duplicate?: true; challenge?: string };
 
 /** GATEHOUSE_INBOUND_ORG_REQUESTS_PER_MINUTE (default 6,000) and GATEHOUSE_INBOUND_ORG_MIB_PER_MINUTE (default 64). */
 function orgInboundLimits(): { requests: number; bytes: number } {
@@ -217,6 +217,19 @@ async function claimKey(tx: Tx, webhookId: string, key: string, messageId: strin
 }
 
 export async function acceptInboundMessage(
+  w: AuthorizedWebhook,
+  req: { method: string; headers: Headers; query: URLSearchParams; ip: string | null; body: Buffer },
+): Promise<AcceptResult> {
+  const r = await acceptVerified(w, req);
+  // Slack confirms a Request URL by sending a signed url_verification and expecting its challenge back.
+  if (w.verification === "slack" && jsonField(req.body, "type") === "url_verification") {
+    const challenge = jsonField(req.body, "challenge");
+    if (challenge) return { ...r, challenge };
+  }
+  return r;
+}
+
+async function acceptVerified(
   w: AuthorizedWebhook,
   req: { method: string; headers: Headers; query: URLSearchParams; ip: string | null; body: Buffer },
 ): Promise<AcceptResult> {

@@ -368,3 +368,15 @@ describe("rejected requests", () => {
     expect(await db.inboundRejection.count({ where: { webhookId: w.id } })).toBe(10);
   });
 });
+
+describe("Slack's Request URL check", () => {
+  it("answers a signed url_verification 200 with its challenge, and refuses an unsigned one", async () => {
+    const slack = SENDERS[3]!;
+    const w = await create({ name: "Slack app", verification: "slack", verification_secret: slack.secret });
+    const body = JSON.stringify({ token: "Jhj5dZrVaK7ZwHHjRyZWjbDl", challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", type: "url_verification" });
+    const res = await send(w, slack.sign(slack.secret, body, "", now()), body);
+    expect(res.status).toBe(200);
+    expect((await res.json()).challenge).toBe("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    expect((await send(w, slack.sign("not-the-secret", body, "", now()), body)).status).toBe(401);
+  });
+});

@@ -260,6 +260,7 @@ export const acceptedSchema = z.object({
     .literal(true)
     .optional()
     .describe("A repeat of a verified sender's delivery id within the dedup window: the first message's result (200), nothing stored again"),
+  challenge: z.string().optional().describe("Slack's url_verification: its challenge, echoed (200) so Slack accepts the Request URL"),
 });
 
 export const regenerateTokenSchema = z

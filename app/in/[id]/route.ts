@@ -55,8 +55,16 @@ export async function POST(req: Request, route: Route): Promise<Response> {
       body,
     });
     return json(
-      { id: r.id, outcome: r.outcome, event_id: r.eventId, ...(r.error ? { error: r.error } : {}), ...(r.duplicate ? { duplicate: true } : {}) },
-      { status: r.duplicate ? 200 : 202, headers: rateLimitHeaders(webhook.rate) },
+      {
+        id: r.id,
+        outcome: r.outcome,
+        event_id: r.eventId,
+        ...(r.error ? { error: r.error } : {}),
+        ...(r.duplicate ? { duplicate: true } : {}),
+        ...(r.challenge ? { challenge: r.challenge } : {}),
+      },
+      // Slack wants its url_verification answered 200 with the challenge.
+      { status: r.duplicate || r.challenge ? 200 : 202, headers: rateLimitHeaders(webhook.rate) },
     );
   } catch (err) {
     await logRejection(req, id, err, bodySize);
