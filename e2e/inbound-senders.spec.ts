@@ -65,7 +65,7 @@ test("create by type (GitHub): a signed delivery arrives once, a forged one is l
   const messages = page.getByRole("list", { name: `Messages of ${name}` });
   await expect(messages.getByRole("listitem")).toHaveCount(1, { timeout: 15_000 });
   await messages.getByRole("listitem").first().getByRole("button").first().click();
-  await expect(messages.getByText(delivery)).toBeVisible();
+  await expect(messages.getByText(delivery, { exact: true })).toBeVisible();
 
   // A forgery (wrong secret): 401, nothing stored, and the admin sees why.
   expect((await github(senderUrl, "not-the-secret", body, randomUUID())).status).toBe(401);
@@ -129,8 +129,11 @@ test("Stripe without its secret refuses and lists every request; regenerate with
 
   // End it early (asks first): the old token is refused from then on.
   await grace.getByRole("button", { name: "End grace period now" }).click();
-  await page.getByRole("alertdialog", { name: "End the grace period now?" }).getByRole("button", { name: "End grace period" }).click();
-  await expect(grace).toBeHidden();
+  const endDialog = page.getByRole("alertdialog", { name: "End the grace period now?" });
+  await endDialog.getByRole("button", { name: "End grace period" }).click();
+  await expect(endDialog).toBeHidden();
+  await expect(page.getByText("Grace period ended: only the current token works")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Old token still accepted" })).toHaveCount(0);
   const refused = await fetch(senderUrl, { method: "POST", headers: sign(), body });
   expect(refused.status).toBe(401);
   await expect(rejected.getByRole("row").filter({ hasText: "Wrong token" })).toHaveCount(1, { timeout: 15_000 });

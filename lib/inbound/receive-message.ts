@@ -301,7 +301,10 @@ async function acceptVerified(
 async function notePreviousTokenUse(w: AuthorizedWebhook, ip: string | null): Promise<void> {
   await sql(
     `UPDATE "InboundWebhook" SET "previousTokenLastUsedAt" = $2::timestamp, "previousTokenLastUsedIp" = $3
-      WHERE "id" = $1 AND "previousTokenHash" = $4`,
+      WHERE "id" = $1 AND "previousTokenHash" = $4
+        -- A busy sender on the old token updates the row every few seconds, not on every request.
+        AND ("previousTokenLastUsedAt" IS NULL OR "previousTokenLastUsedAt" < $2::timestamp - interval '5 seconds'
+             OR "previousTokenLastUsedIp" IS DISTINCT FROM $3)`,
     [w.id, new Date().toISOString(), ip, w.previousTokenHash],
   );
 }
