@@ -67,7 +67,7 @@ for (const scheme of ["light", "dark"] as const) {
       const dialogs: [string, string, string][] = [
         ["/settings/organization/credentials", "Create Credential", "Create credential"],
         ["/settings/organization/webhooks", "Create endpoint", "Create endpoint"],
-        ["/settings/organization/webhooks?tab=incoming", "Create webhook", "Create webhook"],
+        ["/settings/organization/webhooks?tab=incoming", "Create incoming webhook", "Create incoming webhook"],
         ["/settings/organization/members", "Invite member", "Invite member"],
       ];
       for (const [path, button, name] of dialogs) {

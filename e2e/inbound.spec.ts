@@ -34,8 +34,8 @@ async function readTokenDialog(page: Page) {
 async function createWebhook(page: Page, name: string) {
   await page.goto(INCOMING);
   await expect(page.getByRole("tab", { name: "Incoming", selected: true })).toBeVisible();
-  await page.getByRole("button", { name: "Create webhook" }).first().click();
-  const dialog = page.getByRole("dialog", { name: "Create webhook" });
+  await page.getByRole("button", { name: "Create incoming webhook" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Create incoming webhook" });
   await dialog.getByLabel("Name", { exact: true }).fill(name);
   await dialog.getByRole("button", { name: "Create", exact: true }).click();
   return readTokenDialog(page);

@@ -526,7 +526,10 @@ export interface paths {
         /** List incoming webhooks */
         get: operations["listInboundWebhooks"];
         put?: never;
-        /** Create an incoming webhook (the integration token is in this response only) */
+        /**
+         * Create an incoming webhook (the integration token is in this response only)
+         * @description Choose the sender type with `verification`: none (Generic, bearer token), standard_webhooks, github, stripe, shopify, slack, or hmac_sha256 (a header you name). Senders that cannot set an Authorization header (GitHub, Stripe, Shopify, Slack) are given the URL with `?token=<token>`. Stripe, Shopify and Slack issue their own signing secret: pass it as verification_secret (or set it later with PATCH); until then every request is refused and logged under rejections.
+         */
         post: operations["createInboundWebhook"];
         delete?: never;
         options?: never;
@@ -551,6 +554,26 @@ export interface paths {
         head?: never;
         /** Edit an incoming webhook, or activate/deactivate it (status) */
         patch: operations["updateInboundWebhook"];
+        trace?: never;
+    };
+    "/api/v1/inbound-webhooks/{id}/end-grace-period": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the old integration token's grace period now
+         * @description The old token is refused from now on. 409 when no grace period is running.
+         */
+        post: operations["endInboundTokenGracePeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/inbound-webhooks/{id}/messages": {
@@ -613,8 +636,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Regenerate the integration token (the old one is refused at once) */
+        /**
+         * Regenerate the integration token, optionally with a grace period for the old one
+         * @description The new token is in this response only. With grace_period_seconds the old token is still accepted until previous_token.valid_until; each message records which token it carried (token: current | previous) and previous_token.last_used_at says when the old one was last used. Without it (or 0), the old token is refused at once.
+         */
         post: operations["regenerateInboundToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbound-webhooks/{id}/rejections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Requests the receiving URL refused, newest first
+         * @description Why a sender fails: time, source IP, user agent, the status and message it was answered, the body's size and the last four characters of the token it presented. Never the body or the token. At most 100 are logged per webhook per minute and the newest 1000 are kept, for GATEHOUSE_INBOUND_REJECTIONS_DAYS (default 7).
+         */
+        get: operations["listInboundRejections"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -907,7 +953,7 @@ export interface paths {
         put?: never;
         /**
          * The receiving URL of an incoming webhook
-         * @description Send the integration token as `Authorization: Bearer <token>` or `?token=<token>`. Any body up to 1 MiB; the Emit event handler needs a JSON object. 401 token or signature, 404 unknown or inactive webhook, 405 other methods, 413 too large, 429 rate limited (Retry-After). Nothing is stored on a refusal.
+         * @description Send the integration token as `Authorization: Bearer <token>` or `?token=<token>`. Any body up to 1 MiB; the Emit event handler needs a JSON object. 401 token or signature, 404 unknown or inactive webhook, 405 other methods, 413 too large, 429 rate limited (Retry-After). A refusal stores nothing but a line in the webhook's rejections (no body). The sender's signature is checked per the webhook's type (verification) over the raw bytes with that sender's replay window; a verified delivery id (webhook-id, X-GitHub-Delivery, the Stripe event id, X-Shopify-Webhook-Id, Slack event_id) seen again within dedup_window_seconds is answered 200 with the first message.
          */
         post: operations["receiveInboundWebhook"];
         delete?: never;
@@ -7038,6 +7084,8 @@ export interface operations {
                     "application/json": {
                         data: {
                             created_at: string;
+                            /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                            dedup_window_seconds: number;
                             /** @enum {string} */
                             environment: "test" | "live";
                             event_type: string | null;
@@ -7053,6 +7101,15 @@ export interface operations {
                             id: string;
                             last_received_at: string | null;
                             name: string;
+                            /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                            previous_token: {
+                                /** @description When the old token last carried an accepted request */
+                                last_used_at: string | null;
+                                last_used_ip: string | null;
+                                last4: string;
+                                /** @description The old token is accepted until then */
+                                valid_until: string;
+                            } | null;
                             rate_limit_per_minute: number;
                             signature_header: string | null;
                             /** @enum {string} */
@@ -7064,10 +7121,12 @@ export interface operations {
                             /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                             url: string;
                             /**
-                             * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                             * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                              * @enum {string}
                              */
-                            verification: "none" | "standard_webhooks" | "hmac_sha256";
+                            verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                            /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                            verification_secret_configured: boolean;
                         }[];
                         /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
@@ -7176,6 +7235,8 @@ export interface operations {
                 "application/json": {
                     /** @description false creates the webhook inactive */
                     active?: boolean;
+                    /** @description A sender's delivery id (webhook-id, X-GitHub-Delivery, the Stripe event id, X-Shopify-Webhook-Id, Slack event_id) seen again within this many seconds is answered 200 with the first message and stored once; 0 turns it off. Default 259200 (3 days) */
+                    dedup_window_seconds?: number;
                     /** @description handler event: the event type each request becomes */
                     event_type?: string | null;
                     /** @description handler forward: where each request's raw body is relayed, signed with Standard Webhooks */
@@ -7191,11 +7252,11 @@ export interface operations {
                     rate_limit_per_minute?: number;
                     signature_header?: string | null;
                     /**
-                     * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                     * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                      * @enum {string}
                      */
-                    verification?: "none" | "standard_webhooks" | "hmac_sha256";
-                    /** @description The secret the sender signs with; generated (and returned once) when omitted. standard_webhooks: `whsec_` + base64 */
+                    verification?: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                    /** @description The secret the sender signs with. standard_webhooks, github, hmac_sha256: generated (and returned once) when omitted; standard_webhooks takes `whsec_` + base64. stripe, shopify, slack: issued by the sender, so paste it here; until it is set every request is refused (and logged as rejected) */
                     verification_secret?: string;
                 };
             };
@@ -7214,6 +7275,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
+                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -7230,6 +7293,15 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
+                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                        previous_token: {
+                            /** @description When the old token last carried an accepted request */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            last4: string;
+                            /** @description The old token is accepted until then */
+                            valid_until: string;
+                        } | null;
                         rate_limit_per_minute: number;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
@@ -7244,11 +7316,13 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "hmac_sha256";
+                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
                         verification_secret?: string | null;
+                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                        verification_secret_configured: boolean;
                     };
                 };
             };
@@ -7406,6 +7480,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
+                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -7421,6 +7497,15 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
+                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                        previous_token: {
+                            /** @description When the old token last carried an accepted request */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            last4: string;
+                            /** @description The old token is accepted until then */
+                            valid_until: string;
+                        } | null;
                         rate_limit_per_minute: number;
                         signature_header: string | null;
                         /** @enum {string} */
@@ -7432,10 +7517,12 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "hmac_sha256";
+                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                        verification_secret_configured: boolean;
                     };
                 };
             };
@@ -7710,6 +7797,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description A sender's delivery id (webhook-id, X-GitHub-Delivery, the Stripe event id, X-Shopify-Webhook-Id, Slack event_id) seen again within this many seconds is answered 200 with the first message and stored once; 0 turns it off. Default 259200 (3 days) */
+                    dedup_window_seconds?: number;
                     /** @description handler event: the event type each request becomes */
                     event_type?: string | null;
                     /** @description handler forward: where each request's raw body is relayed, signed with Standard Webhooks */
@@ -7729,11 +7818,11 @@ export interface operations {
                      */
                     status?: "active" | "inactive";
                     /**
-                     * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                     * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                      * @enum {string}
                      */
-                    verification?: "none" | "standard_webhooks" | "hmac_sha256";
-                    /** @description The secret the sender signs with; generated (and returned once) when omitted. standard_webhooks: `whsec_` + base64 */
+                    verification?: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                    /** @description The secret the sender signs with. standard_webhooks, github, hmac_sha256: generated (and returned once) when omitted; standard_webhooks takes `whsec_` + base64. stripe, shopify, slack: issued by the sender, so paste it here; until it is set every request is refused (and logged as rejected) */
                     verification_secret?: string;
                 };
             };
@@ -7752,6 +7841,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
+                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -7769,6 +7860,15 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
+                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                        previous_token: {
+                            /** @description When the old token last carried an accepted request */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            last4: string;
+                            /** @description The old token is accepted until then */
+                            valid_until: string;
+                        } | null;
                         rate_limit_per_minute: number;
                         signature_header: string | null;
                         /** @enum {string} */
@@ -7782,12 +7882,14 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "hmac_sha256";
+                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
                         /** @description The verification secret, when one was generated */
                         verification_secret?: string;
+                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                        verification_secret_configured: boolean;
                     };
                 };
             };
@@ -7835,6 +7937,227 @@ export interface operations {
             };
             /** @description Not found in this organization and environment */
             404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endInboundTokenGracePeriod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created_at: string;
+                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                        dedup_window_seconds: number;
+                        /** @enum {string} */
+                        environment: "test" | "live";
+                        event_type: string | null;
+                        /** @description The hidden endpoint that carries the forwards (its deliveries have the usual retries) */
+                        forward_endpoint_id: string | null;
+                        forward_url: string | null;
+                        /**
+                         * @description store: keep what arrives; event: emit each request as an event; forward: relay it to forward_url, signed
+                         * @enum {string}
+                         */
+                        handler: "store" | "event" | "forward";
+                        /** @description iwh_… */
+                        id: string;
+                        last_received_at: string | null;
+                        name: string;
+                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                        previous_token: {
+                            /** @description When the old token last carried an accepted request */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            last4: string;
+                            /** @description The old token is accepted until then */
+                            valid_until: string;
+                        } | null;
+                        rate_limit_per_minute: number;
+                        signature_header: string | null;
+                        /** @enum {string} */
+                        status: "active" | "inactive";
+                        /** @description The last four characters of the integration token */
+                        token_last4: string;
+                        token_regenerated_at: string | null;
+                        updated_at: string;
+                        /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
+                        url: string;
+                        /**
+                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @enum {string}
+                         */
+                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                        verification_secret_configured: boolean;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -7989,7 +8312,13 @@ export interface operations {
                             outcome: "stored" | "emitted" | "forwarded" | "failed";
                             query: string | null;
                             received_at: string;
+                            /** @description The sender's delivery id (the dedup key), when its type has one */
+                            sender_delivery_id: string | null;
                             source_ip: string | null;
+                            /** @description Which token the request carried: current, previous (during a regeneration's grace period), older (since replaced) */
+                            token: ("current" | "previous" | "older") | null;
+                            /** @description Last four characters of the integration token the request carried */
+                            token_last4: string | null;
                             webhook_id: string;
                         }[];
                         /** @description Pass as `cursor` for the next page; null on the last page */
@@ -8161,7 +8490,13 @@ export interface operations {
                         outcome: "stored" | "emitted" | "forwarded" | "failed";
                         query: string | null;
                         received_at: string;
+                        /** @description The sender's delivery id (the dedup key), when its type has one */
+                        sender_delivery_id: string | null;
                         source_ip: string | null;
+                        /** @description Which token the request carried: current, previous (during a regeneration's grace period), older (since replaced) */
+                        token: ("current" | "previous" | "older") | null;
+                        /** @description Last four characters of the integration token the request carried */
+                        token_last4: string | null;
                         webhook_id: string;
                     };
                 };
@@ -8465,9 +8800,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    /**
+                     * @description The old token keeps working this many seconds (0: refused at once). A regeneration inside a grace period ends the older token's
+                     * @default 0
+                     */
+                    grace_period_seconds?: number;
+                };
             };
         };
         responses: {
@@ -8484,6 +8825,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
+                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -8500,6 +8843,15 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
+                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                        previous_token: {
+                            /** @description When the old token last carried an accepted request */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            last4: string;
+                            /** @description The old token is accepted until then */
+                            valid_until: string;
+                        } | null;
                         rate_limit_per_minute: number;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
@@ -8514,11 +8866,13 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "hmac_sha256";
+                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
                         verification_secret?: string | null;
+                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                        verification_secret_configured: boolean;
                     };
                 };
             };
@@ -8608,6 +8962,161 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listInboundRejections: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description Items per page (1 to 100, default 25) */
+                limit?: number;
+                reason?: "token_missing" | "token_invalid" | "inactive" | "rate_limited" | "too_large" | "signature_invalid" | "secret_not_configured" | "body_invalid" | "method_not_allowed" | "error";
+            };
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description Bytes received, or the declared Content-Length when the body was not read */
+                            body_size: number | null;
+                            /** @description The message the sender was answered (no body, no token) */
+                            detail: string;
+                            /** @description irej_… */
+                            id: string;
+                            method: string;
+                            /** @enum {string} */
+                            reason: "token_missing" | "token_invalid" | "inactive" | "rate_limited" | "too_large" | "signature_invalid" | "secret_not_configured" | "body_invalid" | "method_not_allowed" | "error";
+                            received_at: string;
+                            source_ip: string | null;
+                            /** @description The HTTP status the sender was answered */
+                            status: number;
+                            /** @description Last four characters of the token presented, if any */
+                            token_last4: string | null;
+                            user_agent: string | null;
+                            webhook_id: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -11233,15 +11742,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A repeat of a message already received (same webhook-id, signature verified): the first one's result */
+            /** @description A repeat of a message already received (same verified delivery id within the dedup window): the first one's result; or Slack's url_verification with its challenge */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        /** @description Slack's url_verification: its challenge, echoed (200) so Slack accepts the Request URL */
+                        challenge?: string;
                         /**
-                         * @description A repeat of a verified Standard Webhooks message (same webhook-id): the first message's result, nothing stored again
+                         * @description A repeat of a verified sender's delivery id within the dedup window: the first message's result (200), nothing stored again
                          * @constant
                          */
                         duplicate?: true;
@@ -11262,8 +11773,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Slack's url_verification: its challenge, echoed (200) so Slack accepts the Request URL */
+                        challenge?: string;
                         /**
-                         * @description A repeat of a verified Standard Webhooks message (same webhook-id): the first message's result, nothing stored again
+                         * @description A repeat of a verified sender's delivery id within the dedup window: the first message's result (200), nothing stored again
                          * @constant
                          */
                         duplicate?: true;

@@ -42,6 +42,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "inbound_webhook.activated": "Incoming webhook activated",
   "inbound_webhook.deactivated": "Incoming webhook deactivated",
   "inbound_webhook.token_regenerated": "Incoming webhook token regenerated",
+  "inbound_webhook.token_grace_ended": "Incoming webhook token grace period ended",
 };
 
 /** The plain-words label of an action; an action not listed reads as its words ("foo.bar_baz" → "Foo bar baz"). */

@@ -4,6 +4,7 @@
 // base64 for bytes that are not UTF-8) and what became of it (the event and its deliveries, or
 // the forward with its attempts and a Forward again button).
 import { ChevronRight, Radio, X } from "lucide-react";
+import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
 import { LocalTime } from "@/components/ui/local-time";
@@ -147,6 +148,11 @@ function MessageRow({ scoping, webhookId, message: m, canManage }: { scoping: Sc
         <span className="text-xs text-muted-foreground">
           {m.body_size} bytes{m.content_type ? `, ${m.content_type}` : ""}
         </span>
+        {m.token === "previous" || m.token === "older" ? (
+          <Badge variant="warning" title="Sent with the token before the current one (grace period)">
+            Old token …{m.token_last4}
+          </Badge>
+        ) : null}
         <Badge variant={badge.variant} className="ml-auto">
           {badge.label}
         </Badge>
@@ -157,11 +163,32 @@ function MessageRow({ scoping, webhookId, message: m, canManage }: { scoping: Sc
             {m.id} · {m.method}
             {m.query ? ` ?${m.query}` : ""}
           </p>
+          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
+            {m.token_last4 ? (
+              <>
+                <dt className="text-muted-foreground">Token</dt>
+                <dd>
+                  <code className="font-mono">…{m.token_last4}</code> ({m.token === "current" ? "current token" : m.token === "previous" ? "old token, in its grace period" : "a replaced token"})
+                </dd>
+              </>
+            ) : null}
+            {m.sender_delivery_id ? (
+              <>
+                <dt className="text-muted-foreground">Sender delivery id</dt>
+                <dd>
+                  <code className="font-mono break-all">{m.sender_delivery_id}</code> (its retries are stored once)
+                </dd>
+              </>
+            ) : null}
+          </dl>
           {m.error ? <p className="text-destructive">{m.error}</p> : null}
           {m.event_id && m.outcome === "emitted" ? (
             <div className="grid gap-1">
               <p>
-                Event <code className="font-mono text-xs">{m.event_id}</code>
+                Event{" "}
+                <Link href={`/settings/organization/webhooks/deliveries?q=${encodeURIComponent(m.event_id)}`} className="font-mono text-xs underline underline-offset-4">
+                  {m.event_id}
+                </Link>
                 {m.deliveries.length ? `, delivered to ${m.deliveries.length} endpoint${m.deliveries.length === 1 ? "" : "s"}:` : ", no subscribed endpoints."}
               </p>
               <DeliveryList deliveries={m.deliveries} />
@@ -219,7 +246,13 @@ function DeliveryList({ deliveries }: { deliveries: Delivery[] }) {
         <li key={d.id} className="flex flex-wrap items-center gap-2 text-xs">
           <Badge variant={d.status === "succeeded" ? "success" : d.status === "failed" ? "destructive" : "warning"}>{d.status}</Badge>
           <span>{d.endpoint_name}</span>
-          <code className="font-mono text-muted-foreground">{d.id}</code>
+          <Link
+            href={`/settings/organization/webhooks/deliveries?q=${encodeURIComponent(d.id)}`}
+            className="font-mono text-muted-foreground underline underline-offset-4 hover:text-foreground"
+            aria-label={`Delivery ${d.id}`}
+          >
+            {d.id}
+          </Link>
           <span className="text-muted-foreground">
             {d.attempts} attempt{d.attempts === 1 ? "" : "s"}
             {d.last_response_status ? `, HTTP ${d.last_response_status}` : d.last_error ? `, ${d.last_error}` : ""}

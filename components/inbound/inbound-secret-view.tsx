@@ -7,7 +7,19 @@ import { Button } from "@/components/ui/button";
 import { CodeBlock } from "@/components/ui/code-block";
 import { CopyField } from "@/components/ui/copy-field";
 import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import type { InboundWebhookWithSecrets } from "@/lib/validations/inbound";
+import { INBOUND_SENDERS, type InboundSenderType, type InboundWebhookWithSecrets } from "@/lib/validations/inbound";
+
+/** Where each sender's settings take the URL and the secret (presets only). */
+const SENDER_SETUP: Partial<Record<InboundSenderType, string>> = {
+  github:
+    "In the repository or organization: Settings > Webhooks > Add webhook. Payload URL: the URL above; Content type: application/json; Secret: the webhook secret below.",
+  stripe:
+    "In the Stripe Dashboard: Developers > Webhooks > Add endpoint with the URL above. Then copy its signing secret (whsec_…) and paste it here with Edit: until then requests are refused.",
+  shopify:
+    "Register the URL above as the webhook subscription's address. Shopify signs with your app's client secret: paste it here with Edit if you did not already.",
+  slack:
+    "In your Slack app: Event Subscriptions > Request URL: the URL above (Gatehouse answers Slack's challenge). Paste the app's Signing Secret here with Edit if you did not already.",
+};
 
 export const SAMPLE_BODY = '{"event":"test","message":"Hello from Gatehouse"}';
 
@@ -25,6 +37,10 @@ export function InboundSecretView({ webhook, mode }: { webhook: InboundWebhookWi
   // Rendered only after a mutation in the browser, so window is there.
   const url = webhookUrl(window.location.origin, webhook.id);
   const token = webhook.token;
+  const sender = INBOUND_SENDERS[webhook.verification];
+  // GitHub, Stripe, Shopify and Slack cannot set an Authorization header: they get the token in the URL.
+  const setup = SENDER_SETUP[webhook.verification];
+  const senderUrl = token && setup ? `${url}?token=${token}` : null;
   return (
     <>
       <DialogHeader>
@@ -32,7 +48,10 @@ export function InboundSecretView({ webhook, mode }: { webhook: InboundWebhookWi
         <DialogDescription>
           {mode === "regenerated" ? (
             <>
-              A new token for <span className="font-medium text-foreground">{webhook.name}</span>. The old token is refused from now on.
+              A new token for <span className="font-medium text-foreground">{webhook.name}</span>.{" "}
+              {webhook.previous_token
+                ? `The old token (…${webhook.previous_token.last4}) keeps working until ${new Date(webhook.previous_token.valid_until).toLocaleString()}.`
+                : "The old token is refused from now on."}
             </>
           ) : mode === "created" ? (
             <>
@@ -55,12 +74,14 @@ export function InboundSecretView({ webhook, mode }: { webhook: InboundWebhookWi
       <div className="grid min-w-0 gap-4">
         <CopyField label="Webhook URL" value={url} copyLabel="Copy webhook URL" />
         {token ? <CopyField label="Integration token" value={token} copyLabel="Copy integration token" /> : null}
+        {senderUrl ? (
+          <div className="grid min-w-0 gap-2">
+            <CopyField label={`URL for ${sender.label} (with the token)`} value={senderUrl} copyLabel={`Copy URL for ${sender.label}`} />
+            <p className="text-sm text-muted-foreground">{setup}</p>
+          </div>
+        ) : null}
         {webhook.verification_secret ? (
-          <CopyField
-            label={webhook.verification === "standard_webhooks" ? "Verification secret (Standard Webhooks)" : "Verification secret (HMAC-SHA256)"}
-            value={webhook.verification_secret}
-            copyLabel="Copy verification secret"
-          />
+          <CopyField label={sender.secretLabel ?? "Verification secret"} value={webhook.verification_secret} copyLabel="Copy verification secret" />
         ) : null}
         {webhook.forward_signing_secret ? (
           <CopyField label="Forward signing secret" value={webhook.forward_signing_secret} copyLabel="Copy forward signing secret" />
@@ -72,9 +93,9 @@ export function InboundSecretView({ webhook, mode }: { webhook: InboundWebhookWi
             <p className="text-sm text-muted-foreground">
               {webhook.verification === "none"
                 ? "The answer is 202 with the message id; the message appears under Messages."
-                : webhook.verification === "standard_webhooks"
-                  ? "This webhook also checks a Standard Webhooks signature, so this unsigned sample is answered 401 until the sender signs with the verification secret."
-                  : `This webhook also checks ${webhook.signature_header}: sha256=<hex>, so this unsigned sample is answered 401 until the sender signs the body.`}{" "}
+                : webhook.verification === "hmac_sha256"
+                  ? `This webhook also checks ${webhook.signature_header}: sha256=<hex>, so this unsigned sample is answered 401 until the sender signs the body.`
+                  : `This webhook also checks ${sender.label} signatures, so this unsigned sample is answered 401 (and listed under Rejected requests) until ${sender.label} signs it.`}{" "}
               Senders that cannot set headers may put the token in the URL as <code className="font-mono text-xs">?token=</code>.
             </p>
           </div>

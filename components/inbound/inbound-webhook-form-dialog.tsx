@@ -1,7 +1,9 @@
 "use client";
-// "Create webhook" and "Edit": name, handler with its delivery settings (event type to emit, or
-// URL to forward to), optional sender verification, rate limit. After create, the same dialog
-// shows the one-time URL + token view; an edit that generated a secret shows it the same way.
+// "Create incoming webhook" and "Edit": it starts with the sender type (Generic, Standard
+// Webhooks, GitHub, Stripe, Shopify, Slack, custom HMAC header), then name, handler with its
+// delivery settings (event type to emit, or URL to forward to), the sender's secret, the dedup
+// window and the rate limit. After create, the same dialog shows the one-time URL + token view;
+// an edit that generated a secret shows it the same way.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Plus } from "lucide-react";
 import { useState } from "react";
@@ -17,7 +19,7 @@ import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, For
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
-import { INBOUND_HANDLERS, INBOUND_VERIFICATIONS, type InboundWebhookView, type InboundWebhookWithSecrets } from "@/lib/validations/inbound";
+import { INBOUND_HANDLERS, INBOUND_SENDERS, INBOUND_VERIFICATIONS, type InboundSenderType, type InboundWebhookView, type InboundWebhookWithSecrets } from "@/lib/validations/inbound";
 
 export const HANDLER_LABELS: Record<(typeof INBOUND_HANDLERS)[number], string> = {
   store: "Store",
@@ -29,11 +31,16 @@ const HANDLER_HELP: Record<(typeof INBOUND_HANDLERS)[number], string> = {
   event: "Turn each request (a JSON object) into an event, delivered to the subscribed endpoints.",
   forward: "Relay each request's exact body to a URL, signed, with the usual retries and replay.",
 };
-const VERIFICATION_LABELS: Record<(typeof INBOUND_VERIFICATIONS)[number], string> = {
-  none: "Token only",
-  standard_webhooks: "Standard Webhooks signature",
-  hmac_sha256: "HMAC-SHA256 (sha256=<hex>) in a header",
-};
+/** The title and trigger of the create dialog ("Create endpoint" is its outgoing counterpart). */
+export const CREATE_INBOUND_LABEL = "Create incoming webhook";
+
+function secretHelp(type: InboundSenderType, editingSame: boolean): string {
+  if (editingSame) return "Leave empty to keep the current secret.";
+  const s = INBOUND_SENDERS[type];
+  return s.secret === "sender"
+    ? `${s.label} issues this secret: paste it here (or later with Edit). Until it is set, requests are refused and listed under Rejected requests.`
+    : "The secret the sender signs with. Leave empty to generate one (shown once).";
+}
 
 const formSchema = z
   .object({
@@ -45,6 +52,7 @@ const formSchema = z
     verification_secret: z.string(),
     signature_header: z.string().trim(),
     rate_limit_per_minute: z.string().regex(/^\d+$/, "Enter a whole number"),
+    dedup_window_hours: z.string().regex(/^\d+$/, "Enter a whole number of hours").refine((v) => Number(v) <= 720, "At most 720 hours (30 days)"),
   })
   .superRefine((v, ctx) => {
     if (v.handler === "event" && !v.event_type) ctx.addIssue({ code: "custom", path: ["event_type"], message: "Choose the event type to emit" });
@@ -65,6 +73,7 @@ function defaults(w?: InboundWebhookView): Values {
     verification_secret: "",
     signature_header: w?.signature_header ?? "",
     rate_limit_per_minute: String(w?.rate_limit_per_minute ?? 600),
+    dedup_window_hours: String(Math.round((w?.dedup_window_seconds ?? 259200) / 3600)),
   };
 }
 
@@ -78,6 +87,7 @@ function toInput(v: Values) {
     ...(v.verification !== "none" && v.verification_secret ? { verification_secret: v.verification_secret } : {}),
     signature_header: v.verification === "hmac_sha256" ? v.signature_header : null,
     rate_limit_per_minute: Number(v.rate_limit_per_minute),
+    ...(INBOUND_SENDERS[v.verification].deliveryId ? { dedup_window_seconds: Number(v.dedup_window_hours) * 3600 } : {}),
   };
 }
 
@@ -122,7 +132,8 @@ export function InboundWebhookFormDialog({
     let mapped = false;
     if (err instanceof ApiError) {
       for (const fe of err.errors ?? []) {
-        const field = fe.field as keyof Values;
+        // The form asks for hours where the API takes seconds.
+        const field = (fe.field === "dedup_window_seconds" ? "dedup_window_hours" : fe.field) as keyof Values;
         if (field in defaults()) {
           form.setError(field, { message: fe.message }, { shouldFocus: !mapped });
           mapped = true;
@@ -162,7 +173,7 @@ export function InboundWebhookFormDialog({
           {trigger ?? (
             <Button>
               <Plus aria-hidden />
-              Create webhook
+              {CREATE_INBOUND_LABEL}
             </Button>
           )}
         </DialogTrigger>
@@ -174,12 +185,49 @@ export function InboundWebhookFormDialog({
           <Form {...form}>
             <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
               <DialogHeader>
-                <DialogTitle>{webhook ? `Edit ${webhook.name}` : "Create webhook"}</DialogTitle>
+                <DialogTitle>{webhook ? `Edit ${webhook.name}` : CREATE_INBOUND_LABEL}</DialogTitle>
                 <DialogDescription>
-                  A unique URL that an external service posts into, guarded by an integration token. Every request is recorded
-                  and handled as you choose here.
+                  A unique URL that an external service posts into, guarded by an integration token. Choose who sends to it:
+                  its signatures are checked over the raw body, and its retries are stored once.
                 </DialogDescription>
               </DialogHeader>
+              <FormField
+                control={form.control}
+                name="verification"
+                render={({ field }) => (
+                  <FormItem>
+                    <fieldset className="grid gap-2">
+                      <legend className="mb-2 text-sm font-medium">Sender type</legend>
+                      <div role="radiogroup" aria-label="Sender type" className="grid gap-2 sm:grid-cols-2">
+                        {INBOUND_VERIFICATIONS.map((t) => (
+                          <label
+                            key={t}
+                            className="flex cursor-pointer gap-2 rounded-md border p-2.5 text-sm has-[:checked]:border-primary has-[:checked]:bg-primary/5 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-ring"
+                          >
+                            <input
+                              type="radio"
+                              name={field.name}
+                              value={t}
+                              checked={field.value === t}
+                              onChange={() => field.onChange(t)}
+                              onBlur={field.onBlur}
+                              className="mt-0.5 accent-primary"
+                              aria-describedby={`sender-${t}-summary`}
+                            />
+                            <span className="grid gap-0.5">
+                              <span className="font-medium">{INBOUND_SENDERS[t].label}</span>
+                              <span id={`sender-${t}-summary`} className="text-xs text-muted-foreground">
+                                {INBOUND_SENDERS[t].summary}
+                              </span>
+                            </span>
+                          </label>
+                        ))}
+                      </div>
+                    </fieldset>
+                    <FormMessage />
+                  </FormItem>
+                )}
+              />
               <TextField control={form.control} name="name" label="Name" placeholder="Payments provider" autoComplete="off" autoFocus />
               <FormField
                 control={form.control}
@@ -243,31 +291,6 @@ export function InboundWebhookFormDialog({
                   description="https:// (http:// in test mode). Forwards are signed with Standard Webhooks."
                 />
               ) : null}
-              <FormField
-                control={form.control}
-                name="verification"
-                render={({ field }) => (
-                  <FormItem>
-                    <FormLabel>Sender verification</FormLabel>
-                    <Select value={field.value} onValueChange={field.onChange} name={field.name}>
-                      <FormControl>
-                        <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
-                          <SelectValue />
-                        </SelectTrigger>
-                      </FormControl>
-                      <SelectContent>
-                        {INBOUND_VERIFICATIONS.map((m) => (
-                          <SelectItem key={m} value={m}>
-                            {VERIFICATION_LABELS[m]}
-                          </SelectItem>
-                        ))}
-                      </SelectContent>
-                    </Select>
-                    <FormDescription>Besides the token, check a signature the sender computes over the raw body.</FormDescription>
-                    <FormMessage />
-                  </FormItem>
-                )}
-              />
               {verification === "hmac_sha256" ? (
                 <TextField control={form.control} name="signature_header" label="Signature header" placeholder="X-Hub-Signature-256" autoComplete="off" />
               ) : null}
@@ -275,15 +298,20 @@ export function InboundWebhookFormDialog({
                 <TextField
                   control={form.control}
                   name="verification_secret"
-                  label="Verification secret"
+                  label={INBOUND_SENDERS[verification].secretLabel ?? "Verification secret"}
                   type="password"
                   autoComplete="off"
-                  placeholder={verification === "standard_webhooks" ? "whsec_…" : ""}
-                  description={
-                    webhook && webhook.verification === verification
-                      ? "Leave empty to keep the current secret."
-                      : "The secret the sender signs with. Leave empty to generate one (shown once)."
-                  }
+                  placeholder={verification === "standard_webhooks" || verification === "stripe" ? "whsec_…" : ""}
+                  description={secretHelp(verification, !!webhook && webhook.verification === verification && webhook.verification_secret_configured)}
+                />
+              ) : null}
+              {INBOUND_SENDERS[verification].deliveryId ? (
+                <TextField
+                  control={form.control}
+                  name="dedup_window_hours"
+                  label="Dedup window (hours)"
+                  type="number"
+                  description={`A retry with the same ${INBOUND_SENDERS[verification].deliveryId} within this time is answered 200 and stored once. 0 turns it off.`}
                 />
               ) : null}
               <TextField

@@ -4,9 +4,10 @@
 // and the messages of the one selected (?inbound=<id> in the URL, so a reload keeps it).
 import type { ColumnDef } from "@tanstack/react-table";
 import { AlertCircle, Inbox, MoreHorizontal } from "lucide-react";
-import { useEffect, useMemo, useState } from "react";
-import { toast } from "sonner";
+import { useEffect, useId, useMemo, useState } from "react";
 import { InboundMessages } from "@/components/inbound/inbound-messages";
+import { InboundRejections } from "@/components/inbound/inbound-rejections";
+import { TokenGracePanel } from "@/components/inbound/token-grace-panel";
 import { InboundSecretView, webhookUrl } from "@/components/inbound/inbound-secret-view";
 import { HANDLER_LABELS, InboundWebhookFormDialog } from "@/components/inbound/inbound-webhook-form-dialog";
 import { LocalTime } from "@/components/ui/local-time";
@@ -25,7 +26,16 @@ import { DataTable } from "@/components/ui/data-table";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from "@/components/ui/dropdown-menu";
 import { EmptyState } from "@/components/ui/empty-state";
-import type { InboundWebhookView, InboundWebhookWithSecrets } from "@/lib/validations/inbound";
+import { Label } from "@/components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { INBOUND_SENDERS, type InboundWebhookView, type InboundWebhookWithSecrets } from "@/lib/validations/inbound";
+
+const GRACE_OPTIONS: { value: number; label: string }[] = [
+  { value: 0, label: "Stop immediately" },
+  { value: 3600, label: "For 1 hour" },
+  { value: 86400, label: "For 24 hours" },
+  { value: 7 * 86400, label: "For 7 days" },
+];
 
 const never = <span className="text-muted-foreground">Never</span>;
 
@@ -37,7 +47,11 @@ function useOrigin(): string {
 }
 
 export function StatusBadge({ status }: { status: InboundWebhookView["status"] }) {
-  return <Badge variant={status === "active" ? "success" : "secondary"}>{status === "active" ? "Active" : "Inactive"}</Badge>;
+  return (
+    <Badge variant={status === "active" ? "success" : "warning"} title={status === "active" ? undefined : "Requests are refused (404) until it is activated"}>
+      {status === "active" ? "Active" : "Inactive"}
+    </Badge>
+  );
 }
 
 export function InboundWebhooksPanel({ scoping, canManage }: { scoping: Scoping; canManage: boolean }) {
@@ -68,9 +82,16 @@ export function InboundWebhooksPanel({ scoping, canManage }: { scoping: Scoping;
         accessorKey: "name",
         header: "Name",
         cell: ({ row: { original: w } }) => (
-          <button type="button" className="font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none" onClick={() => select(w.id)}>
-            {w.name}
-          </button>
+          <span className="grid">
+            <button
+              type="button"
+              className="justify-self-start font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+              onClick={() => select(w.id)}
+            >
+              {w.name}
+            </button>
+            <span className="text-xs text-muted-foreground">{INBOUND_SENDERS[w.verification].label}</span>
+          </span>
         ),
       },
       {
@@ -168,7 +189,19 @@ export function InboundWebhooksPanel({ scoping, canManage }: { scoping: Scoping;
           />
         }
       />
-      {selected ? <InboundMessages key={selected.id} scoping={scoping} webhook={selected} canManage={canManage} onClose={() => select(null)} /> : null}
+      {selected ? (
+        <div key={selected.id} className="grid gap-4">
+          {selected.status === "inactive" ? (
+            <div role="status" className="rounded-md border border-warning/40 bg-warning/10 px-4 py-3 text-sm">
+              <strong className="font-semibold">{selected.name} is inactive.</strong> Its URL answers 404 to every request (each is listed under
+              Rejected requests) until it is activated again from the actions menu.
+            </div>
+          ) : null}
+          {selected.previous_token ? <TokenGracePanel scoping={scoping} webhook={selected} canManage={canManage} /> : null}
+          <InboundMessages scoping={scoping} webhook={selected} canManage={canManage} onClose={() => select(null)} />
+          <InboundRejections scoping={scoping} webhook={selected} />
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -186,7 +219,9 @@ function RowActions({
   onMessages: () => void;
   onDeleted: () => void;
 }) {
-  const [dialog, setDialog] = useState<null | "edit" | "regenerate" | "delete">(null);
+  const [dialog, setDialog] = useState<null | "edit" | "regenerate" | "delete" | "status">(null);
+  const [grace, setGrace] = useState(0);
+  const graceId = useId();
   const [regenerated, setRegenerated] = useState<InboundWebhookWithSecrets | null>(null);
   const update = useUpdateInboundWebhook(scoping, w.id);
   const regenerate = useRegenerateToken(scoping, w.id);
@@ -207,19 +242,7 @@ function RowActions({
             <>
               <DropdownMenuItem onSelect={() => setDialog("edit")}>Edit</DropdownMenuItem>
               <DropdownMenuItem onSelect={() => setDialog("regenerate")}>Regenerate token</DropdownMenuItem>
-              <DropdownMenuItem
-                onSelect={() =>
-                  update.mutate(
-                    { status: w.status === "active" ? "inactive" : "active" },
-                    {
-                      onSuccess: (r) => toast.success(`${r.name} ${r.status === "active" ? "activated" : "deactivated"}`),
-                      onError: (err) => toast.error(err.message),
-                    },
-                  )
-                }
-              >
-                {w.status === "active" ? "Deactivate" : "Activate"}
-              </DropdownMenuItem>
+              <DropdownMenuItem onSelect={() => setDialog("status")}>{w.status === "active" ? "Deactivate" : "Activate"}</DropdownMenuItem>
               <DropdownMenuSeparator />
               <DropdownMenuItem variant="destructive" onSelect={() => setDialog("delete")}>
                 Delete
@@ -230,16 +253,57 @@ function RowActions({
       </DropdownMenu>
       {dialog === "edit" ? <InboundWebhookFormDialog scoping={scoping} webhook={w} open onOpenChange={close} /> : null}
       <ConfirmDialog
-        open={dialog === "regenerate"}
+        open={dialog === "status"}
         onOpenChange={close}
+        title={w.status === "active" ? `Deactivate ${w.name}?` : `Activate ${w.name}?`}
+        description={
+          w.status === "active"
+            ? "Its URL answers 404 to every request until you activate it again; senders see failures and may retry. The token and settings are kept."
+            : "Its URL accepts requests with its integration token again."
+        }
+        confirmLabel={w.status === "active" ? "Deactivate" : "Activate"}
+        destructive={w.status === "active"}
+        action={() => update.mutateAsync({ status: w.status === "active" ? "inactive" : "active" })}
+        successMessage={(r) => `${r.name} ${r.status === "active" ? "activated" : "deactivated"}`}
+      />
+      <ConfirmDialog
+        open={dialog === "regenerate"}
+        onOpenChange={(open) => {
+          if (!open) setGrace(0);
+          close(open);
+        }}
         title={`Regenerate the token of ${w.name}?`}
-        description="A new token is shown once. The current token is refused from that moment, so the sender must be updated."
+        description="A new token is shown once. The sender must be switched to it."
         confirmLabel="Regenerate token"
         destructive
-        action={() => regenerate.mutateAsync()}
+        action={() => regenerate.mutateAsync(grace)}
         successMessage={(r) => `New token for ${r.name}`}
-        onSuccess={setRegenerated}
-      />
+        onSuccess={(r) => {
+          regenerate.reset();
+          setRegenerated(r);
+        }}
+      >
+        <div className="grid gap-2">
+          <Label htmlFor={graceId}>Old token keeps working</Label>
+          <Select value={String(grace)} onValueChange={(v) => setGrace(Number(v))}>
+            <SelectTrigger id={graceId} className="w-full">
+              <SelectValue />
+            </SelectTrigger>
+            <SelectContent>
+              {GRACE_OPTIONS.map((o) => (
+                <SelectItem key={o.value} value={String(o.value)}>
+                  {o.label}
+                </SelectItem>
+              ))}
+            </SelectContent>
+          </Select>
+          <p className="text-sm text-muted-foreground">
+            {grace === 0
+              ? "The old token is refused as soon as you confirm."
+              : "Both tokens work during the grace period. Each message shows which token it carried, and the webhook shows the old token's last use, so you know when the switch is done."}
+          </p>
+        </div>
+      </ConfirmDialog>
       <ConfirmDialog
         open={dialog === "delete"}
         onOpenChange={close}

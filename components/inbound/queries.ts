@@ -9,6 +9,7 @@ import { fetchApi } from "@/lib/api/fetch-api";
 import type {
   CreateInboundWebhookInput,
   InboundMessageView,
+  InboundRejectionView,
   InboundWebhookView,
   InboundWebhookWithSecrets,
   UpdateInboundWebhookInput,
@@ -27,6 +28,7 @@ export const inboundKeys = {
   all: (s: Scoping) => ["inbound-webhooks", s.orgId, s.environment] as const,
   list: (s: Scoping) => [...inboundKeys.all(s), "list"] as const,
   messages: (s: Scoping, id: string, outcome?: Outcome) => [...inboundKeys.all(s), "messages", id, outcome ?? "all"] as const,
+  rejections: (s: Scoping, id: string) => [...inboundKeys.all(s), "rejections", id] as const,
 };
 
 export function inboundListQueryOptions(s: Scoping) {
@@ -54,6 +56,18 @@ export function messagesQueryOptions(s: Scoping, id: string, outcome?: Outcome) 
   });
 }
 
+/** Requests the receiving URL refused (live, like the messages). */
+export function rejectionsQueryOptions(s: Scoping, id: string) {
+  return infiniteQueryOptions({
+    queryKey: inboundKeys.rejections(s, id),
+    queryFn: ({ signal, pageParam }) =>
+      fetchApi<List<InboundRejectionView>>(`${base}/${enc(id)}/rejections?limit=25${pageParam ? `&cursor=${enc(pageParam)}` : ""}`, { signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    ...LIVE,
+  });
+}
+
 export function eventTypeNamesQueryOptions(orgId: string) {
   return queryOptions({
     queryKey: ["inbound-event-type-names", orgId],
@@ -65,6 +79,7 @@ export function eventTypeNamesQueryOptions(orgId: string) {
 
 export const useInboundWebhooks = (s: Scoping) => useQuery(inboundListQueryOptions(s));
 export const useMessages = (s: Scoping, id: string, outcome?: Outcome) => useInfiniteQuery(messagesQueryOptions(s, id, outcome));
+export const useRejections = (s: Scoping, id: string) => useInfiniteQuery(rejectionsQueryOptions(s, id));
 export const useEventTypeNames = (orgId: string, enabled = true) => useQuery({ ...eventTypeNamesQueryOptions(orgId), enabled });
 
 export function useCreateInboundWebhook(s: Scoping) {
@@ -89,9 +104,18 @@ export function useUpdateInboundWebhook(s: Scoping, id: string) {
 export function useRegenerateToken(s: Scoping, id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => fetchApi<InboundWebhookWithSecrets>(`${base}/${enc(id)}/regenerate-token`, { method: "POST" }),
+    mutationFn: (graceSeconds: number = 0) =>
+      fetchApi<InboundWebhookWithSecrets>(`${base}/${enc(id)}/regenerate-token`, { method: "POST", body: { grace_period_seconds: graceSeconds } }),
     gcTime: 0,
-    onSettled: () => qc.invalidateQueries({ queryKey: inboundKeys.list(s) }),
+    onSettled: () => qc.invalidateQueries({ queryKey: inboundKeys.all(s) }),
+  });
+}
+
+export function useEndTokenGrace(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => fetchApi<InboundWebhookView>(`${base}/${enc(id)}/end-grace-period`, { method: "POST" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: inboundKeys.all(s) }),
   });
 }
 
@@ -101,9 +125,11 @@ export function useDeleteInboundWebhook(s: Scoping, id: string) {
     mutationFn: () => fetchApi<void>(`${base}/${enc(id)}`, { method: "DELETE" }),
     onSuccess: async () => {
       // Its messages are deleted with it: stop and drop their queries instead of refetching a 404.
-      const messages = [...inboundKeys.all(s), "messages", id];
-      await qc.cancelQueries({ queryKey: messages });
-      qc.removeQueries({ queryKey: messages });
+      for (const kind of ["messages", "rejections"]) {
+        const key = [...inboundKeys.all(s), kind, id];
+        await qc.cancelQueries({ queryKey: key });
+        qc.removeQueries({ queryKey: key });
+      }
     },
     onSettled: () => qc.invalidateQueries({ queryKey: inboundKeys.list(s) }),
   });

@@ -56,6 +56,9 @@ import {
   inboundMessageSchema,
   inboundWebhookSchema,
   inboundWebhookWithSecretsSchema,
+  inboundRejectionSchema,
+  regenerateTokenSchema,
+  rejectionListQuery,
   messageListQuery,
   updateInboundWebhookSchema,
 } from "@/lib/validations/inbound";
@@ -353,6 +356,29 @@ const exampleEndpoint = {
   created_at: EX.at,
   updated_at: EX.at,
 };
+const exampleInbound = {
+  id: "iwh_01jdz6y8r4t2w0q9p7n5m3k1h0",
+  name: "Stripe payments",
+  url: "https://gatehouse.example.com/in/iwh_01jdz6y8r4t2w0q9p7n5m3k1h0",
+  handler: "event",
+  event_type: "payment.received",
+  forward_url: null,
+  forward_endpoint_id: null,
+  verification: "stripe",
+  signature_header: null,
+  status: "active",
+  rate_limit_per_minute: 600,
+  dedup_window_seconds: 259200,
+  verification_secret_configured: true,
+  token_last4: "f8n0",
+  token_regenerated_at: null,
+  previous_token: null,
+  environment: "live",
+  created_at: "2026-12-05T08:00:00.000Z",
+  updated_at: "2026-12-05T08:00:00.000Z",
+  last_received_at: "2026-12-05T09:10:00.000Z",
+};
+
 const exampleDelivery = {
   id: EX.deliveryId,
   event_id: EX.eventId,
@@ -399,6 +425,41 @@ const EXAMPLES = {
     response: { ...exampleEndpoint, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
   },
   listDeliveries: { response: { data: [exampleDelivery], next_cursor: null } },
+  createInboundWebhook: {
+    request: { name: "Stripe payments", handler: "event", event_type: "payment.received", verification: "stripe", verification_secret: "whsec_from_the_stripe_dashboard", dedup_window_seconds: 259200 },
+    response: { ...exampleInbound, token: "gin_live_4eC39HqLyjWDarjtT1zdp7dcVx0KHf8n" },
+  },
+  listInboundWebhooks: { response: { data: [exampleInbound], next_cursor: null } },
+  regenerateInboundToken: {
+    request: { grace_period_seconds: 86400 },
+    response: {
+      ...exampleInbound,
+      token_last4: "Zq81",
+      token_regenerated_at: "2026-12-05T09:00:00.000Z",
+      previous_token: { last4: "f8n0", valid_until: "2026-12-06T09:00:00.000Z", last_used_at: null, last_used_ip: null },
+      token: "gin_live_9xT2mQ4kLr8vN1pW6yB3cZ7hJ5dF0sZq81",
+    },
+  },
+  listInboundRejections: {
+    response: {
+      data: [
+        {
+          id: "irej_01jdz7k2m9x8c4v6b3n5q7w9e1",
+          webhook_id: exampleInbound.id,
+          received_at: "2026-12-05T09:14:07.112Z",
+          method: "POST",
+          source_ip: "54.187.174.169",
+          user_agent: "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+          status: 401,
+          reason: "signature_invalid",
+          detail: "Signature check failed: Stripe-Signature t= is 412 s old, more than the 300 s tolerance (a stale or replayed request).",
+          body_size: 1843,
+          token_last4: "f8n0",
+        },
+      ],
+      next_cursor: null,
+    },
+  },
 };
 
 const paths: ZodOpenApiPathsObject = {
@@ -661,12 +722,22 @@ const paths: ZodOpenApiPathsObject = {
     }),
   },
   "/api/v1/inbound-webhooks": {
-    get: op("get", "listInboundWebhooks", "List incoming webhooks", { scopes: ["inbound:read"], query: inboundListQuery, response: listSchema(inboundWebhookSchema) }),
+    get: op("get", "listInboundWebhooks", "List incoming webhooks", {
+      scopes: ["inbound:read"],
+      query: inboundListQuery,
+      response: listSchema(inboundWebhookSchema),
+      example: EXAMPLES.listInboundWebhooks,
+    }),
     post: op("post", "createInboundWebhook", "Create an incoming webhook (the integration token is in this response only)", {
       scopes: ["inbound:write"],
+      description:
+        "Choose the sender type with `verification`: none (Generic, bearer token), standard_webhooks, github, stripe, shopify, slack, or hmac_sha256 (a header you name). " +
+        "Senders that cannot set an Authorization header (GitHub, Stripe, Shopify, Slack) are given the URL with `?token=<token>`. Stripe, Shopify and Slack issue their own " +
+        "signing secret: pass it as verification_secret (or set it later with PATCH); until then every request is refused and logged under rejections.",
       body: createInboundWebhookSchema,
       status: 201,
       response: inboundWebhookWithSecretsSchema,
+      example: EXAMPLES.createInboundWebhook,
     }),
   },
   "/api/v1/inbound-webhooks/{id}": {
@@ -680,10 +751,37 @@ const paths: ZodOpenApiPathsObject = {
     delete: op("delete", "deleteInboundWebhook", "Delete an incoming webhook and its messages", { scopes: ["inbound:write"], path: idParam, status: 204 }),
   },
   "/api/v1/inbound-webhooks/{id}/regenerate-token": {
-    post: op("post", "regenerateInboundToken", "Regenerate the integration token (the old one is refused at once)", {
+    post: op("post", "regenerateInboundToken", "Regenerate the integration token, optionally with a grace period for the old one", {
       scopes: ["inbound:write"],
+      description:
+        "The new token is in this response only. With grace_period_seconds the old token is still accepted until previous_token.valid_until; each message records which token " +
+        "it carried (token: current | previous) and previous_token.last_used_at says when the old one was last used. Without it (or 0), the old token is refused at once.",
       path: idParam,
+      body: regenerateTokenSchema,
       response: inboundWebhookWithSecretsSchema,
+      example: EXAMPLES.regenerateInboundToken,
+      errors: [409],
+    }),
+  },
+  "/api/v1/inbound-webhooks/{id}/end-grace-period": {
+    post: op("post", "endInboundTokenGracePeriod", "End the old integration token's grace period now", {
+      scopes: ["inbound:write"],
+      description: "The old token is refused from now on. 409 when no grace period is running.",
+      path: idParam,
+      response: inboundWebhookSchema,
+      errors: [409],
+    }),
+  },
+  "/api/v1/inbound-webhooks/{id}/rejections": {
+    get: op("get", "listInboundRejections", "Requests the receiving URL refused, newest first", {
+      scopes: ["inbound:read"],
+      description:
+        "Why a sender fails: time, source IP, user agent, the status and message it was answered, the body's size and the last four characters of the token it presented. " +
+        "Never the body or the token. At most 100 are logged per webhook per minute and the newest 1000 are kept, for GATEHOUSE_INBOUND_REJECTIONS_DAYS (default 7).",
+      path: idParam,
+      query: rejectionListQuery,
+      response: listSchema(inboundRejectionSchema),
+      example: EXAMPLES.listInboundRejections,
     }),
   },
   "/api/v1/inbound-webhooks/{id}/messages": {
@@ -728,12 +826,17 @@ const paths: ZodOpenApiPathsObject = {
       description:
         "Send the integration token as `Authorization: Bearer <token>` or `?token=<token>`. Any body up to 1 MiB; the Emit event " +
         "handler needs a JSON object. 401 token or signature, 404 unknown or inactive webhook, 405 other methods, 413 too large, " +
-        "429 rate limited (Retry-After). Nothing is stored on a refusal.",
+        "429 rate limited (Retry-After). A refusal stores nothing but a line in the webhook's rejections (no body). The sender's signature is " +
+        "checked per the webhook's type (verification) over the raw bytes with that sender's replay window; a verified delivery id (webhook-id, " +
+        "X-GitHub-Delivery, the Stripe event id, X-Shopify-Webhook-Id, Slack event_id) seen again within dedup_window_seconds is answered 200 with the first message.",
       security: [{ integrationToken: [] }, {}],
       requestParams: { path: idParam, query: z.object({ token: z.string().optional().describe("The integration token, when the sender cannot set a header") }) },
       requestBody: { content: { "*/*": { schema: z.string().describe("Any body up to 1 MiB") } } },
       responses: {
-        "200": { description: "A repeat of a message already received (same webhook-id, signature verified): the first one's result", ...jsonContent(inboundAcceptedSchema) },
+        "200": {
+          description: "A repeat of a message already received (same verified delivery id within the dedup window): the first one's result; or Slack's url_verification with its challenge",
+          ...jsonContent(inboundAcceptedSchema),
+        },
         "202": { description: "Stored (and handled)", ...jsonContent(inboundAcceptedSchema) },
         ...problems([400, 401, 404, 413, 422, 429, 500]),
       },

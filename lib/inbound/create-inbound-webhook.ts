@@ -19,6 +19,7 @@ export type CreateInboundWebhookOptions = {
   verificationSecret?: string;
   signatureHeader?: string | null;
   rateLimitPerMinute?: number;
+  dedupWindowSeconds?: number;
   active?: boolean;
   ctx: AuditContext;
 };
@@ -47,6 +48,7 @@ export async function createInboundWebhook(opts: CreateInboundWebhookOptions) {
         tokenLast4,
         status: opts.active === false ? "inactive" : "active",
         rateLimitPerMinute: opts.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+        ...(opts.dedupWindowSeconds !== undefined ? { dedupWindowSeconds: opts.dedupWindowSeconds } : {}),
       },
     });
     const forward = forwardUrl ? await upsertForwardEndpoint(tx, created, forwardUrl, null) : null;

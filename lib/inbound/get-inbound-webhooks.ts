@@ -44,6 +44,8 @@ export function listInboundWebhooks(s: Scoped & { limit: number; status?: Inboun
 }
 
 const messageInclude = {
+  // Which token a message carried is told against the webhook's current and previous tokens.
+  webhook: { select: { tokenLast4: true, previousTokenLast4: true } },
   event: {
     select: {
       deliveries: {

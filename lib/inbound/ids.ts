@@ -5,3 +5,4 @@ import { timeOrderedId } from "@/lib/webhooks/ids";
 export const newInboundWebhookId = () => `iwh_${timeOrderedId()}`;
 export const newInboundMessageId = () => `imsg_${timeOrderedId()}`;
 export const INBOUND_ID_RE = /^iwh_[0-9a-z]{26}$/;
+export const newInboundRejectionId = () => `irej_${timeOrderedId()}`;

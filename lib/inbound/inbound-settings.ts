@@ -12,6 +12,7 @@ import { checkSubscribableEventTypes } from "@/lib/webhooks/event-types";
 import { newEndpointId } from "@/lib/webhooks/ids";
 import { generateSigningSecret } from "@/lib/webhooks/signing-secret";
 import { DEFAULT_WEBHOOK_VERSION } from "@/lib/validations/webhooks";
+import { INBOUND_SENDERS } from "@/lib/validations/inbound";
 
 /** A new integration token and what is stored of it. */
 export function newInboundToken(environment: Environment) {
@@ -36,9 +37,13 @@ export async function assertInboundInput(
   if (errors.length) throw new AppError("validation_failed", describeFieldErrors(errors), { errors });
 }
 
-/** The encrypted secret for a verification mode; generated (and returned) when not given. */
+/**
+ * The encrypted secret for a verification mode; generated (and returned) when not given, except
+ * for senders that issue their own (Stripe, Shopify, Slack): those stay unset until pasted in.
+ */
 export function verificationSecret(mode: InboundVerification, given: string | undefined) {
   if (mode === "none") return { encrypted: null, generated: undefined };
+  if (given === undefined && INBOUND_SENDERS[mode].secret === "sender") return { encrypted: null, generated: undefined };
   const secret = given ?? (mode === "standard_webhooks" ? generateSigningSecret() : generateHmacSecret());
   return { encrypted: encrypt(secret), generated: given === undefined ? secret : undefined };
 }

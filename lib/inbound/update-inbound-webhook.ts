@@ -20,6 +20,7 @@ export type InboundWebhookPatch = {
   verificationSecret?: string;
   signatureHeader?: string | null;
   rateLimitPerMinute?: number;
+  dedupWindowSeconds?: number;
   status?: "active" | "inactive";
 };
 
@@ -50,6 +51,7 @@ export async function updateInboundWebhook(opts: { orgId: string; environment: E
     if (p.handler !== undefined) data.handler = p.handler;
     if (p.eventType !== undefined || p.handler !== undefined) data.eventType = merged.handler === "event" ? merged.event_type : null;
     if (p.rateLimitPerMinute !== undefined) data.rateLimitPerMinute = p.rateLimitPerMinute;
+    if (p.dedupWindowSeconds !== undefined) data.dedupWindowSeconds = p.dedupWindowSeconds;
     if (p.signatureHeader !== undefined || p.verification !== undefined) {
       data.signatureHeader = merged.verification === "hmac_sha256" ? merged.signature_header : null;
     }

@@ -23,12 +23,26 @@ export function inboundWebhookView(w: WebhookRow, origin: string, lastReceivedAt
     signature_header: w.signatureHeader,
     status: w.status,
     rate_limit_per_minute: w.rateLimitPerMinute,
+    dedup_window_seconds: w.dedupWindowSeconds,
+    verification_secret_configured: w.verificationSecretEncrypted !== null,
     token_last4: w.tokenLast4,
     token_regenerated_at: iso(w.tokenRegeneratedAt),
+    previous_token: previousToken(w),
     environment: w.environment,
     created_at: w.createdAt.toISOString(),
     updated_at: w.updatedAt.toISOString(),
     last_received_at: iso(lastReceivedAt),
+  };
+}
+
+/** The old token while its grace period runs, else null. */
+function previousToken(w: WebhookRow, now = new Date()): InboundWebhookView["previous_token"] {
+  if (!w.previousTokenHash || !w.previousTokenUntil || w.previousTokenUntil <= now) return null;
+  return {
+    last4: w.previousTokenLast4 ?? "",
+    valid_until: w.previousTokenUntil.toISOString(),
+    last_used_at: iso(w.previousTokenLastUsedAt),
+    last_used_ip: w.previousTokenLastUsedIp,
   };
 }
 
@@ -43,6 +57,7 @@ export function inboundAuditSnapshot(w: WebhookRow) {
     signature_header: w.signatureHeader,
     status: w.status,
     rate_limit_per_minute: w.rateLimitPerMinute,
+    dedup_window_seconds: w.dedupWindowSeconds,
   };
 }
 
@@ -59,7 +74,16 @@ export function isUtf8(bytes: Uint8Array): boolean {
 }
 
 type DeliveryRow = Delivery & { endpoint: { name: string } };
-type MessageRow = InboundMessage & { event?: { deliveries: DeliveryRow[] } | null };
+type MessageRow = InboundMessage & {
+  event?: { deliveries: DeliveryRow[] } | null;
+  webhook?: { tokenLast4: string; previousTokenLast4: string | null };
+};
+
+function tokenKind(m: MessageRow): InboundMessageView["token"] {
+  if (!m.tokenLast4 || !m.webhook) return null;
+  if (m.tokenLast4 === m.webhook.tokenLast4) return "current";
+  return m.tokenLast4 === m.webhook.previousTokenLast4 ? "previous" : "older";
+}
 
 /** `full` keeps the whole body; lists cut it at 16 KiB (body_truncated says so). */
 export function inboundMessageView(m: MessageRow, opts: { full?: boolean } = {}): InboundMessageView {
@@ -85,6 +109,9 @@ export function inboundMessageView(m: MessageRow, opts: { full?: boolean } = {})
     outcome: m.outcome,
     error: m.error,
     event_id: m.eventId,
+    sender_delivery_id: m.senderMessageId,
+    token_last4: m.tokenLast4,
+    token: tokenKind(m),
     deliveries: (m.event?.deliveries ?? []).map((d) => ({
       id: d.id,
       endpoint_id: d.endpointId,

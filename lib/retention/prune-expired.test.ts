@@ -33,7 +33,7 @@ it("deletes old events with their deliveries and attempts, and old inbound messa
   const auditBefore = await db.auditEvent.count();
 
   const r = await pruneExpired({ days: 30, batch: 1 });
-  expect(r).toEqual({ events: 2, inboundMessages: 1, rateLimitCounters: 0 });
+  expect(r).toMatchObject({ events: 2, inboundMessages: 1, rateLimitCounters: 0 });
   expect((await db.event.findMany({ where: { orgId: org.id }, orderBy: { id: "asc" } })).map((e) => e.id)).toEqual([
     "evt_new",
     "evt_old_held",
@@ -42,7 +42,23 @@ it("deletes old events with their deliveries and attempts, and old inbound messa
   expect(await db.deliveryAttempt.count({ where: { deliveryId: { in: ["msg_evt_old_ok", "msg_evt_old_failed"] } } })).toBe(0);
   expect((await db.inboundMessage.findMany({ where: { webhookId: hook.id } })).map((m) => m.id)).toEqual(["imsg_new"]);
   expect(await db.auditEvent.count()).toBe(auditBefore);
-  expect(await pruneExpired({ days: 30 })).toEqual({ events: 0, inboundMessages: 0, rateLimitCounters: 0 });
+  expect(await pruneExpired({ days: 30 })).toMatchObject({ events: 0, inboundMessages: 0, rateLimitCounters: 0 });
+});
+
+it("deletes rejected-request log lines past their 7 days and dedup keys whose window has ended", async () => {
+  const org = await db.organization.create({ data: { name: "Retention inbound" } });
+  const scope = { orgId: org.id, environment: "test" as const };
+  const hook = await db.inboundWebhook.create({ data: { id: "iwh_retention_rej", ...scope, name: "in", handler: "store", tokenHash: "h2", tokenLast4: "abcd" } });
+  const rej = (id: string, receivedAt: Date) =>
+    db.inboundRejection.create({ data: { id, webhookId: hook.id, ...scope, method: "POST", status: 401, reason: "token_invalid", detail: "no", receivedAt } });
+  await rej("irej_old", new Date(Date.now() - 8 * 86_400_000));
+  await rej("irej_new", new Date(Date.now() - 6 * 86_400_000));
+  await db.inboundDedupKey.create({ data: { webhookId: hook.id, key: "ended", messageId: "imsg_x", expiresAt: new Date(Date.now() - 1000) } });
+  await db.inboundDedupKey.create({ data: { webhookId: hook.id, key: "live", messageId: "imsg_y", expiresAt: new Date(Date.now() + 3600_000) } });
+  const r = await pruneExpired({ days: 30, batch: 1 });
+  expect(r).toMatchObject({ inboundRejections: 1, inboundDedupKeys: 1 });
+  expect((await db.inboundRejection.findMany({ where: { webhookId: hook.id } })).map((x) => x.id)).toEqual(["irej_new"]);
+  expect((await db.inboundDedupKey.findMany({ where: { webhookId: hook.id } })).map((x) => x.key)).toEqual(["live"]);
 });
 
 it("keeps each organization's data its own number of days, else the server's default", async () => {

@@ -6,13 +6,14 @@
 // pruned (it is append-only).
 import { pruneRateLimits } from "@/lib/api/rate-limit";
 import { sql } from "@/lib/db/sql";
+import { rejectionRetentionDays } from "@/lib/inbound/rejections";
 
 export function retentionDays(env: Record<string, string | undefined> = process.env): number {
   const n = Number(env.GATEHOUSE_RETENTION_DAYS || 30);
   return Number.isFinite(n) && n >= 1 ? n : 30;
 }
 
-export type PruneResult = { events: number; inboundMessages: number; rateLimitCounters: number };
+export type PruneResult = { events: number; inboundMessages: number; rateLimitCounters: number; inboundRejections: number; inboundDedupKeys: number };
 
 /**
  * Deletes what is older than the retention period, in batches per organization and environment
@@ -24,7 +25,7 @@ export async function pruneExpired(opts: { now?: Date; days?: number; batch?: nu
   const fallbackDays = opts.days ?? retentionDays();
   const batch = opts.batch ?? 1000;
   let budget = opts.maxBatches ?? 500;
-  const result: PruneResult = { events: 0, inboundMessages: 0, rateLimitCounters: 0 };
+  const result: PruneResult = { events: 0, inboundMessages: 0, rateLimitCounters: 0, inboundRejections: 0, inboundDedupKeys: 0 };
 
   // From the small tables, so that each DELETE below walks an index of the big ones. Each
   // organization's own retention wins over the server's default.
@@ -68,6 +69,26 @@ export async function pruneExpired(opts: { now?: Date; days?: number; batch?: nu
       result.inboundMessages += deleted.length;
       if (deleted.length < batch) break;
     }
+  }
+  // Rejected-request log lines past their (shorter) retention, and dedup windows that have ended.
+  const now = opts.now ?? new Date();
+  const rejectedBefore = new Date(now.getTime() - rejectionRetentionDays() * 86_400_000).toISOString();
+  for (; budget > 0; budget--) {
+    const deleted = await sql<{ id: string }>(
+      `DELETE FROM "InboundRejection" WHERE "id" IN (SELECT "id" FROM "InboundRejection" WHERE "receivedAt" < $1::timestamp LIMIT $2) RETURNING "id"`,
+      [rejectedBefore, batch],
+    );
+    result.inboundRejections += deleted.length;
+    if (deleted.length < batch) break;
+  }
+  for (; budget > 0; budget--) {
+    const deleted = await sql<{ key: string }>(
+      `DELETE FROM "InboundDedupKey" WHERE ("webhookId", "key") IN (
+         SELECT "webhookId", "key" FROM "InboundDedupKey" WHERE "expiresAt" < $1::timestamp LIMIT $2) RETURNING "key"`,
+      [now.toISOString(), batch],
+    );
+    result.inboundDedupKeys += deleted.length;
+    if (deleted.length < batch) break;
   }
   // Rate-limit windows that have ended (also pruned on the fly by the limiter itself).
   for (; budget > 0; budget--) {

@@ -6,7 +6,67 @@ import { paginationQuery } from "@/lib/api/pagination";
 import { eventTypeNameSchema, signingSecretSchema, urlSchema } from "@/lib/validations/webhooks";
 
 export const INBOUND_HANDLERS = ["store", "event", "forward"] as const;
-export const INBOUND_VERIFICATIONS = ["none", "standard_webhooks", "hmac_sha256"] as const;
+export const INBOUND_VERIFICATIONS = ["none", "standard_webhooks", "github", "stripe", "shopify", "slack", "hmac_sha256"] as const;
+export type InboundSenderType = (typeof INBOUND_VERIFICATIONS)[number];
+
+/**
+ * The sender types an incoming webhook is created by (its `verification`): how the sender signs,
+ * where its secret comes from, its replay window and the delivery id it repeats on retries.
+ * `secret`: "generated" when Gatehouse makes one for the admin to give the sender (if none is
+ * pasted), "sender" when the sender issues it (pasted in; requests are refused until it is).
+ */
+export const INBOUND_SENDERS: Record<
+  InboundSenderType,
+  { label: string; summary: string; secret: "none" | "generated" | "sender"; secretLabel?: string; deliveryId?: string; replayWindow?: string }
+> = {
+  none: { label: "Generic (bearer token)", summary: "Any sender that can set a header: the integration token alone.", secret: "none" },
+  standard_webhooks: {
+    label: "Standard Webhooks",
+    summary: "webhook-id, webhook-timestamp and webhook-signature (v1,<base64>) over the raw body, as Svix and others send.",
+    secret: "generated",
+    secretLabel: "Signing secret (whsec_…)",
+    deliveryId: "webhook-id",
+    replayWindow: "webhook-timestamp within 5 minutes",
+  },
+  github: {
+    label: "GitHub",
+    summary: "X-Hub-Signature-256 (sha256=<hex> HMAC of the raw body); retries repeat X-GitHub-Delivery.",
+    secret: "generated",
+    secretLabel: "Webhook secret",
+    deliveryId: "X-GitHub-Delivery",
+    replayWindow: "no timestamp is signed; repeats of X-GitHub-Delivery are deduplicated",
+  },
+  stripe: {
+    label: "Stripe",
+    summary: "Stripe-Signature t=<timestamp>,v1=<hex> over \"<timestamp>.<body>\"; the event id dedupes retries.",
+    secret: "sender",
+    secretLabel: "Endpoint signing secret from Stripe (whsec_…)",
+    deliveryId: "the event's id (evt_…)",
+    replayWindow: "t= within 300 seconds",
+  },
+  shopify: {
+    label: "Shopify",
+    summary: "X-Shopify-Hmac-Sha256 (base64 HMAC of the raw body); retries repeat X-Shopify-Webhook-Id.",
+    secret: "sender",
+    secretLabel: "App client secret from Shopify",
+    deliveryId: "X-Shopify-Webhook-Id",
+    replayWindow: "no timestamp is signed; repeats of X-Shopify-Webhook-Id are deduplicated",
+  },
+  slack: {
+    label: "Slack",
+    summary: "X-Slack-Signature v0=<hex> over \"v0:<timestamp>:<body>\" with X-Slack-Request-Timestamp.",
+    secret: "sender",
+    secretLabel: "Signing secret from Slack",
+    deliveryId: "the Events API event_id",
+    replayWindow: "X-Slack-Request-Timestamp within 5 minutes",
+  },
+  hmac_sha256: {
+    label: "Custom HMAC-SHA256 header",
+    summary: "sha256=<hex> HMAC of the raw body in a header you name.",
+    secret: "generated",
+    secretLabel: "Verification secret",
+  },
+};
 export const INBOUND_OUTCOMES = ["stored", "emitted", "forwarded", "failed"] as const;
 /** Largest body the receiving URL accepts; larger ones are answered 413. */
 export const INBOUND_MAX_BODY_BYTES = 1024 * 1024;
@@ -18,7 +78,11 @@ const nameSchema = z.string().trim().min(1, "Enter a name").max(100, "Use at mos
 const handlerSchema = z.enum(INBOUND_HANDLERS).describe("store: keep what arrives; event: emit each request as an event; forward: relay it to forward_url, signed");
 const verificationSchema = z
   .enum(INBOUND_VERIFICATIONS)
-  .describe("How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)");
+  .describe(
+    "The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); " +
+      "github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); " +
+      "slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)",
+  );
 const signatureHeaderSchema = z
   .string()
   .trim()
@@ -30,7 +94,16 @@ const verificationSecretSchema = z
   .string()
   .min(8, "Use at least 8 characters")
   .max(200, "Use at most 200 characters")
-  .describe("The secret the sender signs with; generated (and returned once) when omitted. standard_webhooks: `whsec_` + base64");
+  .describe(
+    "The secret the sender signs with. standard_webhooks, github, hmac_sha256: generated (and returned once) when omitted; standard_webhooks takes `whsec_` + base64. " +
+      "stripe, shopify, slack: issued by the sender, so paste it here; until it is set every request is refused (and logged as rejected)",
+  );
+const dedupWindowSchema = z.coerce
+  .number()
+  .int("Use a whole number")
+  .min(0, "At least 0 (0 turns deduplication off)")
+  .max(30 * 86400, "At most 30 days (2592000)")
+  .describe("A sender's delivery id (webhook-id, X-GitHub-Delivery, the Stripe event id, X-Shopify-Webhook-Id, Slack event_id) seen again within this many seconds is answered 200 with the first message and stored once; 0 turns it off. Default 259200 (3 days)");
 const rateLimitSchema = z.coerce
   .number()
   .int("Use a whole number")
@@ -45,6 +118,7 @@ const settingsShape = {
   verification_secret: verificationSecretSchema.optional(),
   signature_header: signatureHeaderSchema.nullish(),
   rate_limit_per_minute: rateLimitSchema.optional(),
+  dedup_window_seconds: dedupWindowSchema.optional(),
 };
 
 type Settings = {
@@ -103,8 +177,19 @@ export const inboundWebhookSchema = z.object({
   signature_header: z.string().nullable(),
   status: z.enum(["active", "inactive"]),
   rate_limit_per_minute: z.number().int(),
+  dedup_window_seconds: z.number().int().describe("Repeats of a sender's delivery id within this many seconds are stored once; 0: off"),
+  verification_secret_configured: z.boolean().describe("Whether a verification secret is set (stripe, shopify, slack: pasted from the sender)"),
   token_last4: z.string().describe("The last four characters of the integration token"),
   token_regenerated_at: z.string().nullable(),
+  previous_token: z
+    .object({
+      last4: z.string(),
+      valid_until: z.string().describe("The old token is accepted until then"),
+      last_used_at: z.string().nullable().describe("When the old token last carried an accepted request"),
+      last_used_ip: z.string().nullable(),
+    })
+    .nullable()
+    .describe("During a regeneration's grace period: the old token, still accepted until valid_until"),
   environment: z.enum(["test", "live"]),
   created_at: z.string(),
   updated_at: z.string(),
@@ -156,6 +241,12 @@ export const inboundMessageSchema = z.object({
   outcome: z.enum(INBOUND_OUTCOMES),
   error: z.string().nullable(),
   event_id: z.string().nullable(),
+  sender_delivery_id: z.string().nullable().describe("The sender's delivery id (the dedup key), when its type has one"),
+  token_last4: z.string().nullable().describe("Last four characters of the integration token the request carried"),
+  token: z
+    .enum(["current", "previous", "older"])
+    .nullable()
+    .describe("Which token the request carried: current, previous (during a regeneration's grace period), older (since replaced)"),
   deliveries: z.array(messageDeliverySchema).describe("emitted: the event's deliveries; forwarded: the forward and its replays"),
 });
 export type InboundMessageView = z.infer<typeof inboundMessageSchema>;
@@ -168,5 +259,51 @@ export const acceptedSchema = z.object({
   duplicate: z
     .literal(true)
     .optional()
-    .describe("A repeat of a verified Standard Webhooks message (same webhook-id): the first message's result, nothing stored again"),
+    .describe("A repeat of a verified sender's delivery id within the dedup window: the first message's result (200), nothing stored again"),
+  challenge: z.string().optional().describe("Slack's url_verification: its challenge, echoed (200) so Slack accepts the Request URL"),
+});
+
+export const regenerateTokenSchema = z
+  .strictObject({
+    grace_period_seconds: z.coerce
+      .number()
+      .int("Use a whole number")
+      .min(0, "At least 0")
+      .max(30 * 86400, "At most 30 days (2592000)")
+      .default(0)
+      .describe("The old token keeps working this many seconds (0: refused at once). A regeneration inside a grace period ends the older token's"),
+  })
+  .describe("Body of POST /api/v1/inbound-webhooks/{id}/regenerate-token (may be empty)");
+
+export const INBOUND_REJECTION_REASONS = [
+  "token_missing",
+  "token_invalid",
+  "inactive",
+  "rate_limited",
+  "too_large",
+  "signature_invalid",
+  "secret_not_configured",
+  "body_invalid",
+  "method_not_allowed",
+  "error",
+] as const;
+export type InboundRejectionReason = (typeof INBOUND_REJECTION_REASONS)[number];
+
+export const inboundRejectionSchema = z.object({
+  id: z.string().describe("irej_…"),
+  webhook_id: z.string(),
+  received_at: z.string(),
+  method: z.string(),
+  source_ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  status: z.number().int().describe("The HTTP status the sender was answered"),
+  reason: z.enum(INBOUND_REJECTION_REASONS),
+  detail: z.string().describe("The message the sender was answered (no body, no token)"),
+  body_size: z.number().int().nullable().describe("Bytes received, or the declared Content-Length when the body was not read"),
+  token_last4: z.string().nullable().describe("Last four characters of the token presented, if any"),
+});
+export type InboundRejectionView = z.infer<typeof inboundRejectionSchema>;
+
+export const rejectionListQuery = paginationQuery.extend({
+  reason: z.enum(INBOUND_REJECTION_REASONS).optional(),
 });

@@ -39,6 +39,7 @@ export const POST = withApi({ scopes: ["inbound:write"], maxBodyBytes: 64 * 1024
     verificationSecret: input.verification_secret,
     signatureHeader: input.signature_header,
     rateLimitPerMinute: input.rate_limit_per_minute,
+    dedupWindowSeconds: input.dedup_window_seconds,
     active: input.active,
     ctx: ctx.actor,
   });

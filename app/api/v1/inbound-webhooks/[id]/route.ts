@@ -34,6 +34,7 @@ export const PATCH = withApi<P>({ scopes: ["inbound:write"], maxBodyBytes: 64 * 
       verificationSecret: input.verification_secret,
       signatureHeader: input.signature_header,
       rateLimitPerMinute: input.rate_limit_per_minute,
+      dedupWindowSeconds: input.dedup_window_seconds,
       status: input.status,
     },
     ctx: ctx.actor,
