@@ -71,8 +71,7 @@ export async function pruneExpired(opts: { now?: Date; days?: number; batch?: nu
     }
   }
   // Rejected-request log lines past their (shorter) retention, and dedup windows that have ended.
-  const now = opts.now ?? new Date();
-  const rejectedBefore = new Date(now.getTime() - rejectionRetentionDays() * 86_400_000).toISOString();
+  const rejectedBefore = new Date(now - rejectionRetentionDays() * 86_400_000).toISOString();
   for (; budget > 0; budget--) {
     const deleted = await sql<{ id: string }>(
       `DELETE FROM "InboundRejection" WHERE "id" IN (SELECT "id" FROM "InboundRejection" WHERE "receivedAt" < $1::timestamp LIMIT $2) RETURNING "id"`,
@@ -85,7 +84,7 @@ export async function pruneExpired(opts: { now?: Date; days?: number; batch?: nu
     const deleted = await sql<{ key: string }>(
       `DELETE FROM "InboundDedupKey" WHERE ("webhookId", "key") IN (
          SELECT "webhookId", "key" FROM "InboundDedupKey" WHERE "expiresAt" < $1::timestamp LIMIT $2) RETURNING "key"`,
-      [now.toISOString(), batch],
+      [new Date(now).toISOString(), batch],
     );
     result.inboundDedupKeys += deleted.length;
     if (deleted.length < batch) break;
