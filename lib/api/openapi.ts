@@ -333,6 +333,7 @@ const exampleEndpoint = {
   previous_secret_expires_at: null,
   older_secrets_expire_at: [],
   consecutive_failures: 0,
+  operator_events: false,
   health: {
     state: "healthy",
     failing_reason: null,
