@@ -23,6 +23,8 @@ import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { runCredentialExpiryReminders } from "@/lib/notifications/credential-reminders";
+import { createNotification, sendPendingOperatorEvents } from "@/lib/notifications/create-notification";
+import { setEventTypeArchived } from "@/lib/webhooks/event-types";
 import { DELIVERY_FAILED_WINDOW_MS, noteDeliveryFailed } from "@/lib/notifications/delivery-failed";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { runCircuitProbes } from "@/lib/webhooks/endpoint-circuit";
@@ -214,6 +216,36 @@ describe("operator webhooks", () => {
     await runCredentialExpiryReminders(dayBefore);
     expect(await db.notification.count({ where: { orgId, kind: "credential.expiring" } })).toBe(2);
     await waitFor(async () => gatehouseOn("/ops-expiry").length === 2, 15_000, "the 1-day reminder");
+  }, 60_000);
+
+  it("an operator event left unsent (process died after commit) is sent once by the sweeper; an archived type sends none", async () => {
+    const orgId = await newOrg("Sweeper");
+    receiver.respondWith(() => ({ status: 200 }));
+    const ops = await endpoint(orgId, "/ops-sweep", { eventTypes: ["webhook.test"], operator: true });
+    const write = (key: string) =>
+      db.$transaction((tx) =>
+        createNotification(tx, {
+          orgId, environment: "test", kind: "endpoint.disabled", title: "t", body: "b", link: null, target: { type: "endpoint", id: "ep_gone" },
+          dedupeKey: key, data: { endpoint: { id: "ep_gone", name: "gone", url: "https://example.com" }, reason: "test", disabled_at: new Date().toISOString() },
+        }),
+      );
+    const id = await write("sweep:1");
+    expect(await write("sweep:1")).toBeNull(); // the same key: written once
+    expect(await sendPendingOperatorEvents(new Date())).toBe(0); // too recent: its own process may still send it
+    const later = new Date(Date.now() + 120_000);
+    expect(await sendPendingOperatorEvents(later)).toBe(1);
+    expect(await sendPendingOperatorEvents(later)).toBe(0);
+    const got = await waitFor(async () => gatehouseOn("/ops-sweep")[0], 15_000, "the swept event");
+    expect(verified(ops.secret, got).type).toBe("gatehouse.endpoint.disabled");
+    expect((await db.notification.findUniqueOrThrow({ where: { id: id! } })).eventId).toBe(JSON.parse(got.body).id);
+
+    // The org archived the type: it does not want these events; the row stops waiting.
+    await setEventTypeArchived({ orgId, environment: "test", name: "gatehouse.endpoint.disabled", archived: true, ctx });
+    const id2 = await write("sweep:2");
+    await sendPendingOperatorEvents(later);
+    expect(await db.notification.findUniqueOrThrow({ where: { id: id2! } })).toMatchObject({ eventPending: false, eventId: null });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(gatehouseOn("/ops-sweep")).toHaveLength(1);
   }, 60_000);
 
   it("gatehouse.* types are in every catalog with schemas, and reserved: clients cannot create or send them", async () => {
