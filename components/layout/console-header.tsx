@@ -68,7 +68,7 @@ export function ConsoleHeader(props: Props) {
 
   return (
     <header className="border-b">
-      <div className="flex h-14 items-center gap-1.5 px-3 sm:gap-3 sm:px-6">
+      <div className="flex h-14 items-center gap-1 px-2 sm:gap-3 sm:px-6">
       {/* Below md the settings navigation lives in a sheet this button opens. */}
       <Sheet open={menuOpen} onOpenChange={setMenuOpen}>
         <SheetTrigger asChild>

@@ -24,7 +24,7 @@ export function NotificationBell({ scope }: { scope: Scoping }) {
   return (
     <Popover open={open} onOpenChange={setOpen}>
       <PopoverTrigger asChild>
-        <Button variant="ghost" size="icon" className="relative" aria-label={label} data-testid="notification-bell">
+        <Button variant="ghost" size="icon" className="relative size-8 sm:size-9" aria-label={label}>
           <Bell className="size-5" aria-hidden />
           {unread > 0 ? (
             <span

@@ -59,8 +59,9 @@ export async function createNotification(tx: Tx, n: NewNotification): Promise<st
 
 /**
  * Sends the operator events of these notifications (those still pending), each once. Never
- * throws: a failure leaves the row pending for the sweeper. An archived `gatehouse.*` type means
- * the org does not want that event: the row stops being pending without one.
+ * throws: a failure leaves the row pending for the sweeper. An archived `gatehouse.*` type, or
+ * no endpoint that would receive it, means nobody wants that event: the row stops being pending
+ * without one.
  */
 export async function sendOperatorEvents(ids: (string | null | undefined)[]): Promise<void> {
   const wanted = ids.filter((id): id is string => !!id);
@@ -68,10 +69,26 @@ export async function sendOperatorEvents(ids: (string | null | undefined)[]): Pr
   const rows = await db.notification.findMany({ where: { id: { in: wanted }, eventPending: true, environment: { not: null } } });
   for (const n of rows) {
     try {
+      const type = `gatehouse.${n.kind}`;
+      // No endpoint listens (no operator endpoint, none subscribed by name): no event, so the
+      // Events list is not filled with Gatehouse's own events nobody asked for.
+      const listeners = await db.endpoint.count({
+        where: {
+          orgId: n.orgId,
+          environment: n.environment!,
+          inboundWebhookId: null,
+          status: { in: ["active", "paused"] },
+          OR: [{ operatorEvents: true }, { eventTypes: { has: type } }],
+        },
+      });
+      if (listeners === 0) {
+        await db.notification.update({ where: { id: n.id }, data: { eventPending: false } });
+        continue;
+      }
       const r = await ingestEvent({
         orgId: n.orgId,
         environment: n.environment!,
-        type: `gatehouse.${n.kind}`,
+        type,
         data: n.data as Record<string, unknown>,
         externalId: `gatehouse:${n.id}`,
       });

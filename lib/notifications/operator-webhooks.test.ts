@@ -23,7 +23,7 @@ import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { runCredentialExpiryReminders } from "@/lib/notifications/credential-reminders";
-import { createNotification, sendPendingOperatorEvents } from "@/lib/notifications/create-notification";
+import { createNotification, sendOperatorEvents, sendPendingOperatorEvents } from "@/lib/notifications/create-notification";
 import { setEventTypeArchived } from "@/lib/webhooks/event-types";
 import { DELIVERY_FAILED_WINDOW_MS, noteDeliveryFailed } from "@/lib/notifications/delivery-failed";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
@@ -264,6 +264,16 @@ describe("operator webhooks", () => {
     expect(createEventSchema.safeParse({ type: "gatehouse.endpoint.failing", data: {} }).success).toBe(false);
     expect(createEventTypeSchema.safeParse({ name: "gatehouse.mine", description: "x" }).success).toBe(false);
     expect(testEventSchema.safeParse({ type: "gatehouse.endpoint.failing", data: {} }).success).toBe(true);
+    // Nobody listens (no operator endpoint, no subscriber): the notification, and no event.
+    const lonely = await db.$transaction((tx) =>
+      createNotification(tx, {
+        orgId, environment: "live", kind: "credential.expiring", title: "t", body: "b", link: null, target: { type: "credential", id: "c" },
+        dedupeKey: "lonely", data: { credential: { id: "c", name: "c", client_id: "x" }, expires_at: new Date().toISOString(), within_days: 7 },
+      }),
+    );
+    await sendOperatorEvents([lonely]);
+    expect(await db.notification.findUniqueOrThrow({ where: { id: lonely! } })).toMatchObject({ eventPending: false, eventId: null });
+    expect(await db.event.count({ where: { orgId } })).toBe(0);
     // An operator event whose data breaks its schema is refused like any other.
     await expect(ingestEvent({ orgId, environment: "live", type: "gatehouse.credential.expiring", data: { within_days: 3 } })).rejects.toThrow();
   });
