@@ -5,8 +5,10 @@ import { deliverWebhook } from "@/inngest/functions/deliver-webhook";
 import { endUnusedGracePeriodsFn } from "@/inngest/functions/end-unused-grace-periods";
 import { pruneExpiredData } from "@/inngest/functions/prune-expired-data";
 import { probeCircuits } from "@/inngest/functions/probe-circuits";
+import { credentialExpiryReminders } from "@/inngest/functions/credential-expiry-reminders";
+import { sendOperatorEventsFn } from "@/inngest/functions/send-operator-events";
 import { pruneSecretUsesFn } from "@/inngest/functions/prune-secret-uses";
 import { pruneIdempotencyKeysFn } from "@/inngest/functions/prune-idempotency-keys";
 import { sweepDeliveries } from "@/inngest/functions/sweep-deliveries";
 
-export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn, pruneExpiredData, endUnusedGracePeriodsFn, pruneSecretUsesFn, probeCircuits];
+export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn, pruneExpiredData, endUnusedGracePeriodsFn, pruneSecretUsesFn, probeCircuits, credentialExpiryReminders, sendOperatorEventsFn];

@@ -752,6 +752,66 @@ export interface paths {
         patch: operations["updateMember"];
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your notifications (this environment's and org-wide), newest first, with your own read state and unread count
+         * @description Console session only; access tokens cannot call this.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a notification read (for you only: read state is per member)
+         * @description Console session only; access tokens cannot call this.
+         */
+        post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark every notification you can see here read (for you only)
+         * @description Console session only; access tokens cannot call this.
+         */
+        post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1252,6 +1312,33 @@ export interface components {
             external_id: string | null;
             id: string;
             type: string;
+        };
+        Notification: {
+            body: string;
+            /** @description Occurrences it stands for (failed deliveries in its hour) */
+            count: number;
+            created_at: string;
+            /** @description The environment of what it is about; null: the whole organization */
+            environment: ("test" | "live") | null;
+            /** @description The `gatehouse.*` operator event it was sent as, if any */
+            event_id: string | null;
+            /** @description `ntf_…` */
+            id: string;
+            /**
+             * @description What happened; the same name, prefixed `gatehouse.`, is the operator event's type
+             * @enum {string}
+             */
+            kind: "endpoint.failing" | "endpoint.disabled" | "endpoint.recovered" | "delivery.failed" | "credential.expiring";
+            /** @description A console path that shows what it is about */
+            link: string | null;
+            /** @description When you read it; read state is per member */
+            read_at: string | null;
+            target: {
+                id: string;
+                type: string;
+            } | null;
+            title: string;
+            updated_at: string;
         };
         OAuthError: {
             /** @enum {string} */
@@ -4136,6 +4223,8 @@ export interface operations {
                             name: string;
                             /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                             older_secrets_expire_at: string[];
+                            /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
+                            operator_events: boolean;
                             paused_at: string | null;
                             /** @description Until then the previous secret signs alongside the current one */
                             previous_secret_expires_at: string | null;
@@ -4269,6 +4358,11 @@ export interface operations {
                     };
                     /** @description Display name for the endpoint */
                     name: string;
+                    /**
+                     * @description Operator endpoint: receives Gatehouse's own `gatehouse.*` events of its environment (endpoint failing, disabled, recovered, deliveries failed, credentials expiring)
+                     * @default false
+                     */
+                    operator_events?: boolean;
                     /** @description Signing secret in Standard Webhooks form (`whsec_` + base64 of 24 to 64 bytes); generated when omitted */
                     secret?: string;
                     /**
@@ -4378,6 +4472,8 @@ export interface operations {
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
+                        operator_events: boolean;
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
@@ -4625,6 +4721,8 @@ export interface operations {
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
+                        operator_events: boolean;
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
@@ -4917,6 +5015,8 @@ export interface operations {
                         [key: string]: string;
                     };
                     name?: string;
+                    /** @description Operator endpoint: receives Gatehouse's own `gatehouse.*` events */
+                    operator_events?: boolean;
                     /** @description Replaces the signing secret; the old one keeps signing for 24 hours */
                     secret?: string;
                     /**
@@ -5024,6 +5124,8 @@ export interface operations {
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
+                        operator_events: boolean;
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
@@ -5281,6 +5383,8 @@ export interface operations {
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
+                        operator_events: boolean;
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
@@ -6746,7 +6850,7 @@ export interface operations {
                     };
                     /** @description Your id for the event: sending the same id again returns the same event and creates no new deliveries */
                     id?: string;
-                    /** @description A known, non-archived event type */
+                    /** @description A known, non-archived event type (not `gatehouse.*`) */
                     type: string;
                 };
             };
@@ -9800,6 +9904,297 @@ export interface operations {
             };
             /** @description Not found in this organization and environment */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description Items per page (1 to 100, default 25) */
+                limit?: number;
+                /** @description true: only those you have not read */
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Notification"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                        /** @description Notifications you have not read (all pages) */
+                        unread_count: number;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Notifications marked read now */
+                        marked: number;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

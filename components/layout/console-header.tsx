@@ -10,6 +10,7 @@ import { detailListOf } from "@/components/layout/console-paths";
 import { SettingsNavGroups } from "@/components/layout/settings-shell";
 import { Sheet, SheetContent, SheetDescription, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
 import { ThemeToggle } from "@/components/theme-toggle";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import {
@@ -67,7 +68,7 @@ export function ConsoleHeader(props: Props) {
 
   return (
     <header className="border-b">
-      <div className="flex h-14 items-center gap-1.5 px-3 sm:gap-3 sm:px-6">
+      <div className="flex h-14 items-center gap-1 px-2 sm:gap-3 sm:px-6">
       {/* Below md the settings navigation lives in a sheet this button opens. */}
       <Sheet open={menuOpen} onOpenChange={setMenuOpen}>
         <SheetTrigger asChild>
@@ -153,6 +154,7 @@ export function ConsoleHeader(props: Props) {
       </RadioGroup.Root>
 
       <div className="ml-auto flex items-center gap-1 sm:gap-2">
+        <NotificationBell scope={{ orgId: props.org.id, environment: props.environment }} />
         <ThemeToggle />
         <DropdownMenu>
           <DropdownMenuTrigger asChild>

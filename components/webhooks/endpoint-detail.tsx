@@ -269,6 +269,7 @@ function ReadOnlySettings({ endpoint: e }: { endpoint: EndpointView }) {
             <EventTypeBadges types={e.event_types} max={10} />
           </Field>
           <Field label="Timeout">{e.timeout_seconds} seconds</Field>
+          <Field label="Operator endpoint">{e.operator_events ? "Yes: receives Gatehouse's own gatehouse.* events" : "No"}</Field>
           <Field label="Custom headers">
             {headers.length === 0 ? (
               <span className="text-muted-foreground">None</span>

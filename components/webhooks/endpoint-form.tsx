@@ -11,6 +11,7 @@ import { useEventTypes, type Scoping } from "@/components/webhooks/queries";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
+import { Switch } from "@/components/ui/switch";
 import {
   FormControl,
   FormDescription,
@@ -81,6 +82,8 @@ export const endpointFormSchema = z.object({
     .string()
     .max(1024, "Use at most 1024 characters")
     .refine((v) => !v || (v !== MASKED_HEADER_VALUE && headerValueProblem(v) === null), "Use printable ASCII characters only, no line breaks"),
+  /** An operator endpoint: receives Gatehouse's own gatehouse.* events. */
+  operator_events: z.boolean(),
 });
 export type EndpointFormValues = z.infer<typeof endpointFormSchema>;
 
@@ -93,6 +96,7 @@ export const EMPTY_ENDPOINT_FORM: EndpointFormValues = {
   timeout_seconds: "10",
   auth_token_mode: "set",
   auth_token: "",
+  operator_events: false,
 };
 
 export function formValuesOf(e: EndpointView): EndpointFormValues {
@@ -105,6 +109,7 @@ export function formValuesOf(e: EndpointView): EndpointFormValues {
     timeout_seconds: String(e.timeout_seconds),
     auth_token_mode: e.auth_token_configured ? "keep" : "set",
     auth_token: "",
+    operator_events: e.operator_events,
   };
 }
 
@@ -120,6 +125,7 @@ export function createInputOf(v: EndpointFormValues): CreateEndpointInput {
     headers_json: headersJsonOf(v.headers),
     timeout_seconds: Number(v.timeout_seconds),
     auth_token: v.auth_token || null,
+    operator_events: v.operator_events,
   };
 }
 
@@ -131,6 +137,7 @@ export function updateInputOf(v: EndpointFormValues): UpdateEndpointInput {
     description: v.description || null,
     headers_json: headersJsonOf(v.headers),
     timeout_seconds: Number(v.timeout_seconds),
+    operator_events: v.operator_events,
   };
   if (v.auth_token_mode === "clear") patch.auth_token = null;
   else if (v.auth_token_mode === "set" && v.auth_token) patch.auth_token = v.auth_token;
@@ -235,6 +242,25 @@ export function EndpointFormFields({
         />
         <AuthTokenField configured={authTokenConfigured} />
       </div>
+      <FormField
+        control={form.control}
+        name="operator_events"
+        render={({ field }) => (
+          <FormItem>
+            <div className="flex items-center gap-3">
+              <FormControl>
+                <Switch checked={field.value} onCheckedChange={field.onChange} />
+              </FormControl>
+              <FormLabel>Operator endpoint</FormLabel>
+            </div>
+            <FormDescription>
+              Also send Gatehouse&apos;s own events here, signed like any other: an endpoint failing, disabled or recovered, deliveries that
+              failed for good (at most one per endpoint per hour), credentials about to expire. Other endpoints get them only by selecting
+              the gatehouse.* types above.
+            </FormDescription>
+          </FormItem>
+        )}
+      />
     </div>
   );
 }
@@ -257,7 +283,7 @@ function EventTypesControl(props: { scoping: Scoping; value: string[]; onChange:
       </p>
       <FormDescription>
         {props.value.length === 0
-          ? "None selected: this endpoint receives all events, including types added later."
+          ? "None selected: this endpoint receives all events, including types added later (but not Gatehouse's own gatehouse.* events)."
           : `Receives ${props.value.length} event type${props.value.length === 1 ? "" : "s"}. Clear them all to receive every event.`}
       </FormDescription>
       <div

@@ -40,6 +40,7 @@ import {
   replayResponseSchema,
 } from "@/lib/validations/deliveries";
 import { consoleSessionSchema } from "@/lib/validations/auth";
+import { markAllReadSchema, notificationListQuery, notificationListSchema, notificationSchema } from "@/lib/validations/notifications";
 import {
   acceptedEventSchema,
   acceptedTestEventSchema,
@@ -338,6 +339,7 @@ const exampleEndpoint = {
   previous_secret_expires_at: null,
   older_secrets_expire_at: [],
   consecutive_failures: 0,
+  operator_events: false,
   health: {
     state: "healthy",
     failing_reason: null,
@@ -495,6 +497,26 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/sessions/{id}": {
     delete: op("delete", "deleteSession", "End one of your console sessions", { sessionOnly: true, path: idParam, status: 204 }),
+  },
+  "/api/v1/notifications": {
+    get: op("get", "listNotifications", "Your notifications (this environment's and org-wide), newest first, with your own read state and unread count", {
+      sessionOnly: true,
+      query: notificationListQuery,
+      response: notificationListSchema,
+    }),
+  },
+  "/api/v1/notifications/{id}/read": {
+    post: op("post", "markNotificationRead", "Mark a notification read (for you only: read state is per member)", {
+      sessionOnly: true,
+      path: idParam,
+      response: notificationSchema,
+    }),
+  },
+  "/api/v1/notifications/read-all": {
+    post: op("post", "markAllNotificationsRead", "Mark every notification you can see here read (for you only)", {
+      sessionOnly: true,
+      response: markAllReadSchema,
+    }),
   },
   "/api/v1/invitations": {
     get: op("get", "listInvitations", "List pending invitations", { sessionOnly: true, query: shortListQuery, response: listSchema(invitationSchema) }),
@@ -962,6 +984,7 @@ const TAGS: { name: string; prefix: string; description: string }[] = [
   { name: "Members", prefix: "/api/v1/members", description: "Members and their roles" },
   { name: "Invitations", prefix: "/api/v1/invitations", description: "Invitations to join (console only)" },
   { name: "Sessions", prefix: "/api/v1/sessions", description: "Your console sessions" },
+  { name: "Notifications", prefix: "/api/v1/notifications", description: "The notification centre (console sessions; read state is per member)" },
   { name: "Credentials", prefix: "/api/v1/credentials", description: "OAuth client credentials (console only)" },
   { name: "Scopes", prefix: "/api/v1/scopes", description: "The scope catalog" },
   { name: "Audit", prefix: "/api/v1/audit-events", description: "The hash-chained audit log" },

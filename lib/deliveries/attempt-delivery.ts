@@ -24,6 +24,9 @@ import { log } from "@/lib/observability/log";
 import { attemptDuration, deliveryAttempts } from "@/lib/observability/metrics";
 import { CIRCUIT_HELD_REASON, circuitOpened, closeCircuit, holdDeliveryIfCircuitOpen, probeDelayMs, probeFailed } from "@/lib/webhooks/endpoint-circuit";
 import { healthBucketRows, healthBucketsCte, healthConfig } from "@/lib/webhooks/endpoint-health";
+import { noteDeliveryFailed } from "@/lib/notifications/delivery-failed";
+import { sendOperatorEvents } from "@/lib/notifications/create-notification";
+import { notifyEndpointDisabled } from "@/lib/notifications/endpoint-notices";
 
 export const USER_AGENT = "Gatehouse-Webhooks/1.0";
 
@@ -289,6 +292,10 @@ export async function attemptDeliveries(opts: {
       requestHeaders: built.recordedHeaders,
     });
     if (probe && !ok) await probeFailed(p.d.endpoint.id, p.d.id);
+    // Failed for good: the notification centre and operator webhooks hear of it (debounced, lib/notifications).
+    if (status === "failed" && !p.d.endpoint.inboundWebhookId) {
+      await noteDeliveryFailed({ endpoint: p.d.endpoint, deliveryId: p.d.id, eventId: p.d.eventId, eventType: p.d.event.type, error: message });
+    }
   };
 
   const worker = async () => {
@@ -731,14 +738,15 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
 const GONE_REASON = "the receiver answered 410 Gone";
 
 /** A 410 Gone disables the endpoint, once, with an audit entry naming the delivery. */
-async function disableGoneEndpoint(endpoint: { id: string; orgId: string; environment: Environment; name: string; status: string }, deliveryId: string): Promise<void> {
+async function disableGoneEndpoint(endpoint: { id: string; orgId: string; environment: Environment; name: string; url: string; status: string }, deliveryId: string): Promise<void> {
   const reason = GONE_REASON;
-  await db.$transaction(async (tx) => {
+  const at = new Date();
+  const notice = await db.$transaction(async (tx) => {
     const { count } = await tx.endpoint.updateMany({
       where: { id: endpoint.id, status: { not: "disabled" } },
-      data: { status: "disabled", disabledAt: new Date(), disabledReason: reason },
+      data: { status: "disabled", disabledAt: at, disabledReason: reason },
     });
-    if (count === 0) return; // already disabled, by an admin or a concurrent 410
+    if (count === 0) return null; // already disabled, by an admin or a concurrent 410
     await recordAuditEvent(tx, {
       orgId: endpoint.orgId,
       environment: endpoint.environment,
@@ -748,7 +756,9 @@ async function disableGoneEndpoint(endpoint: { id: string; orgId: string; enviro
       before: { status: endpoint.status },
       after: { status: "disabled", reason, delivery_id: deliveryId },
     });
+    return notifyEndpointDisabled(tx, endpoint, reason, at);
   });
+  await sendOperatorEvents([notice]);
 }
 
 /**

@@ -133,7 +133,7 @@ WITH items AS MATERIALIZED (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $12::text[])
     WITH ORDINALITY AS t(id, org, env, type, payload, key, only_endpoint, claim, ord)
 ), ep AS MATERIALIZED (
-  SELECT e."id", e."orgId", e."environment"::text AS env, e."status"::text AS status, e."eventTypes"
+  SELECT e."id", e."orgId", e."environment"::text AS env, e."status"::text AS status, e."eventTypes", e."operatorEvents"
     FROM "Endpoint" e
    WHERE (e."orgId", e."environment"::text) IN (SELECT * FROM unnest($10::text[], $11::text[]))
      AND e."status" IN ('active', 'paused') AND e."inboundWebhookId" IS NULL
@@ -142,7 +142,9 @@ WITH items AS MATERIALIZED (
   SELECT i.ord, i.id AS event_id, i.org, i.env, ep."id" AS endpoint_id, ep.status
     FROM items i JOIN ep ON ep."orgId" = i.org AND ep.env = i.env
    WHERE CASE WHEN i.only_endpoint IS NULL
-              THEN cardinality(ep."eventTypes") = 0 OR i.type = ANY(ep."eventTypes")
+              THEN i.type = ANY(ep."eventTypes")
+                   -- Gatehouse's own events go to operator endpoints, never to catch-alls (lib/notifications).
+                   OR (CASE WHEN i.type LIKE 'gatehouse.%' THEN ep."operatorEvents" ELSE cardinality(ep."eventTypes") = 0 END)
               ELSE ep."id" = i.only_endpoint -- sent to this endpoint by name: whatever it subscribes to
          END
 ), ev AS (

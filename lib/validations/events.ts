@@ -5,8 +5,14 @@ import { eventTypeNameSchema } from "@/lib/validations/webhooks";
 /** Largest accepted POST /api/v1/events body. */
 export const MAX_EVENT_BODY_BYTES = 256 * 1024;
 
+/** `gatehouse.*` events are Gatehouse's own (lib/notifications): clients cannot send them. */
+const clientEventTypeSchema = eventTypeNameSchema.refine(
+  (t) => !t.startsWith("gatehouse."),
+  "`gatehouse.` event types are Gatehouse's own events; they cannot be sent through the API",
+);
+
 export const createEventSchema = z.strictObject({
-  type: eventTypeNameSchema.describe("A known, non-archived event type"),
+  type: clientEventTypeSchema.describe("A known, non-archived event type (not `gatehouse.*`)"),
   data: z
     .record(z.string(), z.unknown())
     .describe("The event payload, a JSON object; checked against the event type's schema when it has one"),
@@ -21,7 +27,8 @@ export const createEventSchema = z.strictObject({
 export type CreateEventInput = z.input<typeof createEventSchema>;
 
 /** POST /api/v1/endpoints/{id}/test: an event for that endpoint only. */
-export const testEventSchema = createEventSchema.pick({ type: true, data: true });
+/** A test event may be of a `gatehouse.*` type: an operator endpoint's owner checks it receives them. */
+export const testEventSchema = z.strictObject({ type: eventTypeNameSchema.describe("A known, non-archived event type"), data: createEventSchema.shape.data });
 
 export const acceptedTestEventSchema = z.object({
   id: z.string().describe("`evt_…`"),

@@ -144,6 +144,10 @@ export const createEndpointSchema = z.strictObject({
   event_types: eventListSchema.default([]).describe("Subscribed event types; empty (the default) means all"),
   auth_token: authTokenSchema.nullish().describe("Sent as `Authorization: Bearer <token>` with each delivery; never returned"),
   webhook_version: z.enum(WEBHOOK_VERSIONS).optional().describe("Payload version"),
+  operator_events: z
+    .boolean()
+    .default(false)
+    .describe("Operator endpoint: receives Gatehouse's own `gatehouse.*` events of its environment (endpoint failing, disabled, recovered, deliveries failed, credentials expiring)"),
 });
 export type CreateEndpointInput = z.input<typeof createEndpointSchema>;
 
@@ -158,6 +162,7 @@ export const updateEndpointSchema = z.strictObject({
   auth_token: authTokenSchema.nullish().describe("A new token, or null to remove it"),
   webhook_version: z.enum(WEBHOOK_VERSIONS).optional(),
   status: z.enum(["ACTIVE", "PAUSED"]).optional().describe("PAUSED holds deliveries; ACTIVE releases them"),
+  operator_events: z.boolean().optional().describe("Operator endpoint: receives Gatehouse's own `gatehouse.*` events"),
 });
 export type UpdateEndpointInput = z.input<typeof updateEndpointSchema>;
 
@@ -218,6 +223,9 @@ export const endpointSchema = z.object({
     .array(z.string())
     .describe("Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time"),
   consecutive_failures: z.number(),
+  operator_events: z
+    .boolean()
+    .describe("Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all"),
   health: endpointHealthSchema,
   created_at: z.string(),
   updated_at: z.string(),
@@ -288,7 +296,7 @@ export const webhookWithSecretSchema = webhookSchema.extend({
 // ---- /api/v1/event-types ----
 
 export const createEventTypeSchema = z.strictObject({
-  name: eventTypeNameSchema,
+  name: eventTypeNameSchema.refine((n) => !n.startsWith("gatehouse."), "the `gatehouse.` prefix is reserved for Gatehouse's own events"),
   description: z.string().trim().min(1, "Describe when this event is sent").max(500, "Use at most 500 characters"),
   schema: z
     .record(z.string(), z.unknown())

@@ -28,6 +28,8 @@ export type CreateEndpointOptions = {
   /** false creates the endpoint paused. */
   active?: boolean;
   webhookVersion?: string;
+  /** An operator endpoint: receives Gatehouse's own `gatehouse.*` events (lib/notifications). */
+  operatorEvents?: boolean;
   /** How the caller's wire shape names the fields, for error messages. */
   fields: EndpointFieldNames;
   ctx: AuditContext;
@@ -81,6 +83,7 @@ export async function createEndpoint(opts: CreateEndpointOptions) {
         status: active ? "active" : "paused",
         pausedAt: active ? null : new Date(),
         webhookVersion: opts.webhookVersion ?? DEFAULT_WEBHOOK_VERSION,
+        operatorEvents: opts.operatorEvents ?? false,
       },
     });
     await recordAuditEvent(tx, {

@@ -15,6 +15,8 @@ import { sql } from "@/lib/db/sql";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
 import { healthConfig } from "@/lib/webhooks/endpoint-health";
 import { CLOSED_CIRCUIT, releaseHeldDeliveries } from "@/lib/webhooks/set-endpoint-status";
+import { sendOperatorEvents } from "@/lib/notifications/create-notification";
+import { notifyEndpointDisabled, notifyEndpointFailing, notifyEndpointRecovered } from "@/lib/notifications/endpoint-notices";
 
 const SYSTEM = { actor: { type: "system" as const, id: null, label: "Gatehouse" } };
 
@@ -59,11 +61,11 @@ export async function probeFailed(endpointId: string, deliveryId: string, now = 
   );
 }
 
-/** The circuit opened (by the recording statement): the audit log says so. */
+/** The circuit opened (by the recording statement): the audit log and a notification say so. */
 export async function circuitOpened(endpointId: string): Promise<void> {
-  await db.$transaction(async (tx) => {
+  const notice = await db.$transaction(async (tx) => {
     const e = await tx.endpoint.findUnique({ where: { id: endpointId } });
-    if (!e || !e.circuitOpenedAt) return;
+    if (!e || !e.circuitOpenedAt) return null;
     await recordAuditEvent(tx, {
       orgId: e.orgId,
       environment: e.environment,
@@ -73,7 +75,9 @@ export async function circuitOpened(endpointId: string): Promise<void> {
       before: { circuit: "closed" },
       after: { circuit: "open", consecutive_failures: e.consecutiveFailures, failing_since: e.failingSince?.toISOString() ?? null },
     });
+    return notifyEndpointFailing(tx, e, e.circuitOpenedAt);
   });
+  await sendOperatorEvents([notice]);
 }
 
 /**
@@ -83,10 +87,10 @@ export async function circuitOpened(endpointId: string): Promise<void> {
  */
 export async function closeCircuit(endpointId: string): Promise<string[]> {
   const now = new Date();
-  const released = await db.$transaction(async (tx) => {
+  const { released, notice } = await db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "Endpoint" WHERE id = ${endpointId} FOR UPDATE`;
     const e = await tx.endpoint.findUnique({ where: { id: endpointId } });
-    if (!e || !e.circuitOpenedAt) return [];
+    if (!e || !e.circuitOpenedAt) return { released: [], notice: null };
     await tx.endpoint.update({ where: { id: e.id }, data: { ...CLOSED_CIRCUIT, consecutiveFailures: 0 } });
     const ids = e.status === "active" ? await releaseHeldDeliveries(tx, e.id, now) : [];
     await recordAuditEvent(tx, {
@@ -98,15 +102,16 @@ export async function closeCircuit(endpointId: string): Promise<string[]> {
       before: { circuit: "open", opened_at: e.circuitOpenedAt.toISOString(), probes: e.circuitProbes },
       after: { circuit: "closed", released_deliveries: ids.length },
     });
-    return ids;
+    return { released: ids, notice: await notifyEndpointRecovered(tx, e, e.circuitOpenedAt, ids.length, now) };
   });
   await dispatchDeliveries(released);
+  await sendOperatorEvents([notice]);
   return released;
 }
 
 /** Failing with no success since `failingSince` for the configured time: disabled, deliveries kept (held). */
 async function disableFailingEndpoint(endpointId: string, disableAfterMs: number, now: Date): Promise<boolean> {
-  return db.$transaction(async (tx) => {
+  const notice = await db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "Endpoint" WHERE id = ${endpointId} FOR UPDATE`;
     const e = await tx.endpoint.findUnique({ where: { id: endpointId } });
     if (!e || e.status !== "active" || !e.circuitOpenedAt || !e.failingSince) return false;
@@ -130,8 +135,10 @@ async function disableFailingEndpoint(endpointId: string, disableAfterMs: number
       before: { status: e.status, failing_since: e.failingSince.toISOString() },
       after: { status: "disabled", reason, held_deliveries: held },
     });
-    return true;
+    return (await notifyEndpointDisabled(tx, e, reason, now)) ?? "";
   });
+  await sendOperatorEvents([notice || null]);
+  return notice !== false;
 }
 
 /**

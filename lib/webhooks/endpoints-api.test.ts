@@ -222,6 +222,25 @@ describe("/api/v1/endpoints (reference 004 shape)", () => {
     expect(immediate.previous_secret_expires_at).toBeNull();
     expect(endpointSigningSecrets(await db.endpoint.findUniqueOrThrow({ where: { id: e.id } }))).toEqual([immediate.secret]);
   });
+
+  it("names an operator endpoint (operator_events): off by default, set on create or patch, audited", async () => {
+    const plain = await (await call("POST", "/api/v1/endpoints", { name: "plain", url: "https://example.com/p" })).json();
+    expect(plain.operator_events).toBe(false);
+    const ops = await call("POST", "/api/v1/endpoints", { name: "ops", url: "https://example.com/o", operator_events: true, event_types: ["webhook.test"] });
+    expect(ops.status).toBe(201);
+    const created = await ops.json();
+    expect(created.operator_events).toBe(true);
+    const off = await (await call("PATCH", `/api/v1/endpoints/${created.id}`, { operator_events: false })).json();
+    expect(off.operator_events).toBe(false);
+    expect((await (await call("GET", `/api/v1/endpoints/${created.id}`)).json()).operator_events).toBe(false);
+    expect(await fields(await call("PATCH", `/api/v1/endpoints/${created.id}`, { operator_events: "yes" }))).toEqual(["operator_events"]);
+    const audit = await db.auditEvent.findFirst({ where: { targetId: created.id, action: "endpoint.updated" } });
+    expect(audit?.before).toMatchObject({ operator_events: true });
+    expect(audit?.after).toMatchObject({ operator_events: false });
+    // Explicit subscription to Gatehouse's own events is allowed (sending them is not: operator-webhooks.test.ts).
+    const sub = await call("POST", "/api/v1/endpoints", { name: "sub", url: "https://example.com/s", event_types: ["gatehouse.endpoint.failing"] });
+    expect(sub.status).toBe(201);
+  });
 });
 
 describe("through the typed client (clients/typescript)", () => {
@@ -384,7 +403,17 @@ describe("the secret and the auth token appear exactly once", () => {
 describe("/api/v1/event-types", () => {
   it("starts a new organization with example types, creates, archives and unarchives", async () => {
     const list = await (await call("GET", "/api/v1/event-types")).json();
-    expect(list.data.map((t: { name: string }) => t.name)).toEqual(["run.completed", "run.failed", "webhook.test"]);
+    // The examples, and Gatehouse's own operator events (lib/notifications).
+    expect(list.data.map((t: { name: string }) => t.name)).toEqual([
+      "gatehouse.credential.expiring",
+      "gatehouse.delivery.failed",
+      "gatehouse.endpoint.disabled",
+      "gatehouse.endpoint.failing",
+      "gatehouse.endpoint.recovered",
+      "run.completed",
+      "run.failed",
+      "webhook.test",
+    ]);
 
     const schema = { type: "object", required: ["amount"], properties: { amount: { type: "number" } } };
     const res = await call("POST", "/api/v1/event-types", { name: "invoice.paid", description: "An invoice was paid.", schema });
@@ -413,10 +442,17 @@ describe("/api/v1/event-types", () => {
     expect((await call("GET", "/api/v1/event-types/invoice.paid")).status).toBe(200);
     expect((await call("POST", "/api/v1/event-types/nope.nope/archive")).status).toBe(404);
 
-    const page1 = await (await call("GET", "/api/v1/event-types?limit=2")).json();
-    const page2 = await (await call("GET", `/api/v1/event-types?limit=2&cursor=${page1.next_cursor}`)).json();
-    expect([...page1.data, ...page2.data].map((t: { name: string }) => t.name)).toEqual(["invoice.paid", "run.completed", "run.failed", "webhook.test"]);
+    const page1 = await (await call("GET", "/api/v1/event-types?limit=5")).json();
+    const page2 = await (await call("GET", `/api/v1/event-types?limit=5&cursor=${page1.next_cursor}`)).json();
+    expect([...page1.data, ...page2.data].map((t: { name: string }) => t.name).filter((n: string) => !n.startsWith("gatehouse."))).toEqual([
+      "invoice.paid",
+      "run.completed",
+      "run.failed",
+      "webhook.test",
+    ]);
+    expect(page1.data.length + page2.data.length).toBe(9);
     expect(page2.next_cursor).toBeNull();
+    expect(await fields(await call("POST", "/api/v1/event-types", { name: "gatehouse.mine", description: "reserved" }))).toEqual(["name"]);
 
     const actions = (await db.auditEvent.findMany({ where: { orgId, targetType: "event_type" }, orderBy: { seq: "asc" } })).map((a) => a.action);
     expect(actions).toEqual(["event_type.created", "event_type.archived", "event_type.unarchived"]);

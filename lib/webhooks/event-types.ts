@@ -6,6 +6,7 @@ import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-ev
 import { db, type Tx } from "@/lib/db/client";
 import { Prisma, type Environment } from "@/lib/generated/prisma/client";
 import { checkPayloadSchema } from "@/lib/events/payload-schema";
+import { GATEHOUSE_EVENT_TYPES } from "@/lib/notifications/gatehouse-event-types";
 
 /** What a new organization starts with, so endpoints and test events work from the first minute. */
 export const DEFAULT_EVENT_TYPES: { name: string; description: string; schema?: Record<string, unknown> }[] = [
@@ -29,12 +30,18 @@ type Client = Tx | typeof db;
 
 /**
  * Gives an organization's environment the default event types the first time its catalog is
- * used (the catalog never shrinks, types are only archived, so an empty one means "never seeded").
+ * used (the catalog never shrinks, types are only archived, so an empty one means "never seeded"),
+ * and Gatehouse's own `gatehouse.*` types (lib/notifications) to catalogs made before they existed.
  */
 export async function ensureDefaultEventTypes(orgId: string, environment: Environment, client: Client = db): Promise<void> {
-  if ((await client.eventType.count({ where: { orgId, environment } })) > 0) return;
+  const names = GATEHOUSE_EVENT_TYPES.map((t) => t.name);
+  const [all, own] = await Promise.all([
+    client.eventType.count({ where: { orgId, environment } }),
+    client.eventType.count({ where: { orgId, environment, name: { in: names } } }),
+  ]);
+  if (own === names.length) return;
   await client.eventType.createMany({
-    data: DEFAULT_EVENT_TYPES.map((t) => ({
+    data: [...(all - own === 0 ? DEFAULT_EVENT_TYPES : []), ...GATEHOUSE_EVENT_TYPES].map((t) => ({
       orgId,
       environment,
       name: t.name,

@@ -28,6 +28,8 @@ export type EndpointPatch = {
   /** A replacement `whsec_…` secret (the old one keeps signing for 24 hours). */
   secret?: string;
   status?: "active" | "paused";
+  /** An operator endpoint: receives Gatehouse's own `gatehouse.*` events (lib/notifications). */
+  operatorEvents?: boolean;
 };
 
 export async function updateEndpoint(opts: {
@@ -67,6 +69,7 @@ export async function updateEndpoint(opts: {
     if (p.authToken !== undefined) data.authTokenEncrypted = p.authToken ? encrypt(p.authToken) : null;
     if (p.timeoutSeconds !== undefined) data.timeoutSeconds = p.timeoutSeconds;
     if (p.webhookVersion !== undefined) data.webhookVersion = p.webhookVersion;
+    if (p.operatorEvents !== undefined) data.operatorEvents = p.operatorEvents;
     if (Object.keys(data).length) {
       const before = endpointAuditSnapshot(endpoint);
       const updated = await tx.endpoint.update({ where: { id: endpoint.id }, data });

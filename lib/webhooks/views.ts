@@ -29,6 +29,7 @@ export function endpointView(e: Endpoint, health: EndpointHealthView): EndpointV
     previous_secret_expires_at: rotating ? iso(e.previousSecretUntil) : null,
     older_secrets_expire_at: liveGraceSecrets(e.olderSecrets).map((s) => new Date(s.until).toISOString()),
     consecutive_failures: e.consecutiveFailures,
+    operator_events: e.operatorEvents,
     health,
     created_at: e.createdAt.toISOString(),
     updated_at: e.updatedAt.toISOString(),
@@ -82,5 +83,6 @@ export function endpointAuditSnapshot(e: Endpoint) {
     status: e.status,
     auth_token_configured: e.authTokenEncrypted !== null,
     webhook_version: e.webhookVersion,
+    operator_events: e.operatorEvents,
   };
 }

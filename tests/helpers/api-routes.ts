@@ -45,6 +45,9 @@ import * as r_api_v1_organization from "@/app/api/v1/organization/route";
 import * as r_api_v1_organization_credential_policy from "@/app/api/v1/organization/credential-policy/route";
 import * as r_api_v1_organization_retention from "@/app/api/v1/organization/retention/route";
 import * as r_api_v1_scopes from "@/app/api/v1/scopes/route";
+import * as r_api_v1_notifications from "@/app/api/v1/notifications/route";
+import * as r_api_v1_notifications_id_read from "@/app/api/v1/notifications/[id]/read/route";
+import * as r_api_v1_notifications_read_all from "@/app/api/v1/notifications/read-all/route";
 import * as r_api_v1_sessions from "@/app/api/v1/sessions/route";
 import * as r_api_v1_sessions_id from "@/app/api/v1/sessions/[id]/route";
 import * as r_api_v1_webhooks from "@/app/api/v1/webhooks/route";
@@ -99,6 +102,9 @@ export const API_ROUTES: Routes = {
   "/api/v1/organization/credential-policy": r_api_v1_organization_credential_policy,
   "/api/v1/organization/retention": r_api_v1_organization_retention,
   "/api/v1/scopes": r_api_v1_scopes,
+  "/api/v1/notifications": r_api_v1_notifications,
+  "/api/v1/notifications/[id]/read": r_api_v1_notifications_id_read,
+  "/api/v1/notifications/read-all": r_api_v1_notifications_read_all,
   "/api/v1/sessions": r_api_v1_sessions,
   "/api/v1/sessions/[id]": r_api_v1_sessions_id,
   "/api/v1/webhooks": r_api_v1_webhooks,

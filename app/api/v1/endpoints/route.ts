@@ -50,6 +50,7 @@ export const POST = withApi({ scopes: ["endpoints:write"], maxBodyBytes: 64 * 10
     authToken: input.auth_token,
     timeoutSeconds: input.timeout_seconds,
     webhookVersion: input.webhook_version,
+    operatorEvents: input.operator_events,
     fields: ENDPOINTS_FIELDS,
     ctx: ctx.actor,
   });

@@ -33,6 +33,7 @@ export const PATCH = withApi<P>({ scopes: ["endpoints:write"], maxBodyBytes: 64 
       webhookVersion: input.webhook_version,
       secret: input.secret,
       status: input.status && (input.status === "PAUSED" ? "paused" : "active"),
+      operatorEvents: input.operator_events,
     },
     fields: ENDPOINTS_FIELDS,
     ctx: ctx.actor,
