@@ -8,5 +8,6 @@ import { probeCircuits } from "@/inngest/functions/probe-circuits";
 import { pruneSecretUsesFn } from "@/inngest/functions/prune-secret-uses";
 import { pruneIdempotencyKeysFn } from "@/inngest/functions/prune-idempotency-keys";
 import { sweepDeliveries } from "@/inngest/functions/sweep-deliveries";
+import { recoverDeliveries, resumeRecoveries } from "@/inngest/functions/recover-deliveries";
 
-export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn, pruneExpiredData, endUnusedGracePeriodsFn, pruneSecretUsesFn, probeCircuits];
+export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn, pruneExpiredData, endUnusedGracePeriodsFn, pruneSecretUsesFn, probeCircuits, recoverDeliveries, resumeRecoveries];

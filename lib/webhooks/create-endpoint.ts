@@ -28,6 +28,10 @@ export type CreateEndpointOptions = {
   /** false creates the endpoint paused. */
   active?: boolean;
   webhookVersion?: string;
+  /** Payload filter (checked by the caller's schema); null or absent: none. */
+  filter?: string | null;
+  /** Subscribed channels; empty: any. */
+  channels?: string[];
   /** How the caller's wire shape names the fields, for error messages. */
   fields: EndpointFieldNames;
   ctx: AuditContext;
@@ -74,6 +78,8 @@ export async function createEndpoint(opts: CreateEndpointOptions) {
         url: opts.url,
         description: opts.description || null,
         eventTypes,
+        filter: opts.filter ?? null,
+        channels: uniqueNames(opts.channels ?? []),
         secretEncrypted: encrypt(secret),
         ...sealHeaders(headers.headers),
         authTokenEncrypted: opts.authToken ? encrypt(opts.authToken) : null,

@@ -28,6 +28,9 @@ export type EndpointPatch = {
   /** A replacement `whsec_…` secret (the old one keeps signing for 24 hours). */
   secret?: string;
   status?: "active" | "paused";
+  /** A payload filter, or null to remove it. */
+  filter?: string | null;
+  channels?: string[];
 };
 
 export async function updateEndpoint(opts: {
@@ -54,6 +57,8 @@ export async function updateEndpoint(opts: {
     if (urlChanged && endpoint.circuitOpenedAt) Object.assign(data, { nextProbeAt: new Date(), circuitProbes: 0, probeLeaseUntil: null });
     if (p.description !== undefined) data.description = p.description || null;
     if (eventTypes !== undefined) data.eventTypes = eventTypes;
+    if (p.filter !== undefined) data.filter = p.filter;
+    if (p.channels !== undefined) data.channels = uniqueNames(p.channels);
     // Custom headers: a masked value keeps the stored one; a legacy plaintext row is encrypted
     // on any write.
     const currentHeaders = openHeaders(endpoint);

@@ -40,6 +40,8 @@ export const POST = withApi({ scopes: ["endpoints:write"], maxBodyBytes: 64 * 10
     authToken: input.auth_token,
     timeoutSeconds: input.timeout_seconds,
     webhookVersion: input.webhook_version,
+    filter: input.filter,
+    channels: input.channels,
     fields: ENDPOINTS_FIELDS,
     ctx: ctx.actor,
   });

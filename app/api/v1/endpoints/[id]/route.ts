@@ -33,6 +33,8 @@ export const PATCH = withApi<P>({ scopes: ["endpoints:write"], maxBodyBytes: 64 
       webhookVersion: input.webhook_version,
       secret: input.secret,
       status: input.status && (input.status === "PAUSED" ? "paused" : "active"),
+      filter: input.filter,
+      channels: input.channels,
     },
     fields: ENDPOINTS_FIELDS,
     ctx: ctx.actor,
