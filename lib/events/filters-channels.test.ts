@@ -184,3 +184,27 @@ describe("channels", () => {
     expect(e.body.errors[0]).toMatchObject({ field: "channels[0]", message: expect.stringContaining("position 1") });
   });
 });
+
+describe("POST /api/v1/endpoints/filter-preview", () => {
+  it("lists the last 20 events with whether an endpoint with these settings would get each, and why not", async () => {
+    for (let n = 0; n < 3; n++) await send("order.placed", { preview: n, amount: n * 100 }, n === 2 ? ["eu"] : undefined);
+    const r = await api("POST", "/api/v1/endpoints/filter-preview", { filter: "data.amount >= 100", event_types: ["order.placed"] });
+    expect(r.status).toBe(200);
+    expect(r.body.data).toHaveLength(Math.min(20, await db.event.count({ where: { orgId } })));
+    expect(r.body.data.slice(0, 3)).toMatchObject([
+      { type: "order.placed", channels: ["eu"], matches: true, reason: "matches" },
+      { type: "order.placed", channels: [], matches: true, reason: "matches" },
+      { type: "order.placed", matches: false, reason: "filter" },
+    ]);
+    expect(r.body.matched).toBe(r.body.data.filter((d: { matches: boolean }) => d.matches).length);
+    const byChannel = await api("POST", "/api/v1/endpoints/filter-preview", { channels: ["eu"] });
+    expect(byChannel.body.data.slice(0, 2).map((d: { reason: string }) => d.reason)).toEqual(["matches", "channels"]);
+    const wrongType = await api("POST", "/api/v1/endpoints/filter-preview", { event_types: ["invoice.paid"] });
+    expect(wrongType.body.data[0].reason).toBe("event_type");
+    // Nothing was created.
+    expect(await db.endpoint.count({ where: { orgId, name: "preview" } })).toBe(0);
+    const bad = await api("POST", "/api/v1/endpoints/filter-preview", { filter: "data.amount >= " });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0]).toMatchObject({ field: "filter", position: 15 });
+  }, 60_000);
+});
