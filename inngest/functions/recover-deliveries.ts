@@ -4,12 +4,22 @@
 // them finishing are handed to a new run (deterministic event ids: one take-over per lapse).
 import { inngest } from "@/inngest/client";
 import { recoveryRequested } from "@/inngest/events";
-import { findAbandonedRecoveries, RECOVERY_BATCH, RECOVERY_MAX, runRecoveryBatch } from "@/lib/deliveries/recover-deliveries";
+import { findAbandonedRecoveries, markRecoveryFailed, RECOVERY_BATCH, RECOVERY_MAX, runRecoveryBatch } from "@/lib/deliveries/recover-deliveries";
 
 const MAX_BATCHES = Math.ceil(RECOVERY_MAX / RECOVERY_BATCH) + 2;
 
 export const recoverDeliveries = inngest.createFunction(
-  { id: "recover-deliveries", retries: 4, triggers: [recoveryRequested], concurrency: { limit: 1, key: "event.data.jobId" } },
+  {
+    id: "recover-deliveries",
+    retries: 4,
+    triggers: [recoveryRequested],
+    concurrency: { limit: 1, key: "event.data.jobId" },
+    // Retries ran out (the database kept failing): say so on the job rather than resume it forever.
+    onFailure: async ({ event, error }) => {
+      const original = (event.data as { event: { data: { jobId: string } } }).event;
+      await markRecoveryFailed(original.data.jobId, error.message);
+    },
+  },
   async ({ event, step, runId }) => {
     for (let n = 0; n < MAX_BATCHES; n++) {
       const r = await step.run(`batch-${n}`, () => runRecoveryBatch({ jobId: event.data.jobId, owner: runId }));

@@ -135,6 +135,18 @@ export async function runRecoveryBatch(opts: { jobId: string; owner: string; now
 }
 
 /**
+ * A run gave up on the job (its retries ran out): the job ends `failed` with the reason, so it is
+ * not taken over again and again. What it re-armed so far stays re-armed; a new job picks up the
+ * rest (they are still failed).
+ */
+export async function markRecoveryFailed(jobId: string, message: string): Promise<void> {
+  await db.recoveryJob.updateMany({
+    where: { id: jobId, status: { in: ["queued", "running"] } },
+    data: { status: "failed", error: message.slice(0, 500), leaseOwner: null, leaseUntil: null, completedAt: new Date() },
+  });
+}
+
+/**
  * Jobs no run is driving: queued or running, with a lease that ended (its driver was killed or
  * stopped), or never taken within a lease period (the start was lost). Ids with a generation that
  * changes each time one is taken over, for a deterministic event id.

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import {
   findAbandonedRecoveries,
+  markRecoveryFailed,
   RECOVERY_BATCH,
   RECOVERY_LEASE_MS,
   runRecoveryBatch,
@@ -91,6 +92,11 @@ describe("a recovery job's lease", () => {
     const { job } = await startRecovery({ orgId, environment: "test", endpointId, since: new Date(Date.now() - 2 * 3600_000), dryRun: false, ctx });
     const found = await findAbandonedRecoveries(new Date(Date.now() + RECOVERY_LEASE_MS + 1000));
     expect(found.map((j) => j.id)).toContain(job!.id);
+    // A run that gave up marks it failed: it is not taken over again, and takes no more batches.
+    await markRecoveryFailed(job!.id, "database unavailable");
+    expect((await findAbandonedRecoveries(new Date(Date.now() + RECOVERY_LEASE_MS + 1000))).map((j) => j.id)).not.toContain(job!.id);
+    expect(await db.recoveryJob.findUniqueOrThrow({ where: { id: job!.id } })).toMatchObject({ status: "failed", error: "database unavailable" });
+    expect(await runRecoveryBatch({ jobId: job!.id, owner: "run-Z" })).toEqual({ done: true, recovered: 0 });
   });
 
   it("an empty window completes at once", async () => {

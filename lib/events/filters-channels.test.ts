@@ -107,6 +107,10 @@ describe("payload filters", () => {
     expect((await send("order.placed", { v: 2 })).body.deliveries).toBe(0);
     const patched = await api("PATCH", `/api/v1/endpoints/${ep.id}`, { filter: "data.v == 2" });
     expect(patched.status).toBe(200);
+    // Audited with the endpoint's other settings: what it was, what it is.
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { orgId, action: "endpoint.updated", targetId: ep.id } });
+    expect(audit.before).toEqual({ filter: "data.v == 1" });
+    expect(audit.after).toEqual({ filter: "data.v == 2" });
     expect((await send("order.placed", { v: 1 })).body.deliveries).toBe(0);
     expect((await send("order.placed", { v: 2 })).body.deliveries).toBe(1);
     // Another process edits the row: this process still holds "data.v == 2".
