@@ -1209,7 +1209,7 @@ export interface components {
                 /** @description Path of the field at fault, e.g. `scopes[0]`; an unknown field's message is "Received unknown parameter" */
                 field: string;
                 message: string;
-                /** @description For a field with a syntax (an endpoint's `filter`): where the problem is, as a 0-based character offset */
+                /** @description For a field with a syntax (an endpoint's `filter`, a channel name): where in its text the problem is, as a 0-based character offset */
                 position?: number;
             }[];
             /** @description This occurrence: urn:gatehouse:request:<id>, where <id> is the response's X-Request-Id (on every log line of the request) */

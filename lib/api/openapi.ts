@@ -105,7 +105,7 @@ const problem = z
         z.object({
           field: z.string().describe("Path of the field at fault, e.g. `scopes[0]`; an unknown field's message is \"Received unknown parameter\""),
           message: z.string(),
-          position: z.number().int().optional().describe("For a field with a syntax (an endpoint's `filter`): where the problem is, as a 0-based character offset"),
+          position: z.number().int().optional().describe("For a field with a syntax (an endpoint's `filter`, a channel name): where in its text the problem is, as a 0-based character offset"),
         }),
       )
       .optional(),

@@ -180,12 +180,12 @@ describe("channels", () => {
   it("bad channel names get 422 naming the element and the character's position", async () => {
     const r = await send("invoice.paid", { a: 1 }, ["ok", "not ok"]);
     expect(r.status).toBe(422);
-    expect(r.body.errors).toEqual([{ field: "channels[1]", message: expect.stringContaining("position 3") }]);
+    expect(r.body.errors).toEqual([{ field: "channels[1]", message: expect.stringContaining("position 3"), position: 3 }]);
     const many = await send("invoice.paid", { a: 1 }, Array.from({ length: 11 }, (_, i) => `c${i}`));
     expect(many.body.errors[0].field).toBe("channels");
     const e = await api("POST", "/api/v1/endpoints", { name: "x", url: `${receiver.url}/x`, channels: ["a,b"] });
     expect(e.status).toBe(422);
-    expect(e.body.errors[0]).toMatchObject({ field: "channels[0]", message: expect.stringContaining("position 1") });
+    expect(e.body.errors[0]).toMatchObject({ field: "channels[0]", message: expect.stringContaining("position 1"), position: 1 });
   });
 });
 

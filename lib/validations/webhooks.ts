@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { paginationQuery } from "@/lib/api/pagination";
 import {
-  channelNameProblem,
+  channelNameIssue,
   filterProblem,
   MAX_ENDPOINT_CHANNELS,
   MAX_EVENT_CHANNELS,
@@ -141,8 +141,8 @@ const eventListSchema = z.array(eventTypeNameSchema).max(100, "at most 100 event
 
 /** A channel name; the message says which character is wrong and where. */
 export const channelNameSchema = z.string().superRefine((name, ctx) => {
-  const problem = channelNameProblem(name);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
+  const problem = channelNameIssue(name);
+  if (problem) ctx.addIssue({ code: "custom", message: problem.message, params: { position: problem.position } });
 });
 
 export const eventChannelsSchema = z

@@ -455,15 +455,20 @@ export const MAX_CHANNEL_LENGTH = 64;
 export const MAX_EVENT_CHANNELS = 10;
 export const MAX_ENDPOINT_CHANNELS = 100;
 
-/** Why `name` is not a channel name, or null. No regular expression: a plain loop. */
-export function channelNameProblem(name: string): string | null {
-  if (name.length === 0) return "Enter a channel name";
-  if (name.length > MAX_CHANNEL_LENGTH) return `Use at most ${MAX_CHANNEL_LENGTH} characters`;
+/** Why `name` is not a channel name, and where (0-based), or null. No regular expression: a plain loop. */
+export function channelNameIssue(name: string): { message: string; position: number } | null {
+  if (name.length === 0) return { message: "Enter a channel name", position: 0 };
+  if (name.length > MAX_CHANNEL_LENGTH) return { message: `Use at most ${MAX_CHANNEL_LENGTH} characters`, position: MAX_CHANNEL_LENGTH };
   for (let i = 0; i < name.length; i++) {
     const c = name[i]!;
     if (!(isNameChar(c) && c !== "$") && c !== "." && c !== ":" && c !== "-") {
-      return `Character ${JSON.stringify(c)} at position ${i} is not allowed (letters, digits and _ . : - only)`;
+      return { message: `Character ${JSON.stringify(c)} at position ${i} is not allowed (letters, digits and _ . : - only)`, position: i };
     }
   }
   return null;
+}
+
+/** channelNameIssue's message alone. */
+export function channelNameProblem(name: string): string | null {
+  return channelNameIssue(name)?.message ?? null;
 }
