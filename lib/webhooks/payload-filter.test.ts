@@ -149,6 +149,30 @@ describe("evaluation cost is linear (steps counted, not time)", () => {
     expect(steps(expr, payload)).toBeLessThanOrEqual(2 * expr.length);
   });
 
+  it("touches the payload only along the filter's paths (every property access counted by a Proxy, independent of the evaluator)", () => {
+    // A Proxy around every object and array of the payload counts each read the evaluator makes:
+    // an implementation that walked the payload (deep equality, JSON.stringify, Object.keys, a
+    // search through arrays) would read more as the payload doubles.
+    const touches = (data: unknown, src: string) => {
+      let n = 0;
+      const wrap = (v: unknown): unknown => {
+        if (v === null || typeof v !== "object") return v;
+        return new Proxy(v as object, {
+          get: (t, k, r) => (n++, wrap(Reflect.get(t, k, r))),
+          has: (t, k) => (n++, Reflect.has(t, k)),
+          ownKeys: (t) => (n++, Reflect.ownKeys(t)),
+          getOwnPropertyDescriptor: (t, k) => (n++, Reflect.getOwnPropertyDescriptor(t, k)),
+        });
+      };
+      evaluateFilter(parseFilter(src), doc(wrap(data)));
+      return n;
+    };
+    const expr = 'data.a == 1 || data.list == 2 || data.wide in ["x"] || data.s < "z" || ' + hostileExpression(4);
+    const counts = [250, 500, 1000, 2000].map((size) => touches(hostilePayload(size), expr));
+    expect(new Set(counts).size).toBe(1);
+    expect(counts[0]).toBeLessThanOrEqual(expr.length);
+  });
+
   it("parsing is one pass: time to parse a filter at the length limit is counted by its tokens", () => {
     // A long `||` chain builds a flat node, not a deep recursion (no stack overflow).
     const chain = Array.from({ length: 90 }, (_, i) => `data.x == ${i}`).join(" || ");
