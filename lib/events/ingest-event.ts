@@ -134,10 +134,14 @@ const knownFilters = new Map<string, Map<string, string>>();
 const compiledFilters = new FilterCache();
 const scopeOf = (o: { orgId: string; environment: string }) => `${o.orgId}\0${o.environment}`;
 
-/** The (item position, endpoint id) pairs whose endpoint filter the item passes; positions count from 1. */
-function filterMatches(items: Item[]): { ords: number[]; endpointIds: string[] } {
-  const ords: number[] = [];
-  const endpointIds: string[] = [];
+/**
+ * The (item position, endpoint id) pairs whose endpoint filter the item passes (`listed: true`),
+ * or those it fails (`listed: false`), whichever are fewer: when most events pass, the statement
+ * gets the few exclusions rather than every pair. Positions count from 1.
+ */
+function filterMatches(items: Item[]): { listed: boolean; ords: number[]; endpointIds: string[] } {
+  const pass = { ords: [] as number[], endpointIds: [] as string[] };
+  const fail = { ords: [] as number[], endpointIds: [] as string[] };
   items.forEach((item, n) => {
     const filters = knownFilters.get(scopeOf(item.opts));
     if (!filters?.size) return;
@@ -145,13 +149,12 @@ function filterMatches(items: Item[]): { ords: number[]; endpointIds: string[] }
     for (const [endpointId, src] of filters) {
       const node = compiledFilters.get(src);
       // A stored filter that no longer parses matches nothing (it was checked when saved).
-      if (node && evaluateFilter(node, doc)) {
-        ords.push(n + 1);
-        endpointIds.push(endpointId);
-      }
+      const to = node && evaluateFilter(node, doc) ? pass : fail;
+      to.ords.push(n + 1);
+      to.endpointIds.push(endpointId);
     }
   });
-  return { ords, endpointIds };
+  return pass.ords.length <= fail.ords.length ? { listed: true, ...pass } : { listed: false, ...fail };
 }
 
 // One statement, so one atomic write and one round trip per batch:
@@ -162,7 +165,8 @@ function filterMatches(items: Item[]): { ords: number[]; endpointIds: string[] }
 //   written, and their current filters are answered (kind 'f') for the next try;
 // - pairs: one row per (event, subscribed endpoint): active → pending, paused → held; an endpoint
 //   with channels only for events carrying one of them ($13), one with a filter only for the
-//   (event, endpoint) pairs that passed it ($16/$17). A test event for one endpoint skips both;
+//   (event, endpoint) pairs that passed it: $16/$17 list the pairs that passed when $18 is true,
+//   those that failed when it is false. A test event for one endpoint skips both;
 // - ev: the events; ON CONFLICT DO NOTHING skips an id (idempotency key) stored already or twice
 //   in this batch, and its caller answers with the stored event;
 // - del: the deliveries of the events stored, numbered into the ids brought ($9);
@@ -192,7 +196,7 @@ WITH items AS MATERIALIZED (
      AND (cardinality(ep."eventTypes") = 0 OR i.type = ANY(ep."eventTypes"))
      AND (i.only_endpoint IS NOT NULL OR (
            (cardinality(ep.channels) = 0 OR ep.channels && string_to_array(i.channels, ','))
-           AND (ep."filter" IS NULL OR m.endpoint_id IS NOT NULL)))
+           AND (ep."filter" IS NULL OR (m.endpoint_id IS NOT NULL) = $18::boolean)))
 ), ev AS (
   INSERT INTO "Event" ("id", "orgId", "environment", "type", "payload", "idempotencyKey", "channels", "createdAt")
   SELECT i.id, i.org, i.env::"Environment", i.type, i.payload::jsonb, i.key, string_to_array(i.channels, ','), $8::timestamp
@@ -249,6 +253,7 @@ async function writeEvents(items: Item[]): Promise<Outcome[]> {
       scopes.flatMap((s) => [...(knownFilters.get(scopeOf(s))?.values() ?? [])]),
       matches.ords,
       matches.endpointIds,
+      matches.listed,
     ]);
     const stale = rows.filter((r) => r.kind === "f");
     if (stale.length) {
