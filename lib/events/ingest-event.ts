@@ -162,7 +162,7 @@ function filterMatches(items: Item[]): { listed: boolean; ords: number[]; endpoi
 //   concurrent pause/resume (which locks the row FOR UPDATE) finishes first, so a delivery is
 //   never created `held` for an endpoint that was just resumed;
 // - stale: endpoints whose filter is not the one evaluated in JS ($14/$15): then nothing is
-//   written, and their current filters are answered (kind 'f') for the next try;
+//   written, their ids are answered (kind 'f'), and the batch re-reads the filters and runs again;
 // - pairs: one row per (event, subscribed endpoint): active → pending, paused → held; an endpoint
 //   with channels only for events carrying one of them ($13), one with a filter only for the
 //   (event, endpoint) pairs that passed it: $16/$17 list the pairs that passed when $18 is true,
