@@ -14,6 +14,7 @@ const benches: [string, Record<string, string>][] = [
   ["api-read", { BENCH_SECONDS: "5" }],
   ["event-ingestion", { BENCH_SECONDS: "5" }],
   ["inbound", { BENCH_SECONDS: "5" }],
+  ["fan-out-filters", { BENCH_SECONDS: "4" }],
   ["end-to-end-delivery", { BENCH_EVENTS: "200", BENCH_SECONDS: "10", BENCH_DRAIN_SECONDS: "15" }],
 ];
 // Longer ones (over a minute each) run only when named: npm run bench -- waiting-deliveries

@@ -9,3 +9,8 @@ export const deliveryRequested = eventType("gatehouse/delivery.requested", {
   // whose event carries an older one skips the delivery (it was handed to a newer run).
   schema: z.object({ deliveryId: z.string(), endpointId: z.string(), orgId: z.string().optional(), releasedAt: z.number().nullable().optional() }),
 });
+
+/** A bulk recovery job (lib/deliveries/recover-deliveries.ts) is to be run or taken over. */
+export const recoveryRequested = eventType("gatehouse/recovery.requested", {
+  schema: z.object({ jobId: z.string() }),
+});

@@ -10,5 +10,6 @@ import { sendOperatorEventsFn } from "@/inngest/functions/send-operator-events";
 import { pruneSecretUsesFn } from "@/inngest/functions/prune-secret-uses";
 import { pruneIdempotencyKeysFn } from "@/inngest/functions/prune-idempotency-keys";
 import { sweepDeliveries } from "@/inngest/functions/sweep-deliveries";
+import { recoverDeliveries, resumeRecoveries } from "@/inngest/functions/recover-deliveries";
 
-export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn, pruneExpiredData, endUnusedGracePeriodsFn, pruneSecretUsesFn, probeCircuits, credentialExpiryReminders, sendOperatorEventsFn];
+export const functions: InngestFunction.Any[] = [deliverWebhook, sweepDeliveries, pruneIdempotencyKeysFn, pruneExpiredData, endUnusedGracePeriodsFn, pruneSecretUsesFn, probeCircuits, credentialExpiryReminders, sendOperatorEventsFn, recoverDeliveries, resumeRecoveries];

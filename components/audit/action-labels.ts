@@ -31,6 +31,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "endpoint.failing": "Endpoint failing (deliveries held)",
   "endpoint.recovered": "Endpoint recovered",
   "endpoint.secret_rotated": "Endpoint signing secret rotated",
+  "endpoint.recovery_started": "Failed messages recovery started",
   "event_type.created": "Event type created",
   "event_type.archived": "Event type archived",
   "event_type.unarchived": "Event type restored",

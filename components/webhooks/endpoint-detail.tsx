@@ -31,6 +31,7 @@ import {
 } from "@/components/webhooks/queries";
 import { useDeliveries } from "@/components/deliveries/queries";
 import { SendTestEventDialog } from "@/components/webhooks/send-test-event-dialog";
+import { RecoverFailedDialog } from "@/components/webhooks/recover-failed-dialog";
 import { SigningSecretView } from "@/components/webhooks/signing-secret-view";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -81,6 +82,7 @@ export function EndpointDetailView({ scoping, initial, canManage, deliveries }: 
         {canManage ? (
           <div className="flex flex-wrap items-center gap-2">
             <SendTestEventDialog scoping={scoping} endpoint={e} />
+            <RecoverFailedDialog endpoint={e} />
             <PauseResumeAction scoping={scoping} endpoint={e} />
             <RotateSecretAction scoping={scoping} endpoint={e} onSecret={setSecret} />
             <DeleteAction scoping={scoping} endpoint={e} />
@@ -268,6 +270,10 @@ function ReadOnlySettings({ endpoint: e }: { endpoint: EndpointView }) {
           <Field label="Events">
             <EventTypeBadges types={e.event_types} max={10} />
           </Field>
+          <Field label="Payload filter">
+            {e.filter ? <code className="font-mono text-xs break-all">{e.filter}</code> : <span className="text-muted-foreground">None</span>}
+          </Field>
+          <Field label="Channels">{e.channels.length ? <span className="font-mono text-xs">{e.channels.join(", ")}</span> : <span className="text-muted-foreground">Any</span>}</Field>
           <Field label="Timeout">{e.timeout_seconds} seconds</Field>
           <Field label="Operator endpoint">{e.operator_events ? "Yes: receives Gatehouse's own gatehouse.* events" : "No"}</Field>
           <Field label="Custom headers">

@@ -1,13 +1,15 @@
 "use client";
 // The endpoint form shared by "Create endpoint" and the endpoint page's settings card: its schema,
 // the mapping between form values and the API's fields (both ways, errors included), and the
-// fields themselves: name, URL, events, description, custom headers, timeout, auth token.
+// fields themselves: name, URL, events, payload filter and channels, description, custom headers,
+// timeout, auth token.
 import { Plus, X } from "lucide-react";
 import { useId } from "react";
 import { useFieldArray, useFormContext, useWatch, type UseFormReturn } from "react-hook-form";
 import { z } from "zod";
 import { TextField } from "@/components/forms/text-field";
 import { useEventTypes, type Scoping } from "@/components/webhooks/queries";
+import { channelsFieldProblem, EndpointFilterFields, filterFieldProblem, parseChannels } from "@/components/webhooks/endpoint-filter-fields";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -52,6 +54,15 @@ export const endpointFormSchema = z.object({
     .max(2048, "Use at most 2048 characters")
     .refine(isHttpUrl, "Enter a full http:// or https:// URL"),
   event_types: z.array(z.string()),
+  // The API's own parser and name rule (lib/webhooks/payload-filter.ts).
+  filter: z.string().superRefine((v, ctx) => {
+    const p = filterFieldProblem(v);
+    if (p) ctx.addIssue({ code: "custom", message: p });
+  }),
+  channels: z.string().superRefine((v, ctx) => {
+    const p = channelsFieldProblem(v);
+    if (p) ctx.addIssue({ code: "custom", message: p });
+  }),
   description: z.string().trim().max(256, "Use at most 256 characters"),
   headers: z
     .array(z.object({ name: z.string().trim(), value: z.string() }))
@@ -91,6 +102,8 @@ export const EMPTY_ENDPOINT_FORM: EndpointFormValues = {
   name: "",
   url: "",
   event_types: [],
+  filter: "",
+  channels: "",
   description: "",
   headers: [],
   timeout_seconds: "10",
@@ -104,6 +117,8 @@ export function formValuesOf(e: EndpointView): EndpointFormValues {
     name: e.name,
     url: e.url,
     event_types: e.event_types,
+    filter: e.filter ?? "",
+    channels: e.channels.join(", "),
     description: e.description ?? "",
     headers: Object.entries(e.headers_json).map(([name, value]) => ({ name, value })),
     timeout_seconds: String(e.timeout_seconds),
@@ -121,6 +136,8 @@ export function createInputOf(v: EndpointFormValues): CreateEndpointInput {
     name: v.name,
     url: v.url,
     event_types: v.event_types,
+    filter: v.filter.trim() || null,
+    channels: parseChannels(v.channels),
     description: v.description || null,
     headers_json: headersJsonOf(v.headers),
     timeout_seconds: Number(v.timeout_seconds),
@@ -134,6 +151,8 @@ export function updateInputOf(v: EndpointFormValues): UpdateEndpointInput {
     name: v.name,
     url: v.url,
     event_types: v.event_types,
+    filter: v.filter.trim() || null,
+    channels: parseChannels(v.channels),
     description: v.description || null,
     headers_json: headersJsonOf(v.headers),
     timeout_seconds: Number(v.timeout_seconds),
@@ -165,6 +184,7 @@ export function applyEndpointApiErrors(form: UseFormReturn<EndpointFormValues>, 
     }
     const root = fe.field.replace(/[[.].*$/, "");
     if (root === "event_types") set("event_types", fe.message);
+    else if (root === "filter" || root === "channels") set(root, fe.message);
     else if (root === "name" || root === "url" || root === "description" || root === "timeout_seconds" || root === "auth_token")
       set(root, fe.message);
   }
@@ -211,6 +231,7 @@ export function EndpointFormFields({
           </FormItem>
         )}
       />
+      <EndpointFilterFields />
       <FormField
         control={form.control}
         name="description"

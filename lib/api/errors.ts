@@ -24,7 +24,8 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
-export type FieldError = { field: string; message: string };
+/** `position`: where in the field's text the problem is (0-based), for fields with a syntax (a payload filter). */
+export type FieldError = { field: string; message: string; position?: number };
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -62,8 +63,14 @@ export function zodFieldErrors(err: z.ZodError): FieldError[] {
   return err.issues.flatMap((i) =>
     i.code === "unrecognized_keys"
       ? i.keys.map((k) => ({ field: formatFieldPath([...i.path, k]), message: UNKNOWN_FIELD_MESSAGE }))
-      : [{ field: formatFieldPath(i.path), message: i.message }],
+      : [{ field: formatFieldPath(i.path), message: i.message, ...positionOf(i) }],
   );
+}
+
+/** A custom issue may carry `params.position` (lib/validations/webhooks.ts's filter check). */
+function positionOf(i: z.core.$ZodIssue): { position?: number } {
+  const p = i.code === "custom" ? (i.params as { position?: unknown } | undefined)?.position : undefined;
+  return typeof p === "number" ? { position: p } : {};
 }
 
 /** `a.b[0].c`, as every field error names its field; `(body)` for the body itself. */

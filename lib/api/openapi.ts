@@ -77,6 +77,11 @@ import {
   updateWebhookSchema,
   webhookSchema,
   webhookWithSecretSchema,
+  filterPreviewResultSchema,
+  filterPreviewSchema,
+  recoverEndpointResultSchema,
+  recoverEndpointSchema,
+  recoveryJobSchema,
 } from "@/lib/validations/webhooks";
 import {
   createInvitationSchema,
@@ -107,6 +112,7 @@ const problem = z
         z.object({
           field: z.string().describe("Path of the field at fault, e.g. `scopes[0]`; an unknown field's message is \"Received unknown parameter\""),
           message: z.string(),
+          position: z.number().int().optional().describe("For a field with a syntax (an endpoint's `filter`, a channel name): where in its text the problem is, as a 0-based character offset"),
         }),
       )
       .optional(),
@@ -328,6 +334,8 @@ const exampleEndpoint = {
   url: "https://billing.example.com/webhooks/gatehouse",
   description: "Marks invoices paid",
   event_types: ["invoice.paid"],
+  filter: 'data.amount > 100 && data.currency in ["usd", "eur"]',
+  channels: [],
   headers_json: {},
   timeout_seconds: 10,
   status: "ACTIVE",
@@ -409,6 +417,7 @@ const EXAMPLES = {
           type: "invoice.paid",
           external_id: "invoice-1042-paid",
           data: EX.data,
+          channels: [],
           environment: "live",
           created_at: EX.at,
           deliveries: { total: 1, pending: 0, held: 0, succeeded: 1, failed: 0 },
@@ -640,6 +649,40 @@ const paths: ZodOpenApiPathsObject = {
       path: idParam,
       body: rotateSecretSchema,
       response: endpointWithSecretSchema,
+    }),
+  },
+  "/api/v1/endpoints/filter-preview": {
+    post: op("post", "previewEndpointFilter", "Which of the last 20 events an endpoint with this filter, these channels and event types would get (changes nothing)", {
+      scopes: ["endpoints:read", "events:read"],
+      body: filterPreviewSchema,
+      response: filterPreviewResultSchema,
+    }),
+  },
+  "/api/v1/endpoints/{id}/recover": {
+    post: op("post", "recoverEndpoint", "Re-send the endpoint's failed deliveries created in a time window (dry_run: only count them)", {
+      scopes: ["deliveries:write"],
+      path: idParam,
+      body: recoverEndpointSchema,
+      status: 202,
+      response: recoverEndpointResultSchema,
+      description:
+        "Each failed delivery in [since, until) gets another attempt (the same `webhook-id`, as a replay), in batches that survive a restart. " +
+        "Follow the job with getRecoveryJob.",
+    }),
+  },
+  "/api/v1/endpoints/{id}/recovery-jobs": {
+    get: op("get", "listRecoveryJobs", "The endpoint's recovery jobs, newest first", {
+      scopes: ["deliveries:read"],
+      path: idParam,
+      query: paginationQuery,
+      response: listSchema(recoveryJobSchema),
+    }),
+  },
+  "/api/v1/endpoints/{id}/recovery-jobs/{jobId}": {
+    get: op("get", "getRecoveryJob", "A recovery job and its progress", {
+      scopes: ["deliveries:read"],
+      path: z.object({ id: z.string().describe("Endpoint id"), jobId: z.string().describe("`rcv_…`") }),
+      response: recoveryJobSchema,
     }),
   },
   "/api/v1/endpoints/{id}/stats": {

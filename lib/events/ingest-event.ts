@@ -3,6 +3,11 @@
 // `pending` for active endpoints, `held` for paused ones, none for disabled or unsubscribed
 // ones. After commit the pending ids go to the delivery dispatcher (lib/events/dispatch.ts).
 //
+// Payload filters and channels (lib/webhooks/payload-filter.ts) are applied here, so a filtered-out
+// event creates no delivery: channels in SQL; filters in JS, on the filters this process last saw
+// for the org (kept by source text), with the statement refusing to write when an endpoint's
+// filter is not the one evaluated (it then answers the current ones, and the batch runs again).
+//
 // Group commit: events that arrive while a write is in flight are stored together by the next
 // one, a single plain-SQL statement (endpoints read FOR SHARE, events and deliveries inserted,
 // one commit). Each caller still learns about its own event only; if a batch fails, it is split and
@@ -15,6 +20,7 @@ import { sameJson, unrepresentableNumbers } from "@/lib/events/json-values";
 import { validatePayload } from "@/lib/events/payload-schema";
 import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
 import { newDeliveryId, newEventId } from "@/lib/webhooks/ids";
+import { evaluateFilter, FilterCache } from "@/lib/webhooks/payload-filter";
 import { eventsAccepted } from "@/lib/observability/metrics";
 
 export type IngestEventOptions = {
@@ -22,6 +28,8 @@ export type IngestEventOptions = {
   environment: Environment;
   type: string;
   data: Record<string, unknown>;
+  /** Channels the event is sent on: endpoints with channels get it only when it carries one of theirs. */
+  channels?: string[];
   /** The client's own id: the same id again returns the stored event and creates nothing. */
   externalId?: string | null;
   /** Hand pending deliveries to the dispatcher after commit (default true). */
@@ -86,7 +94,7 @@ async function loadEventType(orgId: string, environment: Environment, name: stri
 async function existingEvent(opts: IngestEventOptions): Promise<IngestEventResult | null> {
   if (!opts.externalId) return null;
   const [row] = await sql<Event & { deliveryCount: number }>(
-    `SELECT e."id", e."orgId", e."environment"::text AS "environment", e."type", e."payload", e."idempotencyKey",
+    `SELECT e."id", e."orgId", e."environment"::text AS "environment", e."type", e."payload", e."idempotencyKey", COALESCE(e."channels", '{}') AS "channels",
             e."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
             (SELECT count(*)::int FROM "Delivery" d WHERE d."eventId" = e."id" AND d."replayOfId" IS NULL) AS "deliveryCount"
        FROM "Event" e
@@ -95,7 +103,7 @@ async function existingEvent(opts: IngestEventOptions): Promise<IngestEventResul
   );
   if (!row) return null;
   const { deliveryCount, ...event } = row;
-  if (event.type !== opts.type || !sameJson(event.payload, opts.data)) {
+  if (event.type !== opts.type || !sameJson(event.payload, opts.data) || !sameJson([...event.channels].sort(), [...(opts.channels ?? [])].sort())) {
     throw new AppError("conflict", `An event with id "${opts.externalId}" was already sent with a different type or data.`, {
       errors: [{ field: "id", message: "already used for a different event" }],
     });
@@ -118,40 +126,86 @@ type Outcome = NonNullable<Item["outcome"]>;
 const deliveriesLastTime = new Map<string, number>();
 const kindOf = (o: IngestEventOptions) => `${o.orgId}\0${o.environment}\0${o.type}\0${o.onlyEndpointId ?? ""}`;
 
+// The payload filters of each (org, environment)'s endpoints as this process last saw them
+// (endpoint id → filter text), and the compiled filters by text. Only a speed-up: the statement
+// checks every filter it applies against the rows it locks, and answers the current ones when they
+// differ (an endpoint created or edited meanwhile, here or in another process).
+const knownFilters = new Map<string, Map<string, string>>();
+const compiledFilters = new FilterCache();
+const scopeOf = (o: { orgId: string; environment: string }) => `${o.orgId}\0${o.environment}`;
+
+/**
+ * The (item position, endpoint id) pairs whose endpoint filter the item passes (`listed: true`),
+ * or those it fails (`listed: false`), whichever are fewer: when most events pass, the statement
+ * gets the few exclusions rather than every pair. Positions count from 1.
+ */
+function filterMatches(items: Item[]): { listed: boolean; ords: number[]; endpointIds: string[] } {
+  const pass = { ords: [] as number[], endpointIds: [] as string[] };
+  const fail = { ords: [] as number[], endpointIds: [] as string[] };
+  items.forEach((item, n) => {
+    const filters = knownFilters.get(scopeOf(item.opts));
+    if (!filters?.size) return;
+    const doc = { type: item.opts.type, data: item.opts.data, channels: item.opts.channels ?? [] };
+    for (const [endpointId, src] of filters) {
+      const node = compiledFilters.get(src);
+      // A stored filter that no longer parses matches nothing (it was checked when saved).
+      const to = node && evaluateFilter(node, doc) ? pass : fail;
+      to.ords.push(n + 1);
+      to.endpointIds.push(endpointId);
+    }
+  });
+  return pass.ords.length <= fail.ords.length ? { listed: true, ...pass } : { listed: false, ...fail };
+}
+
 // One statement, so one atomic write and one round trip per batch:
 // - ep: the candidate endpoints of every (org, environment) in the batch, FOR SHARE: a
 //   concurrent pause/resume (which locks the row FOR UPDATE) finishes first, so a delivery is
 //   never created `held` for an endpoint that was just resumed;
-// - pairs: one row per (event, subscribed endpoint): active → pending, paused → held; an event
-//   sent to one endpoint by name (a test event) goes to it whatever event types it subscribes to;
+// - stale: endpoints whose filter is not the one evaluated in JS ($14/$15): then nothing is
+//   written, their ids are answered (kind 'f'), and the batch re-reads the filters and runs again;
+// - pairs: one row per (event, subscribed endpoint): active → pending, paused → held; an endpoint
+//   with channels only for events carrying one of them ($13), one with a filter only for the
+//   (event, endpoint) pairs that passed it: $16/$17 list the pairs that passed when $18 is true,
+//   those that failed when it is false. An event sent to one endpoint by name (a test event) goes
+//   to it whatever its event types, channels and filter;
 // - ev: the events; ON CONFLICT DO NOTHING skips an id (idempotency key) stored already or twice
 //   in this batch, and its caller answers with the stored event;
 // - del: the deliveries of the events stored, numbered into the ids brought ($9);
 // - claims: the Idempotency-Key claims of the requests whose event was stored, marked with it.
 const WRITE_EVENTS = `
 WITH items AS MATERIALIZED (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $12::text[])
-    WITH ORDINALITY AS t(id, org, env, type, payload, key, only_endpoint, claim, ord)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $12::text[], $13::text[])
+    WITH ORDINALITY AS t(id, org, env, type, payload, key, only_endpoint, claim, channels, ord)
 ), ep AS MATERIALIZED (
-  SELECT e."id", e."orgId", e."environment"::text AS env, e."status"::text AS status, e."eventTypes", e."operatorEvents"
+  SELECT e."id", e."orgId", e."environment"::text AS env, e."status"::text AS status, e."eventTypes", e."operatorEvents",
+         e."filter", COALESCE(e."channels", '{}') AS channels
     FROM "Endpoint" e
    WHERE (e."orgId", e."environment"::text) IN (SELECT * FROM unnest($10::text[], $11::text[]))
      AND e."status" IN ('active', 'paused') AND e."inboundWebhookId" IS NULL
      FOR SHARE OF e
+), stale AS MATERIALIZED (
+  SELECT ep."id", ep."filter" FROM ep
+   WHERE ep."filter" IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM unnest($14::text[], $15::text[]) AS k(id, filter) WHERE k.id = ep."id" AND k.filter = ep."filter")
+), matched AS MATERIALIZED (
+  SELECT * FROM unnest($16::int[], $17::text[]) AS m(ord, endpoint_id)
 ), pairs AS MATERIALIZED (
   SELECT i.ord, i.id AS event_id, i.org, i.env, ep."id" AS endpoint_id, ep.status
     FROM items i JOIN ep ON ep."orgId" = i.org AND ep.env = i.env
+    LEFT JOIN matched m ON m.ord = i.ord AND m.endpoint_id = ep."id"
    WHERE CASE WHEN i.only_endpoint IS NULL
-              THEN i.type = ANY(ep."eventTypes")
-                   -- Gatehouse's own events go to operator endpoints, never to catch-alls (lib/notifications).
-                   OR (CASE WHEN i.type LIKE 'gatehouse.%' THEN ep."operatorEvents" ELSE cardinality(ep."eventTypes") = 0 END)
+              THEN (i.type = ANY(ep."eventTypes")
+                    -- Gatehouse's own events go to operator endpoints, never to catch-alls (lib/notifications).
+                    OR (CASE WHEN i.type LIKE 'gatehouse.%' THEN ep."operatorEvents" ELSE cardinality(ep."eventTypes") = 0 END))
+                   AND (cardinality(ep.channels) = 0 OR ep.channels && string_to_array(i.channels, ','))
+                   AND (ep."filter" IS NULL OR (m.endpoint_id IS NOT NULL) = $18::boolean)
               ELSE ep."id" = i.only_endpoint -- sent to this endpoint by name: whatever it subscribes to
          END
 ), ev AS (
-  INSERT INTO "Event" ("id", "orgId", "environment", "type", "payload", "idempotencyKey", "createdAt")
-  SELECT i.id, i.org, i.env::"Environment", i.type, i.payload::jsonb, i.key, $8::timestamp
+  INSERT INTO "Event" ("id", "orgId", "environment", "type", "payload", "idempotencyKey", "channels", "createdAt")
+  SELECT i.id, i.org, i.env::"Environment", i.type, i.payload::jsonb, i.key, string_to_array(i.channels, ','), $8::timestamp
     FROM items i
-   WHERE (SELECT count(*) FROM pairs) <= cardinality($9::text[])
+   WHERE (SELECT count(*) FROM pairs) <= cardinality($9::text[]) AND NOT EXISTS (SELECT 1 FROM stale)
    ORDER BY i.ord
   ON CONFLICT ("orgId", "environment", "idempotencyKey") DO NOTHING
   RETURNING "id"
@@ -171,16 +225,19 @@ WITH items AS MATERIALIZED (
 )
 SELECT 'd' AS kind, "id", "eventId", status, "endpointId" FROM del
 UNION ALL SELECT 'e', "id", NULL, NULL, NULL FROM ev
-UNION ALL SELECT 'n', (SELECT count(*) FROM pairs)::text, NULL, NULL, NULL`;
+UNION ALL SELECT 'n', (SELECT count(*) FROM pairs)::text, NULL, NULL, NULL
+UNION ALL SELECT 'f', "id", NULL, NULL, NULL FROM stale`;
 
-type WriteRow = { kind: "d" | "e" | "n"; id: string; eventId: string | null; status: "pending" | "held" | null; endpointId: string | null };
+/** kind 'f': an endpoint whose filter was not the one evaluated. */
+type WriteRow = { kind: "d" | "e" | "n" | "f"; id: string; eventId: string | null; status: "pending" | "held" | null; endpointId: string | null };
 
 async function writeEvents(items: Item[]): Promise<Outcome[]> {
   const scopes = [...new Map(items.map((i) => [`${i.opts.orgId}\0${i.opts.environment}`, i.opts])).values()];
   let idCount = items.reduce((n, i) => n + (deliveriesLastTime.get(kindOf(i.opts)) ?? 0), 0);
-  for (;;) {
+  for (let tries = 0; ; tries++) {
     const now = new Date();
     const eventIds = items.map(() => newEventId());
+    const matches = filterMatches(items);
     const deliveryIds = Array.from({ length: idCount }, () => newDeliveryId());
     const rows = await sql<WriteRow>(WRITE_EVENTS, [
       eventIds,
@@ -195,7 +252,29 @@ async function writeEvents(items: Item[]): Promise<Outcome[]> {
       scopes.map((s) => s.orgId),
       scopes.map((s) => s.environment),
       items.map((i) => i.opts.idempotencyClaimId ?? null),
+      items.map((i) => (i.opts.channels ?? []).join(",")), // channel names hold no commas
+      scopes.flatMap((s) => [...(knownFilters.get(scopeOf(s))?.keys() ?? [])]),
+      scopes.flatMap((s) => [...(knownFilters.get(scopeOf(s))?.values() ?? [])]),
+      matches.ords,
+      matches.endpointIds,
+      matches.listed,
     ]);
+    const stale = rows.filter((r) => r.kind === "f");
+    if (stale.length) {
+      // Nothing was written: learn the current filters of every endpoint in these scopes and
+      // evaluate again. (Endpoints whose filter was removed drop out on the next refresh; until
+      // then their entry is evaluated and ignored by the statement.)
+      if (tries >= 5) throw new AppError("unavailable", "Endpoint filters kept changing while this event was stored; send it again.");
+      const current = await sql<{ id: string; orgId: string; environment: string; filter: string }>(
+        `SELECT "id", "orgId", "environment"::text AS "environment", "filter" FROM "Endpoint"
+          WHERE ("orgId", "environment"::text) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND "filter" IS NOT NULL`,
+        [scopes.map((s) => s.orgId), scopes.map((s) => s.environment)],
+      );
+      if (knownFilters.size > 10_000) knownFilters.clear();
+      for (const s of scopes) knownFilters.set(scopeOf(s), new Map());
+      for (const e of current) knownFilters.get(scopeOf(e))?.set(e.id, e.filter);
+      continue;
+    }
     const need = Number(rows.find((r) => r.kind === "n")!.id);
     const stored = new Set(rows.filter((r) => r.kind === "e").map((r) => r.id));
     if (stored.size === 0 && need > idCount) {
@@ -227,6 +306,7 @@ async function writeEvents(items: Item[]): Promise<Outcome[]> {
         type: opts.type,
         payload: opts.data as Event["payload"],
         idempotencyKey: opts.externalId ?? null,
+        channels: opts.channels ?? [],
         createdAt: now,
       };
       return {

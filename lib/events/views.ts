@@ -9,6 +9,7 @@ export function eventView(e: Event): EventView {
     type: e.type,
     external_id: e.idempotencyKey,
     data: e.payload as Record<string, unknown>,
+    channels: e.channels ?? [],
     environment: e.environment,
     created_at: e.createdAt.toISOString(),
   };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { paginationQuery } from "@/lib/api/pagination";
-import { eventTypeNameSchema } from "@/lib/validations/webhooks";
+import { eventChannelsSchema, eventTypeNameSchema } from "@/lib/validations/webhooks";
 
 /** Largest accepted POST /api/v1/events body. */
 export const MAX_EVENT_BODY_BYTES = 256 * 1024;
@@ -23,6 +23,7 @@ export const createEventSchema = z.strictObject({
     .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
     .optional()
     .describe("Your id for the event: sending the same id again returns the same event and creates no new deliveries"),
+  channels: eventChannelsSchema.optional(),
 });
 export type CreateEventInput = z.input<typeof createEventSchema>;
 
@@ -62,6 +63,7 @@ export const eventSchema = z.object({
   type: z.string(),
   external_id: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),
+  channels: z.array(z.string()).describe("The channels the event was sent on"),
   environment: z.enum(["test", "live"]),
   created_at: z.string(),
 });

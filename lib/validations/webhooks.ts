@@ -3,6 +3,13 @@
 // the domain functions check those and report them on the same field names.
 import { z } from "zod";
 import { paginationQuery } from "@/lib/api/pagination";
+import {
+  channelNameIssue,
+  filterProblem,
+  MAX_ENDPOINT_CHANNELS,
+  MAX_EVENT_CHANNELS,
+  MAX_FILTER_LENGTH,
+} from "@/lib/webhooks/payload-filter";
 
 export const EVENT_TYPE_NAME_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 export const SIGNING_SECRET_RE = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -132,6 +139,37 @@ const authTokenSchema = z
   .refine((s) => s !== MASKED_HEADER_VALUE && headerValueProblem(s) === null, "Use printable ASCII characters only, no line breaks");
 const eventListSchema = z.array(eventTypeNameSchema).max(100, "at most 100 event types");
 
+/** A channel name; the message says which character is wrong and where. */
+export const channelNameSchema = z.string().superRefine((name, ctx) => {
+  const problem = channelNameIssue(name);
+  if (problem) ctx.addIssue({ code: "custom", message: problem.message, params: { position: problem.position } });
+});
+
+export const eventChannelsSchema = z
+  .array(channelNameSchema)
+  .max(MAX_EVENT_CHANNELS, `at most ${MAX_EVENT_CHANNELS} channels`)
+  .describe(`Channels the event is sent on (at most ${MAX_EVENT_CHANNELS}; letters, digits and _ . : -, 1 to 64 characters); endpoints with channels receive only events carrying one of theirs`);
+
+const endpointChannelsSchema = z
+  .array(channelNameSchema)
+  .max(MAX_ENDPOINT_CHANNELS, `at most ${MAX_ENDPOINT_CHANNELS} channels`)
+  .describe("Channels the endpoint subscribes to; when not empty, it receives only events carrying at least one of them");
+
+export const FILTER_DESCRIPTION =
+  "Payload filter: only events for which it is true get a delivery. Over `type`, `data` and `channels` of the event: " +
+  '`==`, `!=`, `<`, `<=`, `>`, `>=` (a field against a value), `in ["a", "b"]`, `exists(data.x)`, `&&`, `||`, `!`, parentheses; ' +
+  `e.g. \`data.amount > 100 && data.currency in ["usd", "eur"]\`. At most ${MAX_FILTER_LENGTH} characters. null removes it. ` +
+  "A syntax error answers 422 with the error's `position` (0-based).";
+
+/** A payload filter; a syntax error is an issue carrying its position (see zodFieldErrors). */
+export const filterSchema = z
+  .string()
+  .superRefine((src, ctx) => {
+    const problem = filterProblem(src);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message, params: { position: problem.position } });
+  })
+  .describe(FILTER_DESCRIPTION);
+
 // ---- /api/v1/endpoints (reference 004) ----
 
 export const createEndpointSchema = z.strictObject({
@@ -148,6 +186,8 @@ export const createEndpointSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("Operator endpoint: receives Gatehouse's own `gatehouse.*` events of its environment (endpoint failing, disabled, recovered, deliveries failed, credentials expiring)"),
+  filter: filterSchema.nullish(),
+  channels: endpointChannelsSchema.default([]),
 });
 export type CreateEndpointInput = z.input<typeof createEndpointSchema>;
 
@@ -163,6 +203,8 @@ export const updateEndpointSchema = z.strictObject({
   webhook_version: z.enum(WEBHOOK_VERSIONS).optional(),
   status: z.enum(["ACTIVE", "PAUSED"]).optional().describe("PAUSED holds deliveries; ACTIVE releases them"),
   operator_events: z.boolean().optional().describe("Operator endpoint: receives Gatehouse's own `gatehouse.*` events"),
+  filter: filterSchema.nullish(),
+  channels: endpointChannelsSchema.optional(),
 });
 export type UpdateEndpointInput = z.input<typeof updateEndpointSchema>;
 
@@ -208,6 +250,8 @@ export const endpointSchema = z.object({
   url: z.string(),
   description: z.string().nullable(),
   event_types: z.array(z.string()).describe("Subscribed event types; empty means all"),
+  filter: z.string().nullable().describe("Payload filter; null: every event of the subscribed types"),
+  channels: z.array(z.string()).describe("Subscribed channels; empty: events on any channel or none"),
   headers_json: z
     .record(z.string(), z.string())
     .describe(`Custom header names; every value shows as "${MASKED_HEADER_VALUE}" (values are write-only and stored encrypted)`),
@@ -323,3 +367,58 @@ export const eventTypeSchema = z.object({
   updated_at: z.string(),
 });
 export type EventTypeView = z.infer<typeof eventTypeSchema>;
+
+// ---- filter preview, bulk recovery ----
+
+export const filterPreviewSchema = z.strictObject({
+  filter: filterSchema.nullish(),
+  channels: endpointChannelsSchema.default([]),
+  event_types: eventListSchema.default([]).describe("Event types to subscribe to; empty means all"),
+});
+
+export const filterPreviewResultSchema = z.object({
+  data: z
+    .array(
+      z.object({
+        id: z.string().describe("`evt_…`"),
+        type: z.string(),
+        channels: z.array(z.string()),
+        created_at: z.string(),
+        matches: z.boolean().describe("Whether an endpoint with these settings would get a delivery of it"),
+        reason: z.enum(["matches", "event_type", "channels", "filter"]).describe("Why not, when it does not match"),
+      }),
+    )
+    .describe("The environment's last 20 events, newest first"),
+  matched: z.number().int(),
+});
+
+export const recoverEndpointSchema = z
+  .strictObject({
+    since: z.iso.datetime({ offset: true }).describe("Recover failed deliveries created at or after this time"),
+    until: z.iso.datetime({ offset: true }).optional().describe("…and before this time (default: now)"),
+    dry_run: z.boolean().default(false).describe("Only count them; no job is started"),
+  })
+  .refine((q) => !q.until || Date.parse(q.since) < Date.parse(q.until), { path: ["until"], message: "must be later than since" });
+
+export const recoveryJobSchema = z
+  .object({
+    id: z.string().describe("`rcv_…`"),
+    endpoint_id: z.string(),
+    status: z.enum(["queued", "running", "completed", "failed"]),
+    since: z.string(),
+    until: z.string(),
+    total: z.number().int().describe("Failed deliveries in the window when the job started"),
+    processed: z.number().int().describe("Deliveries handled so far"),
+    recovered: z.number().int().describe("Deliveries re-sent (one replayed meanwhile is skipped)"),
+    error: z.string().nullable(),
+    created_at: z.string(),
+    completed_at: z.string().nullable(),
+  })
+  .meta({ id: "RecoveryJob" });
+export type RecoveryJobView = z.infer<typeof recoveryJobSchema>;
+
+export const recoverEndpointResultSchema = z.object({
+  count: z.number().int().describe("Failed deliveries in the window"),
+  dry_run: z.boolean(),
+  job: recoveryJobSchema.nullable().describe("The job re-sending them; null on a dry run"),
+});

@@ -30,6 +30,10 @@ export type CreateEndpointOptions = {
   webhookVersion?: string;
   /** An operator endpoint: receives Gatehouse's own `gatehouse.*` events (lib/notifications). */
   operatorEvents?: boolean;
+  /** Payload filter (checked by the caller's schema); null or absent: none. */
+  filter?: string | null;
+  /** Subscribed channels; empty: any. */
+  channels?: string[];
   /** How the caller's wire shape names the fields, for error messages. */
   fields: EndpointFieldNames;
   ctx: AuditContext;
@@ -76,6 +80,8 @@ export async function createEndpoint(opts: CreateEndpointOptions) {
         url: opts.url,
         description: opts.description || null,
         eventTypes,
+        filter: opts.filter ?? null,
+        channels: uniqueNames(opts.channels ?? []),
         secretEncrypted: encrypt(secret),
         ...sealHeaders(headers.headers),
         authTokenEncrypted: opts.authToken ? encrypt(opts.authToken) : null,

@@ -30,6 +30,9 @@ export type EndpointPatch = {
   status?: "active" | "paused";
   /** An operator endpoint: receives Gatehouse's own `gatehouse.*` events (lib/notifications). */
   operatorEvents?: boolean;
+  /** A payload filter, or null to remove it. */
+  filter?: string | null;
+  channels?: string[];
 };
 
 export async function updateEndpoint(opts: {
@@ -56,6 +59,8 @@ export async function updateEndpoint(opts: {
     if (urlChanged && endpoint.circuitOpenedAt) Object.assign(data, { nextProbeAt: new Date(), circuitProbes: 0, probeLeaseUntil: null });
     if (p.description !== undefined) data.description = p.description || null;
     if (eventTypes !== undefined) data.eventTypes = eventTypes;
+    if (p.filter !== undefined) data.filter = p.filter;
+    if (p.channels !== undefined) data.channels = uniqueNames(p.channels);
     // Custom headers: a masked value keeps the stored one; a legacy plaintext row is encrypted
     // on any write.
     const currentHeaders = openHeaders(endpoint);

@@ -18,6 +18,8 @@ export function endpointView(e: Endpoint, health: EndpointHealthView): EndpointV
     url: e.url,
     description: e.description,
     event_types: e.eventTypes,
+    filter: e.filter,
+    channels: e.channels ?? [],
     headers_json: maskedHeaders(e), // values are write-only
     timeout_seconds: e.timeoutSeconds,
     status: e.status === "active" ? "ACTIVE" : e.status === "paused" ? "PAUSED" : "DISABLED",
@@ -78,6 +80,8 @@ export function endpointAuditSnapshot(e: Endpoint) {
     url: e.url,
     description: e.description,
     event_types: e.eventTypes,
+    filter: e.filter,
+    channels: e.channels ?? [],
     header_names: headerNames(e),
     timeout_seconds: e.timeoutSeconds,
     status: e.status,

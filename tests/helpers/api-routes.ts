@@ -24,6 +24,10 @@ import * as r_api_v1_endpoints_id from "@/app/api/v1/endpoints/[id]/route";
 import * as r_api_v1_endpoints_id_rotate_secret from "@/app/api/v1/endpoints/[id]/rotate-secret/route";
 import * as r_api_v1_endpoints_id_stats from "@/app/api/v1/endpoints/[id]/stats/route";
 import * as r_api_v1_endpoints_id_test from "@/app/api/v1/endpoints/[id]/test/route";
+import * as r_api_v1_endpoints_filter_preview from "@/app/api/v1/endpoints/filter-preview/route";
+import * as r_api_v1_endpoints_id_recover from "@/app/api/v1/endpoints/[id]/recover/route";
+import * as r_api_v1_endpoints_id_recovery_jobs from "@/app/api/v1/endpoints/[id]/recovery-jobs/route";
+import * as r_api_v1_endpoints_id_recovery_jobs_jobId from "@/app/api/v1/endpoints/[id]/recovery-jobs/[jobId]/route";
 import * as r_api_v1_event_types from "@/app/api/v1/event-types/route";
 import * as r_api_v1_event_types_name from "@/app/api/v1/event-types/[name]/route";
 import * as r_api_v1_event_types_name_archive from "@/app/api/v1/event-types/[name]/archive/route";
@@ -81,6 +85,10 @@ export const API_ROUTES: Routes = {
   "/api/v1/endpoints/[id]/rotate-secret": r_api_v1_endpoints_id_rotate_secret,
   "/api/v1/endpoints/[id]/stats": r_api_v1_endpoints_id_stats,
   "/api/v1/endpoints/[id]/test": r_api_v1_endpoints_id_test,
+  "/api/v1/endpoints/filter-preview": r_api_v1_endpoints_filter_preview,
+  "/api/v1/endpoints/[id]/recover": r_api_v1_endpoints_id_recover,
+  "/api/v1/endpoints/[id]/recovery-jobs": r_api_v1_endpoints_id_recovery_jobs,
+  "/api/v1/endpoints/[id]/recovery-jobs/[jobId]": r_api_v1_endpoints_id_recovery_jobs_jobId,
   "/api/v1/event-types": r_api_v1_event_types,
   "/api/v1/event-types/[name]": r_api_v1_event_types_name,
   "/api/v1/event-types/[name]/archive": r_api_v1_event_types_name_archive,

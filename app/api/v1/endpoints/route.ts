@@ -51,6 +51,8 @@ export const POST = withApi({ scopes: ["endpoints:write"], maxBodyBytes: 64 * 10
     timeoutSeconds: input.timeout_seconds,
     webhookVersion: input.webhook_version,
     operatorEvents: input.operator_events,
+    filter: input.filter,
+    channels: input.channels,
     fields: ENDPOINTS_FIELDS,
     ctx: ctx.actor,
   });

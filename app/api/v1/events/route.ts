@@ -40,6 +40,7 @@ export const POST = withApi(
       type: input.type,
       data: input.data,
       externalId: input.id,
+      channels: input.channels,
       idempotencyClaimId: ctx.idempotencyClaimId,
     });
     return json(acceptedEventView(r.event, r.deliveryCount), { status: 202 });

@@ -34,6 +34,8 @@ export const PATCH = withApi<P>({ scopes: ["endpoints:write"], maxBodyBytes: 64 
       secret: input.secret,
       status: input.status && (input.status === "PAUSED" ? "paused" : "active"),
       operatorEvents: input.operator_events,
+      filter: input.filter,
+      channels: input.channels,
     },
     fields: ENDPOINTS_FIELDS,
     ctx: ctx.actor,
