@@ -63,7 +63,7 @@ describe("OpenAPI document", () => {
       const s = op.responses["200"]?.content?.["application/json"]?.schema as { properties?: Record<string, unknown> } | undefined;
       return m === "get" && s?.properties?.next_cursor;
     });
-    expect(lists.length).toBe(15);
+    expect(lists.length).toBe(17);
     for (const [path, , op] of lists) {
       const names = (op.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
       expect(names, path).toEqual(expect.arrayContaining(["limit", "cursor"]));
