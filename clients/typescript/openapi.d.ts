@@ -357,7 +357,7 @@ export interface paths {
         delete: operations["deleteEndpoint"];
         options?: never;
         head?: never;
-        /** Update an endpoint; status PAUSED holds its deliveries, ACTIVE releases them */
+        /** Update an endpoint; status PAUSED holds its deliveries, ACTIVE releases them; rate_limit_per_second, max_in_flight and ordering throttle its deliveries */
         patch: operations["updateEndpoint"];
         trace?: never;
     };
@@ -4000,12 +4000,21 @@ export interface operations {
                             };
                             /** @description `ep_` + UUID */
                             id: string;
+                            /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
+                            max_in_flight: number;
                             name: string;
                             /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                             older_secrets_expire_at: string[];
+                            /**
+                             * @description fifo: one message at a time, each after the previous one succeeded or failed for good
+                             * @enum {string}
+                             */
+                            ordering: "none" | "fifo";
                             paused_at: string | null;
                             /** @description Until then the previous secret signs alongside the current one */
                             previous_secret_expires_at: string | null;
+                            /** @description At most this many deliveries start per second; null: no rate limit */
+                            rate_limit_per_second: number | null;
                             /** @enum {string} */
                             status: "ACTIVE" | "PAUSED" | "DISABLED";
                             timeout_seconds: number;
@@ -4134,8 +4143,20 @@ export interface operations {
                     headers_json?: {
                         [key: string]: string;
                     };
+                    /**
+                     * @description At most this many requests to the endpoint at once, 1 to 100 (default 10)
+                     * @default 10
+                     */
+                    max_in_flight?: number;
                     /** @description Display name for the endpoint */
                     name: string;
+                    /**
+                     * @description fifo: each message waits until the previous one succeeded or failed for good (one at a time, in creation order); none (default): up to max_in_flight at once, in any order
+                     * @default none
+                     * @enum {string}
+                     */
+                    ordering?: "none" | "fifo";
+                    rate_limit_per_second?: number | null;
                     /** @description Signing secret in Standard Webhooks form (`whsec_` + base64 of 24 to 64 bytes); generated when omitted */
                     secret?: string;
                     /**
@@ -4242,12 +4263,21 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
+                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
+                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /**
+                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
+                         * @enum {string}
+                         */
+                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
+                        /** @description At most this many deliveries start per second; null: no rate limit */
+                        rate_limit_per_second: number | null;
                         secret: string | null;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
@@ -4489,12 +4519,21 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
+                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
+                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /**
+                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
+                         * @enum {string}
+                         */
+                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
+                        /** @description At most this many deliveries start per second; null: no rate limit */
+                        rate_limit_per_second: number | null;
                         /** @enum {string} */
                         status: "ACTIVE" | "PAUSED" | "DISABLED";
                         timeout_seconds: number;
@@ -4783,7 +4822,15 @@ export interface operations {
                     headers_json?: {
                         [key: string]: string;
                     };
+                    /** @description At most this many requests to the endpoint at once, 1 to 100 (default 10) */
+                    max_in_flight?: number;
                     name?: string;
+                    /**
+                     * @description fifo: one message at a time, in order; none releases the messages FIFO was holding
+                     * @enum {string}
+                     */
+                    ordering?: "none" | "fifo";
+                    rate_limit_per_second?: number | null;
                     /** @description Replaces the signing secret; the old one keeps signing for 24 hours */
                     secret?: string;
                     /**
@@ -4888,12 +4935,21 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
+                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
+                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /**
+                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
+                         * @enum {string}
+                         */
+                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
+                        /** @description At most this many deliveries start per second; null: no rate limit */
+                        rate_limit_per_second: number | null;
                         /** @enum {string} */
                         status: "ACTIVE" | "PAUSED" | "DISABLED";
                         timeout_seconds: number;
@@ -5145,12 +5201,21 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
+                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
+                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /**
+                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
+                         * @enum {string}
+                         */
+                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
+                        /** @description At most this many deliveries start per second; null: no rate limit */
+                        rate_limit_per_second: number | null;
                         secret: string | null;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];

@@ -4,7 +4,7 @@
 // held here, and released when the one before it finishes. Both take the endpoint's row lock and
 // then look again, so a hold can never miss the release meant for it: whichever comes second sees
 // what the first did. The sweeper releases what a crash in between left held (sweep.ts).
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
 import { FIFO_HELD_REASON } from "@/lib/deliveries/endpoint-throttle";
 
@@ -54,4 +54,22 @@ export async function releaseNextFifoDelivery(endpointId: string): Promise<void>
     return rows.map((r) => r.id);
   });
   await dispatchDeliveries(ids);
+}
+
+/**
+ * Inside the caller's transaction (the endpoint's ordering leaves FIFO, its row locked): what FIFO
+ * was holding becomes pending, due now, with a new generation; the ids, oldest first, for the
+ * caller to dispatch after commit.
+ */
+export async function releaseFifoHeld(tx: Tx, endpointId: string): Promise<string[]> {
+  const now = new Date().toISOString();
+  const rows = await tx.$queryRawUnsafe<{ id: string; createdAt: Date }[]>(
+    `UPDATE "Delivery" SET "status" = 'pending', "heldReason" = NULL, "releasedAt" = $3::timestamp, "nextAttemptAt" = $3::timestamp, "updatedAt" = $3::timestamp
+     WHERE "endpointId" = $1 AND "status" = 'held' AND "heldReason" = $2
+     RETURNING "id", "createdAt"`,
+    endpointId,
+    FIFO_HELD_REASON,
+    now,
+  );
+  return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1)).map((r) => r.id);
 }

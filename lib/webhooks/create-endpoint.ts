@@ -28,6 +28,10 @@ export type CreateEndpointOptions = {
   /** false creates the endpoint paused. */
   active?: boolean;
   webhookVersion?: string;
+  /** The throttle (lib/deliveries/endpoint-throttle.ts): null or absent means no rate limit. */
+  rateLimitPerSecond?: number | null;
+  maxInFlight?: number;
+  ordering?: "none" | "fifo";
   /** How the caller's wire shape names the fields, for error messages. */
   fields: EndpointFieldNames;
   ctx: AuditContext;
@@ -81,6 +85,9 @@ export async function createEndpoint(opts: CreateEndpointOptions) {
         status: active ? "active" : "paused",
         pausedAt: active ? null : new Date(),
         webhookVersion: opts.webhookVersion ?? DEFAULT_WEBHOOK_VERSION,
+        rateLimitPerSecond: opts.rateLimitPerSecond ?? null,
+        maxInFlight: opts.maxInFlight ?? 10,
+        ordering: opts.ordering ?? "none",
       },
     });
     await recordAuditEvent(tx, {

@@ -40,6 +40,9 @@ export const POST = withApi({ scopes: ["endpoints:write"], maxBodyBytes: 64 * 10
     authToken: input.auth_token,
     timeoutSeconds: input.timeout_seconds,
     webhookVersion: input.webhook_version,
+    rateLimitPerSecond: input.rate_limit_per_second,
+    maxInFlight: input.max_in_flight,
+    ordering: input.ordering,
     fields: ENDPOINTS_FIELDS,
     ctx: ctx.actor,
   });
