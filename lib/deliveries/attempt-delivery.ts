@@ -58,7 +58,7 @@ type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt">
     Endpoint,
     | "id" | "orgId" | "environment" | "name" | "url" | "headers" | "headersEncrypted" | "secretEncrypted" | "previousSecretEncrypted"
     | "previousSecretUntil" | "olderSecrets" | "authTokenEncrypted" | "timeoutSeconds" | "status" | "disabledReason" | "inboundWebhookId"
-    | "probeDeliveryId" | "maxInFlight" | "ordering"
+    | "probeDeliveryId" | "maxInFlight" | "ordering" | "rateLimitPerSecond"
   > & { circuitOpen: boolean };
   event: Pick<Event, "id" | "type" | "createdAt" | "environment">;
   /** The payload's stored size (compressed, so a floor): what loading it costs, before it is loaded. */
@@ -79,7 +79,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
        e."name", e."url", e."headers", e."headersEncrypted", e."secretEncrypted", e."previousSecretEncrypted",
        (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."olderSecrets", e."authTokenEncrypted", e."timeoutSeconds",
        e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId", e."circuitOpenedAt" IS NOT NULL AS "circuitOpen", e."probeDeliveryId",
-       e."maxInFlight", e."ordering"::text AS "ordering",
+       e."maxInFlight", e."ordering"::text AS "ordering", e."rateLimitPerSecond",
        ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", pg_column_size(ev."payload") AS "payloadBytes"
      FROM "Delivery" d JOIN "Endpoint" e ON e."id" = d."endpointId" JOIN "Event" ev ON ev."id" = d."eventId"
      WHERE d."id" = ANY($1::text[])`,
@@ -114,6 +114,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
           probeDeliveryId: r.probeDeliveryId,
           maxInFlight: r.maxInFlight,
           ordering: r.ordering,
+          rateLimitPerSecond: r.rateLimitPerSecond,
         },
         event: { id: r.eventId, type: r.type, createdAt: r.eventCreatedAt, environment: r.eventEnvironment },
         payloadBytes: Number(r.payloadBytes),
@@ -358,7 +359,7 @@ export async function attemptDeliveries(opts: {
         }
         lease = claim.lease;
         // The rate limit's start for this send (at most RATE_HORIZON_MS ahead).
-        if (claim.startAt > Date.now()) await new Promise((resolve) => setTimeout(resolve, claim.startAt - Date.now()));
+        await paceSend(p.d.endpoint, claim.startAt);
         // The body is loaded now, within the process's delivery buffer (GATEHOUSE_DELIVERY_BUFFER_MIB).
         const held = eager ? null : await deliveryBuffer.acquire(FOOTPRINT * p.d.payloadBytes);
         try {
@@ -593,16 +594,30 @@ const deliveryBuffer = createByteBudget(() => {
  * Across processes the claim's lease counts them (endpoint-throttle.ts); this keeps a process from
  * asking for slots it could not use.
  */
-const sending = new Map<string, { n: number; waiting: (() => void)[] }>();
+const sending = new Map<string, { n: number; waiting: (() => void)[]; lastStart: number }>();
 
 async function acquireSendSlot(endpointId: string, limit: number): Promise<void> {
   let e = sending.get(endpointId);
-  if (!e) sending.set(endpointId, (e = { n: 0, waiting: [] }));
+  if (!e) sending.set(endpointId, (e = { n: 0, waiting: [], lastStart: 0 }));
   if (e.n < limit) {
     e.n++;
     return;
   }
   await new Promise<void>((resolve) => e.waiting.push(resolve)); // the releasing request hands its slot over
+}
+
+/**
+ * Waits for a send's start under the rate limit. Starts are granted one interval apart, but a
+ * timer that fires late (a busy event loop) would let the next, on time, go right after it: in
+ * this process a send also keeps one interval after the previous one started, waiting at most
+ * one interval (and a second) past its grant, well within its lease (LEASE_MARGIN_MS).
+ */
+async function paceSend(endpoint: { id: string; rateLimitPerSecond: number | null }, startAt: number): Promise<void> {
+  const e = sending.get(endpoint.id);
+  const gap = endpoint.rateLimitPerSecond ? 1000 / endpoint.rateLimitPerSecond : 0;
+  const at = e && gap ? Math.max(startAt, Math.min(e.lastStart + gap, startAt + Math.min(gap, 1000))) : startAt;
+  if (at > Date.now()) await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+  if (e && gap) e.lastStart = Math.max(e.lastStart, Date.now());
 }
 
 function releaseSendSlot(endpointId: string): void {
