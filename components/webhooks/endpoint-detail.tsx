@@ -269,6 +269,10 @@ function ReadOnlySettings({ endpoint: e }: { endpoint: EndpointView }) {
             <EventTypeBadges types={e.event_types} max={10} />
           </Field>
           <Field label="Timeout">{e.timeout_seconds} seconds</Field>
+          <Field label="Throttle">
+            {e.rate_limit_per_second === null ? "No rate limit" : `At most ${e.rate_limit_per_second} per second`}, {e.max_in_flight} in flight
+            {e.ordering === "fifo" ? ", FIFO (one at a time, in order)" : ""}
+          </Field>
           <Field label="Custom headers">
             {headers.length === 0 ? (
               <span className="text-muted-foreground">None</span>
