@@ -607,17 +607,22 @@ async function acquireSendSlot(endpointId: string, limit: number): Promise<void>
 }
 
 /**
- * Waits for a send's start under the rate limit. Starts are granted one interval apart, but a
- * timer that fires late (a busy event loop) would let the next, on time, go right after it: in
- * this process a send also keeps one interval after the previous one started, waiting at most
- * one interval (and a second) past its grant, well within its lease (LEASE_MARGIN_MS).
+ * Waits for a send's start under the rate limit. Starts are granted one interval apart, but timers
+ * that fire late (a busy event loop) would let sends granted apart go together: in this process a
+ * send also keeps one interval after the previous one started (looked at again after each wait),
+ * waiting at most RATE_HORIZON_MS past its grant, well within its lease (LEASE_MARGIN_MS).
  */
 async function paceSend(endpoint: { id: string; rateLimitPerSecond: number | null }, startAt: number): Promise<void> {
-  const e = sending.get(endpoint.id);
   const gap = endpoint.rateLimitPerSecond ? 1000 / endpoint.rateLimitPerSecond : 0;
-  const at = e && gap ? Math.max(startAt, Math.min(e.lastStart + gap, startAt + Math.min(gap, 1000))) : startAt;
-  if (at > Date.now()) await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
-  if (e && gap) e.lastStart = Math.max(e.lastStart, Date.now());
+  for (let i = 0; i < 100; i++) {
+    const e = sending.get(endpoint.id);
+    const at = e && gap ? Math.max(startAt, Math.min(e.lastStart + gap, startAt + RATE_HORIZON_MS)) : startAt;
+    if (at <= Date.now()) {
+      if (e && gap) e.lastStart = Date.now();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+  }
 }
 
 function releaseSendSlot(endpointId: string): void {

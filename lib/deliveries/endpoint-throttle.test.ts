@@ -128,6 +128,19 @@ describe("the endpoint throttle", () => {
     }
   }, 60_000);
 
+  it("gives back the slots of a process killed mid-send once their leases end", async () => {
+    const { ep, send } = await endpoint("killed", `${receiver.url}/killed`, { maxInFlight: 1 });
+    // The only slot is held by a send of a process that died: its lease ends in 2 s.
+    const leaseEnds = Date.now() + 2_000;
+    await db.endpointThrottle.create({ data: { endpointId: ep.id, leases: { "dead-process-send": leaseEnds } } });
+    const from = receiver.requests.length;
+    const arrivals = () => receiver.requests.slice(from).filter((r) => r.path === "/killed");
+    await send({ i: 1 });
+    await waitFor(async () => arrivals().length >= 1 || undefined, 20_000, "the delivery once the dead lease ended");
+    expect(arrivals()[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(leaseEnds - 50);
+    await db.endpoint.update({ where: { id: ep.id }, data: { status: "paused" } });
+  }, 60_000);
+
   it("pauses the whole endpoint for a receiver's 429 Retry-After: 2, not only that delivery", async () => {
     const { ep, send } = await endpoint("retry-after", `${receiver.url}/busy`, {});
     let refused = false;
