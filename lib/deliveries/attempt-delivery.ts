@@ -358,8 +358,6 @@ export async function attemptDeliveries(opts: {
           continue;
         }
         lease = claim.lease;
-        // The rate limit's start for this send (at most RATE_HORIZON_MS ahead).
-        await paceSend(p.d.endpoint, claim.startAt);
         // The body is loaded now, within the process's delivery buffer (GATEHOUSE_DELIVERY_BUFFER_MIB).
         const held = eager ? null : await deliveryBuffer.acquire(FOOTPRINT * p.d.payloadBytes);
         try {
@@ -370,6 +368,8 @@ export async function attemptDeliveries(opts: {
           }
           held?.grow(bodyFootprint(built.body));
           const signal = opts.signal ? AbortSignal.any([opts.signal, tracked.signal]) : tracked.signal;
+          // The rate limit's start for this send (at most RATE_HORIZON_MS ahead), just before it goes.
+          await paceSend(p.d.endpoint, claim.startAt);
           const result = await sendRequest({ url: p.url, headers: built.headers, body: built.body, timeoutMs, allowPrivate, agent: agentFor(p.d.endpoint.id, p.url), signal });
           // A receiver's 429/503 with Retry-After holds every send to the endpoint until then.
           const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers["retry-after"]) : null;
@@ -610,13 +610,14 @@ async function acquireSendSlot(endpointId: string, limit: number): Promise<void>
  * Waits for a send's start under the rate limit. Starts are granted one interval apart, but timers
  * that fire late (a busy event loop) would let sends granted apart go together: in this process a
  * send also keeps one interval after the previous one started (looked at again after each wait),
- * waiting at most RATE_HORIZON_MS past its grant, well within its lease (LEASE_MARGIN_MS).
+ * waiting at most PACE_SLACK_MS past its grant, within its lease (LEASE_MARGIN_MS).
  */
+const PACE_SLACK_MS = 1_500;
 async function paceSend(endpoint: { id: string; rateLimitPerSecond: number | null }, startAt: number): Promise<void> {
   const gap = endpoint.rateLimitPerSecond ? 1000 / endpoint.rateLimitPerSecond : 0;
   for (let i = 0; i < 100; i++) {
     const e = sending.get(endpoint.id);
-    const at = e && gap ? Math.max(startAt, Math.min(e.lastStart + gap, startAt + RATE_HORIZON_MS)) : startAt;
+    const at = e && gap ? Math.max(startAt, Math.min(e.lastStart + gap, startAt + PACE_SLACK_MS)) : startAt;
     if (at <= Date.now()) {
       if (e && gap) e.lastStart = Date.now();
       return;
