@@ -276,6 +276,10 @@ function ReadOnlySettings({ endpoint: e }: { endpoint: EndpointView }) {
           <Field label="Channels">{e.channels.length ? <span className="font-mono text-xs">{e.channels.join(", ")}</span> : <span className="text-muted-foreground">Any</span>}</Field>
           <Field label="Timeout">{e.timeout_seconds} seconds</Field>
           <Field label="Operator endpoint">{e.operator_events ? "Yes: receives Gatehouse's own gatehouse.* events" : "No"}</Field>
+          <Field label="Throttle">
+            {e.rate_limit_per_second === null ? "No rate limit" : `At most ${e.rate_limit_per_second} per second`}, {e.max_in_flight} in flight
+            {e.ordering === "fifo" ? ", FIFO (one at a time, in order)" : ""}
+          </Field>
           <Field label="Custom headers">
             {headers.length === 0 ? (
               <span className="text-muted-foreground">None</span>

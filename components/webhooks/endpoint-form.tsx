@@ -2,7 +2,7 @@
 // The endpoint form shared by "Create endpoint" and the endpoint page's settings card: its schema,
 // the mapping between form values and the API's fields (both ways, errors included), and the
 // fields themselves: name, URL, events, payload filter and channels, description, custom headers,
-// timeout, auth token.
+// timeout, auth token, and the throttle (rate limit, requests in flight, ordering).
 import { Plus, X } from "lucide-react";
 import { useId } from "react";
 import { useFieldArray, useFormContext, useWatch, type UseFormReturn } from "react-hook-form";
@@ -24,6 +24,7 @@ import {
   useFormField,
 } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Textarea } from "@/components/ui/textarea";
 import type { ApiError } from "@/lib/api/fetch-api";
@@ -32,6 +33,8 @@ import {
   headerValueProblem,
   MASKED_HEADER_VALUE,
   MAX_CUSTOM_HEADERS,
+  MAX_IN_FLIGHT,
+  MAX_RATE_LIMIT_PER_SECOND,
   type CreateEndpointInput,
   type EndpointView,
   type UpdateEndpointInput,
@@ -87,6 +90,19 @@ export const endpointFormSchema = z.object({
     .string()
     .trim()
     .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 30, "A whole number of seconds, 1 to 30"),
+  /** Blank: no rate limit. */
+  rate_limit_per_second: z
+    .string()
+    .trim()
+    .refine(
+      (v) => v === "" || (/^\d+(\.\d+)?$/.test(v) && Number(v) >= 0.01 && Number(v) <= MAX_RATE_LIMIT_PER_SECOND),
+      `Leave blank for no limit, or a number from 0.01 to ${MAX_RATE_LIMIT_PER_SECOND}`,
+    ),
+  max_in_flight: z
+    .string()
+    .trim()
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_IN_FLIGHT, `A whole number, 1 to ${MAX_IN_FLIGHT}`),
+  ordering: z.enum(["none", "fifo"]),
   /** keep: leave the configured token as it is; set: send `auth_token` (empty = none); clear: remove it. */
   auth_token_mode: z.enum(["keep", "set", "clear"]),
   auth_token: z
@@ -107,6 +123,9 @@ export const EMPTY_ENDPOINT_FORM: EndpointFormValues = {
   description: "",
   headers: [],
   timeout_seconds: "10",
+  rate_limit_per_second: "",
+  max_in_flight: "10",
+  ordering: "none",
   auth_token_mode: "set",
   auth_token: "",
   operator_events: false,
@@ -122,6 +141,9 @@ export function formValuesOf(e: EndpointView): EndpointFormValues {
     description: e.description ?? "",
     headers: Object.entries(e.headers_json).map(([name, value]) => ({ name, value })),
     timeout_seconds: String(e.timeout_seconds),
+    rate_limit_per_second: e.rate_limit_per_second === null ? "" : String(e.rate_limit_per_second),
+    max_in_flight: String(e.max_in_flight),
+    ordering: e.ordering,
     auth_token_mode: e.auth_token_configured ? "keep" : "set",
     auth_token: "",
     operator_events: e.operator_events,
@@ -130,6 +152,12 @@ export function formValuesOf(e: EndpointView): EndpointFormValues {
 
 const headersJsonOf = (rows: EndpointFormValues["headers"]) =>
   Object.fromEntries(rows.filter((r) => r.name).map((r) => [r.name, r.value]));
+
+const throttleInputOf = (v: EndpointFormValues) => ({
+  rate_limit_per_second: v.rate_limit_per_second === "" ? null : Number(v.rate_limit_per_second),
+  max_in_flight: Number(v.max_in_flight),
+  ordering: v.ordering,
+});
 
 export function createInputOf(v: EndpointFormValues): CreateEndpointInput {
   return {
@@ -143,6 +171,7 @@ export function createInputOf(v: EndpointFormValues): CreateEndpointInput {
     timeout_seconds: Number(v.timeout_seconds),
     auth_token: v.auth_token || null,
     operator_events: v.operator_events,
+    ...throttleInputOf(v),
   };
 }
 
@@ -157,6 +186,7 @@ export function updateInputOf(v: EndpointFormValues): UpdateEndpointInput {
     headers_json: headersJsonOf(v.headers),
     timeout_seconds: Number(v.timeout_seconds),
     operator_events: v.operator_events,
+    ...throttleInputOf(v),
   };
   if (v.auth_token_mode === "clear") patch.auth_token = null;
   else if (v.auth_token_mode === "set" && v.auth_token) patch.auth_token = v.auth_token;
@@ -185,7 +215,10 @@ export function applyEndpointApiErrors(form: UseFormReturn<EndpointFormValues>, 
     const root = fe.field.replace(/[[.].*$/, "");
     if (root === "event_types") set("event_types", fe.message);
     else if (root === "filter" || root === "channels") set(root, fe.message);
-    else if (root === "name" || root === "url" || root === "description" || root === "timeout_seconds" || root === "auth_token")
+    else if (
+      root === "name" || root === "url" || root === "description" || root === "timeout_seconds" || root === "auth_token" ||
+      root === "rate_limit_per_second" || root === "max_in_flight" || root === "ordering"
+    )
       set(root, fe.message);
   }
   return mapped;
@@ -282,7 +315,69 @@ export function EndpointFormFields({
           </FormItem>
         )}
       />
+      <ThrottleFields />
     </div>
+  );
+}
+
+// The throttle: how fast, how many at once, and in what order deliveries go to this endpoint,
+// honoured by every Gatehouse process together.
+function ThrottleFields() {
+  const form = useFormContext<EndpointFormValues>();
+  return (
+    <fieldset className="grid gap-5 sm:grid-cols-3">
+      <legend className="mb-2 text-sm font-medium">Throttle</legend>
+      <FormField
+        control={form.control}
+        name="rate_limit_per_second"
+        render={({ field }) => (
+          <FormItem className="content-start">
+            <FormLabel>Rate limit (deliveries per second)</FormLabel>
+            <FormControl>
+              <Input {...field} inputMode="decimal" placeholder="No limit" />
+            </FormControl>
+            <FormDescription>Blank for no limit; 0.5 is one every 2 seconds.</FormDescription>
+            <FormMessage />
+          </FormItem>
+        )}
+      />
+      <FormField
+        control={form.control}
+        name="max_in_flight"
+        render={({ field }) => (
+          <FormItem className="content-start">
+            <FormLabel>Max in flight</FormLabel>
+            <FormControl>
+              <Input {...field} type="number" inputMode="numeric" min={1} max={MAX_IN_FLIGHT} step={1} />
+            </FormControl>
+            <FormDescription>Requests to this endpoint at once, 1 to {MAX_IN_FLIGHT}.</FormDescription>
+            <FormMessage />
+          </FormItem>
+        )}
+      />
+      <FormField
+        control={form.control}
+        name="ordering"
+        render={({ field }) => (
+          <FormItem className="content-start">
+            <FormLabel>Ordering</FormLabel>
+            <Select value={field.value} onValueChange={field.onChange}>
+              <FormControl>
+                <SelectTrigger className="w-full">
+                  <SelectValue />
+                </SelectTrigger>
+              </FormControl>
+              <SelectContent>
+                <SelectItem value="none">Any order</SelectItem>
+                <SelectItem value="fifo">FIFO, one at a time</SelectItem>
+              </SelectContent>
+            </Select>
+            <FormDescription>FIFO: each message waits until the previous one succeeded or failed for good.</FormDescription>
+            <FormMessage />
+          </FormItem>
+        )}
+      />
+    </fieldset>
   );
 }
 

@@ -9,7 +9,9 @@
 // lone delivery still goes at once, and under load one pair of SDK calls serves many
 // deliveries. Inngest's own servers ignore concurrency keys on batched functions, which would
 // let one slow receiver hold every slot; there each delivery keeps its own run. Either way a
-// receiver never has more than 10 requests from us at once.
+// receiver never has more requests from us at once than its endpoint's max_in_flight (default 10;
+// on Inngest's servers also at most the 10 runs the concurrency key allows), counted across all
+// processes by the claim each send makes (lib/deliveries/endpoint-throttle.ts).
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { inngest } from "@/inngest/client";
 import { usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
@@ -38,7 +40,8 @@ export const deliverWebhook = inngest.createFunction(
     id: "deliver-webhook",
     triggers: [deliveryRequested],
     retries: retrySchedule().length as Retries,
-    // One endpoint has at most 10 runs going, and (attemptDeliveries) 10 requests in flight; one
+    // One endpoint has at most 10 runs going (per process here), and (attemptDeliveries) at most
+    // its max_in_flight requests in flight across all processes; one
     // org at most ORG_CONCURRENCY runs, so an org whose receivers hang (each call then lasts the
     // endpoint's whole timeout) holds only its own share of the executor, never every slot.
     concurrency: [

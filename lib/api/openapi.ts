@@ -338,6 +338,9 @@ const exampleEndpoint = {
   channels: [],
   headers_json: {},
   timeout_seconds: 10,
+  rate_limit_per_second: 50,
+  max_in_flight: 10,
+  ordering: "none",
   status: "ACTIVE",
   paused_at: null,
   disabled_reason: null,
@@ -431,8 +434,20 @@ const EXAMPLES = {
     response: { id: EX.eventId, type: "invoice.paid", external_id: "invoice-1042-paid", deliveries: 1, created_at: EX.at },
   },
   listEndpoints: { response: { data: [exampleEndpoint], next_cursor: null } },
+  // The throttle: 5 deliveries a second, 2 at once, one message at a time in order.
+  updateEndpoint: {
+    request: { rate_limit_per_second: 5, max_in_flight: 2, ordering: "fifo" },
+    response: { ...exampleEndpoint, rate_limit_per_second: 5, max_in_flight: 2, ordering: "fifo" },
+  },
   createEndpoint: {
-    request: { name: "Billing service", url: "https://billing.example.com/webhooks/gatehouse", description: "Marks invoices paid", event_types: ["invoice.paid"] },
+    request: {
+      name: "Billing service",
+      url: "https://billing.example.com/webhooks/gatehouse",
+      description: "Marks invoices paid",
+      event_types: ["invoice.paid"],
+      rate_limit_per_second: 50,
+      max_in_flight: 10,
+    },
     response: { ...exampleEndpoint, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
   },
   listDeliveries: { response: { data: [exampleDelivery], next_cursor: null } },
@@ -635,11 +650,12 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/endpoints/{id}": {
     get: op("get", "getEndpoint", "Get an endpoint", { scopes: ["endpoints:read"], path: idParam, response: endpointSchema }),
-    patch: op("patch", "updateEndpoint", "Update an endpoint; status PAUSED holds its deliveries, ACTIVE releases them", {
+    patch: op("patch", "updateEndpoint", "Update an endpoint; status PAUSED holds its deliveries, ACTIVE releases them; rate_limit_per_second, max_in_flight and ordering throttle its deliveries", {
       scopes: ["endpoints:write"],
       path: idParam,
       body: updateEndpointSchema,
       response: endpointSchema,
+      example: EXAMPLES.updateEndpoint,
     }),
     delete: op("delete", "deleteEndpoint", "Delete an endpoint", { scopes: ["endpoints:write"], path: idParam, status: 204 }),
   },

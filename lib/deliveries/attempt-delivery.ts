@@ -27,6 +27,8 @@ import { healthBucketRows, healthBucketsCte, healthConfig } from "@/lib/webhooks
 import { noteDeliveryFailed } from "@/lib/notifications/delivery-failed";
 import { sendOperatorEvents } from "@/lib/notifications/create-notification";
 import { notifyEndpointDisabled } from "@/lib/notifications/endpoint-notices";
+import { claimSend, DEFAULT_MAX_IN_FLIGHT, MAX_IN_FLIGHT_LIMIT, holdDeliveryUntil, RATE_HORIZON_MS, releaseSend, type Lease } from "@/lib/deliveries/endpoint-throttle";
+import { holdDeliveryIfFifoBlocked, OLDER_UNFINISHED, releaseNextFifoDelivery } from "@/lib/deliveries/fifo-ordering";
 
 export const USER_AGENT = "Gatehouse-Webhooks/1.0";
 
@@ -59,7 +61,7 @@ type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt">
     Endpoint,
     | "id" | "orgId" | "environment" | "name" | "url" | "headers" | "headersEncrypted" | "secretEncrypted" | "previousSecretEncrypted"
     | "previousSecretUntil" | "olderSecrets" | "authTokenEncrypted" | "timeoutSeconds" | "status" | "disabledReason" | "inboundWebhookId"
-    | "probeDeliveryId"
+    | "probeDeliveryId" | "maxInFlight" | "ordering" | "rateLimitPerSecond"
   > & { circuitOpen: boolean };
   event: Pick<Event, "id" | "type" | "createdAt" | "environment">;
   /** The payload's stored size (compressed, so a floor): what loading it costs, before it is loaded. */
@@ -80,6 +82,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
        e."name", e."url", e."headers", e."headersEncrypted", e."secretEncrypted", e."previousSecretEncrypted",
        (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."olderSecrets", e."authTokenEncrypted", e."timeoutSeconds",
        e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId", e."circuitOpenedAt" IS NOT NULL AS "circuitOpen", e."probeDeliveryId",
+       e."maxInFlight", e."ordering"::text AS "ordering", e."rateLimitPerSecond",
        ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", pg_column_size(ev."payload") AS "payloadBytes"
      FROM "Delivery" d JOIN "Endpoint" e ON e."id" = d."endpointId" JOIN "Event" ev ON ev."id" = d."eventId"
      WHERE d."id" = ANY($1::text[])`,
@@ -112,6 +115,9 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
           inboundWebhookId: r.inboundWebhookId,
           circuitOpen: r.circuitOpen,
           probeDeliveryId: r.probeDeliveryId,
+          maxInFlight: r.maxInFlight,
+          ordering: r.ordering,
+          rateLimitPerSecond: r.rateLimitPerSecond,
         },
         event: { id: r.eventId, type: r.type, createdAt: r.eventCreatedAt, environment: r.eventEnvironment },
         payloadBytes: Number(r.payloadBytes),
@@ -120,8 +126,11 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
   );
 }
 
-/** At most this many requests to one endpoint are in flight at once, from this process. */
-export const SEND_CONCURRENCY = 10;
+/**
+ * Runs of one endpoint going at once in one process (deliver-webhook's concurrency key), and the
+ * default of requests in flight to one endpoint (Endpoint.maxInFlight, across all processes).
+ */
+export const SEND_CONCURRENCY = DEFAULT_MAX_IN_FLIGHT;
 
 /** `attempt` is 0-based: the number of earlier tries of this run. */
 export async function attemptDelivery(opts: { deliveryId: string; attempt: number }): Promise<AttemptOutcome> {
@@ -163,6 +172,8 @@ export function batchBudgetMs(): number {
 const CLAIM_MARGIN_MS = 15_000;
 /** A retry may be claimed this early (the executor's retry time and the row's are set apart). */
 const CLAIM_EARLY_MS = 2_000;
+/** A send whose endpoint has every slot taken (by other processes) asks again after 1–2× this. */
+const THROTTLE_POLL_MS = 25;
 
 /**
  * One attempt (number `attempt`, 0-based, the same for all: they started together) of each
@@ -221,9 +232,22 @@ export async function attemptDeliveries(opts: {
   const batchBytes = ready.reduce((n, p) => n + p.d.payloadBytes, 0);
   const eager = batchBytes <= EAGER_BATCH_BYTES ? await loadPayloads(ready.filter((p) => !p.d.endpoint.inboundWebhookId).map((p) => p.d.eventId)) : null;
   const recording: Promise<void>[] = [];
-  const claimFor = async (p: Planned, timeoutMs: number) => {
-    const claimed = await claimOne({ id: p.d.id, gen: p.d.releasedAt ? p.d.releasedAt.toISOString() : null, url: p.url, timeoutMs });
-    return claimed ? ("claimed" as const) : whyNotClaimed(p);
+  // Claims the delivery and a slot under its endpoint's throttle (endpoint-throttle.ts); while the
+  // throttle says not yet, waits (within the batch's budget) and asks again.
+  const claimFor = async (p: Planned, timeoutMs: number): Promise<{ lease: Lease; startAt: number } | "deferred" | "stop" | { heldUntil: Date } | Awaited<ReturnType<typeof whyNotClaimed>>> => {
+    for (;;) {
+      const a = await claimSend(
+        { deliveryId: p.d.id, endpointId: p.d.endpoint.id, gen: p.d.releasedAt ? p.d.releasedAt.toISOString() : null, url: p.url, timeoutMs },
+        { claimEarlyMs: CLAIM_EARLY_MS, claimMarginMs: CLAIM_MARGIN_MS },
+      );
+      if (a.kind === "claimed") return a;
+      if (a.kind === "refused") return whyNotClaimed(p);
+      // Throttled: a Retry-After pause, the rate limit's next start, or every slot taken (poll).
+      const at = a.retryAt ?? Date.now() + THROTTLE_POLL_MS + Math.random() * THROTTLE_POLL_MS;
+      if (stopped() || gone.has(p.d.endpoint.id)) return "stop";
+      if (at + timeoutMs + RATE_HORIZON_MS > deadline) return a.pausedUntil !== null ? { heldUntil: new Date(a.pausedUntil) } : "deferred";
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+    }
   };
   const retrying: { deliveryId: string; delayMs: number }[] = [];
   const handOff: Planned[] = [];
@@ -302,17 +326,24 @@ export async function attemptDeliveries(opts: {
     while (next < ready.length && !stopped()) {
       const p = ready[next++]!;
       if (gone.has(p.d.endpoint.id)) continue;
+      // FIFO: the next claim must see this one finished, so its recording is waited for.
+      const fifo = p.d.endpoint.ordering === "fifo";
       if (p.refused) {
         const built = await build(p, eager);
-        if (built) recording.push(finish(p, built, { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` }));
-        else outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
+        if (built) {
+          const recorded = finish(p, built, { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` });
+          recording.push(recorded);
+          if (fifo) await recorded;
+        } else outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
         continue;
       }
       const timeoutMs = p.d.endpoint.timeoutSeconds * 1000;
       // Registered before the claim: a delete, pause or URL change committed after the claim
       // cancels this send (abortEndpointSends), even if it has not started yet.
       const tracked = trackSend(p.d.endpoint.id);
-      await acquireSendSlot(p.d.endpoint.id);
+      await acquireSendSlot(p.d.endpoint.id, p.d.endpoint.maxInFlight);
+      let lease: Lease | null = null;
+      let recorded: Promise<void> | null = null;
       try {
         if (gone.has(p.d.endpoint.id) || stopped()) continue; // answered 410, or the call was given up, while this one waited
         if (Date.now() + timeoutMs > deadline) {
@@ -320,14 +351,20 @@ export async function attemptDeliveries(opts: {
           continue;
         }
         const claim = await claimFor(p, timeoutMs);
-        if (claim !== "claimed") {
-          if (claim === "moved") handOff.push(p);
+        if (!(typeof claim === "object" && "lease" in claim)) {
+          if (claim === "stop") continue; // the call was given up, or the endpoint answered 410 meanwhile
+          if (claim === "moved" || claim === "deferred") handOff.push(p);
           else if (claim === "paused") outcomes.set(p.d.id, (await holdDeliveryIfEndpointPaused(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
           else if (claim === "circuit") outcomes.set(p.d.id, (await holdDeliveryIfCircuitOpen(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
+          else if (claim === "fifo") {
+            if (await holdDeliveryIfFifoBlocked(p.d.id)) outcomes.set(p.d.id, { kind: "held" });
+            else handOff.push(p); // its predecessor finished meanwhile: a new run sends it
+          } else if ("heldUntil" in claim) outcomes.set(p.d.id, (await holdDeliveryUntil(p.d.id, claim.heldUntil)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
           else if ("disabled" in claim) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, claim.disabled));
           else outcomes.set(p.d.id, claim);
           continue;
         }
+        lease = claim.lease;
         // The body is loaded now, within the process's delivery buffer (GATEHOUSE_DELIVERY_BUFFER_MIB).
         const held = eager ? null : await deliveryBuffer.acquire(FOOTPRINT * p.d.payloadBytes);
         try {
@@ -338,20 +375,37 @@ export async function attemptDeliveries(opts: {
           }
           held?.grow(bodyFootprint(built.body));
           const signal = opts.signal ? AbortSignal.any([opts.signal, tracked.signal]) : tracked.signal;
+          // The rate limit's start for this send (at most RATE_HORIZON_MS ahead), just before it goes.
+          await paceSend(p.d.endpoint, claim.startAt);
           const result = await sendRequest({ url: p.url, headers: built.headers, body: built.body, timeoutMs, allowPrivate, agent: agentFor(p.d.endpoint.id, p.url), signal });
-          recording.push(finish(p, built, result));
+          // A receiver's 429/503 with Retry-After holds every send to the endpoint until then.
+          const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers["retry-after"]) : null;
+          void releaseSend(lease, retryAfter ? Date.now() + retryAfter : null);
+          lease = null;
+          recorded = finish(p, built, result);
+          recording.push(recorded);
         } finally {
           held?.release();
         }
       } finally {
+        if (lease) void releaseSend(lease, null);
         releaseSendSlot(p.d.endpoint.id);
         tracked.done();
+      }
+      if (fifo && recorded) {
+        await recorded;
+        const o = outcomes.get(p.d.id);
+        if (o && (o.kind === "succeeded" || o.kind === "failed")) await releaseNextFifoDelivery(p.d.endpoint.id);
       }
     }
   };
   const batchHold = eager ? deliveryBuffer.take(FOOTPRINT * batchBytes) : null;
   try {
-    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, ready.length) }, worker));
+    // FIFO endpoints' deliveries go one at a time, oldest first; others up to the endpoint's maxInFlight.
+    const fifo = ready.some((p) => p.d.endpoint.ordering === "fifo");
+    if (fifo) ready.sort((a, b) => (a.d.id < b.d.id ? -1 : a.d.id > b.d.id ? 1 : 0));
+    const workers = fifo ? 1 : Math.max(1, ...ready.map((p) => p.d.endpoint.maxInFlight));
+    await Promise.all(Array.from({ length: Math.min(workers, ready.length) }, worker));
     await Promise.all(recording);
   } finally {
     batchHold?.release();
@@ -386,54 +440,22 @@ export async function attemptDeliveries(opts: {
   return opts.deliveryIds.map((id) => outcomes.get(id)!);
 }
 
-type ClaimRequest = { id: string; gen: string | null; url: string; timeoutMs: number };
-
 /**
- * Claims and attempt records go to the database together, across every run in this process: one
- * statement in flight for each, and whatever arrives meanwhile joins the next. Under load one
- * statement serves many sends (a round trip per send made the engine CPU-bound on the database
- * socket: 894 deliveries/s against 2,307 with one write per batch), and a lone send still has its
- * own at once. One at a time also keeps two statements from locking the same rows in opposite
- * orders.
+ * Attempt records go to the database together, across every run in this process: one statement
+ * in flight, and whatever arrives meanwhile joins the next. Under load one statement serves many
+ * sends (a round trip per send made the engine CPU-bound on the database socket: 894 deliveries/s
+ * against 2,307 with one write per batch), and a lone send still has its own at once. Claims are
+ * batched the same way (claimSend, endpoint-throttle.ts).
  */
-const claimOne = createLoader<ClaimRequest, true>(claimDeliveries, 500, 1);
 const recordOne = createBatcher<AttemptRecord>(recordAttempts, 500, 1);
 
-/**
- * Just before a send: claims each delivery for the send's duration (its `nextAttemptAt` moves to
- * when the attempt will have ended and been recorded), if it is still pending, of the same
- * generation, due, not claimed by another attempt, and its endpoint is still active at the URL
- * the request was built for. The endpoint row is share-locked, so a delete, pause or URL change
- * in progress is waited for and seen. Answers the requests that got their claim.
- */
-async function claimDeliveries(requests: ClaimRequest[]): Promise<Map<ClaimRequest, true>> {
-  // Two requests for one delivery in one statement would both see it updated: the first asks.
-  const first = new Map<string, ClaimRequest>();
-  for (const c of requests) if (!first.has(c.id)) first.set(c.id, c);
-  const list = [...first.values()];
-  const now = Date.now();
-  const rows = await sql<{ id: string }>(
-    `UPDATE "Delivery" d SET "nextAttemptAt" = x."lease"
-     FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "gen" timestamp, "url" text, "lease" timestamp)
-     WHERE d."id" = x."id" AND d."status" = 'pending' AND d."releasedAt" IS NOT DISTINCT FROM x."gen"
-       AND (d."nextAttemptAt" IS NULL OR d."nextAttemptAt" <= $2::timestamp)
-       AND EXISTS (SELECT 1 FROM "Endpoint" e WHERE e."id" = d."endpointId" AND e."status" = 'active' AND e."url" = x."url"
-         AND (e."circuitOpenedAt" IS NULL OR e."probeDeliveryId" = d."id") FOR SHARE)
-     RETURNING d."id"`,
-    [
-      JSON.stringify(list.map((c) => ({ id: c.id, gen: c.gen, url: c.url, lease: new Date(now + c.timeoutMs + CLAIM_MARGIN_MS).toISOString() }))),
-      new Date(now + CLAIM_EARLY_MS).toISOString(),
-    ],
-  );
-  return new Map(rows.map((r) => [first.get(r.id)!, true as const]));
-}
-
 /** Why a delivery could not be claimed (see claimDeliveries). */
-async function whyNotClaimed(p: Planned): Promise<"paused" | "moved" | "circuit" | { disabled: string } | AttemptOutcome> {
+async function whyNotClaimed(p: Planned): Promise<"paused" | "moved" | "circuit" | "fifo" | { disabled: string } | AttemptOutcome> {
   const now = Date.now();
-  const [row] = await sql<{ status: string; releasedAt: Date | null; nextAttemptAt: Date | null; endpointStatus: string | null; url: string | null; disabledReason: string | null; circuitHolds: boolean }>(
+  const [row] = await sql<{ status: string; releasedAt: Date | null; nextAttemptAt: Date | null; endpointStatus: string | null; url: string | null; disabledReason: string | null; circuitHolds: boolean; fifoBlocked: boolean }>(
     `SELECT d."status"::text AS "status", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", (d."nextAttemptAt" AT TIME ZONE 'UTC') AS "nextAttemptAt", e."status"::text AS "endpointStatus", e."url", e."disabledReason",
-       (e."circuitOpenedAt" IS NOT NULL AND e."probeDeliveryId" IS DISTINCT FROM d."id") AS "circuitHolds"
+       (e."circuitOpenedAt" IS NOT NULL AND e."probeDeliveryId" IS DISTINCT FROM d."id") AS "circuitHolds",
+       (e."ordering" = 'fifo' AND ${OLDER_UNFINISHED}) AS "fifoBlocked"
      FROM "Delivery" d LEFT JOIN "Endpoint" e ON e."id" = d."endpointId" WHERE d."id" = $1`,
     [p.d.id],
   );
@@ -445,6 +467,8 @@ async function whyNotClaimed(p: Planned): Promise<"paused" | "moved" | "circuit"
   if (row.endpointStatus === "disabled") return { disabled: row.disabledReason ?? "by an admin" };
   if (row.url !== p.url) return "moved"; // re-pointed: a new run signs and sends it to the new URL
   if (row.circuitHolds) return "circuit"; // the circuit opened meanwhile: held, no attempt spent
+  // FIFO: an older message of the endpoint is unfinished; held until it finishes (fifo-ordering.ts).
+  if (row.fifoBlocked && (row.nextAttemptAt?.getTime() ?? 0) <= now + CLAIM_EARLY_MS) return "fifo";
   // Not due: another attempt has it in flight, or its retry time has not come. Try again then.
   const delayMs = Math.max(0, (row.nextAttemptAt?.getTime() ?? now) - Date.now());
   return { kind: "retry", delayMs, message: "not due yet (another attempt of it is in flight, or its retry time has not come)" };
@@ -572,19 +596,41 @@ const deliveryBuffer = createByteBudget(() => {
 });
 
 /**
- * Requests in flight per endpoint in this process: never more than SEND_CONCURRENCY, however many
- * runs are sending to it at once (a freed slot goes to the longest waiting request).
+ * Requests in flight per endpoint in this process: never more than the endpoint's maxInFlight,
+ * however many runs are sending to it at once (a freed slot goes to the longest waiting request).
+ * Across processes the claim's lease counts them (endpoint-throttle.ts); this keeps a process from
+ * asking for slots it could not use.
  */
-const sending = new Map<string, { n: number; waiting: (() => void)[] }>();
+const sending = new Map<string, { n: number; waiting: (() => void)[]; lastStart: number }>();
 
-async function acquireSendSlot(endpointId: string): Promise<void> {
+async function acquireSendSlot(endpointId: string, limit: number): Promise<void> {
   let e = sending.get(endpointId);
-  if (!e) sending.set(endpointId, (e = { n: 0, waiting: [] }));
-  if (e.n < SEND_CONCURRENCY) {
+  if (!e) sending.set(endpointId, (e = { n: 0, waiting: [], lastStart: 0 }));
+  if (e.n < limit) {
     e.n++;
     return;
   }
   await new Promise<void>((resolve) => e.waiting.push(resolve)); // the releasing request hands its slot over
+}
+
+/**
+ * Waits for a send's start under the rate limit. Starts are granted one interval apart, but timers
+ * that fire late (a busy event loop) would let sends granted apart go together: in this process a
+ * send also keeps one interval after the previous one started (looked at again after each wait),
+ * waiting at most PACE_SLACK_MS past its grant, within its lease (LEASE_MARGIN_MS).
+ */
+const PACE_SLACK_MS = 1_500;
+async function paceSend(endpoint: { id: string; rateLimitPerSecond: number | null }, startAt: number): Promise<void> {
+  const gap = endpoint.rateLimitPerSecond ? 1000 / endpoint.rateLimitPerSecond : 0;
+  for (let i = 0; i < 100; i++) {
+    const e = sending.get(endpoint.id);
+    const at = e && gap ? Math.max(startAt, Math.min(e.lastStart + gap, startAt + PACE_SLACK_MS)) : startAt;
+    if (at <= Date.now()) {
+      if (e && gap) e.lastStart = Date.now();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+  }
 }
 
 function releaseSendSlot(endpointId: string): void {
@@ -610,7 +656,8 @@ function agentFor(endpointId: string, url: string): Agent {
   let agent = agents.get(key);
   if (agent) agents.delete(key);
   else {
-    const options = { keepAlive: true, maxSockets: SEND_CONCURRENCY, maxFreeSockets: SEND_CONCURRENCY, timeout: IDLE_SOCKET_MS };
+    // The sends themselves are bounded by the endpoint's maxInFlight (acquireSendSlot, the claim).
+    const options = { keepAlive: true, maxSockets: MAX_IN_FLIGHT_LIMIT, maxFreeSockets: SEND_CONCURRENCY, timeout: IDLE_SOCKET_MS };
     agent = url.startsWith("https:") ? new https.Agent(options) : new http.Agent(options);
   }
   agents.set(key, agent);

@@ -3,7 +3,7 @@
 // the first, failed after the last (2 attempts here), the run ended, the process unharmed.
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 
 vi.hoisted(() => {
   process.env.GATEHOUSE_RETRY_SCHEDULE = "3s"; // 2 attempts, 3 s apart
@@ -182,8 +182,12 @@ describe("deliveries to receivers that misbehave", () => {
 
   // Last: it leaves a run waiting for its retry, which the engine's stop ends.
   it("a delivery waiting for its retry does not hold up a new delivery to the same endpoint", async () => {
+    // A 500 waits for the schedule's retry, here 60 s (one retry, as in this file). A 429 or 503
+    // with Retry-After would pause the whole endpoint instead (endpoint-throttle.test.ts).
+    process.env.GATEHOUSE_RETRY_SCHEDULE = "60s";
+    onTestFinished(() => void (process.env.GATEHOUSE_RETRY_SCHEDULE = "3s"));
     const { endpoint } = await createEndpoint({ orgId, environment: "test", name: "busy", url: `${receiver.url}/busy`, eventTypes: [], timeoutSeconds: TIMEOUT_SECONDS, fields: ENDPOINTS_FIELDS, ctx });
-    receiver.respondWith((req) => (req.path === "/busy" && JSON.parse(req.body).data.first ? { status: 429, headers: { "retry-after": "60" } } : { status: 200 }));
+    receiver.respondWith((req) => (req.path === "/busy" && JSON.parse(req.body).data.first ? { status: 500 } : { status: 200 }));
     const a = (await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { first: true }, onlyEndpointId: endpoint.id })).pendingDeliveryIds[0]!;
     await waitFor(async () => (await db.delivery.findUniqueOrThrow({ where: { id: a } })).attempts === 1, 30_000, "the first attempt");
     const b = (await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { first: false }, onlyEndpointId: endpoint.id })).pendingDeliveryIds[0]!;
@@ -193,6 +197,6 @@ describe("deliveries to receivers that misbehave", () => {
       return d.status === "succeeded" ? d : null;
     }, 40_000, "the second delivery while the first waits");
     expect(done.attempts).toBe(1);
-    expect(await db.delivery.findUniqueOrThrow({ where: { id: a } })).toMatchObject({ status: "pending", attempts: 1, lastResponseStatus: 429 });
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: a } })).toMatchObject({ status: "pending", attempts: 1, lastResponseStatus: 500 });
   });
 });

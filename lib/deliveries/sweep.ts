@@ -9,6 +9,7 @@
 // carry), so it is sent as a new event (a resend of the old id would be deduplicated by the
 // executor and start nothing), and any old run still holding the old generation skips it.
 import { sql } from "@/lib/db/sql";
+import { FIFO_HELD_REASON, RETRY_AFTER_HELD_PREFIX } from "@/lib/deliveries/endpoint-throttle";
 
 export const STALE_AFTER_MS = 2 * 60_000;
 
@@ -31,16 +32,23 @@ export async function findDeliveriesToResend(now = new Date(), limit = 500): Pro
   );
   overdue.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
   // Held deliveries of endpoints that are active again (a resume whose release was lost), unless
-  // their circuit is open (endpoint-circuit.ts releases those when a probe gets through).
+  // their circuit is open (endpoint-circuit.ts releases those when a probe gets through); those a
+  // receiver's Retry-After held once its time has come; those FIFO held once nothing older of
+  // their endpoint is unfinished (a release lost in a crash, fifo-ordering.ts).
   const held = await sql<{ id: string }>(
-    `UPDATE "Delivery" d SET "status" = 'pending', "releasedAt" = $2::timestamp, "nextAttemptAt" = $2::timestamp, "updatedAt" = $2::timestamp
+    `UPDATE "Delivery" d SET "status" = 'pending', "heldReason" = NULL, "releasedAt" = $2::timestamp, "nextAttemptAt" = $2::timestamp, "updatedAt" = $2::timestamp
      WHERE d."id" IN (
        SELECT h."id" FROM "Delivery" h JOIN "Endpoint" e ON e."id" = h."endpointId"
-       WHERE h."status" = 'held' AND e."status" = 'active' AND e."circuitOpenedAt" IS NULL AND h."updatedAt" < $1::timestamp
+       WHERE h."status" = 'held' AND e."status" = 'active' AND e."circuitOpenedAt" IS NULL
+         AND CASE WHEN starts_with(COALESCE(h."heldReason", ''), $4) THEN h."nextAttemptAt" <= $2::timestamp
+           WHEN h."heldReason" = $5 THEN h."updatedAt" < $1::timestamp AND NOT EXISTS (
+             SELECT 1 FROM "Delivery" o WHERE o."endpointId" = h."endpointId" AND o."status" IN ('pending', 'held')
+               AND (o."createdAt" < h."createdAt" OR (o."createdAt" = h."createdAt" AND o."id" < h."id")))
+           ELSE h."updatedAt" < $1::timestamp END
        ORDER BY h."createdAt", h."id" LIMIT $3 FOR UPDATE OF h SKIP LOCKED)
      AND d."status" = 'held'
      RETURNING d."id"`,
-    [stale, at, limit],
+    [stale, at, limit, RETRY_AFTER_HELD_PREFIX, FIFO_HELD_REASON],
   );
   return [...overdue.map((r) => r.id), ...held.map((h) => h.id)];
 }

@@ -138,6 +138,23 @@ const authTokenSchema = z
   // Sent as a header value (`Bearer <token>`), so the same characters are allowed.
   .refine((s) => s !== MASKED_HEADER_VALUE && headerValueProblem(s) === null, "Use printable ASCII characters only, no line breaks");
 const eventListSchema = z.array(eventTypeNameSchema).max(100, "at most 100 event types");
+// The throttle (lib/deliveries/endpoint-throttle.ts), honoured by all processes together.
+export const MAX_RATE_LIMIT_PER_SECOND = 10_000;
+export const MAX_IN_FLIGHT = 100;
+const rateLimitSchema = z
+  .number()
+  .min(0.01, "at least 0.01 (one delivery every 100 seconds)")
+  .max(MAX_RATE_LIMIT_PER_SECOND, `at most ${MAX_RATE_LIMIT_PER_SECOND}`)
+  .describe("At most this many deliveries start per second (fractions allowed: 0.5 is one every 2 s); null: no rate limit");
+const maxInFlightSchema = z
+  .number()
+  .int("must be a whole number")
+  .min(1, "at least 1")
+  .max(MAX_IN_FLIGHT, `at most ${MAX_IN_FLIGHT}`)
+  .describe(`At most this many requests to the endpoint at once, 1 to ${MAX_IN_FLIGHT} (default 10)`);
+const orderingSchema = z
+  .enum(["none", "fifo"])
+  .describe("fifo: each message waits until the previous one succeeded or failed for good (one at a time, in creation order); none (default): up to max_in_flight at once, in any order");
 
 /** A channel name; the message says which character is wrong and where. */
 export const channelNameSchema = z.string().superRefine((name, ctx) => {
@@ -188,6 +205,9 @@ export const createEndpointSchema = z.strictObject({
     .describe("Operator endpoint: receives Gatehouse's own `gatehouse.*` events of its environment (endpoint failing, disabled, recovered, deliveries failed, credentials expiring)"),
   filter: filterSchema.nullish(),
   channels: endpointChannelsSchema.default([]),
+  rate_limit_per_second: rateLimitSchema.nullish(),
+  max_in_flight: maxInFlightSchema.default(10),
+  ordering: orderingSchema.default("none"),
 });
 export type CreateEndpointInput = z.input<typeof createEndpointSchema>;
 
@@ -205,6 +225,9 @@ export const updateEndpointSchema = z.strictObject({
   operator_events: z.boolean().optional().describe("Operator endpoint: receives Gatehouse's own `gatehouse.*` events"),
   filter: filterSchema.nullish(),
   channels: endpointChannelsSchema.optional(),
+  rate_limit_per_second: rateLimitSchema.nullish(),
+  max_in_flight: maxInFlightSchema.optional(),
+  ordering: orderingSchema.optional().describe("fifo: one message at a time, in order; none releases the messages FIFO was holding"),
 });
 export type UpdateEndpointInput = z.input<typeof updateEndpointSchema>;
 
@@ -256,6 +279,9 @@ export const endpointSchema = z.object({
     .record(z.string(), z.string())
     .describe(`Custom header names; every value shows as "${MASKED_HEADER_VALUE}" (values are write-only and stored encrypted)`),
   timeout_seconds: z.number(),
+  rate_limit_per_second: z.number().nullable().describe("At most this many deliveries start per second; null: no rate limit"),
+  max_in_flight: z.number().int().describe("At most this many requests to the endpoint at once, across all Gatehouse processes"),
+  ordering: z.enum(["none", "fifo"]).describe("fifo: one message at a time, each after the previous one succeeded or failed for good"),
   status: z.enum(["ACTIVE", "PAUSED", "DISABLED"]),
   paused_at: z.string().nullable(),
   disabled_reason: z.string().nullable().describe("Why Gatehouse disabled the endpoint (e.g. it answered 410 Gone)"),

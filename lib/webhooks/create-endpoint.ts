@@ -34,6 +34,10 @@ export type CreateEndpointOptions = {
   filter?: string | null;
   /** Subscribed channels; empty: any. */
   channels?: string[];
+  /** The throttle (lib/deliveries/endpoint-throttle.ts): null or absent means no rate limit. */
+  rateLimitPerSecond?: number | null;
+  maxInFlight?: number;
+  ordering?: "none" | "fifo";
   /** How the caller's wire shape names the fields, for error messages. */
   fields: EndpointFieldNames;
   ctx: AuditContext;
@@ -90,6 +94,9 @@ export async function createEndpoint(opts: CreateEndpointOptions) {
         pausedAt: active ? null : new Date(),
         webhookVersion: opts.webhookVersion ?? DEFAULT_WEBHOOK_VERSION,
         operatorEvents: opts.operatorEvents ?? false,
+        rateLimitPerSecond: opts.rateLimitPerSecond ?? null,
+        maxInFlight: opts.maxInFlight ?? 10,
+        ordering: opts.ordering ?? "none",
       },
     });
     await recordAuditEvent(tx, {

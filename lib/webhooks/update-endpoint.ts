@@ -14,6 +14,7 @@ import { lockEndpoint } from "@/lib/webhooks/get-endpoints";
 import { applySecretRotation, DEFAULT_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/rotate-endpoint-secret";
 import { applyEndpointStatus } from "@/lib/webhooks/set-endpoint-status";
 import { endpointAuditSnapshot } from "@/lib/webhooks/views";
+import { releaseFifoHeld } from "@/lib/deliveries/fifo-ordering";
 
 export type EndpointPatch = {
   name?: string;
@@ -33,6 +34,10 @@ export type EndpointPatch = {
   /** A payload filter, or null to remove it. */
   filter?: string | null;
   channels?: string[];
+  /** The throttle (lib/deliveries/endpoint-throttle.ts); null removes the rate limit. */
+  rateLimitPerSecond?: number | null;
+  maxInFlight?: number;
+  ordering?: "none" | "fifo";
 };
 
 export async function updateEndpoint(opts: {
@@ -75,6 +80,11 @@ export async function updateEndpoint(opts: {
     if (p.timeoutSeconds !== undefined) data.timeoutSeconds = p.timeoutSeconds;
     if (p.webhookVersion !== undefined) data.webhookVersion = p.webhookVersion;
     if (p.operatorEvents !== undefined) data.operatorEvents = p.operatorEvents;
+    if (p.rateLimitPerSecond !== undefined) data.rateLimitPerSecond = p.rateLimitPerSecond;
+    if (p.maxInFlight !== undefined) data.maxInFlight = p.maxInFlight;
+    if (p.ordering !== undefined) data.ordering = p.ordering;
+    // Ordering no longer FIFO: what FIFO was holding goes now (dispatched after commit).
+    const fifoReleased = p.ordering === "none" && endpoint.ordering === "fifo" ? await releaseFifoHeld(tx, endpoint.id) : [];
     if (Object.keys(data).length) {
       const before = endpointAuditSnapshot(endpoint);
       const updated = await tx.endpoint.update({ where: { id: endpoint.id }, data });
@@ -103,9 +113,11 @@ export async function updateEndpoint(opts: {
     if (p.secret !== undefined) {
       endpoint = await applySecretRotation(tx, endpoint, p.secret, { ...opts, graceSeconds: DEFAULT_ROTATION_GRACE_SECONDS });
     }
-    let releasedDeliveryIds: string[] = [];
+    let releasedDeliveryIds: string[] = fifoReleased;
     if (p.status !== undefined) {
-      ({ endpoint, releasedDeliveryIds } = await applyEndpointStatus(tx, endpoint, p.status, opts));
+      let released: string[];
+      ({ endpoint, releasedDeliveryIds: released } = await applyEndpointStatus(tx, endpoint, p.status, opts));
+      releasedDeliveryIds = [...releasedDeliveryIds, ...released];
     }
     return { endpoint, releasedDeliveryIds, stopSends: urlChanged || p.status === "paused" };
   });

@@ -53,6 +53,9 @@ export const POST = withApi({ scopes: ["endpoints:write"], maxBodyBytes: 64 * 10
     operatorEvents: input.operator_events,
     filter: input.filter,
     channels: input.channels,
+    rateLimitPerSecond: input.rate_limit_per_second,
+    maxInFlight: input.max_in_flight,
+    ordering: input.ordering,
     fields: ENDPOINTS_FIELDS,
     ctx: ctx.actor,
   });

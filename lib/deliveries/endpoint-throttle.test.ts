@@ -1,0 +1,191 @@
+// The endpoint throttle and FIFO ordering, measured at real receivers on loopback: events go in
+// through ingestEvent, the embedded executor runs deliver-webhook, and the receivers count what
+// arrives and when (endpoint-throttle.ts, fifo-ordering.ts).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Worker } from "node:worker_threads";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReceiver, type Receiver } from "@/e2e/receiver";
+import { waitFor } from "@/inngest/engine/testing";
+import { startDeliveryEngine } from "@/inngest/testing";
+import { db } from "@/lib/db/client";
+import { ingestEvent } from "@/lib/events/ingest-event";
+import { createEndpoint } from "@/lib/webhooks/create-endpoint";
+import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
+import { setEndpointStatus } from "@/lib/webhooks/set-endpoint-status";
+
+process.env.GATEHOUSE_RETRY_SCHEDULE = "1s,1s,1s"; // 4 attempts, 1 s apart
+
+const ctx = { actor: { type: "system" as const, id: null, label: "test" } };
+let stack: Awaited<ReturnType<typeof startDeliveryEngine>>;
+let receiver: Receiver;
+let orgId: string;
+
+beforeAll(async () => {
+  orgId = (await db.organization.create({ data: { name: "Throttle" } })).id;
+  stack = await startDeliveryEngine();
+  receiver = await startReceiver();
+}, 120_000);
+afterAll(async () => {
+  await stack?.close();
+  await receiver?.close();
+});
+
+/** An endpoint subscribed to its own event type only, so the tests' events do not cross. */
+async function endpoint(name: string, url: string, throttle: { rateLimitPerSecond?: number; maxInFlight?: number; ordering?: "none" | "fifo"; active?: boolean }) {
+  const type = `throttle.${name}`;
+  await db.eventType.create({ data: { orgId, environment: "test", name: type, description: name } });
+  const { endpoint: ep } = await createEndpoint({ orgId, environment: "test", name, url, eventTypes: [type], fields: ENDPOINTS_FIELDS, ctx, ...throttle });
+  return { ep, send: (data: Record<string, unknown>) => ingestEvent({ orgId, environment: "test", type, data }) };
+}
+
+/** A receiver in a worker thread that answers 200 and keeps each request's arrival time (ms). */
+async function startCountingReceiver(): Promise<{ url: string; arrivals(): Promise<number[]>; close(): Promise<void> }> {
+  const worker = new Worker(
+    `const http = require("node:http"); const { parentPort } = require("node:worker_threads");
+     const times = [];
+     const server = http.createServer((req, res) => { times.push(Date.now()); req.resume(); req.on("end", () => res.writeHead(200).end("ok")); });
+     server.listen(0, "127.0.0.1", () => parentPort.postMessage({ port: server.address().port }));
+     parentPort.on("message", (m) => m === "close" ? server.close(() => parentPort.postMessage({ closed: true })) : parentPort.postMessage({ times }));`,
+    { eval: true },
+  );
+  const next = () => new Promise<Record<string, unknown>>((resolve) => worker.once("message", resolve));
+  const { port } = (await next()) as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async arrivals() {
+      const reply = next();
+      worker.postMessage("times");
+      return ((await reply) as { times: number[] }).times;
+    },
+    async close() {
+      const reply = next();
+      worker.postMessage("close");
+      await Promise.race([reply, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      await worker.terminate();
+    },
+  };
+}
+
+const dataOf = (body: string) => (JSON.parse(body) as { data: { i: number } }).data;
+
+describe("the endpoint throttle", () => {
+  it("holds a receiver to its rate: 10 deliveries/s for 6 s, no second over 10% above it, the mean within 10%", async () => {
+    // The receiver runs in a worker thread, on its own event loop (as a customer's would be): a
+    // pause of this one (the app, the executor and PGlite share it) cannot bunch its timestamps.
+    const counter = await startCountingReceiver();
+    try {
+      const { ep, send } = await endpoint("rate", `${counter.url}/rate`, { rateLimitPerSecond: 10, active: false });
+      // A backlog of 60 held while the endpoint is paused, released at once: far more than 10 a
+      // second could send, so only the throttle paces them (and ingestion is not measured).
+      for (let i = 0; i < 60; i += 20) await Promise.all(Array.from({ length: 20 }, (_, j) => send({ i: i + j })));
+      await setEndpointStatus({ orgId, environment: "test", id: ep.id, status: "active", ctx });
+      await waitFor(async () => (await counter.arrivals()).length >= 60 || undefined, 30_000, "60 deliveries");
+      const times = await counter.arrivals();
+      const t0 = times[0]!;
+      const gaps = times.map((t, i) => (i ? t - times[i - 1]! : 0)).join(" ");
+      const perSecond = Array.from({ length: 5 }, (_, s) => times.filter((t) => t >= t0 + s * 1000 && t < t0 + (s + 1) * 1000).length);
+      const why = `arrivals per second: ${perSecond.join(", ")}; ms between arrivals: ${gaps}`;
+      // Never more than 10% over the rate in any second. (A second under it means the sender fell
+      // behind, on a starved machine; the mean below shows the rate is reached.)
+      for (const n of perSecond) expect(n, why).toBeLessThanOrEqual(11);
+      const rate = (times.length - 1) / ((times.at(-1)! - t0) / 1000);
+      expect(rate, why).toBeGreaterThan(9);
+      expect(rate, why).toBeLessThan(11);
+      // And no sliding second holds more than the rate and the one at its edge.
+      for (const t of times) expect(times.filter((u) => u >= t && u < t + 1000).length, why).toBeLessThanOrEqual(11);
+      await db.endpoint.update({ where: { id: ep.id }, data: { status: "paused" } });
+    } finally {
+      await counter.close();
+    }
+  }, 60_000);
+
+  it("never has more than max_in_flight (2) requests at a receiver, and uses both", async () => {
+    let inFlight = 0;
+    let most = 0;
+    let served = 0;
+    const server = http.createServer((req, res) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      req.resume();
+      req.on("end", () =>
+        setTimeout(() => {
+          inFlight--;
+          served++;
+          res.writeHead(200).end("ok");
+        }, 150),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { ep, send } = await endpoint("in-flight", `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`, { maxInFlight: 2 });
+      await Promise.all(Array.from({ length: 20 }, (_, i) => send({ i })));
+      await waitFor(async () => served >= 20 || undefined, 30_000, "20 deliveries");
+      expect(most).toBe(2);
+      await db.endpoint.update({ where: { id: ep.id }, data: { status: "paused" } });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 60_000);
+
+  it("gives back the slots of a process killed mid-send once their leases end", async () => {
+    const { ep, send } = await endpoint("killed", `${receiver.url}/killed`, { maxInFlight: 1 });
+    // The only slot is held by a send of a process that died: its lease ends in 2 s.
+    const leaseEnds = Date.now() + 2_000;
+    await db.endpointThrottle.create({ data: { endpointId: ep.id, leases: { "dead-process-send": leaseEnds } } });
+    const from = receiver.requests.length;
+    const arrivals = () => receiver.requests.slice(from).filter((r) => r.path === "/killed");
+    await send({ i: 1 });
+    await waitFor(async () => arrivals().length >= 1 || undefined, 20_000, "the delivery once the dead lease ended");
+    expect(arrivals()[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(leaseEnds - 50);
+    await db.endpoint.update({ where: { id: ep.id }, data: { status: "paused" } });
+  }, 60_000);
+
+  it("pauses the whole endpoint for a receiver's 429 Retry-After: 2, not only that delivery", async () => {
+    const { ep, send } = await endpoint("retry-after", `${receiver.url}/busy`, {});
+    let refused = false;
+    receiver.respondWith((req) => {
+      if (req.path !== "/busy" || refused) return { status: 200 };
+      refused = true;
+      return { status: 429, headers: { "retry-after": "2" } };
+    });
+    const from = receiver.requests.length;
+    const arrivals = () => receiver.requests.slice(from).filter((r) => r.path === "/busy");
+    await send({ i: 0 });
+    await waitFor(async () => arrivals().length >= 1 || undefined, 20_000, "the first request (429)");
+    const refusedAt = arrivals()[0]!.receivedAt.getTime();
+    // Five more events to the same endpoint while it is paused: none may go before the 2 s are up.
+    await Promise.all(Array.from({ length: 5 }, (_, i) => send({ i: i + 1 })));
+    await waitFor(async () => arrivals().length >= 7 || undefined, 20_000, "the retry and the five others");
+    const later = arrivals().slice(1).map((r) => r.receivedAt.getTime() - refusedAt);
+    for (const ms of later) expect(ms, `ms after the 429: ${later.join(", ")}`).toBeGreaterThanOrEqual(1_900);
+    // ...and they go once it is over, not at the next retry of the schedule.
+    for (const ms of later) expect(ms, `ms after the 429: ${later.join(", ")}`).toBeLessThan(6_000);
+    expect(arrivals().map((r) => dataOf(r.body).i).sort()).toEqual([0, 0, 1, 2, 3, 4, 5]);
+    receiver.respondWith(() => ({ status: 200 }));
+    await db.endpoint.update({ where: { id: ep.id }, data: { status: "paused" } });
+  }, 60_000);
+
+  it("delivers FIFO in order: 10 events, the 3rd failing twice, arrive 1..10 with the 3rd's retries in place", async () => {
+    const { ep, send } = await endpoint("fifo", `${receiver.url}/fifo`, { ordering: "fifo" });
+    let thirdFailures = 0;
+    receiver.respondWith((req) => {
+      if (req.path !== "/fifo") return { status: 200 };
+      if (dataOf(req.body).i === 3 && thirdFailures < 2) {
+        thirdFailures++;
+        return { status: 500 };
+      }
+      return { status: 200 };
+    });
+    const from = receiver.requests.length;
+    const arrivals = () => receiver.requests.slice(from).filter((r) => r.path === "/fifo");
+    for (let i = 1; i <= 10; i++) await send({ i });
+    await waitFor(async () => arrivals().length >= 12 || undefined, 60_000, "10 messages and 2 retries");
+    // Give anything out of order time to show up.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(arrivals().map((r) => dataOf(r.body).i)).toEqual([1, 2, 3, 3, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await waitFor(async () => (await db.delivery.count({ where: { endpointId: ep.id, status: "succeeded" } })) === 10 || undefined, 20_000, "all succeeded");
+    receiver.respondWith(() => ({ status: 200 }));
+  }, 90_000);
+});
