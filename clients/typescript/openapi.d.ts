@@ -150,6 +150,23 @@ export interface paths {
         patch: operations["updateCredentialLimits"];
         trace?: never;
     };
+    "/api/v1/credentials/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the credential caused: events posted with its tokens, their deliveries, its changes */
+        get: operations["getCredentialActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/credentials/{id}/clear-lockout": {
         parameters: {
             query?: never;
@@ -1043,8 +1060,53 @@ export interface components {
             /** @description User-Agent of the request */
             user_agent: string | null;
         };
+        CredentialActivity: {
+            /** @description The newest twenty audit entries whose actor is this credential: changes made with its access tokens */
+            changes: components["schemas"]["AuditEvent"][];
+            credential: {
+                client_id: string;
+                /** @enum {string} */
+                environment: "test" | "live";
+                id: string;
+                name: string;
+            };
+            /** @description The deliveries of those events by their current status */
+            deliveries: {
+                failed: number;
+                held: number;
+                pending: number;
+                succeeded: number;
+                total: number;
+            };
+            events: {
+                /** @description The newest ten, each with its provenance */
+                recent: {
+                    /** @description What caused the event; null on events stored before provenance was recorded */
+                    caused_by: components["schemas"]["EventCause"] | null;
+                    created_at: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    /** @enum {string} */
+                    environment: "test" | "live";
+                    external_id: string | null;
+                    id: string;
+                    type: string;
+                }[];
+                /** @description Events posted with this credential's access tokens (kept ones: retention prunes old events) */
+                total: number;
+            };
+            /** @description The full lists, filtered by caused_by_credential */
+            links: {
+                audit_events: string;
+                deliveries: string;
+                events: string;
+            };
+        };
         Delivery: {
             attempts: number;
+            /** @description What caused the delivery's event: the credential (or member, or incoming webhook) and address that sent it, and when */
+            caused_by: components["schemas"]["EventCause"] | null;
             completed_at: string | null;
             created_at: string;
             endpoint_id: string;
@@ -1101,7 +1163,28 @@ export interface components {
              */
             window: "24h" | "7d";
         };
+        EventCause: {
+            /** @description When the event was stored */
+            at: string;
+            /** @description The credential's, member's or incoming webhook's id (null for system) */
+            id: string | null;
+            /** @description The client's address */
+            ip: string | null;
+            /** @description Its name when the event was stored: the credential's name, the member's email, the incoming webhook's name */
+            label: string;
+            /** @description inbound: the received message (`imsg_…`) the event was made from */
+            message_id: string | null;
+            /**
+             * @description credential: posted with one of its access tokens; user: by a console member; inbound: made from an incoming webhook's message; system: by Gatehouse
+             * @enum {string}
+             */
+            type: "credential" | "user" | "inbound" | "system";
+            /** @description Whether these fields are the ones sealed (HMAC under a key the database does not hold) when the event was stored; false means they were changed since */
+            verified: boolean;
+        };
         EventListItem: {
+            /** @description What caused the event; null on events stored before provenance was recorded */
+            caused_by: components["schemas"]["EventCause"] | null;
             created_at: string;
             data: {
                 [key: string]: unknown;
@@ -1238,6 +1321,8 @@ export interface operations {
                 action?: string;
                 /** @description Only events whose actor label or id contains this text (case-insensitive) */
                 actor?: string;
+                /** @description Only changes made with this credential's access tokens (its id, exact): what the credential caused */
+                caused_by_credential?: string;
                 /** @description `next_cursor` from the previous page */
                 cursor?: string;
                 /** @description Only events in this environment (organization-wide events have none and are then left out) */
@@ -1690,6 +1775,8 @@ export interface operations {
                 action?: string;
                 /** @description Only events whose actor label or id contains this text (case-insensitive) */
                 actor?: string;
+                /** @description Only changes made with this credential's access tokens (its id, exact): what the credential caused */
+                caused_by_credential?: string;
                 /** @description Only events in this environment (organization-wide events have none and are then left out) */
                 environment?: "test" | "live";
                 /** @description csv (one row per event) or json (an array of events) */
@@ -2490,6 +2577,133 @@ export interface operations {
             };
         };
     };
+    getCredentialActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialActivity"];
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     clearCredentialLockout: {
         parameters: {
             query?: never;
@@ -3068,6 +3282,8 @@ export interface operations {
     listDeliveries: {
         parameters: {
             query?: {
+                /** @description Only deliveries of events posted with this credential's access tokens (its id, exact) */
+                caused_by_credential?: string;
                 /** @description Only deliveries created at or after this time */
                 created_after?: string;
                 /** @description Only deliveries created before this time */
@@ -3248,6 +3464,8 @@ export interface operations {
                             url: string | null;
                         }[];
                         attempts: number;
+                        /** @description What caused the delivery's event: the credential (or member, or incoming webhook) and address that sent it, and when */
+                        caused_by: components["schemas"]["EventCause"] | null;
                         completed_at: string | null;
                         created_at: string;
                         endpoint_id: string;
@@ -3429,6 +3647,8 @@ export interface operations {
                             url: string | null;
                         }[];
                         attempts: number;
+                        /** @description What caused the delivery's event: the credential (or member, or incoming webhook) and address that sent it, and when */
+                        caused_by: components["schemas"]["EventCause"] | null;
                         completed_at: string | null;
                         created_at: string;
                         endpoint_id: string;
@@ -6470,6 +6690,8 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
+                /** @description Only events posted with this credential's access tokens (its id, exact) */
+                caused_by_credential?: string;
                 /** @description Only events created at or after this time */
                 created_after?: string;
                 /** @description Only events created before this time */
@@ -6795,6 +7017,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description What caused the event; null on events stored before provenance was recorded */
+                        caused_by: components["schemas"]["EventCause"] | null;
                         created_at: string;
                         data: {
                             [key: string]: unknown;

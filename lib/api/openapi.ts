@@ -22,6 +22,7 @@ import {
   createCredentialSchema,
   createScopeSchema,
   credentialDetailSchema,
+  credentialActivitySchema,
   credentialSchema,
   credentialWithSecretSchema,
   regenerateSecretSchema,
@@ -350,6 +351,15 @@ const exampleEndpoint = {
   created_at: EX.at,
   updated_at: EX.at,
 };
+const exampleCause = {
+  type: "credential",
+  id: "cm3k2x0a10000abcdqwerty12",
+  label: "Billing backend",
+  ip: "203.0.113.7",
+  message_id: null,
+  at: EX.at,
+  verified: true,
+};
 const exampleDelivery = {
   id: EX.deliveryId,
   event_id: EX.eventId,
@@ -368,6 +378,7 @@ const exampleDelivery = {
   replay_requested_by: null,
   created_at: EX.at,
   completed_at: "2026-11-02T09:30:00.180Z",
+  caused_by: exampleCause,
 };
 const EXAMPLES = {
   listEvents: {
@@ -380,6 +391,7 @@ const EXAMPLES = {
           data: EX.data,
           environment: "live",
           created_at: EX.at,
+          caused_by: exampleCause,
           deliveries: { total: 1, pending: 0, held: 0, succeeded: 1, failed: 0 },
         },
       ],
@@ -454,6 +466,13 @@ const paths: ZodOpenApiPathsObject = {
       body: updateCredentialLimitsSchema,
       response: credentialSchema,
       errors: [409],
+    }),
+  },
+  "/api/v1/credentials/{id}/activity": {
+    get: op("get", "getCredentialActivity", "What the credential caused: events posted with its tokens, their deliveries, its changes", {
+      scopes: ["events:read", "deliveries:read", "audit:read"],
+      path: idParam,
+      response: credentialActivitySchema,
     }),
   },
   "/api/v1/credentials/{id}/clear-lockout": {

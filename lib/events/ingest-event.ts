@@ -16,6 +16,8 @@ import { validatePayload } from "@/lib/events/payload-schema";
 import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
 import { newDeliveryId, newEventId } from "@/lib/webhooks/ids";
 import { eventsAccepted } from "@/lib/observability/metrics";
+import { provenanceMac, SYSTEM_CAUSE, type EventCause } from "@/lib/events/provenance";
+import { provenanceKey } from "@/lib/audit/audit-keys";
 
 export type IngestEventOptions = {
   orgId: string;
@@ -33,6 +35,8 @@ export type IngestEventOptions = {
    * it, so a retry after a crash answers with this event (lib/api/idempotency.ts).
    */
   idempotencyClaimId?: string | null;
+  /** What caused the event (provenance.ts); Gatehouse itself when not given. */
+  cause?: EventCause;
 };
 
 export type IngestEventResult = {
@@ -87,7 +91,8 @@ async function existingEvent(opts: IngestEventOptions): Promise<IngestEventResul
   if (!opts.externalId) return null;
   const [row] = await sql<Event & { deliveryCount: number }>(
     `SELECT e."id", e."orgId", e."environment"::text AS "environment", e."type", e."payload", e."idempotencyKey",
-            e."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
+            e."createdAt" AT TIME ZONE 'UTC' AS "createdAt", e."causedByType"::text AS "causedByType", e."causedById",
+            e."causedByLabel", e."causedByIp", e."causedByMessageId", e."provenanceMac",
             (SELECT count(*)::int FROM "Delivery" d WHERE d."eventId" = e."id" AND d."replayOfId" IS NULL) AS "deliveryCount"
        FROM "Event" e
       WHERE e."orgId" = $1 AND e."environment" = $2::"Environment" AND e."idempotencyKey" = $3`,
@@ -127,10 +132,12 @@ const kindOf = (o: IngestEventOptions) => `${o.orgId}\0${o.environment}\0${o.typ
 //   in this batch, and its caller answers with the stored event;
 // - del: the deliveries of the events stored, numbered into the ids brought ($9);
 // - claims: the Idempotency-Key claims of the requests whose event was stored, marked with it.
+// Each event's provenance (what caused it, sealed: provenance.ts) rides in the same insert.
 const WRITE_EVENTS = `
 WITH items AS MATERIALIZED (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $12::text[])
-    WITH ORDINALITY AS t(id, org, env, type, payload, key, only_endpoint, claim, ord)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $12::text[],
+                       $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
+    WITH ORDINALITY AS t(id, org, env, type, payload, key, only_endpoint, claim, c_type, c_id, c_label, c_ip, c_msg, c_mac, ord)
 ), ep AS MATERIALIZED (
   SELECT e."id", e."orgId", e."environment"::text AS env, e."status"::text AS status, e."eventTypes"
     FROM "Endpoint" e
@@ -143,8 +150,10 @@ WITH items AS MATERIALIZED (
    WHERE (i.only_endpoint IS NULL OR ep."id" = i.only_endpoint)
      AND (cardinality(ep."eventTypes") = 0 OR i.type = ANY(ep."eventTypes"))
 ), ev AS (
-  INSERT INTO "Event" ("id", "orgId", "environment", "type", "payload", "idempotencyKey", "createdAt")
-  SELECT i.id, i.org, i.env::"Environment", i.type, i.payload::jsonb, i.key, $8::timestamp
+  INSERT INTO "Event" ("id", "orgId", "environment", "type", "payload", "idempotencyKey", "createdAt",
+                       "causedByType", "causedById", "causedByLabel", "causedByIp", "causedByMessageId", "provenanceMac")
+  SELECT i.id, i.org, i.env::"Environment", i.type, i.payload::jsonb, i.key, $8::timestamp,
+         i.c_type::"EventCause", i.c_id, i.c_label, i.c_ip, i.c_msg, i.c_mac
     FROM items i
    WHERE (SELECT count(*) FROM pairs) <= cardinality($9::text[])
    ORDER BY i.ord
@@ -173,9 +182,18 @@ type WriteRow = { kind: "d" | "e" | "n"; id: string; eventId: string | null; sta
 async function writeEvents(items: Item[]): Promise<Outcome[]> {
   const scopes = [...new Map(items.map((i) => [`${i.opts.orgId}\0${i.opts.environment}`, i.opts])).values()];
   let idCount = items.reduce((n, i) => n + (deliveriesLastTime.get(kindOf(i.opts)) ?? 0), 0);
+  const causes = items.map(({ opts: { cause = SYSTEM_CAUSE } }) => ({
+    ...cause,
+    label: cause.label.length > 320 ? [...cause.label].slice(0, 320).join("") : cause.label, // whole characters
+    messageId: cause.messageId ?? null,
+  }));
+  const key = provenanceKey();
   for (;;) {
     const now = new Date();
     const eventIds = items.map(() => newEventId());
+    const seals = items.map(({ opts: { orgId, environment, type } }, n) =>
+      provenanceMac({ id: eventIds[n]!, orgId, environment, type, createdAt: now }, causes[n]!, key),
+    );
     const deliveryIds = Array.from({ length: idCount }, () => newDeliveryId());
     const rows = await sql<WriteRow>(WRITE_EVENTS, [
       eventIds,
@@ -190,6 +208,12 @@ async function writeEvents(items: Item[]): Promise<Outcome[]> {
       scopes.map((s) => s.orgId),
       scopes.map((s) => s.environment),
       items.map((i) => i.opts.idempotencyClaimId ?? null),
+      causes.map((c) => c.type),
+      causes.map((c) => c.id),
+      causes.map((c) => c.label),
+      causes.map((c) => c.ip),
+      causes.map((c) => c.messageId),
+      seals,
     ]);
     const need = Number(rows.find((r) => r.kind === "n")!.id);
     const stored = new Set(rows.filter((r) => r.kind === "e").map((r) => r.id));
@@ -223,6 +247,12 @@ async function writeEvents(items: Item[]): Promise<Outcome[]> {
         payload: opts.data as Event["payload"],
         idempotencyKey: opts.externalId ?? null,
         createdAt: now,
+        causedByType: causes[n]!.type,
+        causedById: causes[n]!.id,
+        causedByLabel: causes[n]!.label,
+        causedByIp: causes[n]!.ip,
+        causedByMessageId: causes[n]!.messageId,
+        provenanceMac: seals[n]!,
       };
       return {
         ok: {

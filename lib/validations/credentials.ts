@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { SCOPE_NAME_RE } from "@/lib/credentials/scopes";
+import { eventDeliverySummarySchema, eventSchema } from "@/lib/validations/events";
+import { auditEventSchema } from "@/lib/validations/audit";
 
 export const scopeNameSchema = z
   .string()
@@ -136,3 +138,22 @@ export const createScopeSchema = z.strictObject({
   name: scopeNameSchema,
   description: z.string().trim().min(1, "Describe what the scope allows").max(200),
 });
+
+/** GET /api/v1/credentials/{id}/activity: what a credential caused. */
+export const credentialActivitySchema = z
+  .object({
+    credential: z.object({ id: z.string(), name: z.string(), client_id: z.string(), environment: z.enum(["test", "live"]) }),
+    events: z.object({
+      total: z.number().int().describe("Events posted with this credential's access tokens (kept ones: retention prunes old events)"),
+      recent: z.array(eventSchema).describe("The newest ten, each with its provenance"),
+    }),
+    deliveries: eventDeliverySummarySchema.describe("The deliveries of those events by their current status"),
+    changes: z
+      .array(auditEventSchema)
+      .describe("The newest twenty audit entries whose actor is this credential: changes made with its access tokens"),
+    links: z
+      .object({ events: z.string(), deliveries: z.string(), audit_events: z.string() })
+      .describe("The full lists, filtered by caused_by_credential"),
+  })
+  .meta({ id: "CredentialActivity" });
+export type CredentialActivityView = z.infer<typeof credentialActivitySchema>;
