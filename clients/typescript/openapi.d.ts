@@ -187,6 +187,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/credentials/{id}/client-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register the public keys (a JWKS, or a URL serving one) the client signs private_key_jwt assertions with
+         * @description Console session only; access tokens cannot call this.
+         */
+        post: operations["setCredentialClientKeys"];
+        /**
+         * Remove the private_key_jwt public keys
+         * @description Console session only; access tokens cannot call this.
+         */
+        delete: operations["removeCredentialClientKeys"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/credentials/{id}/end-grace-period": {
         parameters: {
             query?: never;
@@ -1298,6 +1322,8 @@ export interface operations {
                         scopes_supported: string[];
                         token_endpoint: string;
                         token_endpoint_auth_methods_supported: string[];
+                        /** @description Algorithms accepted on private_key_jwt client assertions */
+                        token_endpoint_auth_signing_alg_values_supported: string[];
                     } & {
                         [key: string]: unknown;
                     };
@@ -2055,6 +2081,19 @@ export interface operations {
                     "application/json": {
                         data: {
                             client_id: string;
+                            /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                            client_keys: {
+                                /** @description When the keys were last fetched from jwks_url */
+                                fetched_at: string | null;
+                                /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                                jwks_url: string | null;
+                                keys: {
+                                    alg: string | null;
+                                    crv: string | null;
+                                    kid: string | null;
+                                    kty: string;
+                                }[];
+                            } | null;
                             created_at: string;
                             /** @enum {string} */
                             environment: "test" | "live";
@@ -2176,6 +2215,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         client_secret: string | null;
                         created_at: string;
                         /** @enum {string} */
@@ -2318,6 +2370,19 @@ export interface operations {
                             token_lifetime_seconds: number;
                         } | null;
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -2463,6 +2528,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -2731,6 +2809,331 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
+                        created_at: string;
+                        /** @enum {string} */
+                        environment: "test" | "live";
+                        expires_at: string | null;
+                        failed_exchanges: number;
+                        /** @description The grace period ends early once the old secret has been unused this many hours */
+                        grace_ends_when_unused_hours: number | null;
+                        id: string;
+                        last_failed_at: string | null;
+                        last_used_at: string | null;
+                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                        locked_until: string | null;
+                        name: string;
+                        /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
+                        older_secrets_expire_at: string[];
+                        /** @description End of the rotation grace period, if one is running */
+                        previous_secret_expires_at: string | null;
+                        revoked_at: string | null;
+                        scopes: string[];
+                        /** @description Last four characters of the current secret, to tell secrets apart */
+                        secret_last4: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked" | "expired";
+                        token_lifetime_seconds: number;
+                        /** @description Issuance quota per UTC day; null: none */
+                        tokens_per_day: number | null;
+                        /** @description Issuance quota per UTC hour; null: none */
+                        tokens_per_hour: number | null;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setCredentialClientKeys: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The client's public keys: a JWKS ({"keys": [...]}, at most 10 RSA ≥ 2048-bit, EC or OKP keys) or one JWK. Never a private key */
+                    jwks?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description A URL serving the client's JWKS (https in live; private addresses refused): fetched now to check it, then at most every 5 minutes */
+                    jwks_url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
+                        created_at: string;
+                        /** @enum {string} */
+                        environment: "test" | "live";
+                        expires_at: string | null;
+                        failed_exchanges: number;
+                        /** @description The grace period ends early once the old secret has been unused this many hours */
+                        grace_ends_when_unused_hours: number | null;
+                        id: string;
+                        last_failed_at: string | null;
+                        last_used_at: string | null;
+                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                        locked_until: string | null;
+                        name: string;
+                        /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
+                        older_secrets_expire_at: string[];
+                        /** @description End of the rotation grace period, if one is running */
+                        previous_secret_expires_at: string | null;
+                        revoked_at: string | null;
+                        scopes: string[];
+                        /** @description Last four characters of the current secret, to tell secrets apart */
+                        secret_last4: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked" | "expired";
+                        token_lifetime_seconds: number;
+                        /** @description Issuance quota per UTC day; null: none */
+                        tokens_per_day: number | null;
+                        /** @description Issuance quota per UTC hour; null: none */
+                        tokens_per_hour: number | null;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeCredentialClientKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -2872,6 +3275,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -3021,6 +3437,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         client_secret: string | null;
                         created_at: string;
                         /** @enum {string} */
@@ -3165,6 +3594,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -11253,7 +11695,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description client_secret_post */
+                    /** @description private_key_jwt: a JWT signed with the client's key; iss = sub = client_id, aud = the issuer or this endpoint's URL, exp at most 5 minutes after iat, a jti never used before */
+                    client_assertion?: string;
+                    /**
+                     * @description private_key_jwt (RFC 7523), for credentials with registered public keys
+                     * @constant
+                     */
+                    client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+                    /** @description client_secret_post (optional with private_key_jwt: then the assertion's sub) */
                     client_id?: string;
                     /** @description client_secret_post */
                     client_secret?: string;
@@ -11340,7 +11789,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description client_secret_post */
+                    /** @description private_key_jwt: a JWT signed with the client's key; iss = sub = client_id, aud = the issuer or this endpoint's URL, exp at most 5 minutes after iat, a jti never used before */
+                    client_assertion?: string;
+                    /**
+                     * @description private_key_jwt (RFC 7523), for credentials with registered public keys
+                     * @constant
+                     */
+                    client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+                    /** @description client_secret_post (optional with private_key_jwt: then the assertion's sub) */
                     client_id?: string;
                     /** @description client_secret_post */
                     client_secret?: string;
@@ -11414,7 +11870,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description client_secret_post */
+                    /** @description private_key_jwt: a JWT signed with the client's key; iss = sub = client_id, aud = the issuer or this endpoint's URL, exp at most 5 minutes after iat, a jti never used before */
+                    client_assertion?: string;
+                    /**
+                     * @description private_key_jwt (RFC 7523), for credentials with registered public keys
+                     * @constant
+                     */
+                    client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+                    /** @description client_secret_post (optional with private_key_jwt: then the assertion's sub) */
                     client_id?: string;
                     /** @description client_secret_post */
                     client_secret?: string;

@@ -23,6 +23,7 @@ import {
   createScopeSchema,
   credentialDetailSchema,
   credentialActivitySchema,
+  setClientKeysSchema,
   credentialSchema,
   credentialWithSecretSchema,
   regenerateSecretSchema,
@@ -259,8 +260,16 @@ const oauthForm = (fields: Record<string, z.ZodType>, example?: Record<string, s
     "application/x-www-form-urlencoded": {
       schema: z.object({
         ...fields,
-        client_id: z.string().optional().describe("client_secret_post"),
+        client_id: z.string().optional().describe("client_secret_post (optional with private_key_jwt: then the assertion's sub)"),
         client_secret: z.string().optional().describe("client_secret_post"),
+        client_assertion_type: z
+          .literal("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+          .optional()
+          .describe("private_key_jwt (RFC 7523), for credentials with registered public keys"),
+        client_assertion: z
+          .string()
+          .optional()
+          .describe("private_key_jwt: a JWT signed with the client's key; iss = sub = client_id, aud = the issuer or this endpoint's URL, exp at most 5 minutes after iat, a jti never used before"),
       }),
       ...withExample(example),
     },
@@ -288,6 +297,7 @@ const authorizationServerMetadata = z
     grant_types_supported: z.array(z.string()),
     response_types_supported: z.array(z.string()),
     token_endpoint_auth_methods_supported: z.array(z.string()),
+    token_endpoint_auth_signing_alg_values_supported: z.array(z.string()).describe("Algorithms accepted on private_key_jwt client assertions"),
     introspection_endpoint_auth_methods_supported: z.array(z.string()),
     revocation_endpoint_auth_methods_supported: z.array(z.string()),
     scopes_supported: z.array(z.string()),
@@ -474,6 +484,16 @@ const paths: ZodOpenApiPathsObject = {
       path: idParam,
       response: credentialActivitySchema,
     }),
+  },
+  "/api/v1/credentials/{id}/client-keys": {
+    post: op("post", "setCredentialClientKeys", "Register the public keys (a JWKS, or a URL serving one) the client signs private_key_jwt assertions with", {
+      sessionOnly: true,
+      path: idParam,
+      body: setClientKeysSchema,
+      response: credentialSchema,
+      errors: [409],
+    }),
+    delete: op("delete", "removeCredentialClientKeys", "Remove the private_key_jwt public keys", { sessionOnly: true, path: idParam, response: credentialSchema, errors: [409] }),
   },
   "/api/v1/credentials/{id}/clear-lockout": {
     post: op("post", "clearCredentialLockout", "Lift a lockout after repeated wrong secrets now", {
