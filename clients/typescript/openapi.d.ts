@@ -4668,6 +4668,8 @@ export interface operations {
                             paused_at: string | null;
                             /** @description Until then the previous secret signs alongside the current one */
                             previous_secret_expires_at: string | null;
+                            /** @description When the signing secret was last rotated (the grace window starts then) */
+                            secret_rotated_at: string | null;
                             /** @enum {string} */
                             status: "ACTIVE" | "PAUSED" | "DISABLED";
                             timeout_seconds: number;
@@ -4911,6 +4913,8 @@ export interface operations {
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
                         secret: string | null;
+                        /** @description When the signing secret was last rotated (the grace window starts then) */
+                        secret_rotated_at: string | null;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
                         /** @enum {string} */
@@ -5157,6 +5161,8 @@ export interface operations {
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
+                        /** @description When the signing secret was last rotated (the grace window starts then) */
+                        secret_rotated_at: string | null;
                         /** @enum {string} */
                         status: "ACTIVE" | "PAUSED" | "DISABLED";
                         timeout_seconds: number;
@@ -5556,6 +5562,8 @@ export interface operations {
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
+                        /** @description When the signing secret was last rotated (the grace window starts then) */
+                        secret_rotated_at: string | null;
                         /** @enum {string} */
                         status: "ACTIVE" | "PAUSED" | "DISABLED";
                         timeout_seconds: number;
@@ -5814,6 +5822,8 @@ export interface operations {
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
                         secret: string | null;
+                        /** @description When the signing secret was last rotated (the grace window starts then) */
+                        secret_rotated_at: string | null;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
                         /** @enum {string} */

@@ -341,6 +341,7 @@ const exampleEndpoint = {
   webhook_version: "2026-11-01",
   environment: "live",
   previous_secret_expires_at: null,
+  secret_rotated_at: null,
   older_secrets_expire_at: [],
   consecutive_failures: 0,
   health: {
