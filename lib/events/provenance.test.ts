@@ -7,6 +7,7 @@ import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { setDeliveryDispatcher } from "@/lib/events/dispatch";
 import { ingestEvent } from "@/lib/events/ingest-event";
+import { createInboundWebhook } from "@/lib/inbound/create-inbound-webhook";
 import { API_ROUTES } from "@/tests/helpers/api-routes";
 import { serveRoutes } from "@/tests/helpers/route-server";
 
@@ -153,5 +154,21 @@ describe("causal provenance", () => {
     expect(patched.status).toBe(200);
     const who = await call(a.token, "GET", `/api/v1/audit-events?target_id=${endpointId}&action=endpoint.updated`);
     expect(who.body.data[0].actor).toEqual({ type: "credential", id: a.credential.id, label: expect.stringContaining("Billing backend") });
+  });
+
+  it("records the incoming webhook and message an event was made from", async () => {
+    const { webhook, token } = await createInboundWebhook({
+      orgId: orgA, environment: "test", name: "Stripe in", handler: "event", eventType: "run.completed", ctx,
+    });
+    const r = await fetch(`${server.origin}/in/${webhook.id}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ run: 4 }),
+    });
+    expect(r.status).toBeLessThan(300);
+    const message = await db.inboundMessage.findFirstOrThrow({ where: { webhookId: webhook.id } });
+    expect(message.eventId).not.toBeNull();
+    const e = await call(a.token, "GET", `/api/v1/events/${message.eventId}`);
+    expect(e.body.caused_by).toMatchObject({ type: "inbound", id: webhook.id, label: "Stripe in", message_id: message.id, ip: "127.0.0.1", verified: true });
   });
 });
