@@ -57,6 +57,10 @@ test("a delivery's detail names the credential that posted its event, and links 
   // The credential's page lists what it caused: the event, linked.
   const caused = page.getByRole("list", { name: "Recent events posted by this credential" });
   await expect(caused.getByRole("link", { name: eventId })).toBeVisible();
+  // And the event's own page names its cause.
+  await caused.getByRole("link", { name: eventId }).click();
+  await expect(page.getByRole("heading", { name: `Event ${type}` })).toBeVisible();
+  await expect(page.getByRole("definition").filter({ hasText: "from 127.0.0.1" })).toContainText(`credential ${name}`);
 });
 
 test("registers a public JWK on a credential; the client's signed assertion then gets a token", async ({ page, baseURL }) => {
