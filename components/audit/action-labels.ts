@@ -20,6 +20,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "credential.quota_changed": "Credential token quota changed",
   "credential.locked_out": "Credential locked out after wrong secrets",
   "credential.lockout_cleared": "Credential lockout cleared",
+  "credential.client_keys_set": "Credential public keys registered (private_key_jwt)",
+  "credential.client_keys_removed": "Credential public keys removed (private_key_jwt)",
   "organization.credential_policy_changed": "Credential policy changed",
   "scope.created": "Scope created",
   "endpoint.created": "Endpoint created",

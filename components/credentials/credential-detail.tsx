@@ -20,6 +20,8 @@ import { Badge } from "@/components/ui/badge";
 import { RevokeCredentialAction } from "@/components/credentials/revoke-credential-action";
 import { SecretRotationCard } from "@/components/credentials/secret-rotation-card";
 import { AbuseControlCard } from "@/components/credentials/abuse-control-card";
+import { ClientKeysCard } from "@/components/credentials/client-keys-card";
+import { CredentialActivityCard } from "@/components/credentials/credential-activity-card";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -49,6 +51,8 @@ const ACTION_LABELS: Record<string, string> = {
   "credential.locked_out": "Locked out (wrong secrets)",
   "credential.lockout_cleared": "Lockout cleared",
   "credential.quota_changed": "Quota changed",
+  "credential.client_keys_set": "Public key registered",
+  "credential.client_keys_removed": "Public key removed",
 };
 
 type Props = { scoping: Scoping; initial: CredentialDetail; canManage: boolean };
@@ -162,6 +166,10 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
       </div>
 
       {c.status !== "revoked" ? <AbuseControlCard scoping={scoping} credential={c} canManage={canManage} /> : null}
+
+      {c.status !== "revoked" ? <ClientKeysCard scoping={scoping} credential={c} canManage={canManage} /> : null}
+
+      <CredentialActivityCard scoping={scoping} id={c.id} />
 
       <AuditSection entries={c.audit} />
 

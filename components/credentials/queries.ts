@@ -12,7 +12,7 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { fetchApi } from "@/lib/api/fetch-api";
-import type { CreateCredentialInput, CredentialView, SecretUsageView } from "@/lib/validations/credentials";
+import type { CreateCredentialInput, CredentialActivityView, CredentialView, SecretUsageView } from "@/lib/validations/credentials";
 
 type List<T> = { data: T[]; next_cursor: string | null };
 
@@ -150,5 +150,31 @@ export function useCreateScope(orgId: string) {
     mutationFn: (input: { name: string; description: string }) =>
       fetchApi<Scope>("/api/v1/scopes", { method: "POST", body: input }),
     onSuccess: () => qc.invalidateQueries({ queryKey: scopesQueryOptions(orgId).queryKey }),
+  });
+}
+
+/** Register public keys for private_key_jwt: a pasted JWK/JWKS, or a JWKS URL. */
+export function useSetClientKeys(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { jwks: Record<string, unknown> } | { jwks_url: string }) =>
+      fetchApi<CredentialView>(`/api/v1/credentials/${encodeURIComponent(id)}/client-keys`, { method: "POST", body: input }),
+    onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
+  });
+}
+
+export function useRemoveClientKeys(s: Scoping, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => fetchApi<CredentialView>(`/api/v1/credentials/${encodeURIComponent(id)}/client-keys`, { method: "DELETE" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
+  });
+}
+
+/** What the credential caused: its events, their deliveries, its changes. */
+export function useCredentialActivity(s: Scoping, id: string) {
+  return useQuery({
+    queryKey: [...credentialKeys.detail(s, id), "activity"] as const,
+    queryFn: ({ signal }) => fetchApi<CredentialActivityView>(`/api/v1/credentials/${encodeURIComponent(id)}/activity`, { signal }),
   });
 }

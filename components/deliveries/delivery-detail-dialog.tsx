@@ -157,6 +157,11 @@ function DeliveryDetailBody({
         <Field label="Endpoint id">
           <IdValue value={d.endpoint_id} label="Copy endpoint id" />
         </Field>
+        {d.caused_by ? (
+          <Field label="Caused by" hint="What sent the event, sealed when it was stored.">
+            <CausedBy cause={d.caused_by} eventId={d.event_id} />
+          </Field>
+        ) : null}
         {d.replay_of ? (
           <Field label="Replay of" hint="Made by a replay before replays became attempts of the same delivery.">
             <button
@@ -187,6 +192,57 @@ function DeliveryDetailBody({
         <AttemptTimeline delivery={d} />
       </section>
     </div>
+  );
+}
+
+const linkClass = "font-medium text-foreground underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none";
+
+/** "credential X posting event Y at T from address A", each named thing a link. */
+function CausedBy({ cause: c, eventId }: { cause: NonNullable<DeliveryDetail["caused_by"]>; eventId: string }) {
+  const eventLink = (
+    <Link href={`/settings/organization/webhooks/events/${encodeURIComponent(eventId)}`} className={cn(linkClass, "font-mono text-xs")}>
+      {eventId}
+    </Link>
+  );
+  const who =
+    c.type === "credential" && c.id ? (
+      <>
+        credential{" "}
+        <Link href={`/settings/organization/credentials/${encodeURIComponent(c.id)}`} className={linkClass}>
+          {c.label}
+        </Link>{" "}
+        posting event
+      </>
+    ) : c.type === "user" ? (
+      <>
+        member <span className="font-medium text-foreground">{c.label}</span> sending event
+      </>
+    ) : c.type === "inbound" && c.id ? (
+      <>
+        incoming webhook{" "}
+        <Link href="/settings/organization/webhooks?tab=incoming" className={linkClass}>
+          {c.label}
+        </Link>{" "}
+        {c.message_id ? <>(message <code className="font-mono text-xs">{c.message_id}</code>)</> : null} making event
+      </>
+    ) : (
+      <>Gatehouse itself making event</>
+    );
+  return (
+    <span className="text-sm text-muted-foreground" data-testid="delivery-provenance">
+      {who} {eventLink} at {formatExact(c.at)}
+      {c.ip ? (
+        <>
+          {" "}
+          from <code className="font-mono text-xs text-foreground">{c.ip}</code>
+        </>
+      ) : null}
+      {c.verified ? null : (
+        <Badge variant="destructive" className="ml-2">
+          changed since it was stored
+        </Badge>
+      )}
+    </span>
   );
 }
 

@@ -194,6 +194,7 @@ function StateNotices({ scoping, endpoint: e }: { scoping: Scoping; endpoint: En
           <strong className="font-semibold">Secret rotation:</strong> previous secret valid until{" "}
           <LocalTime format="datetime" iso={e.previous_secret_expires_at} />. Until then each delivery carries a signature made with the
           previous secret beside one made with the new secret.
+          <GraceWindow from={e.secret_rotated_at} until={e.previous_secret_expires_at} signatures={2 + e.older_secrets_expire_at.length} />
           {e.older_secrets_expire_at.length ? (
             <>
               {" "}
@@ -204,6 +205,43 @@ function StateNotices({ scoping, endpoint: e }: { scoping: Scoping; endpoint: En
         </Notice>
       ) : null}
     </>
+  );
+}
+
+/**
+ * The signing secret's grace window as a bar from the rotation to its end: receivers cannot tell
+ * us when they switched, so the window is what there is to show.
+ */
+function GraceWindow({ from, until, signatures }: { from: string | null; until: string; signatures: number }) {
+  const end = Date.parse(until);
+  const start = from ? Date.parse(from) : null;
+  const [now] = useState(() => Date.now()); // as of this render of the page; the notice is re-read on every change
+  const done = start !== null && end > start ? Math.min(100, Math.max(0, ((now - start) / (end - start)) * 100)) : null;
+  const hoursLeft = Math.max(0, (end - now) / 3_600_000);
+  return (
+    <span className="mt-2 grid gap-1" role="group" aria-label="Signing secret grace window">
+      {done !== null ? (
+        <span
+          className="block h-1.5 w-full overflow-hidden rounded-full bg-muted"
+          role="progressbar"
+          aria-label="Grace window elapsed"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(done)}
+        >
+          <span className="block h-full bg-primary" style={{ width: `${done}%` }} />
+        </span>
+      ) : null}
+      <span className="text-xs text-muted-foreground">
+        {from ? (
+          <>
+            Rotated <LocalTime format="datetime" iso={from} />;{" "}
+          </>
+        ) : null}
+        {hoursLeft >= 1 ? `${Math.floor(hoursLeft)} h ${Math.round((hoursLeft % 1) * 60)} min left` : `${Math.ceil(hoursLeft * 60)} min left`}; deliveries carry{" "}
+        {signatures} signatures in <code className="font-mono">webhook-signature</code> until it ends.
+      </span>
+    </span>
   );
 }
 

@@ -43,12 +43,13 @@ export function assertNotTestToken(ctx: { caller: Caller; environment: Environme
  */
 export function auditFiltersFor(
   ctx: { caller: Caller; environment: Environment; orgId: string },
-  q: { actor?: string; action?: string; target_id?: string; from?: Date; to?: Date; environment?: Environment },
+  q: { actor?: string; caused_by_credential?: string; action?: string; target_id?: string; from?: Date; to?: Date; environment?: Environment },
 ): AuditEventFilters {
   assertTokenEnvironment(ctx, q.environment);
   return {
     orgId: ctx.orgId,
     actor: q.actor,
+    causedByCredential: q.caused_by_credential,
     action: q.action,
     targetId: q.target_id,
     from: q.from,

@@ -23,6 +23,8 @@ import {
   createCredentialSchema,
   createScopeSchema,
   credentialDetailSchema,
+  credentialActivitySchema,
+  setClientKeysSchema,
   credentialSchema,
   credentialWithSecretSchema,
   regenerateSecretSchema,
@@ -271,8 +273,16 @@ const oauthForm = (fields: Record<string, z.ZodType>, example?: Record<string, s
     "application/x-www-form-urlencoded": {
       schema: z.object({
         ...fields,
-        client_id: z.string().optional().describe("client_secret_post"),
+        client_id: z.string().optional().describe("client_secret_post (optional with private_key_jwt: then the assertion's sub)"),
         client_secret: z.string().optional().describe("client_secret_post"),
+        client_assertion_type: z
+          .literal("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+          .optional()
+          .describe("private_key_jwt (RFC 7523), for credentials with registered public keys"),
+        client_assertion: z
+          .string()
+          .optional()
+          .describe("private_key_jwt: a JWT signed with the client's key; iss = sub = client_id, aud = the issuer or this endpoint's URL, exp at most 5 minutes after iat, a jti never used before"),
       }),
       ...withExample(example),
     },
@@ -300,6 +310,7 @@ const authorizationServerMetadata = z
     grant_types_supported: z.array(z.string()),
     response_types_supported: z.array(z.string()),
     token_endpoint_auth_methods_supported: z.array(z.string()),
+    token_endpoint_auth_signing_alg_values_supported: z.array(z.string()).describe("Algorithms accepted on private_key_jwt client assertions"),
     introspection_endpoint_auth_methods_supported: z.array(z.string()),
     revocation_endpoint_auth_methods_supported: z.array(z.string()),
     scopes_supported: z.array(z.string()),
@@ -348,6 +359,7 @@ const exampleEndpoint = {
   webhook_version: "2026-11-01",
   environment: "live",
   previous_secret_expires_at: null,
+  secret_rotated_at: null,
   older_secrets_expire_at: [],
   consecutive_failures: 0,
   operator_events: false,
@@ -392,6 +404,15 @@ const exampleInbound = {
   last_received_at: "2026-12-05T09:10:00.000Z",
 };
 
+const exampleCause = {
+  type: "credential",
+  id: "cm3k2x0a10000abcdqwerty12",
+  label: "Billing backend",
+  ip: "203.0.113.7",
+  message_id: null,
+  at: EX.at,
+  verified: true,
+};
 const exampleDelivery = {
   id: EX.deliveryId,
   event_id: EX.eventId,
@@ -410,6 +431,7 @@ const exampleDelivery = {
   replay_requested_by: null,
   created_at: EX.at,
   completed_at: "2026-11-02T09:30:00.180Z",
+  caused_by: exampleCause,
 };
 const EXAMPLES = {
   listEvents: {
@@ -423,6 +445,7 @@ const EXAMPLES = {
           channels: [],
           environment: "live",
           created_at: EX.at,
+          caused_by: exampleCause,
           deliveries: { total: 1, pending: 0, held: 0, succeeded: 1, failed: 0 },
         },
       ],
@@ -573,6 +596,23 @@ const paths: ZodOpenApiPathsObject = {
       response: credentialSchema,
       errors: [409],
     }),
+  },
+  "/api/v1/credentials/{id}/activity": {
+    get: op("get", "getCredentialActivity", "What the credential caused: events posted with its tokens, their deliveries, its changes", {
+      scopes: ["events:read", "deliveries:read", "audit:read"],
+      path: idParam,
+      response: credentialActivitySchema,
+    }),
+  },
+  "/api/v1/credentials/{id}/client-keys": {
+    post: op("post", "setCredentialClientKeys", "Register the public keys (a JWKS, or a URL serving one) the client signs private_key_jwt assertions with", {
+      sessionOnly: true,
+      path: idParam,
+      body: setClientKeysSchema,
+      response: credentialSchema,
+      errors: [409],
+    }),
+    delete: op("delete", "removeCredentialClientKeys", "Remove the private_key_jwt public keys", { sessionOnly: true, path: idParam, response: credentialSchema, errors: [409] }),
   },
   "/api/v1/credentials/{id}/clear-lockout": {
     post: op("post", "clearCredentialLockout", "Lift a lockout after repeated wrong secrets now", {

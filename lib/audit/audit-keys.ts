@@ -25,3 +25,11 @@ export function auditCheckpointKeys(): { privateKey: KeyObject; publicKey: KeyOb
   const publicKeyRaw = spki.subarray(spki.length - 32);
   return { privateKey, publicKey, publicKeyRaw, keyId: createHash("sha256").update(publicKeyRaw).digest("hex").slice(0, 16) };
 }
+
+/**
+ * The HMAC key that seals each event's provenance (lib/events/provenance.ts): derived from the
+ * same secret as the chain key, under its own label, so it too is out of the database's reach.
+ */
+export function provenanceKey(): Buffer {
+  return derive("gatehouse event provenance v1");
+}

@@ -8,6 +8,8 @@ export type AuditEventFilters = {
   orgId: string;
   /** Case-insensitive substring of the actor's label or id. */
   actor?: string;
+  /** Only changes made with this credential's access tokens (actor type credential, this id). */
+  causedByCredential?: string;
   /** An exact action, or a prefix when it ends with "." ("member." → member.invited, ...). */
   action?: string;
   targetId?: string;
@@ -40,6 +42,10 @@ function whereFor(f: AuditEventFilters): Prisma.AuditEventWhereInput {
       { actorLabel: { contains: f.actor, mode: "insensitive" } },
       { actorId: { contains: f.actor, mode: "insensitive" } },
     ];
+  }
+  if (f.causedByCredential) {
+    where.actorType = "credential";
+    where.actorId = f.causedByCredential;
   }
   if (f.action) where.action = f.action.endsWith(".") ? { startsWith: f.action } : f.action;
   if (f.targetId) where.targetId = f.targetId;

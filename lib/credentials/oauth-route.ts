@@ -1,7 +1,7 @@
 // The one wrapper of the OAuth endpoints: form parsing, client authentication, rate limits
 // per client and per IP (RateLimit-* headers, 429 + Retry-After), and §5.2 error bodies.
 import { rateLimits, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
-import { requestInfo } from "@/lib/api/request-info";
+import { requestInfo, requestOrigin } from "@/lib/api/request-info";
 import { AppError } from "@/lib/api/errors";
 import { TextResponse } from "@/lib/api/text-response";
 import { readRawBody } from "@/lib/inbound/read-raw-body";
@@ -62,7 +62,7 @@ export function withOAuthClient(
       if (!byIp!.ok) return tooMany(rateLimitHeaders(byIp!));
       if (!auth || !form || !byClient) throw early;
       if (!byClient.ok) return tooMany(limitHeaders);
-      const client = await authenticateClient(auth, ip === "unknown" ? null : ip);
+      const client = await authenticateClient(auth, ip === "unknown" ? null : ip, () => assertionAudiences(req));
       const res = await handler(client, form, req);
       for (const [k, v] of Object.entries(limitHeaders)) res.headers.set(k, v);
       return res;
@@ -101,10 +101,19 @@ async function readRequest(req: Request): Promise<{ form: URLSearchParams; auth:
     if (!isStorableString(k) || !isStorableString(v)) throw new OAuthError("invalid_request", "A parameter contains NUL or an invalid character.");
   }
   const auth = readClientAuth(req.headers.get("authorization"), form);
-  if (!isStorableString(auth.clientId) || !isStorableString(auth.clientSecret)) {
+  if (!isStorableString(auth.clientId) || !isStorableString(auth.method === "private_key_jwt" ? auth.assertion : auth.clientSecret)) {
     throw new OAuthError("invalid_client", "Malformed client credentials.", 401, auth.method === "client_secret_basic");
   }
   return { form, auth };
+}
+
+/**
+ * What a client assertion's `aud` may be (RFC 7523 §3): this server's issuer, its token endpoint,
+ * or the URL of the endpoint it was sent to (introspection, revocation).
+ */
+function assertionAudiences(req: Request): string[] {
+  const issuer = requestOrigin(req);
+  return [...new Set([issuer, `${issuer}/oauth/token`, `${issuer}${new URL(req.url).pathname}`])];
 }
 
 function tooLarge(): OAuthError {

@@ -223,6 +223,8 @@ describe("introspection and revocation", () => {
     const m = await (await fetch(`${server.origin}/.well-known/oauth-authorization-server`)).json();
     expect(m.issuer).toBe(server.origin);
     expect(m.token_endpoint).toBe(`${server.origin}/oauth/token`);
-    expect(m.token_endpoint_auth_methods_supported).toEqual(["client_secret_basic", "client_secret_post"]);
+    expect(m.token_endpoint_auth_methods_supported).toEqual(["client_secret_basic", "client_secret_post", "private_key_jwt"]);
+    expect(m.token_endpoint_auth_signing_alg_values_supported).toContain("ES256");
+    expect(m.token_endpoint_auth_signing_alg_values_supported).not.toContain("HS256");
   });
 });

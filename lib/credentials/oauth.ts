@@ -1,4 +1,5 @@
-// The OAuth 2.0 surface: client authentication (RFC 6749 §2.3.1, basic or post), the
+// The OAuth 2.0 surface: client authentication (RFC 6749 §2.3.1, basic or post; or a signed
+// assertion, private_key_jwt, RFC 7523: client-assertion.ts), the
 // client-credentials grant (§4.4), introspection (RFC 7662) and revocation (RFC 7009).
 // Errors follow §5.2: {error, error_description}.
 import { liveGraceSecrets } from "@/lib/crypto/grace-secrets";
@@ -11,6 +12,7 @@ import { createBatcher, createLoader, prepared, sql, valuesList } from "@/lib/db
 import { forgetTokensEverywhere, recallClient, rememberClient, tokenEpoch } from "@/lib/credentials/token-cache";
 import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import type { Credential } from "@/lib/generated/prisma/client";
+import { AssertionRejected, assertionClientId, JWT_BEARER, verifyClientAssertion } from "@/lib/credentials/client-assertion";
 
 export type OAuthErrorCode =
   | "invalid_request" // malformed: wrong content type, missing or repeated parameter, two auth methods
@@ -49,12 +51,26 @@ export function parseForm(contentType: string | null, body: string): URLSearchPa
   return form;
 }
 
-export type ClientAuth = { clientId: string; clientSecret: string; method: "client_secret_basic" | "client_secret_post" };
+export type ClientAuth =
+  | { clientId: string; clientSecret: string; method: "client_secret_basic" | "client_secret_post" }
+  | { clientId: string; assertion: string; method: "private_key_jwt" };
 
 /** Reads the client's credentials; exactly one method may be used. */
 export function readClientAuth(authorization: string | null, form: URLSearchParams): ClientAuth {
   const postId = form.get("client_id");
   const postSecret = form.get("client_secret");
+  const assertionType = form.get("client_assertion_type");
+  const assertion = form.get("client_assertion");
+  if (assertionType !== null || assertion !== null) {
+    if (postSecret || (authorization && /^basic\s/i.test(authorization))) throw new OAuthError("invalid_request", "Use one client authentication method, not both.");
+    if (assertionType !== JWT_BEARER) throw new OAuthError("invalid_request", `client_assertion_type must be ${JWT_BEARER}.`);
+    if (!assertion) throw new OAuthError("invalid_request", "client_assertion is required with client_assertion_type.");
+    // RFC 7523 §3: client_id is optional; when sent, it must be the assertion's subject.
+    const claimed = assertionClientId(assertion);
+    if (!claimed) throw new OAuthError("invalid_client", "client_assertion is not a JWT with a sub claim.");
+    if (postId && postId !== claimed) throw new OAuthError("invalid_client", "client_id differs from the assertion's sub.");
+    return { clientId: claimed, assertion, method: "private_key_jwt" };
+  }
   if (authorization && /^basic\s/i.test(authorization)) {
     if (postSecret) throw new OAuthError("invalid_request", "Use one client authentication method, not both.");
     const decoded = Buffer.from(authorization.slice(6).trim(), "base64").toString("utf8");
@@ -93,10 +109,11 @@ const loadClient = createLoader<string, OAuthClient>(async (clientIds) => {
 });
 
 /**
- * Finds the credential and checks the secret (current, or previous during a grace period).
+ * Finds the credential and checks the secret (current, or previous during a grace period), or
+ * the signed assertion (private_key_jwt, whose `aud` must be one of `audiences()`).
  * `ip`: the client's address, for the wrong-secret lockout (lockout.ts).
  */
-export async function authenticateClient(auth: ClientAuth, ip: string | null = null): Promise<OAuthClient> {
+export async function authenticateClient(auth: ClientAuth, ip: string | null = null, audiences?: () => string[]): Promise<OAuthClient> {
   const basic = auth.method === "client_secret_basic";
   const fail = (d = "Client authentication failed.") => new OAuthError("invalid_client", d, 401, basic);
   // The checksum rejects a garbled client ID without touching the database.
@@ -108,8 +125,9 @@ export async function authenticateClient(auth: ClientAuth, ip: string | null = n
     if (!c) throw fail();
     rememberClient(auth.clientId, c, epoch);
   }
-  const h = sha256(auth.clientSecret);
   const now = new Date();
+  if (auth.method === "private_key_jwt") return authenticateAssertion(c, auth.assertion, audiences?.() ?? [], ip, now);
+  const h = sha256(auth.clientSecret);
   const ok =
     parseSecret(auth.clientSecret)?.kind === "clientSecret" &&
     (digestEquals(h, c.secretHash) ||
@@ -126,6 +144,23 @@ export async function authenticateClient(auth: ClientAuth, ip: string | null = n
   }
   if (c.status !== "active") throw fail("This credential has been revoked.");
   if (c.expiresAt && c.expiresAt <= now) throw fail("This credential has expired.");
+  return c;
+}
+
+/** private_key_jwt: the signature, claims and jti (client-assertion.ts), then the same checks as a secret's. */
+async function authenticateAssertion(c: OAuthClient, assertion: string, audiences: string[], ip: string | null, now: Date): Promise<OAuthClient> {
+  if (c.status !== "active") throw new OAuthError("invalid_client", "This credential has been revoked.", 401);
+  if (c.expiresAt && c.expiresAt <= now) throw new OAuthError("invalid_client", "This credential has expired.", 401);
+  if (c.lockedUntil && c.lockedUntil > now) {
+    const held = await lockedOutFrom(c, ip, now);
+    if (held) throw lockedOut(held);
+  }
+  try {
+    await verifyClientAssertion({ credentialId: c.id, clientId: c.clientId, assertion, audiences, now });
+  } catch (err) {
+    if (err instanceof AssertionRejected) throw new OAuthError("invalid_client", err.message, 401);
+    throw err;
+  }
   return c;
 }
 

@@ -1,6 +1,7 @@
 import type { Credential } from "@/lib/generated/prisma/client";
 import type { CredentialView } from "@/lib/validations/credentials";
 import { liveGraceSecrets } from "@/lib/crypto/grace-secrets";
+import { clientKeysView } from "@/lib/credentials/client-keys";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -32,6 +33,7 @@ export function credentialView(c: Credential): CredentialView {
     locked_until: c.lockedUntil && c.lockedUntil > new Date() ? iso(c.lockedUntil) : null,
     failed_exchanges: c.failedExchanges,
     last_failed_at: iso(c.lastFailedAt),
+    client_keys: clientKeysView(c),
     created_at: c.createdAt.toISOString(),
   };
 }

@@ -5,9 +5,10 @@ import { payloadFor } from "@/lib/deliveries/attempt-delivery";
 import { shownBody } from "@/lib/inbound/forward-request";
 import type { Delivery, DeliveryAttempt, Environment, Prisma } from "@/lib/generated/prisma/client";
 import type { DeliveryView } from "@/lib/validations/deliveries";
+import { causeView } from "@/lib/events/views";
 
 type Scoped = { orgId: string; environment: Environment };
-type Row = Delivery & { event: { type: string }; endpoint: { name: string } };
+type Row = Delivery & { event: Parameters<typeof causeView>[0]; endpoint: { name: string } };
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function deliveryView(d: Row): DeliveryView {
@@ -29,6 +30,7 @@ export function deliveryView(d: Row): DeliveryView {
     replay_requested_by: d.replayRequestedBy,
     created_at: d.createdAt.toISOString(),
     completed_at: iso(d.completedAt),
+    caused_by: causeView(d.event),
   };
 }
 
@@ -50,7 +52,21 @@ export function attemptView(a: DeliveryAttempt, messageBody: string) {
   };
 }
 
-const include = { event: { select: { type: true } }, endpoint: { select: { name: true } } } as const;
+// The event's identity and provenance fields: what causeView needs to say (and check) who caused it.
+const eventCauseSelect = {
+  id: true,
+  orgId: true,
+  environment: true,
+  type: true,
+  createdAt: true,
+  causedByType: true,
+  causedById: true,
+  causedByLabel: true,
+  causedByIp: true,
+  causedByMessageId: true,
+  provenanceMac: true,
+} as const;
+const include = { event: { select: eventCauseSelect }, endpoint: { select: { name: true } } } as const;
 
 export type DeliveryFilters = {
   status?: Delivery["status"];
@@ -62,12 +78,15 @@ export type DeliveryFilters = {
   q?: string;
   createdAfter?: Date;
   createdBefore?: Date;
+  /** Only deliveries of events posted with this credential's tokens. */
+  causedByCredential?: string;
 };
 
 export async function listDeliveries(s: Scoped & DeliveryFilters & { limit: number; cursor?: { createdAt: string; id: string } }) {
   const and: Prisma.DeliveryWhereInput[] = [];
   if (s.eventType) and.push({ event: { type: s.eventType } });
   if (s.eventId) and.push({ eventId: s.eventId });
+  if (s.causedByCredential) and.push({ event: { causedByType: "credential", causedById: s.causedByCredential } });
   if (s.deliveryId) and.push({ id: s.deliveryId });
   if (s.q) and.push({ OR: [{ id: s.q }, { eventId: s.q }, { event: { idempotencyKey: s.q } }] });
   if (s.createdAfter || s.createdBefore) and.push({ createdAt: { ...(s.createdAfter ? { gte: s.createdAfter } : {}), ...(s.createdBefore ? { lt: s.createdBefore } : {}) } });
@@ -99,7 +118,7 @@ export async function getDelivery(s: Scoped & { id: string }) {
   const d = await db.delivery.findFirst({
     where: { id: s.id, orgId: s.orgId, environment: s.environment },
     include: {
-      event: { select: { id: true, type: true, createdAt: true, environment: true, payload: true } },
+      event: { select: { ...eventCauseSelect, payload: true } },
       endpoint: { select: { name: true, inboundWebhookId: true } },
       attemptRows: { orderBy: { number: "asc" } },
     },

@@ -6,13 +6,14 @@ import type { Environment } from "@/lib/generated/prisma/client";
 type Scoped = { orgId: string; environment: Environment };
 
 export function listEvents(
-  s: Scoped & { limit: number; type?: string; q?: string; createdAfter?: Date; createdBefore?: Date; cursor?: { createdAt: string; id: string } },
+  s: Scoped & { limit: number; type?: string; q?: string; causedByCredential?: string; createdAfter?: Date; createdBefore?: Date; cursor?: { createdAt: string; id: string } },
 ) {
   return db.event.findMany({
     where: {
       orgId: s.orgId,
       environment: s.environment,
       ...(s.type ? { type: s.type } : {}),
+      ...(s.causedByCredential ? { causedByType: "credential" as const, causedById: s.causedByCredential } : {}),
       ...(s.q ? { AND: [{ OR: [{ id: s.q }, { idempotencyKey: s.q }] }] } : {}),
       ...(s.createdAfter || s.createdBefore
         ? { createdAt: { ...(s.createdAfter ? { gte: s.createdAfter } : {}), ...(s.createdBefore ? { lt: s.createdBefore } : {}) } }

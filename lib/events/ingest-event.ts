@@ -22,6 +22,8 @@ import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
 import { newDeliveryId, newEventId } from "@/lib/webhooks/ids";
 import { evaluateFilter, FilterCache } from "@/lib/webhooks/payload-filter";
 import { eventsAccepted } from "@/lib/observability/metrics";
+import { provenanceMac, SYSTEM_CAUSE, type EventCause } from "@/lib/events/provenance";
+import { provenanceKey } from "@/lib/audit/audit-keys";
 
 export type IngestEventOptions = {
   orgId: string;
@@ -41,6 +43,8 @@ export type IngestEventOptions = {
    * it, so a retry after a crash answers with this event (lib/api/idempotency.ts).
    */
   idempotencyClaimId?: string | null;
+  /** What caused the event (provenance.ts); Gatehouse itself when not given. */
+  cause?: EventCause;
 };
 
 export type IngestEventResult = {
@@ -95,7 +99,8 @@ async function existingEvent(opts: IngestEventOptions): Promise<IngestEventResul
   if (!opts.externalId) return null;
   const [row] = await sql<Event & { deliveryCount: number }>(
     `SELECT e."id", e."orgId", e."environment"::text AS "environment", e."type", e."payload", e."idempotencyKey", COALESCE(e."channels", '{}') AS "channels",
-            e."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
+            e."createdAt" AT TIME ZONE 'UTC' AS "createdAt", e."causedByType"::text AS "causedByType", e."causedById",
+            e."causedByLabel", e."causedByIp", e."causedByMessageId", e."provenanceMac",
             (SELECT count(*)::int FROM "Delivery" d WHERE d."eventId" = e."id" AND d."replayOfId" IS NULL) AS "deliveryCount"
        FROM "Event" e
       WHERE e."orgId" = $1 AND e."environment" = $2::"Environment" AND e."idempotencyKey" = $3`,
@@ -172,10 +177,12 @@ function filterMatches(items: Item[]): { listed: boolean; ords: number[]; endpoi
 //   in this batch, and its caller answers with the stored event;
 // - del: the deliveries of the events stored, numbered into the ids brought ($9);
 // - claims: the Idempotency-Key claims of the requests whose event was stored, marked with it.
+// Each event's provenance (what caused it, sealed: provenance.ts) rides in the same insert.
 const WRITE_EVENTS = `
 WITH items AS MATERIALIZED (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $12::text[], $13::text[])
-    WITH ORDINALITY AS t(id, org, env, type, payload, key, only_endpoint, claim, channels, ord)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $12::text[], $13::text[],
+                       $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])
+    WITH ORDINALITY AS t(id, org, env, type, payload, key, only_endpoint, claim, channels, c_type, c_id, c_label, c_ip, c_msg, c_mac, ord)
 ), ep AS MATERIALIZED (
   SELECT e."id", e."orgId", e."environment"::text AS env, e."status"::text AS status, e."eventTypes", e."operatorEvents",
          e."filter", COALESCE(e."channels", '{}') AS channels
@@ -202,8 +209,10 @@ WITH items AS MATERIALIZED (
               ELSE ep."id" = i.only_endpoint -- sent to this endpoint by name: whatever it subscribes to
          END
 ), ev AS (
-  INSERT INTO "Event" ("id", "orgId", "environment", "type", "payload", "idempotencyKey", "channels", "createdAt")
-  SELECT i.id, i.org, i.env::"Environment", i.type, i.payload::jsonb, i.key, string_to_array(i.channels, ','), $8::timestamp
+  INSERT INTO "Event" ("id", "orgId", "environment", "type", "payload", "idempotencyKey", "channels", "createdAt",
+                       "causedByType", "causedById", "causedByLabel", "causedByIp", "causedByMessageId", "provenanceMac")
+  SELECT i.id, i.org, i.env::"Environment", i.type, i.payload::jsonb, i.key, string_to_array(i.channels, ','), $8::timestamp,
+         i.c_type::"EventCause", i.c_id, i.c_label, i.c_ip, i.c_msg, i.c_mac
     FROM items i
    WHERE (SELECT count(*) FROM pairs) <= cardinality($9::text[]) AND NOT EXISTS (SELECT 1 FROM stale)
    ORDER BY i.ord
@@ -234,10 +243,19 @@ type WriteRow = { kind: "d" | "e" | "n" | "f"; id: string; eventId: string | nul
 async function writeEvents(items: Item[]): Promise<Outcome[]> {
   const scopes = [...new Map(items.map((i) => [`${i.opts.orgId}\0${i.opts.environment}`, i.opts])).values()];
   let idCount = items.reduce((n, i) => n + (deliveriesLastTime.get(kindOf(i.opts)) ?? 0), 0);
+  const causes = items.map(({ opts: { cause = SYSTEM_CAUSE } }) => ({
+    ...cause,
+    label: cause.label.length > 320 ? [...cause.label].slice(0, 320).join("") : cause.label, // whole characters
+    messageId: cause.messageId ?? null,
+  }));
+  const key = provenanceKey();
   for (let tries = 0; ; tries++) {
     const now = new Date();
     const eventIds = items.map(() => newEventId());
     const matches = filterMatches(items);
+    const seals = items.map(({ opts: { orgId, environment, type } }, n) =>
+      provenanceMac({ id: eventIds[n]!, orgId, environment, type, createdAt: now }, causes[n]!, key),
+    );
     const deliveryIds = Array.from({ length: idCount }, () => newDeliveryId());
     const rows = await sql<WriteRow>(WRITE_EVENTS, [
       eventIds,
@@ -258,6 +276,12 @@ async function writeEvents(items: Item[]): Promise<Outcome[]> {
       matches.ords,
       matches.endpointIds,
       matches.listed,
+      causes.map((c) => c.type),
+      causes.map((c) => c.id),
+      causes.map((c) => c.label),
+      causes.map((c) => c.ip),
+      causes.map((c) => c.messageId),
+      seals,
     ]);
     const stale = rows.filter((r) => r.kind === "f");
     if (stale.length) {
@@ -308,6 +332,12 @@ async function writeEvents(items: Item[]): Promise<Outcome[]> {
         idempotencyKey: opts.externalId ?? null,
         channels: opts.channels ?? [],
         createdAt: now,
+        causedByType: causes[n]!.type,
+        causedById: causes[n]!.id,
+        causedByLabel: causes[n]!.label,
+        causedByIp: causes[n]!.ip,
+        causedByMessageId: causes[n]!.messageId,
+        provenanceMac: seals[n]!,
       };
       return {
         ok: {

@@ -1,5 +1,27 @@
 import type { Delivery, Event } from "@/lib/generated/prisma/client";
-import type { EventView } from "@/lib/validations/events";
+import type { EventCauseView, EventView } from "@/lib/validations/events";
+import { provenanceVerified, storedCause } from "@/lib/events/provenance";
+import { provenanceKey } from "@/lib/audit/audit-keys";
+
+type CauseFields = Pick<
+  Event,
+  "id" | "orgId" | "environment" | "type" | "createdAt" | "causedByType" | "causedById" | "causedByLabel" | "causedByIp" | "causedByMessageId" | "provenanceMac"
+>;
+
+/** What caused the event, with whether its seal still holds; null on events older than provenance. */
+export function causeView(e: CauseFields, key: Buffer = provenanceKey()): EventCauseView | null {
+  const c = storedCause(e);
+  if (!c) return null;
+  return {
+    type: c.type,
+    id: c.id,
+    label: c.label,
+    ip: c.ip,
+    message_id: c.messageId ?? null,
+    at: e.createdAt.toISOString(),
+    verified: provenanceVerified(e, key),
+  };
+}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -12,6 +34,7 @@ export function eventView(e: Event): EventView {
     channels: e.channels ?? [],
     environment: e.environment,
     created_at: e.createdAt.toISOString(),
+    caused_by: causeView(e),
   };
 }
 

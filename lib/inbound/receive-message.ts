@@ -2,6 +2,7 @@
 // authorizeInbound (webhook, token, status, rate limit: headers only) and acceptInboundMessage
 // (signature over the raw bytes, then the handler). Every refusal throws an AppError and writes
 // nothing; an accepted request is committed before the caller answers 202.
+import { provenanceMac, type EventCause } from "@/lib/events/provenance";
 import { AppError, describeFieldErrors } from "@/lib/api/errors";
 import { rateLimit, rateLimits, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
 import { digestEquals, sha256 } from "@/lib/credentials/hash";
@@ -38,6 +39,8 @@ const TOKEN_HINT = "Send the integration token as `Authorization: Bearer <token>
 /** The webhook as the receiving URL needs it, with its forward endpoint (handler `forward`). */
 export type AuthorizedWebhook = {
   id: string;
+  /** Named as the cause of the events it makes (lib/events/provenance.ts). */
+  name: string;
   orgId: string;
   environment: Environment;
   handler: InboundHandler;
@@ -68,7 +71,7 @@ type Lookup = { id: string; found?: Found | null };
 const lookupWebhooks = createBatcher<Lookup>(async (lookups) => {
   const ids = [...new Set(lookups.map((l) => l.id))];
   const rows = await sql<WebhookRow>(
-    `SELECT w."id", w."orgId", w."environment", w."handler", w."eventType", w."verification", w."verificationSecretEncrypted",
+    `SELECT w."id", w."name", w."orgId", w."environment", w."handler", w."eventType", w."verification", w."verificationSecretEncrypted",
             w."signatureHeader", w."tokenHash", w."previousTokenHash", w."previousTokenUntil" AT TIME ZONE 'UTC' AS "previousTokenUntil",
             w."status", w."rateLimitPerMinute", w."dedupWindowSeconds", e."id" AS "fId", e."status" AS "fStatus"
        FROM "InboundWebhook" w LEFT JOIN "Endpoint" e ON e."inboundWebhookId" = w."id"
@@ -451,7 +454,7 @@ async function emit(w: AuthorizedWebhook, base: Base, body: Buffer, dedup: Dedup
   if (configError) return { id, outcome: "failed", eventId: null, error: configError };
   try {
     // The message id as the event's idempotency key: one message never makes two events.
-    const r = await ingestEvent({ orgId: w.orgId, environment: w.environment, type: w.eventType!, data, externalId: id });
+    const r = await ingestEvent({ orgId: w.orgId, environment: w.environment, type: w.eventType!, data, externalId: id, cause: inboundCause(w, base, id) });
     await db.inboundMessage.update({ where: { id }, data: { eventId: r.event.id } });
     return { id, outcome: "emitted", eventId: r.event.id, error: null };
   } catch (err) {
@@ -460,6 +463,11 @@ async function emit(w: AuthorizedWebhook, base: Base, body: Buffer, dedup: Dedup
     await db.inboundMessage.update({ where: { id }, data: { outcome: "failed", error: message.slice(0, 2000) } });
     return { id, outcome: "failed", eventId: null, error: message };
   }
+}
+
+/** The provenance of an event made from message `messageId` (lib/events/provenance.ts). */
+function inboundCause(w: AuthorizedWebhook, base: Base, messageId: string): EventCause {
+  return { type: "inbound", id: w.id, label: w.name, ip: base.sourceIp ?? null, messageId };
 }
 
 async function eventTypeOf(orgId: string, environment: Environment, name: string) {
@@ -488,13 +496,18 @@ async function forward(w: AuthorizedWebhook, base: Base, dedup: Dedup): Promise<
   // stored bytes (lib/inbound/forward-request.ts) with its usual signing, retries and replay.
   const { eventId, deliveryId, pending } = await db.$transaction(async (tx) => {
     if (dedup && !(await claimKey(tx, w.id, dedup.key, id, dedup.windowSeconds))) throw new Repeat();
+    const sealed = { id: newEventId(), orgId: w.orgId, environment: w.environment, type: FORWARD_EVENT_TYPE, createdAt: new Date() };
+    const cause = inboundCause(w, base, id);
     const event = await tx.event.create({
       data: {
-        id: newEventId(),
-        orgId: w.orgId,
-        environment: w.environment,
-        type: FORWARD_EVENT_TYPE,
+        ...sealed,
         payload: { inbound_webhook_id: w.id, message_id: id },
+        causedByType: cause.type,
+        causedById: cause.id,
+        causedByLabel: cause.label,
+        causedByIp: cause.ip,
+        causedByMessageId: cause.messageId,
+        provenanceMac: provenanceMac(sealed, cause),
       },
       select: { id: true, createdAt: true },
     });

@@ -7,6 +7,7 @@
 import { pruneRateLimits } from "@/lib/api/rate-limit";
 import { sql } from "@/lib/db/sql";
 import { rejectionRetentionDays } from "@/lib/inbound/rejections";
+import { pruneAssertionJtis } from "@/lib/credentials/client-assertion";
 
 export function retentionDays(env: Record<string, string | undefined> = process.env): number {
   const n = Number(env.GATEHOUSE_RETENTION_DAYS || 30);
@@ -95,5 +96,7 @@ export async function pruneExpired(opts: { now?: Date; days?: number; batch?: nu
     result.rateLimitCounters += n;
     if (n < batch) break;
   }
+  // The jti records of expired client assertions (private_key_jwt): their replay window is over.
+  await pruneAssertionJtis(opts.now ?? new Date());
   return result;
 }

@@ -87,6 +87,13 @@ const auditFilterShape = {
     .max(200)
     .optional()
     .describe("Only events whose actor label or id contains this text (case-insensitive)"),
+  caused_by_credential: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("Only changes made with this credential's access tokens (its id, exact): what the credential caused"),
   action: z
     .string()
     .trim()

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { SCOPE_NAME_RE } from "@/lib/credentials/scopes";
+import { eventDeliverySummarySchema, eventSchema } from "@/lib/validations/events";
+import { auditEventSchema } from "@/lib/validations/audit";
 
 export const scopeNameSchema = z
   .string()
@@ -40,6 +42,29 @@ export const updateCredentialLimitsSchema = z.strictObject({
   tokens_per_hour: quotaField("hour"),
   tokens_per_day: quotaField("day"),
 });
+
+/** POST /api/v1/credentials/{id}/client-keys: the public keys for private_key_jwt (one of the two). */
+export const setClientKeysSchema = z
+  .strictObject({
+    jwks: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('The client\'s public keys: a JWKS ({"keys": [...]}, at most 10 RSA ≥ 2048-bit, EC or OKP keys) or one JWK. Never a private key'),
+    jwks_url: z
+      .string()
+      .max(2048)
+      .optional()
+      .describe("A URL serving the client's JWKS (https in live; private addresses refused): fetched now to check it, then at most every 5 minutes"),
+  })
+  .refine((v) => (v.jwks === undefined) !== (v.jwks_url === undefined), { path: ["jwks"], message: "give either jwks or jwks_url" });
+
+export const clientKeysSchema = z
+  .object({
+    jwks_url: z.string().nullable().describe("Where the keys are fetched from (null: registered as a JWKS)"),
+    keys: z.array(z.object({ kid: z.string().nullable(), kty: z.string(), alg: z.string().nullable(), crv: z.string().nullable() })),
+    fetched_at: z.string().nullable().describe("When the keys were last fetched from jwks_url"),
+  })
+  .describe("Public keys registered for private_key_jwt client authentication (RFC 7523)");
 
 export const regenerateSecretSchema = z
   .strictObject({
@@ -99,6 +124,9 @@ export const credentialSchema = z.object({
     .describe("Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work)"),
   failed_exchanges: z.number(),
   last_failed_at: z.string().nullable(),
+  client_keys: clientKeysSchema
+    .nullable()
+    .describe("Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered"),
   created_at: z.string(),
 });
 export type CredentialView = z.infer<typeof credentialSchema>;
@@ -136,3 +164,22 @@ export const createScopeSchema = z.strictObject({
   name: scopeNameSchema,
   description: z.string().trim().min(1, "Describe what the scope allows").max(200),
 });
+
+/** GET /api/v1/credentials/{id}/activity: what a credential caused. */
+export const credentialActivitySchema = z
+  .object({
+    credential: z.object({ id: z.string(), name: z.string(), client_id: z.string(), environment: z.enum(["test", "live"]) }),
+    events: z.object({
+      total: z.number().int().describe("Events posted with this credential's access tokens (kept ones: retention prunes old events)"),
+      recent: z.array(eventSchema).describe("The newest ten, each with its provenance"),
+    }),
+    deliveries: eventDeliverySummarySchema.describe("The deliveries of those events by their current status"),
+    changes: z
+      .array(auditEventSchema)
+      .describe("The newest twenty audit entries whose actor is this credential: changes made with its access tokens"),
+    links: z
+      .object({ events: z.string(), deliveries: z.string(), audit_events: z.string() })
+      .describe("The full lists, filtered by caused_by_credential"),
+  })
+  .meta({ id: "CredentialActivity" });
+export type CredentialActivityView = z.infer<typeof credentialActivitySchema>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { paginationQuery } from "@/lib/api/pagination";
 import { eventTypeNameSchema } from "@/lib/validations/webhooks";
+import { eventCauseSchema } from "@/lib/validations/events";
 
 export const deliveryStatusSchema = z.enum(["pending", "held", "succeeded", "failed"]);
 
@@ -24,6 +25,7 @@ export const deliveryListQuerySchema = paginationQuery
       .describe("Exact search: a delivery id (webhook-id), an event id, or the `id` a client sent with its event"),
     created_after: timeParam.optional().describe("Only deliveries created at or after this time"),
     created_before: timeParam.optional().describe("Only deliveries created before this time"),
+    caused_by_credential: idParam.optional().describe("Only deliveries of events posted with this credential's access tokens (its id, exact)"),
   })
   .refine((q) => !q.created_after || !q.created_before || Date.parse(q.created_after) < Date.parse(q.created_before), {
     path: ["created_before"],
@@ -53,6 +55,9 @@ export const deliverySchema = z
     replay_requested_by: z.string().nullable().describe("A replay asked for and not yet attempted: by whom (a member's email, or a credential)"),
     created_at: z.string(),
     completed_at: z.string().nullable(),
+    caused_by: eventCauseSchema
+      .nullable()
+      .describe("What caused the delivery's event: the credential (or member, or incoming webhook) and address that sent it, and when"),
   })
   .meta({ id: "Delivery" });
 export type DeliveryView = z.infer<typeof deliverySchema>;

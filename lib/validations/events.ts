@@ -42,6 +42,7 @@ export const eventListQuery = paginationQuery
   .extend({
     type: eventTypeNameSchema.optional().describe("Only events of this type"),
     q: z.string().trim().min(1).max(255).optional().describe("Exact search: an event id (`evt_…`) or the `id` a client sent with its event"),
+    caused_by_credential: z.string().trim().min(1).max(100).optional().describe("Only events posted with this credential's access tokens (its id, exact)"),
     created_after: z.iso.datetime({ offset: true }).optional().describe("Only events created at or after this time"),
     created_before: z.iso.datetime({ offset: true }).optional().describe("Only events created before this time"),
   })
@@ -58,6 +59,24 @@ export const acceptedEventSchema = z.object({
   created_at: z.string(),
 });
 
+export const eventCauseSchema = z
+  .object({
+    type: z
+      .enum(["credential", "user", "inbound", "system"])
+      .describe("credential: posted with one of its access tokens; user: by a console member; inbound: made from an incoming webhook's message; system: by Gatehouse"),
+    id: z.string().nullable().describe("The credential's, member's or incoming webhook's id (null for system)"),
+    label: z.string().describe("Its name when the event was stored: the credential's name, the member's email, the incoming webhook's name"),
+    ip: z.string().nullable().describe("The client's address"),
+    message_id: z.string().nullable().describe("inbound: the received message (`imsg_…`) the event was made from"),
+    at: z.string().describe("When the event was stored"),
+    verified: z
+      .boolean()
+      .describe("Whether these fields are the ones sealed (HMAC under a key the database does not hold) when the event was stored; false means they were changed since"),
+  })
+  .meta({ id: "EventCause" })
+  .describe("What caused the event");
+export type EventCauseView = z.infer<typeof eventCauseSchema>;
+
 export const eventSchema = z.object({
   id: z.string(),
   type: z.string(),
@@ -66,6 +85,7 @@ export const eventSchema = z.object({
   channels: z.array(z.string()).describe("The channels the event was sent on"),
   environment: z.enum(["test", "live"]),
   created_at: z.string(),
+  caused_by: eventCauseSchema.nullable().describe("What caused the event; null on events stored before provenance was recorded"),
 });
 export type EventView = z.infer<typeof eventSchema>;
 

@@ -289,6 +289,7 @@ export const endpointSchema = z.object({
   webhook_version: z.string(),
   environment: z.enum(["test", "live"]),
   previous_secret_expires_at: z.string().nullable().describe("Until then the previous secret signs alongside the current one"),
+  secret_rotated_at: z.string().nullable().describe("When the signing secret was last rotated (the grace window starts then)"),
   older_secrets_expire_at: z
     .array(z.string())
     .describe("Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time"),

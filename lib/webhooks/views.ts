@@ -32,6 +32,7 @@ export function endpointView(e: Endpoint, health: EndpointHealthView): EndpointV
     webhook_version: e.webhookVersion,
     environment: e.environment,
     previous_secret_expires_at: rotating ? iso(e.previousSecretUntil) : null,
+    secret_rotated_at: iso(e.secretRotatedAt),
     older_secrets_expire_at: liveGraceSecrets(e.olderSecrets).map((s) => new Date(s.until).toISOString()),
     consecutive_failures: e.consecutiveFailures,
     operator_events: e.operatorEvents,

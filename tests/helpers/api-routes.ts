@@ -10,6 +10,8 @@ import * as r_api_v1_audit_events_export from "@/app/api/v1/audit-events/export/
 import * as r_api_v1_audit_events_verify from "@/app/api/v1/audit-events/verify/route";
 import * as r_api_v1_credentials from "@/app/api/v1/credentials/route";
 import * as r_api_v1_credentials_id from "@/app/api/v1/credentials/[id]/route";
+import * as r_api_v1_credentials_id_activity from "@/app/api/v1/credentials/[id]/activity/route";
+import * as r_api_v1_credentials_id_client_keys from "@/app/api/v1/credentials/[id]/client-keys/route";
 import * as r_api_v1_credentials_id_clear_lockout from "@/app/api/v1/credentials/[id]/clear-lockout/route";
 import * as r_api_v1_credentials_id_end_grace_period from "@/app/api/v1/credentials/[id]/end-grace-period/route";
 import * as r_api_v1_credentials_id_regenerate_secret from "@/app/api/v1/credentials/[id]/regenerate-secret/route";
@@ -71,7 +73,9 @@ export const API_ROUTES: Routes = {
   "/api/v1/audit-events/verify": r_api_v1_audit_events_verify,
   "/api/v1/credentials": r_api_v1_credentials,
   "/api/v1/credentials/[id]": r_api_v1_credentials_id,
+  "/api/v1/credentials/[id]/activity": r_api_v1_credentials_id_activity,
   "/api/v1/credentials/[id]/clear-lockout": r_api_v1_credentials_id_clear_lockout,
+  "/api/v1/credentials/[id]/client-keys": r_api_v1_credentials_id_client_keys,
   "/api/v1/credentials/[id]/end-grace-period": r_api_v1_credentials_id_end_grace_period,
   "/api/v1/credentials/[id]/regenerate-secret": r_api_v1_credentials_id_regenerate_secret,
   "/api/v1/credentials/[id]/revoke": r_api_v1_credentials_id_revoke,

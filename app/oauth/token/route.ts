@@ -13,8 +13,10 @@ export const POST = withOAuthClient(async (client, form, req) => {
     const quota = await takeIssuanceQuota(client);
     if (!quota.ok) throw Object.assign(new OAuthError("rate_limited", quotaExceeded(quota), 429), { retryAfterSeconds: quota.retryAfterSeconds });
   });
-  const { clientSecret } = readClientAuth(req.headers.get("authorization"), form);
-  void recordSecretUse({ credentialId: client.id, secretHash: presentedSecretHash(clientSecret), ip: requestInfo(req.headers).ip, at: new Date() });
+  const auth = readClientAuth(req.headers.get("authorization"), form);
+  if (auth.method !== "private_key_jwt") {
+    void recordSecretUse({ credentialId: client.id, secretHash: presentedSecretHash(auth.clientSecret), ip: requestInfo(req.headers).ip, at: new Date() });
+  }
   return oauthJson(token);
 }, { outcome: countTokenExchange });
 

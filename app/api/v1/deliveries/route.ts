@@ -19,6 +19,7 @@ export const GET = withApi({ scopes: ["deliveries:read"] }, async (ctx) => {
     eventId: q.event_id,
     deliveryId: q.delivery_id,
     q: q.q,
+    causedByCredential: q.caused_by_credential,
     createdAfter: q.created_after ? new Date(q.created_after) : undefined,
     createdBefore: q.created_before ? new Date(q.created_before) : undefined,
     limit: q.limit,

@@ -3,6 +3,7 @@ import { decodeCursor, paginate } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
 import { deliverySummaries, listEvents } from "@/lib/events/get-events";
 import { ingestEvent } from "@/lib/events/ingest-event";
+import { causeFromActor } from "@/lib/events/provenance";
 import { acceptedEventResponse } from "@/lib/events/accepted-event";
 import { acceptedEventView, eventView } from "@/lib/events/views";
 import { createEventSchema, eventListQuery, MAX_EVENT_BODY_BYTES } from "@/lib/validations/events";
@@ -19,6 +20,7 @@ export const GET = withApi({ scopes: ["events:read"] }, async (ctx) => {
     limit: q.limit,
     type: q.type,
     q: q.q,
+    causedByCredential: q.caused_by_credential,
     createdAfter: q.created_after ? new Date(q.created_after) : undefined,
     createdBefore: q.created_before ? new Date(q.created_before) : undefined,
     cursor: decodeCursor(q.cursor, cursorSchema),
@@ -42,6 +44,7 @@ export const POST = withApi(
       externalId: input.id,
       channels: input.channels,
       idempotencyClaimId: ctx.idempotencyClaimId,
+      cause: causeFromActor(ctx.actor),
     });
     return json(acceptedEventView(r.event, r.deliveryCount), { status: 202 });
   },

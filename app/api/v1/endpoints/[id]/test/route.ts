@@ -2,6 +2,7 @@ import { json, withApi } from "@/lib/api/with-api";
 import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest-event";
+import { causeFromActor } from "@/lib/events/provenance";
 import { testEventSchema } from "@/lib/validations/events";
 import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
@@ -19,6 +20,7 @@ export const POST = withApi<{ id: string }>({ scopes: ["events:write"] }, async 
     type: input.type,
     data: input.data,
     onlyEndpointId: endpoint.id,
+    cause: causeFromActor(ctx.actor),
   });
   return json(
     { id: r.event.id, type: r.event.type, deliveries: r.deliveryCount, created_at: r.event.createdAt.toISOString() },

@@ -11,6 +11,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { AppError } from "@/lib/api/errors";
 import { getConsoleContext } from "@/lib/auth/session";
 import { getEventWithDeliveries } from "@/lib/events/get-events";
+import { causeView } from "@/lib/events/views";
 import { hasRole } from "@/lib/orgs/roles";
 
 export const metadata: Metadata = { title: "Event" };
@@ -31,6 +32,7 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
     if (there) return <InOtherModePanel what="event" mode={other} />;
     notFound();
   }
+  const cause = causeView(event);
   return (
     <div className="grid min-w-0 gap-6">
       <Link
@@ -64,6 +66,29 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
         <dd>
           <LocalTime iso={event.createdAt.toISOString()} format="datetime" />
         </dd>
+        {cause ? (
+          <>
+            <dt className="text-muted-foreground">Caused by</dt>
+            <dd className="text-sm">
+              {cause.type === "credential" && cause.id ? (
+                <>
+                  credential{" "}
+                  <Link href={`/settings/organization/credentials/${encodeURIComponent(cause.id)}`} className="font-medium underline-offset-4 hover:underline">
+                    {cause.label}
+                  </Link>
+                </>
+              ) : cause.type === "user" ? (
+                <>member {cause.label}</>
+              ) : cause.type === "inbound" ? (
+                <>incoming webhook {cause.label}</>
+              ) : (
+                <>Gatehouse</>
+              )}
+              {cause.ip ? <span className="text-muted-foreground"> from {cause.ip}</span> : null}
+              {cause.verified ? null : <span className="text-destructive"> (changed since it was stored)</span>}
+            </dd>
+          </>
+        ) : null}
       </dl>
       <section aria-labelledby="event-payload" className="grid min-w-0 gap-2">
         <h2 id="event-payload" className="text-base font-semibold">
