@@ -9,6 +9,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "member.joined": "Member joined",
   "member.role_changed": "Member's role changed",
   "member.removed": "Member removed",
+  "member.password_reset_link_created": "Password reset link made",
+  "member.password_reset": "Password reset with a link",
   "invitation.created": "Invitation link created",
   "invitation.revoked": "Invitation revoked",
   "user.sign_in_failed": "Sign-in failed",

@@ -13,16 +13,8 @@ import { ClientSecretView } from "@/components/credentials/client-secret-view";
 import { useCreateCredential, type CredentialWithSecret, type Scoping } from "@/components/credentials/queries";
 import { ScopePicker } from "@/components/credentials/scope-picker";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
+import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import {
   Form,
   FormControl,
@@ -72,20 +64,15 @@ function formFieldOf(apiField: string): keyof Values | null {
 }
 
 export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping; trigger?: React.ReactNode }) {
-  const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<CredentialWithSecret | null>(null);
   const form = useForm<Values>({ resolver: zodResolver(formSchema), defaultValues: DEFAULTS });
   const create = useCreateCredential(scoping);
 
-  function onOpenChange(next: boolean) {
-    if (create.isPending) return;
-    setOpen(next);
-    if (!next) {
-      // The secret is shown once: closing drops every copy this page holds.
-      setCreated(null);
-      create.reset();
-      form.reset(DEFAULTS);
-    }
+  // The secret is shown once: closing drops every copy this page holds.
+  function discard() {
+    setCreated(null);
+    create.reset();
+    form.reset(DEFAULTS);
   }
 
   const onSubmit = form.handleSubmit((v) =>
@@ -120,23 +107,20 @@ export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping;
   );
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>
-        {trigger ?? (
+    <OneTimeSecretDialog
+      trigger={
+        trigger ?? (
           <Button>
             <KeyRound aria-hidden />
             Create Credential
           </Button>
-        )}
-      </DialogTrigger>
-      <DialogContent
-        className="sm:max-w-xl"
-        // A stray click outside must not throw away a secret that is shown only once.
-        onInteractOutside={created ? (e) => e.preventDefault() : undefined}
-      >
-        {created ? (
-          <ClientSecretView name={created.name} clientId={created.client_id} clientSecret={created.client_secret} />
-        ) : (
+        )
+      }
+      secret={created}
+      onDiscard={discard}
+      busy={create.isPending}
+      render={(c) => <ClientSecretView name={c.name} clientId={c.client_id} clientSecret={c.client_secret} />}
+    >
           <Form {...form}>
             <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
               <DialogHeader>
@@ -218,9 +202,7 @@ export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping;
               </DialogFooter>
             </form>
           </Form>
-        )}
-      </DialogContent>
-    </Dialog>
+    </OneTimeSecretDialog>
   );
 }
 

@@ -24,7 +24,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -165,24 +165,12 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
 
       <AuditSection entries={c.audit} />
 
-      <Dialog
+      <OneTimeSecretDialog
         open={secret !== null}
-        onOpenChange={(open) => {
-          // Shown once: closing forgets the new secret.
-          if (!open) setSecret(null);
-        }}
-      >
-        <DialogContent className="sm:max-w-xl" onInteractOutside={(e) => e.preventDefault()}>
-          {secret ? (
-            <ClientSecretView
-              name={secret.name}
-              clientId={secret.client_id}
-              clientSecret={secret.client_secret}
-              regenerated
-            />
-          ) : null}
-        </DialogContent>
-      </Dialog>
+        secret={secret}
+        onDiscard={() => setSecret(null)}
+        render={(v) => <ClientSecretView name={v.name} clientId={v.client_id} clientSecret={v.client_secret} regenerated />}
+      />
     </div>
   );
 }

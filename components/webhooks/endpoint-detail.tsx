@@ -37,7 +37,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import { Form } from "@/components/ui/form";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
@@ -112,24 +112,15 @@ export function EndpointDetailView({ scoping, initial, canManage, deliveries }: 
         {deliveries}
       </section>
 
-      <Dialog
+      <OneTimeSecretDialog
         open={secret !== null}
-        onOpenChange={(open) => {
-          // Shown once: closing forgets the new secret.
-          if (!open) setSecret(null);
-        }}
-      >
-        <DialogContent className="max-h-[92vh] overflow-y-auto sm:max-w-2xl" onInteractOutside={(ev) => ev.preventDefault()}>
-          {secret ? (
-            <SigningSecretView
-              name={secret.name}
-              secret={secret.secret}
-              rotated
-              previousValidUntil={secret.previous_secret_expires_at}
-            />
-          ) : null}
-        </DialogContent>
-      </Dialog>
+        secret={secret}
+        onDiscard={() => setSecret(null)}
+        className="max-h-[92vh] overflow-y-auto sm:max-w-2xl"
+        render={(v) => (
+          <SigningSecretView name={v.name} secret={v.secret} rotated previousValidUntil={v.previous_secret_expires_at} />
+        )}
+      />
     </div>
   );
 }

@@ -78,6 +78,7 @@ import {
   invitationSchema,
   memberSchema,
   organizationSchema,
+  passwordResetSchema,
   updateMemberSchema,
   updateOrganizationSchema,
 } from "@/lib/validations/orgs";
@@ -417,6 +418,15 @@ const paths: ZodOpenApiPathsObject = {
   "/api/v1/members/{id}": {
     patch: op("patch", "updateMember", "Change a member's role", { sessionOnly: true, path: idParam, body: updateMemberSchema, response: memberSchema, errors: [409] }),
     delete: op("delete", "deleteMember", "Remove a member", { sessionOnly: true, path: idParam, status: 204, errors: [409] }),
+  },
+  "/api/v1/members/{id}/password-reset": {
+    post: op("post", "createPasswordReset", "Make a one-time password reset link for a member (owners only; the link is in this response only)", {
+      sessionOnly: true,
+      path: idParam,
+      status: 201,
+      response: passwordResetSchema,
+      errors: [409],
+    }),
   },
   "/api/v1/sessions": {
     get: op("get", "listSessions", "List your own console sessions", { sessionOnly: true, query: shortListQuery, response: listSchema(consoleSessionSchema) }),
