@@ -17,6 +17,7 @@ import {
   type Scoping,
 } from "@/components/credentials/queries";
 import { Badge } from "@/components/ui/badge";
+import { EditCredentialDialog } from "@/components/credentials/edit-credential-dialog";
 import { RevokeCredentialAction } from "@/components/credentials/revoke-credential-action";
 import { SecretRotationCard } from "@/components/credentials/secret-rotation-card";
 import { AbuseControlCard } from "@/components/credentials/abuse-control-card";
@@ -74,12 +75,13 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
         {c.status !== "revoked" ? (
           canManage ? (
             <div className="flex flex-wrap items-center gap-2">
+              <EditCredentialDialog scoping={scoping} credential={c} />
               <RegenerateAction scoping={scoping} credential={c} onSecret={setSecret} />
               <RevokeCredentialAction scoping={scoping} credential={c} />
             </div>
           ) : (
             <p className="max-w-xs text-sm text-muted-foreground">
-              Only admins and owners can regenerate the secret or revoke this credential.
+              Only admins and owners can edit, regenerate the secret of or revoke this credential.
             </p>
           )
         ) : null}

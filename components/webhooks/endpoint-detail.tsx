@@ -45,6 +45,8 @@ import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
 import type { EndpointView } from "@/lib/validations/webhooks";
 import { EndpointHealthCard } from "@/components/webhooks/endpoint-health";
+import { SigningSecretCard } from "@/components/webhooks/signing-secret-card";
+import { CollapsibleSection } from "@/components/ui/collapsible-section";
 
 export const PAUSE_EXPLANATION =
   "While paused, deliveries are held, not dropped, and are sent in order when you resume.";
@@ -53,11 +55,13 @@ type Props = {
   scoping: Scoping;
   initial: EndpointView;
   canManage: boolean;
+  /** Admins and owners may reveal the signing secret again (audited). */
+  canReveal: boolean;
   /** The Deliveries section's content; the page composes it from the deliveries feature. */
   deliveries: React.ReactNode;
 };
 
-export function EndpointDetailView({ scoping, initial, canManage, deliveries }: Props) {
+export function EndpointDetailView({ scoping, initial, canManage, canReveal, deliveries }: Props) {
   const { data } = useEndpoint(scoping, initial.id, initial);
   const e = data ?? initial;
   const [secret, setSecret] = useState<EndpointWithSecret | null>(null);
@@ -96,12 +100,6 @@ export function EndpointDetailView({ scoping, initial, canManage, deliveries }: 
 
       <EndpointHealthCard health={e.health} />
 
-      {canManage ? (
-        <SettingsCard scoping={scoping} endpoint={e} />
-      ) : (
-        <ReadOnlySettings endpoint={e} />
-      )}
-
       <section aria-labelledby="endpoint-deliveries-heading" className="grid gap-3">
         <div className="grid gap-1">
           <h2 id="endpoint-deliveries-heading" className="text-lg font-semibold">
@@ -111,6 +109,13 @@ export function EndpointDetailView({ scoping, initial, canManage, deliveries }: 
         </div>
         {deliveries}
       </section>
+
+      {/* Settings change rarely: they fold away below what is looked at daily, the deliveries. */}
+      <CollapsibleSection title="Settings" description="URL, events, custom headers, auth token and timeout.">
+        {canManage ? <SettingsCard scoping={scoping} endpoint={e} /> : <ReadOnlySettings endpoint={e} />}
+      </CollapsibleSection>
+
+      <SigningSecretCard endpointId={e.id} canReveal={canReveal} />
 
       <OneTimeSecretDialog
         open={secret !== null}

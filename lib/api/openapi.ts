@@ -25,7 +25,7 @@ import {
   credentialSchema,
   credentialWithSecretSchema,
   regenerateSecretSchema,
-  updateCredentialLimitsSchema,
+  updateCredentialSchema,
   scopeSchema,
 } from "@/lib/validations/credentials";
 import {
@@ -67,6 +67,9 @@ import {
   endpointWithSecretSchema,
   eventTypeListQuery,
   eventTypeSchema,
+  eventTypeUpdateResultSchema,
+  updateEventTypeSchema,
+  revealedSecretSchema,
   rotateSecretSchema,
   updateEndpointSchema,
   updateWebhookSchema,
@@ -458,10 +461,10 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/credentials/{id}": {
     get: op("get", "getCredential", "Get a credential with usage and audit entries", { sessionOnly: true, path: idParam, response: credentialDetailSchema }),
-    patch: op("patch", "updateCredentialLimits", "Set or remove the issuance quota (tokens per hour and day)", {
+    patch: op("patch", "updateCredential", "Change name, scopes (from the next token on), expiry or the issuance quota; fields left out keep their value", {
       sessionOnly: true,
       path: idParam,
-      body: updateCredentialLimitsSchema,
+      body: updateCredentialSchema,
       response: credentialSchema,
       errors: [409],
     }),
@@ -550,6 +553,13 @@ const paths: ZodOpenApiPathsObject = {
     }),
     delete: op("delete", "deleteEndpoint", "Delete an endpoint", { scopes: ["endpoints:write"], path: idParam, status: 204 }),
   },
+  "/api/v1/endpoints/{id}/reveal-secret": {
+    post: op("post", "revealEndpointSecret", "Show the current signing secret again (admins and owners in the console; each reveal is audited)", {
+      sessionOnly: true,
+      path: idParam,
+      response: revealedSecretSchema,
+    }),
+  },
   "/api/v1/endpoints/{id}/rotate-secret": {
     post: op("post", "rotateEndpointSecret", "Rotate the signing secret (the old one keeps signing during the grace period)", {
       scopes: ["endpoints:write"],
@@ -595,6 +605,12 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/event-types/{name}": {
     get: op("get", "getEventType", "Get an event type with its schema", { scopes: ["events:read"], path: eventTypeParam, response: eventTypeSchema }),
+    patch: op("patch", "updateEventType", "Change an event type's description or JSON schema (a new schema is checked against the type's 20 newest events; check_only changes nothing)", {
+      scopes: ["events:write"],
+      path: eventTypeParam,
+      body: updateEventTypeSchema,
+      response: eventTypeUpdateResultSchema,
+    }),
   },
   "/api/v1/event-types/{name}/archive": {
     post: op("post", "archiveEventType", "Archive an event type (no new events of it)", { scopes: ["events:write"], path: eventTypeParam, response: eventTypeSchema }),

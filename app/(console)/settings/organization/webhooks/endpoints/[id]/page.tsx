@@ -45,6 +45,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
         scoping={{ orgId: ctx.org.id, environment: ctx.environment }}
         initial={await endpointViewWithHealth(endpoint)}
         canManage={hasRole(ctx.role, "developer")}
+        canReveal={hasRole(ctx.role, "admin")}
         deliveries={
           <>
             <DeliveryOutcomeChart endpointId={endpoint.id} scoping={{ orgId: ctx.org.id, environment: ctx.environment }} />
