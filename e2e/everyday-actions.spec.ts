@@ -137,3 +137,27 @@ for (const vp of VIEWPORTS) {
     });
   });
 }
+
+test("a truncated table cell shows its full value on keyboard focus, not only on hover", async ({ page, baseURL }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const origin = new URL(baseURL!).origin;
+  const name = uniqueName("Truncated");
+  const res = await page.request.post("/api/v1/credentials", { headers: { origin }, data: { name, scopes: ["events:read"] } });
+  const { client_id } = (await res.json()) as { client_id: string };
+  await page.goto("/settings/organization/credentials");
+  const cell = page.getByRole("table", { name: "Credentials" }).locator("code", { hasText: client_id });
+  await expect(cell).toHaveAttribute("data-truncated", "true");
+  await expect(cell).toHaveAttribute("title", client_id);
+  const cut = await cell.evaluate((el) => el.scrollWidth > el.clientWidth);
+  expect(cut).toBe(true);
+  // Reach it with the keyboard alone (bounded).
+  let focused = false;
+  for (let i = 0; i < 80 && !focused; i++) {
+    await page.keyboard.press("Tab");
+    focused = await cell.evaluate((el) => el === document.activeElement);
+  }
+  expect(focused, "the truncated client ID is reachable by Tab").toBe(true);
+  // Focused, the whole value is shown: nothing overflows any more.
+  await expect.poll(() => cell.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+  await noSeriousViolations(page, "credentials list with a focused truncated cell");
+});

@@ -47,6 +47,7 @@ import type { EndpointView } from "@/lib/validations/webhooks";
 import { EndpointHealthCard } from "@/components/webhooks/endpoint-health";
 import { SigningSecretCard } from "@/components/webhooks/signing-secret-card";
 import { CollapsibleSection } from "@/components/ui/collapsible-section";
+import { Truncate } from "@/components/ui/truncate";
 
 export const PAUSE_EXPLANATION =
   "While paused, deliveries are held, not dropped, and are sent in order when you resume.";
@@ -75,9 +76,7 @@ export function EndpointDetailView({ scoping, initial, canManage, canReveal, del
             <EndpointStatusBadge endpoint={e} />
           </div>
           <p className="flex min-w-0 items-center gap-1">
-            <code className="truncate font-mono text-sm text-muted-foreground" title={e.url}>
-              {e.url}
-            </code>
+            <Truncate as="code" value={e.url} className="font-mono text-sm text-muted-foreground" />
             <CopyButton value={e.url} label="Copy endpoint URL" />
           </p>
           {e.description ? <p className="text-sm text-muted-foreground">{e.description}</p> : null}
