@@ -39,7 +39,7 @@ for (const vp of VIEWPORTS) {
       await page.goto("/settings/organization/credentials");
       await page.getByRole("link", { name }).first().click();
       await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
-      await page.getByRole("button", { name: "Edit" }).click();
+      await page.getByRole("button", { name: "Edit credential" }).click();
       const edit = page.getByRole("dialog", { name: `Edit ${name}` });
       await expect(edit).toContainText("apply from the next token exchange");
       await noSeriousViolations(page, `edit credential (${vp.name})`);

@@ -16,7 +16,7 @@ import {
   normalizeAction,
   type AuditFilters,
 } from "@/components/audit/filters";
-import { formatExact, formatRelative } from "@/components/audit/format";
+import { formatExact, formatRelative } from "@/components/ui/time-format";
 import { auditExportHref, useAuditEvents } from "@/components/audit/queries";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -114,7 +114,7 @@ export function AuditLog({ orgId }: { orgId: string }) {
         header: "Time",
         cell: ({ row: { original: e } }) => (
           <time dateTime={e.created_at} title={formatExact(e.created_at)} className="whitespace-nowrap">
-            {formatRelative(e.created_at, now)}
+            {formatRelative(e.created_at, { now })}
           </time>
         ),
       },

@@ -85,7 +85,7 @@ export function EditCredentialDialog({ scoping, credential }: { scoping: Scoping
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
-        <Button variant="outline">
+        <Button variant="outline" aria-label="Edit credential">
           <Pencil aria-hidden />
           Edit
         </Button>

@@ -39,7 +39,7 @@ export const RESERVED_HEADERS = new Set([
 // Whole families: Standard Webhooks' `webhook-*` and proxies' `proxy-*`.
 const RESERVED_HEADER_PREFIXES = ["webhook-", "proxy-"];
 
-/** RFC 9110 `token`: what a header name may be made of. */
+/** RFC 9110 `token`: what a header name may be made of. The one rule for header names: endpoint custom headers (form and server) and the inbound signature header. */
 export const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /**
  * Header values: visible ASCII, space and tab (RFC 9110 `field-value` without obs-text). No
