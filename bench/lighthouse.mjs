@@ -10,7 +10,7 @@
 // (printed beside each figure, never asserted: this is a benchmark): mobile ≥ 90 performance and
 // 100 accessibility, desktop ≥ 98 and 100. Scores on a shared 2-core machine move between runs.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -130,7 +130,8 @@ try {
     await chrome.kill();
   }
 
-  console.log(`\nLighthouse ${(await import("lighthouse/package.json", { with: { type: "json" } })).default.version} on ${base}, Chromium ${CHROME}`);
+  const version = JSON.parse(readFileSync(path.join(root, "node_modules/lighthouse/package.json"), "utf8")).version;
+  console.log(`\nLighthouse ${version} on ${base}, Chromium ${CHROME}`);
   console.log("page            preset   perf (target)  a11y (target)  LCP      TBT      CLS    failing a11y audits");
   for (const r of rows) {
     const t = TARGETS[r.preset];
