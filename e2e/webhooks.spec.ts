@@ -206,7 +206,8 @@ test("event types: the tab is in the URL; create with a JSON schema, archive and
   await dialog.getByRole("button", { name: "Create event type" }).click();
   await expect(dialog).toBeHidden();
   const row = page.getByRole("row").filter({ hasText: eventName });
-  await expect(row).toContainText("Yes");
+  // The schema column opens the schema (Edit when there is one).
+  await expect(row.getByRole("button", { name: `Edit schema of ${eventName}` })).toHaveText("Edit");
   await expect(row).toContainText("Active");
 
   await row.getByRole("button", { name: `Archive ${eventName}` }).click();
