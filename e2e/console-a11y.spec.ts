@@ -1,18 +1,7 @@
 // Accessibility (issue 14): axe on every console page and on the main dialogs, in light and dark:
 // no serious or critical violations.
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import { noSeriousViolations } from "./fixtures/axe";
 import { expect, test } from "./fixtures/test";
-
-async function noSeriousViolations(page: Page, what: string) {
-  // Let animations (dialogs, toasts) settle so contrast is measured on final colours.
-  await page.waitForTimeout(400);
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 4).map((n) => n.target.join(" ") + " — " + (n.failureSummary ?? "").split("\n").slice(1, 2).join("")).join("\n    ")}`);
-  expect(bad, `${what}:\n${bad.join("\n")}`).toEqual([]);
-}
 
 let endpointId = "";
 

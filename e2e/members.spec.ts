@@ -28,7 +28,7 @@ async function invite(page: Page, email: string, role: "Developer" | "Viewer" | 
   await dialog.getByLabel("Email").fill(email);
   await dialog.getByRole("combobox", { name: "Role" }).click();
   await page.getByRole("option", { name: role, exact: true }).click();
-  await dialog.getByRole("button", { name: "Send invite" }).click();
+  await dialog.getByRole("button", { name: "Create invite link" }).click();
 
   const created = page.getByRole("dialog", { name: "Invitation created" });
   const field = created.getByRole("textbox", { name: "Invite link" });
@@ -170,18 +170,21 @@ test("a forged invite link is refused with a clear page", async ({ browser, base
   await visitor.context().close();
 });
 
-test("the last owner cannot be demoted, and is not offered Remove", async ({ page }) => {
+test("the last owner is offered neither demotion nor Remove, and the server refuses both", async ({ page, baseURL }) => {
   await page.goto(MEMBERS);
-  const own = page.getByRole("combobox", { name: `Role for ${ADMIN.email}` });
-  await expect(own).toHaveText("Owner");
-  // Leaving would be refused (the last owner), so the button is not there to lead to that error.
+  const own = page.getByRole("row").filter({ hasText: ADMIN.email });
+  await expect(own).toContainText("Owner");
+  // Demoting or removing the last owner would be refused, so no control leads to that error.
+  await expect(page.getByRole("combobox", { name: `Role for ${ADMIN.email}` })).toHaveCount(0);
   await expect(page.getByRole("button", { name: `Remove ${ADMIN.email}` })).toHaveCount(0);
-  await own.click();
-  await page.getByRole("option", { name: "Admin", exact: true }).click();
-  await expect(page.getByText(/last owner/)).toBeVisible();
-  // Nothing changed, on the page or on the server.
+  // And the server refuses it when asked directly.
+  const origin = new URL(baseURL!).origin;
+  const list = (await (await page.request.get("/api/v1/members")).json()) as { data: { id: string; email: string }[] };
+  const me = list.data.find((m) => m.email === ADMIN.email)!;
+  const demote = await page.request.patch(`/api/v1/members/${me.id}`, { headers: { origin }, data: { role: "admin" } });
+  expect(demote.status()).toBe(409);
+  expect(await demote.text()).toMatch(/last owner/);
   await page.reload();
-  await expect(page.getByRole("combobox", { name: `Role for ${ADMIN.email}` })).toHaveText("Owner");
   await page.getByRole("button", { name: "Account menu" }).click();
   await expect(page.getByRole("menu")).toContainText("owner");
 });

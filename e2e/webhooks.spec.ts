@@ -14,7 +14,7 @@ type EndpointJson = { id: string; status: string; headers_json: Record<string, s
 async function readSecretDialog(page: Page) {
   const dialog = page.getByRole("dialog", { name: "Save your signing secret" });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByText("shown only this once")).toBeVisible();
+  await expect(dialog.getByText("Copy the signing secret now")).toBeVisible();
   const secret = await dialog.getByRole("textbox", { name: "Signing secret" }).inputValue();
   await dialog.getByRole("button", { name: "Copy signing secret" }).click();
   await expect(page.getByText("Copied").first()).toBeVisible();
@@ -74,6 +74,8 @@ test("endpoint lifecycle: create, copy the secret, pause and hold a test event, 
   const created = await getEndpoint(page, endpointId);
   // Header values are write-only: the API shows names with masked values.
   expect(created.body).toMatchObject({ status: "ACTIVE", headers_json: { "X-Team": "••••••" }, timeout_seconds: 5, auth_token_configured: true });
+  // The settings are folded under the deliveries; open them.
+  await page.getByRole("button", { name: "Settings", exact: true }).click();
   await expect(page.getByRole("form", { name: "Endpoint settings" }).getByRole("textbox", { name: "Header value 1" })).toHaveValue("••••••");
 
   // ---- Pause (asks first), then a test event is held ----
@@ -204,7 +206,8 @@ test("event types: the tab is in the URL; create with a JSON schema, archive and
   await dialog.getByRole("button", { name: "Create event type" }).click();
   await expect(dialog).toBeHidden();
   const row = page.getByRole("row").filter({ hasText: eventName });
-  await expect(row).toContainText("Yes");
+  // The schema column opens the schema (Edit when there is one).
+  await expect(row.getByRole("button", { name: `Edit schema of ${eventName}` })).toHaveText("Edit");
   await expect(row).toContainText("Active");
 
   await row.getByRole("button", { name: `Archive ${eventName}` }).click();

@@ -1,4 +1,5 @@
 import { redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { ConsoleHeader } from "@/components/layout/console-header";
 import { getConsoleContext, getSessionUser } from "@/lib/auth/session";
 
@@ -9,7 +10,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   if (!ctx) {
     // Signed out, or no longer a member of any organization.
     if (await getSessionUser()) redirect("/no-organization");
-    redirect("/sign-in");
+    redirect(await signInPath());
   }
   return (
     <div className="flex min-h-dvh flex-col">

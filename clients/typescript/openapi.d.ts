@@ -144,27 +144,10 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Set or remove the issuance quota (tokens per hour and day)
+         * Change name, scopes (from the next token on), expiry or the issuance quota; fields left out keep their value
          * @description Console session only; access tokens cannot call this.
          */
-        patch: operations["updateCredentialLimits"];
-        trace?: never;
-    };
-    "/api/v1/credentials/{id}/activity": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** What the credential caused: events posted with its tokens, their deliveries, its changes */
-        get: operations["getCredentialActivity"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
+        patch: operations["updateCredential"];
         trace?: never;
     };
     "/api/v1/credentials/{id}/clear-lockout": {
@@ -182,30 +165,6 @@ export interface paths {
          */
         post: operations["clearCredentialLockout"];
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/credentials/{id}/client-keys": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Register the public keys (a JWKS, or a URL serving one) the client signs private_key_jwt assertions with
-         * @description Console session only; access tokens cannot call this.
-         */
-        post: operations["setCredentialClientKeys"];
-        /**
-         * Remove the private_key_jwt public keys
-         * @description Console session only; access tokens cannot call this.
-         */
-        delete: operations["removeCredentialClientKeys"];
         options?: never;
         head?: never;
         patch?: never;
@@ -398,11 +357,11 @@ export interface paths {
         delete: operations["deleteEndpoint"];
         options?: never;
         head?: never;
-        /** Update an endpoint; status PAUSED holds its deliveries, ACTIVE releases them; rate_limit_per_second, max_in_flight and ordering throttle its deliveries */
+        /** Update an endpoint; status PAUSED holds its deliveries, ACTIVE releases them */
         patch: operations["updateEndpoint"];
         trace?: never;
     };
-    "/api/v1/endpoints/{id}/recover": {
+    "/api/v1/endpoints/{id}/reveal-secret": {
         parameters: {
             query?: never;
             header?: never;
@@ -412,44 +371,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Re-send the endpoint's failed deliveries created in a time window (dry_run: only count them)
-         * @description Each failed delivery in [since, until) gets another attempt (the same `webhook-id`, as a replay), in batches that survive a restart. Follow the job with getRecoveryJob.
+         * Show the current signing secret again (admins and owners in the console; each reveal is audited)
+         * @description Console session only; access tokens cannot call this.
          */
-        post: operations["recoverEndpoint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/endpoints/{id}/recovery-jobs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The endpoint's recovery jobs, newest first */
-        get: operations["listRecoveryJobs"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/endpoints/{id}/recovery-jobs/{jobId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A recovery job and its progress */
-        get: operations["getRecoveryJob"];
-        put?: never;
-        post?: never;
+        post: operations["revealEndpointSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -507,23 +432,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/endpoints/filter-preview": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Which of the last 20 events an endpoint with this filter, these channels and event types would get (changes nothing) */
-        post: operations["previewEndpointFilter"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/event-types": {
         parameters: {
             query?: never;
@@ -556,7 +464,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change an event type's description or JSON schema (a new schema is checked against the type's 20 newest events; check_only changes nothing) */
+        patch: operations["updateEventType"];
         trace?: never;
     };
     "/api/v1/event-types/{name}/archive": {
@@ -638,10 +547,7 @@ export interface paths {
         /** List incoming webhooks */
         get: operations["listInboundWebhooks"];
         put?: never;
-        /**
-         * Create an incoming webhook (the integration token is in this response only)
-         * @description Choose the sender type with `verification`: none (Generic, bearer token), standard_webhooks, github, stripe, shopify, slack, or hmac_sha256 (a header you name). Senders that cannot set an Authorization header (GitHub, Stripe, Shopify, Slack) are given the URL with `?token=<token>`. Stripe, Shopify and Slack issue their own signing secret: pass it as verification_secret (or set it later with PATCH); until then every request is refused and logged under rejections.
-         */
+        /** Create an incoming webhook (the integration token is in this response only) */
         post: operations["createInboundWebhook"];
         delete?: never;
         options?: never;
@@ -666,26 +572,6 @@ export interface paths {
         head?: never;
         /** Edit an incoming webhook, or activate/deactivate it (status) */
         patch: operations["updateInboundWebhook"];
-        trace?: never;
-    };
-    "/api/v1/inbound-webhooks/{id}/end-grace-period": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * End the old integration token's grace period now
-         * @description The old token is refused from now on. 409 when no grace period is running.
-         */
-        post: operations["endInboundTokenGracePeriod"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/api/v1/inbound-webhooks/{id}/messages": {
@@ -748,31 +634,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Regenerate the integration token, optionally with a grace period for the old one
-         * @description The new token is in this response only. With grace_period_seconds the old token is still accepted until previous_token.valid_until; each message records which token it carried (token: current | previous) and previous_token.last_used_at says when the old one was last used. Without it (or 0), the old token is refused at once.
-         */
+        /** Regenerate the integration token (the old one is refused at once) */
         post: operations["regenerateInboundToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/inbound-webhooks/{id}/rejections": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Requests the receiving URL refused, newest first
-         * @description Why a sender fails: time, source IP, user agent, the status and message it was answered, the body's size and the last four characters of the token it presented. Never the body or the token. At most 100 are logged per webhook per minute and the newest 1000 are kept, for GATEHOUSE_INBOUND_REJECTIONS_DAYS (default 7).
-         */
-        get: operations["listInboundRejections"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -864,27 +727,7 @@ export interface paths {
         patch: operations["updateMember"];
         trace?: never;
     };
-    "/api/v1/notifications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Your notifications (this environment's and org-wide), newest first, with your own read state and unread count
-         * @description Console session only; access tokens cannot call this.
-         */
-        get: operations["listNotifications"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notifications/{id}/read": {
+    "/api/v1/members/{id}/password-reset": {
         parameters: {
             query?: never;
             header?: never;
@@ -894,30 +737,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mark a notification read (for you only: read state is per member)
+         * Make a one-time password reset link for a member (owners only; the link is in this response only)
          * @description Console session only; access tokens cannot call this.
          */
-        post: operations["markNotificationRead"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notifications/read-all": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Mark every notification you can see here read (for you only)
-         * @description Console session only; access tokens cannot call this.
-         */
-        post: operations["markAllNotificationsRead"];
+        post: operations["createPasswordReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -931,10 +754,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * This document
-         * @description Without credentials: the API, and in `webhooks` the envelope and the starting catalog's event types. With a token (events:read) or a console session: the same, with your environment's own event types and their payload schemas in `webhooks`, for code generators.
-         */
+        /** This document */
         get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
@@ -987,30 +807,6 @@ export interface paths {
          * @description Console session only; access tokens cannot call this.
          */
         patch: operations["updateCredentialPolicy"];
-        trace?: never;
-    };
-    "/api/v1/organization/retention": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * How long events, deliveries and inbound messages are kept
-         * @description Console session only; access tokens cannot call this.
-         */
-        get: operations["getRetention"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Change how long they are kept (owners only; null: the server's default; undelivered events are never deleted)
-         * @description Console session only; access tokens cannot call this.
-         */
-        patch: operations["updateRetention"];
         trace?: never;
     };
     "/api/v1/scopes": {
@@ -1125,7 +921,7 @@ export interface paths {
         put?: never;
         /**
          * The receiving URL of an incoming webhook
-         * @description Send the integration token as `Authorization: Bearer <token>` or `?token=<token>`. Any body up to 1 MiB; the Emit event handler needs a JSON object. 401 token or signature, 404 unknown or inactive webhook, 405 other methods, 413 too large, 429 rate limited (Retry-After). A refusal stores nothing but a line in the webhook's rejections (no body). The sender's signature is checked per the webhook's type (verification) over the raw bytes with that sender's replay window; a verified delivery id (webhook-id, X-GitHub-Delivery, the Stripe event id, X-Shopify-Webhook-Id, Slack event_id) seen again within dedup_window_seconds is answered 200 with the first message.
+         * @description Send the integration token as `Authorization: Bearer <token>` or `?token=<token>`. Any body up to 1 MiB; the Emit event handler needs a JSON object. 401 token or signature, 404 unknown or inactive webhook, 405 other methods, 413 too large, 429 rate limited (Retry-After). Nothing is stored on a refusal.
          */
         post: operations["receiveInboundWebhook"];
         delete?: never;
@@ -1201,66 +997,6 @@ export interface webhooks {
          * @description Gatehouse POSTs each event to every subscribed endpoint, with the endpoint's custom headers too. Verify the signature with any Standard Webhooks library (`standardwebhooks` for Node and Python, svix) before trusting the body. Answer 2xx within the endpoint's timeout; anything else (or no answer) is a failed attempt, retried on the schedule (30 s, 2 m, 5 m, 15 m, 1 h, 6 h, 24 h by default) with the same webhook-id. A `Retry-After` on 429 or 503 is honoured (capped). 410 Gone disables the endpoint. Deliveries may arrive more than once and out of order.
          */
         post: operations["receiveEvent"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "run.completed": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * run.completed: A run finished successfully.
-         * @description Sent to endpoints subscribed to `run.completed` (or to every type). Headers, signature and retries as for any event (see `event`).
-         */
-        post: operations["receiveRunCompleted"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "run.failed": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * run.failed: A run failed.
-         * @description Sent to endpoints subscribed to `run.failed` (or to every type). Headers, signature and retries as for any event (see `event`).
-         */
-        post: operations["receiveRunFailed"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "webhook.test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * webhook.test: A test event, sent from the console to check an endpoint.
-         * @description Sent to endpoints subscribed to `webhook.test` (or to every type). Headers, signature and retries as for any event (see `event`).
-         */
-        post: operations["receiveWebhookTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1348,55 +1084,8 @@ export interface components {
             /** @description User-Agent of the request */
             user_agent: string | null;
         };
-        CredentialActivity: {
-            /** @description The newest twenty audit entries whose actor is this credential: changes made with its access tokens */
-            changes: components["schemas"]["AuditEvent"][];
-            credential: {
-                client_id: string;
-                /** @enum {string} */
-                environment: "test" | "live";
-                id: string;
-                name: string;
-            };
-            /** @description The deliveries of those events by their current status */
-            deliveries: {
-                failed: number;
-                held: number;
-                pending: number;
-                succeeded: number;
-                total: number;
-            };
-            events: {
-                /** @description The newest ten, each with its provenance */
-                recent: {
-                    /** @description What caused the event; null on events stored before provenance was recorded */
-                    caused_by: components["schemas"]["EventCause"] | null;
-                    /** @description The channels the event was sent on */
-                    channels: string[];
-                    created_at: string;
-                    data: {
-                        [key: string]: unknown;
-                    };
-                    /** @enum {string} */
-                    environment: "test" | "live";
-                    external_id: string | null;
-                    id: string;
-                    type: string;
-                }[];
-                /** @description Events posted with this credential's access tokens (kept ones: retention prunes old events) */
-                total: number;
-            };
-            /** @description The full lists, filtered by caused_by_credential */
-            links: {
-                audit_events: string;
-                deliveries: string;
-                events: string;
-            };
-        };
         Delivery: {
             attempts: number;
-            /** @description What caused the delivery's event: the credential (or member, or incoming webhook) and address that sent it, and when */
-            caused_by: components["schemas"]["EventCause"] | null;
             completed_at: string | null;
             created_at: string;
             endpoint_id: string;
@@ -1453,30 +1142,7 @@ export interface components {
              */
             window: "24h" | "7d";
         };
-        EventCause: {
-            /** @description When the event was stored */
-            at: string;
-            /** @description The credential's, member's or incoming webhook's id (null for system) */
-            id: string | null;
-            /** @description The client's address */
-            ip: string | null;
-            /** @description Its name when the event was stored: the credential's name, the member's email, the incoming webhook's name */
-            label: string;
-            /** @description inbound: the received message (`imsg_…`) the event was made from */
-            message_id: string | null;
-            /**
-             * @description credential: posted with one of its access tokens; user: by a console member; inbound: made from an incoming webhook's message; system: by Gatehouse
-             * @enum {string}
-             */
-            type: "credential" | "user" | "inbound" | "system";
-            /** @description Whether these fields are the ones sealed (HMAC under a key the database does not hold) when the event was stored; false means they were changed since */
-            verified: boolean;
-        };
         EventListItem: {
-            /** @description What caused the event; null on events stored before provenance was recorded */
-            caused_by: components["schemas"]["EventCause"] | null;
-            /** @description The channels the event was sent on */
-            channels: string[];
             created_at: string;
             data: {
                 [key: string]: unknown;
@@ -1495,33 +1161,6 @@ export interface components {
             id: string;
             type: string;
         };
-        Notification: {
-            body: string;
-            /** @description Occurrences it stands for (failed deliveries in its hour) */
-            count: number;
-            created_at: string;
-            /** @description The environment of what it is about; null: the whole organization */
-            environment: ("test" | "live") | null;
-            /** @description The `gatehouse.*` operator event it was sent as, if any */
-            event_id: string | null;
-            /** @description `ntf_…` */
-            id: string;
-            /**
-             * @description What happened; the same name, prefixed `gatehouse.`, is the operator event's type
-             * @enum {string}
-             */
-            kind: "endpoint.failing" | "endpoint.disabled" | "endpoint.recovered" | "delivery.failed" | "credential.expiring";
-            /** @description A console path that shows what it is about */
-            link: string | null;
-            /** @description When you read it; read state is per member */
-            read_at: string | null;
-            target: {
-                id: string;
-                type: string;
-            } | null;
-            title: string;
-            updated_at: string;
-        };
         OAuthError: {
             /** @enum {string} */
             error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "unsupported_token_type" | "rate_limited" | "server_error";
@@ -1538,8 +1177,6 @@ export interface components {
                 /** @description Path of the field at fault, e.g. `scopes[0]`; an unknown field's message is "Received unknown parameter" */
                 field: string;
                 message: string;
-                /** @description For a field with a syntax (an endpoint's `filter`, a channel name): where in its text the problem is, as a 0-based character offset */
-                position?: number;
             }[];
             /** @description This occurrence: urn:gatehouse:request:<id>, where <id> is the response's X-Request-Id (on every log line of the request) */
             instance?: string;
@@ -1549,24 +1186,6 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
-        };
-        RecoveryJob: {
-            completed_at: string | null;
-            created_at: string;
-            endpoint_id: string;
-            error: string | null;
-            /** @description `rcv_…` */
-            id: string;
-            /** @description Deliveries handled so far */
-            processed: number;
-            /** @description Deliveries re-sent (one replayed meanwhile is skipped) */
-            recovered: number;
-            since: string;
-            /** @enum {string} */
-            status: "queued" | "running" | "completed" | "failed";
-            /** @description Failed deliveries in the window when the job started */
-            total: number;
-            until: string;
         };
         TokenResponse: {
             access_token: string;
@@ -1637,8 +1256,6 @@ export interface operations {
                         scopes_supported: string[];
                         token_endpoint: string;
                         token_endpoint_auth_methods_supported: string[];
-                        /** @description Algorithms accepted on private_key_jwt client assertions */
-                        token_endpoint_auth_signing_alg_values_supported: string[];
                     } & {
                         [key: string]: unknown;
                     };
@@ -1662,8 +1279,6 @@ export interface operations {
                 action?: string;
                 /** @description Only events whose actor label or id contains this text (case-insensitive) */
                 actor?: string;
-                /** @description Only changes made with this credential's access tokens (its id, exact): what the credential caused */
-                caused_by_credential?: string;
                 /** @description `next_cursor` from the previous page */
                 cursor?: string;
                 /** @description Only events in this environment (organization-wide events have none and are then left out) */
@@ -1917,7 +1532,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2116,8 +1731,6 @@ export interface operations {
                 action?: string;
                 /** @description Only events whose actor label or id contains this text (case-insensitive) */
                 actor?: string;
-                /** @description Only changes made with this credential's access tokens (its id, exact): what the credential caused */
-                caused_by_credential?: string;
                 /** @description Only events in this environment (organization-wide events have none and are then left out) */
                 environment?: "test" | "live";
                 /** @description csv (one row per event) or json (an array of events) */
@@ -2396,19 +2009,6 @@ export interface operations {
                     "application/json": {
                         data: {
                             client_id: string;
-                            /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
-                            client_keys: {
-                                /** @description When the keys were last fetched from jwks_url */
-                                fetched_at: string | null;
-                                /** @description Where the keys are fetched from (null: registered as a JWKS) */
-                                jwks_url: string | null;
-                                keys: {
-                                    alg: string | null;
-                                    crv: string | null;
-                                    kid: string | null;
-                                    kty: string;
-                                }[];
-                            } | null;
                             created_at: string;
                             /** @enum {string} */
                             environment: "test" | "live";
@@ -2494,7 +2094,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2530,19 +2130,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
-                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
-                        client_keys: {
-                            /** @description When the keys were last fetched from jwks_url */
-                            fetched_at: string | null;
-                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
-                            jwks_url: string | null;
-                            keys: {
-                                alg: string | null;
-                                crv: string | null;
-                                kid: string | null;
-                                kty: string;
-                            }[];
-                        } | null;
                         client_secret: string | null;
                         created_at: string;
                         /** @enum {string} */
@@ -2685,19 +2272,6 @@ export interface operations {
                             token_lifetime_seconds: number;
                         } | null;
                         client_id: string;
-                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
-                        client_keys: {
-                            /** @description When the keys were last fetched from jwks_url */
-                            fetched_at: string | null;
-                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
-                            jwks_url: string | null;
-                            keys: {
-                                alg: string | null;
-                                crv: string | null;
-                                kid: string | null;
-                                kty: string;
-                            }[];
-                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -2814,7 +2388,7 @@ export interface operations {
             };
         };
     };
-    updateCredentialLimits: {
+    updateCredential: {
         parameters: {
             query?: never;
             header?: never;
@@ -2827,6 +2401,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description When the credential stops working (ISO 8601); null for never; left out: unchanged */
+                    expires_at?: string | null;
+                    /** @description What the credential is for */
+                    name?: string;
+                    /** @description Scopes new tokens may carry; tokens already issued keep theirs until they expire */
+                    scopes?: string[];
                     /** @description Issuance quota: at most this many access tokens per UTC day (429 + Retry-After past it); null for no quota */
                     tokens_per_day?: number | null;
                     /** @description Issuance quota: at most this many access tokens per UTC hour (429 + Retry-After past it); null for no quota */
@@ -2843,19 +2423,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
-                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
-                        client_keys: {
-                            /** @description When the keys were last fetched from jwks_url */
-                            fetched_at: string | null;
-                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
-                            jwks_url: string | null;
-                            keys: {
-                                alg: string | null;
-                                crv: string | null;
-                                kid: string | null;
-                                kty: string;
-                            }[];
-                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -2962,133 +2529,6 @@ export interface operations {
             /** @description Unexpected error (logged; no details are returned) */
             500: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCredentialActivity: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Resource id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CredentialActivity"];
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found in this organization and environment */
-            404: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
-            429: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3101,7 +2541,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3124,331 +2564,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
-                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
-                        client_keys: {
-                            /** @description When the keys were last fetched from jwks_url */
-                            fetched_at: string | null;
-                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
-                            jwks_url: string | null;
-                            keys: {
-                                alg: string | null;
-                                crv: string | null;
-                                kid: string | null;
-                                kty: string;
-                            }[];
-                        } | null;
-                        created_at: string;
-                        /** @enum {string} */
-                        environment: "test" | "live";
-                        expires_at: string | null;
-                        failed_exchanges: number;
-                        /** @description The grace period ends early once the old secret has been unused this many hours */
-                        grace_ends_when_unused_hours: number | null;
-                        id: string;
-                        last_failed_at: string | null;
-                        last_used_at: string | null;
-                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
-                        locked_until: string | null;
-                        name: string;
-                        /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
-                        older_secrets_expire_at: string[];
-                        /** @description End of the rotation grace period, if one is running */
-                        previous_secret_expires_at: string | null;
-                        revoked_at: string | null;
-                        scopes: string[];
-                        /** @description Last four characters of the current secret, to tell secrets apart */
-                        secret_last4: string;
-                        /** @enum {string} */
-                        status: "active" | "revoked" | "expired";
-                        token_lifetime_seconds: number;
-                        /** @description Issuance quota per UTC day; null: none */
-                        tokens_per_day: number | null;
-                        /** @description Issuance quota per UTC hour; null: none */
-                        tokens_per_hour: number | null;
-                    };
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found in this organization and environment */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than this operation accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is not JSON */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    setCredentialClientKeys: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                /** @description Resource id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description The client's public keys: a JWKS ({"keys": [...]}, at most 10 RSA ≥ 2048-bit, EC or OKP keys) or one JWK. Never a private key */
-                    jwks?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description A URL serving the client's JWKS (https in live; private addresses refused): fetched now to check it, then at most every 5 minutes */
-                    jwks_url?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        client_id: string;
-                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
-                        client_keys: {
-                            /** @description When the keys were last fetched from jwks_url */
-                            fetched_at: string | null;
-                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
-                            jwks_url: string | null;
-                            keys: {
-                                alg: string | null;
-                                crv: string | null;
-                                kid: string | null;
-                                kty: string;
-                            }[];
-                        } | null;
-                        created_at: string;
-                        /** @enum {string} */
-                        environment: "test" | "live";
-                        expires_at: string | null;
-                        failed_exchanges: number;
-                        /** @description The grace period ends early once the old secret has been unused this many hours */
-                        grace_ends_when_unused_hours: number | null;
-                        id: string;
-                        last_failed_at: string | null;
-                        last_used_at: string | null;
-                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
-                        locked_until: string | null;
-                        name: string;
-                        /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
-                        older_secrets_expire_at: string[];
-                        /** @description End of the rotation grace period, if one is running */
-                        previous_secret_expires_at: string | null;
-                        revoked_at: string | null;
-                        scopes: string[];
-                        /** @description Last four characters of the current secret, to tell secrets apart */
-                        secret_last4: string;
-                        /** @enum {string} */
-                        status: "active" | "revoked" | "expired";
-                        token_lifetime_seconds: number;
-                        /** @description Issuance quota per UTC day; null: none */
-                        tokens_per_day: number | null;
-                        /** @description Issuance quota per UTC hour; null: none */
-                        tokens_per_hour: number | null;
-                    };
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found in this organization and environment */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than this operation accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is not JSON */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    removeCredentialClientKeys: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Resource id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        client_id: string;
-                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
-                        client_keys: {
-                            /** @description When the keys were last fetched from jwks_url */
-                            fetched_at: string | null;
-                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
-                            jwks_url: string | null;
-                            keys: {
-                                alg: string | null;
-                                crv: string | null;
-                                kid: string | null;
-                                kty: string;
-                            }[];
-                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -3567,7 +2682,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3590,19 +2705,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
-                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
-                        client_keys: {
-                            /** @description When the keys were last fetched from jwks_url */
-                            fetched_at: string | null;
-                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
-                            jwks_url: string | null;
-                            keys: {
-                                alg: string | null;
-                                crv: string | null;
-                                kid: string | null;
-                                kty: string;
-                            }[];
-                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -3721,7 +2823,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3752,19 +2854,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
-                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
-                        client_keys: {
-                            /** @description When the keys were last fetched from jwks_url */
-                            fetched_at: string | null;
-                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
-                            jwks_url: string | null;
-                            keys: {
-                                alg: string | null;
-                                crv: string | null;
-                                kid: string | null;
-                                kty: string;
-                            }[];
-                        } | null;
                         client_secret: string | null;
                         created_at: string;
                         /** @enum {string} */
@@ -3886,7 +2975,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3909,19 +2998,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
-                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
-                        client_keys: {
-                            /** @description When the keys were last fetched from jwks_url */
-                            fetched_at: string | null;
-                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
-                            jwks_url: string | null;
-                            keys: {
-                                alg: string | null;
-                                crv: string | null;
-                                kid: string | null;
-                                kty: string;
-                            }[];
-                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -4039,8 +3115,6 @@ export interface operations {
     listDeliveries: {
         parameters: {
             query?: {
-                /** @description Only deliveries of events posted with this credential's access tokens (its id, exact) */
-                caused_by_credential?: string;
                 /** @description Only deliveries created at or after this time */
                 created_after?: string;
                 /** @description Only deliveries created before this time */
@@ -4221,8 +3295,6 @@ export interface operations {
                             url: string | null;
                         }[];
                         attempts: number;
-                        /** @description What caused the delivery's event: the credential (or member, or incoming webhook) and address that sent it, and when */
-                        caused_by: components["schemas"]["EventCause"] | null;
                         completed_at: string | null;
                         created_at: string;
                         endpoint_id: string;
@@ -4353,7 +3425,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4404,8 +3476,6 @@ export interface operations {
                             url: string | null;
                         }[];
                         attempts: number;
-                        /** @description What caused the delivery's event: the credential (or member, or incoming webhook) and address that sent it, and when */
-                        caused_by: components["schemas"]["EventCause"] | null;
                         completed_at: string | null;
                         created_at: string;
                         endpoint_id: string;
@@ -4580,7 +3650,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4902,8 +3972,6 @@ export interface operations {
                     "application/json": {
                         data: {
                             auth_token_configured: boolean;
-                            /** @description Subscribed channels; empty: events on any channel or none */
-                            channels: string[];
                             consecutive_failures: number;
                             created_at: string;
                             description: string | null;
@@ -4913,8 +3981,6 @@ export interface operations {
                             environment: "test" | "live";
                             /** @description Subscribed event types; empty means all */
                             event_types: string[];
-                            /** @description Payload filter; null: every event of the subscribed types */
-                            filter: string | null;
                             /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                             headers_json: {
                                 [key: string]: string;
@@ -4981,25 +4047,12 @@ export interface operations {
                             };
                             /** @description `ep_` + UUID */
                             id: string;
-                            /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
-                            max_in_flight: number;
                             name: string;
                             /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                             older_secrets_expire_at: string[];
-                            /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
-                            operator_events: boolean;
-                            /**
-                             * @description fifo: one message at a time, each after the previous one succeeded or failed for good
-                             * @enum {string}
-                             */
-                            ordering: "none" | "fifo";
                             paused_at: string | null;
                             /** @description Until then the previous secret signs alongside the current one */
                             previous_secret_expires_at: string | null;
-                            /** @description At most this many deliveries start per second; null: no rate limit */
-                            rate_limit_per_second: number | null;
-                            /** @description When the signing secret was last rotated (the grace window starts then) */
-                            secret_rotated_at: string | null;
                             /** @enum {string} */
                             status: "ACTIVE" | "PAUSED" | "DISABLED";
                             timeout_seconds: number;
@@ -5103,7 +4156,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5114,11 +4167,6 @@ export interface operations {
                 "application/json": {
                     /** @description Sent as `Authorization: Bearer <token>` with each delivery; never returned */
                     auth_token?: string | null;
-                    /**
-                     * @description Channels the endpoint subscribes to; when not empty, it receives only events carrying at least one of them
-                     * @default []
-                     */
-                    channels?: string[];
                     /** @description What the endpoint is for */
                     description?: string | null;
                     /**
@@ -5126,7 +4174,6 @@ export interface operations {
                      * @default []
                      */
                     event_types?: string[];
-                    filter?: string | null;
                     /**
                      * @description Custom headers sent with every delivery, as { name: value }. Values are stored encrypted and never returned: responses show each as "••••••". In an update, the whole set is replaced; a value of "••••••" keeps the value stored under that name. Names: RFC 9110 tokens, not a header Gatehouse sets; values: printable ASCII, space and tab.
                      * @default {}
@@ -5134,25 +4181,8 @@ export interface operations {
                     headers_json?: {
                         [key: string]: string;
                     };
-                    /**
-                     * @description At most this many requests to the endpoint at once, 1 to 100 (default 10)
-                     * @default 10
-                     */
-                    max_in_flight?: number;
                     /** @description Display name for the endpoint */
                     name: string;
-                    /**
-                     * @description Operator endpoint: receives Gatehouse's own `gatehouse.*` events of its environment (endpoint failing, disabled, recovered, deliveries failed, credentials expiring)
-                     * @default false
-                     */
-                    operator_events?: boolean;
-                    /**
-                     * @description fifo: each message waits until the previous one succeeded or failed for good (one at a time, in creation order); none (default): up to max_in_flight at once, in any order
-                     * @default none
-                     * @enum {string}
-                     */
-                    ordering?: "none" | "fifo";
-                    rate_limit_per_second?: number | null;
                     /** @description Signing secret in Standard Webhooks form (`whsec_` + base64 of 24 to 64 bytes); generated when omitted */
                     secret?: string;
                     /**
@@ -5184,8 +4214,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         auth_token_configured: boolean;
-                        /** @description Subscribed channels; empty: events on any channel or none */
-                        channels: string[];
                         consecutive_failures: number;
                         created_at: string;
                         description: string | null;
@@ -5195,8 +4223,6 @@ export interface operations {
                         environment: "test" | "live";
                         /** @description Subscribed event types; empty means all */
                         event_types: string[];
-                        /** @description Payload filter; null: every event of the subscribed types */
-                        filter: string | null;
                         /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                         headers_json: {
                             [key: string]: string;
@@ -5263,26 +4289,13 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
-                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
-                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
-                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
-                        operator_events: boolean;
-                        /**
-                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
-                         * @enum {string}
-                         */
-                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
-                        /** @description At most this many deliveries start per second; null: no rate limit */
-                        rate_limit_per_second: number | null;
                         secret: string | null;
-                        /** @description When the signing secret was last rotated (the grace window starts then) */
-                        secret_rotated_at: string | null;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
                         /** @enum {string} */
@@ -5448,8 +4461,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         auth_token_configured: boolean;
-                        /** @description Subscribed channels; empty: events on any channel or none */
-                        channels: string[];
                         consecutive_failures: number;
                         created_at: string;
                         description: string | null;
@@ -5459,8 +4470,6 @@ export interface operations {
                         environment: "test" | "live";
                         /** @description Subscribed event types; empty means all */
                         event_types: string[];
-                        /** @description Payload filter; null: every event of the subscribed types */
-                        filter: string | null;
                         /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                         headers_json: {
                             [key: string]: string;
@@ -5527,25 +4536,12 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
-                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
-                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
-                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
-                        operator_events: boolean;
-                        /**
-                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
-                         * @enum {string}
-                         */
-                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
-                        /** @description At most this many deliveries start per second; null: no rate limit */
-                        rate_limit_per_second: number | null;
-                        /** @description When the signing secret was last rotated (the grace window starts then) */
-                        secret_rotated_at: string | null;
                         /** @enum {string} */
                         status: "ACTIVE" | "PAUSED" | "DISABLED";
                         timeout_seconds: number;
@@ -5828,26 +4824,13 @@ export interface operations {
                 "application/json": {
                     /** @description A new token, or null to remove it */
                     auth_token?: string | null;
-                    /** @description Channels the endpoint subscribes to; when not empty, it receives only events carrying at least one of them */
-                    channels?: string[];
                     description?: string | null;
                     event_types?: string[];
-                    filter?: string | null;
                     /** @description Custom headers sent with every delivery, as { name: value }. Values are stored encrypted and never returned: responses show each as "••••••". In an update, the whole set is replaced; a value of "••••••" keeps the value stored under that name. Names: RFC 9110 tokens, not a header Gatehouse sets; values: printable ASCII, space and tab. */
                     headers_json?: {
                         [key: string]: string;
                     };
-                    /** @description At most this many requests to the endpoint at once, 1 to 100 (default 10) */
-                    max_in_flight?: number;
                     name?: string;
-                    /** @description Operator endpoint: receives Gatehouse's own `gatehouse.*` events */
-                    operator_events?: boolean;
-                    /**
-                     * @description fifo: one message at a time, in order; none releases the messages FIFO was holding
-                     * @enum {string}
-                     */
-                    ordering?: "none" | "fifo";
-                    rate_limit_per_second?: number | null;
                     /** @description Replaces the signing secret; the old one keeps signing for 24 hours */
                     secret?: string;
                     /**
@@ -5877,8 +4860,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         auth_token_configured: boolean;
-                        /** @description Subscribed channels; empty: events on any channel or none */
-                        channels: string[];
                         consecutive_failures: number;
                         created_at: string;
                         description: string | null;
@@ -5888,8 +4869,6 @@ export interface operations {
                         environment: "test" | "live";
                         /** @description Subscribed event types; empty means all */
                         event_types: string[];
-                        /** @description Payload filter; null: every event of the subscribed types */
-                        filter: string | null;
                         /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                         headers_json: {
                             [key: string]: string;
@@ -5956,25 +4935,12 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
-                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
-                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
-                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
-                        operator_events: boolean;
-                        /**
-                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
-                         * @enum {string}
-                         */
-                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
-                        /** @description At most this many deliveries start per second; null: no rate limit */
-                        rate_limit_per_second: number | null;
-                        /** @description When the signing secret was last rotated (the grace window starts then) */
-                        secret_rotated_at: string | null;
                         /** @enum {string} */
                         status: "ACTIVE" | "PAUSED" | "DISABLED";
                         timeout_seconds: number;
@@ -6113,11 +5079,11 @@ export interface operations {
             };
         };
     };
-    recoverEndpoint: {
+    revealEndpointSecret: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6126,56 +5092,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": {
-                    /**
-                     * @description Only count them; no job is started
-                     * @default false
-                     */
-                    dry_run?: boolean;
-                    /**
-                     * Format: date-time
-                     * @description Recover failed deliveries created at or after this time
-                     */
-                    since: string;
-                    /**
-                     * Format: date-time
-                     * @description …and before this time (default: now)
-                     */
-                    until?: string;
-                };
+                "application/json": Record<string, never>;
             };
         };
         responses: {
-            /** @description Accepted */
-            202: {
+            /** @description OK */
+            200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @description Failed deliveries in the window */
-                        count: number;
-                        dry_run: boolean;
-                        /** @description The job re-sending them; null on a dry run */
-                        job: components["schemas"]["RecoveryJob"] | null;
+                        secret: string | null;
+                        /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
+                        secrets_omitted?: string[];
                     };
                 };
             };
             /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6185,11 +5123,6 @@ export interface operations {
             /** @description No valid session or bearer token */
             401: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6199,11 +5132,6 @@ export interface operations {
             /** @description The role or the token's scopes do not allow it, or a cross-site request */
             403: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6213,11 +5141,6 @@ export interface operations {
             /** @description Not found in this organization and environment */
             404: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6227,11 +5150,6 @@ export interface operations {
             /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
             409: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6241,11 +5159,6 @@ export interface operations {
             /** @description The body is larger than this operation accepts */
             413: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6255,11 +5168,6 @@ export interface operations {
             /** @description The body is not JSON */
             415: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6269,26 +5177,6 @@ export interface operations {
             /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
             422: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
-            429: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6298,276 +5186,6 @@ export interface operations {
             /** @description Unexpected error (logged; no details are returned) */
             500: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listRecoveryJobs: {
-        parameters: {
-            query?: {
-                /** @description The `next_cursor` of the previous page */
-                cursor?: string;
-                /** @description Items per page (1 to 100, default 25) */
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                /** @description Resource id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["RecoveryJob"][];
-                        /** @description Pass as `cursor` for the next page; null on the last page */
-                        next_cursor: string | null;
-                    };
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found in this organization and environment */
-            404: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
-            429: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getRecoveryJob: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Endpoint id */
-                id: string;
-                /** @description `rcv_…` */
-                jobId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RecoveryJob"];
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found in this organization and environment */
-            404: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
-            429: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6580,7 +5198,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6614,8 +5232,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         auth_token_configured: boolean;
-                        /** @description Subscribed channels; empty: events on any channel or none */
-                        channels: string[];
                         consecutive_failures: number;
                         created_at: string;
                         description: string | null;
@@ -6625,8 +5241,6 @@ export interface operations {
                         environment: "test" | "live";
                         /** @description Subscribed event types; empty means all */
                         event_types: string[];
-                        /** @description Payload filter; null: every event of the subscribed types */
-                        filter: string | null;
                         /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                         headers_json: {
                             [key: string]: string;
@@ -6693,26 +5307,13 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
-                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
-                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
-                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
-                        operator_events: boolean;
-                        /**
-                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
-                         * @enum {string}
-                         */
-                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
-                        /** @description At most this many deliveries start per second; null: no rate limit */
-                        rate_limit_per_second: number | null;
                         secret: string | null;
-                        /** @description When the signing secret was last rotated (the grace window starts then) */
-                        secret_rotated_at: string | null;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
                         /** @enum {string} */
@@ -7000,7 +5601,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7035,7 +5636,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
-                        /** @description 1: the endpoint gets the test event whatever event types it subscribes to (held while it is paused); 0 when it is disabled */
+                        /** @description 1 when the endpoint is subscribed to the type, else 0 */
                         deliveries: number;
                         /** @description `evt_…` */
                         id: string;
@@ -7087,194 +5688,6 @@ export interface operations {
             };
             /** @description Not found in this organization and environment */
             404: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
-            409: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than this operation accepts */
-            413: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is not JSON */
-            415: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
-            429: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    previewEndpointFilter: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
-                "Idempotency-Key"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /**
-                     * @description Channels the endpoint subscribes to; when not empty, it receives only events carrying at least one of them
-                     * @default []
-                     */
-                    channels?: string[];
-                    /**
-                     * @description Event types to subscribe to; empty means all
-                     * @default []
-                     */
-                    event_types?: string[];
-                    filter?: string | null;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description The environment's last 20 events, newest first */
-                        data: {
-                            channels: string[];
-                            created_at: string;
-                            /** @description `evt_…` */
-                            id: string;
-                            /** @description Whether an endpoint with these settings would get a delivery of it */
-                            matches: boolean;
-                            /**
-                             * @description Why not, when it does not match
-                             * @enum {string}
-                             */
-                            reason: "matches" | "event_type" | "channels" | "filter";
-                            type: string;
-                        }[];
-                        matched: number;
-                    };
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -7514,7 +5927,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7834,11 +6247,209 @@ export interface operations {
             };
         };
     };
+    updateEventType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Event type name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Only check the schema against the type's recent events; change nothing
+                     * @default false
+                     */
+                    check_only?: boolean;
+                    description?: string;
+                    /** @description JSON Schema the `data` of each new event must satisfy; null removes it; left out: unchanged */
+                    schema?: {
+                        [key: string]: unknown;
+                    } | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        archived: boolean;
+                        archived_at: string | null;
+                        created_at: string;
+                        description: string;
+                        /**
+                         * @description Each environment has its own catalog; a token sees only its own
+                         * @enum {string}
+                         */
+                        environment: "test" | "live";
+                        /** @description The type's recent events, validated against the new schema (empty when the schema was not changed) */
+                        examples: {
+                            /** @description How many of the type's newest events (at most 20) were checked against the new schema */
+                            checked: number;
+                            /** @description The checked events the new schema would refuse, with why */
+                            failing: {
+                                errors: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                                event_id: string;
+                            }[];
+                        };
+                        name: string;
+                        schema: {
+                            [key: string]: unknown;
+                        } | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     archiveEventType: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8029,7 +6640,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8219,8 +6830,6 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                /** @description Only events posted with this credential's access tokens (its id, exact) */
-                caused_by_credential?: string;
                 /** @description Only events created at or after this time */
                 created_after?: string;
                 /** @description Only events created before this time */
@@ -8349,7 +6958,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8358,15 +6967,13 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Channels the event is sent on (at most 10; letters, digits and _ . : -, 1 to 64 characters); endpoints with channels receive only events carrying one of theirs */
-                    channels?: string[];
                     /** @description The event payload, a JSON object; checked against the event type's schema when it has one */
                     data: {
                         [key: string]: unknown;
                     };
                     /** @description Your id for the event: sending the same id again returns the same event and creates no new deliveries */
                     id?: string;
-                    /** @description A known, non-archived event type (not `gatehouse.*`) */
+                    /** @description A known, non-archived event type */
                     type: string;
                 };
             };
@@ -8548,10 +7155,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description What caused the event; null on events stored before provenance was recorded */
-                        caused_by: components["schemas"]["EventCause"] | null;
-                        /** @description The channels the event was sent on */
-                        channels: string[];
                         created_at: string;
                         data: {
                             [key: string]: unknown;
@@ -8708,8 +7311,6 @@ export interface operations {
                     "application/json": {
                         data: {
                             created_at: string;
-                            /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
-                            dedup_window_seconds: number;
                             /** @enum {string} */
                             environment: "test" | "live";
                             event_type: string | null;
@@ -8725,15 +7326,6 @@ export interface operations {
                             id: string;
                             last_received_at: string | null;
                             name: string;
-                            /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
-                            previous_token: {
-                                /** @description When the old token last carried an accepted request */
-                                last_used_at: string | null;
-                                last_used_ip: string | null;
-                                last4: string;
-                                /** @description The old token is accepted until then */
-                                valid_until: string;
-                            } | null;
                             rate_limit_per_minute: number;
                             signature_header: string | null;
                             /** @enum {string} */
@@ -8745,12 +7337,10 @@ export interface operations {
                             /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                             url: string;
                             /**
-                             * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
+                             * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
                              * @enum {string}
                              */
-                            verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
-                            /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
-                            verification_secret_configured: boolean;
+                            verification: "none" | "standard_webhooks" | "hmac_sha256";
                         }[];
                         /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
@@ -8848,7 +7438,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8859,8 +7449,6 @@ export interface operations {
                 "application/json": {
                     /** @description false creates the webhook inactive */
                     active?: boolean;
-                    /** @description A sender's delivery id (webhook-id, X-GitHub-Delivery, the Stripe event id, X-Shopify-Webhook-Id, Slack event_id) seen again within this many seconds is answered 200 with the first message and stored once; 0 turns it off. Default 259200 (3 days) */
-                    dedup_window_seconds?: number;
                     /** @description handler event: the event type each request becomes */
                     event_type?: string | null;
                     /** @description handler forward: where each request's raw body is relayed, signed with Standard Webhooks */
@@ -8876,11 +7464,11 @@ export interface operations {
                     rate_limit_per_minute?: number;
                     signature_header?: string | null;
                     /**
-                     * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
+                     * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
                      * @enum {string}
                      */
-                    verification?: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
-                    /** @description The secret the sender signs with. standard_webhooks, github, hmac_sha256: generated (and returned once) when omitted; standard_webhooks takes `whsec_` + base64. stripe, shopify, slack: issued by the sender, so paste it here; until it is set every request is refused (and logged as rejected) */
+                    verification?: "none" | "standard_webhooks" | "hmac_sha256";
+                    /** @description The secret the sender signs with; generated (and returned once) when omitted. standard_webhooks: `whsec_` + base64 */
                     verification_secret?: string;
                 };
             };
@@ -8899,8 +7487,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
-                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
-                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -8917,15 +7503,6 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
-                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
-                        previous_token: {
-                            /** @description When the old token last carried an accepted request */
-                            last_used_at: string | null;
-                            last_used_ip: string | null;
-                            last4: string;
-                            /** @description The old token is accepted until then */
-                            valid_until: string;
-                        } | null;
                         rate_limit_per_minute: number;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
@@ -8940,13 +7517,11 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                        verification: "none" | "standard_webhooks" | "hmac_sha256";
                         verification_secret?: string | null;
-                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
-                        verification_secret_configured: boolean;
                     };
                 };
             };
@@ -9104,8 +7679,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
-                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
-                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -9121,15 +7694,6 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
-                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
-                        previous_token: {
-                            /** @description When the old token last carried an accepted request */
-                            last_used_at: string | null;
-                            last_used_ip: string | null;
-                            last4: string;
-                            /** @description The old token is accepted until then */
-                            valid_until: string;
-                        } | null;
                         rate_limit_per_minute: number;
                         signature_header: string | null;
                         /** @enum {string} */
@@ -9141,12 +7705,10 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
-                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
-                        verification_secret_configured: boolean;
+                        verification: "none" | "standard_webhooks" | "hmac_sha256";
                     };
                 };
             };
@@ -9421,8 +7983,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description A sender's delivery id (webhook-id, X-GitHub-Delivery, the Stripe event id, X-Shopify-Webhook-Id, Slack event_id) seen again within this many seconds is answered 200 with the first message and stored once; 0 turns it off. Default 259200 (3 days) */
-                    dedup_window_seconds?: number;
                     /** @description handler event: the event type each request becomes */
                     event_type?: string | null;
                     /** @description handler forward: where each request's raw body is relayed, signed with Standard Webhooks */
@@ -9442,11 +8002,11 @@ export interface operations {
                      */
                     status?: "active" | "inactive";
                     /**
-                     * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
+                     * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
                      * @enum {string}
                      */
-                    verification?: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
-                    /** @description The secret the sender signs with. standard_webhooks, github, hmac_sha256: generated (and returned once) when omitted; standard_webhooks takes `whsec_` + base64. stripe, shopify, slack: issued by the sender, so paste it here; until it is set every request is refused (and logged as rejected) */
+                    verification?: "none" | "standard_webhooks" | "hmac_sha256";
+                    /** @description The secret the sender signs with; generated (and returned once) when omitted. standard_webhooks: `whsec_` + base64 */
                     verification_secret?: string;
                 };
             };
@@ -9465,8 +8025,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
-                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
-                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -9484,15 +8042,6 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
-                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
-                        previous_token: {
-                            /** @description When the old token last carried an accepted request */
-                            last_used_at: string | null;
-                            last_used_ip: string | null;
-                            last4: string;
-                            /** @description The old token is accepted until then */
-                            valid_until: string;
-                        } | null;
                         rate_limit_per_minute: number;
                         signature_header: string | null;
                         /** @enum {string} */
@@ -9506,14 +8055,12 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                        verification: "none" | "standard_webhooks" | "hmac_sha256";
                         /** @description The verification secret, when one was generated */
                         verification_secret?: string;
-                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
-                        verification_secret_configured: boolean;
                     };
                 };
             };
@@ -9561,227 +8108,6 @@ export interface operations {
             };
             /** @description Not found in this organization and environment */
             404: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than this operation accepts */
-            413: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is not JSON */
-            415: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
-            429: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    endInboundTokenGracePeriod: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                /** @description Resource id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        created_at: string;
-                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
-                        dedup_window_seconds: number;
-                        /** @enum {string} */
-                        environment: "test" | "live";
-                        event_type: string | null;
-                        /** @description The hidden endpoint that carries the forwards (its deliveries have the usual retries) */
-                        forward_endpoint_id: string | null;
-                        forward_url: string | null;
-                        /**
-                         * @description store: keep what arrives; event: emit each request as an event; forward: relay it to forward_url, signed
-                         * @enum {string}
-                         */
-                        handler: "store" | "event" | "forward";
-                        /** @description iwh_… */
-                        id: string;
-                        last_received_at: string | null;
-                        name: string;
-                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
-                        previous_token: {
-                            /** @description When the old token last carried an accepted request */
-                            last_used_at: string | null;
-                            last_used_ip: string | null;
-                            last4: string;
-                            /** @description The old token is accepted until then */
-                            valid_until: string;
-                        } | null;
-                        rate_limit_per_minute: number;
-                        signature_header: string | null;
-                        /** @enum {string} */
-                        status: "active" | "inactive";
-                        /** @description The last four characters of the integration token */
-                        token_last4: string;
-                        token_regenerated_at: string | null;
-                        updated_at: string;
-                        /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
-                        url: string;
-                        /**
-                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
-                         * @enum {string}
-                         */
-                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
-                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
-                        verification_secret_configured: boolean;
-                    };
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found in this organization and environment */
-            404: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
-            409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9936,13 +8262,7 @@ export interface operations {
                             outcome: "stored" | "emitted" | "forwarded" | "failed";
                             query: string | null;
                             received_at: string;
-                            /** @description The sender's delivery id (the dedup key), when its type has one */
-                            sender_delivery_id: string | null;
                             source_ip: string | null;
-                            /** @description Which token the request carried: current, previous (during a regeneration's grace period), older (since replaced) */
-                            token: ("current" | "previous" | "older") | null;
-                            /** @description Last four characters of the integration token the request carried */
-                            token_last4: string | null;
                             webhook_id: string;
                         }[];
                         /** @description Pass as `cursor` for the next page; null on the last page */
@@ -10114,13 +8434,7 @@ export interface operations {
                         outcome: "stored" | "emitted" | "forwarded" | "failed";
                         query: string | null;
                         received_at: string;
-                        /** @description The sender's delivery id (the dedup key), when its type has one */
-                        sender_delivery_id: string | null;
                         source_ip: string | null;
-                        /** @description Which token the request carried: current, previous (during a regeneration's grace period), older (since replaced) */
-                        token: ("current" | "previous" | "older") | null;
-                        /** @description Last four characters of the integration token the request carried */
-                        token_last4: string | null;
                         webhook_id: string;
                     };
                 };
@@ -10230,7 +8544,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -10415,7 +8729,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -10424,15 +8738,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": {
-                    /**
-                     * @description The old token keeps working this many seconds (0: refused at once). A regeneration inside a grace period ends the older token's
-                     * @default 0
-                     */
-                    grace_period_seconds?: number;
-                };
+                "application/json": Record<string, never>;
             };
         };
         responses: {
@@ -10449,8 +8757,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
-                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
-                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -10467,15 +8773,6 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
-                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
-                        previous_token: {
-                            /** @description When the old token last carried an accepted request */
-                            last_used_at: string | null;
-                            last_used_ip: string | null;
-                            last4: string;
-                            /** @description The old token is accepted until then */
-                            valid_until: string;
-                        } | null;
                         rate_limit_per_minute: number;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
@@ -10490,13 +8787,11 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                        verification: "none" | "standard_webhooks" | "hmac_sha256";
                         verification_secret?: string | null;
-                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
-                        verification_secret_configured: boolean;
                     };
                 };
             };
@@ -10586,161 +8881,6 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
-            429: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listInboundRejections: {
-        parameters: {
-            query?: {
-                /** @description The `next_cursor` of the previous page */
-                cursor?: string;
-                /** @description Items per page (1 to 100, default 25) */
-                limit?: number;
-                reason?: "token_missing" | "token_invalid" | "inactive" | "rate_limited" | "too_large" | "signature_invalid" | "secret_not_configured" | "body_invalid" | "method_not_allowed" | "error";
-            };
-            header?: never;
-            path: {
-                /** @description Resource id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            /** @description Bytes received, or the declared Content-Length when the body was not read */
-                            body_size: number | null;
-                            /** @description The message the sender was answered (no body, no token) */
-                            detail: string;
-                            /** @description irej_… */
-                            id: string;
-                            method: string;
-                            /** @enum {string} */
-                            reason: "token_missing" | "token_invalid" | "inactive" | "rate_limited" | "too_large" | "signature_invalid" | "secret_not_configured" | "body_invalid" | "method_not_allowed" | "error";
-                            received_at: string;
-                            source_ip: string | null;
-                            /** @description The HTTP status the sender was answered */
-                            status: number;
-                            /** @description Last four characters of the token presented, if any */
-                            token_last4: string | null;
-                            user_agent: string | null;
-                            webhook_id: string;
-                        }[];
-                        /** @description Pass as `cursor` for the next page; null on the last page */
-                        next_cursor: string | null;
-                    };
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found in this organization and environment */
-            404: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -10890,7 +9030,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -11478,89 +9618,11 @@ export interface operations {
             };
         };
     };
-    listNotifications: {
-        parameters: {
-            query?: {
-                /** @description The `next_cursor` of the previous page */
-                cursor?: string;
-                /** @description Items per page (1 to 100, default 25) */
-                limit?: number;
-                /** @description true: only those you have not read */
-                unread?: "true" | "false";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["Notification"][];
-                        /** @description Pass as `cursor` for the next page; null on the last page */
-                        next_cursor: string | null;
-                        /** @description Notifications you have not read (all pages) */
-                        unread_count: number;
-                    };
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    markNotificationRead: {
+    createPasswordReset: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -11575,13 +9637,20 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Notification"];
+                    "application/json": {
+                        /** @description The member's email */
+                        email: string;
+                        /** @description When the link stops working (ISO 8601) */
+                        expires_at: string;
+                        /** @description The one-time link (shown in this response only): it sets a new password once, within 24 hours */
+                        reset_url: string;
+                    };
                 };
             };
             /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
@@ -11667,108 +9736,6 @@ export interface operations {
             };
         };
     };
-    markAllNotificationsRead: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
-                "Idempotency-Key"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description Notifications marked read now */
-                        marked: number;
-                    };
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than this operation accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is not JSON */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     getOpenApiDocument: {
         parameters: {
             query?: never;
@@ -11781,11 +9748,6 @@ export interface operations {
             /** @description OpenAPI 3.1 */
             200: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11799,68 +9761,6 @@ export interface operations {
             /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
             400: {
                 headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
-            429: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12274,175 +10174,6 @@ export interface operations {
             };
         };
     };
-    getRetention: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description What applies now */
-                        effective_days: number;
-                        /** @description The organization's own setting; null: the server's default applies */
-                        retention_days: number | null;
-                        /** @description GATEHOUSE_RETENTION_DAYS */
-                        server_default_days: number;
-                    };
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    updateRetention: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description Days to keep events, deliveries (with their attempts) and inbound messages; null: the server's default */
-                    retention_days: number | null;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description What applies now */
-                        effective_days: number;
-                        /** @description The organization's own setting; null: the server's default applies */
-                        retention_days: number | null;
-                        /** @description GATEHOUSE_RETENTION_DAYS */
-                        server_default_days: number;
-                    };
-                };
-            };
-            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid session or bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or the token's scopes do not allow it, or a cross-site request */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than this operation accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is not JSON */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged; no details are returned) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     listScopes: {
         parameters: {
             query?: {
@@ -12526,7 +10257,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -12959,7 +10690,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -13657,17 +11388,15 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A repeat of a message already received (same verified delivery id within the dedup window): the first one's result; or Slack's url_verification with its challenge */
+            /** @description A repeat of a message already received (same webhook-id, signature verified): the first one's result */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @description Slack's url_verification: its challenge, echoed (200) so Slack accepts the Request URL */
-                        challenge?: string;
                         /**
-                         * @description A repeat of a verified sender's delivery id within the dedup window: the first message's result (200), nothing stored again
+                         * @description A repeat of a verified Standard Webhooks message (same webhook-id): the first message's result, nothing stored again
                          * @constant
                          */
                         duplicate?: true;
@@ -13688,10 +11417,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Slack's url_verification: its challenge, echoed (200) so Slack accepts the Request URL */
-                        challenge?: string;
                         /**
-                         * @description A repeat of a verified sender's delivery id within the dedup window: the first message's result (200), nothing stored again
+                         * @description A repeat of a verified Standard Webhooks message (same webhook-id): the first message's result, nothing stored again
                          * @constant
                          */
                         duplicate?: true;
@@ -13780,14 +11507,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description private_key_jwt: a JWT signed with the client's key; iss = sub = client_id, aud = the issuer or this endpoint's URL, exp at most 5 minutes after iat, a jti never used before */
-                    client_assertion?: string;
-                    /**
-                     * @description private_key_jwt (RFC 7523), for credentials with registered public keys
-                     * @constant
-                     */
-                    client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-                    /** @description client_secret_post (optional with private_key_jwt: then the assertion's sub) */
+                    /** @description client_secret_post */
                     client_id?: string;
                     /** @description client_secret_post */
                     client_secret?: string;
@@ -13874,14 +11594,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description private_key_jwt: a JWT signed with the client's key; iss = sub = client_id, aud = the issuer or this endpoint's URL, exp at most 5 minutes after iat, a jti never used before */
-                    client_assertion?: string;
-                    /**
-                     * @description private_key_jwt (RFC 7523), for credentials with registered public keys
-                     * @constant
-                     */
-                    client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-                    /** @description client_secret_post (optional with private_key_jwt: then the assertion's sub) */
+                    /** @description client_secret_post */
                     client_id?: string;
                     /** @description client_secret_post */
                     client_secret?: string;
@@ -13955,14 +11668,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description private_key_jwt: a JWT signed with the client's key; iss = sub = client_id, aud = the issuer or this endpoint's URL, exp at most 5 minutes after iat, a jti never used before */
-                    client_assertion?: string;
-                    /**
-                     * @description private_key_jwt (RFC 7523), for credentials with registered public keys
-                     * @constant
-                     */
-                    client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-                    /** @description client_secret_post (optional with private_key_jwt: then the assertion's sub) */
+                    /** @description client_secret_post */
                     client_id?: string;
                     /** @description client_secret_post */
                     client_secret?: string;
@@ -14051,209 +11757,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEvent"];
-            };
-        };
-        responses: {
-            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    receiveRunCompleted: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
-                authorization?: string;
-                /** @description `Gatehouse-Webhooks/1.0` */
-                "user-agent"?: string;
-                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
-                "webhook-id": string;
-                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
-                "webhook-signature": string;
-                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
-                "webhook-timestamp": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["WebhookEvent"] & {
-                    data?: {
-                        duration_ms?: number;
-                        run_id?: string;
-                    };
-                    /** @constant */
-                    type?: "run.completed";
-                };
-            };
-        };
-        responses: {
-            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    receiveRunFailed: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
-                authorization?: string;
-                /** @description `Gatehouse-Webhooks/1.0` */
-                "user-agent"?: string;
-                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
-                "webhook-id": string;
-                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
-                "webhook-signature": string;
-                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
-                "webhook-timestamp": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["WebhookEvent"] & {
-                    data?: {
-                        error?: string;
-                        run_id?: string;
-                    };
-                    /** @constant */
-                    type?: "run.failed";
-                };
-            };
-        };
-        responses: {
-            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    receiveWebhookTest: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
-                authorization?: string;
-                /** @description `Gatehouse-Webhooks/1.0` */
-                "user-agent"?: string;
-                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
-                "webhook-id": string;
-                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
-                "webhook-signature": string;
-                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
-                "webhook-timestamp": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["WebhookEvent"] & {
-                    data?: {
-                        [key: string]: unknown;
-                    };
-                    /** @constant */
-                    type?: "webhook.test";
-                };
             };
         };
         responses: {

@@ -3,7 +3,8 @@
 // the hash chain.
 import { actionLabel } from "@/components/audit/action-labels";
 import { ArrowRight } from "lucide-react";
-import { changedFields, formatExact, prettyJson } from "@/components/audit/format";
+import { changedFields, prettyJson } from "@/components/audit/format";
+import { formatExact } from "@/components/ui/time-format";
 import { Badge } from "@/components/ui/badge";
 import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";

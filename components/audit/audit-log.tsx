@@ -16,7 +16,7 @@ import {
   normalizeAction,
   type AuditFilters,
 } from "@/components/audit/filters";
-import { formatExact, formatRelative } from "@/components/audit/format";
+import { formatExact, formatRelative } from "@/components/ui/time-format";
 import { auditExportHref, useAuditEvents } from "@/components/audit/queries";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -29,6 +29,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
 import type { AuditEventView } from "@/lib/validations/audit";
+import { Truncate } from "@/components/ui/truncate";
 
 const DEBOUNCE_MS = 350;
 const ACTION_PATTERN = /^[a-z0-9_.-]+$/;
@@ -113,7 +114,7 @@ export function AuditLog({ orgId }: { orgId: string }) {
         header: "Time",
         cell: ({ row: { original: e } }) => (
           <time dateTime={e.created_at} title={formatExact(e.created_at)} className="whitespace-nowrap">
-            {formatRelative(e.created_at, now)}
+            {formatRelative(e.created_at, { now })}
           </time>
         ),
       },
@@ -123,9 +124,7 @@ export function AuditLog({ orgId }: { orgId: string }) {
         meta: { priority: 2 },
         cell: ({ row: { original: e } }) => (
           <span className="flex items-center gap-2">
-            <span className="max-w-40 truncate" title={e.actor.label}>
-              {e.actor.label}
-            </span>
+            <Truncate value={e.actor.label} className="max-w-40" />
             <Badge variant="outline">{e.actor.type}</Badge>
           </span>
         ),
@@ -135,12 +134,8 @@ export function AuditLog({ orgId }: { orgId: string }) {
         header: "Action",
         cell: ({ row: { original: e } }) => (
           <span className="grid max-w-56">
-            <span className="truncate" title={actionLabel(e.action)}>
-              {actionLabel(e.action)}
-            </span>
-            <code className="truncate font-mono text-xs text-muted-foreground" title={e.action}>
-              {e.action}
-            </code>
+            <Truncate value={actionLabel(e.action)} />
+            <Truncate as="code" value={e.action} className="font-mono text-xs text-muted-foreground" />
           </span>
         ),
       },

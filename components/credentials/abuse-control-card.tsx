@@ -5,7 +5,7 @@
 import { Lightbulb, LockKeyhole } from "lucide-react";
 import { useId, useState } from "react";
 import { lifetimeLabel } from "@/components/credentials/credential-badges";
-import { useClearLockout, useUpdateCredentialLimits, type CredentialDetail, type Scoping } from "@/components/credentials/queries";
+import { useClearLockout, useUpdateCredential, type CredentialDetail, type Scoping } from "@/components/credentials/queries";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -93,7 +93,7 @@ function ClearLockoutAction({ scoping, credential }: { scoping: Scoping; credent
 }
 
 function EditQuotaAction({ scoping, credential }: { scoping: Scoping; credential: CredentialDetail }) {
-  const update = useUpdateCredentialLimits(scoping, credential.id);
+  const update = useUpdateCredential(scoping, credential.id);
   const [hour, setHour] = useState("");
   const [day, setDay] = useState("");
   const hourId = useId();

@@ -11,18 +11,11 @@ import { TextField } from "@/components/forms/text-field";
 import { TOKEN_LIFETIMES } from "@/components/credentials/credential-badges";
 import { ClientSecretView } from "@/components/credentials/client-secret-view";
 import { useCreateCredential, type CredentialWithSecret, type Scoping } from "@/components/credentials/queries";
-import { ScopePicker } from "@/components/credentials/scope-picker";
+import { ScopesControl } from "@/components/credentials/scope-picker";
+import { ExpiryField, endOfLocalDay, expiresOnRules } from "@/components/credentials/expiry-field";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
+import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import {
   Form,
   FormControl,
@@ -31,33 +24,16 @@ import {
   FormItem,
   FormLabel,
   FormMessage,
-  useFormField,
 } from "@/components/ui/form";
-import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
 import { createCredentialSchema } from "@/lib/validations/credentials";
 
-/** YYYY-MM-DD of today in the viewer's time zone (the date input's own format). */
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-}
-
-/** A credential that "expires on May 5" works through May 5: the end of that day, local time. */
-function endOfLocalDay(date: string): Date {
-  const [y, m, d] = date.split("-").map(Number);
-  return new Date(y!, m! - 1, d!, 23, 59, 59, 999);
-}
-
 const formSchema = z.object({
   name: createCredentialSchema.shape.name,
   scopes: z.array(z.string()).min(1, "Pick at least one scope"),
-  expires_on: z
-    .string()
-    .refine((v) => v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v), "Enter a date")
-    .refine((v) => v === "" || v >= today(), "Pick today or a later date"),
+  expires_on: z.string().refine(expiresOnRules.format, "Enter a date").refine(expiresOnRules.notPast, "Pick today or a later date"),
   token_lifetime_seconds: z.string(),
 });
 type Values = z.infer<typeof formSchema>;
@@ -72,20 +48,15 @@ function formFieldOf(apiField: string): keyof Values | null {
 }
 
 export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping; trigger?: React.ReactNode }) {
-  const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<CredentialWithSecret | null>(null);
   const form = useForm<Values>({ resolver: zodResolver(formSchema), defaultValues: DEFAULTS });
   const create = useCreateCredential(scoping);
 
-  function onOpenChange(next: boolean) {
-    if (create.isPending) return;
-    setOpen(next);
-    if (!next) {
-      // The secret is shown once: closing drops every copy this page holds.
-      setCreated(null);
-      create.reset();
-      form.reset(DEFAULTS);
-    }
+  // The secret is shown once: closing drops every copy this page holds.
+  function discard() {
+    setCreated(null);
+    create.reset();
+    form.reset(DEFAULTS);
   }
 
   const onSubmit = form.handleSubmit((v) =>
@@ -120,23 +91,20 @@ export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping;
   );
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>
-        {trigger ?? (
+    <OneTimeSecretDialog
+      trigger={
+        trigger ?? (
           <Button>
             <KeyRound aria-hidden />
             Create Credential
           </Button>
-        )}
-      </DialogTrigger>
-      <DialogContent
-        className="sm:max-w-xl"
-        // A stray click outside must not throw away a secret that is shown only once.
-        onInteractOutside={created ? (e) => e.preventDefault() : undefined}
-      >
-        {created ? (
-          <ClientSecretView name={created.name} clientId={created.client_id} clientSecret={created.client_secret} />
-        ) : (
+        )
+      }
+      secret={created}
+      onDiscard={discard}
+      busy={create.isPending}
+      render={(c) => <ClientSecretView name={c.name} clientId={c.client_id} clientSecret={c.client_secret} />}
+    >
           <Form {...form}>
             <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
               <DialogHeader>
@@ -165,20 +133,7 @@ export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping;
                 )}
               />
               <div className="grid gap-5 sm:grid-cols-2">
-                <FormField
-                  control={form.control}
-                  name="expires_on"
-                  render={({ field }) => (
-                    <FormItem className="content-start">
-                      <FormLabel>Expires</FormLabel>
-                      <FormControl>
-                        <Input {...field} type="date" min={today()} />
-                      </FormControl>
-                      <FormDescription>Optional. Empty: never. Works through the end of that day.</FormDescription>
-                      <FormMessage />
-                    </FormItem>
-                  )}
-                />
+                <ExpiryField control={form.control} name="expires_on" />
                 <FormField
                   control={form.control}
                   name="token_lifetime_seconds"
@@ -218,29 +173,6 @@ export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping;
               </DialogFooter>
             </form>
           </Form>
-        )}
-      </DialogContent>
-    </Dialog>
-  );
-}
-
-// The checklist is a group, not one input: its label, description and error are wired by id.
-function ScopesControl(props: { orgId: string; value: string[]; onChange: (v: string[]) => void }) {
-  const { error, formDescriptionId, formMessageId } = useFormField();
-  return (
-    <>
-      <p data-error={!!error} className="text-sm leading-none font-medium data-[error=true]:text-destructive">
-        Scopes
-      </p>
-      <FormDescription>What its tokens may do. Pick at least one.</FormDescription>
-      <ScopePicker
-        orgId={props.orgId}
-        value={props.value}
-        onChange={props.onChange}
-        invalid={!!error}
-        describedBy={error ? `${formDescriptionId} ${formMessageId}` : formDescriptionId}
-      />
-      <FormMessage />
-    </>
+    </OneTimeSecretDialog>
   );
 }

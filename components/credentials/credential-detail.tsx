@@ -17,6 +17,7 @@ import {
   type Scoping,
 } from "@/components/credentials/queries";
 import { Badge } from "@/components/ui/badge";
+import { EditCredentialDialog } from "@/components/credentials/edit-credential-dialog";
 import { RevokeCredentialAction } from "@/components/credentials/revoke-credential-action";
 import { SecretRotationCard } from "@/components/credentials/secret-rotation-card";
 import { AbuseControlCard } from "@/components/credentials/abuse-control-card";
@@ -26,7 +27,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -78,12 +79,13 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
         {c.status !== "revoked" ? (
           canManage ? (
             <div className="flex flex-wrap items-center gap-2">
+              <EditCredentialDialog scoping={scoping} credential={c} />
               <RegenerateAction scoping={scoping} credential={c} onSecret={setSecret} />
               <RevokeCredentialAction scoping={scoping} credential={c} />
             </div>
           ) : (
             <p className="max-w-xs text-sm text-muted-foreground">
-              Only admins and owners can regenerate the secret or revoke this credential.
+              Only admins and owners can edit, regenerate the secret of or revoke this credential.
             </p>
           )
         ) : null}
@@ -173,24 +175,12 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
 
       <AuditSection entries={c.audit} />
 
-      <Dialog
+      <OneTimeSecretDialog
         open={secret !== null}
-        onOpenChange={(open) => {
-          // Shown once: closing forgets the new secret.
-          if (!open) setSecret(null);
-        }}
-      >
-        <DialogContent className="sm:max-w-xl" onInteractOutside={(e) => e.preventDefault()}>
-          {secret ? (
-            <ClientSecretView
-              name={secret.name}
-              clientId={secret.client_id}
-              clientSecret={secret.client_secret}
-              regenerated
-            />
-          ) : null}
-        </DialogContent>
-      </Dialog>
+        secret={secret}
+        onDiscard={() => setSecret(null)}
+        render={(v) => <ClientSecretView name={v.name} clientId={v.client_id} clientSecret={v.client_secret} regenerated />}
+      />
     </div>
   );
 }

@@ -19,6 +19,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Spinner } from "@/components/ui/spinner";
 import type { CredentialView } from "@/lib/validations/credentials";
+import { Truncate } from "@/components/ui/truncate";
 
 export const CREDENTIALS_PATH = "/settings/organization/credentials";
 
@@ -47,7 +48,7 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
         cell: ({ row: { original: c } }) => (
           <Link
             href={`${CREDENTIALS_PATH}/${encodeURIComponent(c.id)}`}
-            className="block max-w-[14rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+            className="block max-w-[14rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none focus-visible:whitespace-normal focus-visible:break-all"
             title={c.name}
           >
             {c.name}
@@ -61,9 +62,7 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
         cell: ({ row: { original: c } }) => (
           <span className="flex items-center gap-1">
             {/* Long ids are cut visually (the full id stays in the text, the title and the copy button). */}
-            <code className="block max-w-[8rem] truncate font-mono text-xs" title={c.client_id}>
-              {c.client_id}
-            </code>
+            <Truncate as="code" value={c.client_id} className="block max-w-[8rem] font-mono text-xs" />
             <CopyButton value={c.client_id} label={`Copy client ID of ${c.name}`} />
           </span>
         ),

@@ -12,7 +12,7 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { fetchApi } from "@/lib/api/fetch-api";
-import type { CreateCredentialInput, CredentialActivityView, CredentialView, SecretUsageView } from "@/lib/validations/credentials";
+import type { CreateCredentialInput, CredentialActivityView, CredentialView, SecretUsageView, UpdateCredentialInput } from "@/lib/validations/credentials";
 
 type List<T> = { data: T[]; next_cursor: string | null };
 
@@ -126,10 +126,11 @@ export function useClearLockout(s: Scoping, id: string) {
   });
 }
 
-export function useUpdateCredentialLimits(s: Scoping, id: string) {
+/** PATCH a credential: name, scopes, expiry, issuance quota (fields left out keep their value). */
+export function useUpdateCredential(s: Scoping, id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { tokens_per_hour: number | null; tokens_per_day: number | null }) =>
+    mutationFn: (input: UpdateCredentialInput) =>
       fetchApi<CredentialView>(`/api/v1/credentials/${encodeURIComponent(id)}`, { method: "PATCH", body: input }),
     onSettled: () => qc.invalidateQueries({ queryKey: credentialKeys.all(s) }),
   });

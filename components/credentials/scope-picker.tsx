@@ -8,11 +8,13 @@ import { toast } from "sonner";
 import { useCreateScope, useScopes, type Scope } from "@/components/credentials/queries";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
+import { FormDescription, FormMessage, useFormField } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
+import { isBuiltInScope, presetOf, SCOPE_PRESETS } from "@/lib/credentials/scopes";
 import { createScopeSchema } from "@/lib/validations/credentials";
 
 type Props = {
@@ -34,8 +36,27 @@ export function ScopePicker({ orgId, value, onChange, describedBy, invalid }: Pr
   const builtIn = (scopes.data ?? []).filter((s) => s.built_in);
   const custom = (scopes.data ?? []).filter((s) => !s.built_in);
 
+  // A preset replaces the built-in scopes ticked so far and keeps the custom ones.
+  const applyPreset = (scopes: string[]) => onChange([...value.filter((v) => !isBuiltInScope(v)), ...scopes]);
+  const activePreset = presetOf(value.filter(isBuiltInScope));
+
   return (
     <div className="grid gap-3">
+      <div className="flex flex-wrap gap-1.5" role="group" aria-label="Scope presets">
+        {SCOPE_PRESETS.map((p) => (
+          <Button
+            key={p.id}
+            type="button"
+            variant="outline"
+            size="sm"
+            aria-pressed={activePreset === p.id}
+            title={p.scopes.join(", ")}
+            onClick={() => applyPreset(p.scopes)}
+          >
+            {p.label}
+          </Button>
+        ))}
+      </div>
       <div
         role="group"
         aria-labelledby={`${groupId}-label`}
@@ -240,5 +261,27 @@ function AddCustomScope({ orgId, onAdded }: { orgId: string; onAdded: (s: Scope)
         </Button>
       </div>
     </div>
+  );
+}
+
+// The checklist is a group, not one input: its label, description and error are wired by id.
+// For a react-hook-form field of the create and edit dialogs (inside a FormItem).
+export function ScopesControl(props: { orgId: string; value: string[]; onChange: (v: string[]) => void }) {
+  const { error, formDescriptionId, formMessageId } = useFormField();
+  return (
+    <>
+      <p data-error={!!error} className="text-sm leading-none font-medium data-[error=true]:text-destructive">
+        Scopes
+      </p>
+      <FormDescription>What its tokens may do. Pick at least one, or start from a preset.</FormDescription>
+      <ScopePicker
+        orgId={props.orgId}
+        value={props.value}
+        onChange={props.onChange}
+        invalid={!!error}
+        describedBy={error ? `${formDescriptionId} ${formMessageId}` : formDescriptionId}
+      />
+      <FormMessage />
+    </>
   );
 }

@@ -21,6 +21,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { cn } from "@/lib/utils";
 import type { DeliveryView } from "@/lib/validations/deliveries";
+import { Truncate } from "@/components/ui/truncate";
 
 const FILTERS: { value: StatusFilter; label: string }[] = [
   { value: "all", label: "All" },
@@ -142,7 +143,7 @@ function DeliveryTable({
               cell: ({ row: { original: d } }) => (
                 <Link
                   href={endpointPath(d.endpoint_id)}
-                  className="block max-w-[8rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+                  className="block max-w-[8rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none focus-visible:whitespace-normal focus-visible:break-all"
                   title={d.endpoint_name}
                 >
                   {d.endpoint_name}
@@ -154,9 +155,7 @@ function DeliveryTable({
         accessorKey: "event_type",
         header: "Event type",
         cell: ({ row: { original: d } }) => (
-          <code className="block max-w-[9rem] truncate font-mono text-xs" title={d.event_type}>
-            {d.event_type}
-          </code>
+          <Truncate as="code" value={d.event_type} className="block max-w-[9rem] font-mono text-xs" />
         ),
       },
       {
@@ -165,9 +164,7 @@ function DeliveryTable({
         meta: { priority: 2 },
         cell: ({ row: { original: d } }) => (
           // Long ids are cut visually; the full id stays in the text and the title.
-          <code className="block max-w-[6rem] truncate font-mono text-xs text-muted-foreground" title={d.id}>
-            {d.id}
-          </code>
+          <Truncate as="code" value={d.id} className="block max-w-[6rem] font-mono text-xs text-muted-foreground" />
         ),
       },
       {

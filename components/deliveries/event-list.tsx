@@ -22,6 +22,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Spinner } from "@/components/ui/spinner";
 import { fetchApi } from "@/lib/api/fetch-api";
 import type { EventListItemView } from "@/lib/validations/events";
+import { Truncate } from "@/components/ui/truncate";
 
 type List<T> = { data: T[]; next_cursor: string | null };
 const ANY = "any";
@@ -93,7 +94,7 @@ export function EventList({ scoping, eventTypes }: { scoping: Scoping; eventType
         accessorKey: "type",
         header: "Type",
         cell: ({ row: { original: e } }) => (
-          <Link href={eventPath(e.id)} className="block max-w-[14rem] truncate font-mono text-xs font-medium underline-offset-4 hover:underline" title={e.type}>
+          <Link href={eventPath(e.id)} className="block max-w-[14rem] truncate font-mono text-xs font-medium underline-offset-4 hover:underline focus-visible:whitespace-normal focus-visible:break-all" title={e.type}>
             {e.type}
           </Link>
         ),
@@ -108,9 +109,7 @@ export function EventList({ scoping, eventTypes }: { scoping: Scoping; eventType
         header: "Event id",
         meta: { priority: 2 },
         cell: ({ row: { original: e } }) => (
-          <code className="block max-w-[10rem] truncate font-mono text-xs text-muted-foreground" title={e.id}>
-            {e.id}
-          </code>
+          <Truncate as="code" value={e.id} className="block max-w-[10rem] font-mono text-xs text-muted-foreground" />
         ),
       },
       {
@@ -119,9 +118,7 @@ export function EventList({ scoping, eventTypes }: { scoping: Scoping; eventType
         meta: { priority: 3 },
         cell: ({ row: { original: e } }) =>
           e.external_id ? (
-            <code className="block max-w-[8rem] truncate font-mono text-xs" title={e.external_id}>
-              {e.external_id}
-            </code>
+            <Truncate as="code" value={e.external_id} className="block max-w-[8rem] font-mono text-xs" />
           ) : (
             <span className="text-muted-foreground">—</span>
           ),

@@ -8,11 +8,11 @@ import {
   successRate,
   formatHeaders,
   formatLatency,
-  formatRelative,
   lastResponse,
   prettyBody,
   sinceToIso,
 } from "@/components/deliveries/format";
+import { formatRelative } from "@/components/ui/time-format";
 
 const NOW = Date.parse("2025-06-01T12:00:00Z");
 
@@ -25,11 +25,11 @@ function localInput(ms: number): string {
 
 describe("deliveries formatting", () => {
   it("says relative times with seconds for the first retries", () => {
-    expect(formatRelative("2025-06-01T12:00:02Z", NOW)).toBe("in a moment");
-    expect(formatRelative("2025-06-01T11:59:58Z", NOW)).toBe("just now");
-    expect(formatRelative("2025-06-01T12:00:30Z", NOW)).toMatch(/30 sec/);
-    expect(formatRelative("2025-06-01T11:55:00Z", NOW)).toMatch(/5 min/);
-    expect(formatRelative("2025-05-31T12:00:00Z", NOW)).toMatch(/yesterday|1 day/);
+    expect(formatRelative("2025-06-01T12:00:02Z", { now: NOW, seconds: true })).toBe("in a moment");
+    expect(formatRelative("2025-06-01T11:59:58Z", { now: NOW, seconds: true })).toBe("just now");
+    expect(formatRelative("2025-06-01T12:00:30Z", { now: NOW, seconds: true })).toMatch(/30 sec/);
+    expect(formatRelative("2025-06-01T11:55:00Z", { now: NOW, seconds: true })).toMatch(/5 min/);
+    expect(formatRelative("2025-05-31T12:00:00Z", { now: NOW, seconds: true })).toMatch(/yesterday|1 day/);
   });
 
   it("summarises the last response as status code, else error, else nothing yet", () => {

@@ -22,36 +22,6 @@ export const STATUS_VARIANTS: Record<Status, "success" | "warning" | "destructiv
   failed: "destructive",
 };
 
-const exact = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 24 * 3600],
-  ["month", 30 * 24 * 3600],
-  ["week", 7 * 24 * 3600],
-  ["day", 24 * 3600],
-  ["hour", 3600],
-  ["minute", 60],
-  ["second", 1],
-];
-
-export function formatExact(iso: string): string {
-  return exact.format(new Date(iso));
-}
-
-/**
- * "just now", "in 30 seconds", "5 minutes ago", "yesterday". Seconds matter here (retries of the
- * first minutes are 30 s apart), so under a minute they are shown, except right around now.
- */
-export function formatRelative(iso: string, now = Date.now()): string {
-  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  if (Math.abs(seconds) < 5) return seconds > 0 ? "in a moment" : "just now";
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
-  }
-  return relative.format(seconds, "second");
-}
-
 /** "412 ms", "1.3 s". */
 export function formatLatency(ms: number | null): string {
   if (ms === null) return "—";

@@ -2,7 +2,7 @@
 // A relative time ("2 minutes ago", "in 30 seconds") with the exact time in its title, kept
 // current by one shared clock that ticks every few seconds.
 import { useSyncExternalStore } from "react";
-import { formatExact, formatRelative } from "@/components/deliveries/format";
+import { formatExact, formatRelative } from "@/components/ui/time-format";
 
 const TICK_MS = 5_000;
 let now = Date.now();
@@ -47,7 +47,7 @@ export function RelativeTime({ iso, className }: { iso: string; className?: stri
   }
   return (
     <time dateTime={iso} title={formatExact(iso)} className={className}>
-      {formatRelative(iso, current)}
+      {formatRelative(iso, { now: current, seconds: true })}
     </time>
   );
 }

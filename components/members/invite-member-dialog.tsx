@@ -12,16 +12,14 @@ import { useCreateInvitation } from "@/components/members/queries";
 import { assignableRoles, ROLE_LABELS, type Role } from "@/components/members/role-labels";
 import { Button } from "@/components/ui/button";
 import {
-  Dialog,
   DialogClose,
-  DialogContent,
   DialogDescription,
   DialogFooter,
   DialogHeader,
   DialogTitle,
-  DialogTrigger,
 } from "@/components/ui/dialog";
 import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/components/ui/form";
+import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
@@ -31,7 +29,6 @@ import { createInvitationSchema, type CreateInvitationInput, type InvitationView
 type Values = z.input<typeof createInvitationSchema>;
 
 export function InviteMemberDialog({ orgId, actorRole }: { orgId: string; actorRole: Role }) {
-  const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<InvitationView | null>(null);
   const form = useForm<Values, unknown, CreateInvitationInput>({
     resolver: zodResolver(createInvitationSchema),
@@ -39,15 +36,11 @@ export function InviteMemberDialog({ orgId, actorRole }: { orgId: string; actorR
   });
   const create = useCreateInvitation(orgId);
 
-  function onOpenChange(next: boolean) {
-    if (create.isPending) return;
-    setOpen(next);
-    if (!next) {
-      // The link is shown once; closing forgets it.
-      setCreated(null);
-      form.reset();
-      create.reset();
-    }
+  // The link is shown once; closing forgets it.
+  function discard() {
+    setCreated(null);
+    form.reset();
+    create.reset();
   }
 
   const onSubmit = form.handleSubmit((values) =>
@@ -68,15 +61,18 @@ export function InviteMemberDialog({ orgId, actorRole }: { orgId: string; actorR
   const role = form.watch("role") ?? "developer";
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>
+    <OneTimeSecretDialog
+      trigger={
         <Button>
           <UserPlus aria-hidden />
           Invite member
         </Button>
-      </DialogTrigger>
-      <DialogContent className="sm:max-w-lg">
-        {created?.invite_url ? (
+      }
+      className="sm:max-w-lg"
+      secret={created?.invite_url ? { ...created, invite_url: created.invite_url } : null}
+      onDiscard={discard}
+      busy={create.isPending}
+      render={(created) => (
           <>
             <DialogHeader>
               <DialogTitle>Invitation created</DialogTitle>
@@ -91,13 +87,15 @@ export function InviteMemberDialog({ orgId, actorRole }: { orgId: string; actorR
               </DialogClose>
             </DialogFooter>
           </>
-        ) : (
+      )}
+    >
           <Form {...form}>
             <form onSubmit={onSubmit} noValidate className="grid gap-4">
               <DialogHeader>
                 <DialogTitle>Invite member</DialogTitle>
                 <DialogDescription>
-                  You get a link to send yourself; it works once and expires in 7 days.
+                  No email is sent: this creates an invite link for you to pass on. It works once and expires in 7
+                  days.
                 </DialogDescription>
               </DialogHeader>
               <TextField
@@ -142,13 +140,11 @@ export function InviteMemberDialog({ orgId, actorRole }: { orgId: string; actorR
                 </DialogClose>
                 <Button type="submit" disabled={create.isPending} aria-busy={create.isPending || undefined}>
                   {create.isPending ? <Spinner /> : null}
-                  Send invite
+                  Create invite link
                 </Button>
               </DialogFooter>
             </form>
           </Form>
-        )}
-      </DialogContent>
-    </Dialog>
+    </OneTimeSecretDialog>
   );
 }

@@ -7,6 +7,7 @@ import { toast } from "sonner";
 import { formatDate } from "@/components/members/format";
 import { LoadError } from "@/components/ui/load-error";
 import { useChangeMemberRole, useMembers, useRemoveMember } from "@/components/members/queries";
+import { ResetPasswordAction } from "@/components/members/reset-password-action";
 import { assignableRoles, ROLE_LABELS, type Role } from "@/components/members/role-labels";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -46,8 +47,10 @@ export function MembersTable({ orgId, orgName, currentUserId, actorRole }: Props
         accessorKey: "role",
         header: "Role",
         cell: ({ row: { original: m } }) => {
-          // Admins cannot touch owners; only owners grant or take away the owner role.
-          const editable = canManage && (m.role !== "owner" || isOwner);
+          // Admins cannot touch owners; only owners grant or take away the owner role. The last
+          // owner cannot be demoted (the server refuses), so no role menu is offered for them.
+          const lastOwner = m.role === "owner" && ownerCount === 1;
+          const editable = canManage && (m.role !== "owner" || isOwner) && !lastOwner;
           if (!editable) return <Badge variant="secondary">{ROLE_LABELS[m.role]}</Badge>;
           const pending = changeRole.isPending && changeRole.variables?.id === m.id;
           return (
@@ -98,12 +101,15 @@ export function MembersTable({ orgId, orgName, currentUserId, actorRole }: Props
         header: () => <span className="sr-only">Actions</span>,
         cell: ({ row: { original: m } }) => {
           if (m.role === "owner" && !isOwner) return null;
+          const self = m.user_id === currentUserId;
+          // Owners make one-time password reset links for the others (no email needed).
+          const reset = isOwner && !self ? <ResetPasswordAction member={m} /> : null;
           // The last owner can neither leave nor be removed (the server refuses), so offering
           // Remove would only lead to an error; make someone else an owner first.
-          if (m.role === "owner" && ownerCount === 1) return null;
-          const self = m.user_id === currentUserId;
+          if (m.role === "owner" && ownerCount === 1) return reset ? <div className="flex justify-end">{reset}</div> : null;
           return (
-            <div className="flex justify-end">
+            <div className="flex justify-end gap-1">
+              {reset}
               <ConfirmDialog
                 trigger={
                   <Button variant="ghost" size="sm" aria-label={`Remove ${m.email}`}>

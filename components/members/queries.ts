@@ -3,7 +3,7 @@
 // (members, invitations); mutations invalidate by the factory's key.
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { fetchApi } from "@/lib/api/fetch-api";
-import type { CreateInvitationInput, InvitationView, MemberView } from "@/lib/validations/orgs";
+import type { CreateInvitationInput, InvitationView, MemberView, PasswordResetView } from "@/lib/validations/orgs";
 
 type Role = MemberView["role"];
 
@@ -69,5 +69,13 @@ export function useRevokeInvitation(orgId: string) {
   return useMutation({
     mutationFn: (id: string) => fetchApi<void>(`/api/v1/invitations/${encodeURIComponent(id)}`, { method: "DELETE" }),
     onSettled: () => qc.invalidateQueries({ queryKey: invitationsQueryOptions(orgId).queryKey }),
+  });
+}
+
+/** An owner makes a one-time password reset link for a member (audited; nothing cached). */
+export function useCreatePasswordReset() {
+  return useMutation({
+    mutationFn: (memberId: string) =>
+      fetchApi<PasswordResetView>(`/api/v1/members/${encodeURIComponent(memberId)}/password-reset`, { method: "POST", body: {} }),
   });
 }

@@ -7,7 +7,7 @@ import { Bell, CheckCheck } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { relativeTime } from "@/components/ui/local-time";
+import { formatRelative } from "@/components/ui/time-format";
 import { Popover, PopoverContent, PopoverTrigger } from "@/components/ui/popover";
 import { cn } from "@/lib/utils";
 import { useMarkAllNotificationsRead, useMarkNotificationRead, useNotifications, type Scoping } from "@/components/notifications/queries";
@@ -81,7 +81,7 @@ export function NotificationBell({ scope }: { scope: Scoping }) {
                       <p className="break-words text-muted-foreground">{n.body}</p>
                       <p className="text-xs text-muted-foreground">
                         <time dateTime={n.created_at} title={n.created_at}>
-                          {relativeTime(n.updated_at)}
+                          {formatRelative(n.updated_at)}
                         </time>
                         {isUnread ? <span className="sr-only">, unread</span> : null}
                       </p>

@@ -3,6 +3,7 @@
 // (server and hydration) render shows a fixed UTC form and the browser swaps in its own after
 // hydration, without a mismatch.
 import { useSyncExternalStore } from "react";
+import { formatRelative } from "@/components/ui/time-format";
 
 const noopSubscribe = () => () => {};
 function useHydrated(): boolean {
@@ -16,28 +17,6 @@ function useHydrated(): boolean {
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const exactFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "long" });
-const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 24 * 3600],
-  ["month", 30 * 24 * 3600],
-  ["week", 7 * 24 * 3600],
-  ["day", 24 * 3600],
-  ["hour", 3600],
-  ["minute", 60],
-];
-
-/** "3 minutes ago", "in 2 days", "just now". */
-export function relativeTime(iso: string, now = Date.now()): string {
-  const seconds = (new Date(iso).getTime() - now) / 1000;
-  const abs = Math.abs(seconds);
-  if (abs < 45) return "just now";
-  for (const [unit, size] of UNITS) {
-    if (abs >= size) return relativeFormat.format(Math.round(seconds / size), unit);
-  }
-  return relativeFormat.format(Math.round(seconds / 60), "minute");
-}
-
 function utc(iso: string, withTime: boolean): string {
   const s = new Date(iso).toISOString();
   return withTime ? `${s.slice(0, 16).replace("T", " ")} UTC` : s.slice(0, 10);
@@ -59,7 +38,7 @@ export function LocalTime({ iso, format = "date", className }: Props) {
       ? dateFormat.format(date)
       : format === "datetime"
         ? dateTimeFormat.format(date)
-        : relativeTime(iso);
+        : formatRelative(iso);
   return (
     <time dateTime={iso} title={hydrated ? exactFormat.format(date) : utc(iso, true)} className={className}>
       {text}

@@ -17,35 +17,22 @@ import {
 import { useCreateEndpoint, type EndpointWithSecret, type Scoping } from "@/components/webhooks/queries";
 import { SigningSecretView } from "@/components/webhooks/signing-secret-view";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
+import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import { Form } from "@/components/ui/form";
 import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
 
 export function CreateEndpointDialog({ scoping }: { scoping: Scoping }) {
-  const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<EndpointWithSecret | null>(null);
   const form = useForm<EndpointFormValues>({ resolver: zodResolver(endpointFormSchema), defaultValues: EMPTY_ENDPOINT_FORM });
   const create = useCreateEndpoint(scoping);
 
-  function onOpenChange(next: boolean) {
-    if (create.isPending) return;
-    setOpen(next);
-    if (!next) {
-      // The secret is shown once: closing drops every copy this page holds.
-      setCreated(null);
-      create.reset();
-      form.reset(EMPTY_ENDPOINT_FORM);
-    }
+  // The secret is shown once: closing drops every copy this page holds.
+  function discard() {
+    setCreated(null);
+    create.reset();
+    form.reset(EMPTY_ENDPOINT_FORM);
   }
 
   const onSubmit = form.handleSubmit((v) =>
@@ -63,21 +50,19 @@ export function CreateEndpointDialog({ scoping }: { scoping: Scoping }) {
   );
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>
+    <OneTimeSecretDialog
+      trigger={
         <Button>
           <Plus aria-hidden />
           Create endpoint
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        className="max-h-[92vh] overflow-y-auto sm:max-w-2xl"
-        // A stray click outside must not throw away a secret that is shown only once.
-        onInteractOutside={created ? (e) => e.preventDefault() : undefined}
-      >
-        {created ? (
-          <SigningSecretView name={created.name} secret={created.secret} />
-        ) : (
+      }
+      className="max-h-[92vh] overflow-y-auto sm:max-w-2xl"
+      secret={created}
+      onDiscard={discard}
+      busy={create.isPending}
+      render={(e) => <SigningSecretView name={e.name} secret={e.secret} />}
+    >
           <Form {...form}>
             <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
               <DialogHeader>
@@ -101,8 +86,6 @@ export function CreateEndpointDialog({ scoping }: { scoping: Scoping }) {
               </DialogFooter>
             </form>
           </Form>
-        )}
-      </DialogContent>
-    </Dialog>
+    </OneTimeSecretDialog>
   );
 }

@@ -38,7 +38,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import { Form } from "@/components/ui/form";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
@@ -46,6 +46,9 @@ import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
 import type { EndpointView } from "@/lib/validations/webhooks";
 import { EndpointHealthCard } from "@/components/webhooks/endpoint-health";
+import { SigningSecretCard } from "@/components/webhooks/signing-secret-card";
+import { CollapsibleSection } from "@/components/ui/collapsible-section";
+import { Truncate } from "@/components/ui/truncate";
 
 export const PAUSE_EXPLANATION =
   "While paused, deliveries are held, not dropped, and are sent in order when you resume.";
@@ -54,11 +57,13 @@ type Props = {
   scoping: Scoping;
   initial: EndpointView;
   canManage: boolean;
+  /** Admins and owners may reveal the signing secret again (audited). */
+  canReveal: boolean;
   /** The Deliveries section's content; the page composes it from the deliveries feature. */
   deliveries: React.ReactNode;
 };
 
-export function EndpointDetailView({ scoping, initial, canManage, deliveries }: Props) {
+export function EndpointDetailView({ scoping, initial, canManage, canReveal, deliveries }: Props) {
   const { data } = useEndpoint(scoping, initial.id, initial);
   const e = data ?? initial;
   const [secret, setSecret] = useState<EndpointWithSecret | null>(null);
@@ -72,9 +77,7 @@ export function EndpointDetailView({ scoping, initial, canManage, deliveries }: 
             <EndpointStatusBadge endpoint={e} />
           </div>
           <p className="flex min-w-0 items-center gap-1">
-            <code className="truncate font-mono text-sm text-muted-foreground" title={e.url}>
-              {e.url}
-            </code>
+            <Truncate as="code" value={e.url} className="font-mono text-sm text-muted-foreground" />
             <CopyButton value={e.url} label="Copy endpoint URL" />
           </p>
           {e.description ? <p className="text-sm text-muted-foreground">{e.description}</p> : null}
@@ -98,12 +101,6 @@ export function EndpointDetailView({ scoping, initial, canManage, deliveries }: 
 
       <EndpointHealthCard health={e.health} />
 
-      {canManage ? (
-        <SettingsCard scoping={scoping} endpoint={e} />
-      ) : (
-        <ReadOnlySettings endpoint={e} />
-      )}
-
       <section aria-labelledby="endpoint-deliveries-heading" className="grid gap-3">
         <div className="grid gap-1">
           <h2 id="endpoint-deliveries-heading" className="text-lg font-semibold">
@@ -114,24 +111,22 @@ export function EndpointDetailView({ scoping, initial, canManage, deliveries }: 
         {deliveries}
       </section>
 
-      <Dialog
+      {/* Settings change rarely: they fold away below what is looked at daily, the deliveries. */}
+      <CollapsibleSection title="Settings" description="URL, events, custom headers, auth token and timeout.">
+        {canManage ? <SettingsCard scoping={scoping} endpoint={e} /> : <ReadOnlySettings endpoint={e} />}
+      </CollapsibleSection>
+
+      <SigningSecretCard endpointId={e.id} canReveal={canReveal} />
+
+      <OneTimeSecretDialog
         open={secret !== null}
-        onOpenChange={(open) => {
-          // Shown once: closing forgets the new secret.
-          if (!open) setSecret(null);
-        }}
-      >
-        <DialogContent className="max-h-[92vh] overflow-y-auto sm:max-w-2xl" onInteractOutside={(ev) => ev.preventDefault()}>
-          {secret ? (
-            <SigningSecretView
-              name={secret.name}
-              secret={secret.secret}
-              rotated
-              previousValidUntil={secret.previous_secret_expires_at}
-            />
-          ) : null}
-        </DialogContent>
-      </Dialog>
+        secret={secret}
+        onDiscard={() => setSecret(null)}
+        className="max-h-[92vh] overflow-y-auto sm:max-w-2xl"
+        render={(v) => (
+          <SigningSecretView name={v.name} secret={v.secret} rotated previousValidUntil={v.previous_secret_expires_at} />
+        )}
+      />
     </div>
   );
 }

@@ -15,6 +15,7 @@ import { useEndpoints, type Scoping } from "@/components/webhooks/queries";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { EndpointView } from "@/lib/validations/webhooks";
+import { Truncate } from "@/components/ui/truncate";
 
 export const WEBHOOKS_PATH = "/settings/organization/webhooks";
 export const endpointPath = (id: string) => `${WEBHOOKS_PATH}/endpoints/${encodeURIComponent(id)}`;
@@ -60,9 +61,7 @@ export function EndpointsTable({
         accessorKey: "url",
         header: "URL",
         cell: ({ row: { original: e } }) => (
-          <code className="block max-w-[16rem] truncate font-mono text-xs" title={e.url}>
-            {e.url}
-          </code>
+          <Truncate as="code" value={e.url} className="block max-w-[16rem] font-mono text-xs" />
         ),
       },
       {

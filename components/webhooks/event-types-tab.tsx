@@ -5,6 +5,7 @@ import type { ColumnDef } from "@tanstack/react-table";
 import { Archive, ArchiveRestore, Tags } from "lucide-react";
 import { useId, useMemo, useState } from "react";
 import { CreateEventTypeDialog } from "@/components/webhooks/create-event-type-dialog";
+import { EventTypeSchemaDialog } from "@/components/webhooks/event-type-schema-dialog";
 import { LoadError } from "@/components/ui/load-error";
 import { useEventTypes, useSetEventTypeArchived, type Scoping } from "@/components/webhooks/queries";
 import { Badge } from "@/components/ui/badge";
@@ -36,7 +37,7 @@ export function EventTypesTab({ scoping, canManage }: { scoping: Scoping; canMan
       {
         id: "schema",
         header: "Schema",
-        cell: ({ row: { original: t } }) => (t.schema ? "Yes" : <span className="text-muted-foreground">No</span>),
+        cell: ({ row: { original: t } }) => <EventTypeSchemaDialog scoping={scoping} eventType={t} canManage={canManage && !t.archived} />,
       },
       {
         id: "status",

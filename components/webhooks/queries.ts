@@ -11,7 +11,9 @@ import type {
   CreateEndpointInput,
   CreateEventTypeInput,
   EndpointView,
+  EventTypeUpdateResult,
   EventTypeView,
+  UpdateEventTypeInput,
   UpdateEndpointInput,
 } from "@/lib/validations/webhooks";
 
@@ -179,6 +181,17 @@ export function useCreateEventType(s: Scoping) {
     mutationFn: (input: CreateEventTypeInput) =>
       fetchApi<EventTypeView>("/api/v1/event-types", { method: "POST", body: input, idempotencyKey: newIdempotencyKey() }),
     onSuccess: () => qc.invalidateQueries({ queryKey: webhookKeys.eventTypes(s) }),
+  });
+}
+
+/** PATCH an event type (description, schema); with check_only it only reports the recent events a schema refuses. */
+export function useUpdateEventType(s: Scoping, name: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: UpdateEventTypeInput) => fetchApi<EventTypeUpdateResult>(eventTypePath(name), { method: "PATCH", body: input }),
+    onSuccess: (_r, input) => {
+      if (!input.check_only) void qc.invalidateQueries({ queryKey: webhookKeys.eventTypes(s) });
+    },
   });
 }
 

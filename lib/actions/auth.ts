@@ -10,8 +10,9 @@ import { signIn, signOut } from "@/lib/auth/auth";
 import { CONSOLE_HOME, safeNextPath } from "@/lib/auth/safe-next";
 import { getSessionUser } from "@/lib/auth/session";
 import { acceptInvitation, acceptInvitationAsUser } from "@/lib/orgs/accept-invitation";
+import { redeemPasswordReset } from "@/lib/orgs/password-reset";
 import { setupFirstAdmin } from "@/lib/orgs/setup-first-admin";
-import { acceptInviteSchema, setupSchema, signInSchema } from "@/lib/validations/auth";
+import { acceptInviteSchema, resetPasswordSchema, setupSchema, signInSchema } from "@/lib/validations/auth";
 
 export type ActionResult = { ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string> };
 
@@ -64,6 +65,20 @@ export async function acceptInviteAction(token: string, input: unknown): Promise
   let email: string;
   try {
     ({ email } = await acceptInvitation({ token, ...parsed.data, req: requestInfo(await headers()) }));
+  } catch (err) {
+    if (err instanceof AppError) return failure(err);
+    throw err;
+  }
+  return startSession(email, parsed.data.password);
+}
+
+/** Sets a new password with a one-time reset link an owner made, then signs in with it. */
+export async function resetPasswordAction(token: string, input: unknown): Promise<ActionResult> {
+  const parsed = resetPasswordSchema.safeParse(input);
+  if (!parsed.success) return failure(parsed.error);
+  let email: string;
+  try {
+    ({ email } = await redeemPasswordReset({ token, password: parsed.data.password, req: requestInfo(await headers()) }));
   } catch (err) {
     if (err instanceof AppError) return failure(err);
     throw err;

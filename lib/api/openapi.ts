@@ -28,7 +28,7 @@ import {
   credentialSchema,
   credentialWithSecretSchema,
   regenerateSecretSchema,
-  updateCredentialLimitsSchema,
+  updateCredentialSchema,
   scopeSchema,
 } from "@/lib/validations/credentials";
 import {
@@ -74,6 +74,9 @@ import {
   endpointWithSecretSchema,
   eventTypeListQuery,
   eventTypeSchema,
+  eventTypeUpdateResultSchema,
+  updateEventTypeSchema,
+  revealedSecretSchema,
   rotateSecretSchema,
   updateEndpointSchema,
   updateWebhookSchema,
@@ -90,6 +93,7 @@ import {
   invitationSchema,
   memberSchema,
   organizationSchema,
+  passwordResetSchema,
   updateMemberSchema,
   updateOrganizationSchema,
   retentionInputSchema,
@@ -539,6 +543,15 @@ const paths: ZodOpenApiPathsObject = {
     patch: op("patch", "updateMember", "Change a member's role", { sessionOnly: true, path: idParam, body: updateMemberSchema, response: memberSchema, errors: [409] }),
     delete: op("delete", "deleteMember", "Remove a member", { sessionOnly: true, path: idParam, status: 204, errors: [409] }),
   },
+  "/api/v1/members/{id}/password-reset": {
+    post: op("post", "createPasswordReset", "Make a one-time password reset link for a member (owners only; the link is in this response only)", {
+      sessionOnly: true,
+      path: idParam,
+      status: 201,
+      response: passwordResetSchema,
+      errors: [409],
+    }),
+  },
   "/api/v1/sessions": {
     get: op("get", "listSessions", "List your own console sessions", { sessionOnly: true, query: shortListQuery, response: listSchema(consoleSessionSchema) }),
   },
@@ -589,10 +602,10 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/credentials/{id}": {
     get: op("get", "getCredential", "Get a credential with usage and audit entries", { sessionOnly: true, path: idParam, response: credentialDetailSchema }),
-    patch: op("patch", "updateCredentialLimits", "Set or remove the issuance quota (tokens per hour and day)", {
+    patch: op("patch", "updateCredential", "Change name, scopes (from the next token on), expiry or the issuance quota; fields left out keep their value", {
       sessionOnly: true,
       path: idParam,
-      body: updateCredentialLimitsSchema,
+      body: updateCredentialSchema,
       response: credentialSchema,
       errors: [409],
     }),
@@ -699,6 +712,13 @@ const paths: ZodOpenApiPathsObject = {
     }),
     delete: op("delete", "deleteEndpoint", "Delete an endpoint", { scopes: ["endpoints:write"], path: idParam, status: 204 }),
   },
+  "/api/v1/endpoints/{id}/reveal-secret": {
+    post: op("post", "revealEndpointSecret", "Show the current signing secret again (admins and owners in the console; each reveal is audited)", {
+      sessionOnly: true,
+      path: idParam,
+      response: revealedSecretSchema,
+    }),
+  },
   "/api/v1/endpoints/{id}/rotate-secret": {
     post: op("post", "rotateEndpointSecret", "Rotate the signing secret (the old one keeps signing during the grace period)", {
       scopes: ["endpoints:write"],
@@ -778,6 +798,12 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/event-types/{name}": {
     get: op("get", "getEventType", "Get an event type with its schema", { scopes: ["events:read"], path: eventTypeParam, response: eventTypeSchema }),
+    patch: op("patch", "updateEventType", "Change an event type's description or JSON schema (a new schema is checked against the type's 20 newest events; check_only changes nothing)", {
+      scopes: ["events:write"],
+      path: eventTypeParam,
+      body: updateEventTypeSchema,
+      response: eventTypeUpdateResultSchema,
+    }),
   },
   "/api/v1/event-types/{name}/archive": {
     post: op("post", "archiveEventType", "Archive an event type (no new events of it)", { scopes: ["events:write"], path: eventTypeParam, response: eventTypeSchema }),

@@ -5,6 +5,15 @@
 // anything that after parsing is not a same-origin path.
 export const CONSOLE_HOME = "/settings/organization/general";
 
+/** The request header through which proxy.ts tells a console page its own path and query. */
+export const PATH_HEADER = "x-gatehouse-path";
+
+/** Where to send a signed-out visitor of `path`: the sign-in page, with `next` when it is safe. */
+export function signInPathFor(path: string | null | undefined): string {
+  const next = safeNextPath(path);
+  return next && next !== "/sign-in" ? `/sign-in?next=${encodeURIComponent(next)}` : "/sign-in";
+}
+
 // A placeholder origin: only whether the value stays on it matters.
 const BASE = "http://gatehouse.invalid";
 

@@ -17,7 +17,7 @@ import { assertWithinPolicy } from "@/lib/credentials/credential-policy";
 
 type Scoped = { orgId: string; environment: Environment };
 
-async function assertKnownScopes(tx: Tx, orgId: string, scopes: string[]) {
+export async function assertKnownScopes(tx: Tx, orgId: string, scopes: string[]) {
   const custom = scopes.filter((s) => !isBuiltInScope(s));
   if (!custom.length) return;
   const found = await tx.customScope.findMany({ where: { orgId, name: { in: custom } }, select: { name: true } });

@@ -18,3 +18,19 @@ export const SCOPE_NAME_RE = /^[a-z][a-z0-9_.-]{0,39}(:[a-z][a-z0-9_.-]{0,39})?$
 export function isBuiltInScope(name: string): boolean {
   return BUILT_IN_SCOPES.some((s) => s.name === name);
 }
+
+/** One-click starting points for the scope checklist (built-in scopes only; custom ones are ticked by hand). */
+export const SCOPE_PRESETS: { id: string; label: string; scopes: string[] }[] = [
+  { id: "read-only", label: "Read-only", scopes: BUILT_IN_SCOPES.filter((s) => s.name.endsWith(":read")).map((s) => s.name) },
+  { id: "webhooks", label: "Webhooks read/write", scopes: ["endpoints:read", "endpoints:write", "events:read", "events:write", "deliveries:read", "deliveries:write"] },
+  { id: "events", label: "Send events", scopes: ["events:write"] },
+  { id: "inbound", label: "Incoming read/write", scopes: ["inbound:read", "inbound:write"] },
+  { id: "all", label: "All Gatehouse API", scopes: BUILT_IN_SCOPES.map((s) => s.name) },
+];
+
+/** The preset `scopes` equals, if any (same set, any order). */
+export function presetOf(scopes: string[]): string | null {
+  const set = new Set(scopes);
+  const p = SCOPE_PRESETS.find((p) => p.scopes.length === set.size && p.scopes.every((s) => set.has(s)));
+  return p?.id ?? null;
+}

@@ -113,3 +113,8 @@ export const consoleSessionSchema = z.object({
   current: z.boolean().describe("Whether this is the session making the request"),
 });
 export type ConsoleSessionView = z.infer<typeof consoleSessionSchema>;
+
+export const resetPasswordSchema = z.object({
+  password: passwordSchema,
+});
+export type ResetPasswordInput = z.infer<typeof resetPasswordSchema>;

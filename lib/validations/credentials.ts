@@ -38,10 +38,23 @@ export const createCredentialSchema = z.strictObject({
 });
 export type CreateCredentialInput = z.input<typeof createCredentialSchema>;
 
-export const updateCredentialLimitsSchema = z.strictObject({
+export const updateCredentialSchema = z.strictObject({
+  name: createCredentialSchema.shape.name.optional(),
+  scopes: z
+    .array(scopeNameSchema)
+    .min(1, "Pick at least one scope")
+    .max(50)
+    .optional()
+    .describe("Scopes new tokens may carry; tokens already issued keep theirs until they expire"),
+  expires_at: z.iso
+    .datetime({ offset: true })
+    .nullish()
+    .describe("When the credential stops working (ISO 8601); null for never; left out: unchanged")
+    .refine((v) => !v || new Date(v).getTime() > Date.now(), "must be in the future"),
   tokens_per_hour: quotaField("hour"),
   tokens_per_day: quotaField("day"),
 });
+export type UpdateCredentialInput = z.input<typeof updateCredentialSchema>;
 
 /** POST /api/v1/credentials/{id}/client-keys: the public keys for private_key_jwt (one of the two). */
 export const setClientKeysSchema = z

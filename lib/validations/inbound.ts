@@ -3,7 +3,7 @@
 // check those and report them on the same field names.
 import { z } from "zod";
 import { paginationQuery } from "@/lib/api/pagination";
-import { eventTypeNameSchema, signingSecretSchema, urlSchema } from "@/lib/validations/webhooks";
+import { eventTypeNameSchema, HEADER_NAME_RE, signingSecretSchema, urlSchema } from "@/lib/validations/webhooks";
 
 export const INBOUND_HANDLERS = ["store", "event", "forward"] as const;
 export const INBOUND_VERIFICATIONS = ["none", "standard_webhooks", "github", "stripe", "shopify", "slack", "hmac_sha256"] as const;
@@ -71,8 +71,6 @@ export const INBOUND_OUTCOMES = ["stored", "emitted", "forwarded", "failed"] as 
 /** Largest body the receiving URL accepts; larger ones are answered 413. */
 export const INBOUND_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
-
-const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const nameSchema = z.string().trim().min(1, "Enter a name").max(100, "Use at most 100 characters");
 const handlerSchema = z.enum(INBOUND_HANDLERS).describe("store: keep what arrives; event: emit each request as an event; forward: relay it to forward_url, signed");

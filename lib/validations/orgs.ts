@@ -56,3 +56,10 @@ export const createInvitationSchema = z.strictObject({
   role: roleSchema.default("developer"),
 });
 export type CreateInvitationInput = z.infer<typeof createInvitationSchema>;
+
+export const passwordResetSchema = z.object({
+  email: z.string().describe("The member's email"),
+  reset_url: z.string().describe("The one-time link (shown in this response only): it sets a new password once, within 24 hours"),
+  expires_at: z.string().describe("When the link stops working (ISO 8601)"),
+});
+export type PasswordResetView = z.infer<typeof passwordResetSchema>;

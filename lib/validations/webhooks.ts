@@ -46,7 +46,7 @@ export const RESERVED_HEADERS = new Set([
 // Whole families: Standard Webhooks' `webhook-*` and proxies' `proxy-*`.
 const RESERVED_HEADER_PREFIXES = ["webhook-", "proxy-"];
 
-/** RFC 9110 `token`: what a header name may be made of. */
+/** RFC 9110 `token`: what a header name may be made of. The one rule for header names: endpoint custom headers (form and server) and the inbound signature header. */
 export const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /**
  * Header values: visible ASCII, space and tab (RFC 9110 `field-value` without obs-text). No
@@ -449,3 +449,33 @@ export const recoverEndpointResultSchema = z.object({
   dry_run: z.boolean(),
   job: recoveryJobSchema.nullable().describe("The job re-sending them; null on a dry run"),
 });
+
+export const revealedSecretSchema = z.object({
+  secret: z.string().describe("The endpoint's current signing secret (whsec_…); the reveal is recorded in the audit log"),
+});
+
+export const updateEventTypeSchema = z.strictObject({
+  description: createEventTypeSchema.shape.description.optional(),
+  schema: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .optional()
+    .describe("JSON Schema the `data` of each new event must satisfy; null removes it; left out: unchanged"),
+  check_only: z
+    .boolean()
+    .default(false)
+    .describe("Only check the schema against the type's recent events; change nothing"),
+});
+export type UpdateEventTypeInput = z.input<typeof updateEventTypeSchema>;
+
+export const eventTypeUpdateResultSchema = eventTypeSchema.extend({
+  examples: z
+    .object({
+      checked: z.number().int().describe("How many of the type's newest events (at most 20) were checked against the new schema"),
+      failing: z
+        .array(z.object({ event_id: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })) }))
+        .describe("The checked events the new schema would refuse, with why"),
+    })
+    .describe("The type's recent events, validated against the new schema (empty when the schema was not changed)"),
+});
+export type EventTypeUpdateResult = z.infer<typeof eventTypeUpdateResultSchema>;

@@ -23,6 +23,7 @@ import * as r_api_v1_deliveries_replay_failed from "@/app/api/v1/deliveries/repl
 import * as r_api_v1_deliveries_stats from "@/app/api/v1/deliveries/stats/route";
 import * as r_api_v1_endpoints from "@/app/api/v1/endpoints/route";
 import * as r_api_v1_endpoints_id from "@/app/api/v1/endpoints/[id]/route";
+import * as r_api_v1_endpoints_id_reveal_secret from "@/app/api/v1/endpoints/[id]/reveal-secret/route";
 import * as r_api_v1_endpoints_id_rotate_secret from "@/app/api/v1/endpoints/[id]/rotate-secret/route";
 import * as r_api_v1_endpoints_id_stats from "@/app/api/v1/endpoints/[id]/stats/route";
 import * as r_api_v1_endpoints_id_test from "@/app/api/v1/endpoints/[id]/test/route";
@@ -46,6 +47,7 @@ import * as r_api_v1_invitations from "@/app/api/v1/invitations/route";
 import * as r_api_v1_invitations_id from "@/app/api/v1/invitations/[id]/route";
 import * as r_api_v1_members from "@/app/api/v1/members/route";
 import * as r_api_v1_members_id from "@/app/api/v1/members/[id]/route";
+import * as r_api_v1_members_id_password_reset from "@/app/api/v1/members/[id]/password-reset/route";
 import * as r_api_v1_openapi_json from "@/app/api/v1/openapi.json/route";
 import * as r_api_v1_organization from "@/app/api/v1/organization/route";
 import * as r_api_v1_organization_credential_policy from "@/app/api/v1/organization/credential-policy/route";
@@ -86,6 +88,7 @@ export const API_ROUTES: Routes = {
   "/api/v1/deliveries/stats": r_api_v1_deliveries_stats,
   "/api/v1/endpoints": r_api_v1_endpoints,
   "/api/v1/endpoints/[id]": r_api_v1_endpoints_id,
+  "/api/v1/endpoints/[id]/reveal-secret": r_api_v1_endpoints_id_reveal_secret,
   "/api/v1/endpoints/[id]/rotate-secret": r_api_v1_endpoints_id_rotate_secret,
   "/api/v1/endpoints/[id]/stats": r_api_v1_endpoints_id_stats,
   "/api/v1/endpoints/[id]/test": r_api_v1_endpoints_id_test,
@@ -109,6 +112,7 @@ export const API_ROUTES: Routes = {
   "/api/v1/invitations/[id]": r_api_v1_invitations_id,
   "/api/v1/members": r_api_v1_members,
   "/api/v1/members/[id]": r_api_v1_members_id,
+  "/api/v1/members/[id]/password-reset": r_api_v1_members_id_password_reset,
   "/api/v1/openapi.json": r_api_v1_openapi_json,
   "/api/v1/organization": r_api_v1_organization,
   "/api/v1/organization/credential-policy": r_api_v1_organization_credential_policy,

@@ -3,7 +3,7 @@
 // safeNextPath() returns, and Auth.js's redirect callback uses safeRedirectUrl(); a browser
 // resolves that against the page's origin, as `new URL(path, origin)` does here.
 import { describe, expect, it } from "vitest";
-import { CONSOLE_HOME, safeNextPath, safeRedirectUrl } from "@/lib/auth/safe-next";
+import { CONSOLE_HOME, safeNextPath, safeRedirectUrl, signInPathFor } from "@/lib/auth/safe-next";
 
 const ORIGIN = "http://localhost:3000";
 
@@ -72,5 +72,17 @@ describe("redirect after sign-in", () => {
     expect(safeNextPath(next)).toBeNull();
     const tab = new URL(`${ORIGIN}/sign-in?next=/%09/evil.example`).searchParams.get("next");
     expect(safeNextPath(tab)).toBeNull();
+  });
+
+  it("a signed-out console visitor is sent to sign-in with where they were going, never with a foreign target", () => {
+    expect(signInPathFor("/settings/organization/webhooks?tab=incoming")).toBe(
+      "/sign-in?next=%2Fsettings%2Forganization%2Fwebhooks%3Ftab%3Dincoming",
+    );
+    // Round trip: what the sign-in page reads back from its own URL is the same path.
+    const back = new URL(`${ORIGIN}${signInPathFor("/settings/organization/credentials/cred_1")}`).searchParams.get("next");
+    expect(safeNextPath(back)).toBe("/settings/organization/credentials/cred_1");
+    for (const attack of ["//evil.example", "https://evil", "/\\evil", "/\\evil.example/x", null, undefined, "", "/sign-in"]) {
+      expect(signInPathFor(attack)).toBe("/sign-in");
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { SessionsTable } from "@/components/account/sessions-table";
 import { PageHeader } from "@/components/layout/page-header";
 import { getConsoleContext } from "@/lib/auth/session";
@@ -8,7 +9,7 @@ export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
   const ctx = await getConsoleContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect(await signInPath());
   return (
     <div className="grid gap-8">
       <PageHeader title="Account" description={`Signed in as ${ctx.user.email}.`} />

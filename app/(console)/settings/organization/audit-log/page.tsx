@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { Suspense } from "react";
 import { AuditLog } from "@/components/audit/audit-log";
 import { ChainStatus } from "@/components/audit/chain-status";
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditLogPage() {
   const ctx = await getConsoleContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect(await signInPath());
   return (
     <div className="grid gap-6">
       <PageHeader

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { CreateCredentialDialog } from "@/components/credentials/create-credential-dialog";
 import { CredentialsTable } from "@/components/credentials/credentials-table";
 import { ExpiryReminders } from "@/components/credentials/expiry-reminders";
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: "Credentials" };
 
 export default async function CredentialsPage() {
   const ctx = await getConsoleContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect(await signInPath());
   const canManage = hasRole(ctx.role, "admin");
   const [policy, expiring] = await Promise.all([
     getCredentialPolicy(ctx.org.id),

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { CredentialPolicyForm } from "@/components/organization/credential-policy-form";
 import { OrganizationForm } from "@/components/organization/organization-form";
 import { RetentionForm } from "@/components/organization/retention-form";
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: "General" };
 
 export default async function GeneralPage() {
   const ctx = await getConsoleContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect(await signInPath());
   return (
     <div className="grid gap-6">
       <PageHeader title="General" description="Your organization's name, identifiers, credential policy and data retention." />

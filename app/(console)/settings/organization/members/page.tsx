@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { PageHeader } from "@/components/layout/page-header";
 import { InvitationsTable } from "@/components/members/invitations-table";
 import { InviteMemberDialog } from "@/components/members/invite-member-dialog";
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage() {
   const ctx = await getConsoleContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect(await signInPath());
   const canManage = hasRole(ctx.role, "admin");
   return (
     <div className="grid gap-8">

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { PageHeader } from "@/components/layout/page-header";
 import { IncomingTab } from "@/components/webhooks/incoming-tab";
 import { parseWebhookTab } from "@/components/webhooks/tabs";
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: "Webhooks" };
 
 export default async function WebhooksPage({ searchParams }: { searchParams: Promise<{ tab?: string | string[] }> }) {
   const ctx = await getConsoleContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect(await signInPath());
   const { tab } = await searchParams;
   const canManage = hasRole(ctx.role, "developer");
   const scoping = { orgId: ctx.org.id, environment: ctx.environment };

@@ -2,6 +2,7 @@ import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { CredentialDetailView } from "@/components/credentials/credential-detail";
 import { InOtherModePanel } from "@/components/layout/not-found-panel";
 import { AppError } from "@/lib/api/errors";
@@ -14,7 +15,7 @@ export const metadata: Metadata = { title: "Credential" };
 export default async function CredentialPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const ctx = await getConsoleContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect(await signInPath());
   // Loaded here so an unknown id (or one of another org or environment) is a real 404.
   const detail = await getCredentialDetail({ orgId: ctx.org.id, environment: ctx.environment, id }).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") return null;

@@ -2,6 +2,7 @@ import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { Suspense } from "react";
 import { DeliveriesExplorer } from "@/components/deliveries/deliveries-explorer";
 import { ReplayFailedButton } from "@/components/deliveries/replay-failed-button";
@@ -18,7 +19,7 @@ export const metadata: Metadata = { title: "Deliveries" };
 // action. Developers and above replay them, one or all since a time.
 export default async function DeliveriesPage() {
   const ctx = await getConsoleContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect(await signInPath());
   const canReplay = hasRole(ctx.role, "developer");
   const scoping = { orgId: ctx.org.id, environment: ctx.environment };
   const scopeKey = `${ctx.org.id}:${ctx.environment}`;

@@ -2,6 +2,7 @@ import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { Suspense } from "react";
 import { EventList } from "@/components/deliveries/event-list";
 import { PageHeader } from "@/components/layout/page-header";
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: "Events" };
 // Every event of the current environment with its fan-out (deliveries and how they stand).
 export default async function EventsPage() {
   const ctx = await getConsoleContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect(await signInPath());
   const scoping = { orgId: ctx.org.id, environment: ctx.environment };
   const eventTypes = await listEventTypes({ ...scoping, archived: "all", limit: 200 });
   return (

@@ -2,6 +2,7 @@ import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { DeliveryList } from "@/components/deliveries/delivery-list";
 import { DeliveryOutcomeChart } from "@/components/deliveries/delivery-outcome-chart";
 import { EndpointDetailView } from "@/components/webhooks/endpoint-detail";
@@ -17,7 +18,7 @@ export const metadata: Metadata = { title: "Endpoint" };
 export default async function EndpointPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const ctx = await getConsoleContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect(await signInPath());
   // Loaded here so an unknown id (or one of another org or environment) is a real 404.
   const endpoint = await getEndpoint({ orgId: ctx.org.id, environment: ctx.environment, id }).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") return null;
@@ -44,6 +45,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
         scoping={{ orgId: ctx.org.id, environment: ctx.environment }}
         initial={await endpointViewWithHealth(endpoint)}
         canManage={hasRole(ctx.role, "developer")}
+        canReveal={hasRole(ctx.role, "admin")}
         deliveries={
           <>
             <DeliveryOutcomeChart endpointId={endpoint.id} scoping={{ orgId: ctx.org.id, environment: ctx.environment }} />

@@ -2,6 +2,7 @@ import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
+import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { DeliveryList } from "@/components/deliveries/delivery-list";
 import { InOtherModePanel } from "@/components/layout/not-found-panel";
 import { PageHeader } from "@/components/layout/page-header";
@@ -20,7 +21,7 @@ export const metadata: Metadata = { title: "Event" };
 export default async function EventPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const ctx = await getConsoleContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect(await signInPath());
   const scoping = { orgId: ctx.org.id, environment: ctx.environment };
   const event = await getEventWithDeliveries({ ...scoping, id }).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") return null;
