@@ -150,6 +150,23 @@ export interface paths {
         patch: operations["updateCredential"];
         trace?: never;
     };
+    "/api/v1/credentials/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the credential caused: events posted with its tokens, their deliveries, its changes */
+        get: operations["getCredentialActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/credentials/{id}/clear-lockout": {
         parameters: {
             query?: never;
@@ -165,6 +182,30 @@ export interface paths {
          */
         post: operations["clearCredentialLockout"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/{id}/client-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register the public keys (a JWKS, or a URL serving one) the client signs private_key_jwt assertions with
+         * @description Console session only; access tokens cannot call this.
+         */
+        post: operations["setCredentialClientKeys"];
+        /**
+         * Remove the private_key_jwt public keys
+         * @description Console session only; access tokens cannot call this.
+         */
+        delete: operations["removeCredentialClientKeys"];
         options?: never;
         head?: never;
         patch?: never;
@@ -357,8 +398,62 @@ export interface paths {
         delete: operations["deleteEndpoint"];
         options?: never;
         head?: never;
-        /** Update an endpoint; status PAUSED holds its deliveries, ACTIVE releases them */
+        /** Update an endpoint; status PAUSED holds its deliveries, ACTIVE releases them; rate_limit_per_second, max_in_flight and ordering throttle its deliveries */
         patch: operations["updateEndpoint"];
+        trace?: never;
+    };
+    "/api/v1/endpoints/{id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-send the endpoint's failed deliveries created in a time window (dry_run: only count them)
+         * @description Each failed delivery in [since, until) gets another attempt (the same `webhook-id`, as a replay), in batches that survive a restart. Follow the job with getRecoveryJob.
+         */
+        post: operations["recoverEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/{id}/recovery-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's recovery jobs, newest first */
+        get: operations["listRecoveryJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/{id}/recovery-jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A recovery job and its progress */
+        get: operations["getRecoveryJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/endpoints/{id}/reveal-secret": {
@@ -426,6 +521,23 @@ export interface paths {
         put?: never;
         /** Send an event to this endpoint only */
         post: operations["sendTestEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/filter-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Which of the last 20 events an endpoint with this filter, these channels and event types would get (changes nothing) */
+        post: operations["previewEndpointFilter"];
         delete?: never;
         options?: never;
         head?: never;
@@ -547,7 +659,10 @@ export interface paths {
         /** List incoming webhooks */
         get: operations["listInboundWebhooks"];
         put?: never;
-        /** Create an incoming webhook (the integration token is in this response only) */
+        /**
+         * Create an incoming webhook (the integration token is in this response only)
+         * @description Choose the sender type with `verification`: none (Generic, bearer token), standard_webhooks, github, stripe, shopify, slack, or hmac_sha256 (a header you name). Senders that cannot set an Authorization header (GitHub, Stripe, Shopify, Slack) are given the URL with `?token=<token>`. Stripe, Shopify and Slack issue their own signing secret: pass it as verification_secret (or set it later with PATCH); until then every request is refused and logged under rejections.
+         */
         post: operations["createInboundWebhook"];
         delete?: never;
         options?: never;
@@ -572,6 +687,26 @@ export interface paths {
         head?: never;
         /** Edit an incoming webhook, or activate/deactivate it (status) */
         patch: operations["updateInboundWebhook"];
+        trace?: never;
+    };
+    "/api/v1/inbound-webhooks/{id}/end-grace-period": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the old integration token's grace period now
+         * @description The old token is refused from now on. 409 when no grace period is running.
+         */
+        post: operations["endInboundTokenGracePeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/inbound-webhooks/{id}/messages": {
@@ -634,8 +769,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Regenerate the integration token (the old one is refused at once) */
+        /**
+         * Regenerate the integration token, optionally with a grace period for the old one
+         * @description The new token is in this response only. With grace_period_seconds the old token is still accepted until previous_token.valid_until; each message records which token it carried (token: current | previous) and previous_token.last_used_at says when the old one was last used. Without it (or 0), the old token is refused at once.
+         */
         post: operations["regenerateInboundToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbound-webhooks/{id}/rejections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Requests the receiving URL refused, newest first
+         * @description Why a sender fails: time, source IP, user agent, the status and message it was answered, the body's size and the last four characters of the token it presented. Never the body or the token. At most 100 are logged per webhook per minute and the newest 1000 are kept, for GATEHOUSE_INBOUND_REJECTIONS_DAYS (default 7).
+         */
+        get: operations["listInboundRejections"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -747,6 +905,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your notifications (this environment's and org-wide), newest first, with your own read state and unread count
+         * @description Console session only; access tokens cannot call this.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a notification read (for you only: read state is per member)
+         * @description Console session only; access tokens cannot call this.
+         */
+        post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark every notification you can see here read (for you only)
+         * @description Console session only; access tokens cannot call this.
+         */
+        post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -754,7 +972,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document */
+        /**
+         * This document
+         * @description Without credentials: the API, and in `webhooks` the envelope and the starting catalog's event types. With a token (events:read) or a console session: the same, with your environment's own event types and their payload schemas in `webhooks`, for code generators.
+         */
         get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
@@ -807,6 +1028,30 @@ export interface paths {
          * @description Console session only; access tokens cannot call this.
          */
         patch: operations["updateCredentialPolicy"];
+        trace?: never;
+    };
+    "/api/v1/organization/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How long events, deliveries and inbound messages are kept
+         * @description Console session only; access tokens cannot call this.
+         */
+        get: operations["getRetention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change how long they are kept (owners only; null: the server's default; undelivered events are never deleted)
+         * @description Console session only; access tokens cannot call this.
+         */
+        patch: operations["updateRetention"];
         trace?: never;
     };
     "/api/v1/scopes": {
@@ -921,7 +1166,7 @@ export interface paths {
         put?: never;
         /**
          * The receiving URL of an incoming webhook
-         * @description Send the integration token as `Authorization: Bearer <token>` or `?token=<token>`. Any body up to 1 MiB; the Emit event handler needs a JSON object. 401 token or signature, 404 unknown or inactive webhook, 405 other methods, 413 too large, 429 rate limited (Retry-After). Nothing is stored on a refusal.
+         * @description Send the integration token as `Authorization: Bearer <token>` or `?token=<token>`. Any body up to 1 MiB; the Emit event handler needs a JSON object. 401 token or signature, 404 unknown or inactive webhook, 405 other methods, 413 too large, 429 rate limited (Retry-After). A refusal stores nothing but a line in the webhook's rejections (no body). The sender's signature is checked per the webhook's type (verification) over the raw bytes with that sender's replay window; a verified delivery id (webhook-id, X-GitHub-Delivery, the Stripe event id, X-Shopify-Webhook-Id, Slack event_id) seen again within dedup_window_seconds is answered 200 with the first message.
          */
         post: operations["receiveInboundWebhook"];
         delete?: never;
@@ -997,6 +1242,66 @@ export interface webhooks {
          * @description Gatehouse POSTs each event to every subscribed endpoint, with the endpoint's custom headers too. Verify the signature with any Standard Webhooks library (`standardwebhooks` for Node and Python, svix) before trusting the body. Answer 2xx within the endpoint's timeout; anything else (or no answer) is a failed attempt, retried on the schedule (30 s, 2 m, 5 m, 15 m, 1 h, 6 h, 24 h by default) with the same webhook-id. A `Retry-After` on 429 or 503 is honoured (capped). 410 Gone disables the endpoint. Deliveries may arrive more than once and out of order.
          */
         post: operations["receiveEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "run.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * run.completed: A run finished successfully.
+         * @description Sent to endpoints subscribed to `run.completed` (or to every type). Headers, signature and retries as for any event (see `event`).
+         */
+        post: operations["receiveRunCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "run.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * run.failed: A run failed.
+         * @description Sent to endpoints subscribed to `run.failed` (or to every type). Headers, signature and retries as for any event (see `event`).
+         */
+        post: operations["receiveRunFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.test: A test event, sent from the console to check an endpoint.
+         * @description Sent to endpoints subscribed to `webhook.test` (or to every type). Headers, signature and retries as for any event (see `event`).
+         */
+        post: operations["receiveWebhookTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1084,8 +1389,55 @@ export interface components {
             /** @description User-Agent of the request */
             user_agent: string | null;
         };
+        CredentialActivity: {
+            /** @description The newest twenty audit entries whose actor is this credential: changes made with its access tokens */
+            changes: components["schemas"]["AuditEvent"][];
+            credential: {
+                client_id: string;
+                /** @enum {string} */
+                environment: "test" | "live";
+                id: string;
+                name: string;
+            };
+            /** @description The deliveries of those events by their current status */
+            deliveries: {
+                failed: number;
+                held: number;
+                pending: number;
+                succeeded: number;
+                total: number;
+            };
+            events: {
+                /** @description The newest ten, each with its provenance */
+                recent: {
+                    /** @description What caused the event; null on events stored before provenance was recorded */
+                    caused_by: components["schemas"]["EventCause"] | null;
+                    /** @description The channels the event was sent on */
+                    channels: string[];
+                    created_at: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    /** @enum {string} */
+                    environment: "test" | "live";
+                    external_id: string | null;
+                    id: string;
+                    type: string;
+                }[];
+                /** @description Events posted with this credential's access tokens (kept ones: retention prunes old events) */
+                total: number;
+            };
+            /** @description The full lists, filtered by caused_by_credential */
+            links: {
+                audit_events: string;
+                deliveries: string;
+                events: string;
+            };
+        };
         Delivery: {
             attempts: number;
+            /** @description What caused the delivery's event: the credential (or member, or incoming webhook) and address that sent it, and when */
+            caused_by: components["schemas"]["EventCause"] | null;
             completed_at: string | null;
             created_at: string;
             endpoint_id: string;
@@ -1142,7 +1494,30 @@ export interface components {
              */
             window: "24h" | "7d";
         };
+        EventCause: {
+            /** @description When the event was stored */
+            at: string;
+            /** @description The credential's, member's or incoming webhook's id (null for system) */
+            id: string | null;
+            /** @description The client's address */
+            ip: string | null;
+            /** @description Its name when the event was stored: the credential's name, the member's email, the incoming webhook's name */
+            label: string;
+            /** @description inbound: the received message (`imsg_…`) the event was made from */
+            message_id: string | null;
+            /**
+             * @description credential: posted with one of its access tokens; user: by a console member; inbound: made from an incoming webhook's message; system: by Gatehouse
+             * @enum {string}
+             */
+            type: "credential" | "user" | "inbound" | "system";
+            /** @description Whether these fields are the ones sealed (HMAC under a key the database does not hold) when the event was stored; false means they were changed since */
+            verified: boolean;
+        };
         EventListItem: {
+            /** @description What caused the event; null on events stored before provenance was recorded */
+            caused_by: components["schemas"]["EventCause"] | null;
+            /** @description The channels the event was sent on */
+            channels: string[];
             created_at: string;
             data: {
                 [key: string]: unknown;
@@ -1161,6 +1536,33 @@ export interface components {
             id: string;
             type: string;
         };
+        Notification: {
+            body: string;
+            /** @description Occurrences it stands for (failed deliveries in its hour) */
+            count: number;
+            created_at: string;
+            /** @description The environment of what it is about; null: the whole organization */
+            environment: ("test" | "live") | null;
+            /** @description The `gatehouse.*` operator event it was sent as, if any */
+            event_id: string | null;
+            /** @description `ntf_…` */
+            id: string;
+            /**
+             * @description What happened; the same name, prefixed `gatehouse.`, is the operator event's type
+             * @enum {string}
+             */
+            kind: "endpoint.failing" | "endpoint.disabled" | "endpoint.recovered" | "delivery.failed" | "credential.expiring";
+            /** @description A console path that shows what it is about */
+            link: string | null;
+            /** @description When you read it; read state is per member */
+            read_at: string | null;
+            target: {
+                id: string;
+                type: string;
+            } | null;
+            title: string;
+            updated_at: string;
+        };
         OAuthError: {
             /** @enum {string} */
             error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "unsupported_token_type" | "rate_limited" | "server_error";
@@ -1177,6 +1579,8 @@ export interface components {
                 /** @description Path of the field at fault, e.g. `scopes[0]`; an unknown field's message is "Received unknown parameter" */
                 field: string;
                 message: string;
+                /** @description For a field with a syntax (an endpoint's `filter`, a channel name): where in its text the problem is, as a 0-based character offset */
+                position?: number;
             }[];
             /** @description This occurrence: urn:gatehouse:request:<id>, where <id> is the response's X-Request-Id (on every log line of the request) */
             instance?: string;
@@ -1186,6 +1590,24 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        RecoveryJob: {
+            completed_at: string | null;
+            created_at: string;
+            endpoint_id: string;
+            error: string | null;
+            /** @description `rcv_…` */
+            id: string;
+            /** @description Deliveries handled so far */
+            processed: number;
+            /** @description Deliveries re-sent (one replayed meanwhile is skipped) */
+            recovered: number;
+            since: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed";
+            /** @description Failed deliveries in the window when the job started */
+            total: number;
+            until: string;
         };
         TokenResponse: {
             access_token: string;
@@ -1256,6 +1678,8 @@ export interface operations {
                         scopes_supported: string[];
                         token_endpoint: string;
                         token_endpoint_auth_methods_supported: string[];
+                        /** @description Algorithms accepted on private_key_jwt client assertions */
+                        token_endpoint_auth_signing_alg_values_supported: string[];
                     } & {
                         [key: string]: unknown;
                     };
@@ -1279,6 +1703,8 @@ export interface operations {
                 action?: string;
                 /** @description Only events whose actor label or id contains this text (case-insensitive) */
                 actor?: string;
+                /** @description Only changes made with this credential's access tokens (its id, exact): what the credential caused */
+                caused_by_credential?: string;
                 /** @description `next_cursor` from the previous page */
                 cursor?: string;
                 /** @description Only events in this environment (organization-wide events have none and are then left out) */
@@ -1532,7 +1958,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1731,6 +2157,8 @@ export interface operations {
                 action?: string;
                 /** @description Only events whose actor label or id contains this text (case-insensitive) */
                 actor?: string;
+                /** @description Only changes made with this credential's access tokens (its id, exact): what the credential caused */
+                caused_by_credential?: string;
                 /** @description Only events in this environment (organization-wide events have none and are then left out) */
                 environment?: "test" | "live";
                 /** @description csv (one row per event) or json (an array of events) */
@@ -2009,6 +2437,19 @@ export interface operations {
                     "application/json": {
                         data: {
                             client_id: string;
+                            /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                            client_keys: {
+                                /** @description When the keys were last fetched from jwks_url */
+                                fetched_at: string | null;
+                                /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                                jwks_url: string | null;
+                                keys: {
+                                    alg: string | null;
+                                    crv: string | null;
+                                    kid: string | null;
+                                    kty: string;
+                                }[];
+                            } | null;
                             created_at: string;
                             /** @enum {string} */
                             environment: "test" | "live";
@@ -2094,7 +2535,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2130,6 +2571,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         client_secret: string | null;
                         created_at: string;
                         /** @enum {string} */
@@ -2272,6 +2726,19 @@ export interface operations {
                             token_lifetime_seconds: number;
                         } | null;
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -2423,6 +2890,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -2537,11 +3017,138 @@ export interface operations {
             };
         };
     };
+    getCredentialActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialActivity"];
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     clearCredentialLockout: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2564,6 +3171,331 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
+                        created_at: string;
+                        /** @enum {string} */
+                        environment: "test" | "live";
+                        expires_at: string | null;
+                        failed_exchanges: number;
+                        /** @description The grace period ends early once the old secret has been unused this many hours */
+                        grace_ends_when_unused_hours: number | null;
+                        id: string;
+                        last_failed_at: string | null;
+                        last_used_at: string | null;
+                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                        locked_until: string | null;
+                        name: string;
+                        /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
+                        older_secrets_expire_at: string[];
+                        /** @description End of the rotation grace period, if one is running */
+                        previous_secret_expires_at: string | null;
+                        revoked_at: string | null;
+                        scopes: string[];
+                        /** @description Last four characters of the current secret, to tell secrets apart */
+                        secret_last4: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked" | "expired";
+                        token_lifetime_seconds: number;
+                        /** @description Issuance quota per UTC day; null: none */
+                        tokens_per_day: number | null;
+                        /** @description Issuance quota per UTC hour; null: none */
+                        tokens_per_hour: number | null;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setCredentialClientKeys: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The client's public keys: a JWKS ({"keys": [...]}, at most 10 RSA ≥ 2048-bit, EC or OKP keys) or one JWK. Never a private key */
+                    jwks?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description A URL serving the client's JWKS (https in live; private addresses refused): fetched now to check it, then at most every 5 minutes */
+                    jwks_url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
+                        created_at: string;
+                        /** @enum {string} */
+                        environment: "test" | "live";
+                        expires_at: string | null;
+                        failed_exchanges: number;
+                        /** @description The grace period ends early once the old secret has been unused this many hours */
+                        grace_ends_when_unused_hours: number | null;
+                        id: string;
+                        last_failed_at: string | null;
+                        last_used_at: string | null;
+                        /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
+                        locked_until: string | null;
+                        name: string;
+                        /** @description Secrets from earlier regenerations still in their grace period (a regeneration inside a grace period keeps them): when each stops working */
+                        older_secrets_expire_at: string[];
+                        /** @description End of the rotation grace period, if one is running */
+                        previous_secret_expires_at: string | null;
+                        revoked_at: string | null;
+                        scopes: string[];
+                        /** @description Last four characters of the current secret, to tell secrets apart */
+                        secret_last4: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked" | "expired";
+                        token_lifetime_seconds: number;
+                        /** @description Issuance quota per UTC day; null: none */
+                        tokens_per_day: number | null;
+                        /** @description Issuance quota per UTC hour; null: none */
+                        tokens_per_hour: number | null;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeCredentialClientKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -2682,7 +3614,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2705,6 +3637,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -2823,7 +3768,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2854,6 +3799,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         client_secret: string | null;
                         created_at: string;
                         /** @enum {string} */
@@ -2975,7 +3933,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2998,6 +3956,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         client_id: string;
+                        /** @description Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered */
+                        client_keys: {
+                            /** @description When the keys were last fetched from jwks_url */
+                            fetched_at: string | null;
+                            /** @description Where the keys are fetched from (null: registered as a JWKS) */
+                            jwks_url: string | null;
+                            keys: {
+                                alg: string | null;
+                                crv: string | null;
+                                kid: string | null;
+                                kty: string;
+                            }[];
+                        } | null;
                         created_at: string;
                         /** @enum {string} */
                         environment: "test" | "live";
@@ -3115,6 +4086,8 @@ export interface operations {
     listDeliveries: {
         parameters: {
             query?: {
+                /** @description Only deliveries of events posted with this credential's access tokens (its id, exact) */
+                caused_by_credential?: string;
                 /** @description Only deliveries created at or after this time */
                 created_after?: string;
                 /** @description Only deliveries created before this time */
@@ -3295,6 +4268,8 @@ export interface operations {
                             url: string | null;
                         }[];
                         attempts: number;
+                        /** @description What caused the delivery's event: the credential (or member, or incoming webhook) and address that sent it, and when */
+                        caused_by: components["schemas"]["EventCause"] | null;
                         completed_at: string | null;
                         created_at: string;
                         endpoint_id: string;
@@ -3425,7 +4400,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3476,6 +4451,8 @@ export interface operations {
                             url: string | null;
                         }[];
                         attempts: number;
+                        /** @description What caused the delivery's event: the credential (or member, or incoming webhook) and address that sent it, and when */
+                        caused_by: components["schemas"]["EventCause"] | null;
                         completed_at: string | null;
                         created_at: string;
                         endpoint_id: string;
@@ -3650,7 +4627,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3972,6 +4949,8 @@ export interface operations {
                     "application/json": {
                         data: {
                             auth_token_configured: boolean;
+                            /** @description Subscribed channels; empty: events on any channel or none */
+                            channels: string[];
                             consecutive_failures: number;
                             created_at: string;
                             description: string | null;
@@ -3981,6 +4960,8 @@ export interface operations {
                             environment: "test" | "live";
                             /** @description Subscribed event types; empty means all */
                             event_types: string[];
+                            /** @description Payload filter; null: every event of the subscribed types */
+                            filter: string | null;
                             /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                             headers_json: {
                                 [key: string]: string;
@@ -4047,12 +5028,25 @@ export interface operations {
                             };
                             /** @description `ep_` + UUID */
                             id: string;
+                            /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
+                            max_in_flight: number;
                             name: string;
                             /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                             older_secrets_expire_at: string[];
+                            /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
+                            operator_events: boolean;
+                            /**
+                             * @description fifo: one message at a time, each after the previous one succeeded or failed for good
+                             * @enum {string}
+                             */
+                            ordering: "none" | "fifo";
                             paused_at: string | null;
                             /** @description Until then the previous secret signs alongside the current one */
                             previous_secret_expires_at: string | null;
+                            /** @description At most this many deliveries start per second; null: no rate limit */
+                            rate_limit_per_second: number | null;
+                            /** @description When the signing secret was last rotated (the grace window starts then) */
+                            secret_rotated_at: string | null;
                             /** @enum {string} */
                             status: "ACTIVE" | "PAUSED" | "DISABLED";
                             timeout_seconds: number;
@@ -4156,7 +5150,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4167,6 +5161,11 @@ export interface operations {
                 "application/json": {
                     /** @description Sent as `Authorization: Bearer <token>` with each delivery; never returned */
                     auth_token?: string | null;
+                    /**
+                     * @description Channels the endpoint subscribes to; when not empty, it receives only events carrying at least one of them
+                     * @default []
+                     */
+                    channels?: string[];
                     /** @description What the endpoint is for */
                     description?: string | null;
                     /**
@@ -4174,6 +5173,7 @@ export interface operations {
                      * @default []
                      */
                     event_types?: string[];
+                    filter?: string | null;
                     /**
                      * @description Custom headers sent with every delivery, as { name: value }. Values are stored encrypted and never returned: responses show each as "••••••". In an update, the whole set is replaced; a value of "••••••" keeps the value stored under that name. Names: RFC 9110 tokens, not a header Gatehouse sets; values: printable ASCII, space and tab.
                      * @default {}
@@ -4181,8 +5181,25 @@ export interface operations {
                     headers_json?: {
                         [key: string]: string;
                     };
+                    /**
+                     * @description At most this many requests to the endpoint at once, 1 to 100 (default 10)
+                     * @default 10
+                     */
+                    max_in_flight?: number;
                     /** @description Display name for the endpoint */
                     name: string;
+                    /**
+                     * @description Operator endpoint: receives Gatehouse's own `gatehouse.*` events of its environment (endpoint failing, disabled, recovered, deliveries failed, credentials expiring)
+                     * @default false
+                     */
+                    operator_events?: boolean;
+                    /**
+                     * @description fifo: each message waits until the previous one succeeded or failed for good (one at a time, in creation order); none (default): up to max_in_flight at once, in any order
+                     * @default none
+                     * @enum {string}
+                     */
+                    ordering?: "none" | "fifo";
+                    rate_limit_per_second?: number | null;
                     /** @description Signing secret in Standard Webhooks form (`whsec_` + base64 of 24 to 64 bytes); generated when omitted */
                     secret?: string;
                     /**
@@ -4214,6 +5231,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         auth_token_configured: boolean;
+                        /** @description Subscribed channels; empty: events on any channel or none */
+                        channels: string[];
                         consecutive_failures: number;
                         created_at: string;
                         description: string | null;
@@ -4223,6 +5242,8 @@ export interface operations {
                         environment: "test" | "live";
                         /** @description Subscribed event types; empty means all */
                         event_types: string[];
+                        /** @description Payload filter; null: every event of the subscribed types */
+                        filter: string | null;
                         /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                         headers_json: {
                             [key: string]: string;
@@ -4289,13 +5310,26 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
+                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
+                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
+                        operator_events: boolean;
+                        /**
+                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
+                         * @enum {string}
+                         */
+                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
+                        /** @description At most this many deliveries start per second; null: no rate limit */
+                        rate_limit_per_second: number | null;
                         secret: string | null;
+                        /** @description When the signing secret was last rotated (the grace window starts then) */
+                        secret_rotated_at: string | null;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
                         /** @enum {string} */
@@ -4461,6 +5495,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         auth_token_configured: boolean;
+                        /** @description Subscribed channels; empty: events on any channel or none */
+                        channels: string[];
                         consecutive_failures: number;
                         created_at: string;
                         description: string | null;
@@ -4470,6 +5506,8 @@ export interface operations {
                         environment: "test" | "live";
                         /** @description Subscribed event types; empty means all */
                         event_types: string[];
+                        /** @description Payload filter; null: every event of the subscribed types */
+                        filter: string | null;
                         /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                         headers_json: {
                             [key: string]: string;
@@ -4536,12 +5574,25 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
+                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
+                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
+                        operator_events: boolean;
+                        /**
+                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
+                         * @enum {string}
+                         */
+                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
+                        /** @description At most this many deliveries start per second; null: no rate limit */
+                        rate_limit_per_second: number | null;
+                        /** @description When the signing secret was last rotated (the grace window starts then) */
+                        secret_rotated_at: string | null;
                         /** @enum {string} */
                         status: "ACTIVE" | "PAUSED" | "DISABLED";
                         timeout_seconds: number;
@@ -4824,13 +5875,26 @@ export interface operations {
                 "application/json": {
                     /** @description A new token, or null to remove it */
                     auth_token?: string | null;
+                    /** @description Channels the endpoint subscribes to; when not empty, it receives only events carrying at least one of them */
+                    channels?: string[];
                     description?: string | null;
                     event_types?: string[];
+                    filter?: string | null;
                     /** @description Custom headers sent with every delivery, as { name: value }. Values are stored encrypted and never returned: responses show each as "••••••". In an update, the whole set is replaced; a value of "••••••" keeps the value stored under that name. Names: RFC 9110 tokens, not a header Gatehouse sets; values: printable ASCII, space and tab. */
                     headers_json?: {
                         [key: string]: string;
                     };
+                    /** @description At most this many requests to the endpoint at once, 1 to 100 (default 10) */
+                    max_in_flight?: number;
                     name?: string;
+                    /** @description Operator endpoint: receives Gatehouse's own `gatehouse.*` events */
+                    operator_events?: boolean;
+                    /**
+                     * @description fifo: one message at a time, in order; none releases the messages FIFO was holding
+                     * @enum {string}
+                     */
+                    ordering?: "none" | "fifo";
+                    rate_limit_per_second?: number | null;
                     /** @description Replaces the signing secret; the old one keeps signing for 24 hours */
                     secret?: string;
                     /**
@@ -4860,6 +5924,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         auth_token_configured: boolean;
+                        /** @description Subscribed channels; empty: events on any channel or none */
+                        channels: string[];
                         consecutive_failures: number;
                         created_at: string;
                         description: string | null;
@@ -4869,6 +5935,8 @@ export interface operations {
                         environment: "test" | "live";
                         /** @description Subscribed event types; empty means all */
                         event_types: string[];
+                        /** @description Payload filter; null: every event of the subscribed types */
+                        filter: string | null;
                         /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                         headers_json: {
                             [key: string]: string;
@@ -4935,12 +6003,25 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
+                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
+                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
+                        operator_events: boolean;
+                        /**
+                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
+                         * @enum {string}
+                         */
+                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
+                        /** @description At most this many deliveries start per second; null: no rate limit */
+                        rate_limit_per_second: number | null;
+                        /** @description When the signing secret was last rotated (the grace window starts then) */
+                        secret_rotated_at: string | null;
                         /** @enum {string} */
                         status: "ACTIVE" | "PAUSED" | "DISABLED";
                         timeout_seconds: number;
@@ -5079,11 +6160,474 @@ export interface operations {
             };
         };
     };
+    recoverEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Only count them; no job is started
+                     * @default false
+                     */
+                    dry_run?: boolean;
+                    /**
+                     * Format: date-time
+                     * @description Recover failed deliveries created at or after this time
+                     */
+                    since: string;
+                    /**
+                     * Format: date-time
+                     * @description …and before this time (default: now)
+                     */
+                    until?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Failed deliveries in the window */
+                        count: number;
+                        dry_run: boolean;
+                        /** @description The job re-sending them; null on a dry run */
+                        job: components["schemas"]["RecoveryJob"] | null;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRecoveryJobs: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description Items per page (1 to 100, default 25) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RecoveryJob"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRecoveryJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Endpoint id */
+                id: string;
+                /** @description `rcv_…` */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryJob"];
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     revealEndpointSecret: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5198,7 +6742,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5232,6 +6776,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         auth_token_configured: boolean;
+                        /** @description Subscribed channels; empty: events on any channel or none */
+                        channels: string[];
                         consecutive_failures: number;
                         created_at: string;
                         description: string | null;
@@ -5241,6 +6787,8 @@ export interface operations {
                         environment: "test" | "live";
                         /** @description Subscribed event types; empty means all */
                         event_types: string[];
+                        /** @description Payload filter; null: every event of the subscribed types */
+                        filter: string | null;
                         /** @description Custom header names; every value shows as "••••••" (values are write-only and stored encrypted) */
                         headers_json: {
                             [key: string]: string;
@@ -5307,13 +6855,26 @@ export interface operations {
                         };
                         /** @description `ep_` + UUID */
                         id: string;
+                        /** @description At most this many requests to the endpoint at once, across all Gatehouse processes */
+                        max_in_flight: number;
                         name: string;
                         /** @description Secrets from earlier rotations still in their window (a rotation inside a window keeps them), each signing until this time */
                         older_secrets_expire_at: string[];
+                        /** @description Receives Gatehouse's own `gatehouse.*` events; other endpoints get them only by subscribing to them by name, never as a catch-all */
+                        operator_events: boolean;
+                        /**
+                         * @description fifo: one message at a time, each after the previous one succeeded or failed for good
+                         * @enum {string}
+                         */
+                        ordering: "none" | "fifo";
                         paused_at: string | null;
                         /** @description Until then the previous secret signs alongside the current one */
                         previous_secret_expires_at: string | null;
+                        /** @description At most this many deliveries start per second; null: no rate limit */
+                        rate_limit_per_second: number | null;
                         secret: string | null;
+                        /** @description When the signing secret was last rotated (the grace window starts then) */
+                        secret_rotated_at: string | null;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
                         /** @enum {string} */
@@ -5601,7 +7162,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5636,7 +7197,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
-                        /** @description 1 when the endpoint is subscribed to the type, else 0 */
+                        /** @description 1: the endpoint gets the test event whatever event types it subscribes to (held while it is paused); 0 when it is disabled */
                         deliveries: number;
                         /** @description `evt_…` */
                         id: string;
@@ -5688,6 +7249,194 @@ export interface operations {
             };
             /** @description Not found in this organization and environment */
             404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewEndpointFilter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Channels the endpoint subscribes to; when not empty, it receives only events carrying at least one of them
+                     * @default []
+                     */
+                    channels?: string[];
+                    /**
+                     * @description Event types to subscribe to; empty means all
+                     * @default []
+                     */
+                    event_types?: string[];
+                    filter?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The environment's last 20 events, newest first */
+                        data: {
+                            channels: string[];
+                            created_at: string;
+                            /** @description `evt_…` */
+                            id: string;
+                            /** @description Whether an endpoint with these settings would get a delivery of it */
+                            matches: boolean;
+                            /**
+                             * @description Why not, when it does not match
+                             * @enum {string}
+                             */
+                            reason: "matches" | "event_type" | "channels" | "filter";
+                            type: string;
+                        }[];
+                        matched: number;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -5927,7 +7676,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6449,7 +8198,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6640,7 +8389,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6830,6 +8579,8 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
+                /** @description Only events posted with this credential's access tokens (its id, exact) */
+                caused_by_credential?: string;
                 /** @description Only events created at or after this time */
                 created_after?: string;
                 /** @description Only events created before this time */
@@ -6958,7 +8709,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6967,13 +8718,15 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Channels the event is sent on (at most 10; letters, digits and _ . : -, 1 to 64 characters); endpoints with channels receive only events carrying one of theirs */
+                    channels?: string[];
                     /** @description The event payload, a JSON object; checked against the event type's schema when it has one */
                     data: {
                         [key: string]: unknown;
                     };
                     /** @description Your id for the event: sending the same id again returns the same event and creates no new deliveries */
                     id?: string;
-                    /** @description A known, non-archived event type */
+                    /** @description A known, non-archived event type (not `gatehouse.*`) */
                     type: string;
                 };
             };
@@ -7155,6 +8908,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description What caused the event; null on events stored before provenance was recorded */
+                        caused_by: components["schemas"]["EventCause"] | null;
+                        /** @description The channels the event was sent on */
+                        channels: string[];
                         created_at: string;
                         data: {
                             [key: string]: unknown;
@@ -7311,6 +9068,8 @@ export interface operations {
                     "application/json": {
                         data: {
                             created_at: string;
+                            /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                            dedup_window_seconds: number;
                             /** @enum {string} */
                             environment: "test" | "live";
                             event_type: string | null;
@@ -7326,6 +9085,15 @@ export interface operations {
                             id: string;
                             last_received_at: string | null;
                             name: string;
+                            /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                            previous_token: {
+                                /** @description When the old token last carried an accepted request */
+                                last_used_at: string | null;
+                                last_used_ip: string | null;
+                                last4: string;
+                                /** @description The old token is accepted until then */
+                                valid_until: string;
+                            } | null;
                             rate_limit_per_minute: number;
                             signature_header: string | null;
                             /** @enum {string} */
@@ -7337,10 +9105,12 @@ export interface operations {
                             /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                             url: string;
                             /**
-                             * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                             * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                              * @enum {string}
                              */
-                            verification: "none" | "standard_webhooks" | "hmac_sha256";
+                            verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                            /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                            verification_secret_configured: boolean;
                         }[];
                         /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
@@ -7438,7 +9208,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7449,6 +9219,8 @@ export interface operations {
                 "application/json": {
                     /** @description false creates the webhook inactive */
                     active?: boolean;
+                    /** @description A sender's delivery id (webhook-id, X-GitHub-Delivery, the Stripe event id, X-Shopify-Webhook-Id, Slack event_id) seen again within this many seconds is answered 200 with the first message and stored once; 0 turns it off. Default 259200 (3 days) */
+                    dedup_window_seconds?: number;
                     /** @description handler event: the event type each request becomes */
                     event_type?: string | null;
                     /** @description handler forward: where each request's raw body is relayed, signed with Standard Webhooks */
@@ -7464,11 +9236,11 @@ export interface operations {
                     rate_limit_per_minute?: number;
                     signature_header?: string | null;
                     /**
-                     * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                     * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                      * @enum {string}
                      */
-                    verification?: "none" | "standard_webhooks" | "hmac_sha256";
-                    /** @description The secret the sender signs with; generated (and returned once) when omitted. standard_webhooks: `whsec_` + base64 */
+                    verification?: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                    /** @description The secret the sender signs with. standard_webhooks, github, hmac_sha256: generated (and returned once) when omitted; standard_webhooks takes `whsec_` + base64. stripe, shopify, slack: issued by the sender, so paste it here; until it is set every request is refused (and logged as rejected) */
                     verification_secret?: string;
                 };
             };
@@ -7487,6 +9259,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
+                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -7503,6 +9277,15 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
+                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                        previous_token: {
+                            /** @description When the old token last carried an accepted request */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            last4: string;
+                            /** @description The old token is accepted until then */
+                            valid_until: string;
+                        } | null;
                         rate_limit_per_minute: number;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
@@ -7517,11 +9300,13 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "hmac_sha256";
+                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
                         verification_secret?: string | null;
+                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                        verification_secret_configured: boolean;
                     };
                 };
             };
@@ -7679,6 +9464,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
+                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -7694,6 +9481,15 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
+                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                        previous_token: {
+                            /** @description When the old token last carried an accepted request */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            last4: string;
+                            /** @description The old token is accepted until then */
+                            valid_until: string;
+                        } | null;
                         rate_limit_per_minute: number;
                         signature_header: string | null;
                         /** @enum {string} */
@@ -7705,10 +9501,12 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "hmac_sha256";
+                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                        verification_secret_configured: boolean;
                     };
                 };
             };
@@ -7983,6 +9781,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description A sender's delivery id (webhook-id, X-GitHub-Delivery, the Stripe event id, X-Shopify-Webhook-Id, Slack event_id) seen again within this many seconds is answered 200 with the first message and stored once; 0 turns it off. Default 259200 (3 days) */
+                    dedup_window_seconds?: number;
                     /** @description handler event: the event type each request becomes */
                     event_type?: string | null;
                     /** @description handler forward: where each request's raw body is relayed, signed with Standard Webhooks */
@@ -8002,11 +9802,11 @@ export interface operations {
                      */
                     status?: "active" | "inactive";
                     /**
-                     * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                     * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                      * @enum {string}
                      */
-                    verification?: "none" | "standard_webhooks" | "hmac_sha256";
-                    /** @description The secret the sender signs with; generated (and returned once) when omitted. standard_webhooks: `whsec_` + base64 */
+                    verification?: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                    /** @description The secret the sender signs with. standard_webhooks, github, hmac_sha256: generated (and returned once) when omitted; standard_webhooks takes `whsec_` + base64. stripe, shopify, slack: issued by the sender, so paste it here; until it is set every request is refused (and logged as rejected) */
                     verification_secret?: string;
                 };
             };
@@ -8025,6 +9825,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
+                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -8042,6 +9844,15 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
+                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                        previous_token: {
+                            /** @description When the old token last carried an accepted request */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            last4: string;
+                            /** @description The old token is accepted until then */
+                            valid_until: string;
+                        } | null;
                         rate_limit_per_minute: number;
                         signature_header: string | null;
                         /** @enum {string} */
@@ -8055,12 +9866,14 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "hmac_sha256";
+                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
                         /** @description The verification secret, when one was generated */
                         verification_secret?: string;
+                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                        verification_secret_configured: boolean;
                     };
                 };
             };
@@ -8108,6 +9921,227 @@ export interface operations {
             };
             /** @description Not found in this organization and environment */
             404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endInboundTokenGracePeriod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created_at: string;
+                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                        dedup_window_seconds: number;
+                        /** @enum {string} */
+                        environment: "test" | "live";
+                        event_type: string | null;
+                        /** @description The hidden endpoint that carries the forwards (its deliveries have the usual retries) */
+                        forward_endpoint_id: string | null;
+                        forward_url: string | null;
+                        /**
+                         * @description store: keep what arrives; event: emit each request as an event; forward: relay it to forward_url, signed
+                         * @enum {string}
+                         */
+                        handler: "store" | "event" | "forward";
+                        /** @description iwh_… */
+                        id: string;
+                        last_received_at: string | null;
+                        name: string;
+                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                        previous_token: {
+                            /** @description When the old token last carried an accepted request */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            last4: string;
+                            /** @description The old token is accepted until then */
+                            valid_until: string;
+                        } | null;
+                        rate_limit_per_minute: number;
+                        signature_header: string | null;
+                        /** @enum {string} */
+                        status: "active" | "inactive";
+                        /** @description The last four characters of the integration token */
+                        token_last4: string;
+                        token_regenerated_at: string | null;
+                        updated_at: string;
+                        /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
+                        url: string;
+                        /**
+                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @enum {string}
+                         */
+                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
+                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                        verification_secret_configured: boolean;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -8262,7 +10296,13 @@ export interface operations {
                             outcome: "stored" | "emitted" | "forwarded" | "failed";
                             query: string | null;
                             received_at: string;
+                            /** @description The sender's delivery id (the dedup key), when its type has one */
+                            sender_delivery_id: string | null;
                             source_ip: string | null;
+                            /** @description Which token the request carried: current, previous (during a regeneration's grace period), older (since replaced) */
+                            token: ("current" | "previous" | "older") | null;
+                            /** @description Last four characters of the integration token the request carried */
+                            token_last4: string | null;
                             webhook_id: string;
                         }[];
                         /** @description Pass as `cursor` for the next page; null on the last page */
@@ -8434,7 +10474,13 @@ export interface operations {
                         outcome: "stored" | "emitted" | "forwarded" | "failed";
                         query: string | null;
                         received_at: string;
+                        /** @description The sender's delivery id (the dedup key), when its type has one */
+                        sender_delivery_id: string | null;
                         source_ip: string | null;
+                        /** @description Which token the request carried: current, previous (during a regeneration's grace period), older (since replaced) */
+                        token: ("current" | "previous" | "older") | null;
+                        /** @description Last four characters of the integration token the request carried */
+                        token_last4: string | null;
                         webhook_id: string;
                     };
                 };
@@ -8544,7 +10590,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8729,7 +10775,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8738,9 +10784,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    /**
+                     * @description The old token keeps working this many seconds (0: refused at once). A regeneration inside a grace period ends the older token's
+                     * @default 0
+                     */
+                    grace_period_seconds?: number;
+                };
             };
         };
         responses: {
@@ -8757,6 +10809,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         created_at: string;
+                        /** @description Repeats of a sender's delivery id within this many seconds are stored once; 0: off */
+                        dedup_window_seconds: number;
                         /** @enum {string} */
                         environment: "test" | "live";
                         event_type: string | null;
@@ -8773,6 +10827,15 @@ export interface operations {
                         id: string;
                         last_received_at: string | null;
                         name: string;
+                        /** @description During a regeneration's grace period: the old token, still accepted until valid_until */
+                        previous_token: {
+                            /** @description When the old token last carried an accepted request */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            last4: string;
+                            /** @description The old token is accepted until then */
+                            valid_until: string;
+                        } | null;
                         rate_limit_per_minute: number;
                         /** @description Only in an Idempotency-Key replay: the one-time secrets left out (their fields are null) */
                         secrets_omitted?: string[];
@@ -8787,11 +10850,13 @@ export interface operations {
                         /** @description The receiving URL: POST here with `Authorization: Bearer <token>` */
                         url: string;
                         /**
-                         * @description How the sender proves itself beyond the token: none, standard_webhooks (webhook-signature), or hmac_sha256 (`sha256=<hex>` in signature_header)
+                         * @description The sender type, i.e. how the sender proves itself beyond the token: none (Generic, bearer token only); standard_webhooks (webhook-signature, 5 min window); github (X-Hub-Signature-256); stripe (Stripe-Signature t=,v1=, 300 s tolerance); shopify (X-Shopify-Hmac-Sha256, base64); slack (X-Slack-Signature v0 with X-Slack-Request-Timestamp, 5 min window); hmac_sha256 (`sha256=<hex>` in signature_header)
                          * @enum {string}
                          */
-                        verification: "none" | "standard_webhooks" | "hmac_sha256";
+                        verification: "none" | "standard_webhooks" | "github" | "stripe" | "shopify" | "slack" | "hmac_sha256";
                         verification_secret?: string | null;
+                        /** @description Whether a verification secret is set (stripe, shopify, slack: pasted from the sender) */
+                        verification_secret_configured: boolean;
                     };
                 };
             };
@@ -8881,6 +10946,161 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listInboundRejections: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description Items per page (1 to 100, default 25) */
+                limit?: number;
+                reason?: "token_missing" | "token_invalid" | "inactive" | "rate_limited" | "too_large" | "signature_invalid" | "secret_not_configured" | "body_invalid" | "method_not_allowed" | "error";
+            };
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description Bytes received, or the declared Content-Length when the body was not read */
+                            body_size: number | null;
+                            /** @description The message the sender was answered (no body, no token) */
+                            detail: string;
+                            /** @description irej_… */
+                            id: string;
+                            method: string;
+                            /** @enum {string} */
+                            reason: "token_missing" | "token_invalid" | "inactive" | "rate_limited" | "too_large" | "signature_invalid" | "secret_not_configured" | "body_invalid" | "method_not_allowed" | "error";
+                            received_at: string;
+                            source_ip: string | null;
+                            /** @description The HTTP status the sender was answered */
+                            status: number;
+                            /** @description Last four characters of the token presented, if any */
+                            token_last4: string | null;
+                            user_agent: string | null;
+                            webhook_id: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9030,7 +11250,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9622,7 +11842,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -9736,6 +11956,297 @@ export interface operations {
             };
         };
     };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description Items per page (1 to 100, default 25) */
+                limit?: number;
+                /** @description true: only those you have not read */
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Notification"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                        /** @description Notifications you have not read (all pages) */
+                        unread_count: number;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this organization and environment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Notifications marked read now */
+                        marked: number;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (a unique value is taken, the state does not allow it, or the Idempotency-Key is still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getOpenApiDocument: {
         parameters: {
             query?: never;
@@ -9748,6 +12259,11 @@ export interface operations {
             /** @description OpenAPI 3.1 */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9761,6 +12277,68 @@ export interface operations {
             /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
             400: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10174,6 +12752,175 @@ export interface operations {
             };
         };
     };
+    getRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description What applies now */
+                        effective_days: number;
+                        /** @description The organization's own setting; null: the server's default applies */
+                        retention_days: number | null;
+                        /** @description GATEHOUSE_RETENTION_DAYS */
+                        server_default_days: number;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Days to keep events, deliveries (with their attempts) and inbound messages; null: the server's default */
+                    retention_days: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description What applies now */
+                        effective_days: number;
+                        /** @description The organization's own setting; null: the server's default applies */
+                        retention_days: number | null;
+                        /** @description GATEHOUSE_RETENTION_DAYS */
+                        server_default_days: number;
+                    };
+                };
+            };
+            /** @description The request cannot be read (malformed JSON, NUL or an invalid escape in the path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session or bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or the token's scopes do not allow it, or a cross-site request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listScopes: {
         parameters: {
             query?: {
@@ -10257,7 +13004,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10690,7 +13437,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409 */
+                /** @description Same key and body (compared as canonical JSON) within 24 h → the same stored response, without one-time secrets (they are null and listed in `secrets_omitted` and the Secrets-Omitted header); same key, other body → 422; still in flight → 409; done but its answer lost (the server stopped) → the created resource (201, secret omitted), or 409 `idempotency_completed` naming what was done */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -11388,15 +14135,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A repeat of a message already received (same webhook-id, signature verified): the first one's result */
+            /** @description A repeat of a message already received (same verified delivery id within the dedup window): the first one's result; or Slack's url_verification with its challenge */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        /** @description Slack's url_verification: its challenge, echoed (200) so Slack accepts the Request URL */
+                        challenge?: string;
                         /**
-                         * @description A repeat of a verified Standard Webhooks message (same webhook-id): the first message's result, nothing stored again
+                         * @description A repeat of a verified sender's delivery id within the dedup window: the first message's result (200), nothing stored again
                          * @constant
                          */
                         duplicate?: true;
@@ -11417,8 +14166,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Slack's url_verification: its challenge, echoed (200) so Slack accepts the Request URL */
+                        challenge?: string;
                         /**
-                         * @description A repeat of a verified Standard Webhooks message (same webhook-id): the first message's result, nothing stored again
+                         * @description A repeat of a verified sender's delivery id within the dedup window: the first message's result (200), nothing stored again
                          * @constant
                          */
                         duplicate?: true;
@@ -11507,7 +14258,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description client_secret_post */
+                    /** @description private_key_jwt: a JWT signed with the client's key; iss = sub = client_id, aud = the issuer or this endpoint's URL, exp at most 5 minutes after iat, a jti never used before */
+                    client_assertion?: string;
+                    /**
+                     * @description private_key_jwt (RFC 7523), for credentials with registered public keys
+                     * @constant
+                     */
+                    client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+                    /** @description client_secret_post (optional with private_key_jwt: then the assertion's sub) */
                     client_id?: string;
                     /** @description client_secret_post */
                     client_secret?: string;
@@ -11594,7 +14352,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description client_secret_post */
+                    /** @description private_key_jwt: a JWT signed with the client's key; iss = sub = client_id, aud = the issuer or this endpoint's URL, exp at most 5 minutes after iat, a jti never used before */
+                    client_assertion?: string;
+                    /**
+                     * @description private_key_jwt (RFC 7523), for credentials with registered public keys
+                     * @constant
+                     */
+                    client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+                    /** @description client_secret_post (optional with private_key_jwt: then the assertion's sub) */
                     client_id?: string;
                     /** @description client_secret_post */
                     client_secret?: string;
@@ -11668,7 +14433,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description client_secret_post */
+                    /** @description private_key_jwt: a JWT signed with the client's key; iss = sub = client_id, aud = the issuer or this endpoint's URL, exp at most 5 minutes after iat, a jti never used before */
+                    client_assertion?: string;
+                    /**
+                     * @description private_key_jwt (RFC 7523), for credentials with registered public keys
+                     * @constant
+                     */
+                    client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+                    /** @description client_secret_post (optional with private_key_jwt: then the assertion's sub) */
                     client_id?: string;
                     /** @description client_secret_post */
                     client_secret?: string;
@@ -11757,6 +14529,209 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveRunCompleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
+                authorization?: string;
+                /** @description `Gatehouse-Webhooks/1.0` */
+                "user-agent"?: string;
+                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"] & {
+                    data?: {
+                        duration_ms?: number;
+                        run_id?: string;
+                    };
+                    /** @constant */
+                    type?: "run.completed";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveRunFailed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
+                authorization?: string;
+                /** @description `Gatehouse-Webhooks/1.0` */
+                "user-agent"?: string;
+                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"] & {
+                    data?: {
+                        error?: string;
+                        run_id?: string;
+                    };
+                    /** @constant */
+                    type?: "run.failed";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveWebhookTest: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
+                authorization?: string;
+                /** @description `Gatehouse-Webhooks/1.0` */
+                "user-agent"?: string;
+                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"] & {
+                    data?: {
+                        [key: string]: unknown;
+                    };
+                    /** @constant */
+                    type?: "webhook.test";
+                };
             };
         };
         responses: {
