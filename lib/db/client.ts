@@ -8,14 +8,23 @@ import { migrate } from "@/lib/db/migrate";
 type G = { __gatehousePrisma?: PrismaClient; __gatehouseReady?: Promise<Driver> };
 const g = globalThis as unknown as G;
 
-/** Opens the database and applies pending migrations (once per process). */
+/**
+ * Opens the database and applies pending migrations (once per process). A failure (PostgreSQL
+ * not reachable at start, or gone during the migration) is not remembered: the next call tries
+ * again, so a process that started while the database was away becomes ready once it is back.
+ */
 export function ensureDatabase(): Promise<Driver> {
-  g.__gatehouseReady ??= (async () => {
+  if (g.__gatehouseReady) return g.__gatehouseReady;
+  const opening = (async () => {
     const driver = await getDriver();
     await withRawSql(driver, migrate);
     return driver;
   })();
-  return g.__gatehouseReady;
+  g.__gatehouseReady = opening;
+  opening.catch(() => {
+    if (g.__gatehouseReady === opening) g.__gatehouseReady = undefined;
+  });
+  return opening;
 }
 
 // Defers the choice of adapter to the first connection, so `db` needs no await.

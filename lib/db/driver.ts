@@ -33,7 +33,10 @@ async function openDriver(): Promise<Driver> {
   const url = env().DATABASE_URL;
   if (url && url.startsWith("postgres")) {
     const { Pool } = await import("pg");
-    const pool = new Pool({ connectionString: url, max: 10 });
+    // A connection that cannot be made within the timeout fails the query (503 to the caller)
+    // instead of queueing it for as long as PostgreSQL stays away; the same bound applies to a
+    // request waiting for a free pooled connection.
+    const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: env().GATEHOUSE_DB_CONNECT_TIMEOUT_MS });
     pool.on("error", () => {}); // idle-client errors surface on the next query instead
     return { kind: "pg", pool, location: redact(url) };
   }

@@ -8,8 +8,19 @@ import { rawSql, type RawSql } from "@/lib/db/driver";
 let cached: RawSql | undefined;
 let opening: Promise<RawSql> | undefined;
 
+/** The raw SQL runner once the database is open; a failed open is tried again on the next call. */
+function runner(): Promise<RawSql> {
+  if (opening) return opening;
+  const p = ensureDatabase().then((d) => (cached = rawSql(d)));
+  opening = p;
+  p.catch(() => {
+    if (opening === p) opening = undefined;
+  });
+  return p;
+}
+
 export async function sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
-  const s = cached ?? (await (opening ??= ensureDatabase().then((d) => (cached = rawSql(d)))));
+  const s = cached ?? (await runner());
   return s.query<T>(text, params);
 }
 
@@ -28,7 +39,7 @@ export function prepared<T = Record<string, unknown>>(name: string, text: string
   if (known !== undefined && known !== text) throw new Error(`prepared statement ${name} already stands for another query`);
   preparedTexts.set(name, text);
   return async (params) => {
-    const s = cached ?? (await (opening ??= ensureDatabase().then((d) => (cached = rawSql(d)))));
+    const s = cached ?? (await runner());
     return s.query<T>(text, params, name);
   };
 }
