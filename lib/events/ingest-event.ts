@@ -16,6 +16,7 @@ import { validatePayload } from "@/lib/events/payload-schema";
 import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
 import { newDeliveryId, newEventId } from "@/lib/webhooks/ids";
 import { eventsAccepted } from "@/lib/observability/metrics";
+import { traceAcceptedEvent } from "@/lib/observability/tracing";
 
 export type IngestEventOptions = {
   orgId: string;
@@ -261,6 +262,7 @@ async function store(items: Item[]): Promise<void> {
 const storeEvent = createBatcher<Item>(store, 200);
 
 export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEventResult> {
+  const startedAt = Date.now();
   const unrepresentable = unrepresentableNumbers(opts.data);
   if (unrepresentable.length) throw new AppError("validation_failed", describeFieldErrors(unrepresentable), { errors: unrepresentable });
   const type = await loadEventType(opts.orgId, opts.environment, opts.type);
@@ -285,6 +287,17 @@ export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEvent
   }
   const result = outcome.ok;
   eventsAccepted.inc();
+  traceAcceptedEvent({
+    eventId: result.event.id,
+    type: opts.type,
+    orgId: opts.orgId,
+    environment: opts.environment,
+    startedAt,
+    deliveries: [
+      ...result.pendingDeliveryIds.map((id, i) => ({ id, endpointId: result.pendingEndpointIds[i], status: "pending" as const })),
+      ...result.heldDeliveryIds.map((id) => ({ id, status: "held" as const })),
+    ],
+  });
   if (opts.dispatch !== false) {
     await dispatchDeliveries(result.pendingDeliveryIds.map((id, i) => ({ id, endpointId: result.pendingEndpointIds[i]!, orgId: opts.orgId })));
   }
