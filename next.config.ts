@@ -36,6 +36,7 @@ const nextConfig: NextConfig = {
     "@node-rs/argon2",
     "pg",
     "pino",
+    "pino-pretty",
     "prom-client",
     "@opentelemetry/sdk-trace-node",
     "@opentelemetry/sdk-trace-base",
