@@ -25,6 +25,8 @@ run(async () => {
   const endpoints = envInt("BENCH_ENDPOINTS", 2);
   const drainSeconds = envInt("BENCH_DRAIN_SECONDS", 90);
   const sizes = [1, 2];
+  // BENCH_PARTS=token or BENCH_PARTS=deliveries runs only that half.
+  const parts = (process.env.BENCH_PARTS ?? "token,deliveries").split(",");
   try {
     await openDatabase(database);
     const { createBenchOrg, benchCredential, tokenForm, expectStatus, bearerToken } = await import("./fixtures");
@@ -45,7 +47,7 @@ run(async () => {
       const ceiling = rowOf(`bare Node handler, ${gen}`, await generate(gen, ceilingOpts));
       await bare.close();
       const tokenRows: Row[] = [];
-      for (const n of sizes) {
+      for (const n of parts.includes("token") ? sizes : []) {
         const nodes = await startNodes(n);
         try {
           const urls = nodes.map((node) => `${node.origin}/oauth/token`);
@@ -57,7 +59,7 @@ run(async () => {
           for (const node of nodes) node.process.kill("SIGKILL");
         }
       }
-      printTable({
+      if (tokenRows.length) printTable({
         title: "POST /oauth/token: 1 and 2 processes on one PostgreSQL",
         lines: [
           `database: ${database.label}`,
@@ -90,7 +92,7 @@ run(async () => {
       const deliveryRows: Row[] = [];
       const memoryLines: string[] = [];
       const mem = (m?: { rss: number; heapUsed: number }) => (m ? `heap ${(m.heapUsed / MiB).toFixed(0)} / RSS ${(m.rss / MiB).toFixed(0)} MiB` : "n/a");
-      for (const n of sizes) {
+      for (const n of parts.includes("deliveries") ? sizes : []) {
         const nodes = await startNodes(n, { GATEHOUSE_TEST_DELIVERIES: "1" });
         try {
           await sleep(1_000); // a memory report after start-up
@@ -151,7 +153,7 @@ run(async () => {
       receiver.closeAllConnections();
       receiver.close();
       const baseline: Row = { name: "1 process", rps: deliveryRows[0]?.rps ?? 0, p50: NaN, p99: NaN, requests: deliveryRows[0]?.requests ?? 0 };
-      printTable({
+      if (deliveryRows.length) printTable({
         title: "Event → delivery: 1 and 2 processes on one PostgreSQL (embedded executor in each)",
         lines: [
           `database: ${database.label}`,
