@@ -4,9 +4,7 @@ import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getDriver, withRawSql, type Driver } from "@/lib/db/driver";
 import { migrate } from "@/lib/db/migrate";
-
-type G = { __gatehousePrisma?: PrismaClient; __gatehouseReady?: Promise<Driver> };
-const g = globalThis as unknown as G;
+import { runtime } from "@/lib/runtime/runtime";
 
 /**
  * Opens the database and applies pending migrations (once per process). A failure (PostgreSQL
@@ -14,15 +12,16 @@ const g = globalThis as unknown as G;
  * again, so a process that started while the database was away becomes ready once it is back.
  */
 export function ensureDatabase(): Promise<Driver> {
-  if (g.__gatehouseReady) return g.__gatehouseReady;
+  const state = runtime().db;
+  if (state.ready) return state.ready;
   const opening = (async () => {
     const driver = await getDriver();
     await withRawSql(driver, migrate);
     return driver;
   })();
-  g.__gatehouseReady = opening;
+  state.ready = opening;
   opening.catch(() => {
-    if (g.__gatehouseReady === opening) g.__gatehouseReady = undefined;
+    if (state.ready === opening) state.ready = undefined;
   });
   return opening;
 }
@@ -42,7 +41,7 @@ const lazyAdapter: SqlDriverAdapterFactory = {
   },
 };
 
-export const db: PrismaClient = (g.__gatehousePrisma ??= new PrismaClient({ adapter: lazyAdapter }));
+export const db: PrismaClient = (runtime().db.prisma ??= new PrismaClient({ adapter: lazyAdapter }));
 
 /** The Prisma client once the database is open and migrated. */
 export async function getDb(): Promise<PrismaClient> {

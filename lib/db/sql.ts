@@ -4,6 +4,7 @@
 // ISO strings and reads select `col AT TIME ZONE 'UTC'` (a timestamptz both drivers parse right).
 import { ensureDatabase } from "@/lib/db/client";
 import { rawSql, type RawSql } from "@/lib/db/driver";
+import { runtime } from "@/lib/runtime/runtime";
 
 let cached: RawSql | undefined;
 let opening: Promise<RawSql> | undefined;
@@ -25,9 +26,9 @@ export async function sql<T = Record<string, unknown>>(text: string, params?: un
 }
 
 // One name, one text, across every copy of this module in the process (Next.js bundles and the
-// lean layer's own import each evaluate it): the pool's connections are shared.
-const gp = globalThis as { __gatehousePrepared?: Map<string, string> };
-const preparedTexts = (gp.__gatehousePrepared ??= new Map());
+// lean layer's own import each evaluate it): the pool's connections are shared, and so is the
+// runtime that holds the names.
+const preparedTexts = runtime().db.preparedTexts;
 
 /**
  * A hot query as a prepared statement on PostgreSQL (PGlite runs it as sql() does): each pooled
