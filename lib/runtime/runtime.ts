@@ -9,9 +9,11 @@
 // `Shared` (agrees across every process on the database: kept in PostgreSQL, and here only the
 // handle to it). Nothing `PerProcess` may decide something another process must agree with.
 //
-// Moved here so far: the database (driver, readiness, Prisma client, prepared statement names)
-// and the token cache. Still to move (issue 17 item 1): the delivery dispatcher, the send
-// slots and agents, the in-process executor registry, the URL policy override, the batchers.
+// Moved here so far: the database (driver, readiness, Prisma client, prepared statement names),
+// the token cache, and the server's port (written to process.env.PORT at run time before). Still to move (issue 17 item 1): the delivery dispatcher, the send
+// slots and agents, the in-process executor registry, the URL policy override, the batchers, and
+// the executor's URL (inngest/start-engine.ts still writes GATEHOUSE_EXECUTOR_URL: its reader,
+// inngest/engine/embedded-config.ts, may import only lib/db).
 import type { PGlite } from "@electric-sql/pglite";
 import type { Pool } from "pg";
 import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
@@ -53,7 +55,14 @@ export type TokenCacheState = {
   listener?: CacheInvalidation;
 };
 
+export type ServerState = {
+  /** The port `npm start`'s server listens on, once it listens (0 asked for any free port). */
+  port?: number;
+};
+
 export type Runtime = {
+  /** The HTTP server of `npm start`, as start-up (in Next.js's graph) needs to know it. */
+  server: PerProcess<ServerState>;
   /** The database connection and client: this process's pool (or its embedded PGlite). */
   db: PerProcess<DatabaseState>;
   /** Valid tokens and credentials remembered for ≤ 1 s; dropped on every process by NOTIFY. */
@@ -62,6 +71,7 @@ export type Runtime = {
 
 export function createRuntime(): Runtime {
   return {
+    server: { scope: "per-process" },
     db: { scope: "per-process", preparedTexts: new Map() },
     tokens: { scope: "per-process", epoch: 0, entries: new Map(), clients: new Map() },
   };
