@@ -87,12 +87,29 @@ describe.skipIf(!onPostgres)(`PostgreSQL down under load (${onPostgres ? "Postgr
     // Load first: the outage starts once events flow (at most 60 s on a busy machine).
     const flowing = Date.now() + 60_000;
     while (sent.filter((s) => s.status === 202).length < 30 && Date.now() < flowing) await sleep(100);
+    // Token exchanges too: RFC 6749 JSON (OAuth clients read `error`), 503, fast.
+    const exchanges: { phase: string; status: number; ms: number; error?: string; retryAfter: string | null }[] = [];
+    const exchange = async (p: string) => {
+      const t = performance.now();
+      const r = await fetch(`${cluster!.origin}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: credential.clientId, client_secret: secret }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = (await r.json()) as { error?: string };
+      exchanges.push({ phase: p, status: r.status, ms: performance.now() - t, error: body.error, retryAfter: r.headers.get("retry-after") });
+    };
     phase = "refused";
     await proxy.fail("refuse");
-    await sleep(4_000);
+    await sleep(1_000);
+    for (let i = 0; i < 3; i++) await exchange("refused");
+    await sleep(3_000);
     phase = "blackholed";
     await proxy.fail("blackhole");
-    await sleep(10_000); // longer than FAIL_FAST_MS: a request that hangs is seen hanging
+    await sleep(1_000);
+    for (let i = 0; i < 2; i++) await exchange("blackholed");
+    await sleep(6_000); // with the above, longer than FAIL_FAST_MS: a request that hangs is seen hanging
     phase = "restored";
     await proxy.restore();
     // Both processes serve again, without a restart, within 20 s.
@@ -132,6 +149,13 @@ describe.skipIf(!onPostgres)(`PostgreSQL down under load (${onPostgres ? "Postgr
       expect(slow, `answers slower than ${FAIL_FAST_MS} ms while ${p}`).toEqual([]);
     }
     expect([...servedAfter()].sort(), "processes that accepted events again after the outage").toEqual(["0", "1"]);
+    console.log(`[pg-outage] token exchanges while down: ${exchanges.map((e) => `${e.status} ${e.error} ${Math.round(e.ms)} ms`).join("; ")}`);
+    for (const e of exchanges) {
+      expect(e, "a token exchange while PostgreSQL is down").toMatchObject({ status: 503, error: "temporarily_unavailable", retryAfter: "5" });
+      expect(e.ms).toBeLessThan(FAIL_FAST_MS);
+    }
+    await exchange("after");
+    expect(exchanges.at(-1)!.status, "a token exchange after the outage").toBe(200);
 
     // Every accepted event reaches the receiver.
     const accepted = new Set(sent.filter((s) => s.status === 202).map((s) => s.i));
