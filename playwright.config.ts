@@ -70,6 +70,8 @@ export default defineConfig({
       GATEHOUSE_DATA_DIR: process.env.E2E_DATA_DIR,
       GATEHOUSE_ALLOW_PRIVATE_URLS: "1",
       GATEHOUSE_RETRY_SCHEDULE: "1s,2s,3s",
+      // Every request's access line at info would bury what matters in CI's output.
+      LOG_LEVEL: process.env.LOG_LEVEL || "warn",
       PORT: String(PORT),
     },
   },

@@ -11,6 +11,7 @@ import { authSecret } from "@/lib/crypto/local-secret";
 import { env } from "@/lib/env";
 import { briefError, log } from "@/lib/observability/log";
 import { listenPort } from "@/lib/http/listen-port";
+import { runtime } from "@/lib/runtime/runtime";
 
 /**
  * The embedded executor's calls to this app's serve endpoint go straight to its route handler,
@@ -33,7 +34,8 @@ export async function startUp(): Promise<void> {
     const { encryptLegacyHeaders } = await import("@/lib/webhooks/custom-headers");
     const sealed = await encryptLegacyHeaders(db);
     if (sealed) log.info({ endpoints: sealed }, "encrypted the custom header values of endpoints saved before they were encrypted at rest");
-    const port = listenPort();
+    // The port npm start's server bound (it may have asked for any free one), else as configured.
+    const port = runtime().server.port ?? listenPort();
     log.info({ database: driver.kind, location: driver.location }, `database: ${driver.kind === "pglite" ? `PGlite at ${driver.location}` : driver.location}`);
     const { registerDeliveryDispatcher } = await import("@/inngest/dispatch");
     registerDeliveryDispatcher();

@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { envInt, openDatabase, percentile, prepareDatabase, printTable, run, type Row } from "./harness";
+import { memoryLine, sampleMemory, settledMemory } from "./memory";
 
 type LoadWorker = { receiverUrl: string; call<T>(type: string, args?: unknown): Promise<T>; close(): Promise<void> };
 
@@ -149,6 +150,9 @@ run(async () => {
       const keptRow = baseRow(kept, "the same over kept-alive connections");
 
       // The scenario: N events through the API; each becomes `endpointCount` deliveries.
+      // Memory of this process (heap: the app's thread; RSS: the whole process, the load
+      // worker's thread and, with PGlite, the database included) before, during and after.
+      const memory = sampleMemory(250);
       const calls0 = engine.stats.calls;
       const cpu0 = process.cpuUsage();
       const elu0 = performance.eventLoopUtilization();
@@ -167,6 +171,7 @@ run(async () => {
       );
       const want = (p.posted - p.rejected) * endpointCount;
       const got = await arrivedFrom(0, want, Date.now() + drainSeconds * 1000);
+      const memoryDuring = memory.stop();
       if (profiling) await profiling.stop(process.env.BENCH_PROFILE!);
       const cpu = process.cpuUsage(cpu0);
       const calls = engine.stats.calls - calls0;
@@ -244,6 +249,8 @@ run(async () => {
           `(${((cpu.user + cpu.system) / 1e6).toFixed(1)} s for ${got.length}); the app's event loop was busy ${(elu.utilization * 100).toFixed(0)}% ` +
           `(${((elu.active / Math.max(1, got.length))).toFixed(2)} ms per delivery)`,
       );
+      const settled = await settledMemory();
+      console.log(`  memory: ${memoryLine(memoryDuring, settled)}`);
       // Each run of deliver-webhook is two calls into the SDK (the attempt step, then the end):
       // calls per delivery show how well deliveries were batched.
       console.log(`  calls from the executor into the app's functions: ${calls} (${(calls / Math.max(1, got.length)).toFixed(2)} per delivery)`);

@@ -275,7 +275,8 @@ export function rowOf(name: string, r: LoadResult): Row {
   return { name, rps: r.rps, p50: r.p50, p99: r.p99, requests: r.requests, note: note || undefined };
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "-";
 
 /** Prints the table: each row's rate, latency and its ratio to the baseline row. */
 export function printTable(opts: { title: string; lines: string[]; rows: Row[]; baseline: Row; unit?: string }) {

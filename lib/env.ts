@@ -15,6 +15,9 @@ const schema = z.object({
     .regex(/^(postgres(ql)?|memory):\/\//, "must start with postgres://, postgresql:// or memory://")
     .optional(),
   GATEHOUSE_DATA_DIR: z.string().default(".data"),
+  // PostgreSQL: how long a query may wait for a connection (a new one, or a free pooled one)
+  // before it fails; while the database is down, requests are answered 503 within this bound.
+  GATEHOUSE_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(3_000),
   // 32 bytes, base64 or hex. Generated into the data directory when unset on the embedded defaults.
   GATEHOUSE_ENCRYPTION_KEY: z.string().optional(),
   AUTH_SECRET: z.string().min(16).optional(),

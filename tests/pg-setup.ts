@@ -24,8 +24,8 @@ process.env.DATABASE_URL = urlForDatabase(admin, database);
 
 afterAll(async () => {
   // Close the app's pool first so the drop does not have to force anything in the normal case.
-  const g = globalThis as { __gatehouseDriver?: Promise<{ kind: string; pool?: pg.Pool }> };
-  const driver = await g.__gatehouseDriver?.catch(() => undefined);
-  if (driver?.kind === "pg") await driver.pool?.end().catch(() => {});
+  const { runtime } = await import("@/lib/runtime/runtime");
+  const driver = await runtime().db.driver?.catch(() => undefined);
+  if (driver?.kind === "pg") await driver.pool.end().catch(() => {});
   await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`));
 });

@@ -114,6 +114,12 @@ export function toAppError(err: unknown): AppError {
     const errors = zodFieldErrors(err);
     return new AppError("validation_failed", describeFieldErrors(errors), { errors });
   }
+  if (isDatabaseUnavailable(err)) {
+    return new AppError("unavailable", "The database is not reachable right now. Retry shortly.", {
+      headers: { "retry-after": "5" },
+      cause: err,
+    });
+  }
   const prismaCode = (err as { code?: unknown })?.code;
   if (typeof prismaCode === "string") {
     if (prismaCode === "P2002") {
@@ -136,4 +142,39 @@ export function toAppError(err: unknown): AppError {
 export function describeFieldErrors(errors: FieldError[]): string {
   const first = errors.slice(0, 3).map((e) => `${e.field}: ${e.message}`);
   return `Invalid input. ${first.join("; ")}${errors.length > 3 ? `; and ${errors.length - 3} more` : ""}`;
+}
+
+// Socket errors of a connection to the database that could not be made or was lost.
+const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+// Prisma's: can't reach the server (P1001), timed out (P1002), server closed the connection
+// (P1017), no connection from the pool in time (P2024).
+const PRISMA_UNREACHABLE = new Set(["P1001", "P1002", "P1017", "P2024"]);
+// Driver adapter error kinds for the same (@prisma/adapter-pg's socket error mapping).
+const ADAPTER_UNREACHABLE = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+// node-postgres's own messages for a lost or never-made connection, which carry no code.
+const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection terminated due to connection timeout/i;
+
+/**
+ * Whether `err` (raw from node-postgres, or wrapped by Prisma and its driver adapter) says the
+ * database cannot be reached: the connection was refused, lost, or not made in time, or the
+ * server is shutting down or starting (SQLSTATE class 08, 57P01–57P03, 53300). Those are a
+ * dependency's outage (503, retry later), not our bug (500).
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [err];
+  while (stack.length && seen.size < 16) {
+    const e = stack.pop();
+    if (!e || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const o = e as { code?: unknown; kind?: unknown; message?: unknown; name?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    const code = typeof o.code === "string" ? o.code : "";
+    if (SOCKET_CODES.has(code) || PRISMA_UNREACHABLE.has(code)) return true;
+    if (/^08[0-9A-Z]{3}$/.test(code) || code === "57P01" || code === "57P02" || code === "57P03" || code === "53300") return true;
+    if (typeof o.kind === "string" && ADAPTER_UNREACHABLE.has(o.kind)) return true;
+    if (o.name === "PrismaClientInitializationError") return true;
+    if (typeof o.message === "string" && PG_MESSAGES.test(o.message)) return true;
+    stack.push(o.cause, o.meta?.driverAdapterError);
+  }
+  return false;
 }

@@ -2,13 +2,13 @@
 // per client and per IP (RateLimit-* headers, 429 + Retry-After), and §5.2 error bodies.
 import { rateLimits, rateLimitHeaders, type RateLimitResult } from "@/lib/api/rate-limit";
 import { requestInfo, requestOrigin } from "@/lib/api/request-info";
-import { AppError } from "@/lib/api/errors";
+import { AppError, isDatabaseUnavailable } from "@/lib/api/errors";
 import { TextResponse } from "@/lib/api/text-response";
 import { readRawBody } from "@/lib/inbound/read-raw-body";
 import { isStorableString } from "@/lib/http/well-formed";
 import { authenticateClient, OAuthError, parseForm, readClientAuth } from "@/lib/credentials/oauth";
 import type { OAuthClient } from "@/lib/credentials/oauth-types";
-import { log } from "@/lib/observability/log";
+import { briefError, log } from "@/lib/observability/log";
 
 const WINDOW_MS = 60_000;
 const perClient = () => Number(process.env.GATEHOUSE_TOKEN_RATE_LIMIT ?? 600); // requests per client per minute
@@ -78,6 +78,15 @@ export function withOAuthClient(
       if (err instanceof AppError && err.status < 500) {
         note("invalid_request");
         return oauthJson({ error: "invalid_request", error_description: err.message }, err.status, limitHeaders);
+      }
+      // The database is down: a dependency's outage, not our bug (no stack); retry shortly.
+      if (isDatabaseUnavailable(err)) {
+        log.warn({ error: briefError(err) }, "oauth endpoint: the database is not reachable");
+        return oauthJson(
+          { error: "temporarily_unavailable", error_description: "The service is temporarily unavailable. Retry shortly." },
+          503,
+          { ...limitHeaders, "Retry-After": "5" },
+        );
       }
       log.error({ err }, "oauth endpoint failed");
       return oauthJson({ error: "server_error", error_description: "Something went wrong on our side." }, 500, limitHeaders);

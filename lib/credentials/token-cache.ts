@@ -12,20 +12,18 @@
 // remembered; expiry is checked on every use.
 import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import { createInvalidationListener, type InvalidationListener } from "@/lib/db/invalidation";
+import { runtime } from "@/lib/runtime/runtime";
 
 const TTL_MS = 1_000;
 const MAX_ENTRIES = 10_000;
 
-type Entry = { token: FoundToken; until: number; epoch: number };
-type ClientEntry = { client: OAuthClient; until: number; epoch: number };
-type Cache = { epoch: number; entries: Map<string, Entry>; clients?: Map<string, ClientEntry>; listener?: InvalidationListener };
-const g = globalThis as { __gatehouseTokenCache?: Cache }; // one cache per process, whichever module graph asks (Next.js bundles, server.ts)
-const cache: Cache = (g.__gatehouseTokenCache ??= { epoch: 0, entries: new Map() });
-const clients = (cache.clients ??= new Map());
+// One cache per process, whichever module graph asks (Next.js bundles, server.ts): the runtime's.
+const cache = runtime().tokens;
+const clients = cache.clients;
 const TOPIC = "tokens";
 
 /** The process's LISTEN connection, started on the first remembered entry. */
-function listener(): InvalidationListener {
+function listener(): Pick<InvalidationListener, "live" | "announce" | "ready"> {
   return (cache.listener ??= createInvalidationListener((topic) => {
     if (topic === null || topic === TOPIC) forgetTokens();
   }));

@@ -4,18 +4,26 @@ import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getDriver, withRawSql, type Driver } from "@/lib/db/driver";
 import { migrate } from "@/lib/db/migrate";
+import { runtime } from "@/lib/runtime/runtime";
 
-type G = { __gatehousePrisma?: PrismaClient; __gatehouseReady?: Promise<Driver> };
-const g = globalThis as unknown as G;
-
-/** Opens the database and applies pending migrations (once per process). */
+/**
+ * Opens the database and applies pending migrations (once per process). A failure (PostgreSQL
+ * not reachable at start, or gone during the migration) is not remembered: the next call tries
+ * again, so a process that started while the database was away becomes ready once it is back.
+ */
 export function ensureDatabase(): Promise<Driver> {
-  g.__gatehouseReady ??= (async () => {
+  const state = runtime().db;
+  if (state.ready) return state.ready;
+  const opening = (async () => {
     const driver = await getDriver();
     await withRawSql(driver, migrate);
     return driver;
   })();
-  return g.__gatehouseReady;
+  state.ready = opening;
+  opening.catch(() => {
+    if (state.ready === opening) state.ready = undefined;
+  });
+  return opening;
 }
 
 // Defers the choice of adapter to the first connection, so `db` needs no await.
@@ -33,7 +41,7 @@ const lazyAdapter: SqlDriverAdapterFactory = {
   },
 };
 
-export const db: PrismaClient = (g.__gatehousePrisma ??= new PrismaClient({ adapter: lazyAdapter }));
+export const db: PrismaClient = (runtime().db.prisma ??= new PrismaClient({ adapter: lazyAdapter }));
 
 /** The Prisma client once the database is open and migrated. */
 export async function getDb(): Promise<PrismaClient> {

@@ -1,15 +1,12 @@
 // The raw connection behind Prisma: PGlite (embedded, in-process) or a pg Pool (PostgreSQL).
-// Kept on globalThis because Next.js bundles instrumentation and routes separately, and an
-// embedded database must have exactly one owner per process.
+// Held by the process's runtime (lib/runtime/runtime.ts): Next.js bundles instrumentation and
+// routes separately, and an embedded database must have exactly one owner per process.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { PGlite } from "@electric-sql/pglite";
-import type { Pool } from "pg";
 import { env } from "@/lib/env";
+import { runtime, type Driver } from "@/lib/runtime/runtime";
 
-export type Driver =
-  | { kind: "pglite"; pglite: PGlite; location: string }
-  | { kind: "pg"; pool: Pool; location: string };
+export type { Driver };
 
 /** Runs SQL that may hold several statements, and parameterised single queries. */
 export interface RawSql {
@@ -22,18 +19,19 @@ export interface RawSql {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]>;
 }
 
-const g = globalThis as unknown as { __gatehouseDriver?: Promise<Driver> };
-
 export function getDriver(): Promise<Driver> {
-  g.__gatehouseDriver ??= openDriver();
-  return g.__gatehouseDriver;
+  const db = runtime().db;
+  return (db.driver ??= openDriver());
 }
 
 async function openDriver(): Promise<Driver> {
   const url = env().DATABASE_URL;
   if (url && url.startsWith("postgres")) {
     const { Pool } = await import("pg");
-    const pool = new Pool({ connectionString: url, max: 10 });
+    // A connection that cannot be made within the timeout fails the query (503 to the caller)
+    // instead of queueing it for as long as PostgreSQL stays away; the same bound applies to a
+    // request waiting for a free pooled connection.
+    const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: env().GATEHOUSE_DB_CONNECT_TIMEOUT_MS });
     pool.on("error", () => {}); // idle-client errors surface on the next query instead
     return { kind: "pg", pool, location: redact(url) };
   }

@@ -82,12 +82,20 @@ export function createInvalidationListener(onMessage: (topic: string | null) => 
     }
   }
 
-  void ensureDatabase()
-    .then((d) => {
-      mode = d.kind === "pg" ? "pg" : "pglite";
-      if (mode === "pg") return connect();
-    })
-    .catch(() => {});
+  // The database may be away when this starts: try again (live() stays false meanwhile).
+  const start = () => {
+    if (closed) return;
+    ensureDatabase()
+      .then((d) => {
+        mode = d.kind === "pg" ? "pg" : "pglite";
+        if (mode === "pg") return connect();
+      })
+      .catch(() => {
+        timer = setTimeout(start, 1_000);
+        timer.unref();
+      });
+  };
+  start();
 
   const live = () => mode === "pglite" || (mode === "pg" && up);
   const ready = async (timeoutMs = 10_000) => {

@@ -4,19 +4,31 @@
 // ISO strings and reads select `col AT TIME ZONE 'UTC'` (a timestamptz both drivers parse right).
 import { ensureDatabase } from "@/lib/db/client";
 import { rawSql, type RawSql } from "@/lib/db/driver";
+import { runtime } from "@/lib/runtime/runtime";
 
 let cached: RawSql | undefined;
 let opening: Promise<RawSql> | undefined;
 
+/** The raw SQL runner once the database is open; a failed open is tried again on the next call. */
+function runner(): Promise<RawSql> {
+  if (opening) return opening;
+  const p = ensureDatabase().then((d) => (cached = rawSql(d)));
+  opening = p;
+  p.catch(() => {
+    if (opening === p) opening = undefined;
+  });
+  return p;
+}
+
 export async function sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
-  const s = cached ?? (await (opening ??= ensureDatabase().then((d) => (cached = rawSql(d)))));
+  const s = cached ?? (await runner());
   return s.query<T>(text, params);
 }
 
 // One name, one text, across every copy of this module in the process (Next.js bundles and the
-// lean layer's own import each evaluate it): the pool's connections are shared.
-const gp = globalThis as { __gatehousePrepared?: Map<string, string> };
-const preparedTexts = (gp.__gatehousePrepared ??= new Map());
+// lean layer's own import each evaluate it): the pool's connections are shared, and so is the
+// runtime that holds the names.
+const preparedTexts = runtime().db.preparedTexts;
 
 /**
  * A hot query as a prepared statement on PostgreSQL (PGlite runs it as sql() does): each pooled
@@ -28,7 +40,7 @@ export function prepared<T = Record<string, unknown>>(name: string, text: string
   if (known !== undefined && known !== text) throw new Error(`prepared statement ${name} already stands for another query`);
   preparedTexts.set(name, text);
   return async (params) => {
-    const s = cached ?? (await (opening ??= ensureDatabase().then((d) => (cached = rawSql(d)))));
+    const s = cached ?? (await runner());
     return s.query<T>(text, params, name);
   };
 }

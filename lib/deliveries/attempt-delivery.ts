@@ -22,6 +22,7 @@ import { timeOrderedId } from "@/lib/webhooks/ids";
 import { headerValueProblem } from "@/lib/validations/webhooks";
 import { log } from "@/lib/observability/log";
 import { attemptDuration, deliveryAttempts } from "@/lib/observability/metrics";
+import { traceAttempt } from "@/lib/observability/tracing";
 import { CIRCUIT_HELD_REASON, circuitOpened, closeCircuit, holdDeliveryIfCircuitOpen, probeDelayMs, probeFailed } from "@/lib/webhooks/endpoint-circuit";
 import { healthBucketRows, healthBucketsCte, healthConfig } from "@/lib/webhooks/endpoint-health";
 import { noteDeliveryFailed } from "@/lib/notifications/delivery-failed";
@@ -288,6 +289,16 @@ export async function attemptDeliveries(opts: {
     );
     deliveryAttempts.inc({ outcome: ok ? "succeeded" : status === "failed" ? "failed" : "retry" });
     if (!p.refused) attemptDuration.observe(result.latencyMs / 1000);
+    traceAttempt({
+      eventId: p.d.eventId,
+      deliveryId: p.d.id,
+      endpointId: p.d.endpoint.id,
+      attempt: opts.attempt + 1,
+      latencyMs: result.latencyMs,
+      httpStatus: result.status,
+      outcome: ok ? "succeeded" : status === "failed" ? "failed" : status === "held" ? "held" : "retry",
+      error: ok ? null : message,
+    });
     // An outcome, not an error of ours: one line at info, no stack (the receiver's body is never logged).
     if (!ok || log.isLevelEnabled("debug")) {
       log[ok ? "debug" : "info"](

@@ -24,6 +24,7 @@ import { evaluateFilter, FilterCache } from "@/lib/webhooks/payload-filter";
 import { eventsAccepted } from "@/lib/observability/metrics";
 import { provenanceMac, SYSTEM_CAUSE, type EventCause } from "@/lib/events/provenance";
 import { provenanceKey } from "@/lib/audit/audit-keys";
+import { traceAcceptedEvent } from "@/lib/observability/tracing";
 
 export type IngestEventOptions = {
   orgId: string;
@@ -376,6 +377,7 @@ async function store(items: Item[]): Promise<void> {
 const storeEvent = createBatcher<Item>(store, 200);
 
 export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEventResult> {
+  const startedAt = Date.now();
   const unrepresentable = unrepresentableNumbers(opts.data);
   if (unrepresentable.length) throw new AppError("validation_failed", describeFieldErrors(unrepresentable), { errors: unrepresentable });
   const type = await loadEventType(opts.orgId, opts.environment, opts.type);
@@ -400,6 +402,17 @@ export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEvent
   }
   const result = outcome.ok;
   eventsAccepted.inc();
+  traceAcceptedEvent({
+    eventId: result.event.id,
+    type: opts.type,
+    orgId: opts.orgId,
+    environment: opts.environment,
+    startedAt,
+    deliveries: [
+      ...result.pendingDeliveryIds.map((id, i) => ({ id, endpointId: result.pendingEndpointIds[i], status: "pending" as const })),
+      ...result.heldDeliveryIds.map((id) => ({ id, status: "held" as const })),
+    ],
+  });
   if (opts.dispatch !== false) {
     await dispatchDeliveries(result.pendingDeliveryIds.map((id, i) => ({ id, endpointId: result.pendingEndpointIds[i]!, orgId: opts.orgId })));
   }

@@ -23,6 +23,7 @@ import { findLeanRoutes, isLeanRequest, leanBodyLimit, type LeanRoute } from "@/
 import { matchSegments, sendWebResponse, serveWithHandler, type RouteHandler } from "@/lib/http/node-adapter";
 import { compileRouteTemplates, findAppRouteTemplates } from "@/lib/http/route-templates";
 import { currentRequest } from "@/lib/observability/log";
+import { runtime } from "@/lib/runtime/runtime";
 
 // Next.js installs this global when its server loads; a route module loaded before that would
 // keep a stand-in that throws. Set it first, as Next.js would.
@@ -111,7 +112,7 @@ export async function startGatehouseServer(opts: {
     server.listen(opts.port, opts.hostname ?? env().HOSTNAME, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  process.env.PORT = String(port); // start-up (instrumentation) reads it for the executor's serve URL
+  runtime().server.port = port; // start-up (instrumentation, Next.js's graph) builds the executor's serve URL from it
 
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: opts.dir, port });

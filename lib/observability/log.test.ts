@@ -1,13 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, requestIdFrom, runInRequestContext } from "@/lib/observability/log";
+import { createLogger, formatFromEnv, requestIdFrom, runInRequestContext } from "@/lib/observability/log";
 
 function capture(level = "debug") {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ level, write: (l) => void lines.push(JSON.parse(l)) });
+  const logger = createLogger({ level, format: "json", write: (l) => void lines.push(JSON.parse(l)) });
   return { logger, lines };
 }
 
 describe("the logger", () => {
+  it("pretty-prints for a terminal (LOG_FORMAT unset), JSON elsewhere, and LOG_FORMAT decides when set", () => {
+    const saved = process.env.LOG_FORMAT;
+    try {
+      delete process.env.LOG_FORMAT;
+      expect(formatFromEnv(true)).toBe("pretty");
+      expect(formatFromEnv(false)).toBe("json");
+      process.env.LOG_FORMAT = "json";
+      expect(formatFromEnv(true)).toBe("json");
+      process.env.LOG_FORMAT = "pretty";
+      expect(formatFromEnv(false)).toBe("pretty");
+    } finally {
+      if (saved === undefined) delete process.env.LOG_FORMAT;
+      else process.env.LOG_FORMAT = saved;
+    }
+    const lines: string[] = [];
+    const logger = createLogger({ level: "info", format: "pretty", write: (l) => void lines.push(l) });
+    logger.info({ delivery_id: "msg_1", client_secret: "gsk_test_pretty" }, "delivered");
+    expect(lines).toHaveLength(1);
+    expect(() => JSON.parse(lines[0]!)).toThrow(); // not JSON: a line for a person
+    expect(lines[0]).toMatch(/INFO.*delivered/);
+    expect(lines[0]).toContain("msg_1");
+    expect(lines[0]).not.toContain("gsk_test_pretty"); // still censored
+    expect(lines[0]).not.toMatch(/\x1b\[/); // no colours when writing somewhere other than stdout
+  });
+
   it("censors secret fields at the top and one level down, whatever the caller passes", () => {
     const { logger, lines } = capture();
     logger.info(

@@ -1,5 +1,6 @@
 // The one logger: pino, JSON lines on stdout, level from LOG_LEVEL (default info; `silent` turns
-// it off). Every line written while a request is handled carries that request's id (`req_id`),
+// it off). On a terminal (stdout a TTY) and with LOG_FORMAT unset, lines are pretty-printed
+// (pino-pretty) for a person to read; LOG_FORMAT=json or LOG_FORMAT=pretty chooses explicitly. Every line written while a request is handled carries that request's id (`req_id`),
 // taken from the request context the edge opens (lib/http/edge.ts) or, in Next.js's module
 // graph, the one withApi opens from the X-Request-Id header the edge set.
 //
@@ -10,6 +11,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import pino, { type Logger } from "pino";
+import { isColorSupported, prettyFactory } from "pino-pretty";
 
 export type { Logger };
 
@@ -99,11 +101,28 @@ function levelFromEnv(): string {
   return (LOG_LEVELS as readonly string[]).includes(v) ? v : "info";
 }
 
+export type LogFormat = "json" | "pretty";
+
+/** LOG_FORMAT if set (json | pretty), else pretty on a terminal and JSON anywhere else. */
+export function formatFromEnv(isTTY = !!process.stdout.isTTY): LogFormat {
+  const v = (process.env.LOG_FORMAT ?? "").toLowerCase();
+  if (v === "json" || v === "pretty") return v;
+  return isTTY ? "pretty" : "json";
+}
+
+/** Turns each JSON line into one a person reads: time, level, message, then the fields. */
+function prettyLines(write: (line: string) => void, colorize: boolean): (line: string) => void {
+  const pretty = prettyFactory({ colorize, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", singleLine: true });
+  return (line) => write(pretty(line));
+}
+
 /**
- * A logger writing JSON lines to `write` (default: stdout). Exported for tests; the app uses `log`.
+ * A logger writing lines to `write` (default: stdout): JSON, or pretty-printed (`format`,
+ * default formatFromEnv()). Exported for tests; the app uses `log`.
  */
-export function createLogger(opts: { level?: string; write?: (line: string) => void } = {}): Logger {
-  const write = opts.write ?? ((line: string) => process.stdout.write(line));
+export function createLogger(opts: { level?: string; write?: (line: string) => void; format?: LogFormat } = {}): Logger {
+  const out = opts.write ?? ((line: string) => process.stdout.write(line));
+  const write = (opts.format ?? formatFromEnv()) === "pretty" ? prettyLines(out, !opts.write && isColorSupported) : out;
   return pino(
     {
       level: opts.level ?? levelFromEnv(),

@@ -7,7 +7,16 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
 
-export type Node = { index: number; origin: string; pid: number; process: ChildProcess; stderr(): string };
+export type Memory = { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
+export type Node = {
+  index: number;
+  origin: string;
+  pid: number;
+  process: ChildProcess;
+  stderr(): string;
+  /** The process's last memory report (with GATEHOUSE_TEST_MEMORY_MS set: every that many ms). */
+  memory(): Memory | undefined;
+};
 export type Cluster = { origin: string; nodes: Node[]; close(): Promise<void> };
 
 /** True when this file runs on PostgreSQL (vitest.pg.config.ts); PGlite has one owning process. */
@@ -16,7 +25,8 @@ export const onPostgres = process.env.DATABASE_URL?.startsWith("postgres") ?? fa
 export const SKIP_REASON =
   "needs PostgreSQL (several processes on one database): runs in the PostgreSQL suite, `npx vitest run --config vitest.pg.config.ts tests/scale-out`; skipped on PGlite, which one process owns";
 
-function startNode(index: number, env: Record<string, string>): Promise<Node> {
+/** Starts one process (gatehouse-process.ts) with `env` added; resolves once it listens. */
+export function startNode(index: number, env: Record<string, string>): Promise<Node> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   // Not a Vitest worker: the route server must not register test hooks or check contracts there.
   delete childEnv.VITEST;
@@ -34,12 +44,14 @@ function startNode(index: number, env: Record<string, string>): Promise<Node> {
       clearTimeout(timer);
       reject(new Error(`process ${index} exited (${code ?? signal}) before it was ready: ${err}`));
     });
+    let memory: Memory | undefined;
     createInterface({ input: child.stdout! }).on("line", (line) => {
       if (!line.startsWith("@@ ")) return;
-      const m = JSON.parse(line.slice(3)) as { ready?: boolean; origin: string; pid: number };
+      const m = JSON.parse(line.slice(3)) as { ready?: boolean; origin: string; pid: number; memory?: Memory };
+      if (m.memory) memory = m.memory;
       if (!m.ready) return;
       clearTimeout(timer);
-      resolve({ index, origin: m.origin, pid: m.pid, process: child, stderr: () => err });
+      resolve({ index, origin: m.origin, pid: m.pid, process: child, stderr: () => err, memory: () => memory });
     });
   });
 }

@@ -3,7 +3,8 @@
 // paths with, without Next.js, which needs a build), on the PostgreSQL database in DATABASE_URL.
 // With GATEHOUSE_TEST_DELIVERIES=1 it also runs what `npm start` runs for deliveries: the app's
 // Inngest functions served on loopback, the embedded executor and the delivery dispatcher.
-// Says `@@ {"ready":true,"origin":"http://127.0.0.1:<port>"}` on stdout once it listens.
+// Says `@@ {"ready":true,"origin":"http://127.0.0.1:<port>"}` on stdout once it listens, and, with
+// GATEHOUSE_TEST_MEMORY_MS=<ms>, `@@ {"memory":{…process.memoryUsage()}}` every that many ms.
 import { ensureDatabase } from "@/lib/db/client";
 import { API_ROUTES } from "@/tests/helpers/api-routes";
 import { serveRoutes } from "@/tests/helpers/route-server";
@@ -22,6 +23,13 @@ if (process.env.GATEHOUSE_TEST_DELIVERIES === "1") {
 }
 const server = await serveRoutes(API_ROUTES, { contract: false });
 process.stdout.write(`@@ ${JSON.stringify({ ready: true, origin: server.origin, pid: process.pid })}\n`);
+// Benchmarks read the process's memory (heap and RSS) from these reports.
+const memoryEvery = Number(process.env.GATEHOUSE_TEST_MEMORY_MS);
+if (memoryEvery > 0) {
+  const report = () => process.stdout.write(`@@ ${JSON.stringify({ memory: process.memoryUsage() })}\n`);
+  report();
+  setInterval(report, memoryEvery).unref();
+}
 // Ends with its parent (stdin closes), or with a signal.
 process.stdin.resume();
 process.stdin.on("end", () => process.exit(0));
