@@ -1248,6 +1248,106 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "gatehouse.credential.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * gatehouse.credential.expiring: Gatehouse: a credential expires within 30, 7 or 1 days (one event per credential per threshold).
+         * @description Sent to endpoints subscribed to `gatehouse.credential.expiring` (or to every type). Headers, signature and retries as for any event (see `event`).
+         */
+        post: operations["receiveGatehouseCredentialExpiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "gatehouse.delivery.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * gatehouse.delivery.failed: Gatehouse: deliveries to an endpoint failed for good (every retry spent). At most one per endpoint per hour; failed_deliveries counts every failure since the previous one.
+         * @description Sent to endpoints subscribed to `gatehouse.delivery.failed` (or to every type). Headers, signature and retries as for any event (see `event`).
+         */
+        post: operations["receiveGatehouseDeliveryFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "gatehouse.endpoint.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * gatehouse.endpoint.disabled: Gatehouse: an endpoint was disabled automatically (failing too long, or it answered 410 Gone); its undelivered messages are kept.
+         * @description Sent to endpoints subscribed to `gatehouse.endpoint.disabled` (or to every type). Headers, signature and retries as for any event (see `event`).
+         */
+        post: operations["receiveGatehouseEndpointDisabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "gatehouse.endpoint.failing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * gatehouse.endpoint.failing: Gatehouse: an endpoint keeps failing and its circuit opened; new deliveries are held while one probe at a time checks it.
+         * @description Sent to endpoints subscribed to `gatehouse.endpoint.failing` (or to every type). Headers, signature and retries as for any event (see `event`).
+         */
+        post: operations["receiveGatehouseEndpointFailing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "gatehouse.endpoint.recovered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * gatehouse.endpoint.recovered: Gatehouse: a failing endpoint answered again; its circuit closed and the held deliveries were released.
+         * @description Sent to endpoints subscribed to `gatehouse.endpoint.recovered` (or to every type). Headers, signature and retries as for any event (see `event`).
+         */
+        post: operations["receiveGatehouseEndpointRecovered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "run.completed": {
         parameters: {
             query?: never;
@@ -14529,6 +14629,385 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveGatehouseCredentialExpiring: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
+                authorization?: string;
+                /** @description `Gatehouse-Webhooks/1.0` */
+                "user-agent"?: string;
+                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"] & {
+                    data?: {
+                        credential: {
+                            client_id: string;
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        expires_at: string;
+                        /** @enum {integer} */
+                        within_days: 1 | 7 | 30;
+                    };
+                    /** @constant */
+                    type?: "gatehouse.credential.expiring";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveGatehouseDeliveryFailed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
+                authorization?: string;
+                /** @description `Gatehouse-Webhooks/1.0` */
+                "user-agent"?: string;
+                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"] & {
+                    data?: {
+                        delivery_id: string;
+                        endpoint: {
+                            id: string;
+                            name: string;
+                            url: string;
+                        };
+                        event_id?: string;
+                        event_type: string;
+                        failed_deliveries: number;
+                        last_error?: string | null;
+                        /** Format: date-time */
+                        window_started_at: string;
+                    };
+                    /** @constant */
+                    type?: "gatehouse.delivery.failed";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveGatehouseEndpointDisabled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
+                authorization?: string;
+                /** @description `Gatehouse-Webhooks/1.0` */
+                "user-agent"?: string;
+                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"] & {
+                    data?: {
+                        /** Format: date-time */
+                        disabled_at: string;
+                        endpoint: {
+                            id: string;
+                            name: string;
+                            url: string;
+                        };
+                        reason: string;
+                    };
+                    /** @constant */
+                    type?: "gatehouse.endpoint.disabled";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveGatehouseEndpointFailing: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
+                authorization?: string;
+                /** @description `Gatehouse-Webhooks/1.0` */
+                "user-agent"?: string;
+                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"] & {
+                    data?: {
+                        /** Format: date-time */
+                        circuit_opened_at: string;
+                        consecutive_failures: number;
+                        endpoint: {
+                            id: string;
+                            name: string;
+                            url: string;
+                        };
+                        failing_since: string | null;
+                        next_probe_at?: string | null;
+                    };
+                    /** @constant */
+                    type?: "gatehouse.endpoint.failing";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx status counts as delivered; the body is ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Gatehouse disables the endpoint and sends it nothing more until it is enabled again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried later, after Retry-After when given (capped), else on the schedule */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, or none within the timeout: a failed attempt, retried on the schedule */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveGatehouseEndpointRecovered: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Bearer <auth_token>` when the endpoint has an auth token */
+                authorization?: string;
+                /** @description `Gatehouse-Webhooks/1.0` */
+                "user-agent"?: string;
+                /** @description The delivery's id (`msg_…`): the same on every retry of it, so use it to drop duplicates */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the endpoint's `whsec_` secret (Standard Webhooks); during a secret rotation one signature per valid secret, separated by spaces: accept the request if any matches */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock (e.g. over 5 minutes) */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"] & {
+                    data?: {
+                        /** Format: date-time */
+                        circuit_opened_at: string;
+                        endpoint: {
+                            id: string;
+                            name: string;
+                            url: string;
+                        };
+                        /** Format: date-time */
+                        recovered_at: string;
+                        released_deliveries: number;
+                    };
+                    /** @constant */
+                    type?: "gatehouse.endpoint.recovered";
+                };
             };
         };
         responses: {

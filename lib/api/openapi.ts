@@ -8,6 +8,7 @@ import { BUILT_IN_SCOPES } from "@/lib/credentials/scopes";
 import { credentialPolicyInputSchema, credentialPolicySchema } from "@/lib/validations/credential-policy";
 import { env } from "@/lib/env";
 import { DEFAULT_EVENT_TYPES } from "@/lib/webhooks/event-types";
+import { GATEHOUSE_EVENT_TYPES } from "@/lib/notifications/gatehouse-event-types";
 import { ONE_TIME_SECRET_FIELDS } from "@/lib/api/idempotency";
 import { emptyBodySchema } from "@/lib/validations/common";
 import {
@@ -1256,11 +1257,12 @@ function eventTypeWebhooks(types: DocumentedEventType[]): Record<string, unknown
 /**
  * The document; `servers` is GATEHOUSE_PUBLIC_URL when set, else relative to where it was
  * fetched. `webhooks` describes the envelope, and the payload of each event type: the starting
- * catalog's, or `eventTypes` (an organization's own catalog, for a caller that signed in).
+ * catalog's and Gatehouse's own (gatehouse.*), or `eventTypes` (an organization's own catalog,
+ * which holds the gatehouse.* types too, for a caller that signed in).
  */
 export function openApiDocument(
   publicUrl: string | undefined = env().GATEHOUSE_PUBLIC_URL,
-  eventTypes: DocumentedEventType[] = DEFAULT_EVENT_TYPES.map((t) => ({ ...t, schema: t.schema ?? null })),
+  eventTypes: DocumentedEventType[] = [...DEFAULT_EVENT_TYPES, ...GATEHOUSE_EVENT_TYPES].map((t) => ({ ...t, schema: t.schema ?? null })),
 ) {
   const base = baseDocument();
   const webhooks = { ...(base as unknown as { webhooks: Record<string, unknown> }).webhooks, ...eventTypeWebhooks(eventTypes) };

@@ -467,7 +467,8 @@ describe("the OpenAPI document's webhooks", () => {
     const anonymous = await fetch(`${server.origin}/api/v1/openapi.json`);
     expect(anonymous.headers.get("cache-control")).toContain("public");
     const open = (await anonymous.json()).webhooks as Webhooks;
-    expect(Object.keys(open)).toEqual(expect.arrayContaining(["event", "run.completed", "run.failed", "webhook.test"]));
+    expect(Object.keys(open)).toEqual(expect.arrayContaining(["event", "run.completed", "run.failed", "webhook.test", "gatehouse.endpoint.failing"]));
+    expect(open["gatehouse.endpoint.failing"].post.operationId).toBe("receiveGatehouseEndpointFailing");
     expect(open["run.completed"].post.operationId).toBe("receiveRunCompleted");
     expect(dataSchema(open, "run.completed")).toMatchObject({ type: { const: "run.completed" }, data: { properties: { run_id: { type: "string" } } } });
 
