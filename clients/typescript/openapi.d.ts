@@ -9175,6 +9175,10 @@ export interface operations {
                             event_type: string | null;
                             /** @description The hidden endpoint that carries the forwards (its deliveries have the usual retries) */
                             forward_endpoint_id: string | null;
+                            /** @description The forward endpoint's relays in flight at once; null: no forward endpoint */
+                            forward_max_in_flight: number | null;
+                            /** @description The forward endpoint's rate limit (relays started per second); null: none, or no forward endpoint */
+                            forward_rate_limit_per_second: number | null;
                             forward_url: string | null;
                             /**
                              * @description store: keep what arrives; event: emit each request as an event; forward: relay it to forward_url, signed
@@ -9323,6 +9327,10 @@ export interface operations {
                     dedup_window_seconds?: number;
                     /** @description handler event: the event type each request becomes */
                     event_type?: string | null;
+                    /** @description handler forward: at most this many relays in flight at once, 1 to 100 (default 10) */
+                    forward_max_in_flight?: number;
+                    /** @description handler forward: at most this many relays start per second (the forward endpoint's throttle, across processes); null: no rate limit */
+                    forward_rate_limit_per_second?: number | null;
                     /** @description handler forward: where each request's raw body is relayed, signed with Standard Webhooks */
                     forward_url?: string | null;
                     /**
@@ -9366,6 +9374,10 @@ export interface operations {
                         event_type: string | null;
                         /** @description The hidden endpoint that carries the forwards (its deliveries have the usual retries) */
                         forward_endpoint_id: string | null;
+                        /** @description The forward endpoint's relays in flight at once; null: no forward endpoint */
+                        forward_max_in_flight: number | null;
+                        /** @description The forward endpoint's rate limit (relays started per second); null: none, or no forward endpoint */
+                        forward_rate_limit_per_second: number | null;
                         forward_signing_secret?: string | null;
                         forward_url: string | null;
                         /**
@@ -9571,6 +9583,10 @@ export interface operations {
                         event_type: string | null;
                         /** @description The hidden endpoint that carries the forwards (its deliveries have the usual retries) */
                         forward_endpoint_id: string | null;
+                        /** @description The forward endpoint's relays in flight at once; null: no forward endpoint */
+                        forward_max_in_flight: number | null;
+                        /** @description The forward endpoint's rate limit (relays started per second); null: none, or no forward endpoint */
+                        forward_rate_limit_per_second: number | null;
                         forward_url: string | null;
                         /**
                          * @description store: keep what arrives; event: emit each request as an event; forward: relay it to forward_url, signed
@@ -9885,6 +9901,10 @@ export interface operations {
                     dedup_window_seconds?: number;
                     /** @description handler event: the event type each request becomes */
                     event_type?: string | null;
+                    /** @description handler forward: at most this many relays in flight at once, 1 to 100 (default 10) */
+                    forward_max_in_flight?: number;
+                    /** @description handler forward: at most this many relays start per second (the forward endpoint's throttle, across processes); null: no rate limit */
+                    forward_rate_limit_per_second?: number | null;
                     /** @description handler forward: where each request's raw body is relayed, signed with Standard Webhooks */
                     forward_url?: string | null;
                     /**
@@ -9932,6 +9952,10 @@ export interface operations {
                         event_type: string | null;
                         /** @description The hidden endpoint that carries the forwards (its deliveries have the usual retries) */
                         forward_endpoint_id: string | null;
+                        /** @description The forward endpoint's relays in flight at once; null: no forward endpoint */
+                        forward_max_in_flight: number | null;
+                        /** @description The forward endpoint's rate limit (relays started per second); null: none, or no forward endpoint */
+                        forward_rate_limit_per_second: number | null;
                         /** @description whsec_… secret the forwards are signed with, when the forward endpoint was created */
                         forward_signing_secret?: string;
                         forward_url: string | null;
@@ -10145,6 +10169,10 @@ export interface operations {
                         event_type: string | null;
                         /** @description The hidden endpoint that carries the forwards (its deliveries have the usual retries) */
                         forward_endpoint_id: string | null;
+                        /** @description The forward endpoint's relays in flight at once; null: no forward endpoint */
+                        forward_max_in_flight: number | null;
+                        /** @description The forward endpoint's rate limit (relays started per second); null: none, or no forward endpoint */
+                        forward_rate_limit_per_second: number | null;
                         forward_url: string | null;
                         /**
                          * @description store: keep what arrives; event: emit each request as an event; forward: relay it to forward_url, signed
@@ -10916,6 +10944,10 @@ export interface operations {
                         event_type: string | null;
                         /** @description The hidden endpoint that carries the forwards (its deliveries have the usual retries) */
                         forward_endpoint_id: string | null;
+                        /** @description The forward endpoint's relays in flight at once; null: no forward endpoint */
+                        forward_max_in_flight: number | null;
+                        /** @description The forward endpoint's rate limit (relays started per second); null: none, or no forward endpoint */
+                        forward_rate_limit_per_second: number | null;
                         forward_signing_secret?: string | null;
                         forward_url: string | null;
                         /**

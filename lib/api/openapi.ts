@@ -394,6 +394,8 @@ const exampleInbound = {
   event_type: "payment.received",
   forward_url: null,
   forward_endpoint_id: null,
+  forward_rate_limit_per_second: null,
+  forward_max_in_flight: null,
   verification: "stripe",
   signature_header: null,
   status: "active",

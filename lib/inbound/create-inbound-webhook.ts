@@ -4,7 +4,7 @@ import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-ev
 import { db } from "@/lib/db/client";
 import type { Environment, InboundHandler, InboundVerification } from "@/lib/generated/prisma/client";
 import { newInboundWebhookId } from "@/lib/inbound/ids";
-import { assertInboundInput, checkForwardUrl, newInboundToken, upsertForwardEndpoint, verificationSecret } from "@/lib/inbound/inbound-settings";
+import { assertInboundInput, checkForwardUrl, newInboundToken, upsertForwardEndpoint, verificationSecret, type ForwardThrottle } from "@/lib/inbound/inbound-settings";
 import { inboundAuditSnapshot } from "@/lib/inbound/views";
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "@/lib/validations/inbound";
 
@@ -20,6 +20,7 @@ export type CreateInboundWebhookOptions = {
   signatureHeader?: string | null;
   rateLimitPerMinute?: number;
   dedupWindowSeconds?: number;
+  forwardThrottle?: ForwardThrottle;
   active?: boolean;
   ctx: AuditContext;
 };
@@ -51,8 +52,8 @@ export async function createInboundWebhook(opts: CreateInboundWebhookOptions) {
         ...(opts.dedupWindowSeconds !== undefined ? { dedupWindowSeconds: opts.dedupWindowSeconds } : {}),
       },
     });
-    const forward = forwardUrl ? await upsertForwardEndpoint(tx, created, forwardUrl, null) : null;
-    const webhook = { ...created, forwardEndpoint: forward ? { id: forward.endpoint.id, url: forward.endpoint.url } : null };
+    const forward = forwardUrl ? await upsertForwardEndpoint(tx, created, forwardUrl, null, opts.forwardThrottle) : null;
+    const webhook = { ...created, forwardEndpoint: forward ? forward.endpoint : null };
     await recordAuditEvent(tx, {
       orgId: opts.orgId,
       environment: opts.environment,

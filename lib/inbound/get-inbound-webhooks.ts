@@ -6,7 +6,7 @@ import type { Environment, InboundOutcome, InboundStatus, Prisma } from "@/lib/g
 type Scoped = { orgId: string; environment: Environment };
 type Cursor = { at: string; id: string };
 
-export const withForward = { forwardEndpoint: { select: { id: true, url: true } } } as const;
+export const withForward = { forwardEndpoint: { select: { id: true, url: true, rateLimitPerSecond: true, maxInFlight: true } } } as const;
 
 export async function findInboundWebhook(client: Tx | typeof db, s: Scoped & { id: string }) {
   const w = await client.inboundWebhook.findFirst({ where: { id: s.id, orgId: s.orgId, environment: s.environment }, include: withForward });

@@ -125,6 +125,10 @@ describe("management API", () => {
     expect(fields).toEqual(["event_type", "name", "signature_header"]);
     const unknownType = await api("POST", "/api/v1/inbound-webhooks", { name: "x", handler: "event", event_type: "no.such" });
     expect(((await problem(unknownType, 422)) as unknown as { errors: { field: string }[] }).errors[0]!.field).toBe("event_type");
+    for (const [field, value] of [["forward_max_in_flight", 0], ["forward_max_in_flight", 101], ["forward_rate_limit_per_second", 0]] as const) {
+      const bad = await api("POST", "/api/v1/inbound-webhooks", { name: "x", handler: "forward", forward_url: "https://example.com/f", [field]: value });
+      expect(((await problem(bad, 422)) as unknown as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([field]);
+    }
     const badUrl = await api("POST", "/api/v1/inbound-webhooks", { name: "x", handler: "forward", forward_url: "ftp://x" });
     expect(((await problem(badUrl, 422)) as unknown as { errors: { field: string }[] }).errors[0]!.field).toBe("forward_url");
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReceiver, type Receiver } from "@/e2e/receiver";
 import * as receive from "@/app/in/[id]/route";
 import * as messages from "@/app/api/v1/inbound-webhooks/[id]/messages/route";
+import * as inboundWebhookRoute from "@/app/api/v1/inbound-webhooks/[id]/route";
 import * as replay from "@/app/api/v1/inbound-webhooks/[id]/messages/[messageId]/replay/route";
 import * as token from "@/app/oauth/token/route";
 import * as endpointsRoute from "@/app/api/v1/endpoints/route";
@@ -38,6 +39,7 @@ beforeAll(async () => {
     "/oauth/token": token,
     "/in/[id]": receive,
     "/api/v1/endpoints": endpointsRoute,
+    "/api/v1/inbound-webhooks/[id]": inboundWebhookRoute,
     "/api/v1/inbound-webhooks/[id]/messages": messages,
     "/api/v1/inbound-webhooks/[id]/messages/[messageId]/replay": replay,
   });
@@ -136,6 +138,30 @@ describe("Forward", () => {
     expect(listed.data.map((e: { id: string }) => e.id)).not.toContain(webhook.forwardEndpoint!.id);
     const ev = await ingestEvent({ orgId, environment: "test", type: "run.completed", data: {} });
     expect(await db.delivery.count({ where: { eventId: ev.event.id, endpointId: webhook.forwardEndpoint!.id } })).toBe(0);
+  });
+
+  it("relays at the forward endpoint's throttle: a rate limit spaces the relays, and the settings show and change", async () => {
+    receiver.respondWith(() => ({ status: 200 }));
+    const { webhook, token: tok } = await createInboundWebhook({
+      orgId, environment: "test", name: "paced", handler: "forward", forwardUrl: `${receiver.url}/paced`,
+      forwardThrottle: { rateLimitPerSecond: 4, maxInFlight: 1 }, ctx,
+    });
+    const shown = await (await api("GET", `/api/v1/inbound-webhooks/${webhook.id}`)).json();
+    expect(shown).toMatchObject({ forward_rate_limit_per_second: 4, forward_max_in_flight: 1 });
+    for (let i = 0; i < 6; i++) expect((await (await post(webhook.id, tok, `{"n":${i}}`)).json()).outcome).toBe("forwarded");
+    const arrived = await waitFor(async () => {
+      const got = receiver.requests.filter((q) => q.path === "/paced");
+      return got.length >= 6 ? got : null;
+    }, 30_000, "six relays");
+    const times = arrived.map((q) => q.receivedAt.getTime()).sort((a, b) => a - b);
+    // 4 per second: one every 250 ms, so six span at least 5 intervals (timers may fire a little early).
+    expect(times[5]! - times[0]!).toBeGreaterThanOrEqual(5 * 250 - 100);
+
+    await updateInboundWebhook({ orgId, environment: "test", id: webhook.id, patch: { forwardThrottle: { rateLimitPerSecond: null, maxInFlight: 5 } }, ctx });
+    const ep = await db.endpoint.findUniqueOrThrow({ where: { id: webhook.forwardEndpoint!.id } });
+    expect({ rate: ep.rateLimitPerSecond, inFlight: ep.maxInFlight }).toEqual({ rate: null, inFlight: 5 });
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { targetId: webhook.id, action: "inbound_webhook.updated" }, orderBy: { seq: "desc" } });
+    expect(audit.after).toMatchObject({ forward_rate_limit_per_second: null, forward_max_in_flight: 5 });
   });
 
   it("retries a failing target on the schedule, shows it failed, and replays it on request", async () => {

@@ -48,6 +48,9 @@ export function verificationSecret(mode: InboundVerification, given: string | un
   return { encrypted: encrypt(secret), generated: given === undefined ? secret : undefined };
 }
 
+/** The forward endpoint's throttle (lib/deliveries/endpoint-throttle.ts): left out, unchanged. */
+export type ForwardThrottle = { rateLimitPerSecond?: number | null; maxInFlight?: number };
+
 /**
  * Points the webhook's forward endpoint at `url`, creating it on first use (its signing secret
  * is returned then, once). The endpoint is an ordinary Endpoint row marked with
@@ -58,12 +61,22 @@ export async function upsertForwardEndpoint(
   w: { id: string; orgId: string; environment: Environment; name: string },
   url: string,
   existing: Pick<Endpoint, "id" | "url" | "status"> | null | undefined,
+  throttle: ForwardThrottle = {},
 ): Promise<{ endpoint: Endpoint; secret?: string }> {
+  const limits = {
+    ...(throttle.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: throttle.rateLimitPerSecond } : {}),
+    ...(throttle.maxInFlight !== undefined ? { maxInFlight: throttle.maxInFlight } : {}),
+  };
   if (existing) {
     const endpoint = await tx.endpoint.update({
       where: { id: existing.id },
       // A new URL revives an endpoint the delivery engine disabled after a 410.
-      data: { url, name: `Forward: ${w.name}`, ...(existing.status === "disabled" && url !== existing.url ? { status: "active", disabledAt: null, disabledReason: null } : {}) },
+      data: {
+        url,
+        name: `Forward: ${w.name}`,
+        ...limits,
+        ...(existing.status === "disabled" && url !== existing.url ? { status: "active", disabledAt: null, disabledReason: null } : {}),
+      },
     });
     return { endpoint };
   }
@@ -79,6 +92,7 @@ export async function upsertForwardEndpoint(
       secretEncrypted: encrypt(secret),
       webhookVersion: DEFAULT_WEBHOOK_VERSION,
       inboundWebhookId: w.id,
+      ...limits,
     },
   });
   return { endpoint, secret };

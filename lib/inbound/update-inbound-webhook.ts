@@ -7,7 +7,7 @@ import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-ev
 import { db } from "@/lib/db/client";
 import type { Environment, InboundHandler, InboundVerification, Prisma } from "@/lib/generated/prisma/client";
 import { lockInboundWebhook } from "@/lib/inbound/get-inbound-webhooks";
-import { assertInboundInput, checkForwardUrl, upsertForwardEndpoint, verificationSecret } from "@/lib/inbound/inbound-settings";
+import { assertInboundInput, checkForwardUrl, upsertForwardEndpoint, verificationSecret, type ForwardThrottle } from "@/lib/inbound/inbound-settings";
 import { inboundAuditSnapshot } from "@/lib/inbound/views";
 import { inboundSettingsProblems } from "@/lib/validations/inbound";
 
@@ -21,6 +21,7 @@ export type InboundWebhookPatch = {
   signatureHeader?: string | null;
   rateLimitPerMinute?: number;
   dedupWindowSeconds?: number;
+  forwardThrottle?: ForwardThrottle;
   status?: "active" | "inactive";
 };
 
@@ -69,10 +70,11 @@ export async function updateInboundWebhook(opts: { orgId: string; environment: E
     // the handler changes away from forward, so relays already accepted still finish.
     let forwardEndpoint = w.forwardEndpoint;
     let forwardSigningSecret: string | undefined;
-    if (merged.handler === "forward" && (p.forwardUrl !== undefined || p.handler !== undefined || p.name !== undefined || !forwardEndpoint)) {
+    const throttleGiven = p.forwardThrottle !== undefined && Object.values(p.forwardThrottle).some((v) => v !== undefined);
+    if (merged.handler === "forward" && (p.forwardUrl !== undefined || p.handler !== undefined || p.name !== undefined || throttleGiven || !forwardEndpoint)) {
       const full = forwardEndpoint ? await tx.endpoint.findUnique({ where: { id: forwardEndpoint.id }, select: { id: true, url: true, status: true } }) : null;
-      const r = await upsertForwardEndpoint(tx, updated, merged.forward_url!, full);
-      forwardEndpoint = { id: r.endpoint.id, url: r.endpoint.url };
+      const r = await upsertForwardEndpoint(tx, updated, merged.forward_url!, full, p.forwardThrottle);
+      forwardEndpoint = r.endpoint;
       forwardSigningSecret = r.secret;
     }
     const after = inboundAuditSnapshot({ ...updated, forwardEndpoint });

@@ -2,7 +2,7 @@
 import type { Delivery, Endpoint, InboundMessage, InboundWebhook } from "@/lib/generated/prisma/client";
 import type { InboundMessageView, InboundWebhookView } from "@/lib/validations/inbound";
 
-type WebhookRow = InboundWebhook & { forwardEndpoint?: Pick<Endpoint, "id" | "url"> | null };
+type WebhookRow = InboundWebhook & { forwardEndpoint?: Pick<Endpoint, "id" | "url" | "rateLimitPerSecond" | "maxInFlight"> | null };
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /** The receiving URL; stable for the webhook's life (the id never changes). */
@@ -19,6 +19,8 @@ export function inboundWebhookView(w: WebhookRow, origin: string, lastReceivedAt
     event_type: w.eventType,
     forward_url: w.forwardEndpoint?.url ?? null,
     forward_endpoint_id: w.forwardEndpoint?.id ?? null,
+    forward_rate_limit_per_second: w.forwardEndpoint?.rateLimitPerSecond ?? null,
+    forward_max_in_flight: w.forwardEndpoint?.maxInFlight ?? null,
     verification: w.verification,
     signature_header: w.signatureHeader,
     status: w.status,
@@ -53,6 +55,8 @@ export function inboundAuditSnapshot(w: WebhookRow) {
     handler: w.handler,
     event_type: w.eventType,
     forward_url: w.forwardEndpoint?.url ?? null,
+    forward_rate_limit_per_second: w.forwardEndpoint?.rateLimitPerSecond ?? null,
+    forward_max_in_flight: w.forwardEndpoint?.maxInFlight ?? null,
     verification: w.verification,
     signature_header: w.signatureHeader,
     status: w.status,

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { paginationQuery } from "@/lib/api/pagination";
 import { eventTypeNameSchema, HEADER_NAME_RE, signingSecretSchema, urlSchema } from "@/lib/validations/webhooks";
+import { maxInFlightSchema, rateLimitSchema as forwardRateSchema } from "@/lib/validations/webhooks";
 
 export const INBOUND_HANDLERS = ["store", "event", "forward"] as const;
 export const INBOUND_VERIFICATIONS = ["none", "standard_webhooks", "github", "stripe", "shopify", "slack", "hmac_sha256"] as const;
@@ -117,6 +118,8 @@ const settingsShape = {
   signature_header: signatureHeaderSchema.nullish(),
   rate_limit_per_minute: rateLimitSchema.optional(),
   dedup_window_seconds: dedupWindowSchema.optional(),
+  forward_rate_limit_per_second: forwardRateSchema.nullish().describe("handler forward: at most this many relays start per second (the forward endpoint's throttle, across processes); null: no rate limit"),
+  forward_max_in_flight: maxInFlightSchema.optional().describe("handler forward: at most this many relays in flight at once, 1 to 100 (default 10)"),
 };
 
 type Settings = {
@@ -171,6 +174,8 @@ export const inboundWebhookSchema = z.object({
   event_type: z.string().nullable(),
   forward_url: z.string().nullable(),
   forward_endpoint_id: z.string().nullable().describe("The hidden endpoint that carries the forwards (its deliveries have the usual retries)"),
+  forward_rate_limit_per_second: z.number().nullable().describe("The forward endpoint's rate limit (relays started per second); null: none, or no forward endpoint"),
+  forward_max_in_flight: z.number().int().nullable().describe("The forward endpoint's relays in flight at once; null: no forward endpoint"),
   verification: verificationSchema,
   signature_header: z.string().nullable(),
   status: z.enum(["active", "inactive"]),

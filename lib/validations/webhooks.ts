@@ -141,12 +141,12 @@ const eventListSchema = z.array(eventTypeNameSchema).max(100, "at most 100 event
 // The throttle (lib/deliveries/endpoint-throttle.ts), honoured by all processes together.
 export const MAX_RATE_LIMIT_PER_SECOND = 10_000;
 export const MAX_IN_FLIGHT = 100;
-const rateLimitSchema = z
+export const rateLimitSchema = z
   .number()
   .min(0.01, "at least 0.01 (one delivery every 100 seconds)")
   .max(MAX_RATE_LIMIT_PER_SECOND, `at most ${MAX_RATE_LIMIT_PER_SECOND}`)
   .describe("At most this many deliveries start per second (fractions allowed: 0.5 is one every 2 s); null: no rate limit");
-const maxInFlightSchema = z
+export const maxInFlightSchema = z
   .number()
   .int("must be a whole number")
   .min(1, "at least 1")

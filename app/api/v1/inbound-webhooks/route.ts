@@ -40,6 +40,7 @@ export const POST = withApi({ scopes: ["inbound:write"], maxBodyBytes: 64 * 1024
     signatureHeader: input.signature_header,
     rateLimitPerMinute: input.rate_limit_per_minute,
     dedupWindowSeconds: input.dedup_window_seconds,
+    forwardThrottle: { rateLimitPerSecond: input.forward_rate_limit_per_second, maxInFlight: input.forward_max_in_flight },
     active: input.active,
     ctx: ctx.actor,
   });

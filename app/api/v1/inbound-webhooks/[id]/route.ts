@@ -35,6 +35,7 @@ export const PATCH = withApi<P>({ scopes: ["inbound:write"], maxBodyBytes: 64 * 
       signatureHeader: input.signature_header,
       rateLimitPerMinute: input.rate_limit_per_minute,
       dedupWindowSeconds: input.dedup_window_seconds,
+      forwardThrottle: { rateLimitPerSecond: input.forward_rate_limit_per_second, maxInFlight: input.forward_max_in_flight },
       status: input.status,
     },
     ctx: ctx.actor,
