@@ -53,6 +53,14 @@ const formSchema = z
     signature_header: z.string().trim(),
     rate_limit_per_minute: z.string().regex(/^\d+$/, "Enter a whole number"),
     dedup_window_hours: z.string().regex(/^\d+$/, "Enter a whole number of hours").refine((v) => Number(v) <= 720, "At most 720 hours (30 days)"),
+    forward_rate_limit_per_second: z
+      .string()
+      .trim()
+      .refine((v) => v === "" || (Number.isFinite(Number(v)) && Number(v) >= 0.01 && Number(v) <= 10_000), "0.01 to 10000, or empty for no limit"),
+    forward_max_in_flight: z
+      .string()
+      .regex(/^\d+$/, "Enter a whole number")
+      .refine((v) => Number(v) >= 1 && Number(v) <= 100, "1 to 100"),
   })
   .superRefine((v, ctx) => {
     if (v.handler === "event" && !v.event_type) ctx.addIssue({ code: "custom", path: ["event_type"], message: "Choose the event type to emit" });
@@ -74,6 +82,8 @@ function defaults(w?: InboundWebhookView): Values {
     signature_header: w?.signature_header ?? "",
     rate_limit_per_minute: String(w?.rate_limit_per_minute ?? 600),
     dedup_window_hours: String(Math.round((w?.dedup_window_seconds ?? 259200) / 3600)),
+    forward_rate_limit_per_second: w?.forward_rate_limit_per_second?.toString() ?? "",
+    forward_max_in_flight: String(w?.forward_max_in_flight ?? 10),
   };
 }
 
@@ -88,6 +98,12 @@ function toInput(v: Values) {
     signature_header: v.verification === "hmac_sha256" ? v.signature_header : null,
     rate_limit_per_minute: Number(v.rate_limit_per_minute),
     ...(INBOUND_SENDERS[v.verification].deliveryId ? { dedup_window_seconds: Number(v.dedup_window_hours) * 3600 } : {}),
+    ...(v.handler === "forward"
+      ? {
+          forward_rate_limit_per_second: v.forward_rate_limit_per_second === "" ? null : Number(v.forward_rate_limit_per_second),
+          forward_max_in_flight: Number(v.forward_max_in_flight),
+        }
+      : {}),
   };
 }
 
@@ -290,6 +306,25 @@ export function InboundWebhookFormDialog({
                   autoComplete="off"
                   description="https:// (http:// in test mode). Forwards are signed with Standard Webhooks."
                 />
+              ) : null}
+              {handler === "forward" ? (
+                <div className="grid gap-4 sm:grid-cols-2">
+                  <TextField
+                    control={form.control}
+                    name="forward_rate_limit_per_second"
+                    label="Forward rate limit (per second)"
+                    placeholder="No limit"
+                    autoComplete="off"
+                    description="Relays started per second, across all processes; empty: no limit."
+                  />
+                  <TextField
+                    control={form.control}
+                    name="forward_max_in_flight"
+                    label="Forwards in flight"
+                    type="number"
+                    description="Relays to the target at once (1 to 100)."
+                  />
+                </div>
               ) : null}
               {verification === "hmac_sha256" ? (
                 <TextField control={form.control} name="signature_header" label="Signature header" placeholder="X-Hub-Signature-256" autoComplete="off" />
