@@ -53,6 +53,7 @@ test("a payload filter on the create form, its preview, and recovering the faile
   await row.getByRole("link", { name }).click();
   await expect(page).toHaveURL(/\/endpoints\/ep_[0-9a-f-]+$/);
   const endpointId = page.url().split("/").pop()!;
+  await page.getByRole("button", { name: "Settings", exact: true }).click(); // folded under the deliveries
   await expect(page.getByRole("form", { name: "Endpoint settings" }).getByRole("textbox", { name: "Payload filter" })).toHaveValue("data.amount > 100");
 
   for (const amount of [10, 500, 20, 600]) await send(amount);

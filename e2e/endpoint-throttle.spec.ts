@@ -15,6 +15,9 @@ test("throttle: set a rate, max in flight and FIFO on the endpoint page, then cl
   expect(created.status()).toBe(201);
   const { id } = (await created.json()) as EndpointJson;
   await page.goto(`/settings/organization/webhooks/endpoints/${id}`);
+  // The settings are folded under the deliveries.
+  const openSettings = () => page.getByRole("button", { name: "Settings", exact: true }).click();
+  await openSettings();
   const settings = page.getByRole("form", { name: "Endpoint settings" });
   await expect(settings.getByLabel("Rate limit (deliveries per second)")).toHaveValue("");
   await expect(settings.getByLabel("Max in flight")).toHaveValue("10");
@@ -33,6 +36,7 @@ test("throttle: set a rate, max in flight and FIFO on the endpoint page, then cl
 
   // What was saved is what the page shows after a reload; blank removes the rate limit.
   await page.reload();
+  await openSettings();
   await expect(settings.getByLabel("Rate limit (deliveries per second)")).toHaveValue("2.5");
   await expect(settings.getByLabel("Max in flight")).toHaveValue("2");
   await expect(settings.getByRole("combobox", { name: "Ordering" })).toHaveText(/FIFO, one at a time/);
