@@ -232,7 +232,15 @@ export async function attemptDeliveries(opts: {
   // larger ones are loaded by each send as it starts, within the process's delivery buffer.
   const batchBytes = ready.reduce((n, p) => n + p.d.payloadBytes, 0);
   const eager = batchBytes <= EAGER_BATCH_BYTES ? await loadPayloads(ready.filter((p) => !p.d.endpoint.inboundWebhookId).map((p) => p.d.eventId)) : null;
+  // The attempts' records, awaited together at the end of the batch. Each is marked handled at
+  // once (its failure still reaches the Promise.all below): a record that fails while the batch
+  // is still sending (the database went away) must fail the batch, not crash the process as an
+  // unhandled rejection.
   const recording: Promise<void>[] = [];
+  const keepRecord = (r: Promise<void>) => {
+    r.catch(() => {});
+    recording.push(r);
+  };
   // Claims the delivery and a slot under its endpoint's throttle (endpoint-throttle.ts); while the
   // throttle says not yet, waits (within the batch's budget) and asks again.
   const claimFor = async (p: Planned, timeoutMs: number): Promise<{ lease: Lease; startAt: number } | "deferred" | "stop" | { heldUntil: Date } | Awaited<ReturnType<typeof whyNotClaimed>>> => {
@@ -343,7 +351,7 @@ export async function attemptDeliveries(opts: {
         const built = await build(p, eager);
         if (built) {
           const recorded = finish(p, built, { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` });
-          recording.push(recorded);
+          keepRecord(recorded);
           if (fifo) await recorded;
         } else outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
         continue;
@@ -394,7 +402,7 @@ export async function attemptDeliveries(opts: {
           void releaseSend(lease, retryAfter ? Date.now() + retryAfter : null);
           lease = null;
           recorded = finish(p, built, result);
-          recording.push(recorded);
+          keepRecord(recorded);
         } finally {
           held?.release();
         }

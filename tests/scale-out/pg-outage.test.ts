@@ -148,6 +148,10 @@ describe.skipIf(!onPostgres)(`PostgreSQL down under load (${onPostgres ? "Postgr
       const slow = answers.filter((s) => s.ms > FAIL_FAST_MS).map((s) => Math.round(s.ms));
       expect(slow, `answers slower than ${FAIL_FAST_MS} ms while ${p}`).toEqual([]);
     }
+    for (const n of cluster!.nodes) {
+      const state = n.process.exitCode ?? n.process.signalCode ?? "running";
+      if (state !== "running" || !servedAfter().has(String(n.index))) console.log(`[pg-outage] process ${n.index}: ${state}; stderr: ${n.stderr().slice(-3000)}`);
+    }
     expect([...servedAfter()].sort(), "processes that accepted events again after the outage").toEqual(["0", "1"]);
     console.log(`[pg-outage] token exchanges while down: ${exchanges.map((e) => `${e.status} ${e.error} ${Math.round(e.ms)} ms`).join("; ")}`);
     for (const e of exchanges) {
