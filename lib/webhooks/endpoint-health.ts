@@ -90,8 +90,10 @@ export function healthBucketsCte(param: string): string {
        INSERT INTO "EndpointHealthBucket" AS b ("endpointId", "start", "attempts", "succeeded", "latencyHistogram", "lastSuccessAt")
        SELECT h."endpointId", h."start", h."attempts", h."succeeded", ARRAY(SELECT jsonb_array_elements_text(h."hist")::int), h."lastSuccessAt"
        FROM jsonb_to_recordset(${param}::jsonb) AS h("endpointId" text, "start" timestamp, "attempts" int, "succeeded" int, "hist" jsonb, "lastSuccessAt" timestamp)
-       -- Key-share locked: an endpoint being deleted is waited for, then seen gone (no foreign-key error).
-       WHERE EXISTS (SELECT 1 FROM "Endpoint" ep WHERE ep."id" = h."endpointId" FOR KEY SHARE)
+       -- Not locked here: the same statement updates the endpoint row, and a lock would skip it.
+       -- A delete racing this insert fails the statement (a foreign-key error), so the batch's run
+       -- is retried and finds the deliveries gone with their endpoint.
+       WHERE EXISTS (SELECT 1 FROM "Endpoint" ep WHERE ep."id" = h."endpointId")
        ON CONFLICT ("endpointId", "start") DO UPDATE SET "attempts" = b."attempts" + excluded."attempts",
          "succeeded" = b."succeeded" + excluded."succeeded",
          "latencyHistogram" = ARRAY(SELECT COALESCE(o, 0) + COALESCE(n, 0) FROM unnest(b."latencyHistogram", excluded."latencyHistogram") AS u(o, n)),
