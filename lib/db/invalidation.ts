@@ -5,20 +5,28 @@
 // while it is down, or before it is first up, a cache must not remember anything (`live()` is
 // false), so a missed notification can never keep a revoked token alive past the cache's own
 // entry lifetime. On PGlite there is one process: nothing is sent, and `live()` is always true.
+//
+// "Refused on every process on the next request" needs more than sending: a notification reaches
+// each process's socket when its backend gets to it, and that process may answer a request first.
+// So every listener, once it has dropped what it remembers, answers an announcement with an
+// acknowledgement on the same channel, and `announce()` waits until every listening connection
+// (counted by its application_name in pg_stat_activity) has acknowledged, at most 2 s.
 import type { Client } from "pg";
 import { ensureDatabase } from "@/lib/db/client";
 import { env } from "@/lib/env";
 
 export const INVALIDATION_CHANNEL = "gatehouse_invalidate";
+/** The application_name of every listening connection: how an announcer counts who must acknowledge. */
+export const LISTENER_APPLICATION_NAME = "gatehouse-invalidation";
+const ACK = "ack";
 
 export type InvalidationListener = {
   /** Whether entries may be remembered now: on PGlite always, on PostgreSQL while LISTEN is up. */
   live(): boolean;
   /**
-   * Sends `topic` to every process (this one included) through NOTIFY. Resolves once this
-   * process's own listener has heard it back (at most ~2 s): PostgreSQL hands a notification to
-   * every listening connection at once, so by then the other processes have it on their sockets,
-   * and a request sent after this resolves finds their caches already dropped.
+   * Sends `topic` to every process (this one included) through NOTIFY. Resolves once every
+   * listening process has acknowledged that it dropped what it remembered (at most ~2 s), so a
+   * request sent after this resolves finds every cache already dropped.
    */
   announce(topic: string): Promise<void>;
   /** Resolves once `live()` (or false after `timeoutMs`). */
@@ -39,7 +47,8 @@ export function createInvalidationListener(onMessage: (topic: string | null) => 
   let client: Client | null = null;
   let retryMs = 250;
   let timer: NodeJS.Timeout | null = null;
-  const echoes = new Map<string, () => void>(); // announce() nonce → resolve, until heard back
+  // announce() nonce → its count of acknowledgements, until every listener has answered
+  const echoes = new Map<string, () => void>();
 
   const down = (c: Client) => {
     if (client !== c) return; // an old connection's late event
@@ -58,13 +67,17 @@ export function createInvalidationListener(onMessage: (topic: string | null) => 
     if (closed) return;
     const url = env().DATABASE_URL ?? "";
     const { Client } = await import("pg");
-    const c = new Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000 });
+    const c = new Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000, application_name: LISTENER_APPLICATION_NAME });
     client = c;
     c.on("notification", (m) => {
       if (m.channel !== INVALIDATION_CHANNEL) return;
       const [topic = "", nonce] = (m.payload ?? "").split("#", 2);
-      onMessage(topic);
-      if (nonce) echoes.get(nonce)?.();
+      if (topic === ACK) {
+        if (nonce) echoes.get(nonce)?.();
+        return;
+      }
+      onMessage(topic); // synchronous: what was remembered is gone before the acknowledgement
+      if (nonce) c.query("SELECT pg_notify($1, $2)", [INVALIDATION_CHANNEL, `${ACK}#${nonce}`]).catch(() => {});
     });
     c.on("error", () => down(c));
     c.on("end", () => down(c));
@@ -114,12 +127,25 @@ export function createInvalidationListener(onMessage: (topic: string | null) => 
       }
       const nonce = crypto.randomUUID();
       let timeout: NodeJS.Timeout | undefined;
+      let acks = 0;
+      let expected = Infinity; // known once the notification is sent
+      let resolveAll: () => void = () => {};
       const heard = new Promise<void>((resolve) => {
-        echoes.set(nonce, resolve);
+        resolveAll = resolve;
+        echoes.set(nonce, () => {
+          if (++acks >= expected) resolve();
+        });
         timeout = setTimeout(resolve, 2_000);
       });
       try {
-        await d.pool.query("SELECT pg_notify($1, $2)", [INVALIDATION_CHANNEL, `${topic}#${nonce}`]);
+        // Counted in the same statement as the send: a listener that connects later forgets
+        // everything when it connects, so it owes no acknowledgement.
+        const { rows } = await d.pool.query<{ listeners: string }>(
+          `SELECT pg_notify($1, $2), (SELECT count(*) FROM pg_stat_activity WHERE application_name = $3 AND datname = current_database()) AS listeners`,
+          [INVALIDATION_CHANNEL, `${topic}#${nonce}`, LISTENER_APPLICATION_NAME],
+        );
+        expected = Math.max(1, Number(rows[0]?.listeners ?? 1));
+        if (acks >= expected) resolveAll();
         await heard;
       } finally {
         clearTimeout(timeout);
