@@ -1,9 +1,11 @@
-// Retention: events (with their deliveries and every attempt's recorded request and response)
-// and received inbound messages are kept the organization's own number of days (Settings >
+// Retention: events (with their deliveries and every attempt's recorded request and response),
+// received inbound messages and the notification centre's rows are kept the organization's own number of days (Settings >
 // General, lib/orgs/retention-setting.ts) or else GATEHOUSE_RETENTION_DAYS (default 30), then deleted by
 // a daily job (inngest/functions/prune-expired-data.ts). An event with a delivery still pending
-// or held is never deleted, however old: nothing undelivered is dropped. The audit log is never
-// pruned (it is append-only).
+// or held is never deleted, however old: nothing undelivered is dropped. A notification goes once
+// it has not changed for that long, unless its operator event is still to be sent, or it is the
+// expiry reminder of a credential that is still to expire (its key stops the reminder being raised
+// again). The audit log is never pruned (it is append-only).
 import { pruneRateLimits } from "@/lib/api/rate-limit";
 import { sql } from "@/lib/db/sql";
 import { rejectionRetentionDays } from "@/lib/inbound/rejections";
@@ -14,7 +16,7 @@ export function retentionDays(env: Record<string, string | undefined> = process.
   return Number.isFinite(n) && n >= 1 ? n : 30;
 }
 
-export type PruneResult = { events: number; inboundMessages: number; rateLimitCounters: number; inboundRejections: number; inboundDedupKeys: number };
+export type PruneResult = { events: number; notifications: number; inboundMessages: number; rateLimitCounters: number; inboundRejections: number; inboundDedupKeys: number };
 
 /**
  * Deletes what is older than the retention period, in batches per organization and environment
@@ -26,7 +28,7 @@ export async function pruneExpired(opts: { now?: Date; days?: number; batch?: nu
   const fallbackDays = opts.days ?? retentionDays();
   const batch = opts.batch ?? 1000;
   let budget = opts.maxBatches ?? 500;
-  const result: PruneResult = { events: 0, inboundMessages: 0, rateLimitCounters: 0, inboundRejections: 0, inboundDedupKeys: 0 };
+  const result: PruneResult = { events: 0, notifications: 0, inboundMessages: 0, rateLimitCounters: 0, inboundRejections: 0, inboundDedupKeys: 0 };
 
   // From the small tables, so that each DELETE below walks an index of the big ones. Each
   // organization's own retention wins over the server's default.
@@ -49,6 +51,30 @@ export async function pruneExpired(opts: { now?: Date; days?: number; batch?: nu
         [s.orgId, s.environment, cutoff, batch],
       );
       result.events += deleted.length;
+      if (deleted.length < batch) break;
+    }
+  }
+
+  // Notifications, per organization (their environment may be null: org-wide). Their read marks
+  // go with them (ON DELETE CASCADE).
+  const orgs = await sql<{ orgId: string; days: number }>(
+    `SELECT "id" AS "orgId", COALESCE("retentionDays", $1::int) AS days FROM "Organization"`,
+    [fallbackDays],
+  );
+  for (const o of orgs) {
+    const cutoff = cutoffOf(o.days);
+    for (; budget > 0; budget--) {
+      const deleted = await sql<{ id: string }>(
+        `DELETE FROM "Notification" WHERE "id" IN (
+           SELECT n."id" FROM "Notification" n
+            WHERE n."orgId" = $1 AND n."createdAt" < $2::timestamp AND n."updatedAt" < $2::timestamp AND NOT n."eventPending"
+              AND NOT (n."kind" = 'credential.expiring' AND EXISTS (
+                SELECT 1 FROM "Credential" c WHERE c."id" = n."targetId" AND c."status" = 'active' AND c."expiresAt" > $3::timestamp))
+            LIMIT $4)
+         RETURNING "id"`,
+        [o.orgId, cutoff, new Date(now).toISOString(), batch],
+      );
+      result.notifications += deleted.length;
       if (deleted.length < batch) break;
     }
   }
