@@ -294,12 +294,20 @@ async function authenticate(req: Request, opts: ApiOptions): Promise<Authenticat
   }
   if (UNSAFE.has(req.method)) checkSameOrigin(req);
   const cookies = parseCookies(req.headers.get("cookie"));
+  // The header is the caller's explicit choice: an org they do not belong to is refused, never
+  // swapped for another (a silent fallback answers with data of an org the caller did not name).
+  // The cookie is the console's remembered choice and may be stale (removed from that org): it
+  // falls back to the first org, as the console's pages do.
+  const namedOrg = req.headers.get("x-gatehouse-org");
   const m = await resolveMembership(
     user.id,
-    req.headers.get("x-gatehouse-org") ?? cookies[ORG_COOKIE],
+    namedOrg ?? cookies[ORG_COOKIE],
     req.headers.get("x-gatehouse-environment") ?? cookies[ENV_COOKIE],
   );
   if (!m) throw new AppError("forbidden", "You are not a member of any organization.");
+  if (namedOrg !== null && m.org.id !== namedOrg) {
+    throw new AppError("forbidden", "You are not a member of the organization named by x-gatehouse-org.");
+  }
   const needed = opts.role ?? (UNSAFE.has(req.method) ? "developer" : "viewer");
   if (!hasRole(m.role, needed)) {
     throw new AppError("forbidden", `This needs the ${needed} role or higher; you are ${m.role === "admin" ? "an" : "a"} ${m.role}.`);

@@ -25,7 +25,7 @@ import { attemptDuration, deliveryAttempts } from "@/lib/observability/metrics";
 import { traceAttempt } from "@/lib/observability/tracing";
 import { CIRCUIT_HELD_REASON, circuitOpened, closeCircuit, holdDeliveryIfCircuitOpen, probeDelayMs, probeFailed } from "@/lib/webhooks/endpoint-circuit";
 import { healthBucketRows, healthBucketsCte, healthConfig } from "@/lib/webhooks/endpoint-health";
-import { noteDeliveryFailed } from "@/lib/notifications/delivery-failed";
+import { noteDeliveriesFailed, noteDeliveryFailed } from "@/lib/notifications/delivery-failed";
 import { sendOperatorEvents } from "@/lib/notifications/create-notification";
 import { notifyEndpointDisabled } from "@/lib/notifications/endpoint-notices";
 import { claimSend, DEFAULT_MAX_IN_FLIGHT, MAX_IN_FLIGHT_LIMIT, holdDeliveryUntil, RATE_HORIZON_MS, releaseSend, type Lease } from "@/lib/deliveries/endpoint-throttle";
@@ -437,6 +437,7 @@ export async function attemptDeliveries(opts: {
       where: { id: { in: ids } },
       data: { status: "failed", lastError: message, completedAt: new Date(), nextAttemptAt: null },
     });
+    await noteDeliveriesFailed(ids, message);
   }
   // One retry time for the batch: the longest delay any of them needs.
   if (retrying.length > 1) {
@@ -833,10 +834,11 @@ async function disableGoneEndpoint(endpoint: { id: string; orgId: string; enviro
  * a delivery handed to a newer run meanwhile is that run's to finish.
  */
 export async function markDeliveriesFailed(deliveryIds: string[], message: string, generations?: Map<string, number | null>): Promise<void> {
-  await sql(
+  const failed = await sql<{ id: string }>(
     `UPDATE "Delivery" d SET "status" = 'failed', "lastError" = $2, "completedAt" = $3::timestamp, "nextAttemptAt" = NULL, "updatedAt" = $3::timestamp
      FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "checked" boolean, "gen" timestamp)
-     WHERE d."id" = x."id" AND d."status" = 'pending' AND (NOT x."checked" OR d."releasedAt" IS NOT DISTINCT FROM x."gen")`,
+     WHERE d."id" = x."id" AND d."status" = 'pending' AND (NOT x."checked" OR d."releasedAt" IS NOT DISTINCT FROM x."gen")
+     RETURNING d."id"`,
     [
       JSON.stringify(
         [...new Set(deliveryIds)].map((id) => {
@@ -848,4 +850,6 @@ export async function markDeliveriesFailed(deliveryIds: string[], message: strin
       new Date().toISOString(),
     ],
   );
+  // Failed for good, as one failing on its last retry: the same (debounced) notification.
+  await noteDeliveriesFailed(failed.map((r) => r.id), message);
 }

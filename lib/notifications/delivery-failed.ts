@@ -8,6 +8,7 @@
 // Loops: a failed delivery of a `gatehouse.*` event (an operator endpoint that is itself down)
 // is counted on a console-only notification of its own and never becomes an operator event, so a
 // failing operator endpoint cannot feed itself events about its own failures.
+import { db } from "@/lib/db/client";
 import { sql } from "@/lib/db/sql";
 import { briefError, log } from "@/lib/observability/log";
 import { newNotificationId, sendOperatorEvents } from "@/lib/notifications/create-notification";
@@ -85,5 +86,31 @@ export async function noteDeliveryFailed(f: FailedDelivery, now = new Date()): P
   } catch (err) {
     log.warn({ delivery_id: f.deliveryId, endpoint_id: f.endpoint.id, error: briefError(err) }, "could not record a failed-delivery notification");
     return null;
+  }
+}
+
+/**
+ * The same for deliveries failed in bulk, without an attempt of their own (the delivery function
+ * gave up on its run, their endpoint was disabled): each counts in its endpoint's window exactly
+ * as one failing on its last retry does, so the notification and its one operator event per hour
+ * do not depend on which path failed it. Only those now failed are counted; deliveries of
+ * incoming webhooks' forward endpoints are not (as for single failures). Never throws.
+ */
+export async function noteDeliveriesFailed(deliveryIds: string[], error: string | null, now = new Date()): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  try {
+    const rows = await db.delivery.findMany({
+      where: { id: { in: [...new Set(deliveryIds)] }, status: "failed", endpoint: { inboundWebhookId: null } },
+      orderBy: { id: "asc" },
+      select: {
+        id: true,
+        eventId: true,
+        event: { select: { type: true } },
+        endpoint: { select: { id: true, orgId: true, environment: true, name: true, url: true } },
+      },
+    });
+    for (const r of rows) await noteDeliveryFailed({ endpoint: r.endpoint, deliveryId: r.id, eventId: r.eventId, eventType: r.event.type, error }, now);
+  } catch (err) {
+    log.warn({ deliveries: deliveryIds.length, error: briefError(err) }, "could not record failed-delivery notifications");
   }
 }

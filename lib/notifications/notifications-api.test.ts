@@ -2,7 +2,7 @@
 // (A reading a notification leaves it unread for B; "mark all read" too), the list pages with a
 // cursor and counts what is unread, each environment sees its own (plus org-wide ones), and
 // another organization never sees or touches them (hostile tenant: its member gets 404 on the
-// id, and naming the victim org leaves it in its own). Access tokens cannot call it (console only).
+// id, and naming the victim org is refused with 403). Access tokens cannot call it (console only).
 import { inRequestScope, sessionHeaders } from "@/tests/helpers/console-session";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as listRoute from "@/app/api/v1/notifications/route";
@@ -101,10 +101,10 @@ it("another organization never sees or marks them (hostile tenant)", async () =>
   // Guessing an id from its own org: 404, and nothing is written.
   const guess = await call("mallory", "POST", `/api/v1/notifications/${ids[0]}/read`);
   expect(guess.status).toBe(404);
-  // Naming the victim org changes nothing: not a member there, the session stays in its own org.
-  expect((await call("mallory", "GET", "/api/v1/notifications", { org: orgId })).body).toMatchObject({ data: [], unread_count: 0 });
-  expect((await call("mallory", "POST", `/api/v1/notifications/${ids[0]}/read`, { org: orgId })).status).toBe(404);
-  expect((await call("mallory", "POST", "/api/v1/notifications/read-all", { org: orgId })).body).toEqual({ marked: 0 });
+  // Naming the victim org is refused: not a member there (403, not a silent switch to its own org).
+  expect((await call("mallory", "GET", "/api/v1/notifications", { org: orgId })).status).toBe(403);
+  expect((await call("mallory", "POST", `/api/v1/notifications/${ids[0]}/read`, { org: orgId })).status).toBe(403);
+  expect((await call("mallory", "POST", "/api/v1/notifications/read-all", { org: orgId })).status).toBe(403);
   expect(await db.notificationRead.count()).toBe(readsBefore); // nothing was written
   // A notification of the other environment is not reachable from this one either.
   expect((await call("a", "POST", `/api/v1/notifications/${ids[2]}/read`)).status).toBe(404);

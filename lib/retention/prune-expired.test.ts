@@ -88,3 +88,40 @@ it("keeps each organization's data its own number of days, else the server's def
     "imsg_Long_10",
   ]);
 });
+
+it("prunes the notification centre's rows past each organization's retention, with their read marks, but none still owed", async () => {
+  const now = new Date();
+  const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+  const short = await db.organization.create({ data: { name: "Bell short", retentionDays: 7 } });
+  const plain = await db.organization.create({ data: { name: "Bell default" } });
+  const reader = await db.user.create({ data: { email: "reader@retention.example" } });
+  const note = (id: string, orgId: string, at: Date, extra: Record<string, unknown> = {}) =>
+    db.notification.create({
+      data: { id, orgId, environment: "test", kind: "endpoint.failing", title: id, body: "b", dedupeKey: id, createdAt: at, updatedAt: at, ...extra },
+    });
+  for (const org of [short, plain]) {
+    await note(`ntf_${org.id}_10`, org.id, daysAgo(10));
+    await note(`ntf_${org.id}_40`, org.id, daysAgo(40));
+    await note(`ntf_${org.id}_1`, org.id, daysAgo(1));
+  }
+  await db.notificationRead.create({ data: { notificationId: `ntf_${short.id}_10`, userId: reader.id } });
+  // Old, but still owed: its operator event is not sent yet.
+  await note("ntf_pending", short.id, daysAgo(40), { eventPending: true });
+  // Opened 40 days ago, counted on yesterday (a debounce window still being counted).
+  await note("ntf_recounted", short.id, daysAgo(40), { updatedAt: daysAgo(1) });
+  // An expiry reminder of a credential that has not expired yet: its key stops a second reminder.
+  const cred = (name: string, expiresAt: Date) =>
+    db.credential.create({ data: { orgId: short.id, environment: "test", name, clientId: `cid_${name}`, secretHash: `h_${name}`, secretLast4: "abcd", scopes: [], expiresAt } });
+  const pendingCred = await cred("later", new Date(now.getTime() + 20 * 86_400_000));
+  const goneCred = await cred("expired", daysAgo(2));
+  await note("ntf_reminder_live", short.id, daysAgo(10), { kind: "credential.expiring", targetType: "credential", targetId: pendingCred.id });
+  await note("ntf_reminder_over", short.id, daysAgo(10), { kind: "credential.expiring", targetType: "credential", targetId: goneCred.id });
+
+  const r = await pruneExpired({ now, days: 30, batch: 1 });
+  expect(r.notifications).toBe(4);
+  const left = async (orgId: string) => (await db.notification.findMany({ where: { orgId }, orderBy: { id: "asc" } })).map((n) => n.id).sort();
+  expect(await left(short.id)).toEqual([`ntf_${short.id}_1`, "ntf_pending", "ntf_recounted", "ntf_reminder_live"].sort());
+  expect(await left(plain.id)).toEqual([`ntf_${plain.id}_1`, `ntf_${plain.id}_10`].sort());
+  expect(await db.notificationRead.count({ where: { userId: reader.id } })).toBe(0);
+  expect((await pruneExpired({ now, days: 30 })).notifications).toBe(0);
+});
