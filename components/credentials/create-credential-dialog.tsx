@@ -12,7 +12,9 @@ import { TOKEN_LIFETIMES } from "@/components/credentials/credential-badges";
 import { ClientSecretView } from "@/components/credentials/client-secret-view";
 import { useCreateCredential, type CredentialWithSecret, type Scoping } from "@/components/credentials/queries";
 import { ScopesControl } from "@/components/credentials/scope-picker";
-import { ExpiryField, endOfLocalDay, expiresOnRules } from "@/components/credentials/expiry-field";
+import { CREDENTIAL_API_FIELDS, credentialFormSchema } from "@/components/credentials/credential-form";
+import { ExpiryField, endOfLocalDay } from "@/components/credentials/expiry-field";
+import { showApiError, type ApiFieldMapping } from "@/components/forms/api-field-errors";
 import { Button } from "@/components/ui/button";
 import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
@@ -27,25 +29,13 @@ import {
 } from "@/components/ui/form";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
-import { ApiError } from "@/lib/api/fetch-api";
-import { createCredentialSchema } from "@/lib/validations/credentials";
 
-const formSchema = z.object({
-  name: createCredentialSchema.shape.name,
-  scopes: z.array(z.string()).min(1, "Pick at least one scope"),
-  expires_on: z.string().refine(expiresOnRules.format, "Enter a date").refine(expiresOnRules.notPast, "Pick today or a later date"),
-  token_lifetime_seconds: z.string(),
-});
+const formSchema = credentialFormSchema.extend({ token_lifetime_seconds: z.string() });
 type Values = z.infer<typeof formSchema>;
+const API_FIELDS: ApiFieldMapping<Values> = { ...CREDENTIAL_API_FIELDS, fields: [...CREDENTIAL_API_FIELDS.fields, "token_lifetime_seconds"] };
 
 const DEFAULTS: Values = { name: "", scopes: [], expires_on: "", token_lifetime_seconds: "3600" };
 
-// API field paths → form fields ("scopes[0]" → "scopes", "expires_at" → "expires_on").
-function formFieldOf(apiField: string): keyof Values | null {
-  const root = apiField.replace(/\[.*$/, "").replace(/\..*$/, "");
-  if (root === "expires_at") return "expires_on";
-  return root === "name" || root === "scopes" || root === "token_lifetime_seconds" ? root : null;
-}
 
 export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping; trigger?: React.ReactNode }) {
   const [created, setCreated] = useState<CredentialWithSecret | null>(null);
@@ -73,19 +63,7 @@ export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping;
           create.reset();
           toast.success(`Credential ${c.name} created`);
         },
-        onError: (err) => {
-          let mapped = false;
-          if (err instanceof ApiError) {
-            for (const fe of err.errors ?? []) {
-              const field = formFieldOf(fe.field);
-              if (field && !form.getFieldState(field).error) {
-                form.setError(field, { message: fe.message }, { shouldFocus: !mapped });
-                mapped = true;
-              }
-            }
-          }
-          toast.error(mapped ? "Check the highlighted fields." : err.message);
-        },
+        onError: (err) => showApiError(form.setError, err, API_FIELDS),
       },
     ),
   );

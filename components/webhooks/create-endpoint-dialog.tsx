@@ -63,29 +63,29 @@ export function CreateEndpointDialog({ scoping }: { scoping: Scoping }) {
       busy={create.isPending}
       render={(e) => <SigningSecretView name={e.name} secret={e.secret} />}
     >
-          <Form {...form}>
-            <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
-              <DialogHeader>
-                <DialogTitle>Create endpoint</DialogTitle>
-                <DialogDescription>
-                  A URL of yours that receives events as signed HTTP POST requests, retried until it answers with a
-                  2xx.
-                </DialogDescription>
-              </DialogHeader>
-              <EndpointFormFields scoping={scoping} autoFocus />
-              <DialogFooter>
-                <DialogClose asChild>
-                  <Button type="button" variant="outline" disabled={create.isPending}>
-                    Cancel
-                  </Button>
-                </DialogClose>
-                <Button type="submit" disabled={create.isPending} aria-busy={create.isPending || undefined}>
-                  {create.isPending ? <Spinner label="Creating" /> : null}
-                  Create endpoint
-                </Button>
-              </DialogFooter>
-            </form>
-          </Form>
+      <Form {...form}>
+        <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
+          <DialogHeader>
+            <DialogTitle>Create endpoint</DialogTitle>
+            <DialogDescription>
+              A URL of yours that receives events as signed HTTP POST requests, retried until it answers with a
+              2xx.
+            </DialogDescription>
+          </DialogHeader>
+          <EndpointFormFields scoping={scoping} autoFocus />
+          <DialogFooter>
+            <DialogClose asChild>
+              <Button type="button" variant="outline" disabled={create.isPending}>
+                Cancel
+              </Button>
+            </DialogClose>
+            <Button type="submit" disabled={create.isPending} aria-busy={create.isPending || undefined}>
+              {create.isPending ? <Spinner label="Creating" /> : null}
+              Create endpoint
+            </Button>
+          </DialogFooter>
+        </form>
+      </Form>
     </OneTimeSecretDialog>
   );
 }

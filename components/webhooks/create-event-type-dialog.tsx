@@ -23,6 +23,7 @@ import {
 import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/components/ui/form";
 import { Spinner } from "@/components/ui/spinner";
 import { Textarea } from "@/components/ui/textarea";
+import { applyApiFieldErrors } from "@/components/forms/api-field-errors";
 import { ApiError } from "@/lib/api/fetch-api";
 import { createEventTypeSchema, eventTypeNameSchema } from "@/lib/validations/webhooks";
 
@@ -75,15 +76,7 @@ export function CreateEventTypeDialog({ scoping }: { scoping: Scoping }) {
           setOpenAndReset(false);
         },
         onError: (err) => {
-          let mapped = false;
-          for (const fe of err instanceof ApiError ? (err.errors ?? []) : []) {
-            const root = fe.field.replace(/[[.].*$/, "");
-            const field = root === "name" || root === "description" || root === "schema" ? root : null;
-            if (!field) continue;
-            const message = fe.field === root ? fe.message : `${fe.field}: ${fe.message}`;
-            form.setError(field, { message }, { shouldFocus: !mapped });
-            mapped = true;
-          }
+          let mapped = applyApiFieldErrors(form.setError, err, { fields: ["name", "description", "schema"], withPath: true });
           if (!mapped && err instanceof ApiError && err.status === 409) {
             form.setError("name", { message: "An event type with this name already exists" }, { shouldFocus: true });
             mapped = true;
