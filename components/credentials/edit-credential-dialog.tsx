@@ -12,19 +12,10 @@ import { showApiError } from "@/components/forms/api-field-errors";
 import { useUpdateCredential, type Scoping } from "@/components/credentials/queries";
 import { ScopesControl } from "@/components/credentials/scope-picker";
 import { TextField } from "@/components/forms/text-field";
+import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Form, FormField, FormItem } from "@/components/ui/form";
-import { Spinner } from "@/components/ui/spinner";
 import type { CredentialView } from "@/lib/validations/credentials";
 
 function valuesOf(c: CredentialView): CredentialFormValues {
@@ -91,17 +82,7 @@ export function EditCredentialDialog({ scoping, credential }: { scoping: Scoping
               )}
             />
             <ExpiryField control={form.control} name="expires_on" />
-            <DialogFooter>
-              <DialogClose asChild>
-                <Button type="button" variant="outline" disabled={update.isPending}>
-                  Cancel
-                </Button>
-              </DialogClose>
-              <Button type="submit" disabled={update.isPending} aria-busy={update.isPending || undefined}>
-                {update.isPending ? <Spinner label="Saving" /> : null}
-                Save changes
-              </Button>
-            </DialogFooter>
+            <FormDialogFooter pending={update.isPending} submitLabel="Save changes" pendingLabel="Saving" />
           </form>
         </Form>
       </DialogContent>

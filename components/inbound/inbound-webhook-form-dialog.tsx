@@ -11,15 +11,15 @@ import { useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
 import { showApiError, type ApiFieldMapping } from "@/components/forms/api-field-errors";
+import { SelectField } from "@/components/forms/select-field";
 import { TextField } from "@/components/forms/text-field";
+import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
 import { InboundSecretView } from "@/components/inbound/inbound-secret-view";
 import { useCreateInboundWebhook, useEventTypeNames, useUpdateInboundWebhook, type Scoping } from "@/components/inbound/queries";
 import { Button } from "@/components/ui/button";
-import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
-import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/components/ui/form";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Spinner } from "@/components/ui/spinner";
+import { Form, FormField, FormItem, FormMessage } from "@/components/ui/form";
 import { INBOUND_HANDLERS, INBOUND_SENDERS, INBOUND_VERIFICATIONS, type InboundSenderType, type InboundWebhookView, type InboundWebhookWithSecrets } from "@/lib/validations/inbound";
 
 export const HANDLER_LABELS: Record<(typeof INBOUND_HANDLERS)[number], string> = {
@@ -27,6 +27,7 @@ export const HANDLER_LABELS: Record<(typeof INBOUND_HANDLERS)[number], string> =
   event: "Emit event",
   forward: "Forward",
 };
+const HANDLER_OPTIONS = INBOUND_HANDLERS.map((h) => ({ value: h, label: HANDLER_LABELS[h] }));
 const HANDLER_HELP: Record<(typeof INBOUND_HANDLERS)[number], string> = {
   store: "Keep what arrives, nothing more. Any body is accepted.",
   event: "Turn each request (a JSON object) into an event, delivered to the subscribed endpoints.",
@@ -244,57 +245,16 @@ export function InboundWebhookFormDialog({
             )}
           />
           <TextField control={form.control} name="name" label="Name" placeholder="Payments provider" autoComplete="off" autoFocus />
-          <FormField
-            control={form.control}
-            name="handler"
-            render={({ field }) => (
-              <FormItem>
-                <FormLabel>Handler</FormLabel>
-                <Select value={field.value} onValueChange={field.onChange} name={field.name}>
-                  <FormControl>
-                    <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
-                      <SelectValue />
-                    </SelectTrigger>
-                  </FormControl>
-                  <SelectContent>
-                    {INBOUND_HANDLERS.map((h) => (
-                      <SelectItem key={h} value={h}>
-                        {HANDLER_LABELS[h]}
-                      </SelectItem>
-                    ))}
-                  </SelectContent>
-                </Select>
-                <FormDescription>{HANDLER_HELP[field.value]}</FormDescription>
-                <FormMessage />
-              </FormItem>
-            )}
-          />
+          <SelectField control={form.control} name="handler" label="Handler" options={HANDLER_OPTIONS} description={(h) => HANDLER_HELP[h as keyof typeof HANDLER_HELP]} />
           {handler === "event" ? (
-            <FormField
-              control={form.control}
-              name="event_type"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>Event type</FormLabel>
-                  <Select value={field.value} onValueChange={field.onChange} name={field.name}>
-                    <FormControl>
-                      <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
-                        <SelectValue placeholder={eventTypes.isPending ? "Loading…" : "Choose an event type"} />
-                      </SelectTrigger>
-                    </FormControl>
-                    <SelectContent>
-                      {(eventTypes.data ?? []).map((t) => (
-                        <SelectItem key={t} value={t}>
-                          {t}
-                        </SelectItem>
-                      ))}
-                    </SelectContent>
-                  </Select>
-                  <FormDescription>Each request body becomes the event&apos;s data; it must fit the type&apos;s schema.</FormDescription>
-                  <FormMessage />
-                </FormItem>
-              )}
-            />
+            <SelectField
+                control={form.control}
+                name="event_type"
+                label="Event type"
+                options={(eventTypes.data ?? []).map((t) => ({ value: t, label: t }))}
+                placeholder={eventTypes.isPending ? "Loading…" : "Choose an event type"}
+                description="Each request body becomes the event's data; it must fit the type's schema."
+              />
           ) : null}
           {handler === "forward" ? (
             <TextField
@@ -355,17 +315,7 @@ export function InboundWebhookFormDialog({
             type="number"
             description="More are answered 429 with Retry-After."
           />
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button type="button" variant="outline" disabled={pending}>
-                Cancel
-              </Button>
-            </DialogClose>
-            <Button type="submit" disabled={pending}>
-              {pending ? <Spinner /> : null}
-              {webhook ? "Save" : "Create"}
-            </Button>
-          </DialogFooter>
+          <FormDialogFooter pending={pending} submitLabel={webhook ? "Save" : "Create"} />
         </form>
       </Form>
     </OneTimeSecretDialog>
