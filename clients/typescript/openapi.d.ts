@@ -5087,6 +5087,16 @@ export interface operations {
                                 failing_since: string | null;
                                 /** @description The last successful attempt in the last 7 days */
                                 last_success_at: string | null;
+                                receiver_pause: {
+                                    /** @description When that answer came */
+                                    asked_at: string | null;
+                                    /** @description The delivery whose attempt got that answer */
+                                    delivery_id: string | null;
+                                    /** @description What the receiver answered with its Retry-After: 429 or 503 (null when that attempt is not among the endpoint's newest deliveries) */
+                                    status: number | null;
+                                    /** @description No delivery is sent to this endpoint before this time */
+                                    until: string;
+                                } | null;
                                 seconds_since_last_success: number | null;
                                 /**
                                  * @description failing: the circuit is open (consecutive failures) or the last hour's success rate is under the threshold
@@ -5369,6 +5379,16 @@ export interface operations {
                             failing_since: string | null;
                             /** @description The last successful attempt in the last 7 days */
                             last_success_at: string | null;
+                            receiver_pause: {
+                                /** @description When that answer came */
+                                asked_at: string | null;
+                                /** @description The delivery whose attempt got that answer */
+                                delivery_id: string | null;
+                                /** @description What the receiver answered with its Retry-After: 429 or 503 (null when that attempt is not among the endpoint's newest deliveries) */
+                                status: number | null;
+                                /** @description No delivery is sent to this endpoint before this time */
+                                until: string;
+                            } | null;
                             seconds_since_last_success: number | null;
                             /**
                              * @description failing: the circuit is open (consecutive failures) or the last hour's success rate is under the threshold
@@ -5633,6 +5653,16 @@ export interface operations {
                             failing_since: string | null;
                             /** @description The last successful attempt in the last 7 days */
                             last_success_at: string | null;
+                            receiver_pause: {
+                                /** @description When that answer came */
+                                asked_at: string | null;
+                                /** @description The delivery whose attempt got that answer */
+                                delivery_id: string | null;
+                                /** @description What the receiver answered with its Retry-After: 429 or 503 (null when that attempt is not among the endpoint's newest deliveries) */
+                                status: number | null;
+                                /** @description No delivery is sent to this endpoint before this time */
+                                until: string;
+                            } | null;
                             seconds_since_last_success: number | null;
                             /**
                              * @description failing: the circuit is open (consecutive failures) or the last hour's success rate is under the threshold
@@ -6062,6 +6092,16 @@ export interface operations {
                             failing_since: string | null;
                             /** @description The last successful attempt in the last 7 days */
                             last_success_at: string | null;
+                            receiver_pause: {
+                                /** @description When that answer came */
+                                asked_at: string | null;
+                                /** @description The delivery whose attempt got that answer */
+                                delivery_id: string | null;
+                                /** @description What the receiver answered with its Retry-After: 429 or 503 (null when that attempt is not among the endpoint's newest deliveries) */
+                                status: number | null;
+                                /** @description No delivery is sent to this endpoint before this time */
+                                until: string;
+                            } | null;
                             seconds_since_last_success: number | null;
                             /**
                              * @description failing: the circuit is open (consecutive failures) or the last hour's success rate is under the threshold
@@ -6914,6 +6954,16 @@ export interface operations {
                             failing_since: string | null;
                             /** @description The last successful attempt in the last 7 days */
                             last_success_at: string | null;
+                            receiver_pause: {
+                                /** @description When that answer came */
+                                asked_at: string | null;
+                                /** @description The delivery whose attempt got that answer */
+                                delivery_id: string | null;
+                                /** @description What the receiver answered with its Retry-After: 429 or 503 (null when that attempt is not among the endpoint's newest deliveries) */
+                                status: number | null;
+                                /** @description No delivery is sent to this endpoint before this time */
+                                until: string;
+                            } | null;
                             seconds_since_last_success: number | null;
                             /**
                              * @description failing: the circuit is open (consecutive failures) or the last hour's success rate is under the threshold

@@ -7,45 +7,28 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
+import { SelectField } from "@/components/forms/select-field";
 import { TextField } from "@/components/forms/text-field";
 import { TOKEN_LIFETIMES } from "@/components/credentials/credential-badges";
 import { ClientSecretView } from "@/components/credentials/client-secret-view";
 import { useCreateCredential, type CredentialWithSecret, type Scoping } from "@/components/credentials/queries";
 import { ScopesControl } from "@/components/credentials/scope-picker";
-import { ExpiryField, endOfLocalDay, expiresOnRules } from "@/components/credentials/expiry-field";
+import { CREDENTIAL_API_FIELDS, credentialFormSchema } from "@/components/credentials/credential-form";
+import { ExpiryField, endOfLocalDay } from "@/components/credentials/expiry-field";
+import { showApiError, type ApiFieldMapping } from "@/components/forms/api-field-errors";
+import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
 import { Button } from "@/components/ui/button";
-import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
-import {
-  Form,
-  FormControl,
-  FormDescription,
-  FormField,
-  FormItem,
-  FormLabel,
-  FormMessage,
-} from "@/components/ui/form";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Spinner } from "@/components/ui/spinner";
-import { ApiError } from "@/lib/api/fetch-api";
-import { createCredentialSchema } from "@/lib/validations/credentials";
+import { Form, FormField, FormItem } from "@/components/ui/form";
 
-const formSchema = z.object({
-  name: createCredentialSchema.shape.name,
-  scopes: z.array(z.string()).min(1, "Pick at least one scope"),
-  expires_on: z.string().refine(expiresOnRules.format, "Enter a date").refine(expiresOnRules.notPast, "Pick today or a later date"),
-  token_lifetime_seconds: z.string(),
-});
+
+const formSchema = credentialFormSchema.extend({ token_lifetime_seconds: z.string() });
 type Values = z.infer<typeof formSchema>;
+const TOKEN_LIFETIME_OPTIONS = TOKEN_LIFETIMES.map((l) => ({ value: String(l.seconds), label: l.label }));
+const API_FIELDS: ApiFieldMapping<Values> = { ...CREDENTIAL_API_FIELDS, fields: [...CREDENTIAL_API_FIELDS.fields, "token_lifetime_seconds"] };
 
 const DEFAULTS: Values = { name: "", scopes: [], expires_on: "", token_lifetime_seconds: "3600" };
-
-// API field paths → form fields ("scopes[0]" → "scopes", "expires_at" → "expires_on").
-function formFieldOf(apiField: string): keyof Values | null {
-  const root = apiField.replace(/\[.*$/, "").replace(/\..*$/, "");
-  if (root === "expires_at") return "expires_on";
-  return root === "name" || root === "scopes" || root === "token_lifetime_seconds" ? root : null;
-}
 
 export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping; trigger?: React.ReactNode }) {
   const [created, setCreated] = useState<CredentialWithSecret | null>(null);
@@ -73,19 +56,7 @@ export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping;
           create.reset();
           toast.success(`Credential ${c.name} created`);
         },
-        onError: (err) => {
-          let mapped = false;
-          if (err instanceof ApiError) {
-            for (const fe of err.errors ?? []) {
-              const field = formFieldOf(fe.field);
-              if (field && !form.getFieldState(field).error) {
-                form.setError(field, { message: fe.message }, { shouldFocus: !mapped });
-                mapped = true;
-              }
-            }
-          }
-          toast.error(mapped ? "Check the highlighted fields." : err.message);
-        },
+        onError: (err) => showApiError(form.setError, err, API_FIELDS),
       },
     ),
   );
@@ -134,43 +105,9 @@ export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping;
               />
               <div className="grid gap-5 sm:grid-cols-2">
                 <ExpiryField control={form.control} name="expires_on" />
-                <FormField
-                  control={form.control}
-                  name="token_lifetime_seconds"
-                  render={({ field }) => (
-                    <FormItem className="content-start">
-                      <FormLabel>Token lifetime</FormLabel>
-                      <Select value={field.value} onValueChange={field.onChange} name={field.name}>
-                        <FormControl>
-                          <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
-                            <SelectValue />
-                          </SelectTrigger>
-                        </FormControl>
-                        <SelectContent>
-                          {TOKEN_LIFETIMES.map((l) => (
-                            <SelectItem key={l.seconds} value={String(l.seconds)}>
-                              {l.label}
-                            </SelectItem>
-                          ))}
-                        </SelectContent>
-                      </Select>
-                      <FormDescription>How long each access token works.</FormDescription>
-                      <FormMessage />
-                    </FormItem>
-                  )}
-                />
+                <SelectField control={form.control} name="token_lifetime_seconds" label="Token lifetime" className="content-start" options={TOKEN_LIFETIME_OPTIONS} description="How long each access token works." />
               </div>
-              <DialogFooter>
-                <DialogClose asChild>
-                  <Button type="button" variant="outline" disabled={create.isPending}>
-                    Cancel
-                  </Button>
-                </DialogClose>
-                <Button type="submit" disabled={create.isPending} aria-busy={create.isPending || undefined}>
-                  {create.isPending ? <Spinner label="Creating" /> : null}
-                  Create credential
-                </Button>
-              </DialogFooter>
+              <FormDialogFooter pending={create.isPending} submitLabel="Create credential" pendingLabel="Creating" />
             </form>
           </Form>
     </OneTimeSecretDialog>

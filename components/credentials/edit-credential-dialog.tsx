@@ -6,41 +6,25 @@ import { Pencil } from "lucide-react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
-import { z } from "zod";
-import { ExpiryField, endOfLocalDay, expiresOnOf, expiresOnRules } from "@/components/credentials/expiry-field";
+import { CREDENTIAL_API_FIELDS, credentialFormSchema, type CredentialFormValues } from "@/components/credentials/credential-form";
+import { ExpiryField, endOfLocalDay, expiresOnOf } from "@/components/credentials/expiry-field";
+import { showApiError } from "@/components/forms/api-field-errors";
 import { useUpdateCredential, type Scoping } from "@/components/credentials/queries";
 import { ScopesControl } from "@/components/credentials/scope-picker";
 import { TextField } from "@/components/forms/text-field";
+import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Form, FormField, FormItem } from "@/components/ui/form";
-import { Spinner } from "@/components/ui/spinner";
-import { ApiError } from "@/lib/api/fetch-api";
-import { createCredentialSchema, type CredentialView } from "@/lib/validations/credentials";
+import type { CredentialView } from "@/lib/validations/credentials";
 
-const formSchema = z.object({
-  name: createCredentialSchema.shape.name,
-  scopes: z.array(z.string()).min(1, "Pick at least one scope"),
-  expires_on: z.string().refine(expiresOnRules.format, "Enter a date").refine(expiresOnRules.notPast, "Pick today or a later date"),
-});
-type Values = z.infer<typeof formSchema>;
-
-function valuesOf(c: CredentialView): Values {
+function valuesOf(c: CredentialView): CredentialFormValues {
   return { name: c.name, scopes: c.scopes, expires_on: expiresOnOf(c.expires_at) };
 }
 
 export function EditCredentialDialog({ scoping, credential }: { scoping: Scoping; credential: CredentialView }) {
   const [open, setOpen] = useState(false);
-  const form = useForm<Values>({ resolver: zodResolver(formSchema), defaultValues: valuesOf(credential) });
+  const form = useForm<CredentialFormValues>({ resolver: zodResolver(credentialFormSchema), defaultValues: valuesOf(credential) });
   const update = useUpdateCredential(scoping, credential.id);
 
   function onOpenChange(next: boolean) {
@@ -65,20 +49,7 @@ export function EditCredentialDialog({ scoping, credential }: { scoping: Scoping
         toast.success(`${c.name} saved`);
         setOpen(false);
       },
-      onError: (err) => {
-        let mapped = false;
-        if (err instanceof ApiError) {
-          for (const fe of err.errors ?? []) {
-            const root = fe.field.replace(/\[.*$/, "");
-            const field = root === "expires_at" ? "expires_on" : root === "name" || root === "scopes" ? root : null;
-            if (field) {
-              form.setError(field, { message: fe.message }, { shouldFocus: !mapped });
-              mapped = true;
-            }
-          }
-        }
-        toast.error(mapped ? "Check the highlighted fields." : err.message);
-      },
+      onError: (err) => showApiError(form.setError, err, CREDENTIAL_API_FIELDS),
     });
   });
 
@@ -111,17 +82,7 @@ export function EditCredentialDialog({ scoping, credential }: { scoping: Scoping
               )}
             />
             <ExpiryField control={form.control} name="expires_on" />
-            <DialogFooter>
-              <DialogClose asChild>
-                <Button type="button" variant="outline" disabled={update.isPending}>
-                  Cancel
-                </Button>
-              </DialogClose>
-              <Button type="submit" disabled={update.isPending} aria-busy={update.isPending || undefined}>
-                {update.isPending ? <Spinner label="Saving" /> : null}
-                Save changes
-              </Button>
-            </DialogFooter>
+            <FormDialogFooter pending={update.isPending} submitLabel="Save changes" pendingLabel="Saving" />
           </form>
         </Form>
       </DialogContent>

@@ -10,15 +10,16 @@ import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
+import { showApiError, type ApiFieldMapping } from "@/components/forms/api-field-errors";
+import { SelectField } from "@/components/forms/select-field";
 import { TextField } from "@/components/forms/text-field";
+import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
 import { InboundSecretView } from "@/components/inbound/inbound-secret-view";
 import { useCreateInboundWebhook, useEventTypeNames, useUpdateInboundWebhook, type Scoping } from "@/components/inbound/queries";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/components/ui/form";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Spinner } from "@/components/ui/spinner";
-import { ApiError } from "@/lib/api/fetch-api";
+import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
+import { Form, FormField, FormItem, FormMessage } from "@/components/ui/form";
 import { INBOUND_HANDLERS, INBOUND_SENDERS, INBOUND_VERIFICATIONS, type InboundSenderType, type InboundWebhookView, type InboundWebhookWithSecrets } from "@/lib/validations/inbound";
 
 export const HANDLER_LABELS: Record<(typeof INBOUND_HANDLERS)[number], string> = {
@@ -26,6 +27,7 @@ export const HANDLER_LABELS: Record<(typeof INBOUND_HANDLERS)[number], string> =
   event: "Emit event",
   forward: "Forward",
 };
+const HANDLER_OPTIONS = INBOUND_HANDLERS.map((h) => ({ value: h, label: HANDLER_LABELS[h] }));
 const HANDLER_HELP: Record<(typeof INBOUND_HANDLERS)[number], string> = {
   store: "Keep what arrives, nothing more. Any body is accepted.",
   event: "Turn each request (a JSON object) into an event, delivered to the subscribed endpoints.",
@@ -70,6 +72,11 @@ const formSchema = z
     }
   });
 type Values = z.infer<typeof formSchema>;
+const API_FIELDS: ApiFieldMapping<Values> = {
+  fields: Object.keys(formSchema.shape) as (keyof Values)[],
+  // The form asks for hours where the API takes seconds.
+  rename: { dedup_window_seconds: "dedup_window_hours" },
+};
 
 function defaults(w?: InboundWebhookView): Values {
   return {
@@ -133,40 +140,30 @@ export function InboundWebhookFormDialog({
   const eventTypes = useEventTypeNames(scoping.orgId, open && handler === "event");
 
   function setOpen(next: boolean) {
-    if (pending) return;
     (onOpenChangeProp ?? setOwnOpen)(next);
-    if (next) form.reset(defaults(webhook));
-    else {
-      // Secrets are shown once: closing drops every copy this page holds.
-      setResult(null);
-      create.reset();
-      update.reset();
-    }
   }
 
-  function onError(err: Error) {
-    let mapped = false;
-    if (err instanceof ApiError) {
-      for (const fe of err.errors ?? []) {
-        // The form asks for hours where the API takes seconds.
-        const field = (fe.field === "dedup_window_seconds" ? "dedup_window_hours" : fe.field) as keyof Values;
-        if (field in defaults()) {
-          form.setError(field, { message: fe.message }, { shouldFocus: !mapped });
-          mapped = true;
-        }
-      }
-    }
-    toast.error(mapped ? "Check the highlighted fields." : err.message);
+  // Secrets are shown once: closing drops every copy this page holds.
+  function discard() {
+    setResult(null);
+    create.reset();
+    update.reset();
+    form.reset(defaults(webhook));
   }
+
+  const onError = (err: Error) => showApiError(form.setError, err, API_FIELDS);
 
   const onSubmit = form.handleSubmit((v) => {
     if (webhook) {
       update.mutate(toInput(v), {
         onSuccess: (w) => {
           toast.success(`Webhook ${w.name} saved`);
-          if (w.verification_secret || w.forward_signing_secret) setResult(w);
-          else setOpen(false);
           update.reset();
+          if (w.verification_secret || w.forward_signing_secret) setResult(w);
+          else {
+            setOpen(false);
+            discard();
+          }
         },
         onError,
       });
@@ -183,194 +180,144 @@ export function InboundWebhookFormDialog({
   });
 
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      {trigger !== undefined || !webhook ? (
-        <DialogTrigger asChild>
-          {trigger ?? (
-            <Button>
-              <Plus aria-hidden />
-              {CREATE_INBOUND_LABEL}
-            </Button>
-          )}
-        </DialogTrigger>
-      ) : null}
-      <DialogContent className="sm:max-w-xl" onInteractOutside={result ? (e) => e.preventDefault() : undefined}>
-        {result ? (
-          <InboundSecretView webhook={result} mode={webhook ? "updated" : "created"} />
-        ) : (
-          <Form {...form}>
-            <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
-              <DialogHeader>
-                <DialogTitle>{webhook ? `Edit ${webhook.name}` : CREATE_INBOUND_LABEL}</DialogTitle>
-                <DialogDescription>
-                  A unique URL that an external service posts into, guarded by an integration token. Choose who sends to it:
-                  its signatures are checked over the raw body, and its retries are stored once.
-                </DialogDescription>
-              </DialogHeader>
-              <FormField
+    <OneTimeSecretDialog
+      trigger={
+        webhook && trigger === undefined
+          ? undefined
+          : (trigger ?? (
+              <Button>
+                <Plus aria-hidden />
+                {CREATE_INBOUND_LABEL}
+              </Button>
+            ))
+      }
+      open={open}
+      onOpenChange={setOpen}
+      secret={result}
+      onDiscard={discard}
+      busy={pending}
+      render={(w) => <InboundSecretView webhook={w} mode={webhook ? "updated" : "created"} />}
+    >
+      <Form {...form}>
+        <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
+          <DialogHeader>
+            <DialogTitle>{webhook ? `Edit ${webhook.name}` : CREATE_INBOUND_LABEL}</DialogTitle>
+            <DialogDescription>
+              A unique URL that an external service posts into, guarded by an integration token. Choose who sends to it:
+              its signatures are checked over the raw body, and its retries are stored once.
+            </DialogDescription>
+          </DialogHeader>
+          <FormField
+            control={form.control}
+            name="verification"
+            render={({ field }) => (
+              <FormItem>
+                <fieldset className="grid gap-2">
+                  <legend className="mb-2 text-sm font-medium">Sender type</legend>
+                  <div role="radiogroup" aria-label="Sender type" className="grid gap-2 sm:grid-cols-2">
+                    {INBOUND_VERIFICATIONS.map((t) => (
+                      <label
+                        key={t}
+                        className="flex cursor-pointer gap-2 rounded-md border p-2.5 text-sm has-[:checked]:border-primary has-[:checked]:bg-primary/5 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-ring"
+                      >
+                        <input
+                          type="radio"
+                          name={field.name}
+                          value={t}
+                          checked={field.value === t}
+                          onChange={() => field.onChange(t)}
+                          onBlur={field.onBlur}
+                          className="mt-0.5 accent-primary"
+                          aria-describedby={`sender-${t}-summary`}
+                        />
+                        <span className="grid gap-0.5">
+                          <span className="font-medium">{INBOUND_SENDERS[t].label}</span>
+                          <span id={`sender-${t}-summary`} className="text-xs text-muted-foreground">
+                            {INBOUND_SENDERS[t].summary}
+                          </span>
+                        </span>
+                      </label>
+                    ))}
+                  </div>
+                </fieldset>
+                <FormMessage />
+              </FormItem>
+            )}
+          />
+          <TextField control={form.control} name="name" label="Name" placeholder="Payments provider" autoComplete="off" autoFocus />
+          <SelectField control={form.control} name="handler" label="Handler" options={HANDLER_OPTIONS} description={(h) => HANDLER_HELP[h as keyof typeof HANDLER_HELP]} />
+          {handler === "event" ? (
+            <SelectField
                 control={form.control}
-                name="verification"
-                render={({ field }) => (
-                  <FormItem>
-                    <fieldset className="grid gap-2">
-                      <legend className="mb-2 text-sm font-medium">Sender type</legend>
-                      <div role="radiogroup" aria-label="Sender type" className="grid gap-2 sm:grid-cols-2">
-                        {INBOUND_VERIFICATIONS.map((t) => (
-                          <label
-                            key={t}
-                            className="flex cursor-pointer gap-2 rounded-md border p-2.5 text-sm has-[:checked]:border-primary has-[:checked]:bg-primary/5 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-ring"
-                          >
-                            <input
-                              type="radio"
-                              name={field.name}
-                              value={t}
-                              checked={field.value === t}
-                              onChange={() => field.onChange(t)}
-                              onBlur={field.onBlur}
-                              className="mt-0.5 accent-primary"
-                              aria-describedby={`sender-${t}-summary`}
-                            />
-                            <span className="grid gap-0.5">
-                              <span className="font-medium">{INBOUND_SENDERS[t].label}</span>
-                              <span id={`sender-${t}-summary`} className="text-xs text-muted-foreground">
-                                {INBOUND_SENDERS[t].summary}
-                              </span>
-                            </span>
-                          </label>
-                        ))}
-                      </div>
-                    </fieldset>
-                    <FormMessage />
-                  </FormItem>
-                )}
+                name="event_type"
+                label="Event type"
+                options={(eventTypes.data ?? []).map((t) => ({ value: t, label: t }))}
+                placeholder={eventTypes.isPending ? "Loading…" : "Choose an event type"}
+                description="Each request body becomes the event's data; it must fit the type's schema."
               />
-              <TextField control={form.control} name="name" label="Name" placeholder="Payments provider" autoComplete="off" autoFocus />
-              <FormField
-                control={form.control}
-                name="handler"
-                render={({ field }) => (
-                  <FormItem>
-                    <FormLabel>Handler</FormLabel>
-                    <Select value={field.value} onValueChange={field.onChange} name={field.name}>
-                      <FormControl>
-                        <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
-                          <SelectValue />
-                        </SelectTrigger>
-                      </FormControl>
-                      <SelectContent>
-                        {INBOUND_HANDLERS.map((h) => (
-                          <SelectItem key={h} value={h}>
-                            {HANDLER_LABELS[h]}
-                          </SelectItem>
-                        ))}
-                      </SelectContent>
-                    </Select>
-                    <FormDescription>{HANDLER_HELP[field.value]}</FormDescription>
-                    <FormMessage />
-                  </FormItem>
-                )}
-              />
-              {handler === "event" ? (
-                <FormField
-                  control={form.control}
-                  name="event_type"
-                  render={({ field }) => (
-                    <FormItem>
-                      <FormLabel>Event type</FormLabel>
-                      <Select value={field.value} onValueChange={field.onChange} name={field.name}>
-                        <FormControl>
-                          <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
-                            <SelectValue placeholder={eventTypes.isPending ? "Loading…" : "Choose an event type"} />
-                          </SelectTrigger>
-                        </FormControl>
-                        <SelectContent>
-                          {(eventTypes.data ?? []).map((t) => (
-                            <SelectItem key={t} value={t}>
-                              {t}
-                            </SelectItem>
-                          ))}
-                        </SelectContent>
-                      </Select>
-                      <FormDescription>Each request body becomes the event&apos;s data; it must fit the type&apos;s schema.</FormDescription>
-                      <FormMessage />
-                    </FormItem>
-                  )}
-                />
-              ) : null}
-              {handler === "forward" ? (
-                <TextField
-                  control={form.control}
-                  name="forward_url"
-                  label="Forward to URL"
-                  placeholder="https://example.com/hooks/incoming"
-                  autoComplete="off"
-                  description="https:// (http:// in test mode). Forwards are signed with Standard Webhooks."
-                />
-              ) : null}
-              {handler === "forward" ? (
-                <div className="grid gap-4 sm:grid-cols-2">
-                  <TextField
-                    control={form.control}
-                    name="forward_rate_limit_per_second"
-                    label="Forward rate limit (per second)"
-                    placeholder="No limit"
-                    autoComplete="off"
-                    description="Relays started per second, across all processes; empty: no limit."
-                  />
-                  <TextField
-                    control={form.control}
-                    name="forward_max_in_flight"
-                    label="Forwards in flight"
-                    type="number"
-                    description="Relays to the target at once (1 to 100)."
-                  />
-                </div>
-              ) : null}
-              {verification === "hmac_sha256" ? (
-                <TextField control={form.control} name="signature_header" label="Signature header" placeholder="X-Hub-Signature-256" autoComplete="off" />
-              ) : null}
-              {verification !== "none" ? (
-                <TextField
-                  control={form.control}
-                  name="verification_secret"
-                  label={INBOUND_SENDERS[verification].secretLabel ?? "Verification secret"}
-                  type="password"
-                  autoComplete="off"
-                  placeholder={verification === "standard_webhooks" || verification === "stripe" ? "whsec_…" : ""}
-                  description={secretHelp(verification, !!webhook && webhook.verification === verification && webhook.verification_secret_configured)}
-                />
-              ) : null}
-              {INBOUND_SENDERS[verification].deliveryId ? (
-                <TextField
-                  control={form.control}
-                  name="dedup_window_hours"
-                  label="Dedup window (hours)"
-                  type="number"
-                  description={`A retry with the same ${INBOUND_SENDERS[verification].deliveryId} within this time is answered 200 and stored once. 0 turns it off.`}
-                />
-              ) : null}
+          ) : null}
+          {handler === "forward" ? (
+            <TextField
+              control={form.control}
+              name="forward_url"
+              label="Forward to URL"
+              placeholder="https://example.com/hooks/incoming"
+              autoComplete="off"
+              description="https:// (http:// in test mode). Forwards are signed with Standard Webhooks."
+            />
+          ) : null}
+          {handler === "forward" ? (
+            <div className="grid gap-4 sm:grid-cols-2">
               <TextField
                 control={form.control}
-                name="rate_limit_per_minute"
-                label="Rate limit (requests per minute)"
-                type="number"
-                description="More are answered 429 with Retry-After."
+                name="forward_rate_limit_per_second"
+                label="Forward rate limit (per second)"
+                placeholder="No limit"
+                autoComplete="off"
+                description="Relays started per second, across all processes; empty: no limit."
               />
-              <DialogFooter>
-                <DialogClose asChild>
-                  <Button type="button" variant="outline" disabled={pending}>
-                    Cancel
-                  </Button>
-                </DialogClose>
-                <Button type="submit" disabled={pending}>
-                  {pending ? <Spinner /> : null}
-                  {webhook ? "Save" : "Create"}
-                </Button>
-              </DialogFooter>
-            </form>
-          </Form>
-        )}
-      </DialogContent>
-    </Dialog>
+              <TextField
+                control={form.control}
+                name="forward_max_in_flight"
+                label="Forwards in flight"
+                type="number"
+                description="Relays to the target at once (1 to 100)."
+              />
+            </div>
+          ) : null}
+          {verification === "hmac_sha256" ? (
+            <TextField control={form.control} name="signature_header" label="Signature header" placeholder="X-Hub-Signature-256" autoComplete="off" />
+          ) : null}
+          {verification !== "none" ? (
+            <TextField
+              control={form.control}
+              name="verification_secret"
+              label={INBOUND_SENDERS[verification].secretLabel ?? "Verification secret"}
+              type="password"
+              autoComplete="off"
+              placeholder={verification === "standard_webhooks" || verification === "stripe" ? "whsec_…" : ""}
+              description={secretHelp(verification, !!webhook && webhook.verification === verification && webhook.verification_secret_configured)}
+            />
+          ) : null}
+          {INBOUND_SENDERS[verification].deliveryId ? (
+            <TextField
+              control={form.control}
+              name="dedup_window_hours"
+              label="Dedup window (hours)"
+              type="number"
+              description={`A retry with the same ${INBOUND_SENDERS[verification].deliveryId} within this time is answered 200 and stored once. 0 turns it off.`}
+            />
+          ) : null}
+          <TextField
+            control={form.control}
+            name="rate_limit_per_minute"
+            label="Rate limit (requests per minute)"
+            type="number"
+            description="More are answered 429 with Retry-After."
+          />
+          <FormDialogFooter pending={pending} submitLabel={webhook ? "Save" : "Create"} />
+        </form>
+      </Form>
+    </OneTimeSecretDialog>
   );
 }

@@ -23,10 +23,10 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { DataTable } from "@/components/ui/data-table";
-import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from "@/components/ui/dropdown-menu";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Label } from "@/components/ui/label";
+import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { INBOUND_SENDERS, type InboundWebhookView, type InboundWebhookWithSecrets } from "@/lib/validations/inbound";
 
@@ -320,11 +320,12 @@ function RowActions({
         successMessage={`${w.name} deleted`}
         onSuccess={onDeleted}
       />
-      <Dialog open={regenerated !== null} onOpenChange={(o) => (o ? null : setRegenerated(null))}>
-        <DialogContent className="sm:max-w-xl" onInteractOutside={(e) => e.preventDefault()}>
-          {regenerated ? <InboundSecretView webhook={regenerated} mode="regenerated" /> : null}
-        </DialogContent>
-      </Dialog>
+      <OneTimeSecretDialog
+        open={regenerated !== null}
+        secret={regenerated}
+        onDiscard={() => setRegenerated(null)}
+        render={(r) => <InboundSecretView webhook={r} mode="regenerated" />}
+      />
     </>
   );
 }

@@ -6,23 +6,17 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import type { z } from "zod";
-import { applyFieldErrors, TextField } from "@/components/forms/text-field";
+import { showApiError } from "@/components/forms/api-field-errors";
+import { TextField } from "@/components/forms/text-field";
+import { SelectField } from "@/components/forms/select-field";
+import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
 import { InviteLink } from "@/components/members/invite-link";
 import { useCreateInvitation } from "@/components/members/queries";
 import { assignableRoles, ROLE_LABELS, type Role } from "@/components/members/role-labels";
 import { Button } from "@/components/ui/button";
-import {
-  DialogClose,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
-import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/components/ui/form";
+import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Form } from "@/components/ui/form";
 import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Spinner } from "@/components/ui/spinner";
-import { ApiError } from "@/lib/api/fetch-api";
 import { ROLE_DESCRIPTIONS } from "@/lib/orgs/roles";
 import { createInvitationSchema, type CreateInvitationInput, type InvitationView } from "@/lib/validations/orgs";
 
@@ -49,16 +43,9 @@ export function InviteMemberDialog({ orgId, actorRole }: { orgId: string; actorR
         setCreated(inv);
         toast.success(`Invitation created for ${inv.email}`);
       },
-      onError: (err) => {
-        if (err instanceof ApiError && err.errors?.length) {
-          applyFieldErrors(form.setError, Object.fromEntries(err.errors.map((e) => [e.field, e.message])));
-        }
-        toast.error(err.message);
-      },
+      onError: (err) => showApiError(form.setError, err, { fields: ["email", "role"] }),
     }),
   );
-
-  const role = form.watch("role") ?? "developer";
 
   return (
     <OneTimeSecretDialog
@@ -107,42 +94,14 @@ export function InviteMemberDialog({ orgId, actorRole }: { orgId: string; actorR
                 placeholder="colleague@example.com"
                 autoFocus
               />
-              <FormField
+              <SelectField
                 control={form.control}
                 name="role"
-                render={({ field }) => (
-                  <FormItem>
-                    <FormLabel>Role</FormLabel>
-                    <Select value={field.value} onValueChange={field.onChange} name={field.name}>
-                      <FormControl>
-                        <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
-                          <SelectValue />
-                        </SelectTrigger>
-                      </FormControl>
-                      <SelectContent>
-                        {assignableRoles(actorRole).map((r) => (
-                          <SelectItem key={r} value={r}>
-                            {ROLE_LABELS[r]}
-                          </SelectItem>
-                        ))}
-                      </SelectContent>
-                    </Select>
-                    <FormDescription>{ROLE_DESCRIPTIONS[role]}.</FormDescription>
-                    <FormMessage />
-                  </FormItem>
-                )}
+                label="Role"
+                options={assignableRoles(actorRole).map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+                description={(r) => `${ROLE_DESCRIPTIONS[r as Role]}.`}
               />
-              <DialogFooter>
-                <DialogClose asChild>
-                  <Button type="button" variant="outline" disabled={create.isPending}>
-                    Cancel
-                  </Button>
-                </DialogClose>
-                <Button type="submit" disabled={create.isPending} aria-busy={create.isPending || undefined}>
-                  {create.isPending ? <Spinner /> : null}
-                  Create invite link
-                </Button>
-              </DialogFooter>
+              <FormDialogFooter pending={create.isPending} submitLabel="Create invite link" />
             </form>
           </Form>
     </OneTimeSecretDialog>

@@ -4,12 +4,12 @@
 import { KeyRound } from "lucide-react";
 import { useId, useState } from "react";
 import { useCreatePasswordReset } from "@/components/members/queries";
+import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
 import { Button } from "@/components/ui/button";
 import { CopyField } from "@/components/ui/copy-field";
 import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { LocalTime } from "@/components/ui/local-time";
 import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
-import { Spinner } from "@/components/ui/spinner";
 import type { PasswordResetView } from "@/lib/validations/orgs";
 
 export function ResetPasswordAction({ member }: { member: { id: string; email: string } }) {
@@ -60,17 +60,7 @@ export function ResetPasswordAction({ member }: { member: { id: string; email: s
           {create.error.message}
         </p>
       ) : null}
-      <DialogFooter>
-        <DialogClose asChild>
-          <Button type="button" variant="outline" disabled={create.isPending}>
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button disabled={create.isPending} onClick={() => create.mutate(member.id, { onSuccess: setLink })}>
-          {create.isPending ? <Spinner /> : null}
-          Create reset link
-        </Button>
-      </DialogFooter>
+      <FormDialogFooter pending={create.isPending} submitLabel="Create reset link" onSubmit={() => create.mutate(member.id, { onSuccess: setLink })} />
     </OneTimeSecretDialog>
   );
 }

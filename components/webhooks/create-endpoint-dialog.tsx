@@ -16,11 +16,11 @@ import {
 } from "@/components/webhooks/endpoint-form";
 import { useCreateEndpoint, type EndpointWithSecret, type Scoping } from "@/components/webhooks/queries";
 import { SigningSecretView } from "@/components/webhooks/signing-secret-view";
+import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
 import { Button } from "@/components/ui/button";
-import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import { Form } from "@/components/ui/form";
-import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
 
 export function CreateEndpointDialog({ scoping }: { scoping: Scoping }) {
@@ -63,29 +63,19 @@ export function CreateEndpointDialog({ scoping }: { scoping: Scoping }) {
       busy={create.isPending}
       render={(e) => <SigningSecretView name={e.name} secret={e.secret} />}
     >
-          <Form {...form}>
-            <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
-              <DialogHeader>
-                <DialogTitle>Create endpoint</DialogTitle>
-                <DialogDescription>
-                  A URL of yours that receives events as signed HTTP POST requests, retried until it answers with a
-                  2xx.
-                </DialogDescription>
-              </DialogHeader>
-              <EndpointFormFields scoping={scoping} autoFocus />
-              <DialogFooter>
-                <DialogClose asChild>
-                  <Button type="button" variant="outline" disabled={create.isPending}>
-                    Cancel
-                  </Button>
-                </DialogClose>
-                <Button type="submit" disabled={create.isPending} aria-busy={create.isPending || undefined}>
-                  {create.isPending ? <Spinner label="Creating" /> : null}
-                  Create endpoint
-                </Button>
-              </DialogFooter>
-            </form>
-          </Form>
+      <Form {...form}>
+        <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-5">
+          <DialogHeader>
+            <DialogTitle>Create endpoint</DialogTitle>
+            <DialogDescription>
+              A URL of yours that receives events as signed HTTP POST requests, retried until it answers with a
+              2xx.
+            </DialogDescription>
+          </DialogHeader>
+          <EndpointFormFields scoping={scoping} autoFocus />
+          <FormDialogFooter pending={create.isPending} submitLabel="Create endpoint" pendingLabel="Creating" />
+        </form>
+      </Form>
     </OneTimeSecretDialog>
   );
 }

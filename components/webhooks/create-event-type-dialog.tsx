@@ -10,19 +10,11 @@ import { z } from "zod";
 import { TextField } from "@/components/forms/text-field";
 import { useCreateEventType, type Scoping } from "@/components/webhooks/queries";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/components/ui/form";
-import { Spinner } from "@/components/ui/spinner";
 import { Textarea } from "@/components/ui/textarea";
+import { applyApiFieldErrors } from "@/components/forms/api-field-errors";
+import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
 import { ApiError } from "@/lib/api/fetch-api";
 import { createEventTypeSchema, eventTypeNameSchema } from "@/lib/validations/webhooks";
 
@@ -75,15 +67,7 @@ export function CreateEventTypeDialog({ scoping }: { scoping: Scoping }) {
           setOpenAndReset(false);
         },
         onError: (err) => {
-          let mapped = false;
-          for (const fe of err instanceof ApiError ? (err.errors ?? []) : []) {
-            const root = fe.field.replace(/[[.].*$/, "");
-            const field = root === "name" || root === "description" || root === "schema" ? root : null;
-            if (!field) continue;
-            const message = fe.field === root ? fe.message : `${fe.field}: ${fe.message}`;
-            form.setError(field, { message }, { shouldFocus: !mapped });
-            mapped = true;
-          }
+          let mapped = applyApiFieldErrors(form.setError, err, { fields: ["name", "description", "schema"], withPath: true });
           if (!mapped && err instanceof ApiError && err.status === 409) {
             form.setError("name", { message: "An event type with this name already exists" }, { shouldFocus: true });
             mapped = true;
@@ -155,17 +139,7 @@ export function CreateEventTypeDialog({ scoping }: { scoping: Scoping }) {
                 </FormItem>
               )}
             />
-            <DialogFooter>
-              <DialogClose asChild>
-                <Button type="button" variant="outline" disabled={create.isPending}>
-                  Cancel
-                </Button>
-              </DialogClose>
-              <Button type="submit" disabled={create.isPending} aria-busy={create.isPending || undefined}>
-                {create.isPending ? <Spinner label="Creating" /> : null}
-                Create event type
-              </Button>
-            </DialogFooter>
+            <FormDialogFooter pending={create.isPending} submitLabel="Create event type" pendingLabel="Creating" />
           </form>
         </Form>
       </DialogContent>

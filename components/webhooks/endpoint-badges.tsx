@@ -1,6 +1,7 @@
 "use client";
 // Status and subscription badges shared by the endpoints table and the endpoint page.
 import { Badge } from "@/components/ui/badge";
+import { formatExact } from "@/components/ui/time-format";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import type { EndpointView } from "@/lib/validations/webhooks";
 
@@ -27,6 +28,32 @@ export function EndpointStatusBadge({ endpoint }: { endpoint: Pick<EndpointView,
         </Badge>
       </TooltipTrigger>
       <TooltipContent className="max-w-xs">{endpoint.disabled_reason}</TooltipContent>
+    </Tooltip>
+  );
+}
+
+/** What a receiver's 429/503 answered, for people: "429 Too Many Requests". */
+export function askedStatusText(status: number | null): string {
+  return status === 429 ? "429 Too Many Requests" : status === 503 ? "503 Service Unavailable" : "429 or 503";
+}
+
+/**
+ * "Waiting": the receiver's Retry-After holds every send to the endpoint until then. Shown beside
+ * Active (nobody here paused it); the tooltip says until when (rendered in the browser only, in
+ * the viewer's time zone).
+ */
+export function ReceiverPauseBadge({ pause }: { pause: NonNullable<EndpointView["health"]["receiver_pause"]> }) {
+  const why = `The receiver answered ${askedStatusText(pause.status)} with Retry-After`;
+  return (
+    <Tooltip>
+      <TooltipTrigger asChild>
+        <Badge variant="warning" tabIndex={0} aria-label={`Waiting: ${why}; nothing is sent to it until then`} className="cursor-help">
+          Waiting
+        </Badge>
+      </TooltipTrigger>
+      <TooltipContent className="max-w-xs">
+        {why}: nothing is sent to it until {formatExact(pause.until)}.
+      </TooltipContent>
     </Tooltip>
   );
 }

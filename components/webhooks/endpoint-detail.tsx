@@ -4,11 +4,12 @@
 // settings, and its deliveries.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Pause, Play, RefreshCw, Trash2, TriangleAlert } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
-import { EndpointStatusBadge, EventTypeBadges } from "@/components/webhooks/endpoint-badges";
+import { askedStatusText, EndpointStatusBadge, EventTypeBadges, ReceiverPauseBadge } from "@/components/webhooks/endpoint-badges";
 import {
   applyEndpointApiErrors,
   EndpointFormFields,
@@ -75,6 +76,7 @@ export function EndpointDetailView({ scoping, initial, canManage, canReveal, del
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="text-2xl font-semibold tracking-tight break-all">{e.name}</h1>
             <EndpointStatusBadge endpoint={e} />
+            {e.health.receiver_pause ? <ReceiverPauseBadge pause={e.health.receiver_pause} /> : null}
           </div>
           <p className="flex min-w-0 items-center gap-1">
             <Truncate as="code" value={e.url} className="font-mono text-sm text-muted-foreground" />
@@ -165,10 +167,42 @@ function PausedNotice({ scoping, endpoint: e }: { scoping: Scoping; endpoint: En
   );
 }
 
+/** The receiver asked to wait (429/503 with Retry-After): until when, why, and what happens meanwhile. */
+function ReceiverPauseNotice({ pause }: { pause: NonNullable<EndpointView["health"]["receiver_pause"]> }) {
+  return (
+    <Notice tone="warning">
+      <strong className="font-semibold">Waiting for the receiver</strong> until <LocalTime format="datetime" iso={pause.until} /> (
+      <LocalTime format="relative" iso={pause.until} />
+      ). It answered <strong className="font-semibold">{askedStatusText(pause.status)}</strong> with Retry-After
+      {pause.asked_at ? (
+        <>
+          {" "}
+          <LocalTime format="relative" iso={pause.asked_at} />
+        </>
+      ) : null}
+      {pause.delivery_id ? (
+        <>
+          {" "}
+          (to delivery{" "}
+          <Link
+            href={`/settings/organization/webhooks/deliveries?q=${encodeURIComponent(pause.delivery_id)}`}
+            className="font-mono text-xs underline underline-offset-4"
+          >
+            {pause.delivery_id}
+          </Link>
+          )
+        </>
+      ) : null}
+      , so nothing is sent to this endpoint before then. Deliveries wait and go out after it; none is dropped.
+    </Notice>
+  );
+}
+
 function StateNotices({ scoping, endpoint: e }: { scoping: Scoping; endpoint: EndpointView }) {
   return (
     <>
       {e.status === "PAUSED" ? <PausedNotice scoping={scoping} endpoint={e} /> : null}
+      {e.health.receiver_pause && e.status !== "DISABLED" ? <ReceiverPauseNotice pause={e.health.receiver_pause} /> : null}
       {e.status === "DISABLED" ? (
         <Notice tone="destructive">
           <strong className="font-semibold">Disabled by Gatehouse</strong>

@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { CreateEndpointDialog } from "@/components/webhooks/create-endpoint-dialog";
-import { EndpointStatusBadge, EventTypeBadges } from "@/components/webhooks/endpoint-badges";
+import { EndpointStatusBadge, EventTypeBadges, ReceiverPauseBadge } from "@/components/webhooks/endpoint-badges";
 import { EndpointHealthBadge } from "@/components/webhooks/endpoint-health";
 import { LoadError } from "@/components/ui/load-error";
 import { LocalTime } from "@/components/ui/local-time";
@@ -72,7 +72,12 @@ export function EndpointsTable({
       {
         accessorKey: "status",
         header: "Status",
-        cell: ({ row: { original: e } }) => <EndpointStatusBadge endpoint={e} />,
+        cell: ({ row: { original: e } }) => (
+          <span className="flex flex-wrap items-center gap-1">
+            <EndpointStatusBadge endpoint={e} />
+            {e.health.receiver_pause ? <ReceiverPauseBadge pause={e.health.receiver_pause} /> : null}
+          </span>
+        ),
       },
       {
         id: "health",

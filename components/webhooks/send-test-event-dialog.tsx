@@ -5,20 +5,11 @@ import { FlaskConical } from "lucide-react";
 import { useId, useState } from "react";
 import { toast } from "sonner";
 import { useEventTypes, useSendEvent, type Scoping } from "@/components/webhooks/queries";
+import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Spinner } from "@/components/ui/spinner";
 import { Textarea } from "@/components/ui/textarea";
 import { ApiError } from "@/lib/api/fetch-api";
 import type { EndpointView, EventTypeView } from "@/lib/validations/webhooks";
@@ -171,17 +162,7 @@ export function SendTestEventDialog({ scoping, endpoint }: { scoping: Scoping; e
               </p>
             ) : null}
           </div>
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button type="button" variant="outline" disabled={send.isPending}>
-                Cancel
-              </Button>
-            </DialogClose>
-            <Button type="submit" disabled={send.isPending || !selectedType} aria-busy={send.isPending || undefined}>
-              {send.isPending ? <Spinner label="Sending" /> : null}
-              Send test event
-            </Button>
-          </DialogFooter>
+          <FormDialogFooter pending={send.isPending} submitLabel="Send test event" pendingLabel="Sending" disabled={!selectedType} />
         </form>
       </DialogContent>
     </Dialog>

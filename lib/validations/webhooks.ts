@@ -239,6 +239,21 @@ const healthWindowSchema = z.object({
   latency_p95_ms: z.number().int().nullable(),
 });
 
+export const receiverPauseSchema = z
+  .object({
+    until: z.string().describe("No delivery is sent to this endpoint before this time"),
+    status: z
+      .number()
+      .int()
+      .nullable()
+      .describe("What the receiver answered with its Retry-After: 429 or 503 (null when that attempt is not among the endpoint's newest deliveries)"),
+    asked_at: z.string().nullable().describe("When that answer came"),
+    delivery_id: z.string().nullable().describe("The delivery whose attempt got that answer"),
+  })
+  .strict()
+  .describe("A receiver's Retry-After (on 429 or 503) pauses every send to its endpoint until then, at most an hour");
+export type ReceiverPauseView = z.infer<typeof receiverPauseSchema>;
+
 export const endpointHealthSchema = z
   .object({
     state: z
@@ -262,6 +277,7 @@ export const endpointHealthSchema = z
       })
       .strict(),
     windows: z.object({ "1h": healthWindowSchema.strict(), "24h": healthWindowSchema.strict(), "7d": healthWindowSchema.strict() }).strict(),
+    receiver_pause: receiverPauseSchema.nullable(),
   })
   .strict()
   .describe("Health over the last 1 h / 24 h / 7 d (ten-minute buckets)");

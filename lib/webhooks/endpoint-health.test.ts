@@ -145,6 +145,40 @@ describe("health of a real endpoint", () => {
     expect(h).toMatchObject({ state: "failing", failing_reason: "success_rate", circuit: { state: "closed" } });
   });
 
+  it("shows a receiver's Retry-After pause of the whole endpoint: until when, and which answer asked for it", async () => {
+    // The first request is answered 429 with Retry-After: 120; nothing after it may be sent.
+    let requests = 0;
+    receiver.respondWith((req) => (req.path !== "/wait" ? { status: 200 } : ++requests === 1 ? { status: 429, headers: { "retry-after": "120" } } : { status: 200 }));
+    const { endpoint } = await createEndpoint({ orgId, environment: "test", name: "asked-to-wait", url: `${receiver.url}/wait`, eventTypes: [], fields: ENDPOINTS_FIELDS, ctx });
+    const before = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect((await getEndpointHealth(before)).receiver_pause).toBeNull();
+    await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { n: "first" } });
+    // (The other endpoints of this file subscribe to every event too.)
+    const first = await waitFor(() => db.deliveryAttempt.findFirst({ where: { delivery: { endpointId: endpoint.id } } }), 20_000, "the 429");
+    const asked = Date.now();
+    // A second event makes the next claim, which writes the pause the release carried.
+    await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { n: "second" } });
+    let health: ReturnType<typeof endpointHealthSchema.parse> | undefined;
+    await waitFor(
+      async () => {
+        const res = await fetch(`${server.origin}/api/v1/endpoints/${endpoint.id}`, { headers: { authorization: `Bearer ${bearer}` } });
+        health = endpointHealthSchema.parse((await res.json()).health);
+        return health.receiver_pause !== null;
+      },
+      20_000,
+      "the pause on the endpoint",
+    );
+    const pause = health!.receiver_pause!;
+    expect(pause).toMatchObject({ status: 429, delivery_id: first.deliveryId });
+    expect(Date.parse(pause.until)).toBeGreaterThan(asked + 100_000);
+    expect(Date.parse(pause.until)).toBeLessThan(asked + 125_000);
+    expect(Math.abs(Date.parse(pause.asked_at!) - asked)).toBeLessThan(20_000);
+    expect(requests).toBe(1);
+    // Over: nothing is shown.
+    const after = await getEndpointHealth(await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } }), new Date(Date.parse(pause.until) + 1000));
+    expect(after.receiver_pause).toBeNull();
+  }, 60_000);
+
   it("deletes buckets past the longest window and keeps the rest", async () => {
     const { endpoint } = await createEndpoint({ orgId, environment: "test", name: "pruned", url: `${receiver.url}/p`, eventTypes: [], fields: ENDPOINTS_FIELDS, ctx });
     const now = new Date();

@@ -6,6 +6,7 @@
 import { sql } from "@/lib/db/sql";
 import { parseDuration } from "@/lib/deliveries/retry-schedule";
 import type { Endpoint } from "@/lib/generated/prisma/client";
+import { getReceiverPauses } from "@/lib/webhooks/receiver-pause";
 import type { EndpointHealthView } from "@/lib/validations/webhooks";
 
 /** Bucket width: windows are whole buckets, the last one holding now ("1 h" is 60–70 minutes). */
@@ -126,7 +127,7 @@ type EndpointForHealth = Pick<
   "id" | "status" | "consecutiveFailures" | "failingSince" | "circuitOpenedAt" | "nextProbeAt" | "circuitProbes" | "disabledAt" | "disabledReason"
 >;
 
-/** Health of each endpoint (two statements for any number of them). */
+/** Health of each endpoint (four statements for any number of them, a fifth when one is paused by its receiver). */
 export async function getEndpointsHealth(endpoints: EndpointForHealth[], now = new Date()): Promise<Map<string, EndpointHealthView>> {
   const out = new Map<string, EndpointHealthView>();
   if (endpoints.length === 0) return out;
@@ -135,7 +136,7 @@ export async function getEndpointsHealth(endpoints: EndpointForHealth[], now = n
   const since = (w: HealthWindow) => new Date(end - Math.ceil(HEALTH_WINDOWS[w] / BUCKET_MS) * BUCKET_MS).toISOString();
   const params = [ids, since("1h"), since("24h"), since("7d")];
   const windows = `(VALUES ('1h', $2::timestamp), ('24h', $3::timestamp), ('7d', $4::timestamp)) AS w("win", "since")`;
-  const [counts, bins, last] = await Promise.all([
+  const [counts, bins, last, pauses] = await Promise.all([
     sql<Counts>(
       `SELECT b."endpointId", w."win", sum(b."attempts")::int AS "attempts", sum(b."succeeded")::int AS "succeeded", NULL AS "lastSuccessAt"
        FROM "EndpointHealthBucket" b JOIN ${windows} ON b."start" >= w."since"
@@ -154,6 +155,7 @@ export async function getEndpointsHealth(endpoints: EndpointForHealth[], now = n
        WHERE "endpointId" = ANY($1::text[]) GROUP BY 1`,
       [ids],
     ),
+    getReceiverPauses(ids, now),
   ]);
   const cfg = healthConfig();
   for (const e of endpoints) {
@@ -192,6 +194,7 @@ export async function getEndpointsHealth(endpoints: EndpointForHealth[], now = n
         probes: e.circuitOpenedAt ? e.circuitProbes : 0,
       },
       windows: windowsView,
+      receiver_pause: pauses.get(e.id) ?? null,
     });
   }
   return out;

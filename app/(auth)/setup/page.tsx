@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SetupForm } from "@/components/auth/setup-form";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { AuthCard } from "@/components/auth/auth-card";
 import { needsSetup } from "@/lib/orgs/setup-first-admin";
 
 export const metadata: Metadata = { title: "Set up" };
@@ -10,16 +10,8 @@ export const dynamic = "force-dynamic";
 export default async function SetupPage() {
   if (!(await needsSetup())) redirect("/sign-in");
   return (
-    <Card>
-      <CardHeader>
-        <CardTitle>
-          <h1>Welcome to Gatehouse</h1>
-        </CardTitle>
-        <CardDescription>Create the first admin account and your organization.</CardDescription>
-      </CardHeader>
-      <CardContent>
-        <SetupForm />
-      </CardContent>
-    </Card>
+    <AuthCard title="Welcome to Gatehouse" description="Create the first admin account and your organization.">
+      <SetupForm />
+    </AuthCard>
   );
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { AuthCard } from "@/components/auth/auth-card";
 import { CONSOLE_HOME, safeNextPath } from "@/lib/auth/safe-next";
 import { getSessionUser } from "@/lib/auth/session";
 import { needsSetup } from "@/lib/orgs/setup-first-admin";
@@ -14,16 +14,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const next = safeNextPath((await searchParams).next) ?? undefined;
   if (await getSessionUser()) redirect(next ?? CONSOLE_HOME);
   return (
-    <Card>
-      <CardHeader>
-        <CardTitle>
-          <h1>Sign in</h1>
-        </CardTitle>
-        <CardDescription>Use the email and password of your Gatehouse account.</CardDescription>
-      </CardHeader>
-      <CardContent>
-        <SignInForm next={next} />
-      </CardContent>
-    </Card>
+    <AuthCard title="Sign in" description="Use the email and password of your Gatehouse account.">
+      <SignInForm next={next} />
+    </AuthCard>
   );
 }

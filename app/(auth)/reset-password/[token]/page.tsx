@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AuthCard, UnusableLinkCard } from "@/components/auth/auth-card";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
-import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { lookupPasswordReset } from "@/lib/orgs/password-reset";
 
 export const metadata: Metadata = { title: "Set a new password" };
@@ -11,34 +9,10 @@ export const dynamic = "force-dynamic";
 export default async function ResetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const found = await lookupPasswordReset(token);
-  if (!found.ok) {
-    return (
-      <Card>
-        <CardHeader>
-          <CardTitle>
-            <h1>This reset link cannot be used</h1>
-          </CardTitle>
-          <CardDescription role="alert">{found.message}</CardDescription>
-        </CardHeader>
-        <CardContent>
-          <Button asChild variant="outline">
-            <Link href="/sign-in">Go to sign in</Link>
-          </Button>
-        </CardContent>
-      </Card>
-    );
-  }
+  if (!found.ok) return <UnusableLinkCard title="This reset link cannot be used" reason={found.message} />;
   return (
-    <Card>
-      <CardHeader>
-        <CardTitle>
-          <h1>Set a new password</h1>
-        </CardTitle>
-        <CardDescription>For {found.email}. The link works once; every other session of this account is signed out.</CardDescription>
-      </CardHeader>
-      <CardContent>
-        <ResetPasswordForm token={token} />
-      </CardContent>
-    </Card>
+    <AuthCard title="Set a new password" description={`For ${found.email}. The link works once; every other session of this account is signed out.`}>
+      <ResetPasswordForm token={token} />
+    </AuthCard>
   );
 }
