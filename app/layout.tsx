@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { GeistMono } from "geist/font/mono";
+import { GeistMono } from "@/app/fonts";
 import { GeistSans } from "geist/font/sans";
 import { Providers } from "@/components/providers";
 import "./globals.css";

@@ -2,20 +2,17 @@
 // TanStack Query for the Audit log page: the filtered, cursor-paged list and the chain check.
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { filtersToSearchParams, type AuditFilters } from "@/components/audit/filters";
+import { AUDIT_PAGE_SIZE, auditKeys } from "@/components/audit/query-keys";
 import { fetchApi } from "@/lib/api/fetch-api";
 import type { AuditChainVerificationView, AuditEventListResponse } from "@/lib/validations/audit";
 
-const PAGE_SIZE = 50;
-
-// The org is part of every key: the API resolves it from the org cookie, so a switch must not
-// show another organization's cached entries.
 export function auditEventsQueryOptions(orgId: string, filters: AuditFilters) {
   const params = filtersToSearchParams(filters);
   return infiniteQueryOptions({
-    queryKey: ["audit-events", orgId, params.toString()],
+    queryKey: auditKeys.events(orgId, params.toString()),
     queryFn: ({ pageParam, signal }) => {
       const p = new URLSearchParams(params);
-      p.set("limit", String(PAGE_SIZE));
+      p.set("limit", String(AUDIT_PAGE_SIZE));
       if (pageParam) p.set("cursor", pageParam);
       return fetchApi<AuditEventListResponse>(`/api/v1/audit-events?${p}`, { signal });
     },
@@ -26,7 +23,7 @@ export function auditEventsQueryOptions(orgId: string, filters: AuditFilters) {
 
 export function auditVerificationQueryOptions(orgId: string) {
   return queryOptions({
-    queryKey: ["audit-verification", orgId],
+    queryKey: auditKeys.verification(orgId),
     queryFn: ({ signal }) => fetchApi<AuditChainVerificationView>("/api/v1/audit-events/verify", { signal }),
   });
 }

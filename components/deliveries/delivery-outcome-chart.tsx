@@ -4,19 +4,11 @@
 // (last 7 days). The totals are shown as the legend, the whole chart is summed up in its
 // accessible name, and a visually hidden table gives screen readers every bucket. It polls
 // every 2 s while a delivery in the window is pending, like the delivery list below it.
+import dynamic from "next/dynamic";
 import { useId, useState } from "react";
-import { Bar, BarChart, CartesianGrid, Rectangle, Tooltip, XAxis, YAxis, type BarShapeProps, type TooltipContentProps } from "recharts";
-import {
-  bucketRange,
-  bucketTick,
-  deliveriesCount,
-  formatCompact,
-  OUTCOME_ORDER,
-  outcomesSummary,
-  STATUS_LABELS,
-  successRate,
-} from "@/components/deliveries/format";
-import { useDeliveryOutcomes, type DeliveryStatus, type Scoping } from "@/components/deliveries/queries";
+import { bucketRange, deliveriesCount, OUTCOME_ORDER, outcomesSummary, STATUS_LABELS, successRate } from "@/components/deliveries/format";
+import { CHART_HEIGHT, SERIES } from "@/components/deliveries/outcome-series";
+import { useDeliveryOutcomes, type Scoping } from "@/components/deliveries/queries";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
@@ -24,18 +16,14 @@ import { cn } from "@/lib/utils";
 import { DELIVERY_STATS_WINDOWS, type DeliveryStatsView, type DeliveryStatsWindow } from "@/lib/validations/deliveries";
 
 const WINDOWS = Object.keys(DELIVERY_STATS_WINDOWS) as DeliveryStatsWindow[];
-const CHART_HEIGHT = 160;
 
-// Succeeded and failed in the status colours; pending and held muted (held keeps a hint of the
-// amber its badge uses), so what needs attention is what stands out.
-const SERIES: Record<DeliveryStatus, { fill: string; opacity: number; swatch: string }> = {
-  succeeded: { fill: "var(--success)", opacity: 1, swatch: "bg-success" },
-  failed: { fill: "var(--destructive)", opacity: 1, swatch: "bg-destructive" },
-  pending: { fill: "var(--muted-foreground)", opacity: 0.35, swatch: "bg-muted-foreground/35" },
-  held: { fill: "var(--warning)", opacity: 0.35, swatch: "bg-warning/35" },
-};
-
-type Bucket = DeliveryStatsView["buckets"][number];
+// Recharts (with its d3 and redux parts, ~120 KB compressed) is loaded once the outcomes are
+// there to draw, not with the page: the drawing is below the fold on a phone, and a box of the
+// chart's height holds its place meanwhile, so nothing moves when it arrives.
+const OutcomeBars = dynamic(() => import("@/components/deliveries/outcome-bars").then((m) => m.OutcomeBars), {
+  ssr: false,
+  loading: () => <div style={{ height: CHART_HEIGHT }} />,
+});
 
 export function DeliveryOutcomeChart({ endpointId, scoping }: { endpointId: string; scoping?: Scoping }) {
   const [period, setPeriod] = useState<DeliveryStatsWindow>("24h");
@@ -116,88 +104,6 @@ function OutcomesForPeriod({ endpointId, scoping, period }: { endpointId: string
         </div>
         <OutcomeTable stats={s} windowLabel={label} />
       </figure>
-    </div>
-  );
-}
-
-/** The topmost non-zero series of a bucket gets the rounded top. */
-function topOf(b: Bucket): DeliveryStatus | undefined {
-  return [...OUTCOME_ORDER].reverse().find((status) => b[status] > 0);
-}
-
-function OutcomeBars({ stats }: { stats: DeliveryStatsView }) {
-  const seconds = stats.bucket_seconds;
-  return (
-    <BarChart
-      responsive
-      accessibilityLayer={false}
-      style={{ width: "100%", height: CHART_HEIGHT }}
-      data={stats.buckets}
-      margin={{ top: 4, right: 4, bottom: 0, left: 0 }}
-      barCategoryGap={stats.buckets.length > 12 ? "18%" : "30%"}
-    >
-      <CartesianGrid vertical={false} stroke="var(--border)" />
-      <XAxis
-        dataKey="start"
-        tickFormatter={(v: string) => bucketTick(v, seconds)}
-        tickLine={false}
-        axisLine={false}
-        tickMargin={6}
-        minTickGap={12}
-        tick={{ fill: "var(--muted-foreground)", fontSize: 11 }}
-      />
-      <YAxis
-        allowDecimals={false}
-        tickLine={false}
-        axisLine={false}
-        width={36}
-        tickFormatter={formatCompact}
-        tick={{ fill: "var(--muted-foreground)", fontSize: 11 }}
-      />
-      <Tooltip
-        cursor={{ fill: "var(--muted)", opacity: 0.7 }}
-        isAnimationActive={false}
-        content={(props: TooltipContentProps) => <OutcomeTooltip {...props} seconds={seconds} />}
-      />
-      {OUTCOME_ORDER.map((status) => (
-        <Bar
-          key={status}
-          dataKey={status}
-          name={STATUS_LABELS[status]}
-          stackId="outcomes"
-          fill={SERIES[status].fill}
-          fillOpacity={SERIES[status].opacity}
-          // Live refreshes every 2 s would replay the grow-in each time.
-          isAnimationActive={false}
-          shape={(p: BarShapeProps) => (
-            <Rectangle {...p} radius={topOf(p.payload as Bucket) === status ? [3, 3, 0, 0] : 0} />
-          )}
-        />
-      ))}
-    </BarChart>
-  );
-}
-
-function OutcomeTooltip({ active, payload, seconds }: TooltipContentProps & { seconds: number }) {
-  const b = payload?.[0]?.payload as Bucket | undefined;
-  if (!active || !b) return null;
-  const total = OUTCOME_ORDER.reduce((n, s) => n + b[s], 0);
-  return (
-    <div className="grid min-w-40 gap-1.5 rounded-md border bg-popover px-3 py-2 text-xs text-popover-foreground shadow-md">
-      <p className="font-medium">{bucketRange(b.start, seconds)}</p>
-      {total === 0 ? (
-        <p className="text-muted-foreground">No deliveries</p>
-      ) : (
-        <ul className="grid gap-1">
-          {OUTCOME_ORDER.filter((s) => b[s] > 0).map((s) => (
-            <li key={s} className="flex items-center gap-2">
-              <span aria-hidden className={cn("size-2.5 rounded-[3px]", SERIES[s].swatch)} />
-              <span className="text-muted-foreground">{STATUS_LABELS[s]}</span>
-              <span className="ml-auto font-medium tabular-nums">{b[s]}</span>
-            </li>
-          ))}
-        </ul>
-      )}
     </div>
   );
 }

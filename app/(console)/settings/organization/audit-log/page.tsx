@@ -1,16 +1,25 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { HydrationBoundary } from "@tanstack/react-query";
 import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { Suspense } from "react";
 import { AuditLog } from "@/components/audit/audit-log";
 import { ChainStatus } from "@/components/audit/chain-status";
+import { filtersFromSearchParams, filtersToSearchParams, hasFilters } from "@/components/audit/filters";
+import { AUDIT_PAGE_SIZE, auditKeys } from "@/components/audit/query-keys";
+import { firstPage, queryState } from "@/components/query-state";
 import { PageHeader } from "@/components/layout/page-header";
+import { listAuditEvents } from "@/lib/audit/list-audit-events";
+import { toAuditChainVerificationView, verifyAuditChain } from "@/lib/audit/verify-audit-chain";
 import { getConsoleContext } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
 import { hasRole } from "@/lib/orgs/roles";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function AuditLogPage() {
+type SearchParams = Record<string, string | string[] | undefined>;
+
+export default async function AuditLogPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await getConsoleContext();
   if (!ctx) redirect(await signInPath());
   return (
@@ -19,11 +28,35 @@ export default async function AuditLogPage() {
         title="Audit log"
         description="Every change in this organization: who made it, from where, and what it changed. Entries cannot be edited, and each one is chained to the one before it."
       />
-      <ChainStatus key={`chain-${ctx.org.id}`} orgId={ctx.org.id} canExportCheckpoint={hasRole(ctx.role, "admin")} />
-      {/* useSearchParams (filters in the URL) needs a Suspense boundary. */}
+      {/* The chain check and the first entries stream in together once loaded (the header does
+          not wait for them, and neither moves the other when it lands). useSearchParams (filters
+          in the URL) needs this Suspense boundary too. */}
       <Suspense>
-        <AuditLog key={ctx.org.id} orgId={ctx.org.id} />
+        <AuditSections orgId={ctx.org.id} canExportCheckpoint={hasRole(ctx.role, "admin")} searchParams={searchParams} />
       </Suspense>
     </div>
+  );
+}
+
+async function AuditSections({ orgId, canExportCheckpoint, searchParams }: { orgId: string; canExportCheckpoint: boolean; searchParams: Promise<SearchParams> }) {
+  const sp = await searchParams;
+  const filters = filtersFromSearchParams({ get: (name) => (typeof sp[name] === "string" ? (sp[name] as string) : null) });
+  // The unfiltered view is loaded here, as GET /api/v1/audit-events would answer a console
+  // session; a filtered one (parsed and checked by the API) is left to the list's own query.
+  const [verification, events] = await Promise.all([
+    verifyAuditChain(db, orgId).then(toAuditChainVerificationView),
+    hasFilters(filters) ? null : listAuditEvents(db, { orgId, limit: AUDIT_PAGE_SIZE }),
+  ]);
+  const state = queryState([
+    [auditKeys.verification(orgId), verification],
+    ...(events ? [[auditKeys.events(orgId, filtersToSearchParams(filters).toString()), firstPage(events)] as [readonly unknown[], unknown]] : []),
+  ]);
+  return (
+    <HydrationBoundary state={state}>
+      <div className="grid gap-6">
+        <ChainStatus key={`chain-${orgId}`} orgId={orgId} canExportCheckpoint={canExportCheckpoint} />
+        <AuditLog key={orgId} orgId={orgId} />
+      </div>
+    </HydrationBoundary>
   );
 }

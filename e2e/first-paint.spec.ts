@@ -1,0 +1,56 @@
+// What the console's pages load before they are useful (issue 14, the Lighthouse targets): the
+// Audit log arrives with its chain check and first entries in the HTML (no fetch after
+// hydration, no loading state that moves the page), and the endpoint page does not load the
+// chart library until there are outcomes to draw.
+import { expect, test } from "./fixtures/test";
+
+const AUDIT = "/settings/organization/audit-log";
+
+test("the audit log's chain check and first entries come with the page, not from fetches after hydration", async ({ page }) => {
+  // The HTML as the server sends it already holds both.
+  const res = await page.request.get(AUDIT);
+  expect(res.status()).toBe(200);
+  const html = await res.text();
+  expect(html).toMatch(/Hash chain verified: \d+ entr/);
+
+  const fetched: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/api/v1/audit-events")) fetched.push(r.url());
+  });
+  await page.goto(AUDIT);
+  await expect(page.getByText(/^Hash chain verified: \d+ entr/)).toBeVisible();
+  await expect(page.getByRole("table", { name: "Audit log" }).getByRole("cell").first()).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(fetched).toEqual([]);
+
+  // A filtered view is still the list's own query (the API checks the filters).
+  const filtered = page.waitForRequest((r) => r.url().includes("/api/v1/audit-events?") && r.url().includes("action=member.added"));
+  await page.goto(`${AUDIT}?action=member.added`);
+  await filtered;
+});
+
+test("the endpoint page loads the chart library only when there is something to draw", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const ep = await page.request.post("/api/v1/endpoints", {
+    headers: { origin },
+    data: { name: `First paint ${Date.now().toString(36)}`, url: "http://127.0.0.1:9/first-paint", event_types: ["run.failed"] }, // not a catch-all: other specs' events stay out of its deliveries
+  });
+  expect(ep.status()).toBe(201);
+  const { id } = (await ep.json()) as { id: string };
+
+  const scripts: Promise<string>[] = [];
+  page.on("response", (r) => {
+    if (r.request().resourceType() === "script") scripts.push(r.text().catch(() => ""));
+  });
+  try {
+    await page.goto(`/settings/organization/webhooks/endpoints/${id}`);
+    // No deliveries yet: the chart's empty state, and no Recharts among the scripts loaded.
+    await expect(page.getByText(/Each delivery is counted here by its outcome/)).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    const bodies = await Promise.all(scripts);
+    expect(bodies.length).toBeGreaterThan(0);
+    expect(bodies.filter((b) => b.includes("recharts-"))).toHaveLength(0);
+  } finally {
+    await page.request.delete(`/api/v1/endpoints/${id}`, { headers: { origin } });
+  }
+});
