@@ -92,6 +92,20 @@ describe("the process's runtime", () => {
     }
   });
 
+  it("names where shared state lives, and each table and channel it names exists", async () => {
+    const { readFileSync, readdirSync } = await import("node:fs");
+    const path = await import("node:path");
+    const { runtime } = await import("@/lib/runtime/runtime");
+    const { INVALIDATION_CHANNEL } = await import("@/lib/db/invalidation");
+    const { shared } = runtime();
+    expect(shared.scope).toBe("shared");
+    const dir = path.resolve(import.meta.dirname, "../../prisma/schema");
+    const schema = readdirSync(dir).map((f) => readFileSync(path.join(dir, f), "utf8")).join("\n");
+    const tables = [shared.rateLimits.table, shared.signInThrottle.table, shared.endpointThrottle.table, ...shared.executor.tables];
+    for (const t of tables) expect(schema, t).toMatch(new RegExp(`^model ${t} \\{`, "m"));
+    expect(shared.cacheInvalidation.channel).toBe(INVALIDATION_CHANNEL);
+  });
+
   it("createRuntime() makes a fresh one (nothing shared with the process's)", async () => {
     const { createRuntime, runtime } = await import("@/lib/runtime/runtime");
     const fresh = createRuntime();

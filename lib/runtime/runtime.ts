@@ -154,7 +154,38 @@ export type ExecutorState = {
   callSignal?: AsyncLocalStorage<AbortSignal>;
 };
 
+// ── What every process agrees on (issue 17 item 2) ───────────────────────────────────────────
+
+/**
+ * Where each piece of state that must agree across processes lives: in PostgreSQL, never in a
+ * process's memory (the runtime holds no copy, only this map of it; runtime.test.ts checks that
+ * each table and channel exists).
+ */
+export type SharedState = {
+  /** API, token-endpoint and inbound rate limits: atomic counters per window (lib/api/rate-limit.ts). */
+  rateLimits: { table: "RateLimitCounter" };
+  /** Sign-in attempts per account and address (lib/auth). */
+  signInThrottle: { table: "SignInThrottle" };
+  /** Each endpoint's in-flight cap and send rate, counted across processes (lib/deliveries). */
+  endpointThrottle: { table: "EndpointThrottle" };
+  /** The embedded executor's runs (claimed with leases), events, crons and synced functions. */
+  executor: { tables: readonly ["EngineRun", "EngineEvent", "EngineCron", "EngineFunction"] };
+  /** Revocations and secret changes, announced to every process's cache (lib/db/invalidation.ts). */
+  cacheInvalidation: { channel: "gatehouse_invalidate" };
+};
+
+const SHARED: Shared<SharedState> = {
+  scope: "shared",
+  rateLimits: { table: "RateLimitCounter" },
+  signInThrottle: { table: "SignInThrottle" },
+  endpointThrottle: { table: "EndpointThrottle" },
+  executor: { tables: ["EngineRun", "EngineEvent", "EngineCron", "EngineFunction"] },
+  cacheInvalidation: { channel: "gatehouse_invalidate" },
+};
+
 export type Runtime = {
+  /** What must agree across processes, and where it is kept (PostgreSQL). */
+  shared: Shared<SharedState>;
   /** The HTTP server of `npm start`, as start-up (in Next.js's graph) needs to know it. */
   server: PerProcess<ServerState>;
   /** The database connection and client: this process's pool (or its embedded PGlite). */
@@ -180,6 +211,7 @@ export type Runtime = {
 
 export function createRuntime(): Runtime {
   return {
+    shared: SHARED,
     server: { scope: "per-process" },
     db: { scope: "per-process", preparedTexts: new Map(), batchers: new Map() },
     tokens: { scope: "per-process", epoch: 0, entries: new Map(), clients: new Map() },
