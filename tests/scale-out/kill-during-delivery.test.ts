@@ -41,6 +41,7 @@ describe.skipIf(!onPostgres)(`a process killed while deliveries run (${onPostgre
     // Each event is retried until accepted, with one Idempotency-Key, so a request lost with the
     // killed process never makes a second event.
     const send = async (i: number) => {
+      let last = "";
       for (let attempt = 0; attempt < 20; attempt++) {
         const r = await fetch(`${cluster!.origin}/api/v1/events`, {
           method: "POST",
@@ -48,10 +49,10 @@ describe.skipIf(!onPostgres)(`a process killed while deliveries run (${onPostgre
           body: JSON.stringify({ type: "run.completed", data: { i } }),
         }).catch(() => null);
         if (r && (r.status === 201 || r.status === 202 || r.status === 200)) return;
-        await r?.arrayBuffer();
+        last = r ? `${r.status} ${(await r.text()).slice(0, 300)}` : "no answer";
         await new Promise((res) => setTimeout(res, 100));
       }
-      throw new Error(`event ${i} was never accepted`);
+      throw new Error(`event ${i} was never accepted; the last answer: ${last}`);
     };
     const victim = cluster.nodes[1]!;
     const STEP = 25;
