@@ -9,11 +9,17 @@
 // `Shared` (agrees across every process on the database: kept in PostgreSQL, and here only the
 // handle to it). Nothing `PerProcess` may decide something another process must agree with.
 //
-// What lives here: the database (driver, readiness, Prisma client, raw runner, prepared statement
-// names), the token cache, the server's port, the delivery dispatcher, the URL policy's test
-// override, the embedded executor (its mode, URL, keys, the running engine, the in-process
-// handlers), the secrets generated for memory:// databases, the group-commit batchers and read
-// loaders, and event ingestion's caches. No `process.env` write carries state at run time.
+// What lives here: the map of what is shared and where (`shared`); the database (driver,
+// readiness, Prisma client, raw runner, prepared statement names, the group-commit batchers and
+// read loaders); the token cache; this process's slices of the rate limits; the server's port; the
+// delivery dispatcher; the URL policy's test override; the id clock; the secrets generated for
+// memory:// databases; event ingestion's caches; and the embedded executor (the executor-or-Inngest
+// mode, its URL, keys, the running engine, the in-process handlers). No `process.env` write
+// carries state at run time (lib/runtime/no-env-writes.test.ts).
+//
+// Created on first use (`runtime()`): by server.ts's start-up in `npm start`, then found by Next's
+// instrumentation and route bundles; by the first query in a test. `createRuntime()` makes an
+// unconnected one.
 //
 // What may stay at module level: constants, and values memoized from constants (env(), a compiled
 // schema, a derived key): a second copy of the module computes the same value. Anything that
