@@ -86,22 +86,34 @@ export function createLoader<K, V>(load: (keys: K[]) => Promise<Map<K, V>>, maxB
 /**
  * createBatcher, held by the process's runtime under `name`: every copy of the calling module
  * (Next.js's graph, the lean layer's) adds to the one queue, so concurrent callers share a commit
- * whichever layer they came through. Names are unique in the process ("<module>.<what>").
+ * whichever layer they came through. Names are unique in the process ("<module>.<what>"). The
+ * queue writes with the `write` of the copy evaluated last (the same code in production; the
+ * edited one after a reload in `next dev`).
  */
 export function processBatcher<T>(name: string, write: (items: T[]) => Promise<void>, maxBatch = 500, concurrency = 1): (item: T) => Promise<void> {
-  const held = state.batchers as Map<string, (item: T) => Promise<void>>;
-  let batcher = held.get(name);
-  if (!batcher) held.set(name, (batcher = createBatcher(write, maxBatch, concurrency)));
-  return batcher;
+  const held = state.batchers as Map<string, Held<(items: T[]) => Promise<void>, (item: T) => Promise<void>>>;
+  let entry = held.get(name);
+  if (entry) entry.fn = write;
+  else {
+    const e: Held<(items: T[]) => Promise<void>, (item: T) => Promise<void>> = { fn: write, run: createBatcher((items) => e.fn(items), maxBatch, concurrency) };
+    held.set(name, (entry = e));
+  }
+  return entry.run;
 }
 
 /** createLoader, held by the process's runtime under `name` (as processBatcher). */
 export function processLoader<K, V>(name: string, load: (keys: K[]) => Promise<Map<K, V>>, maxBatch = 100, concurrency = 2): (key: K) => Promise<V | undefined> {
-  const held = state.batchers as Map<string, (key: K) => Promise<V | undefined>>;
-  let loader = held.get(name);
-  if (!loader) held.set(name, (loader = createLoader(load, maxBatch, concurrency)));
-  return loader;
+  const held = state.batchers as Map<string, Held<(keys: K[]) => Promise<Map<K, V>>, (key: K) => Promise<V | undefined>>>;
+  let entry = held.get(name);
+  if (entry) entry.fn = load;
+  else {
+    const e: Held<(keys: K[]) => Promise<Map<K, V>>, (key: K) => Promise<V | undefined>> = { fn: load, run: createLoader((keys) => e.fn(keys), maxBatch, concurrency) };
+    held.set(name, (entry = e));
+  }
+  return entry.run;
 }
+
+type Held<F, R> = { fn: F; run: R };
 
 function batchQueue<T, R>(run: (items: T[]) => Promise<R[]>, maxBatch: number, concurrency: number) {
   let queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];

@@ -54,7 +54,7 @@ export type DatabaseState = {
   raw?: { query<T>(sql: string, params?: unknown[], name?: string): Promise<T[]>; exec(sql: string): Promise<void> };
   rawOpening?: Promise<NonNullable<DatabaseState["raw"]>>;
   /** Group commits and read coalescing (lib/db/sql.ts processBatcher/processLoader), by name. */
-  batchers: Map<string, (item: never) => Promise<unknown>>;
+  batchers: Map<string, { fn: unknown; run: unknown }>;
 };
 
 /** What the token cache needs of the LISTEN/NOTIFY listener (lib/db/invalidation.ts). */
