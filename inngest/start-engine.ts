@@ -1,7 +1,7 @@
 // Starts the embedded Inngest executor (inngest/engine/): its HTTP server on 127.0.0.1, a
 // background sync with the app's serve endpoint, and the run loop. Used when no Inngest server is
 // configured. It mounts the engine in this app (its configuration, the Node HTTP adapter), so it
-// sits beside the engine rather than in it: the engine itself depends on lib/db/ only.
+// sits beside the engine rather than in it: the engine itself depends on lib/db/ and lib/runtime/ only.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { getDb } from "@/lib/db/client";
