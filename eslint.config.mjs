@@ -3,7 +3,8 @@
 //
 //   app/ ─┬─> components/ ─> lib/        (lib/ imports nothing above it)
 //         ├─> inngest/ ──────> lib/
-//         └─> lib/           inngest/engine/ ─> lib/db/ (and the Prisma client it generates) only
+//         └─> lib/           inngest/engine/ ─> lib/db/ (and the Prisma client it generates), and
+//                                             lib/runtime/ (the process's composition root) only
 //
 // The top level (server.ts, instrumentation.ts, start-up.ts) composes the layers and may import
 // any of them; so do tests, test helpers (testing*.ts), benchmarks and scripts.
@@ -70,8 +71,10 @@ export default defineConfig([
             {
               target: "./inngest/engine",
               from: "./lib",
-              except: ["./db", "./generated"],
-              message: layer("the embedded executor (inngest/engine/) depends on lib/db/ and its own files only"),
+              // lib/runtime/ holds what the process owns (the executor's URL, keys, in-process
+              // handlers): the one object every module graph of the process finds.
+              except: ["./db", "./generated", "./runtime"],
+              message: layer("the embedded executor (inngest/engine/) depends on lib/db/, lib/runtime/ and its own files only"),
             },
             {
               target: "./inngest/engine",

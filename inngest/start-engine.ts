@@ -1,17 +1,18 @@
 // Starts the embedded Inngest executor (inngest/engine/): its HTTP server on 127.0.0.1, a
 // background sync with the app's serve endpoint, and the run loop. Used when no Inngest server is
 // configured. It mounts the engine in this app (its configuration, the Node HTTP adapter), so it
-// sits beside the engine rather than in it: the engine itself depends on lib/db/ only.
+// sits beside the engine rather than in it: the engine itself depends on lib/db/ and lib/runtime/ only.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { EXECUTOR_URL_VAR, embeddedKeys, usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
+import { embeddedKeys, setEmbeddedExecutorUrl, usesEmbeddedExecutor } from "@/inngest/engine/embedded-config";
 import { Executor } from "@/inngest/engine/executor";
 import type { ExecutorOptions } from "@/inngest/engine/options";
 import { registerInProcess } from "@/inngest/engine/in-process";
 import { createEngineHandler, type ServerOptions } from "@/inngest/engine/server";
 import { sendWebResponse, toWebRequest } from "@/lib/http/node-adapter";
+import { runtime, type ExecutorState } from "@/lib/runtime/runtime";
 
 export interface EngineOptions extends Omit<ExecutorOptions, "signingKey"> {
   /** The app's Inngest serve endpoint, e.g. http://127.0.0.1:3000/api/inngest. */
@@ -31,15 +32,16 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-const g = globalThis as unknown as { __gatehouseEngine?: Promise<Engine> };
+// The running engine is the process's (lib/runtime/runtime.ts), whichever module graph started it.
+const state = runtime().executor as ExecutorState & { engine?: Promise<Engine> };
 
 /** Starts the engine once per process; a second call returns the running one until it stops. */
 export function startEngine(options: EngineOptions): Promise<Engine> {
-  g.__gatehouseEngine ??= launch(options).catch((err) => {
-    g.__gatehouseEngine = undefined;
+  const started = (state.engine ??= launch(options).catch((err) => {
+    if (state.engine === started) state.engine = undefined;
     throw err;
-  });
-  return g.__gatehouseEngine;
+  }));
+  return started;
 }
 
 /** For instrumentation.ts: starts the engine unless an Inngest server is configured. */
@@ -62,7 +64,7 @@ async function launch({ serveUrl, port, ...rest }: EngineOptions): Promise<Engin
   });
   const bound = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${bound}`;
-  process.env[EXECUTOR_URL_VAR] = url; // read by inngest/client.ts on every send
+  setEmbeddedExecutorUrl(url); // read by inngest/client.ts on every send
   const unregister = registerInProcess(url, handler); // this process's sends skip the socket
   await executor.start();
 
@@ -79,8 +81,8 @@ async function launch({ serveUrl, port, ...rest }: EngineOptions): Promise<Engin
         await executor.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        if (process.env[EXECUTOR_URL_VAR] === url) delete process.env[EXECUTOR_URL_VAR];
-        g.__gatehouseEngine = undefined;
+        if (state.url === url) setEmbeddedExecutorUrl(undefined);
+        state.engine = undefined;
       })();
       return stopping;
     },

@@ -18,6 +18,9 @@ const schema = z.object({
   // PostgreSQL: how long a query may wait for a connection (a new one, or a free pooled one)
   // before it fails; while the database is down, requests are answered 503 within this bound.
   GATEHOUSE_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(3_000),
+  // PostgreSQL: the longest one statement may run (statement_timeout) before it is cancelled and
+  // its request answered 503; 0 turns it off. Migrations are not bound by it.
+  GATEHOUSE_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   // 32 bytes, base64 or hex. Generated into the data directory when unset on the embedded defaults.
   GATEHOUSE_ENCRYPTION_KEY: z.string().optional(),
   AUTH_SECRET: z.string().min(16).optional(),

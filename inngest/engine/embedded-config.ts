@@ -1,21 +1,31 @@
-// Where the embedded executor listens and the keys it shares with the app. Kept in
-// process.env because Next.js loads instrumentation.ts and route handlers as separate
-// bundles: one process, separate module graphs, one process.env.
+// Where the embedded executor listens and the keys it shares with the app. Held by the process's
+// runtime (lib/runtime/runtime.ts), not process.env: Next.js loads instrumentation.ts and the
+// route handlers as separate module graphs, and the runtime is the one object they all find.
+// The keys may be set in the environment (GATEHOUSE_EXECUTOR_SIGNING_KEY / _EVENT_KEY), which is
+// only ever read.
 import { randomBytes } from "node:crypto";
+import { runtime } from "@/lib/runtime/runtime";
 
-export const EXECUTOR_URL_VAR = "GATEHOUSE_EXECUTOR_URL";
 export const EXECUTOR_SIGNING_KEY_VAR = "GATEHOUSE_EXECUTOR_SIGNING_KEY";
 export const EXECUTOR_EVENT_KEY_VAR = "GATEHOUSE_EXECUTOR_EVENT_KEY";
 
-/** True when no Inngest server (Cloud, `inngest start` or the Dev Server) is configured. */
-export function usesEmbeddedExecutor(env: Record<string, string | undefined> = process.env): boolean {
-  return !(
-    env.INNGEST_DEV ||
-    env.INNGEST_BASE_URL ||
-    env.INNGEST_API_BASE_URL ||
-    env.INNGEST_EVENT_API_BASE_URL ||
-    env.INNGEST_SIGNING_KEY
-  );
+const configured = (env: Record<string, string | undefined>) =>
+  Boolean(env.INNGEST_DEV || env.INNGEST_BASE_URL || env.INNGEST_API_BASE_URL || env.INNGEST_EVENT_API_BASE_URL || env.INNGEST_SIGNING_KEY);
+
+/**
+ * True when no Inngest server (Cloud, `inngest start` or the Dev Server) is configured. The
+ * process's mode is decided once, from its environment; `env` asks about another environment.
+ */
+export function usesEmbeddedExecutor(env?: Record<string, string | undefined>): boolean {
+  if (env) return !configured(env);
+  const state = runtime().executor;
+  state.mode ??= configured(process.env) ? "inngest" : "embedded";
+  return state.mode === "embedded";
+}
+
+/** Where this process's embedded executor listens (start-engine.ts); undefined clears it. */
+export function setEmbeddedExecutorUrl(url: string | undefined): void {
+  runtime().executor.url = url;
 }
 
 /**
@@ -23,7 +33,7 @@ export function usesEmbeddedExecutor(env: Record<string, string | undefined> = p
  * gives the right address; otherwise a closed loopback port, so nothing ever leaves the machine.
  */
 export function embeddedExecutorUrl(): string {
-  const set = process.env[EXECUTOR_URL_VAR];
+  const set = runtime().executor.url;
   if (set) return set;
   const port = Number(process.env.GATEHOUSE_EXECUTOR_PORT ?? 0);
   return `http://127.0.0.1:${Number.isInteger(port) && port > 0 ? port : 1}/`;
@@ -36,10 +46,8 @@ export function embeddedExecutorUrl(): string {
  * Generated once per process unless set in the environment.
  */
 export function embeddedKeys(): { signingKey: string; eventKey: string } {
-  process.env[EXECUTOR_SIGNING_KEY_VAR] ||= `signkey-embedded-${randomBytes(32).toString("hex")}`;
-  process.env[EXECUTOR_EVENT_KEY_VAR] ||= randomBytes(24).toString("hex");
-  return {
-    signingKey: process.env[EXECUTOR_SIGNING_KEY_VAR]!,
-    eventKey: process.env[EXECUTOR_EVENT_KEY_VAR]!,
-  };
+  return (runtime().executor.keys ??= {
+    signingKey: process.env[EXECUTOR_SIGNING_KEY_VAR] || `signkey-embedded-${randomBytes(32).toString("hex")}`,
+    eventKey: process.env[EXECUTOR_EVENT_KEY_VAR] || randomBytes(24).toString("hex"),
+  });
 }

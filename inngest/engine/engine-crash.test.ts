@@ -10,7 +10,7 @@ import { eventType } from "inngest";
 import { serve } from "inngest/node";
 import { afterAll, expect, it } from "vitest";
 import { inngest } from "@/inngest/client";
-import { EXECUTOR_URL_VAR, embeddedKeys } from "@/inngest/engine/embedded-config";
+import { embeddedKeys, setEmbeddedExecutorUrl } from "@/inngest/engine/embedded-config";
 import { waitFor } from "@/inngest/engine/testing";
 
 const nap = eventType("crash/nap");
@@ -39,7 +39,6 @@ afterAll(async () => {
 function spawnEngine(serveUrl: string): Promise<{ child: ChildProcess; url: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...embeddedKeysEnv(), GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_TEST_SERVE_URL: serveUrl };
   delete env.DATABASE_URL; // file-backed PGlite in dataDir, like `npm start`
-  delete env[EXECUTOR_URL_VAR];
   const child = spawn(process.execPath, ["--import", "tsx", "inngest/engine/testing-child.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   return new Promise((resolve, reject) => {
@@ -69,7 +68,7 @@ it("finishes a sleeping run after the engine process is killed with SIGKILL and 
   const serveUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
 
   const first = await spawnEngine(serveUrl);
-  process.env[EXECUTOR_URL_VAR] = first.url;
+  setEmbeddedExecutorUrl(first.url); // this process sends to the child's executor
   await inngest.send(nap.create());
   await waitFor(async () => ran.before!.length === 1, 15_000, "the first step");
   const answered = responses;
@@ -81,7 +80,7 @@ it("finishes a sleeping run after the engine process is killed with SIGKILL and 
   expect(ran.after).toHaveLength(0); // killed before the run went on
 
   const second = await spawnEngine(serveUrl);
-  process.env[EXECUTOR_URL_VAR] = second.url;
+  setEmbeddedExecutorUrl(second.url);
   await waitFor(async () => ran.after!.length === 1, 20_000, "the step after the sleep");
   expect(ran.before).toHaveLength(1); // memoized in the database, not run again
   expect(ran.after![0]! - ran.before![0]!).toBeGreaterThanOrEqual(3_000);

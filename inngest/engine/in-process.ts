@@ -7,13 +7,14 @@
 // (Inngest Cloud, `inngest start`, a serve endpoint in another process) goes over the network.
 
 import { AsyncLocalStorage } from "node:async_hooks";
+import { runtime, type FetchHandler } from "@/lib/runtime/runtime";
 
-export type FetchHandler = (request: Request) => Promise<Response>;
+export type { FetchHandler };
 
-type G = { __gatehouseInProcess?: Map<string, FetchHandler>; __gatehouseCallSignal?: AsyncLocalStorage<AbortSignal> };
-const g = globalThis as G; // one registry for every module graph in the process
-const handlers = (g.__gatehouseInProcess ??= new Map());
-const callSignal = (g.__gatehouseCallSignal ??= new AsyncLocalStorage());
+// The registry is the process's (lib/runtime/runtime.ts): one for every module graph in it.
+const state = runtime().executor;
+const handlers = state.inProcess;
+const callSignal = (state.callSignal ??= new AsyncLocalStorage());
 
 /**
  * The abort signal of the call being served (set around a serve handler: by inProcessFetch, or

@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
 import { NonRetriableError, RetryAfterError, cron, eventType, version } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inngest } from "@/inngest/client";
-import { EXECUTOR_URL_VAR, embeddedKeys } from "@/inngest/engine/embedded-config";
+import { embeddedKeys, setEmbeddedExecutorUrl } from "@/inngest/engine/embedded-config";
+import { runtime } from "@/lib/runtime/runtime";
 import { inBandSyncSchema, registerSchema } from "@/inngest/engine/protocol";
 import { canonicalJson, signatureHeader } from "@/inngest/engine/signing";
 import { serveFunctions } from "@/inngest/engine/testing";
@@ -142,8 +143,8 @@ describe("inngest SDK protocol contract", () => {
       });
     });
     await new Promise<void>((r) => recorder.listen(0, "127.0.0.1", r));
-    const previous = process.env[EXECUTOR_URL_VAR];
-    process.env[EXECUTOR_URL_VAR] = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
+    const previous = runtime().executor.url;
+    setEmbeddedExecutorUrl(`http://127.0.0.1:${(recorder.address() as AddressInfo).port}`);
     // serve() fixes its register URL when constructed, so build it after pointing the client.
     const late = await serveFunctions(inngest, functions);
     try {
@@ -156,8 +157,7 @@ describe("inngest SDK protocol contract", () => {
       expect(body).toMatchObject({ appName: "gatehouse", url: late.url, deployType: "ping", framework: "nodejs", sdk: `js:v${version}`, v: "0.1" });
       expect(registerSchema.parse(body).functions.map((f) => f.id)).toContain("gatehouse-configured-failure");
     } finally {
-      if (previous === undefined) delete process.env[EXECUTOR_URL_VAR];
-      else process.env[EXECUTOR_URL_VAR] = previous;
+      setEmbeddedExecutorUrl(previous);
       await late.close();
       await new Promise<void>((r) => recorder.close(() => r()));
     }

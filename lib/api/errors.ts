@@ -152,13 +152,15 @@ const PRISMA_UNREACHABLE = new Set(["P1001", "P1002", "P1017", "P2024"]);
 // Driver adapter error kinds for the same (@prisma/adapter-pg's socket error mapping).
 const ADAPTER_UNREACHABLE = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 // node-postgres's own messages for a lost or never-made connection, which carry no code.
-const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection terminated due to connection timeout/i;
+// "Query read timeout": the client gave up waiting for an answer (the pool's query_timeout).
+const PG_MESSAGES = /Query read timeout|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection terminated due to connection timeout/i;
 
 /**
  * Whether `err` (raw from node-postgres, or wrapped by Prisma and its driver adapter) says the
  * database cannot be reached: the connection was refused, lost, or not made in time, or the
- * server is shutting down or starting (SQLSTATE class 08, 57P01–57P03, 53300). Those are a
- * dependency's outage (503, retry later), not our bug (500).
+ * server is shutting down or starting (SQLSTATE class 08, 57P01–57P03, 53300), or a statement
+ * was cancelled for running too long (57014: GATEHOUSE_DB_STATEMENT_TIMEOUT_MS, lib/db/driver.ts).
+ * Those are a dependency's outage (503, retry later), not our bug (500).
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const seen = new Set<unknown>();
@@ -170,7 +172,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     const o = e as { code?: unknown; kind?: unknown; message?: unknown; name?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
     const code = typeof o.code === "string" ? o.code : "";
     if (SOCKET_CODES.has(code) || PRISMA_UNREACHABLE.has(code)) return true;
-    if (/^08[0-9A-Z]{3}$/.test(code) || code === "57P01" || code === "57P02" || code === "57P03" || code === "53300") return true;
+    if (/^08[0-9A-Z]{3}$/.test(code) || code === "57P01" || code === "57P02" || code === "57P03" || code === "53300" || code === "57014") return true;
     if (typeof o.kind === "string" && ADAPTER_UNREACHABLE.has(o.kind)) return true;
     if (o.name === "PrismaClientInitializationError") return true;
     if (typeof o.message === "string" && PG_MESSAGES.test(o.message)) return true;

@@ -81,6 +81,27 @@ describe("OpenAPI document", () => {
     }
   });
 
+
+  it("every operation that touches the database declares its 503 (the database is down), with Retry-After on token calls", async () => {
+    // What needs no database: the discovery document.
+    const noDatabase = new Set(["get /.well-known/oauth-authorization-server"]);
+    const d = await doc();
+    const missing: string[] = [];
+    for (const [path, m, op] of operations(d)) {
+      if (noDatabase.has(`${m} ${path}`)) continue;
+      const r = op.responses["503"] as { content?: Record<string, unknown>; headers?: Record<string, unknown> } | undefined;
+      if (!r) {
+        missing.push(`${m} ${path}`);
+        continue;
+      }
+      // problem+json on the API and incoming webhooks; RFC 6749 JSON (temporarily_unavailable) on /oauth.
+      expect(Object.keys(r.content ?? {}), `${m} ${path}`).toEqual([path.startsWith("/oauth/") ? "application/json" : "application/problem+json"]);
+      if (path.startsWith("/api/v1/") && (op as { security?: Record<string, unknown>[] }).security?.some((s) => "oauth2" in s)) {
+        expect(r.headers?.["Retry-After"], `${m} ${path}`).toBeTruthy();
+      }
+    }
+    expect(missing).toEqual([]);
+  });
   it("declares the JSON export, servers and a license", async () => {
     const d = await doc();
     const exp = d.paths["/api/v1/audit-events/export"].get.responses["200"].content;

@@ -140,6 +140,7 @@ const oauthError = z
       "unsupported_token_type",
       "rate_limited",
       "server_error",
+      "temporarily_unavailable",
     ]),
     error_description: z.string(),
   })
@@ -166,6 +167,7 @@ const PROBLEM_STATUS: Record<number, string> = {
   422: "Invalid input: `errors` names each field or query parameter (unknown ones included), or a cursor this API did not return",
   429: "Rate limited: too many requests with this access token's credential (GATEHOUSE_API_RATE_LIMIT per minute); Retry-After says when to retry",
   500: "Unexpected error (logged; no details are returned)",
+  503: "The database is not reachable right now, or did not answer in time (`unavailable`); Retry-After says when to retry (a POST with the same Idempotency-Key is safe to repeat)",
 };
 
 function problems(statuses: Iterable<number>) {
@@ -228,7 +230,8 @@ function op(method: "get" | "post" | "patch" | "delete", operationId: string, su
   const unsafe = UNSAFE_METHODS.has(method);
   const security: Record<string, string[]>[] = opts.sessionOnly ? [{ session: [] }] : [{ session: [] }, { oauth2: opts.scopes ?? [] }];
   // Calls with an access token count against their credential's limit (withApi): 429.
-  const statuses = [400, 401, 403, 422, 500, ...(opts.sessionOnly ? [] : [429]), ...(opts.errors ?? [])];
+  // Every operation reads or writes the database: while it is down, 503 (lib/api/errors.ts).
+  const statuses = [400, 401, 403, 422, 500, 503, ...(opts.sessionOnly ? [] : [429]), ...(opts.errors ?? [])];
   if (opts.path) statuses.push(404);
   if (unsafe) statuses.push(413, 415);
   // Every POST takes an Idempotency-Key (withApi); a replay leaves one-time secrets out.
@@ -302,6 +305,7 @@ function oauthErrors(...statuses: number[]) {
     413: "The body is too large",
     429: "rate_limited: too many requests (per client and per address), the credential's issuance quota is used up (token endpoint), or the client ID is locked out after repeated wrong secrets; Retry-After says when to retry",
     500: "server_error",
+    503: "temporarily_unavailable: the database is not reachable right now, or did not answer in time; Retry-After says when to retry",
   };
   return Object.fromEntries(statuses.map((s) => [String(s), { description: why[s] ?? "Error", ...jsonContent(oauthError) }]));
 }
@@ -676,7 +680,7 @@ const paths: ZodOpenApiPathsObject = {
             "application/json": { schema: z.array(auditEventSchema) },
           },
         },
-        ...problems([400, 401, 403, 422, 429, 500]),
+        ...problems([400, 401, 403, 422, 429, 500, 503]),
       },
     },
   },
@@ -966,7 +970,7 @@ const paths: ZodOpenApiPathsObject = {
         "Without credentials: the API, and in `webhooks` the envelope and the starting catalog's event types. With a token (events:read) or a console " +
         "session: the same, with your environment's own event types and their payload schemas in `webhooks`, for code generators.",
       security: [{}, { oauth2: ["events:read"] }, { session: [] }],
-      responses: { "200": { description: "OpenAPI 3.1", ...jsonContent(z.looseObject({ openapi: z.string() })) }, ...problems([400, 401, 403, 422, 429]) },
+      responses: { "200": { description: "OpenAPI 3.1", ...jsonContent(z.looseObject({ openapi: z.string() })) }, ...problems([400, 401, 403, 422, 429, 503]) },
     },
   },
   "/in/{id}": {
@@ -988,7 +992,7 @@ const paths: ZodOpenApiPathsObject = {
           ...jsonContent(inboundAcceptedSchema),
         },
         "202": { description: "Stored (and handled)", ...jsonContent(inboundAcceptedSchema) },
-        ...problems([400, 401, 404, 413, 422, 429, 500]),
+        ...problems([400, 401, 404, 413, 422, 429, 500, 503]),
       },
     },
   },
@@ -1014,7 +1018,7 @@ const paths: ZodOpenApiPathsObject = {
             },
           },
         },
-        ...oauthErrors(400, 401, 413, 429, 500),
+        ...oauthErrors(400, 401, 413, 429, 500, 503),
       },
     },
   },
@@ -1024,7 +1028,7 @@ const paths: ZodOpenApiPathsObject = {
       summary: "Token introspection (RFC 7662), for the client the token was issued to",
       security: [{ clientSecretBasic: [] }, {}],
       requestBody: oauthForm({ token: z.string(), token_type_hint: z.string().optional() }),
-      responses: { "200": { description: "Introspection", ...jsonContent(introspection) }, ...oauthErrors(400, 401, 413, 429, 500) },
+      responses: { "200": { description: "Introspection", ...jsonContent(introspection) }, ...oauthErrors(400, 401, 413, 429, 500, 503) },
     },
   },
   "/oauth/revoke": {
@@ -1033,7 +1037,7 @@ const paths: ZodOpenApiPathsObject = {
       summary: "Token revocation (RFC 7009); unknown tokens are not an error",
       security: [{ clientSecretBasic: [] }, {}],
       requestBody: oauthForm({ token: z.string(), token_type_hint: z.string().optional() }),
-      responses: { "200": { description: "Revoked (or unknown)" }, ...oauthErrors(400, 401, 413, 429, 500) },
+      responses: { "200": { description: "Revoked (or unknown)" }, ...oauthErrors(400, 401, 413, 429, 500, 503) },
     },
   },
   "/.well-known/oauth-authorization-server": {
@@ -1153,7 +1157,7 @@ const RATE_LIMIT_HEADERS = {
   "RateLimit-Limit": { description: "Requests allowed per window (the older header trio)", schema: { type: "integer" } },
   "RateLimit-Remaining": { description: "Requests left in this window", schema: { type: "integer" } },
   "RateLimit-Reset": { description: "Seconds until the window resets", schema: { type: "integer" } },
-  "Retry-After": { description: "Seconds to wait before retrying (429 only)", schema: { type: "integer" } },
+  "Retry-After": { description: "Seconds to wait before retrying (429 and 503 only)", schema: { type: "integer" } },
 } as const;
 
 type DocResponse = { headers?: Record<string, unknown> };
@@ -1169,7 +1173,7 @@ function withRateLimitHeaders(doc: ReturnType<typeof createDocument>): ReturnTyp
     for (const o of Object.values(item)) {
       if (!o?.responses || !o.security?.some((s) => "oauth2" in s)) continue;
       for (const [status, r] of Object.entries(o.responses)) {
-        const names = Object.keys(RATE_LIMIT_HEADERS).filter((n) => n !== "Retry-After" || status === "429");
+        const names = Object.keys(RATE_LIMIT_HEADERS).filter((n) => n !== "Retry-After" || status === "429" || status === "503");
         r.headers = { ...r.headers, ...Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }])) };
       }
     }

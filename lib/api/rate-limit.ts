@@ -9,7 +9,8 @@
 // callers see T-S+1 … T in arrival order. So at most `limit` requests pass per window, whichever
 // process they reach. A request waits for the batch that carries it: under no load that is one
 // round trip, under load the round trips are shared.
-import { createBatcher, prepared, sql } from "@/lib/db/sql";
+import { prepared, processBatcher, sql } from "@/lib/db/sql";
+import { runtime } from "@/lib/runtime/runtime";
 
 export type RateLimitResult = {
   ok: boolean;
@@ -47,7 +48,7 @@ const countStatement = prepared<{ bucket: string; resetMs: number | string; coun
    RETURNING "bucket", (EXTRACT(EPOCH FROM "resetAt") * 1000)::float8 AS "resetMs", "count"`,
 );
 
-const countHits = createBatcher<Hit>(async (hits) => {
+const countHits = processBatcher<Hit>("rate-limit.countHits", async (hits) => {
   // One row per bucket and window (ON CONFLICT cannot touch a row twice in one statement), in a
   // fixed order so that two processes' statements lock rows in the same order (no deadlock).
   const sums = new Map<string, { bucket: string; resetAt: number; sum: number; total?: number }>();
@@ -85,22 +86,10 @@ const countHits = createBatcher<Hit>(async (hits) => {
 const SLICE_FRACTION = 0.01;
 const MAX_LEASES = 10_000;
 
-type Lease = {
-  resetAt: number;
-  /** Units this process holds and has not spent. */
-  left: number;
-  /** The shared count as of this process's last slice (every slice handed out, ours included). */
-  total: number;
-  /** The last slice came back short: the window's quota is gone. */
-  exhausted: boolean;
-  /** Units wanted by the requests waiting for the next slice. */
-  demand: number;
-  pending?: Promise<void>;
-};
-
-// Per process, and per module graph (Next's bundle and the lean layer each hold their own): a
-// second holder only means one more slice out, never more than the limit through.
-const leases = new Map<string, Lease>();
+// The process's slices (lib/runtime/runtime.ts), one set for every module graph (Next's bundle
+// and the lean layer's): a second holder would only mean one more slice out, never more than the
+// limit through, but one holder wastes none.
+const leases = runtime().limits.leases;
 
 function sliceOf(limit: number): number {
   return Math.floor(limit * SLICE_FRACTION);

@@ -3,7 +3,7 @@
 // of one credential are grouped and take what is left in one statement (INSERT … ON CONFLICT DO
 // UPDATE locks the row), which grants at most the remainder, so N parallel exchanges against a
 // quota of Q give exactly min(N, Q) tokens. Credentials without a quota never reach this file.
-import { createLoader, sql } from "@/lib/db/sql";
+import { processLoader, sql } from "@/lib/db/sql";
 import type { OAuthClient } from "@/lib/credentials/oauth-types";
 
 const NO_LIMIT = 2_147_483_647;
@@ -38,7 +38,7 @@ async function take(credentialId: string, want: number, perHour: number, perDay:
 }
 
 // Concurrent exchanges share a statement per credential (each ask is its own key, so none is merged away).
-const consume = createLoader<QuotaAsk, QuotaAnswer>(async (asks) => {
+const consume = processLoader<QuotaAsk, QuotaAnswer>("issuance-quota.consume", async (asks) => {
   const groups = new Map<string, QuotaAsk[]>();
   for (const a of asks) groups.set(a.credentialId, [...(groups.get(a.credentialId) ?? []), a]);
   const out = new Map<QuotaAsk, QuotaAnswer>();

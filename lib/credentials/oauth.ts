@@ -8,7 +8,7 @@ import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { lockedOutDescription, lockedOutFrom, wrongSecret, type LockedOut } from "@/lib/credentials/lockout";
-import { createBatcher, createLoader, prepared, sql, valuesList } from "@/lib/db/sql";
+import { prepared, processBatcher, processLoader, sql, valuesList } from "@/lib/db/sql";
 import { forgetTokensEverywhere, recallClient, rememberClient, tokenEpoch } from "@/lib/credentials/token-cache";
 import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import type { Credential } from "@/lib/generated/prisma/client";
@@ -103,7 +103,7 @@ const selectClients = prepared<OAuthClient>(
 );
 
 // Concurrent exchanges share one lookup (each still reads the row as it was after its request began).
-const loadClient = createLoader<string, OAuthClient>(async (clientIds) => {
+const loadClient = processLoader<string, OAuthClient>("oauth.loadClient", async (clientIds) => {
   const rows = await selectClients([clientIds]);
   return new Map(rows.map((r) => [r.clientId, r]));
 });
@@ -175,7 +175,7 @@ export type TokenResponse = { access_token: string; token_type: "Bearer"; expire
 type NewToken = { id: string; credentialId: string; tokenHash: string; scopes: string[]; expiresAt: string; createdAt: string };
 
 // Concurrent exchanges share one INSERT (and one commit); each still waits for its own row.
-const insertTokens = createBatcher<NewToken>(async (rows) => {
+const insertTokens = processBatcher<NewToken>("oauth.insertTokens", async (rows) => {
   await sql(
     `INSERT INTO "AccessToken" ("id", "credentialId", "tokenHash", "scopes", "expiresAt", "createdAt") VALUES ${valuesList(rows.length, 6, ["", "", "", "::text[]", "::timestamp", "::timestamp"])}`,
     rows.flatMap((r) => [r.id, r.credentialId, r.tokenHash, r.scopes, r.expiresAt, r.createdAt]),

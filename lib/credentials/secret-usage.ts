@@ -7,7 +7,7 @@
 import { sha256 } from "@/lib/credentials/hash";
 import { liveGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { db } from "@/lib/db/client";
-import { createBatcher, sql, valuesList } from "@/lib/db/sql";
+import { processBatcher, sql, valuesList } from "@/lib/db/sql";
 import type { Credential } from "@/lib/generated/prisma/client";
 import type { SecretUsageView } from "@/lib/validations/credentials";
 
@@ -43,7 +43,7 @@ export function aggregateUses(uses: SecretUse[]): Row[] {
   return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
 
-const writeUses = createBatcher<SecretUse>(async (uses) => {
+const writeUses = processBatcher<SecretUse>("secret-usage.writeUses", async (uses) => {
   const rows = aggregateUses(uses);
   await sql(
     `INSERT INTO "CredentialSecretUse" AS u ("credentialId", "secretTag", "ip", "bucket", "count", "lastUsedAt")

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { env, isProductionDeployment } from "@/lib/env";
+import { runtime } from "@/lib/runtime/runtime";
 
 export function localSecret(opts: { envName: string; envValue: string | undefined; file: string; bytes?: number }): string {
   if (opts.envValue) return opts.envValue;
@@ -15,9 +16,11 @@ export function localSecret(opts: { envName: string; envValue: string | undefine
     );
   }
   if (env().DATABASE_URL?.startsWith("memory://")) {
-    // Tests: a per-process value, nothing written to disk.
-    const g = globalThis as unknown as Record<string, string>;
-    return (g[`__gatehouse_${opts.file}`] ??= randomBytes(opts.bytes ?? 32).toString("base64"));
+    // Tests: a per-process value (the runtime's, so every module graph signs alike), nothing written to disk.
+    const generated = runtime().secrets.generated;
+    let value = generated.get(opts.file);
+    if (value === undefined) generated.set(opts.file, (value = randomBytes(opts.bytes ?? 32).toString("base64")));
+    return value;
   }
   const dir = path.resolve(env().GATEHOUSE_DATA_DIR);
   const file = path.join(dir, opts.file);

@@ -16,7 +16,7 @@ export function ensureDatabase(): Promise<Driver> {
   if (state.ready) return state.ready;
   const opening = (async () => {
     const driver = await getDriver();
-    await withRawSql(driver, migrate);
+    await withRawSql(driver, migrate, { unbounded: true });
     return driver;
   })();
   state.ready = opening;

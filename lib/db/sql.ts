@@ -6,29 +6,28 @@ import { ensureDatabase } from "@/lib/db/client";
 import { rawSql, type RawSql } from "@/lib/db/driver";
 import { runtime } from "@/lib/runtime/runtime";
 
-let cached: RawSql | undefined;
-let opening: Promise<RawSql> | undefined;
+// The runner and the prepared statements' names are the process's (lib/runtime/runtime.ts): every
+// copy of this module (Next.js bundles and the lean layer's own import each evaluate it) shares
+// the pool's connections, and one name must stand for one text on all of them.
+const state = runtime().db;
 
 /** The raw SQL runner once the database is open; a failed open is tried again on the next call. */
 function runner(): Promise<RawSql> {
-  if (opening) return opening;
-  const p = ensureDatabase().then((d) => (cached = rawSql(d)));
-  opening = p;
+  if (state.rawOpening) return state.rawOpening;
+  const p = ensureDatabase().then((d) => (state.raw = rawSql(d)));
+  state.rawOpening = p;
   p.catch(() => {
-    if (opening === p) opening = undefined;
+    if (state.rawOpening === p) state.rawOpening = undefined;
   });
   return p;
 }
 
 export async function sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
-  const s = cached ?? (await runner());
+  const s = state.raw ?? (await runner());
   return s.query<T>(text, params);
 }
 
-// One name, one text, across every copy of this module in the process (Next.js bundles and the
-// lean layer's own import each evaluate it): the pool's connections are shared, and so is the
-// runtime that holds the names.
-const preparedTexts = runtime().db.preparedTexts;
+const preparedTexts = state.preparedTexts;
 
 /**
  * A hot query as a prepared statement on PostgreSQL (PGlite runs it as sql() does): each pooled
@@ -40,7 +39,7 @@ export function prepared<T = Record<string, unknown>>(name: string, text: string
   if (known !== undefined && known !== text) throw new Error(`prepared statement ${name} already stands for another query`);
   preparedTexts.set(name, text);
   return async (params) => {
-    const s = cached ?? (await runner());
+    const s = state.raw ?? (await runner());
     return s.query<T>(text, params, name);
   };
 }
@@ -83,6 +82,38 @@ export function createLoader<K, V>(load: (keys: K[]) => Promise<Map<K, V>>, maxB
   }, maxBatch, concurrency);
   return (key: K): Promise<V | undefined> => run(key);
 }
+
+/**
+ * createBatcher, held by the process's runtime under `name`: every copy of the calling module
+ * (Next.js's graph, the lean layer's) adds to the one queue, so concurrent callers share a commit
+ * whichever layer they came through. Names are unique in the process ("<module>.<what>"). The
+ * queue writes with the `write` of the copy evaluated last (the same code in production; the
+ * edited one after a reload in `next dev`).
+ */
+export function processBatcher<T>(name: string, write: (items: T[]) => Promise<void>, maxBatch = 500, concurrency = 1): (item: T) => Promise<void> {
+  const held = state.batchers as Map<string, Held<(items: T[]) => Promise<void>, (item: T) => Promise<void>>>;
+  let entry = held.get(name);
+  if (entry) entry.fn = write;
+  else {
+    const e: Held<(items: T[]) => Promise<void>, (item: T) => Promise<void>> = { fn: write, run: createBatcher((items) => e.fn(items), maxBatch, concurrency) };
+    held.set(name, (entry = e));
+  }
+  return entry.run;
+}
+
+/** createLoader, held by the process's runtime under `name` (as processBatcher). */
+export function processLoader<K, V>(name: string, load: (keys: K[]) => Promise<Map<K, V>>, maxBatch = 100, concurrency = 2): (key: K) => Promise<V | undefined> {
+  const held = state.batchers as Map<string, Held<(keys: K[]) => Promise<Map<K, V>>, (key: K) => Promise<V | undefined>>>;
+  let entry = held.get(name);
+  if (entry) entry.fn = load;
+  else {
+    const e: Held<(keys: K[]) => Promise<Map<K, V>>, (key: K) => Promise<V | undefined>> = { fn: load, run: createLoader((keys) => e.fn(keys), maxBatch, concurrency) };
+    held.set(name, (entry = e));
+  }
+  return entry.run;
+}
+
+type Held<F, R> = { fn: F; run: R };
 
 function batchQueue<T, R>(run: (items: T[]) => Promise<R[]>, maxBatch: number, concurrency: number) {
   let queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];

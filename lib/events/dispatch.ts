@@ -8,28 +8,22 @@
 
 import { STALE_AFTER_MS } from "@/lib/deliveries/sweep";
 import { briefError, log } from "@/lib/observability/log";
+import { runtime, type DeliveryDispatcher, type DeliveryRef } from "@/lib/runtime/runtime";
 
-/**
- * A delivery to send: its id, or (when the caller knows it, e.g. ingestion) the id with its
- * endpoint, which spares the dispatcher a lookup. Only for deliveries never released from hold
- * (a released one's event id includes its release time, which the dispatcher looks up).
- */
-export type DeliveryRef = string | { id: string; endpointId: string; orgId: string };
-
-export type DeliveryDispatcher = (deliveries: DeliveryRef[]) => Promise<void>;
-
-type G = { __gatehouseDeliveryDispatcher?: DeliveryDispatcher };
-const g = globalThis as G; // shared by every module graph in the process (route handlers, instrumentation)
+// The dispatcher is the process's (lib/runtime/runtime.ts): route handlers and instrumentation
+// are separate module graphs, and must find the one start-up installed.
+export type { DeliveryDispatcher, DeliveryRef };
 
 /** Installs the function that sends deliveries (one Inngest event each); returns the previous one. */
 export function setDeliveryDispatcher(fn: DeliveryDispatcher | undefined): DeliveryDispatcher | undefined {
-  const prev = g.__gatehouseDeliveryDispatcher;
-  g.__gatehouseDeliveryDispatcher = fn;
+  const state = runtime().dispatch;
+  const prev = state.dispatcher;
+  state.dispatcher = fn;
   return prev;
 }
 
 export async function dispatchDeliveries(deliveries: DeliveryRef[]): Promise<void> {
-  const fn = g.__gatehouseDeliveryDispatcher;
+  const fn = runtime().dispatch.dispatcher;
   if (!fn || deliveries.length === 0) return;
   try {
     await fn(deliveries);

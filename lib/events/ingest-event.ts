@@ -13,7 +13,7 @@
 // one commit). Each caller still learns about its own event only; if a batch fails, it is split and
 // retried (see store), so one bad event never fails the others.
 import { AppError, describeFieldErrors, fieldError } from "@/lib/api/errors";
-import { createBatcher, sql } from "@/lib/db/sql";
+import { processBatcher, sql } from "@/lib/db/sql";
 import type { Environment, Event } from "@/lib/generated/prisma/client";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
 import { sameJson, unrepresentableNumbers } from "@/lib/events/json-values";
@@ -25,6 +25,7 @@ import { eventsAccepted } from "@/lib/observability/metrics";
 import { provenanceMac, SYSTEM_CAUSE, type EventCause } from "@/lib/events/provenance";
 import { provenanceKey } from "@/lib/audit/audit-keys";
 import { traceAcceptedEvent } from "@/lib/observability/tracing";
+import { runtime } from "@/lib/runtime/runtime";
 
 export type IngestEventOptions = {
   orgId: string;
@@ -66,7 +67,7 @@ type TypeLookup = { orgId: string; environment: Environment; name: string; found
 
 // Event types are read on every request, never cached (archiving a type takes effect at once);
 // concurrent requests share one query.
-const lookUpType = createBatcher<TypeLookup>(async (lookups) => {
+const lookUpType = processBatcher<TypeLookup>("ingest-event.lookUpType", async (lookups) => {
   const key = (l: { orgId: string; environment: string; name: string }) => `${l.orgId}\0${l.environment}\0${l.name}`;
   const keys = [...new Map(lookups.map((l) => [key(l), l])).values()];
   const rows = await sql<TypeRow>(
@@ -129,15 +130,18 @@ type Outcome = NonNullable<Item["outcome"]>;
 // Delivery ids are made here (time-ordered, lib/webhooks/ids.ts) before the statement learns how
 // many it needs, so each batch brings as many as the same kind of event needed last time; when
 // that is too few the statement stores nothing and says how many, and runs again with that many.
-const deliveriesLastTime = new Map<string, number>();
+// These guesses and the filters below are the process's (lib/runtime/runtime.ts): one set for
+// every module graph, so what one layer learned the other need not learn again.
+const cached = runtime().events;
+const deliveriesLastTime = cached.deliveriesLastTime;
 const kindOf = (o: IngestEventOptions) => `${o.orgId}\0${o.environment}\0${o.type}\0${o.onlyEndpointId ?? ""}`;
 
 // The payload filters of each (org, environment)'s endpoints as this process last saw them
 // (endpoint id → filter text), and the compiled filters by text. Only a speed-up: the statement
 // checks every filter it applies against the rows it locks, and answers the current ones when they
 // differ (an endpoint created or edited meanwhile, here or in another process).
-const knownFilters = new Map<string, Map<string, string>>();
-const compiledFilters = new FilterCache();
+const knownFilters = cached.knownFilters;
+const compiledFilters = (cached.compiledFilters ??= new FilterCache());
 const scopeOf = (o: { orgId: string; environment: string }) => `${o.orgId}\0${o.environment}`;
 
 /**
@@ -374,7 +378,7 @@ async function store(items: Item[]): Promise<void> {
   }
 }
 
-const storeEvent = createBatcher<Item>(store, 200);
+const storeEvent = processBatcher<Item>("ingest-event.storeEvent", store, 200);
 
 export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEventResult> {
   const startedAt = Date.now();

@@ -9,7 +9,7 @@ import { digestEquals, sha256 } from "@/lib/credentials/hash";
 import { parseSecret } from "@/lib/credentials/secret-format";
 import { decrypt } from "@/lib/crypto/encryption";
 import { db, type Tx } from "@/lib/db/client";
-import { createBatcher, sql, valuesList } from "@/lib/db/sql";
+import { processBatcher, sql, valuesList } from "@/lib/db/sql";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { validatePayload } from "@/lib/events/payload-schema";
@@ -68,7 +68,7 @@ type WebhookRow = Omit<AuthorizedWebhook, "forwardEndpoint" | "rate" | "token"> 
 type Found = Omit<AuthorizedWebhook, "rate" | "token">;
 type Lookup = { id: string; found?: Found | null };
 
-const lookupWebhooks = createBatcher<Lookup>(async (lookups) => {
+const lookupWebhooks = processBatcher<Lookup>("receive-message.lookupWebhooks", async (lookups) => {
   const ids = [...new Set(lookups.map((l) => l.id))];
   const rows = await sql<WebhookRow>(
     `SELECT w."id", w."name", w."orgId", w."environment", w."handler", w."eventType", w."verification", w."verificationSecretEncrypted",
@@ -372,7 +372,7 @@ async function writeStored(rows: StoredRow[]): Promise<void> {
 // each answers 202 only once its own row is committed. One statement is all or nothing, so when
 // a shared batch fails (say a webhook deleted mid-flight) each row is retried alone and only the
 // row that cannot be written fails its request. The cap bounds a statement at 64 bodies (64 MiB).
-const insertStored = createBatcher<StoredRow>(async (rows) => {
+const insertStored = processBatcher<StoredRow>("receive-message.insertStored", async (rows) => {
   try {
     await writeStored(rows);
   } catch (err) {

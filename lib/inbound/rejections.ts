@@ -6,7 +6,7 @@
 // fly), and GATEHOUSE_INBOUND_REJECTIONS_DAYS (default 7) by the retention job.
 import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
-import { createBatcher, sql, valuesList } from "@/lib/db/sql";
+import { processBatcher, sql, valuesList } from "@/lib/db/sql";
 import type { Environment } from "@/lib/generated/prisma/client";
 import { findInboundWebhook } from "@/lib/inbound/get-inbound-webhooks";
 import { newInboundRejectionId } from "@/lib/inbound/ids";
@@ -68,7 +68,7 @@ const CASTS = ["", "", "::timestamp", "", "", "", "::int", "", "", "::int", ""];
 
 // One INSERT … SELECT per batch: rows of unknown webhooks join nothing (so a random id costs no
 // row), and a webhook already at its per-minute allowance gets no more.
-const writeRejections = createBatcher<Row>(async (rows) => {
+const writeRejections = processBatcher<Row>("rejections.writeRejections", async (rows) => {
   await sql(
     `INSERT INTO "InboundRejection" ("id", "webhookId", "orgId", "environment", "receivedAt", "method", "sourceIp", "userAgent", "status", "reason", "detail", "bodySize", "tokenLast4")
      SELECT v.id, w."id", w."orgId", w."environment", v.at, v.method, v.ip, v.ua, v.status, v.reason, v.detail, v.size, v.last4

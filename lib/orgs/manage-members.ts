@@ -3,7 +3,7 @@
 import { AppError } from "@/lib/api/errors";
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { db, type Tx } from "@/lib/db/client";
-import { createLoader, prepared } from "@/lib/db/sql";
+import { prepared, processLoader } from "@/lib/db/sql";
 import type { Membership, Role, User } from "@/lib/generated/prisma/client";
 import { hasRole } from "@/lib/orgs/roles";
 
@@ -91,7 +91,7 @@ const selectMembers = prepared<MemberSqlRow>(
 );
 
 // Concurrent list calls share one query (each still gets rows read after its call began).
-const loadMembers = createLoader<string, MemberRow[]>(async (orgIds) => {
+const loadMembers = processLoader<string, MemberRow[]>("manage-members.loadMembers", async (orgIds) => {
   const byOrg = new Map<string, MemberRow[]>(orgIds.map((id) => [id, []]));
   for (const r of await selectMembers([orgIds])) {
     byOrg.get(r.orgId)?.push({ id: r.id, userId: r.userId, role: r.role, createdAt: r.createdAt, user: { id: r.userId, name: r.name, email: r.email } });

@@ -9,15 +9,28 @@
 // `Shared` (agrees across every process on the database: kept in PostgreSQL, and here only the
 // handle to it). Nothing `PerProcess` may decide something another process must agree with.
 //
-// Moved here so far: the database (driver, readiness, Prisma client, prepared statement names),
-// the token cache, and the server's port (written to process.env.PORT at run time before). Still to move (issue 17 item 1): the delivery dispatcher, the send
-// slots and agents, the in-process executor registry, the URL policy override, the batchers, and
-// the executor's URL (inngest/start-engine.ts still writes GATEHOUSE_EXECUTOR_URL: its reader,
-// inngest/engine/embedded-config.ts, may import only lib/db).
+// What lives here: the map of what is shared and where (`shared`); the database (driver,
+// readiness, Prisma client, raw runner, prepared statement names, the group-commit batchers and
+// read loaders); the token cache; this process's slices of the rate limits; the server's port; the
+// delivery dispatcher; the URL policy's test override; the id clock; the secrets generated for
+// memory:// databases; event ingestion's caches; and the embedded executor (the executor-or-Inngest
+// mode, its URL, keys, the running engine, the in-process handlers). No `process.env` write
+// carries state at run time (lib/runtime/no-env-writes.test.ts).
+//
+// Created on first use (`runtime()`): by server.ts's start-up in `npm start`, then found by Next's
+// instrumentation and route bundles; by the first query in a test. `createRuntime()` makes an
+// unconnected one.
+//
+// What may stay at module level: constants, and values memoized from constants (env(), a compiled
+// schema, a derived key): a second copy of the module computes the same value. Anything that
+// counts, queues, registers or remembers what happened goes here (lib/runtime/no-module-state.test.ts).
+// lib/deliveries/* is moved by its own block (the send slots and agents).
+import type { AsyncLocalStorage } from "node:async_hooks";
 import type { PGlite } from "@electric-sql/pglite";
 import type { Pool } from "pg";
 import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { FilterCache } from "@/lib/webhooks/payload-filter";
 
 /** This process's own: lost with it, never consulted by another process. */
 export type PerProcess<T extends object> = T & { readonly scope: "per-process" };
@@ -37,6 +50,11 @@ export type DatabaseState = {
   prisma?: PrismaClient;
   /** Prepared statement name → its text: one name stands for one text on every pooled connection. */
   preparedTexts: Map<string, string>;
+  /** The raw SQL runner over the open driver (lib/db/sql.ts), and its opening. */
+  raw?: { query<T>(sql: string, params?: unknown[], name?: string): Promise<T[]>; exec(sql: string): Promise<void> };
+  rawOpening?: Promise<NonNullable<DatabaseState["raw"]>>;
+  /** Group commits and read coalescing (lib/db/sql.ts processBatcher/processLoader), by name. */
+  batchers: Map<string, { fn: unknown; run: unknown }>;
 };
 
 /** What the token cache needs of the LISTEN/NOTIFY listener (lib/db/invalidation.ts). */
@@ -60,20 +78,156 @@ export type ServerState = {
   port?: number;
 };
 
+// ── Rate limits (issue 17 items 1-2) ──────────────────────────────────────────────────────────
+
+/** A slice of a shared limit this process took from PostgreSQL and spends in memory (lib/api/rate-limit.ts). */
+export type RateLimitLease = {
+  resetAt: number;
+  /** Units this process holds and has not spent. */
+  left: number;
+  /** The shared count as of this process's last slice (every slice handed out, ours included). */
+  total: number;
+  /** The last slice came back short: the window's quota is gone. */
+  exhausted: boolean;
+  /** Units wanted by the requests waiting for the next slice. */
+  demand: number;
+  pending?: Promise<void>;
+};
+
+export type RateLimitState = {
+  /** Limit key → this process's current slice. The counts themselves are shared, in PostgreSQL. */
+  leases: Map<string, RateLimitLease>;
+};
+
+// ── Events, deliveries' hand-off, webhook URLs, generated secrets (issue 17 item 1) ──────────────
+
+/**
+ * A delivery to send: its id, or (when the caller knows it, e.g. ingestion) the id with its
+ * endpoint, which spares the dispatcher a lookup (lib/events/dispatch.ts). Only for deliveries
+ * never released from hold (a released one's event id includes its release time, which the
+ * dispatcher looks up).
+ */
+export type DeliveryRef = string | { id: string; endpointId: string; orgId: string };
+export type DeliveryDispatcher = (deliveries: DeliveryRef[]) => Promise<void>;
+
+export type DispatchState = {
+  /** What sends committed deliveries (one Inngest event each), installed at start-up. */
+  dispatcher?: DeliveryDispatcher;
+};
+
+export type UrlPolicyState = {
+  /** Tests only: overrides GATEHOUSE_ALLOW_PRIVATE_URLS (lib/webhooks/url-policy.ts). */
+  allowPrivateUrls?: boolean;
+};
+
+export type IdClockState = {
+  /** The millisecond and counter of the last time-ordered id (lib/webhooks/ids.ts). */
+  lastTime: number;
+  lastRand: bigint;
+};
+
+export type SecretsState = {
+  /** On a memory:// database (tests): the secrets generated for this process, by file name. */
+  generated: Map<string, string>;
+};
+
+export type EventIngestState = {
+  /** Deliveries each kind of event needed last time (ids are made before the statement runs). */
+  deliveriesLastTime: Map<string, number>;
+  /** Each (org, environment)'s endpoint filters as last seen (the statement re-checks them). */
+  knownFilters: Map<string, Map<string, string>>;
+  /** Compiled filters by text. */
+  compiledFilters?: FilterCache;
+};
+
+// ── The executor-or-Inngest mode and the embedded executor (issue 17 item 1) ───────────────────
+
+/** A fetch-style handler answering in-process (inngest/engine/in-process.ts). */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+export type ExecutorState = {
+  /** "embedded" when no Inngest server is configured; decided from the environment once. */
+  mode?: "embedded" | "inngest";
+  /** The embedded executor's origin once it listens (inngest/start-engine.ts). */
+  url?: string;
+  /** The keys the embedded executor and the app's serve endpoint share (from the environment, or generated once). */
+  keys?: { signingKey: string; eventKey: string };
+  /** The running engine (its type is inngest/start-engine.ts's Engine). */
+  engine?: Promise<unknown>;
+  /** URL prefix → handler, for requests between the executor and the app without a socket. */
+  inProcess: Map<string, FetchHandler>;
+  /** The abort signal of the serve call being handled. */
+  callSignal?: AsyncLocalStorage<AbortSignal>;
+};
+
+// ── What every process agrees on (issue 17 item 2) ───────────────────────────────────────────
+
+/**
+ * Where each piece of state that must agree across processes lives: in PostgreSQL, never in a
+ * process's memory (the runtime holds no copy, only this map of it; runtime.test.ts checks that
+ * each table and channel exists).
+ */
+export type SharedState = {
+  /** API, token-endpoint and inbound rate limits: atomic counters per window (lib/api/rate-limit.ts). */
+  rateLimits: { table: "RateLimitCounter" };
+  /** Sign-in attempts per account and address (lib/auth). */
+  signInThrottle: { table: "SignInThrottle" };
+  /** Each endpoint's in-flight cap and send rate, counted across processes (lib/deliveries). */
+  endpointThrottle: { table: "EndpointThrottle" };
+  /** The embedded executor's runs (claimed with leases), events, crons and synced functions. */
+  executor: { tables: readonly ["EngineRun", "EngineEvent", "EngineCron", "EngineFunction"] };
+  /** Revocations and secret changes, announced to every process's cache (lib/db/invalidation.ts). */
+  cacheInvalidation: { channel: "gatehouse_invalidate" };
+};
+
+const SHARED: Shared<SharedState> = {
+  scope: "shared",
+  rateLimits: { table: "RateLimitCounter" },
+  signInThrottle: { table: "SignInThrottle" },
+  endpointThrottle: { table: "EndpointThrottle" },
+  executor: { tables: ["EngineRun", "EngineEvent", "EngineCron", "EngineFunction"] },
+  cacheInvalidation: { channel: "gatehouse_invalidate" },
+};
+
 export type Runtime = {
+  /** What must agree across processes, and where it is kept (PostgreSQL). */
+  shared: Shared<SharedState>;
   /** The HTTP server of `npm start`, as start-up (in Next.js's graph) needs to know it. */
   server: PerProcess<ServerState>;
   /** The database connection and client: this process's pool (or its embedded PGlite). */
   db: PerProcess<DatabaseState>;
   /** Valid tokens and credentials remembered for ≤ 1 s; dropped on every process by NOTIFY. */
   tokens: PerProcess<TokenCacheState>;
+  /** This process's slices of the rate limits, whose counts are shared in PostgreSQL. */
+  limits: PerProcess<RateLimitState>;
+  /** The hand-off from committed deliveries to the engine that sends them. */
+  dispatch: PerProcess<DispatchState>;
+  /** The test override of where webhooks may go. */
+  urlPolicy: PerProcess<UrlPolicyState>;
+  /** Keeps the time-ordered ids this process makes in order. */
+  ids: PerProcess<IdClockState>;
+  /** Secrets generated for a memory:// database (a file in the data directory otherwise). */
+  secrets: PerProcess<SecretsState>;
+  /** Ingestion's guesses and compiled filters: only speed-ups, the statement checks them. */
+  events: PerProcess<EventIngestState>;
+  /** This process's embedded executor, or the note that an Inngest server does the work. Its runs,
+   * leases and limits are in PostgreSQL (shared); what is here is this process's own. */
+  executor: PerProcess<ExecutorState>;
 };
 
 export function createRuntime(): Runtime {
   return {
+    shared: SHARED,
     server: { scope: "per-process" },
-    db: { scope: "per-process", preparedTexts: new Map() },
+    db: { scope: "per-process", preparedTexts: new Map(), batchers: new Map() },
     tokens: { scope: "per-process", epoch: 0, entries: new Map(), clients: new Map() },
+    limits: { scope: "per-process", leases: new Map() },
+    dispatch: { scope: "per-process" },
+    urlPolicy: { scope: "per-process" },
+    ids: { scope: "per-process", lastTime: 0, lastRand: 0n },
+    secrets: { scope: "per-process", generated: new Map() },
+    events: { scope: "per-process", deliveriesLastTime: new Map(), knownFilters: new Map() },
+    executor: { scope: "per-process", inProcess: new Map() },
   };
 }
 

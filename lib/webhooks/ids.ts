@@ -3,11 +3,13 @@
 // ULID), monotonic within the process, so ids sort by creation order even within a millisecond
 // and a delivery's id can serve as its stable `webhook-id`.
 import { randomBytes, randomUUID } from "node:crypto";
+import { runtime } from "@/lib/runtime/runtime";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 const RAND_MAX = (1n << 80n) - 1n;
-let lastTime = 0;
-let lastRand = 0n;
+// The last id's time and counter are the process's (lib/runtime/runtime.ts): ids made through
+// either module graph (Next.js's, the lean layer's) keep one order.
+const clock = runtime().ids;
 
 function encode(value: bigint, length: number): string {
   let out = "";
@@ -19,13 +21,13 @@ function encode(value: bigint, length: number): string {
 }
 
 export function timeOrderedId(now = Date.now()): string {
-  if (now <= lastTime && lastRand < RAND_MAX) {
-    lastRand += 1n; // same (or a past) millisecond: keep order by counting up
+  if (now <= clock.lastTime && clock.lastRand < RAND_MAX) {
+    clock.lastRand += 1n; // same (or a past) millisecond: keep order by counting up
   } else {
-    lastTime = Math.max(now, lastTime + (now <= lastTime ? 1 : 0));
-    lastRand = BigInt(`0x${randomBytes(10).toString("hex")}`) >> 1n; // headroom for counting up
+    clock.lastTime = Math.max(now, clock.lastTime + (now <= clock.lastTime ? 1 : 0));
+    clock.lastRand = BigInt(`0x${randomBytes(10).toString("hex")}`) >> 1n; // headroom for counting up
   }
-  return encode(BigInt(lastTime), 10) + encode(lastRand, 16);
+  return encode(BigInt(clock.lastTime), 10) + encode(clock.lastRand, 16);
 }
 
 export const newEndpointId = () => `ep_${randomUUID()}`;

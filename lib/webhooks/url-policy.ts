@@ -5,6 +5,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 import { env } from "@/lib/env";
+import { runtime } from "@/lib/runtime/runtime";
 
 export type UrlProblem = { code: "invalid" | "scheme" | "https_required" | "credentials" | "private" | "unresolvable"; message: string };
 
@@ -118,13 +119,12 @@ function isLocalhostName(hostname: string): boolean {
 
 /** Whether private destinations are allowed (GATEHOUSE_ALLOW_PRIVATE_URLS), with a test override. */
 export function allowPrivateUrls(): boolean {
-  const g = globalThis as { __gatehouseAllowPrivateUrls?: boolean };
-  return g.__gatehouseAllowPrivateUrls ?? env().GATEHOUSE_ALLOW_PRIVATE_URLS;
+  return runtime().urlPolicy.allowPrivateUrls ?? env().GATEHOUSE_ALLOW_PRIVATE_URLS;
 }
 
 /** Tests only: overrides GATEHOUSE_ALLOW_PRIVATE_URLS (which env() caches); undefined restores it. */
 export function setAllowPrivateUrlsForTests(value: boolean | undefined): void {
-  (globalThis as { __gatehouseAllowPrivateUrls?: boolean }).__gatehouseAllowPrivateUrls = value;
+  runtime().urlPolicy.allowPrivateUrls = value;
 }
 
 /**

@@ -5,9 +5,12 @@
 // Inngest functions served on loopback, the embedded executor and the delivery dispatcher.
 // Says `@@ {"ready":true,"origin":"http://127.0.0.1:<port>"}` on stdout once it listens, and, with
 // GATEHOUSE_TEST_MEMORY_MS=<ms>, `@@ {"memory":{…process.memoryUsage()}}` every that many ms.
+// With GATEHOUSE_TEST_AUTH=1 it also answers Auth.js's sign-in routes (csrf, credentials callback,
+// session, sign-out), as tests/security/helpers/auth-http.ts serves them (set AUTH_SECRET alike on
+// every process: a CSRF token from one is checked by another).
 import { ensureDatabase } from "@/lib/db/client";
 import { API_ROUTES } from "@/tests/helpers/api-routes";
-import { serveRoutes } from "@/tests/helpers/route-server";
+import { serveRoutes, type Routes } from "@/tests/helpers/route-server";
 
 await ensureDatabase();
 if (process.env.GATEHOUSE_TEST_DELIVERIES === "1") {
@@ -21,7 +24,13 @@ if (process.env.GATEHOUSE_TEST_DELIVERIES === "1") {
   const engine = await startEngine({ serveUrl: served.url, logger: silentLogger });
   await engine.ready;
 }
-const server = await serveRoutes(API_ROUTES, { contract: false });
+const authRoutes: Routes = {};
+if (process.env.GATEHOUSE_TEST_AUTH === "1") {
+  await import("@/tests/security/helpers/auth-http"); // Next's request-scope globals, as in the security tests
+  const auth = await import("@/app/api/auth/[...nextauth]/route");
+  for (const p of ["csrf", "session", "signout", "callback/credentials"]) authRoutes[`/api/auth/${p}`] = auth;
+}
+const server = await serveRoutes({ ...API_ROUTES, ...authRoutes }, { contract: false });
 process.stdout.write(`@@ ${JSON.stringify({ ready: true, origin: server.origin, pid: process.pid })}\n`);
 // Benchmarks read the process's memory (heap and RSS) from these reports.
 const memoryEvery = Number(process.env.GATEHOUSE_TEST_MEMORY_MS);

@@ -11,6 +11,7 @@ import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
+import { responseViolations } from "@/tests/helpers/openapi-validator";
 import { startTcpProxy, type TcpProxy } from "@/tests/helpers/tcp-proxy";
 import { onPostgres, SKIP_REASON, startCluster, type Cluster } from "@/tests/scale-out/cluster";
 
@@ -88,7 +89,7 @@ describe.skipIf(!onPostgres)(`PostgreSQL down under load (${onPostgres ? "Postgr
     const flowing = Date.now() + 60_000;
     while (sent.filter((s) => s.status === 202).length < 30 && Date.now() < flowing) await sleep(100);
     // Token exchanges too: RFC 6749 JSON (OAuth clients read `error`), 503, fast.
-    const exchanges: { phase: string; status: number; ms: number; error?: string; retryAfter: string | null }[] = [];
+    const exchanges: { phase: string; status: number; ms: number; error?: string; retryAfter: string | null; type: string; body: string }[] = [];
     const exchange = async (p: string) => {
       const t = performance.now();
       const r = await fetch(`${cluster!.origin}/oauth/token`, {
@@ -97,8 +98,9 @@ describe.skipIf(!onPostgres)(`PostgreSQL down under load (${onPostgres ? "Postgr
         body: new URLSearchParams({ grant_type: "client_credentials", client_id: credential.clientId, client_secret: secret }),
         signal: AbortSignal.timeout(30_000),
       });
-      const body = (await r.json()) as { error?: string };
-      exchanges.push({ phase: p, status: r.status, ms: performance.now() - t, error: body.error, retryAfter: r.headers.get("retry-after") });
+      const text = await r.text();
+      const body = JSON.parse(text) as { error?: string };
+      exchanges.push({ phase: p, status: r.status, ms: performance.now() - t, error: body.error, retryAfter: r.headers.get("retry-after"), type: r.headers.get("content-type") ?? "", body: text });
     };
     phase = "refused";
     await proxy.fail("refuse");
@@ -144,6 +146,8 @@ describe.skipIf(!onPostgres)(`PostgreSQL down under load (${onPostgres ? "Postgr
       for (const s of unavailable) {
         expect(s.type).toContain("application/problem+json");
         expect(JSON.parse(s.body)).toMatchObject({ status: 503, code: "unavailable" });
+        // As the OpenAPI document declares it (clients generated from it expect this answer).
+        expect(responseViolations({ method: "POST", path: "/api/v1/events", status: 503, contentType: s.type, body: s.body })).toEqual([]);
       }
       const slow = answers.filter((s) => s.ms > FAIL_FAST_MS).map((s) => Math.round(s.ms));
       expect(slow, `answers slower than ${FAIL_FAST_MS} ms while ${p}`).toEqual([]);
@@ -156,6 +160,7 @@ describe.skipIf(!onPostgres)(`PostgreSQL down under load (${onPostgres ? "Postgr
     console.log(`[pg-outage] token exchanges while down: ${exchanges.map((e) => `${e.status} ${e.error} ${Math.round(e.ms)} ms`).join("; ")}`);
     for (const e of exchanges) {
       expect(e, "a token exchange while PostgreSQL is down").toMatchObject({ status: 503, error: "temporarily_unavailable", retryAfter: "5" });
+      expect(responseViolations({ method: "POST", path: "/oauth/token", status: 503, contentType: e.type, body: e.body })).toEqual([]);
       expect(e.ms).toBeLessThan(FAIL_FAST_MS);
     }
     await exchange("after");

@@ -1,11 +1,15 @@
 // Three Gatehouse processes on one PostgreSQL behind a round-robin proxy must behave as one
 // service: a revocation made through (or next to) one process is refused by every other on the
-// next request, and the rate limits count every process's requests together.
+// next request, and the rate limits and the sign-in throttle count every process's requests together.
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "@/lib/auth/password";
+import { ACCOUNT } from "@/lib/auth/throttle";
 import { createCredential, regenerateSecret, revokeCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { createInboundWebhook } from "@/lib/inbound/create-inbound-webhook";
 import { awayFromWindowEnd, onPostgres, SKIP_REASON, startCluster, type Cluster } from "@/tests/scale-out/cluster";
+import { signInOverHttp } from "@/tests/security/helpers/auth-http";
 
 const ctx = { actor: { type: "system" as const, id: null, label: "scale-out test" }, ip: "127.0.0.1", userAgent: "vitest" };
 const TOKEN_LIMIT = 40;
@@ -17,7 +21,12 @@ describe.skipIf(!onPostgres)(`three processes on one PostgreSQL (${onPostgres ? 
 
   beforeAll(async () => {
     orgId = (await db.organization.create({ data: { name: "Scale-out" } })).id;
-    cluster = await startCluster(NODES, { GATEHOUSE_TOKEN_RATE_LIMIT: String(TOKEN_LIMIT) });
+    cluster = await startCluster(NODES, {
+      GATEHOUSE_TOKEN_RATE_LIMIT: String(TOKEN_LIMIT),
+      // Sign-in too: one AUTH_SECRET, as every process of a deployment has.
+      GATEHOUSE_TEST_AUTH: "1",
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+    });
   }, 180_000);
   afterAll(async () => {
     await cluster?.close();
@@ -140,5 +149,21 @@ describe.skipIf(!onPostgres)(`three processes on one PostgreSQL (${onPostgres ? 
     expect(accepted).toBeGreaterThanOrEqual(limit * 0.9);
     expect(accepted).toBeLessThanOrEqual(limit * 1.1);
     expect(await db.inboundMessage.count({ where: { webhookId: webhook.id } })).toBe(accepted);
+  });
+
+  it("one sign-in throttle across all processes: 20 parallel wrong passwords, only the account's free tries checked", async () => {
+    const email = `scale-${randomBytes(4).toString("hex")}@example.com`;
+    const password = "Correct-Horse-Battery-9!";
+    await db.user.create({ data: { email, name: "Scale", passwordHash: await hashPassword(password) } });
+    // Round robin: each sign-in is two requests (CSRF token, then the callback), spread over all processes.
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => signInOverHttp(cluster.origin, email, `wrong-guess-${i}`)));
+    const count = (o: string) => results.filter((r) => r.outcome === o).length;
+    expect(count("other")).toBe(0);
+    expect(count("signed_in")).toBe(0);
+    // Each process on its own would check ACCOUNT.free guesses: together they check ACCOUNT.free.
+    expect(count("invalid")).toBe(ACCOUNT.free);
+    expect(count("rate_limited")).toBe(20 - ACCOUNT.free);
+    // The right password now waits too, on every process.
+    for (let i = 0; i < NODES; i++) expect((await signInOverHttp(cluster.origin, email, password)).outcome).toBe("rate_limited");
   });
 });
