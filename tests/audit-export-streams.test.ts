@@ -5,12 +5,11 @@
 // and what arrives is the whole export, for JSON and CSV alike.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { request } from "node:http";
-import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { API_ROUTES } from "@/tests/helpers/api-routes";
 import { serveRoutes } from "@/tests/helpers/route-server";
+import { bearerFor } from "@/tests/helpers/tokens";
 
-const ctx = { actor: { type: "system" as const, id: null, label: "test" }, ip: "127.0.0.1", userAgent: "vitest" };
 const ROWS = 500;
 let server: Awaited<ReturnType<typeof serveRoutes>>;
 let token: string;
@@ -18,9 +17,6 @@ let token: string;
 beforeAll(async () => {
   server = await serveRoutes(API_ROUTES);
   const orgId = (await db.organization.create({ data: { name: "Export" } })).id;
-  const { credential, secret } = await createCredential({
-    orgId, environment: "test", name: "exporter", scopes: ["audit:read"], expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
-  });
   // ~2 KB each: the export is far past the size the adapter sends whole (64 KiB).
   await db.auditEvent.createMany({
     data: Array.from({ length: ROWS }, (_, i) => ({
@@ -28,12 +24,7 @@ beforeAll(async () => {
       targetType: "endpoint", targetId: `ep_${i}`, after: { note: "x".repeat(2000), i }, hash: `h${i}`,
     })),
   });
-  const r = await fetch(`${server.origin}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: credential.clientId, client_secret: secret }),
-  });
-  token = (await r.json()).access_token;
+  token = await bearerFor(server.origin, orgId, ["audit:read"], "test", "exporter");
 }, 180_000);
 afterAll(() => server?.close());
 
