@@ -62,15 +62,16 @@ afterAll(async () => {
 });
 
 /** An endpoint with N deliveries going out; resolves once a few have reached the receiver. */
-async function busyEndpoint(name: string) {
+async function busyEndpoint(name: string, throttle: { rateLimitPerSecond?: number } = {}) {
   const path = `/${name}`;
-  const { endpoint } = await createEndpoint({ orgId, environment: "test", name, url: `${receiver.url}${path}`, eventTypes: [], fields: ENDPOINTS_FIELDS, ctx });
+  const { endpoint } = await createEndpoint({ orgId, environment: "test", name, url: `${receiver.url}${path}`, eventTypes: [], fields: ENDPOINTS_FIELDS, ctx, ...throttle });
   const ids: string[] = [];
   for (let i = 0; i < N; i++) {
     const r = await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { i }, onlyEndpointId: endpoint.id });
     ids.push(...r.pendingDeliveryIds);
   }
-  await waitFor(async () => (await receiver.requests()).filter((r) => r.path === path).length >= 12, 20_000, "sends in flight");
+  const few = throttle.rateLimitPerSecond ? 4 : 12;
+  await waitFor(async () => (await receiver.requests()).filter((r) => r.path === path).length >= few, 20_000, "sends in flight");
   return { endpoint, ids, path };
 }
 
@@ -106,4 +107,14 @@ it("changing an endpoint's URL stops sends to the old one; the rest go to the ne
   await waitFor(async () => (await db.delivery.count({ where: { id: { in: ids }, status: "succeeded" } })) === N, 30_000, "every delivery to succeed");
   const atNew = new Set((await receiver.requests()).filter((r) => r.path === newPath).map((r) => r.id));
   expect(atNew.size).toBeGreaterThan(0);
+}, 60_000);
+
+it("deleting a rate-limited endpoint cancels the sends already granted a start and waiting for it", async () => {
+  // At 4/s a send is claimed up to a second before its start and waits for it (the throttle's
+  // horizon): at any moment a few are claimed, past every check, and not yet written. The delete
+  // must cancel those too (abortEndpointSends), or they reach the deleted URL up to a second later.
+  const { endpoint, path } = await busyEndpoint("deleted-throttled", { rateLimitPerSecond: 4 });
+  await deleteEndpoint({ orgId, environment: "test", id: endpoint.id, ctx });
+  const returnedAt = Date.now();
+  expect(await lateRequests(path, returnedAt)).toEqual([]);
 }, 60_000);
