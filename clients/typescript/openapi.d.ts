@@ -144,7 +144,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change name, scopes (from the next token on), expiry or the issuance quota; fields left out keep their value
+         * Change name, scopes (from the next token on), expiry, the issuance quota or keys only (secrets refused, private_key_jwt only); fields left out keep their value
          * @description Console session only; access tokens cannot call this.
          */
         patch: operations["updateCredential"];
@@ -202,7 +202,7 @@ export interface paths {
          */
         post: operations["setCredentialClientKeys"];
         /**
-         * Remove the private_key_jwt public keys
+         * Remove the private_key_jwt public keys (409 while the credential is keys only)
          * @description Console session only; access tokens cannot call this.
          */
         delete: operations["removeCredentialClientKeys"];
@@ -2558,6 +2558,8 @@ export interface operations {
                             /** @description The grace period ends early once the old secret has been unused this many hours */
                             grace_ends_when_unused_hours: number | null;
                             id: string;
+                            /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                            keys_only: boolean;
                             last_failed_at: string | null;
                             last_used_at: string | null;
                             /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -2693,6 +2695,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -2852,6 +2856,8 @@ export interface operations {
                             this_hour: number;
                             today: number;
                         };
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -2871,15 +2877,22 @@ export interface operations {
                             exchanges_last_day: number;
                             /** @description Token exchanges it authenticated in the last hour (ten-minute resolution) */
                             exchanges_last_hour: number;
+                            /** @description For a key: its kid, or its RFC 7638 thumbprint when it has none; null for a secret */
+                            key_id: string | null;
                             /** @description The last token exchange it authenticated */
                             last_used_at: string | null;
                             /** @description The client address of that exchange */
                             last_used_from: string | null;
                             /**
-                             * @description current: the newest secret; previous: the one before it (grace period); older: an earlier one still in its grace period
+                             * @description client_secret: client_secret_basic or client_secret_post; private_key_jwt: a signed assertion (RFC 7523)
                              * @enum {string}
                              */
-                            secret: "current" | "previous" | "older";
+                            method: "client_secret" | "private_key_jwt";
+                            /**
+                             * @description What authenticated the exchanges: current: the newest secret; previous: the one before it (grace period); older: an earlier one still in its grace period; key: a registered public key (private_key_jwt)
+                             * @enum {string}
+                             */
+                            secret: "current" | "previous" | "older" | "key";
                             /** @description Last four characters of the secret, when known */
                             secret_last4: string | null;
                             /** @description When the secret stops working (null: the current secret) */
@@ -2970,6 +2983,8 @@ export interface operations {
                 "application/json": {
                     /** @description When the credential stops working (ISO 8601); null for never; left out: unchanged */
                     expires_at?: string | null;
+                    /** @description true: refuse the client secret (client_secret_basic/post answer invalid_client); only private_key_jwt assertions authenticate. Needs a registered public key (client-keys) */
+                    keys_only?: boolean;
                     /** @description What the credential is for */
                     name?: string;
                     /** @description Scopes new tokens may carry; tokens already issued keep theirs until they expire */
@@ -3011,6 +3026,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -3292,6 +3309,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -3453,6 +3472,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -3604,6 +3625,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -3758,6 +3781,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -3921,6 +3946,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -4077,6 +4104,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -14436,7 +14465,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description invalid_client */
+            /** @description invalid_client: unknown client, wrong secret or assertion, revoked or expired credential, or a secret sent for a credential set to keys only (keys_only: private_key_jwt alone authenticates) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14517,7 +14546,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description invalid_client */
+            /** @description invalid_client: unknown client, wrong secret or assertion, revoked or expired credential, or a secret sent for a credential set to keys only (keys_only: private_key_jwt alone authenticates) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14602,7 +14631,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description invalid_client */
+            /** @description invalid_client: unknown client, wrong secret or assertion, revoked or expired credential, or a secret sent for a credential set to keys only (keys_only: private_key_jwt alone authenticates) */
             401: {
                 headers: {
                     [name: string]: unknown;
