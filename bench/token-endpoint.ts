@@ -92,7 +92,11 @@ run(async () => {
           const us = (r: typeof on) => `${Math.round(r.cpu.proc)} µs this process${r.cpu.pg !== null ? ` + ${r.cpu.pg >= 0 ? Math.round(r.cpu.pg) : "n/a"} µs PostgreSQL` : ""}`;
           console.log(`  CPU per exchange: off ${us(off)}; on ${us(on)} (this process is the server; wrk runs apart, autocannon would be included)`);
         }
-        const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+        const median = (xs: number[]) => {
+          const s = [...xs].sort((a, b) => a - b);
+          const m = Math.floor(s.length / 2);
+          return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+        };
         console.log(`\n  on/off throughput per round: ${ratios.map((r) => r.toFixed(3)).join(", ")}; median ${median(ratios).toFixed(3)}; summed ${(onTotal / offTotal).toFixed(3)} (≥ 0.900 meets "at most 10% slower")`);
         console.log(`  on/off CPU per exchange (this process + PostgreSQL) per round: ${cpuRatios.map((r) => r.toFixed(3)).join(", ")}; median ${median(cpuRatios).toFixed(3)}`);
         console.log(`  (throughput is what the proof asks for; CPU per exchange is steadier on a loaded machine: 1.100 would be 10% more work per exchange)`);

@@ -160,7 +160,7 @@ export async function authenticateClient(auth: ClientAuth, ip: string | null = n
 
 /**
  * private_key_jwt: the signature, claims and jti (client-assertion.ts), then the same checks as a
- * secret's. Answers the id of the key that signed (client-assertion.ts usedKeyId).
+ * secret's. Answers the id of the key that signed: its kid, or its thumbprint (client-assertion.ts).
  */
 async function authenticateAssertion(c: OAuthClient, assertion: string, audiences: string[], ip: string | null, now: Date): Promise<string> {
   if (c.status !== "active") throw new OAuthError("invalid_client", "This credential has been revoked.", 401);
