@@ -3,7 +3,7 @@
 // figures; they never assert on them.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -299,6 +299,36 @@ export function printTable(opts: { title: string; lines: string[]; rows: Row[]; 
   for (const b of body) console.log(line(b));
   for (const r of [opts.baseline, ...opts.rows]) if (r.note) console.log(`  ! ${r.name}: ${r.note}`);
   console.log("  (figures from one run on a shared machine; compare the ratio, not the absolute numbers)");
+}
+
+/**
+ * CPU time so far of this process (the server under test and autocannon's worker thread) and of
+ * the PostgreSQL backends serving this bench's database (Linux /proc; 10 ms ticks), in µs.
+ */
+export function cpuNow(): { proc: number; pg: number | null } {
+  const u = process.cpuUsage();
+  return { proc: u.user + u.system, pg: pgBackendsCpu() };
+}
+
+function pgBackendsCpu(): number | null {
+  const url = process.env.DATABASE_URL;
+  if (!url || !/^postgres(ql)?:/.test(url) || process.platform !== "linux") return null;
+  const db = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!db) return null;
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmd.startsWith("postgres: ") || !cmd.includes(` ${db} `)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10_000;
 }
 
 /** Percentile of a list of numbers (nearest rank). */

@@ -5,9 +5,9 @@
 //      layer in front of Next.js), started in this process from the build in .next.
 // Without a build (.next/BUILD_ID), 2 is skipped and 3 runs the route handlers behind the same
 // Node adapter without Next.js (tests/helpers/route-server.ts); the table says which.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { load, nextBaseUrl, printTable, rowOf, startBareServer, warmUp, type LoadOptions, type Row } from "./harness";
+import { cpuNow, load, nextBaseUrl, printTable, rowOf, startBareServer, warmUp, type LoadOptions, type Row } from "./harness";
 import { expectStatus } from "./fixtures";
 import { serveRoutes, type Routes } from "@/tests/helpers/route-server";
 
@@ -40,36 +40,6 @@ async function startApp() {
   if (process.env.BENCH_NO_NEXT === "1" || !existsSync(path.join(root, ".next", "BUILD_ID"))) return null;
   const { startGatehouseServer } = await import("@/lib/http/gatehouse-server");
   return startGatehouseServer({ dir: root, port: 0, hostname: "127.0.0.1" });
-}
-
-/**
- * CPU time so far of this process (the server under test and autocannon's worker thread) and of
- * the PostgreSQL backends serving this bench's database (Linux /proc; 10 ms ticks), in µs.
- */
-function cpuNow(): { proc: number; pg: number | null } {
-  const u = process.cpuUsage();
-  return { proc: u.user + u.system, pg: pgBackendsCpu() };
-}
-
-function pgBackendsCpu(): number | null {
-  const url = process.env.DATABASE_URL;
-  if (!url || !/^postgres(ql)?:/.test(url) || process.platform !== "linux") return null;
-  const db = decodeURIComponent(new URL(url).pathname.slice(1));
-  if (!db) return null;
-  let ticks = 0;
-  for (const pid of readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (!cmd.startsWith("postgres: ") || !cmd.includes(` ${db} `)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return ticks * 10_000;
 }
 
 /** Runs one measured load and notes its CPU per request. */

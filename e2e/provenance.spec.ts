@@ -1,6 +1,8 @@
 // Causal provenance and private key JWT in the console: a delivery's detail says which credential
 // posted its event, from which address, and its link opens that credential; a public JWK
-// registered on a credential's page is listed there and authenticates a signed assertion.
+// registered on a credential's page is listed there and authenticates a signed assertion; the
+// page then counts that key's exchanges beside the secret's, and an admin turns the secret off
+// (keys only): a secret exchange then gets 401, the key still works.
 import type { APIRequestContext } from "@playwright/test";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { uniqueName } from "./fixtures/names";
@@ -63,7 +65,7 @@ test("a delivery's detail names the credential that posted its event, and links 
   await expect(page.getByRole("definition").filter({ hasText: "from 127.0.0.1" })).toContainText(`credential ${name}`);
 });
 
-test("registers a public JWK on a credential; the client's signed assertion then gets a token", async ({ page, baseURL }) => {
+test("registers a public JWK on a credential; the client's signed assertion gets a token, is counted per key, and keys only turns the secret off", async ({ page, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const name = uniqueName("JWT client");
   const cred = await newCredential(page.request, origin, name, ["events:read"]);
@@ -98,4 +100,41 @@ test("registers a public JWK on a credential; the client's signed assertion then
   const exchange = () => fetch(new URL("/oauth/token", baseURL), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
   expect((await exchange()).status).toBe(200);
   expect((await exchange()).status).toBe(401); // the same assertion again: a replay
+
+  // The secret-use panel counts the key's exchange on its own row, named by its kid.
+  await page.reload();
+  const uses = page.getByRole("table", { name: "Secrets and their use" });
+  const keyRow = uses.getByRole("row").filter({ hasText: "e2e-key-1" });
+  await expect(keyRow).toContainText("Key");
+  await expect(keyRow.getByRole("cell").nth(4)).toHaveText("1"); // last hour
+  await expect(uses.getByRole("row").filter({ hasText: "Current" }).getByRole("cell").nth(4)).toHaveText("0");
+
+  // Keys only: the secret stops authenticating; the key keeps working.
+  await page.getByRole("button", { name: "Turn off secrets (keys only)" }).click();
+  const confirm = page.getByRole("alertdialog", { name: `Turn off ${name}'s secret?` });
+  await confirm.getByRole("button", { name: "Turn secrets off" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(page.getByRole("status", { name: "Secret authentication" })).toContainText("Keys only");
+  const bySecret = await fetch(new URL("/oauth/token", baseURL), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: cred.client_id, client_secret: cred.client_secret }),
+  });
+  expect(bySecret.status).toBe(401);
+  expect(((await bySecret.json()) as { error: string }).error).toBe("invalid_client");
+  const fresh = await new SignJWT({ jti: crypto.randomUUID() })
+    .setProtectedHeader({ alg: "ES256", kid: "e2e-key-1" })
+    .setIssuer(cred.client_id)
+    .setSubject(cred.client_id)
+    .setAudience(`${origin}/oauth/token`)
+    .setIssuedAt()
+    .setExpirationTime("1m")
+    .sign(privateKey);
+  form.set("client_assertion", fresh);
+  expect((await exchange()).status).toBe(200);
+  // The change is in the credential's audit entries, and removing the only key is not offered.
+  await page.reload();
+  await expect(page.getByText("Secrets turned off (keys only)").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Remove public key" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Turn secrets back on" })).toBeVisible();
 });

@@ -144,7 +144,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change name, scopes (from the next token on), expiry or the issuance quota; fields left out keep their value
+         * Change name, scopes (from the next token on), expiry, the issuance quota or keys only (secrets refused, private_key_jwt only); fields left out keep their value
          * @description Console session only; access tokens cannot call this.
          */
         patch: operations["updateCredential"];
@@ -202,7 +202,7 @@ export interface paths {
          */
         post: operations["setCredentialClientKeys"];
         /**
-         * Remove the private_key_jwt public keys
+         * Remove the private_key_jwt public keys (409 while the credential is keys only)
          * @description Console session only; access tokens cannot call this.
          */
         delete: operations["removeCredentialClientKeys"];
@@ -2633,6 +2633,8 @@ export interface operations {
                             /** @description The grace period ends early once the old secret has been unused this many hours */
                             grace_ends_when_unused_hours: number | null;
                             id: string;
+                            /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                            keys_only: boolean;
                             last_failed_at: string | null;
                             last_used_at: string | null;
                             /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -2777,6 +2779,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -2945,6 +2949,8 @@ export interface operations {
                             this_hour: number;
                             today: number;
                         };
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -2964,15 +2970,22 @@ export interface operations {
                             exchanges_last_day: number;
                             /** @description Token exchanges it authenticated in the last hour (ten-minute resolution) */
                             exchanges_last_hour: number;
+                            /** @description For a key: its kid, or its RFC 7638 thumbprint when it has none; null for a secret */
+                            key_id: string | null;
                             /** @description The last token exchange it authenticated */
                             last_used_at: string | null;
                             /** @description The client address of that exchange */
                             last_used_from: string | null;
                             /**
-                             * @description current: the newest secret; previous: the one before it (grace period); older: an earlier one still in its grace period
+                             * @description client_secret: client_secret_basic or client_secret_post; private_key_jwt: a signed assertion (RFC 7523)
                              * @enum {string}
                              */
-                            secret: "current" | "previous" | "older";
+                            method: "client_secret" | "private_key_jwt";
+                            /**
+                             * @description What authenticated the exchanges: current: the newest secret; previous: the one before it (grace period); older: an earlier one still in its grace period; key: a registered public key (private_key_jwt)
+                             * @enum {string}
+                             */
+                            secret: "current" | "previous" | "older" | "key";
                             /** @description Last four characters of the secret, when known */
                             secret_last4: string | null;
                             /** @description When the secret stops working (null: the current secret) */
@@ -3072,6 +3085,8 @@ export interface operations {
                 "application/json": {
                     /** @description When the credential stops working (ISO 8601); null for never; left out: unchanged */
                     expires_at?: string | null;
+                    /** @description true: refuse the client secret (client_secret_basic/post answer invalid_client); only private_key_jwt assertions authenticate. Needs a registered public key (client-keys) */
+                    keys_only?: boolean;
                     /** @description What the credential is for */
                     name?: string;
                     /** @description Scopes new tokens may carry; tokens already issued keep theirs until they expire */
@@ -3113,6 +3128,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -3418,6 +3435,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -3588,6 +3607,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -3748,6 +3769,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -3911,6 +3934,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -4083,6 +4108,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -4248,6 +4275,8 @@ export interface operations {
                         /** @description The grace period ends early once the old secret has been unused this many hours */
                         grace_ends_when_unused_hours: number | null;
                         id: string;
+                        /** @description Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client) */
+                        keys_only: boolean;
                         last_failed_at: string | null;
                         last_used_at: string | null;
                         /** @description Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work) */
@@ -15521,7 +15550,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description invalid_client */
+            /** @description invalid_client: unknown client, wrong secret or assertion, revoked or expired credential, or a secret sent for a credential set to keys only (keys_only: private_key_jwt alone authenticates) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15611,7 +15640,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description invalid_client */
+            /** @description invalid_client: unknown client, wrong secret or assertion, revoked or expired credential, or a secret sent for a credential set to keys only (keys_only: private_key_jwt alone authenticates) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15705,7 +15734,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description invalid_client */
+            /** @description invalid_client: unknown client, wrong secret or assertion, revoked or expired credential, or a secret sent for a credential set to keys only (keys_only: private_key_jwt alone authenticates) */
             401: {
                 headers: {
                     [name: string]: unknown;

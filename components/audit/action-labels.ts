@@ -25,6 +25,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "credential.lockout_cleared": "Credential lockout cleared",
   "credential.client_keys_set": "Credential public keys registered (private_key_jwt)",
   "credential.client_keys_removed": "Credential public keys removed (private_key_jwt)",
+  "credential.secrets_disabled": "Credential secrets turned off (keys only)",
+  "credential.secrets_enabled": "Credential secrets turned back on",
   "organization.credential_policy_changed": "Credential policy changed",
   "scope.created": "Scope created",
   "endpoint.created": "Endpoint created",

@@ -1,9 +1,10 @@
 "use client";
 // Private key JWT (RFC 7523): the public keys this credential's client signs its assertions with,
-// registered as a pasted JWK/JWKS or a JWKS URL. Admins and owners register and remove them.
-import { KeyRound } from "lucide-react";
+// registered as a pasted JWK/JWKS or a JWKS URL. Admins and owners register and remove them, and
+// may turn the secret off once a key is registered (keys only).
+import { KeyRound, ShieldCheck } from "lucide-react";
 import { useId, useState } from "react";
-import { useRemoveClientKeys, useSetClientKeys, type CredentialDetail, type Scoping } from "@/components/credentials/queries";
+import { useRemoveClientKeys, useSetClientKeys, useUpdateCredential, type CredentialDetail, type Scoping } from "@/components/credentials/queries";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -55,10 +56,26 @@ export function ClientKeysCard({ scoping, credential: c, canManage }: { scoping:
         ) : (
           <p className="text-sm text-muted-foreground">No public key registered: the client authenticates with its secret.</p>
         )}
+        {k ? (
+          <p role="status" aria-label="Secret authentication" className="flex items-start gap-2 text-sm">
+            {c.keys_only ? (
+              <>
+                <ShieldCheck aria-hidden className="mt-0.5 size-4 shrink-0 text-emerald-600 dark:text-emerald-400" />
+                <span>
+                  <strong>Keys only:</strong> the client secret is turned off. Exchanges with client_secret_basic or client_secret_post get
+                  401 invalid_client; only signed assertions authenticate.
+                </span>
+              </>
+            ) : (
+              <span className="text-muted-foreground">The client secret also still works. Once the client signs assertions, turn secrets off.</span>
+            )}
+          </p>
+        ) : null}
         {manage ? (
           <div className="flex flex-wrap gap-2">
             <RegisterKeysAction scoping={scoping} credential={c} />
-            {k ? <RemoveKeysAction scoping={scoping} credential={c} /> : null}
+            {k ? <KeysOnlyAction scoping={scoping} credential={c} /> : null}
+            {k && !c.keys_only ? <RemoveKeysAction scoping={scoping} credential={c} /> : null}
           </div>
         ) : null}
       </CardContent>
@@ -131,6 +148,26 @@ function RemoveKeysAction({ scoping, credential }: { scoping: Scoping; credentia
       destructive
       action={() => remove.mutateAsync()}
       successMessage="Public keys removed"
+    />
+  );
+}
+
+function KeysOnlyAction({ scoping, credential }: { scoping: Scoping; credential: CredentialDetail }) {
+  const update = useUpdateCredential(scoping, credential.id);
+  const on = credential.keys_only;
+  return (
+    <ConfirmDialog
+      trigger={<Button variant="outline">{on ? "Turn secrets back on" : "Turn off secrets (keys only)"}</Button>}
+      title={on ? `Let ${credential.name}'s secret authenticate again?` : `Turn off ${credential.name}'s secret?`}
+      description={
+        on
+          ? "The client secret works again beside the registered keys (client_secret_basic and client_secret_post)."
+          : "From the next exchange only assertions signed with a registered key authenticate; a client still sending the secret gets 401 invalid_client. Check the secret's last use first."
+      }
+      confirmLabel={on ? "Turn secrets on" : "Turn secrets off"}
+      destructive={!on}
+      action={() => update.mutateAsync({ keys_only: !on })}
+      successMessage={on ? "The secret works again" : "Keys only: the secret is turned off"}
     />
   );
 }

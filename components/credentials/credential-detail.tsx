@@ -54,6 +54,8 @@ const ACTION_LABELS: Record<string, string> = {
   "credential.quota_changed": "Quota changed",
   "credential.client_keys_set": "Public key registered",
   "credential.client_keys_removed": "Public key removed",
+  "credential.secrets_disabled": "Secrets turned off (keys only)",
+  "credential.secrets_enabled": "Secrets turned back on",
 };
 
 type Props = { scoping: Scoping; initial: CredentialDetail; canManage: boolean };

@@ -1,7 +1,7 @@
 "use client";
-// Which secrets work now and which token exchanges each one authenticated: during a grace period
-// this says whether the rotation is finished (the old secret is no longer used) and lets an
-// admin end the grace period at once.
+// Which secrets (and registered private_key_jwt keys) work now and which token exchanges each one
+// authenticated: during a grace period this says whether the rotation is finished (the old secret
+// is no longer used) and lets an admin end the grace period at once.
 import { CheckCircle2, TriangleAlert } from "lucide-react";
 import { useEndGracePeriod, type CredentialDetail, type Scoping } from "@/components/credentials/queries";
 import { Badge } from "@/components/ui/badge";
@@ -16,11 +16,13 @@ const SECRET_LABELS: Record<SecretUsageView["secret"], string> = {
   current: "Current",
   previous: "Previous",
   older: "Older",
+  key: "Key",
 };
 
 export function SecretRotationCard({ scoping, credential, canManage }: { scoping: Scoping; credential: CredentialDetail; canManage: boolean }) {
   const usage = credential.secret_usage;
-  const old = usage.filter((u) => u.secret !== "current");
+  const old = usage.filter((u) => u.secret === "previous" || u.secret === "older");
+  const hasKeys = usage.some((u) => u.secret === "key");
   const inGrace = old.length > 0;
   const lastOld = old
     .filter((u) => u.last_used_at)
@@ -34,7 +36,9 @@ export function SecretRotationCard({ scoping, credential, canManage }: { scoping
         <CardDescription>
           {inGrace
             ? "More than one secret works during the grace period. Each token exchange is recorded with the secret that authenticated it and the address it came from."
-            : "Token exchanges authenticated by the current secret, and the address of the last one."}
+            : hasKeys
+              ? "Token exchanges authenticated by the current secret and by each registered key (private_key_jwt), and the address of the last one."
+              : "Token exchanges authenticated by the current secret, and the address of the last one."}
         </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4 pt-2">
@@ -81,7 +85,7 @@ export function SecretRotationCard({ scoping, credential, canManage }: { scoping
           <Table aria-label="Secrets and their use">
             <TableHeader>
               <TableRow className="hover:bg-transparent">
-                <TableHead className="px-3">Secret</TableHead>
+                <TableHead className="px-3">{hasKeys ? "Secret or key" : "Secret"}</TableHead>
                 <TableHead className="px-3">Works until</TableHead>
                 <TableHead className="px-3">Last used</TableHead>
                 <TableHead className="px-3">From</TableHead>
@@ -95,9 +99,14 @@ export function SecretRotationCard({ scoping, credential, canManage }: { scoping
                   <TableCell className="px-3 whitespace-nowrap">
                     <Badge variant={u.secret === "current" ? "secondary" : "outline"}>{SECRET_LABELS[u.secret]}</Badge>{" "}
                     {u.secret_last4 ? <code className="font-mono text-xs">…{u.secret_last4}</code> : null}
+                    {u.key_id ? (
+                      <code className="font-mono text-xs" title={`private_key_jwt, key ${u.key_id}`}>
+                        {u.key_id.length > 24 ? `${u.key_id.slice(0, 24)}…` : u.key_id}
+                      </code>
+                    ) : null}
                   </TableCell>
                   <TableCell className="px-3 whitespace-nowrap">
-                    {u.valid_until ? <LocalTime iso={u.valid_until} format="datetime" /> : "—"}
+                    {u.valid_until ? <LocalTime iso={u.valid_until} format="datetime" /> : credential.keys_only && u.method === "client_secret" ? "Turned off (keys only)" : "—"}
                   </TableCell>
                   <TableCell className="px-3 whitespace-nowrap">
                     {u.last_used_at ? <LocalTime iso={u.last_used_at} format="relative" /> : "Never"}

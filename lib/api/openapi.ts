@@ -301,7 +301,7 @@ const oauthForm = (fields: Record<string, z.ZodType>, example?: Record<string, s
 function oauthErrors(...statuses: number[]) {
   const why: Record<number, string> = {
     400: "invalid_request, unsupported_grant_type, invalid_scope …",
-    401: "invalid_client",
+    401: "invalid_client: unknown client, wrong secret or assertion, revoked or expired credential, or a secret sent for a credential set to keys only (keys_only: private_key_jwt alone authenticates)",
     413: "The body is too large",
     429: "rate_limited: too many requests (per client and per address), the credential's issuance quota is used up (token endpoint), or the client ID is locked out after repeated wrong secrets; Retry-After says when to retry",
     500: "server_error",
@@ -609,7 +609,7 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/credentials/{id}": {
     get: op("get", "getCredential", "Get a credential with usage and audit entries", { sessionOnly: true, path: idParam, response: credentialDetailSchema }),
-    patch: op("patch", "updateCredential", "Change name, scopes (from the next token on), expiry or the issuance quota; fields left out keep their value", {
+    patch: op("patch", "updateCredential", "Change name, scopes (from the next token on), expiry, the issuance quota or keys only (secrets refused, private_key_jwt only); fields left out keep their value", {
       sessionOnly: true,
       path: idParam,
       body: updateCredentialSchema,
@@ -632,7 +632,7 @@ const paths: ZodOpenApiPathsObject = {
       response: credentialSchema,
       errors: [409],
     }),
-    delete: op("delete", "removeCredentialClientKeys", "Remove the private_key_jwt public keys", { sessionOnly: true, path: idParam, response: credentialSchema, errors: [409] }),
+    delete: op("delete", "removeCredentialClientKeys", "Remove the private_key_jwt public keys (409 while the credential is keys only)", { sessionOnly: true, path: idParam, response: credentialSchema, errors: [409] }),
   },
   "/api/v1/credentials/{id}/clear-lockout": {
     post: op("post", "clearCredentialLockout", "Lift a lockout after repeated wrong secrets now", {

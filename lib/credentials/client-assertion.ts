@@ -5,7 +5,7 @@
 // and not in the future, a lifetime of at most MAX_LIFETIME_S, and a jti never accepted before
 // for this client: the jti is stored (ClientAssertionJti) until the assertion expires, and the
 // primary key decides between concurrent uses, in any process, so exactly one wins.
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, createLocalJWKSet, type JSONWebKeySet } from "jose";
+import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, errors, exportJWK, jwtVerify, createLocalJWKSet, type JSONWebKeySet } from "jose";
 import { sql } from "@/lib/db/sql";
 import { ASSERTION_ALGORITHMS, clientKeys } from "@/lib/credentials/client-keys";
 
@@ -34,6 +34,8 @@ function keySet(jwks: JSONWebKeySet) {
 /**
  * Verifies `assertion` for credential `credentialId` (client `clientId`); throws AssertionRejected
  * with a reason safe to send. `audiences`: the values `aud` may hold (issuer, endpoint URL).
+ * Answers the id of the key that signed it: its kid, or its RFC 7638 thumbprint when the header
+ * names none (the secret-use record counts exchanges per key).
  */
 export async function verifyClientAssertion(opts: {
   credentialId: string;
@@ -41,7 +43,7 @@ export async function verifyClientAssertion(opts: {
   assertion: string;
   audiences: string[];
   now?: Date;
-}): Promise<void> {
+}): Promise<string> {
   const now = opts.now ?? new Date();
   let kid: string | undefined;
   try {
@@ -52,9 +54,9 @@ export async function verifyClientAssertion(opts: {
   let jwks = await clientKeys(opts.credentialId, { now });
   if (!jwks) throw new AssertionRejected("This credential has no registered public key for private_key_jwt.");
   if (kid && !jwks.keys.some((k) => k.kid === kid)) jwks = (await clientKeys(opts.credentialId, { now, missingKid: true })) ?? jwks;
-  let payload;
+  let payload, key;
   try {
-    ({ payload } = await jwtVerify(opts.assertion, keySet(jwks), {
+    ({ payload, key } = await jwtVerify(opts.assertion, keySet(jwks), {
       algorithms: ASSERTION_ALGORITHMS,
       issuer: opts.clientId,
       subject: opts.clientId,
@@ -76,6 +78,7 @@ export async function verifyClientAssertion(opts: {
   if (!(await claimJti(opts.credentialId, jti, new Date((exp + CLOCK_SKEW_S) * 1000), now))) {
     throw new AssertionRejected("This assertion (its jti) was used before; sign a new one for every request.");
   }
+  return kid ?? (await calculateJwkThumbprint(await exportJWK(key)));
 }
 
 /**

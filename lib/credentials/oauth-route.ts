@@ -7,7 +7,7 @@ import { TextResponse } from "@/lib/api/text-response";
 import { readRawBody } from "@/lib/inbound/read-raw-body";
 import { isStorableString } from "@/lib/http/well-formed";
 import { authenticateClient, OAuthError, parseForm, readClientAuth } from "@/lib/credentials/oauth";
-import type { OAuthClient } from "@/lib/credentials/oauth-types";
+import type { ClientProof, OAuthClient } from "@/lib/credentials/oauth-types";
 import { briefError, log } from "@/lib/observability/log";
 
 const WINDOW_MS = 60_000;
@@ -32,7 +32,7 @@ function tighter(a: RateLimitResult, b: RateLimitResult): RateLimitResult {
 
 /** `outcome`: told how each request ended (`issued`, `rate_limited` or the RFC 6749 error code), for metrics. */
 export function withOAuthClient(
-  handler: (client: OAuthClient, form: URLSearchParams, req: Request) => Promise<Response>,
+  handler: (client: OAuthClient, form: URLSearchParams, req: Request, via: ClientProof) => Promise<Response>,
   opts: { outcome?: (outcome: string) => void } = {},
 ) {
   const fn = async (req: Request): Promise<Response> => {
@@ -62,8 +62,8 @@ export function withOAuthClient(
       if (!byIp!.ok) return tooMany(rateLimitHeaders(byIp!));
       if (!auth || !form || !byClient) throw early;
       if (!byClient.ok) return tooMany(limitHeaders);
-      const client = await authenticateClient(auth, ip === "unknown" ? null : ip, () => assertionAudiences(req));
-      const res = await handler(client, form, req);
+      const { client, via } = await authenticateClient(auth, ip === "unknown" ? null : ip, () => assertionAudiences(req));
+      const res = await handler(client, form, req, via);
       for (const [k, v] of Object.entries(limitHeaders)) res.headers.set(k, v);
       return res;
     } catch (err) {

@@ -22,7 +22,14 @@ export type OAuthClient = Pick<
   | "tokensPerHour"
   | "tokensPerDay"
   | "lockedUntil"
+  | "keysOnly"
 >;
+
+/**
+ * What authenticated a request: its method, and `tag`, which secret or key (use-tags.ts): the
+ * secret-use record (secret-usage.ts) counts exchanges per tag.
+ */
+export type ClientProof = { method: "client_secret_basic" | "client_secret_post" | "private_key_jwt"; tag: string };
 
 /** A token with what decides whether it is active; one indexed lookup by its SHA-256. */
 export type FoundToken = {

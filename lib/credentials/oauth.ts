@@ -8,9 +8,12 @@ import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { lockedOutDescription, lockedOutFrom, wrongSecret, type LockedOut } from "@/lib/credentials/lockout";
-import { prepared, processBatcher, processLoader, sql, valuesList } from "@/lib/db/sql";
+import { prepared, processLoader, sql } from "@/lib/db/sql";
+import { storeToken } from "@/lib/credentials/store-tokens";
+import { quotaExceeded } from "@/lib/credentials/issuance-quota";
 import { forgetTokensEverywhere, recallClient, rememberClient, tokenEpoch } from "@/lib/credentials/token-cache";
-import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
+import type { ClientProof, FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
+import { keyTag, secretTag } from "@/lib/credentials/use-tags";
 import type { Credential } from "@/lib/generated/prisma/client";
 import { AssertionRejected, assertionClientId, JWT_BEARER, verifyClientAssertion } from "@/lib/credentials/client-assertion";
 
@@ -95,7 +98,7 @@ export function readClientAuth(authorization: string | null, form: URLSearchPara
 const CLIENT_COLUMNS = `"id", "orgId", "environment", "name", "clientId", "secretHash", "previousSecretHash",
   ("previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", "olderSecrets", "scopes", "tokenLifetimeSeconds",
   ("expiresAt" AT TIME ZONE 'UTC') AS "expiresAt", "status", ("lastUsedAt" AT TIME ZONE 'UTC') AS "lastUsedAt",
-  "tokensPerHour", "tokensPerDay", ("lockedUntil" AT TIME ZONE 'UTC') AS "lockedUntil"`;
+  "tokensPerHour", "tokensPerDay", ("lockedUntil" AT TIME ZONE 'UTC') AS "lockedUntil", "keysOnly"`;
 
 const selectClients = prepared<OAuthClient>(
   "gatehouse_select_clients",
@@ -108,12 +111,15 @@ const loadClient = processLoader<string, OAuthClient>("oauth.loadClient", async 
   return new Map(rows.map((r) => [r.clientId, r]));
 });
 
+export type Authenticated = { client: OAuthClient; via: ClientProof };
+
 /**
  * Finds the credential and checks the secret (current, or previous during a grace period), or
- * the signed assertion (private_key_jwt, whose `aud` must be one of `audiences()`).
+ * the signed assertion (private_key_jwt, whose `aud` must be one of `audiences()`); answers the
+ * client and what authenticated it. A credential set to keys only (keysOnly) refuses secrets.
  * `ip`: the client's address, for the wrong-secret lockout (lockout.ts).
  */
-export async function authenticateClient(auth: ClientAuth, ip: string | null = null, audiences?: () => string[]): Promise<OAuthClient> {
+export async function authenticateClient(auth: ClientAuth, ip: string | null = null, audiences?: () => string[]): Promise<Authenticated> {
   const basic = auth.method === "client_secret_basic";
   const fail = (d = "Client authentication failed.") => new OAuthError("invalid_client", d, 401, basic);
   // The checksum rejects a garbled client ID without touching the database.
@@ -126,7 +132,12 @@ export async function authenticateClient(auth: ClientAuth, ip: string | null = n
     rememberClient(auth.clientId, c, epoch);
   }
   const now = new Date();
-  if (auth.method === "private_key_jwt") return authenticateAssertion(c, auth.assertion, audiences?.() ?? [], ip, now);
+  if (auth.method === "private_key_jwt") {
+    const keyId = await authenticateAssertion(c, auth.assertion, audiences?.() ?? [], ip, now);
+    return { client: c, via: { method: auth.method, tag: keyTag(keyId) } };
+  }
+  // Keys only: no secret authenticates (nor counts as a wrong one: it cannot work whatever it is).
+  if (c.keysOnly) throw fail("This credential accepts only private_key_jwt (a signed client assertion); its secrets are turned off.");
   const h = sha256(auth.clientSecret);
   const ok =
     parseSecret(auth.clientSecret)?.kind === "clientSecret" &&
@@ -144,11 +155,14 @@ export async function authenticateClient(auth: ClientAuth, ip: string | null = n
   }
   if (c.status !== "active") throw fail("This credential has been revoked.");
   if (c.expiresAt && c.expiresAt <= now) throw fail("This credential has expired.");
-  return c;
+  return { client: c, via: { method: auth.method, tag: secretTag(h) } };
 }
 
-/** private_key_jwt: the signature, claims and jti (client-assertion.ts), then the same checks as a secret's. */
-async function authenticateAssertion(c: OAuthClient, assertion: string, audiences: string[], ip: string | null, now: Date): Promise<OAuthClient> {
+/**
+ * private_key_jwt: the signature, claims and jti (client-assertion.ts), then the same checks as a
+ * secret's. Answers the id of the key that signed: its kid, or its thumbprint (client-assertion.ts).
+ */
+async function authenticateAssertion(c: OAuthClient, assertion: string, audiences: string[], ip: string | null, now: Date): Promise<string> {
   if (c.status !== "active") throw new OAuthError("invalid_client", "This credential has been revoked.", 401);
   if (c.expiresAt && c.expiresAt <= now) throw new OAuthError("invalid_client", "This credential has expired.", 401);
   if (c.lockedUntil && c.lockedUntil > now) {
@@ -156,12 +170,11 @@ async function authenticateAssertion(c: OAuthClient, assertion: string, audience
     if (held) throw lockedOut(held);
   }
   try {
-    await verifyClientAssertion({ credentialId: c.id, clientId: c.clientId, assertion, audiences, now });
+    return await verifyClientAssertion({ credentialId: c.id, clientId: c.clientId, assertion, audiences, now });
   } catch (err) {
     if (err instanceof AssertionRejected) throw new OAuthError("invalid_client", err.message, 401);
     throw err;
   }
-  return c;
 }
 
 function lockedOut(l: LockedOut): OAuthError {
@@ -171,16 +184,6 @@ function lockedOut(l: LockedOut): OAuthError {
 }
 
 export type TokenResponse = { access_token: string; token_type: "Bearer"; expires_in: number; scope: string };
-
-type NewToken = { id: string; credentialId: string; tokenHash: string; scopes: string[]; expiresAt: string; createdAt: string };
-
-// Concurrent exchanges share one INSERT (and one commit); each still waits for its own row.
-const insertTokens = processBatcher<NewToken>("oauth.insertTokens", async (rows) => {
-  await sql(
-    `INSERT INTO "AccessToken" ("id", "credentialId", "tokenHash", "scopes", "expiresAt", "createdAt") VALUES ${valuesList(rows.length, 6, ["", "", "", "::text[]", "::timestamp", "::timestamp"])}`,
-    rows.flatMap((r) => [r.id, r.credentialId, r.tokenHash, r.scopes, r.expiresAt, r.createdAt]),
-  );
-});
 
 const LAST_USED_RESOLUTION_MS = 60_000; // lastUsedAt is right to the minute, not written per request
 
@@ -201,10 +204,15 @@ export function touchToken(id: string, lastUsedAt: Date | null, now: Date): void
 }
 
 /**
- * RFC 6749 §4.4: issues an access token for the authenticated client. `admit` runs once the
- * request is known to be valid, before the token is stored (the issuance quota).
+ * RFC 6749 §4.4: issues an access token for the authenticated client, within its issuance quota
+ * (`quota`, default on: 429 rate_limited with Retry-After past it), recording what authenticated
+ * the exchange and from where (`use`), both in the statement that stores the token (store-tokens.ts).
  */
-export async function issueToken(c: OAuthClient, form: URLSearchParams, admit?: () => Promise<void>): Promise<TokenResponse> {
+export async function issueToken(
+  c: OAuthClient,
+  form: URLSearchParams,
+  opts: { quota?: boolean; use?: { tag: string; ip: string | null } | null } = {},
+): Promise<TokenResponse> {
   const grant = form.get("grant_type");
   if (!grant) throw new OAuthError("invalid_request", "grant_type is required.");
   if (grant !== "client_credentials") {
@@ -219,20 +227,24 @@ export async function issueToken(c: OAuthClient, form: URLSearchParams, admit?: 
     if (extra.length) throw new OAuthError("invalid_scope", `This credential does not have: ${extra.join(" ")}.`);
     scopes = asked;
   }
-  if (admit) await admit();
   const token = generateSecret("accessToken", c.environment);
   let lifetime = c.tokenLifetimeSeconds;
   const now = Date.now();
   // A token never outlives its credential.
   if (c.expiresAt) lifetime = Math.min(lifetime, Math.max(1, Math.floor((c.expiresAt.getTime() - now) / 1000)));
-  await insertTokens({
+  const quota = opts.quota ?? true;
+  const stored = await storeToken({
     id: randomUUID(),
     credentialId: c.id,
     tokenHash: sha256(token),
     scopes,
-    expiresAt: new Date(now + lifetime * 1000).toISOString(),
-    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + lifetime * 1000),
+    createdAt: new Date(now),
+    perHour: quota ? c.tokensPerHour : null,
+    perDay: quota ? c.tokensPerDay : null,
+    use: opts.use ?? null,
   });
+  if (!stored.ok) throw Object.assign(new OAuthError("rate_limited", quotaExceeded(stored), 429), { retryAfterSeconds: stored.retryAfterSeconds });
   if (!c.lastUsedAt || now - c.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     touchCredential(c.id, c.lastUsedAt, new Date(now));
     c.lastUsedAt = new Date(now); // a remembered row would otherwise ask again on every exchange

@@ -7,13 +7,14 @@ import { inRequestScope, sessionHeaders } from "@/tests/helpers/console-session"
 import { generateKeyPairSync } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as token from "@/app/oauth/token/route";
 import * as introspectRoute from "@/app/oauth/introspect/route";
 import * as metadata from "@/app/.well-known/oauth-authorization-server/route";
 import * as keysRoute from "@/app/api/v1/credentials/[id]/client-keys/route";
+import * as detailRoute from "@/app/api/v1/credentials/[id]/route";
 import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { setAllowPrivateUrlsForTests } from "@/lib/webhooks/url-policy";
@@ -85,6 +86,7 @@ beforeAll(async () => {
     "/oauth/introspect": introspectRoute,
     "/.well-known/oauth-authorization-server": metadata,
     "/api/v1/credentials/[id]/client-keys": inRequestScope(keysRoute),
+    "/api/v1/credentials/[id]": inRequestScope(detailRoute),
   });
   jwksServer = http.createServer((_req, res) => {
     jwksHits++;
@@ -232,5 +234,99 @@ describe("private_key_jwt", () => {
     expect(weakAnswer.status).toBe(422);
     expect(weakAnswer.body.errors[0].message).toMatch(/2048 bits/);
     expect((await registerKeys(cred.id, { jwks: { keys: [key.publicJwk] }, jwks_url: "https://example.com/jwks" })).status).toBe(422);
+  });
+
+  it("records which key authenticated each exchange (its kid, or its thumbprint), beside the secrets, on the credential's page", async () => {
+    const { credential: cred, secret } = await createCredential({
+      orgId, environment: "test", name: "which-key", scopes: ["events:read"], expiresAt: null, tokenLifetimeSeconds: 600, createdById: null, ctx,
+    });
+    const noKid = await newKey("EdDSA", "unused");
+    const { kid: _drop, ...noKidJwk } = noKid.publicJwk;
+    expect((await registerKeys(cred.id, { jwks: { keys: [key.publicJwk, noKidJwk] } })).status).toBe(200);
+    const client = { client_id: cred.clientId };
+    for (let i = 0; i < 2; i++) {
+      const res = await oauth.clientCredentialsGrantRequest(as, client, oauth.PrivateKeyJwt({ key: key.privateKey, kid: "k1" }), new URLSearchParams(), insecure);
+      expect(res.status).toBe(200);
+    }
+    // A header without kid: the key is named by its RFC 7638 thumbprint.
+    const unnamed = await new SignJWT({ jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: "EdDSA" })
+      .setIssuer(cred.clientId).setSubject(cred.clientId).setAudience(server.origin).setIssuedAt().setExpirationTime("1m")
+      .sign(noKid.privateKey);
+    expect((await exchangeWith(unnamed)).status).toBe(200);
+    const bySecret = await fetch(`${server.origin}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: cred.clientId, client_secret: secret }),
+    });
+    expect(bySecret.status).toBe(200);
+    const thumbprint = await calculateJwkThumbprint(noKidJwk);
+    type Use = { secret: string; method: string; key_id: string | null; exchanges_last_hour: number; last_used_from: string | null };
+    let usage: Use[] = [];
+    const deadline = Date.now() + 5_000; // recording is not waited for by the exchange
+    while (Date.now() < deadline) {
+      const r = await fetch(`${server.origin}/api/v1/credentials/${cred.id}`, { headers });
+      expect(r.status).toBe(200);
+      usage = (await r.json()).secret_usage;
+      if (usage.reduce((n, u) => n + u.exchanges_last_hour, 0) === 4) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(usage).toEqual([
+      expect.objectContaining({ secret: "current", method: "client_secret", key_id: null, exchanges_last_hour: 1, last_used_from: "127.0.0.1" }),
+      expect.objectContaining({ secret: "key", method: "private_key_jwt", key_id: "k1", exchanges_last_hour: 2, last_used_from: "127.0.0.1" }),
+      expect.objectContaining({ secret: "key", method: "private_key_jwt", key_id: thumbprint, exchanges_last_hour: 1 }),
+    ]);
+  });
+
+  it("keys only: once a key is registered an admin turns secrets off (audited); basic and post are then refused, the key still works", async () => {
+    const { credential: cred, secret } = await createCredential({
+      orgId, environment: "test", name: "keys-only", scopes: ["events:read"], expiresAt: null, tokenLifetimeSeconds: 600, createdById: null, ctx,
+    });
+    const patch = async (body: unknown) => {
+      const r = await fetch(`${server.origin}/api/v1/credentials/${cred.id}`, { method: "PATCH", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: r.status, body: await r.json() };
+    };
+    const post = () =>
+      fetch(`${server.origin}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: cred.clientId, client_secret: secret }),
+      });
+    const basic = () =>
+      fetch(`${server.origin}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${cred.clientId}:${secret}`).toString("base64")}` },
+        body: new URLSearchParams({ grant_type: "client_credentials" }),
+      });
+    // Without a key it would lock every client out: refused, naming the field.
+    const early = await patch({ keys_only: true });
+    expect(early.status).toBe(422);
+    expect(early.body.errors[0].field).toBe("keys_only");
+    expect((await post()).status).toBe(200); // the client row is now cached in this process
+    expect((await registerKeys(cred.id, { jwks: { keys: [key.publicJwk] } })).status).toBe(200);
+    const on = await patch({ keys_only: true });
+    expect(on.status).toBe(200);
+    expect(on.body.keys_only).toBe(true);
+    for (const res of [await post(), await basic()]) {
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ error: "invalid_client", error_description: expect.stringContaining("private_key_jwt") });
+    }
+    expect((await basic()).headers.get("www-authenticate")).toMatch(/^Basic/);
+    // Refused secrets are not wrong secrets: no lockout builds up.
+    expect((await db.credential.findUniqueOrThrow({ where: { id: cred.id } })).failedExchanges).toBe(0);
+    expect((await exchangeWith(await assertion(cred.clientId))).status).toBe(200);
+    // Removing the only way in is refused while secrets are off.
+    const del = await fetch(`${server.origin}/api/v1/credentials/${cred.id}/client-keys`, { method: "DELETE", headers });
+    expect(del.status).toBe(409);
+    const off = await patch({ keys_only: false });
+    expect(off.body.keys_only).toBe(false);
+    expect((await post()).status).toBe(200);
+    const actions = (await db.auditEvent.findMany({ where: { targetId: cred.id, action: { startsWith: "credential.secrets_" } }, orderBy: { seq: "asc" } })).map((a) => [a.action, a.after]);
+    expect(actions).toEqual([
+      ["credential.secrets_disabled", { keys_only: true }],
+      ["credential.secrets_enabled", { keys_only: false }],
+    ]);
+    const detail = await (await fetch(`${server.origin}/api/v1/credentials/${cred.id}`, { headers })).json();
+    expect(detail.keys_only).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import * as endGraceRoute from "@/app/api/v1/credentials/[id]/end-grace-period/r
 import * as regenerateRoute from "@/app/api/v1/credentials/[id]/regenerate-secret/route";
 import { createCredential, regenerateSecret } from "@/lib/credentials/manage-credentials";
 import { endUnusedGracePeriods } from "@/lib/credentials/end-grace-period";
-import { BUCKET_MS, pruneSecretUses, recordSecretUse } from "@/lib/credentials/secret-usage";
+import { BUCKET_MS, pruneSecretUses, secretTag } from "@/lib/credentials/secret-usage";
 import { sha256 } from "@/lib/credentials/hash";
 import { db } from "@/lib/db/client";
 import { serveRoutes } from "@/tests/helpers/route-server";
@@ -106,12 +106,15 @@ it("a burst of exchanges is one row per secret, address and bucket, and every ex
   const { credential, secret } = await createCredential({
     orgId, environment: "test", name: "burst", scopes: [], expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
   });
-  const at = new Date();
-  await Promise.all(Array.from({ length: 300 }, () => recordSecretUse({ credentialId: credential.id, secretHash: sha256(secret), ip: "10.0.0.9", at })));
+  const statuses = await Promise.all(Array.from({ length: 120 }, () => exchange(credential.clientId, secret, "127.0.0.3")));
+  expect(statuses.every((s) => s === 200)).toBe(true);
+  // The record is written with each token, so it is there once the exchanges have answered.
   const rows = await db.credentialSecretUse.findMany({ where: { credentialId: credential.id } });
-  expect(rows).toHaveLength(1);
-  expect(rows[0]!.count).toBe(300);
-  expect(rows[0]!.bucket.getTime() % BUCKET_MS).toBe(0);
+  // One row per ten-minute bucket (two only if the burst straddled a bucket boundary).
+  expect(new Set(rows.map((r) => r.bucket.getTime())).size).toBe(rows.length);
+  expect(rows.length).toBeLessThanOrEqual(2);
+  expect(rows.reduce((n, r) => n + r.count, 0)).toBe(120);
+  expect(rows.every((r) => r.bucket.getTime() % BUCKET_MS === 0 && r.ip === "127.0.0.3" && r.secretTag === secretTag(sha256(secret)))).toBe(true);
 });
 
 it("ends a grace period once the old secret has been unused for the chosen hours, and not before", async () => {
@@ -162,8 +165,11 @@ it("buckets older than the retention period are pruned, newer ones kept", async 
     orgId, environment: "test", name: "prune", scopes: [], expiresAt: null, tokenLifetimeSeconds: 3600, createdById: null, ctx,
   });
   const now = Date.now();
-  await recordSecretUse({ credentialId: credential.id, secretHash: sha256(secret), ip: "10.0.0.1", at: new Date(now - 31 * 86400_000) });
-  await recordSecretUse({ credentialId: credential.id, secretHash: sha256(secret), ip: "10.0.0.2", at: new Date(now - 29 * 86400_000) });
+  const bucket = (t: number) => new Date(t - (t % BUCKET_MS));
+  for (const [ip, age] of [["10.0.0.1", 31], ["10.0.0.2", 29]] as const) {
+    const at = now - age * 86400_000;
+    await db.credentialSecretUse.create({ data: { credentialId: credential.id, secretTag: secretTag(sha256(secret)), ip, bucket: bucket(at), count: 1, lastUsedAt: new Date(at) } });
+  }
   expect(await pruneSecretUses({ now: new Date(now), days: 30 })).toBeGreaterThanOrEqual(1);
   const left = await db.credentialSecretUse.findMany({ where: { credentialId: credential.id } });
   expect(left.map((r) => r.ip)).toEqual(["10.0.0.2"]);

@@ -1,13 +1,14 @@
-// Which secret authenticated each token exchange, from which address and when, so that a
-// rotation knows when it is finished: once the old secret is no longer used, its grace period can
-// end. Recorded cheaply: an exchange adds one item to a group-commit batcher and does not wait for
-// it; each batch is summed in memory per (credential, secret, address, ten-minute bucket) and
-// written with one upsert, so a burst of exchanges of one client costs one row update, not a row
-// each. The same rows say which addresses a credential is known to be used from (lockout.ts).
-import { sha256 } from "@/lib/credentials/hash";
+// Which secret (or, for private_key_jwt, which key) authenticated each token exchange, from
+// which address and when, so that a rotation knows when it is finished: once the old secret is no
+// longer used, its grace period can end. Written by the statement that stores the exchange's
+// token (store-tokens.ts), summed per (credential, secret or key, address, ten-minute bucket), so
+// a burst of exchanges of one client is one row update, not a row each. The same rows say which
+// addresses a credential is known to be used from (lockout.ts).
+import { calculateJwkThumbprint, type JWK } from "jose";
+import { keyIdOf, keyTag, secretTag } from "@/lib/credentials/use-tags";
 import { liveGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { db } from "@/lib/db/client";
-import { processBatcher, sql, valuesList } from "@/lib/db/sql";
+import { sql } from "@/lib/db/sql";
 import type { Credential } from "@/lib/generated/prisma/client";
 import type { SecretUsageView } from "@/lib/validations/credentials";
 
@@ -16,60 +17,7 @@ export const BUCKET_MS = 10 * 60_000;
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** Names a secret by the first 16 hex digits of its SHA-256 (the hash kept on the credential). */
-export function secretTag(secretHash: string): string {
-  return secretHash.slice(0, 16);
-}
-
-export type SecretUse = { credentialId: string; secretHash: string; ip: string | null; at: Date };
-
-type Row = { credentialId: string; secretTag: string; ip: string; bucket: number; count: number; lastUsedAt: number };
-
-/** Sums one batch per (credential, secret, address, bucket), in key order (a fixed lock order between processes). */
-export function aggregateUses(uses: SecretUse[]): Row[] {
-  const rows = new Map<string, Row>();
-  for (const u of uses) {
-    const t = u.at.getTime();
-    const bucket = t - (t % BUCKET_MS);
-    const tag = secretTag(u.secretHash);
-    const ip = u.ip ?? "unknown";
-    const key = `${u.credentialId}\u0000${tag}\u0000${bucket}\u0000${ip}`;
-    const r = rows.get(key);
-    if (r) {
-      r.count++;
-      if (t > r.lastUsedAt) r.lastUsedAt = t;
-    } else rows.set(key, { credentialId: u.credentialId, secretTag: tag, ip, bucket, count: 1, lastUsedAt: t });
-  }
-  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
-}
-
-const writeUses = processBatcher<SecretUse>("secret-usage.writeUses", async (uses) => {
-  const rows = aggregateUses(uses);
-  await sql(
-    `INSERT INTO "CredentialSecretUse" AS u ("credentialId", "secretTag", "ip", "bucket", "count", "lastUsedAt")
-     VALUES ${valuesList(rows.length, 6, ["", "", "", "::timestamp", "::int", "::timestamp"])}
-     ON CONFLICT ("credentialId", "secretTag", "bucket", "ip") DO UPDATE SET
-       "count" = u."count" + EXCLUDED."count",
-       "lastUsedAt" = GREATEST(u."lastUsedAt", EXCLUDED."lastUsedAt")`,
-    rows.flatMap((r) => [r.credentialId, r.secretTag, r.ip, new Date(r.bucket).toISOString(), r.count, new Date(r.lastUsedAt).toISOString()]),
-  );
-});
-
-/**
- * Records one successful exchange. Never blocks or fails the exchange: the promise settles once
- * the batch holding it is committed (tests wait for it; the token endpoint does not).
- */
-export function recordSecretUse(use: SecretUse): Promise<void> {
-  return writeUses(use).catch((err) => {
-    // A credential deleted with its organization meanwhile fails its batch on the foreign key.
-    console.error("[gatehouse] recording secret use failed", (err as Error).message);
-  });
-}
-
-/** The SHA-256 of the secret a request presented (already checked by authenticateClient). */
-export function presentedSecretHash(clientSecret: string): string {
-  return sha256(clientSecret);
-}
+export { secretTag };
 
 /** Whether a successful exchange ever came from this address (any secret, within retention). */
 export async function isKnownAddress(credentialId: string, ip: string | null): Promise<boolean> {
@@ -78,27 +26,45 @@ export async function isKnownAddress(credentialId: string, ip: string | null): P
   return rows.length > 0;
 }
 
-type LiveSecret = { which: SecretUsageView["secret"]; hash: string; last4: string | null; validUntil: Date | null };
+type LiveSecret = { which: SecretUsageView["secret"]; tag: string; last4: string | null; validUntil: Date | null; keyId: string | null };
 
 /** The secrets that work now: the current one, the previous one and older ones still in grace. */
 export function liveSecrets(
   c: Pick<Credential, "secretHash" | "secretLast4" | "previousSecretHash" | "previousSecretUntil" | "previousSecretLast4" | "olderSecrets">,
   now = new Date(),
-): LiveSecret[] {
-  const out: LiveSecret[] = [{ which: "current", hash: c.secretHash, last4: c.secretLast4, validUntil: null }];
+): (LiveSecret & { hash: string })[] {
+  const out: (LiveSecret & { hash: string })[] = [{ which: "current", hash: c.secretHash, tag: secretTag(c.secretHash), last4: c.secretLast4, validUntil: null, keyId: null }];
   if (c.previousSecretHash && c.previousSecretUntil && c.previousSecretUntil > now) {
-    out.push({ which: "previous", hash: c.previousSecretHash, last4: c.previousSecretLast4, validUntil: c.previousSecretUntil });
+    out.push({ which: "previous", hash: c.previousSecretHash, tag: secretTag(c.previousSecretHash), last4: c.previousSecretLast4, validUntil: c.previousSecretUntil, keyId: null });
   }
-  for (const s of liveGraceSecrets(c.olderSecrets, now)) out.push({ which: "older", hash: s.value, last4: null, validUntil: new Date(s.until) });
+  for (const s of liveGraceSecrets(c.olderSecrets, now)) out.push({ which: "older", hash: s.value, tag: secretTag(s.value), last4: null, validUntil: new Date(s.until), keyId: null });
+  return out;
+}
+
+/**
+ * The registered public keys (private_key_jwt), each named as an exchange records it: its kid,
+ * or its RFC 7638 thumbprint (client-assertion.ts).
+ */
+async function registeredKeys(c: Pick<Credential, "jwks" | "jwksFetched" | "jwksUrl">): Promise<LiveSecret[]> {
+  const set = (c.jwks ?? (c.jwksUrl ? c.jwksFetched : null)) as { keys?: JWK[] } | null;
+  const out: LiveSecret[] = [];
+  for (const k of set?.keys ?? []) {
+    const id = k.kid ?? (await calculateJwkThumbprint(k).catch(() => null));
+    if (id && !out.some((o) => o.keyId === id)) out.push({ which: "key", tag: keyTag(id), last4: null, validUntil: null, keyId: id });
+  }
   return out;
 }
 
 type UseRow = { secretTag: string; ip: string; bucket: Date; count: number; lastUsedAt: Date };
 
-/** Per live secret: last use, from where, and exchanges in the last hour and day (ten-minute resolution). */
+/**
+ * Per live secret, and per registered key (private_key_jwt): last use, from where, and exchanges
+ * in the last hour and day (ten-minute resolution). Keys that were used but are no longer
+ * registered are left out, like secrets past their grace period: they no longer work.
+ */
 export async function secretUsage(c: Credential, now = new Date()): Promise<SecretUsageView[]> {
-  const secrets = liveSecrets(c, now);
-  const tags = secrets.map((s) => secretTag(s.hash));
+  const secrets: LiveSecret[] = [...liveSecrets(c, now), ...(await registeredKeys(c))];
+  const tags = secrets.map((s) => s.tag);
   const since = new Date(now.getTime() - DAY_MS);
   const [recent, last] = await Promise.all([
     db.$queryRaw<UseRow[]>`
@@ -114,11 +80,12 @@ export async function secretUsage(c: Credential, now = new Date()): Promise<Secr
   ]);
   const hourStart = now.getTime() - HOUR_MS;
   return secrets.map((s) => {
-    const tag = secretTag(s.hash);
-    const mine = recent.filter((r) => r.secretTag === tag);
-    const lastUse = last.find((r) => r.secretTag === tag);
+    const mine = recent.filter((r) => r.secretTag === s.tag);
+    const lastUse = last.find((r) => r.secretTag === s.tag);
     return {
       secret: s.which,
+      method: s.which === "key" ? "private_key_jwt" : "client_secret",
+      key_id: s.keyId ?? keyIdOf(s.tag),
       secret_last4: s.last4,
       valid_until: s.validUntil?.toISOString() ?? null,
       last_used_at: lastUse ? new Date(lastUse.lastUsedAt).toISOString() : null,
@@ -131,7 +98,7 @@ export async function secretUsage(c: Credential, now = new Date()): Promise<Secr
 
 /** When any of the old (grace) secrets was last used, or null if never. */
 export async function oldSecretsLastUsedAt(c: Credential, now = new Date()): Promise<Date | null> {
-  const old = liveSecrets(c, now).filter((s) => s.which !== "current").map((s) => secretTag(s.hash));
+  const old = liveSecrets(c, now).filter((s) => s.which !== "current").map((s) => s.tag);
   if (!old.length) return null;
   const [r] = await db.$queryRaw<{ at: Date | null }[]>`
     SELECT MAX("lastUsedAt") AT TIME ZONE 'UTC' AS "at" FROM "CredentialSecretUse"

@@ -32,6 +32,8 @@ export async function setClientKeys(opts: {
     const c = await tx.credential.findFirst({ where: { id: opts.id, orgId: opts.orgId, environment: opts.environment } });
     if (!c) throw new AppError("not_found", "No such credential in this environment.");
     if (c.status === "revoked") throw new AppError("conflict", "This credential is revoked.");
+    // Keys only with no keys: nothing could authenticate. The admin turns secrets back on first.
+    if (removing && c.keysOnly) throw new AppError("conflict", "This credential accepts only keys: turn its secrets back on (keys_only: false) before removing them.");
     const updated = await tx.credential.update({
       where: { id: c.id },
       data: {

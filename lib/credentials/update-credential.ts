@@ -1,4 +1,6 @@
-// Edits a credential: name, scopes, expiry, issuance quota. Audited, one entry per kind of change.
+// Edits a credential: name, scopes, expiry, issuance quota, keys only. Audited, one entry per
+// kind of change. Keys only (secrets refused, only private_key_jwt authenticates) needs a
+// registered public key: without one the credential could not authenticate at all.
 // Scopes apply from the next token exchange: tokens already issued keep the scopes they were
 // issued with until they expire (the same as a regeneration; revoke to cut them off at once).
 // New scopes and a new expiry must be known and within the organization's credential policy.
@@ -19,6 +21,7 @@ export async function updateCredential(opts: {
   expiresAt?: Date | null;
   tokensPerHour?: number | null;
   tokensPerDay?: number | null;
+  keysOnly?: boolean;
   ctx: AuditContext;
 }) {
   const credential = await db.$transaction(async (tx) => {
@@ -42,6 +45,11 @@ export async function updateCredential(opts: {
         });
       }
     }
+    if (opts.keysOnly && !c.keysOnly && !c.jwks && !c.jwksUrl) {
+      throw new AppError("validation_failed", "keys_only: register a public key (a JWK or a JWKS URL) first; without one no client could authenticate.", {
+        errors: [{ field: "keys_only", message: "needs a registered public key (client-keys)" }],
+      });
+    }
     if (opts.expiresAt && opts.expiresAt.getTime() <= Date.now()) {
       throw new AppError("validation_failed", "expires_at: must be in the future", { errors: [{ field: "expires_at", message: "must be in the future" }] });
     }
@@ -53,6 +61,7 @@ export async function updateCredential(opts: {
         ...(opts.expiresAt !== undefined ? { expiresAt: opts.expiresAt } : {}),
         ...(opts.tokensPerHour !== undefined ? { tokensPerHour: opts.tokensPerHour } : {}),
         ...(opts.tokensPerDay !== undefined ? { tokensPerDay: opts.tokensPerDay } : {}),
+        ...(opts.keysOnly !== undefined ? { keysOnly: opts.keysOnly } : {}),
       },
     });
     const target = { type: "credential", id: c.id, label: updated.name };
@@ -75,6 +84,17 @@ export async function updateCredential(opts: {
         target,
         before: { tokens_per_hour: c.tokensPerHour, tokens_per_day: c.tokensPerDay },
         after: { tokens_per_hour: updated.tokensPerHour, tokens_per_day: updated.tokensPerDay },
+      });
+    }
+    if (updated.keysOnly !== c.keysOnly) {
+      await recordAuditEvent(tx, {
+        orgId: opts.orgId,
+        environment: opts.environment,
+        ctx: opts.ctx,
+        action: updated.keysOnly ? "credential.secrets_disabled" : "credential.secrets_enabled",
+        target,
+        before: { keys_only: c.keysOnly },
+        after: { keys_only: updated.keysOnly },
       });
     }
     return updated;

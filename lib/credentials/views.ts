@@ -33,6 +33,7 @@ export function credentialView(c: Credential): CredentialView {
     locked_until: c.lockedUntil && c.lockedUntil > new Date() ? iso(c.lockedUntil) : null,
     failed_exchanges: c.failedExchanges,
     last_failed_at: iso(c.lastFailedAt),
+    keys_only: c.keysOnly,
     client_keys: clientKeysView(c),
     created_at: c.createdAt.toISOString(),
   };

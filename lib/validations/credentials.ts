@@ -53,6 +53,10 @@ export const updateCredentialSchema = z.strictObject({
     .refine((v) => !v || new Date(v).getTime() > Date.now(), "must be in the future"),
   tokens_per_hour: quotaField("hour"),
   tokens_per_day: quotaField("day"),
+  keys_only: z
+    .boolean()
+    .optional()
+    .describe("true: refuse the client secret (client_secret_basic/post answer invalid_client); only private_key_jwt assertions authenticate. Needs a registered public key (client-keys)"),
 });
 export type UpdateCredentialInput = z.input<typeof updateCredentialSchema>;
 
@@ -99,7 +103,11 @@ export const regenerateSecretSchema = z
   });
 
 export const secretUsageSchema = z.object({
-  secret: z.enum(["current", "previous", "older"]).describe("current: the newest secret; previous: the one before it (grace period); older: an earlier one still in its grace period"),
+  secret: z
+    .enum(["current", "previous", "older", "key"])
+    .describe("What authenticated the exchanges: current: the newest secret; previous: the one before it (grace period); older: an earlier one still in its grace period; key: a registered public key (private_key_jwt)"),
+  method: z.enum(["client_secret", "private_key_jwt"]).describe("client_secret: client_secret_basic or client_secret_post; private_key_jwt: a signed assertion (RFC 7523)"),
+  key_id: z.string().nullable().describe("For a key: its kid, or its RFC 7638 thumbprint when it has none; null for a secret"),
   secret_last4: z.string().nullable().describe("Last four characters of the secret, when known"),
   valid_until: z.string().nullable().describe("When the secret stops working (null: the current secret)"),
   last_used_at: z.string().nullable().describe("The last token exchange it authenticated"),
@@ -137,6 +145,7 @@ export const credentialSchema = z.object({
     .describe("Locked out after repeated wrong secrets until then: no secret works from addresses the credential was never used from (known addresses still work)"),
   failed_exchanges: z.number(),
   last_failed_at: z.string().nullable(),
+  keys_only: z.boolean().describe("Secrets are turned off: only private_key_jwt assertions authenticate (client_secret_basic/post answer invalid_client)"),
   client_keys: clientKeysSchema
     .nullable()
     .describe("Public keys for private_key_jwt (the client signs an assertion instead of sending its secret); null: none registered"),

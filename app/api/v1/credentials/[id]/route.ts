@@ -10,7 +10,7 @@ export const GET = withApi<{ id: string }>({ sessionOnly: true }, async (ctx) =>
   json(await getCredentialDetail({ orgId: ctx.orgId, environment: ctx.environment, id: ctx.params.id })),
 );
 
-// PATCH /api/v1/credentials/{id}: change name, scopes, expiry or the issuance quota
+// PATCH /api/v1/credentials/{id}: change name, scopes, expiry, the issuance quota or keys only
 export const PATCH = withApi<{ id: string }>({ role: "admin", sessionOnly: true }, async (ctx) => {
   const input = ctx.body(updateCredentialSchema);
   const c = await updateCredential({
@@ -22,6 +22,7 @@ export const PATCH = withApi<{ id: string }>({ role: "admin", sessionOnly: true 
     expiresAt: input.expires_at === undefined ? undefined : input.expires_at ? new Date(input.expires_at) : null,
     tokensPerHour: input.tokens_per_hour,
     tokensPerDay: input.tokens_per_day,
+    keysOnly: input.keys_only,
     ctx: ctx.actor,
   });
   return json(credentialView(c));

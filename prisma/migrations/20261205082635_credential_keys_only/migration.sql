@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Credential" ADD COLUMN     "keysOnly" BOOLEAN NOT NULL DEFAULT false;
