@@ -18,6 +18,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import type { Pool } from "pg";
 import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { DeliverySendsState } from "@/lib/deliveries/send-state";
 
 /** This process's own: lost with it, never consulted by another process. */
 export type PerProcess<T extends object> = T & { readonly scope: "per-process" };
@@ -60,6 +61,18 @@ export type ServerState = {
   port?: number;
 };
 
+// ---- Deliveries (lib/deliveries) ----
+// Moved here: the send slots, keep-alive agents and sends in flight of lib/deliveries (per process;
+// the limits they serve are counted across processes in EndpointThrottle), and its batched statements.
+/**
+ * The cross-process half of the delivery throttle: each endpoint's requests in flight, start rate
+ * and Retry-After pause, kept in the EndpointThrottle table (lib/deliveries/endpoint-throttle.ts).
+ * Nothing of it is held here; the type says where the limit lives.
+ */
+export type DeliveryThrottle = { readonly table: "EndpointThrottle" };
+export type { DeliverySendsState };
+// ---- end of Deliveries ----
+
 export type Runtime = {
   /** The HTTP server of `npm start`, as start-up (in Next.js's graph) needs to know it. */
   server: PerProcess<ServerState>;
@@ -67,6 +80,10 @@ export type Runtime = {
   db: PerProcess<DatabaseState>;
   /** Valid tokens and credentials remembered for ≤ 1 s; dropped on every process by NOTIFY. */
   tokens: PerProcess<TokenCacheState>;
+  /** This process's sends: slots, keep-alive agents, bodies held, sends to cancel, batched statements. */
+  deliveries: PerProcess<DeliverySendsState>;
+  /** Requests in flight, start rate and pauses per endpoint, counted across every process. */
+  deliveryThrottle: Shared<DeliveryThrottle>;
 };
 
 export function createRuntime(): Runtime {
@@ -74,6 +91,8 @@ export function createRuntime(): Runtime {
     server: { scope: "per-process" },
     db: { scope: "per-process", preparedTexts: new Map() },
     tokens: { scope: "per-process", epoch: 0, entries: new Map(), clients: new Map() },
+    deliveries: { scope: "per-process", slots: new Map(), agents: new Map(), inFlight: new Map(), batchers: {} },
+    deliveryThrottle: { scope: "shared", table: "EndpointThrottle" },
   };
 }
 
