@@ -1,6 +1,7 @@
 // One delivery attempt: sign the exact bytes, POST them, record the attempt, and decide what
 // comes next. Called by the Inngest function once per (step-level) try; it knows nothing of
 // Inngest and reports the outcome for the function to act on.
+import { createHmac } from "node:crypto";
 import http, { type Agent } from "node:http";
 import https from "node:https";
 import { Webhook } from "standardwebhooks";
@@ -11,11 +12,13 @@ import { sendRequest, type SendResult } from "@/lib/deliveries/send-request";
 import { forwardRequest } from "@/lib/inbound/forward-request";
 import { maskRecordedHeaders, sendableHeaders } from "@/lib/webhooks/custom-headers";
 import { holdDeliveryIfEndpointPaused } from "@/lib/webhooks/set-endpoint-status";
-import { endpointAuthToken, endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
+import { endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
+import { decrypt } from "@/lib/crypto/encryption";
 import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
 import { createBatcher, createLoader, sql } from "@/lib/db/sql";
-import { createByteBudget } from "@/lib/deliveries/byte-budget";
+import { createByteBudget, type ByteBudget } from "@/lib/deliveries/byte-budget";
 import { trackSend } from "@/lib/deliveries/in-flight-sends";
+import { runtime } from "@/lib/runtime/runtime";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
 import type { Delivery, Endpoint, Environment, Event, Prisma } from "@/lib/generated/prisma/client";
 import { timeOrderedId } from "@/lib/webhooks/ids";
@@ -53,9 +56,47 @@ export function payloadFor(event: { id: string; type: string; createdAt: Date; e
 }
 
 /** `v1,<sig>` for each secret, space-separated (two during a rotation window). */
-export function signatureHeader(secrets: string[], msgId: string, timestamp: Date, body: string): string {
-  return secrets.map((s) => new Webhook(s).sign(msgId, timestamp, body)).join(" ");
+export function signatureHeader(secrets: string[], msgId: string, timestamp: Date, body: string, keyOf: (secret: string) => Buffer | null = signingKey): string {
+  // Standard Webhooks' signature (HMAC-SHA256 over `id.timestamp.body`, base64), computed by
+  // node:crypto: the library's own is pure JavaScript and was a visible share of a delivery's CPU.
+  // A secret not in the canonical form goes through the library, which decides what it means.
+  const signed = `${msgId}.${Math.floor(timestamp.getTime() / 1000)}.${body}`;
+  return secrets
+    .map((s) => {
+      const key = keyOf(s);
+      return key ? `v1,${createHmac("sha256", key).update(signed, "utf8").digest("base64")}` : new Webhook(s).sign(msgId, timestamp, body);
+    })
+    .join(" ");
 }
+
+/** A `whsec_` + base64 secret's HMAC key (what Standard Webhooks decodes), or null when not in that canonical form. */
+function signingKey(secret: string): Buffer | null {
+  const b64 = secret.startsWith("whsec_") ? secret.slice(6) : secret;
+  return b64.length > 0 && b64.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(b64) ? Buffer.from(b64, "base64") : null;
+}
+
+/**
+ * What a batch decrypts and decodes once for all its deliveries (their endpoints' secrets, headers
+ * and tokens), instead of once per delivery. Lives as long as the batch: a changed secret is read
+ * with the next batch's rows.
+ */
+function batchSecrets() {
+  const opened = new Map<string, string>();
+  const keys = new Map<string, Buffer | null>();
+  return {
+    open(ciphertext: string): string {
+      let v = opened.get(ciphertext);
+      if (v === undefined) opened.set(ciphertext, (v = decrypt(ciphertext)));
+      return v;
+    },
+    key(secret: string): Buffer | null {
+      let k = keys.get(secret);
+      if (k === undefined) keys.set(secret, (k = signingKey(secret)));
+      return k;
+    },
+  };
+}
+type BatchSecrets = ReturnType<typeof batchSecrets>;
 
 type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt"> & {
   endpoint: Pick<
@@ -69,14 +110,20 @@ type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt">
   payloadBytes: number;
 };
 
-/** Deliveries with what sending them needs from their endpoint and event, in one query (once per attempt). */
-async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend>> {
+/**
+ * Deliveries with what sending them needs from their endpoint and event, in one query (once per
+ * attempt); with their events' payloads too when all of them together are small (EAGER_BATCH_BYTES
+ * as stored), else `payloads` is null and each send loads its own as it starts.
+ */
+async function loadDeliveries(ids: string[]): Promise<{ deliveries: Map<string, DeliveryToSend>; payloads: Map<string, Prisma.JsonValue> | null }> {
   type Row = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt"> &
     Omit<DeliveryToSend["endpoint"], "id" | "status"> & { endpointId: string; endpointStatus: Endpoint["status"] } & {
       type: string;
       eventCreatedAt: Date;
       eventEnvironment: Environment;
       payloadBytes: number;
+      payload: Prisma.JsonValue;
+      eager: boolean;
     };
   const rows = await sql<Row>(
     `SELECT d."id", d."status"::text AS "status", d."eventId", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
@@ -84,12 +131,16 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
        (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."olderSecrets", e."authTokenEncrypted", e."timeoutSeconds",
        e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId", e."circuitOpenedAt" IS NOT NULL AS "circuitOpen", e."probeDeliveryId",
        e."maxInFlight", e."ordering"::text AS "ordering", e."rateLimitPerSecond",
-       ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", pg_column_size(ev."payload") AS "payloadBytes"
+       ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", pg_column_size(ev."payload") AS "payloadBytes",
+       sum(pg_column_size(ev."payload")) OVER () <= $2 AS "eager",
+       CASE WHEN e."inboundWebhookId" IS NULL AND sum(pg_column_size(ev."payload")) OVER () <= $2 THEN ev."payload" END AS "payload"
      FROM "Delivery" d JOIN "Endpoint" e ON e."id" = d."endpointId" JOIN "Event" ev ON ev."id" = d."eventId"
      WHERE d."id" = ANY($1::text[])`,
-    [ids],
+    [ids, EAGER_BATCH_BYTES],
   );
-  return new Map(
+  const eager = rows.every((r) => r.eager);
+  const payloads = eager ? new Map(rows.filter((r) => !r.inboundWebhookId).map((r) => [r.eventId, r.payload])) : null;
+  const deliveries = new Map(
     rows.map((r) => [
       r.id,
       {
@@ -125,6 +176,7 @@ async function loadDeliveries(ids: string[]): Promise<Map<string, DeliveryToSend
       },
     ]),
   );
+  return { deliveries, payloads };
 }
 
 /**
@@ -203,7 +255,10 @@ export async function attemptDeliveries(opts: {
   const deadline = started + (opts.budgetMs ?? batchBudgetMs());
   const schedule = retrySchedule();
   const isLast = opts.attempt >= schedule.length;
-  const loaded = await loadDeliveries(opts.deliveryIds);
+  const { deliveries: loaded, payloads: loadedPayloads } = await loadDeliveries(opts.deliveryIds);
+  const secrets = batchSecrets();
+  // What sending needs of an endpoint (headers, token, URL check), once per endpoint in the batch.
+  const endpointPlans = new Map<string, Omit<Planned, "d">>();
   const outcomes = new Map<string, AttemptOutcome>();
   const ready: Planned[] = [];
   // Deliveries failed without an attempt (their endpoint is disabled, their forwarded message is
@@ -225,13 +280,19 @@ export async function attemptDeliveries(opts: {
         : await checkSendable(d, failForDisabledEndpoint)
       : { kind: "skipped" as const, reason: "delivery no longer exists (endpoint deleted)" };
     if (early) outcomes.set(id, early);
-    else ready.push(plan(d!));
+    else {
+      let ep = endpointPlans.get(d!.endpoint.id);
+      if (!ep) endpointPlans.set(d!.endpoint.id, (ep = planEndpoint(d!.endpoint, secrets)));
+      ready.push({ d: d!, ...ep });
+    }
   }
 
   // A batch of small payloads loads them all at once (one query), holding them for the batch;
   // larger ones are loaded by each send as it starts, within the process's delivery buffer.
   const batchBytes = ready.reduce((n, p) => n + p.d.payloadBytes, 0);
-  const eager = batchBytes <= EAGER_BATCH_BYTES ? await loadPayloads(ready.filter((p) => !p.d.endpoint.inboundWebhookId).map((p) => p.d.eventId)) : null;
+  // (Loaded with the deliveries when all of theirs fit: then so do these.)
+  const eager =
+    batchBytes <= EAGER_BATCH_BYTES ? (loadedPayloads ?? (await loadPayloads(ready.filter((p) => !p.d.endpoint.inboundWebhookId).map((p) => p.d.eventId)))) : null;
   // The attempts' records, awaited together at the end of the batch. Each is marked handled at
   // once (its failure still reaches the Promise.all below): a record that fails while the batch
   // is still sending (the database went away) must fail the batch, not crash the process as an
@@ -265,6 +326,28 @@ export async function attemptDeliveries(opts: {
   const allowPrivate = allowPrivateUrls();
   const stopped = () => opts.signal?.aborted === true;
   let next = 0;
+  // The sends of this batch to one endpoint share one registration (in-flight-sends.ts) and one
+  // signal joined with the call's: a delete, pause or URL change cancels every send registered
+  // before it; a send registered after gets a fresh one.
+  const endpointSignals = new Map<string, { tracked: ReturnType<typeof trackSend>; signal: AbortSignal; holders: number }>();
+  const holdSendSignal = (endpointId: string): { signal: AbortSignal; done(): void } => {
+    let e = endpointSignals.get(endpointId);
+    if (!e || e.tracked.signal.aborted) {
+      const tracked = trackSend(endpointId);
+      e = { tracked, signal: opts.signal ? AbortSignal.any([opts.signal, tracked.signal]) : tracked.signal, holders: 0 };
+      endpointSignals.set(endpointId, e);
+    }
+    const entry = e;
+    entry.holders++;
+    return {
+      signal: entry.signal,
+      done() {
+        if (--entry.holders > 0) return;
+        entry.tracked.done();
+        if (endpointSignals.get(endpointId) === entry) endpointSignals.delete(endpointId);
+      },
+    };
+  };
 
   const finish = async (p: Planned, built: Built, result: SendResult) => {
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
@@ -348,7 +431,7 @@ export async function attemptDeliveries(opts: {
       // FIFO: the next claim must see this one finished, so its recording is waited for.
       const fifo = p.d.endpoint.ordering === "fifo";
       if (p.refused) {
-        const built = await build(p, eager);
+        const built = await build(p, eager, secrets);
         if (built) {
           const recorded = finish(p, built, { status: null, headers: {}, body: null, latencyMs: 0, error: `refused: ${p.refused}` });
           keepRecord(recorded);
@@ -359,7 +442,7 @@ export async function attemptDeliveries(opts: {
       const timeoutMs = p.d.endpoint.timeoutSeconds * 1000;
       // Registered before the claim: a delete, pause or URL change committed after the claim
       // cancels this send (abortEndpointSends), even if it has not started yet.
-      const tracked = trackSend(p.d.endpoint.id);
+      const tracked = holdSendSignal(p.d.endpoint.id);
       await acquireSendSlot(p.d.endpoint.id, p.d.endpoint.maxInFlight);
       let lease: Lease | null = null;
       let recorded: Promise<void> | null = null;
@@ -385,15 +468,15 @@ export async function attemptDeliveries(opts: {
         }
         lease = claim.lease;
         // The body is loaded now, within the process's delivery buffer (GATEHOUSE_DELIVERY_BUFFER_MIB).
-        const held = eager ? null : await deliveryBuffer.acquire(FOOTPRINT * p.d.payloadBytes);
+        const held = eager ? null : await deliveryBuffer().acquire(FOOTPRINT * p.d.payloadBytes);
         try {
-          const built = await build(p, eager);
+          const built = await build(p, eager, secrets);
           if (!built) {
             outcomes.set(p.d.id, failWithoutAttempt(p.d.id, FORWARD_GONE));
             continue;
           }
           held?.grow(bodyFootprint(built.body));
-          const signal = opts.signal ? AbortSignal.any([opts.signal, tracked.signal]) : tracked.signal;
+          const signal = tracked.signal;
           // The rate limit's start for this send (at most RATE_HORIZON_MS ahead), just before it goes.
           await paceSend(p.d.endpoint, claim.startAt);
           const result = await sendRequest({ url: p.url, headers: built.headers, body: built.body, timeoutMs, allowPrivate, agent: agentFor(p.d.endpoint.id, p.url), signal });
@@ -418,7 +501,7 @@ export async function attemptDeliveries(opts: {
       }
     }
   };
-  const batchHold = eager ? deliveryBuffer.take(FOOTPRINT * batchBytes) : null;
+  const batchHold = eager ? deliveryBuffer().take(FOOTPRINT * batchBytes) : null;
   try {
     // FIFO endpoints' deliveries go one at a time, oldest first; others up to the endpoint's maxInFlight.
     const fifo = ready.some((p) => p.d.endpoint.ordering === "fifo");
@@ -467,7 +550,11 @@ export async function attemptDeliveries(opts: {
  * against 2,307 with one write per batch), and a lone send still has its own at once. Claims are
  * batched the same way (claimSend, endpoint-throttle.ts).
  */
-const recordOne = createBatcher<AttemptRecord>(recordAttempts, 500, 1);
+function recordOne(a: AttemptRecord): Promise<void> {
+  const batchers = runtime().deliveries.batchers;
+  const record = (batchers.records ??= createBatcher<AttemptRecord>(recordAttempts, 500, 1)) as (a: AttemptRecord) => Promise<void>;
+  return record(a);
+}
 
 /** Why a delivery could not be claimed (see claimDeliveries). */
 async function whyNotClaimed(p: Planned): Promise<"paused" | "moved" | "circuit" | "fifo" | { disabled: string } | AttemptOutcome> {
@@ -527,16 +614,15 @@ async function checkSendable(
   return null;
 }
 
-/** What sending a delivery needs besides its body; whether it may be sent at all. */
-function plan(d: DeliveryToSend): Planned {
-  const endpoint = d.endpoint;
+/** What sending to an endpoint needs besides the body; whether it may be sent to at all. */
+function planEndpoint(endpoint: DeliveryToSend["endpoint"], secrets: BatchSecrets): Omit<Planned, "d"> {
   // A stored header the API would refuse (or one that no longer decrypts) fails the attempt with
   // a clear error instead of throwing inside the HTTP client.
   const custom = sendableHeaders(endpoint);
   let token: string | null = null;
   let tokenProblem: string | null = null;
   try {
-    token = endpointAuthToken(endpoint);
+    token = endpoint.authTokenEncrypted ? secrets.open(endpoint.authTokenEncrypted) : null;
   } catch {
     tokenProblem = "the auth token cannot be decrypted (was GATEHOUSE_ENCRYPTION_KEY changed?)";
   }
@@ -544,7 +630,6 @@ function plan(d: DeliveryToSend): Planned {
   const syntax = checkUrlSyntax(endpoint.url, { environment: endpoint.environment, allowPrivate: allowPrivateUrls() });
   const headers = "headers" in custom ? custom.headers : {};
   return {
-    d,
     url: endpoint.url,
     headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
     customNames: Object.keys(headers),
@@ -555,7 +640,7 @@ function plan(d: DeliveryToSend): Planned {
 const FORWARD_GONE = "the forwarded message no longer exists";
 
 /** The signed request for one delivery, built from the exact bytes it sends (null: a forward whose message is gone). */
-async function build(p: Planned, loaded: Map<string, Prisma.JsonValue> | null): Promise<Built | null> {
+async function build(p: Planned, loaded: Map<string, Prisma.JsonValue> | null, keys: BatchSecrets): Promise<Built | null> {
   const { d } = p;
   const now = new Date();
   const msgId = d.id; // stable across this delivery's retries
@@ -564,7 +649,7 @@ async function build(p: Planned, loaded: Map<string, Prisma.JsonValue> | null): 
   if (d.endpoint.inboundWebhookId && !forward) return null;
   const payload = forward ? null : loaded?.has(d.eventId) ? loaded.get(d.eventId)! : await loadPayload(d.eventId);
   const body = forward ? forward.body : payloadFor({ ...d.event, payload });
-  const secrets = endpointSigningSecrets(d.endpoint, now);
+  const secrets = endpointSigningSecrets(d.endpoint, now, keys.open);
   const { authorization, ...custom } = p.headers;
   const headers: Record<string, string> = {
     ...custom,
@@ -573,7 +658,7 @@ async function build(p: Planned, loaded: Map<string, Prisma.JsonValue> | null): 
     "user-agent": USER_AGENT,
     "webhook-id": msgId,
     "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-    "webhook-signature": forward ? forward.sign(secrets, msgId, now) : signatureHeader(secrets, msgId, now, body as string),
+    "webhook-signature": forward ? forward.sign(secrets, msgId, now) : signatureHeader(secrets, msgId, now, body as string, keys.key),
     ...(authorization ? { authorization } : {}),
   };
   // The recorded request shows what was sent, with custom header values and the bearer token masked.
@@ -593,10 +678,11 @@ async function loadPayloads(eventIds: string[]): Promise<Map<string, Prisma.Json
  * An event payload, loaded when its send starts; the sends of every run in the process that start
  * together share one query.
  */
-const loadPayload = (() => {
-  const load = createLoader<string, Prisma.JsonValue>(loadPayloads, 100, 2);
-  return async (eventId: string) => (await load(eventId)) ?? null;
-})();
+async function loadPayload(eventId: string): Promise<Prisma.JsonValue> {
+  const batchers = runtime().deliveries.batchers;
+  const load = (batchers.payloads ??= createLoader<string, Prisma.JsonValue>(loadPayloads, 100, 2)) as (id: string) => Promise<Prisma.JsonValue | undefined>;
+  return (await load(eventId)) ?? null;
+}
 
 /** What a body in flight costs the process, roughly, per byte: the payload as parsed, and the body as sent. */
 const FOOTPRINT = 3;
@@ -610,20 +696,21 @@ function bodyFootprint(body: string | Buffer): number {
  * lone send larger than the whole buffer still goes, alone). Memory is bounded by configuration,
  * not by how large the payloads of slow endpoints' backlogs are.
  */
-const deliveryBuffer = createByteBudget(() => {
-  const mib = Number(process.env.GATEHOUSE_DELIVERY_BUFFER_MIB || 256);
-  return (Number.isFinite(mib) && mib > 0 ? mib : 256) * 1024 * 1024;
-});
+function deliveryBuffer(): ByteBudget {
+  return (runtime().deliveries.buffer ??= createByteBudget(() => {
+    const mib = Number(process.env.GATEHOUSE_DELIVERY_BUFFER_MIB || 256);
+    return (Number.isFinite(mib) && mib > 0 ? mib : 256) * 1024 * 1024;
+  }));
+}
 
 /**
  * Requests in flight per endpoint in this process: never more than the endpoint's maxInFlight,
  * however many runs are sending to it at once (a freed slot goes to the longest waiting request).
  * Across processes the claim's lease counts them (endpoint-throttle.ts); this keeps a process from
- * asking for slots it could not use.
+ * asking for slots it could not use. The slots are the process's (runtime().deliveries.slots).
  */
-const sending = new Map<string, { n: number; waiting: (() => void)[]; lastStart: number }>();
-
 async function acquireSendSlot(endpointId: string, limit: number): Promise<void> {
+  const sending = runtime().deliveries.slots;
   let e = sending.get(endpointId);
   if (!e) sending.set(endpointId, (e = { n: 0, waiting: [], lastStart: 0 }));
   if (e.n < limit) {
@@ -642,6 +729,7 @@ async function acquireSendSlot(endpointId: string, limit: number): Promise<void>
 const PACE_SLACK_MS = 1_500;
 async function paceSend(endpoint: { id: string; rateLimitPerSecond: number | null }, startAt: number): Promise<void> {
   const gap = endpoint.rateLimitPerSecond ? 1000 / endpoint.rateLimitPerSecond : 0;
+  const sending = runtime().deliveries.slots;
   for (let i = 0; i < 100; i++) {
     const e = sending.get(endpoint.id);
     const at = e && gap ? Math.max(startAt, Math.min(e.lastStart + gap, startAt + PACE_SLACK_MS)) : startAt;
@@ -654,6 +742,7 @@ async function paceSend(endpoint: { id: string; rateLimitPerSecond: number | nul
 }
 
 function releaseSendSlot(endpointId: string): void {
+  const sending = runtime().deliveries.slots;
   const e = sending.get(endpointId)!;
   const next = e.waiting.shift();
   if (next) next();
@@ -669,9 +758,9 @@ function releaseSendSlot(endpointId: string): void {
  */
 const IDLE_SOCKET_MS = 1_000;
 const MAX_AGENTS = 500;
-const agents = new Map<string, Agent>(); // in use order: the least recently used first
 
 function agentFor(endpointId: string, url: string): Agent {
+  const agents = runtime().deliveries.agents; // in use order: the least recently used first
   const key = `${endpointId} ${new URL(url).origin}`;
   let agent = agents.get(key);
   if (agent) agents.delete(key);

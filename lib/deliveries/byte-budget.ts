@@ -8,7 +8,13 @@ export type ByteHold = {
   release(): void;
 };
 
-export function createByteBudget(capacity: () => number) {
+export type ByteBudget = {
+  readonly used: number;
+  acquire(bytes: number): Promise<ByteHold>;
+  take(bytes: number): ByteHold;
+};
+
+export function createByteBudget(capacity: () => number): ByteBudget {
   let used = 0;
   const waiting: { bytes: number; resolve: () => void }[] = [];
 

@@ -13,6 +13,7 @@
 // waits for it); and the pause a Retry-After asked for (at most MAX_PAUSE_MS).
 import { randomUUID } from "node:crypto";
 import { createLoader, sql } from "@/lib/db/sql";
+import { runtime } from "@/lib/runtime/runtime";
 
 /** A lease ends this long after its request's timeout (the socket's end and the release's trip). */
 export const LEASE_MARGIN_MS = 2_000;
@@ -190,8 +191,15 @@ async function ensureThrottleRows(endpointIds: string[]): Promise<void> {
   ).catch(() => {}); // an endpoint deleted meanwhile: its claims find it gone
 }
 
-/** One statement in flight; whatever is queued meanwhile (claims and releases) joins the next. */
-const runOp = createLoader<Op, ClaimAnswer | null>(runOps, 500, 1);
+/**
+ * One statement in flight in the process (the queue is the runtime's); whatever is queued
+ * meanwhile (claims and releases) joins the next.
+ */
+function runOp(op: Op): Promise<ClaimAnswer | null | undefined> {
+  const batchers = runtime().deliveries.batchers;
+  const run = (batchers.claims ??= createLoader<Op, ClaimAnswer | null>(runOps, 500, 1)) as (op: Op) => Promise<ClaimAnswer | null | undefined>;
+  return run(op);
+}
 
 /**
  * Claims a delivery for one send: the delivery (as the claim has always done: still pending, of

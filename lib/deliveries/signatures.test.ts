@@ -98,3 +98,24 @@ describe("signing during a secret rotation", () => {
     expect(verifies(oldSecret, req)).toBe(false);
   });
 });
+
+describe("signatureHeader (node:crypto) against the standardwebhooks package's own signing", () => {
+  it("gives the library's signature for canonical and odd secrets, any body, and each secret of a rotation", async () => {
+    const { signatureHeader } = await import("@/lib/deliveries/attempt-delivery");
+    const { randomBytes } = await import("node:crypto");
+    const at = new Date("2026-12-05T08:00:00.789Z");
+    const secrets = [
+      "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+      ...Array.from({ length: 20 }, (_, i) => `whsec_${randomBytes(1 + i * 3).toString("base64")}`), // every padding length
+      randomBytes(24).toString("base64"), // no prefix: the library takes it as base64 too
+    ];
+    const bodies = ["", "{}", JSON.stringify({ text: "héllo ☃ 𝄞 \u2028", n: 1.5, nested: { a: [1, null] } }), JSON.stringify({ lone: "\ud800" }), "x".repeat(70_000)];
+    for (const body of bodies) {
+      for (const s of secrets) expect(signatureHeader([s], "msg_2abc", at, body)).toBe(new Webhook(s).sign("msg_2abc", at, body));
+      expect(signatureHeader(secrets.slice(0, 2), "msg_1", at, body)).toBe(`${new Webhook(secrets[0]!).sign("msg_1", at, body)} ${new Webhook(secrets[1]!).sign("msg_1", at, body)}`);
+    }
+    // Not canonical base64: the library decides (here it refuses, as it did before).
+    expect(() => signatureHeader(["whsec_abc"], "msg_1", at, "{}")).toThrow();
+    expect(() => signatureHeader(["whsec_"], "msg_1", at, "{}")).toThrow();
+  });
+});

@@ -24,13 +24,14 @@
 // What may stay at module level: constants, and values memoized from constants (env(), a compiled
 // schema, a derived key): a second copy of the module computes the same value. Anything that
 // counts, queues, registers or remembers what happened goes here (lib/runtime/no-module-state.test.ts).
-// lib/deliveries/* is moved by its own block (the send slots and agents).
+// lib/deliveries/*'s send slots, agents, sends in flight and batched statements are `deliveries`.
 import type { AsyncLocalStorage } from "node:async_hooks";
 import type { PGlite } from "@electric-sql/pglite";
 import type { Pool } from "pg";
 import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { FilterCache } from "@/lib/webhooks/payload-filter";
+import type { DeliverySendsState } from "@/lib/deliveries/send-state";
 
 /** This process's own: lost with it, never consulted by another process. */
 export type PerProcess<T extends object> = T & { readonly scope: "per-process" };
@@ -189,6 +190,13 @@ const SHARED: Shared<SharedState> = {
   cacheInvalidation: { channel: "gatehouse_invalidate" },
 };
 
+// ── Deliveries (lib/deliveries) ───────────────────────────────────────────────────────────────
+// The send slots, keep-alive agents and sends in flight of lib/deliveries (per process; the limits
+// they serve are counted across processes in EndpointThrottle: `shared.endpointThrottle`), and its
+// batched statements.
+export type { DeliverySendsState };
+
+
 export type Runtime = {
   /** What must agree across processes, and where it is kept (PostgreSQL). */
   shared: Shared<SharedState>;
@@ -213,6 +221,8 @@ export type Runtime = {
   /** This process's embedded executor, or the note that an Inngest server does the work. Its runs,
    * leases and limits are in PostgreSQL (shared); what is here is this process's own. */
   executor: PerProcess<ExecutorState>;
+  /** This process's sends: slots, keep-alive agents, bodies held, sends to cancel, batched statements. */
+  deliveries: PerProcess<DeliverySendsState>;
 };
 
 export function createRuntime(): Runtime {
@@ -228,6 +238,7 @@ export function createRuntime(): Runtime {
     secrets: { scope: "per-process", generated: new Map() },
     events: { scope: "per-process", deliveriesLastTime: new Map(), knownFilters: new Map() },
     executor: { scope: "per-process", inProcess: new Map() },
+    deliveries: { scope: "per-process", slots: new Map(), agents: new Map(), inFlight: new Map(), batchers: {} },
   };
 }
 

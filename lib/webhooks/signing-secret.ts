@@ -16,13 +16,15 @@ export function generateSigningSecret(): string {
 export function endpointSigningSecrets(
   endpoint: Pick<Endpoint, "secretEncrypted" | "previousSecretEncrypted" | "previousSecretUntil" | "olderSecrets">,
   now = new Date(),
+  /** How a stored secret is decrypted (the delivery engine passes one that remembers, per batch). */
+  open: (ciphertext: string) => string = decrypt,
 ): string[] {
-  const secrets = [decrypt(endpoint.secretEncrypted)];
+  const secrets = [open(endpoint.secretEncrypted)];
   if (endpoint.previousSecretEncrypted && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now) {
-    secrets.push(decrypt(endpoint.previousSecretEncrypted));
+    secrets.push(open(endpoint.previousSecretEncrypted));
   }
   // Earlier secrets still in their window (a rotation inside a window keeps them).
-  for (const s of liveGraceSecrets(endpoint.olderSecrets, now)) secrets.push(decrypt(s.value));
+  for (const s of liveGraceSecrets(endpoint.olderSecrets, now)) secrets.push(open(s.value));
   return secrets;
 }
 
