@@ -76,6 +76,9 @@ function summarize(lhr, page, preset, run) {
     requests: of("total").requestCount,
     lcpElement: lcpItem ? `${lcpItem.selector ?? ""} "${(lcpItem.nodeLabel ?? "").slice(0, 40)}"` : "-",
     failing,
+    // Lighthouse's measure of how fast this machine was at the time (a quiet desktop: ~1000-2000;
+    // well below that, CPU-bound figures such as TBT are inflated by other work on the machine).
+    benchmarkIndex: Math.round(lhr.environment?.benchmarkIndex ?? 0),
   };
 }
 
@@ -83,7 +86,7 @@ function printRun(r) {
   const t = TARGETS[r.preset];
   console.log(
     `run ${r.run} ${r.page.padEnd(14)} ${r.preset.padEnd(8)} perf ${mark(r.performance, t.performance)}  a11y ${mark(r.accessibility, t.accessibility)}  ` +
-      `FCP ${ms(r.fcp)}  LCP ${ms(r.lcp)}  TBT ${ms(r.tbt)}  CLS ${r.cls.toFixed(3)}  SI ${ms(r.si)}  TTFB ${ms(r.ttfb)}  JS ${Math.round(r.jsBytes / 1024)} KB  ${r.requests} req`,
+      `FCP ${ms(r.fcp)}  LCP ${ms(r.lcp)}  TBT ${ms(r.tbt)}  CLS ${r.cls.toFixed(3)}  SI ${ms(r.si)}  TTFB ${ms(r.ttfb)}  JS ${Math.round(r.jsBytes / 1024)} KB  ${r.requests} req  BI ${r.benchmarkIndex}`,
   );
 }
 
@@ -197,7 +200,7 @@ try {
 
   const version = JSON.parse(readFileSync(path.join(root, "node_modules/lighthouse/package.json"), "utf8")).version;
   const [load1] = os.loadavg();
-  console.log(`\nLighthouse ${version} on ${base}, Chromium ${CHROME}; ${RUNS} run(s); load average ${load1.toFixed(1)} on ${os.cpus().length} cores`);
+  console.log(`\nLighthouse ${version} on ${base}, Chromium ${CHROME}; ${RUNS} run(s); load average ${load1.toFixed(1)} on ${os.cpus().length} cores; benchmark index median ${median(rows.map((r) => r.benchmarkIndex))} (BI per run above; a quiet machine ~1000+)`);
   console.log("Median of the runs (min–max); JS = script bytes transferred, req = requests, LCP element as Lighthouse saw it.");
   console.log("page            preset   perf (target)        a11y (target)  FCP     LCP     TBT      CLS    JS KB  req  LCP element");
   let missed = 0;

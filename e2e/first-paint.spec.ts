@@ -1,7 +1,7 @@
 // What the console's pages load before they are useful (issue 14, the Lighthouse targets): the
-// Audit log arrives with its chain check and first entries in the HTML (no fetch after
-// hydration, no loading state that moves the page), and the endpoint page does not load the
-// chart library until there are outcomes to draw.
+// Audit log and the Credentials list arrive with their first data in the HTML (no fetch after
+// hydration, no loading state that moves the page), the endpoint page does not load the chart
+// library until there are outcomes to draw, and the side navigation does not prefetch every page.
 import { expect, test } from "./fixtures/test";
 
 const AUDIT = "/settings/organization/audit-log";
@@ -29,6 +29,29 @@ test("the audit log's chain check and first entries come with the page, not from
   await filtered;
 });
 
+test("the credentials list's first page comes with the page", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const name = `First paint ${Date.now().toString(36)}`;
+  const created = await page.request.post("/api/v1/credentials", { headers: { origin }, data: { name, scopes: ["events:read"] } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  try {
+    const html = await (await page.request.get("/settings/organization/credentials")).text();
+    expect(html).toContain(name);
+
+    const fetched: string[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/api/v1/credentials") fetched.push(r.url());
+    });
+    await page.goto("/settings/organization/credentials");
+    await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    expect(fetched).toEqual([]);
+  } finally {
+    await page.request.post(`/api/v1/credentials/${id}/revoke`, { headers: { origin }, data: {} });
+  }
+});
+
 test("the endpoint page loads the chart library only when there is something to draw", async ({ page, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const ep = await page.request.post("/api/v1/endpoints", {
@@ -45,7 +68,7 @@ test("the endpoint page loads the chart library only when there is something to 
   try {
     await page.goto(`/settings/organization/webhooks/endpoints/${id}`);
     // No deliveries yet: the chart's empty state, and no Recharts among the scripts loaded.
-    await expect(page.getByText(/Each delivery is counted here by its outcome/)).toBeVisible();
+    await expect(page.getByText(/Each delivery is counted here by its outcome/)).toBeVisible({ timeout: 30_000 });
     await page.waitForLoadState("networkidle");
     const bodies = await Promise.all(scripts);
     expect(bodies.length).toBeGreaterThan(0);
@@ -54,3 +77,20 @@ test("the endpoint page loads the chart library only when there is something to 
     await page.request.delete(`/api/v1/endpoints/${id}`, { headers: { origin } });
   }
 });
+
+test("the header and the settings navigation do not prefetch every page on each page load", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 }); // the side navigation is shown
+  const prefetched: string[] = [];
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.searchParams.has("_rsc") && url.pathname !== AUDIT) prefetched.push(url.pathname);
+  });
+  await page.goto(AUDIT);
+  await expect(page.getByRole("navigation", { name: "Organization settings" }).getByRole("link", { name: "Credentials" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(prefetched).toEqual([]);
+  // Following a link still works (the page is fetched on the click).
+  await page.getByRole("navigation", { name: "Organization settings" }).getByRole("link", { name: "Credentials" }).click();
+  await expect(page.getByRole("heading", { name: "Credentials", level: 1 })).toBeVisible();
+});
+

@@ -11,6 +11,7 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
+import { CREDENTIALS_PAGE_SIZE, credentialKeys } from "@/components/credentials/query-keys";
 import { fetchApi } from "@/lib/api/fetch-api";
 import type { CreateCredentialInput, CredentialActivityView, CredentialView, SecretUsageView, UpdateCredentialInput } from "@/lib/validations/credentials";
 
@@ -31,20 +32,14 @@ export type GracePeriod = 0 | 3600 | 86400;
 /** Org and environment come from cookies on the API side, so both are part of every key. */
 export type Scoping = { orgId: string; environment: "test" | "live" };
 
-const PAGE_SIZE = 25;
-
-export const credentialKeys = {
-  all: (s: Scoping) => ["credentials", s.orgId, s.environment] as const,
-  list: (s: Scoping) => [...credentialKeys.all(s), "list"] as const,
-  detail: (s: Scoping, id: string) => [...credentialKeys.all(s), "detail", id] as const,
-};
+export { credentialKeys };
 
 export function credentialsListQueryOptions(s: Scoping) {
   return infiniteQueryOptions({
     queryKey: credentialKeys.list(s),
     queryFn: ({ signal, pageParam }) =>
       fetchApi<List<CredentialView>>(
-        `/api/v1/credentials?limit=${PAGE_SIZE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`,
+        `/api/v1/credentials?limit=${CREDENTIALS_PAGE_SIZE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`,
         { signal },
       ),
     initialPageParam: null as string | null,

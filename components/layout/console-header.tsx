@@ -86,6 +86,7 @@ export function ConsoleHeader(props: Props) {
       </Sheet>
       <Link
         href="/settings/organization/general"
+        prefetch={false} // as the side navigation's links (settings-nav.tsx)
         aria-label="Gatehouse"
         className="flex items-center gap-2 rounded-sm font-semibold focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
       >

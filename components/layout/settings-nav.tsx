@@ -40,6 +40,10 @@ export function SettingsNav({
           <Link
             key={href}
             href={href}
+            // Not prefetched: every console page is dynamic and has no loading.js, so a prefetch
+            // brings only the route tree, at the price of two server renders per link on every
+            // page load (16 requests beside the page's own); a click fetches the page anyway.
+            prefetch={false}
             aria-current={active ? "page" : undefined}
             onClick={onNavigate}
             className={cn(

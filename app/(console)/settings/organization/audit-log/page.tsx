@@ -22,27 +22,14 @@ type SearchParams = Record<string, string | string[] | undefined>;
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await getConsoleContext();
   if (!ctx) redirect(await signInPath());
-  return (
-    <div className="grid gap-6">
-      <PageHeader
-        title="Audit log"
-        description="Every change in this organization: who made it, from where, and what it changed. Entries cannot be edited, and each one is chained to the one before it."
-      />
-      {/* The chain check and the first entries stream in together once loaded (the header does
-          not wait for them, and neither moves the other when it lands). useSearchParams (filters
-          in the URL) needs this Suspense boundary too. */}
-      <Suspense>
-        <AuditSections orgId={ctx.org.id} canExportCheckpoint={hasRole(ctx.role, "admin")} searchParams={searchParams} />
-      </Suspense>
-    </div>
-  );
-}
-
-async function AuditSections({ orgId, canExportCheckpoint, searchParams }: { orgId: string; canExportCheckpoint: boolean; searchParams: Promise<SearchParams> }) {
+  const orgId = ctx.org.id;
   const sp = await searchParams;
   const filters = filtersFromSearchParams({ get: (name) => (typeof sp[name] === "string" ? (sp[name] as string) : null) });
-  // The unfiltered view is loaded here, as GET /api/v1/audit-events would answer a console
-  // session; a filtered one (parsed and checked by the API) is left to the list's own query.
+  // The chain check and the unfiltered list's first page are loaded here, as the API answers a
+  // console session (GET /api/v1/audit-events/verify and /api/v1/audit-events), and handed to
+  // their queries: the page arrives with both, in one piece (streamed separately, the chain's
+  // text, the largest on the page, painted late and moved the list). A filtered view (parsed
+  // and checked by the API) is left to the list's own query.
   const [verification, events] = await Promise.all([
     verifyAuditChain(db, orgId).then(toAuditChainVerificationView),
     hasFilters(filters) ? null : listAuditEvents(db, { orgId, limit: AUDIT_PAGE_SIZE }),
@@ -52,11 +39,18 @@ async function AuditSections({ orgId, canExportCheckpoint, searchParams }: { org
     ...(events ? [[auditKeys.events(orgId, filtersToSearchParams(filters).toString()), firstPage(events)] as [readonly unknown[], unknown]] : []),
   ]);
   return (
-    <HydrationBoundary state={state}>
-      <div className="grid gap-6">
-        <ChainStatus key={`chain-${orgId}`} orgId={orgId} canExportCheckpoint={canExportCheckpoint} />
-        <AuditLog key={orgId} orgId={orgId} />
-      </div>
-    </HydrationBoundary>
+    <div className="grid gap-6">
+      <PageHeader
+        title="Audit log"
+        description="Every change in this organization: who made it, from where, and what it changed. Entries cannot be edited, and each one is chained to the one before it."
+      />
+      <HydrationBoundary state={state}>
+        <ChainStatus key={`chain-${orgId}`} orgId={orgId} canExportCheckpoint={hasRole(ctx.role, "admin")} />
+        {/* useSearchParams (filters in the URL) needs a Suspense boundary. */}
+        <Suspense>
+          <AuditLog key={orgId} orgId={orgId} />
+        </Suspense>
+      </HydrationBoundary>
+    </div>
   );
 }
