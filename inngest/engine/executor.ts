@@ -52,8 +52,6 @@ export class Executor {
   /** Set when due work was left for want of a slot: a call ending then looks for more at once. */
   private saturated = false;
   private prunedAt = 0;
-  private wakeTimer?: NodeJS.Timeout;
-  private wakeTimerAt = 0;
   private polledAt = 0;
   /** Events were stored without their runs (see ingest): match them on the next round. */
   private matchWanted = true;
@@ -82,7 +80,6 @@ export class Executor {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.wakeTimer);
     this.wake();
     this.syncAbort.abort();
     // The loop first, so that no call starts after the in-flight ones are aborted.
@@ -202,13 +199,10 @@ export class Executor {
       const batch = batchKey(fn, event, this.o.logger);
       // A batched function's event whose key already has a run going (or about to start) waits:
       // the next run of that key to start takes it along (see dispatchDue and advanceRun).
-      const joinsBatch = batch !== undefined && (this.activeBatches.has(batch) || slots.batchKeys.has(batch));
+      const joinsBatch = batch !== undefined && (this.batchBusy(batch) || slots.batchKeys.has(batch));
       const leased = !joinsBatch && slots.take(keys);
       if (leased && batch !== undefined) slots.batchKeys.add(batch);
-      if (joinsBatch) {
-        this.saturated = true; // a run of that key ending looks for it at once
-        this.wakeAt(Date.now() + this.holdMs(fn)); // and it starts when its hold ends (keepsFilling)
-      }
+      if (joinsBatch) this.saturated = true; // a run of that key ending looks for it at once
       runs.push({
         functionId: fn.id,
         maxAttempts: maxAttempts(fn.config),
@@ -272,7 +266,6 @@ export class Executor {
         const picked = rows.filter((r) => {
           if (this.inflight.has(r.id)) return false;
           if (r.batchKey !== null && (batchesStarted.has(r.batchKey) || this.keepsFilling(r, now))) {
-            if (!batchesStarted.has(r.batchKey)) this.wakeAt(r.createdAt.getTime() + this.holdMs(this.functions.get(r.functionId)));
             batching++;
             return false;
           }
@@ -307,39 +300,27 @@ export class Executor {
   }
 
   /**
-   * Whether a waiting run of a batched function should go on collecting events: while a run of
-   * its key is in flight here, for at most holdMs (counted from the oldest waiting event). When
-   * that run ends the batch starts at once; a key with nothing in flight starts at once too (see
-   * runsFor), so a batch never waits for a quiet key.
+   * Whether a waiting run of a batched function should go on collecting events: while its key is
+   * busy here (batchBusy), until its batch's timeout (batchEvents.timeout, counted from the oldest
+   * waiting event). When a run of the key ends the batch starts at once; a key that is not busy
+   * starts at once too (see runsFor), so a batch never waits for a quiet key.
    */
   private keepsFilling(r: store.DueRun, now: number): boolean {
-    if (!this.activeBatches.has(r.batchKey!)) return false;
-    return now - r.createdAt.getTime() < this.holdMs(this.functions.get(r.functionId));
+    if (!this.batchBusy(r.batchKey!)) return false;
+    const timeout = this.functions.get(r.functionId)?.config.batchEvents?.timeout;
+    const ms = (timeout ? parseTimeString(timeout) : undefined) ?? 1_000;
+    return now - r.createdAt.getTime() < ms;
   }
 
   /**
-   * How long a new event of a busy batch key waits for a run of its key to end before a run of
-   * its own starts (if its concurrency allows): batchEvents.timeout, at most batchHoldMs. Under
-   * load a batch still fills up to maxSize within the hold, while an event of a key whose run is
-   * slowed down (by other orgs' work on this process and its database) waits no longer than that,
-   * rather than for the whole slowed run.
+   * Whether new events of a batch key wait to form its next batch: batchBusyRuns (2) of its runs
+   * are in flight here. With one in flight a new event starts at once, so an event never waits
+   * behind a single run that another org's burst of work (or a slow receiver) has slowed down; a
+   * key that stays busy still gets its events in batches, at most two runs of it going at a time
+   * before its batch timeout.
    */
-  private holdMs(fn: RegisteredFunction | undefined): number {
-    const timeout = fn?.config.batchEvents?.timeout;
-    return Math.min((timeout ? parseTimeString(timeout) : undefined) ?? 1_000, this.o.batchHoldMs);
-  }
-
-  /** Wakes the loop at `at` (the earliest of those asked for), e.g. when a batch's hold ends. */
-  private wakeAt(at: number): void {
-    if (this.stopped || (this.wakeTimer && this.wakeTimerAt <= at)) return;
-    clearTimeout(this.wakeTimer);
-    this.wakeTimerAt = at;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.saturated = true;
-      this.wake();
-    }, Math.max(0, at - Date.now()) + 1);
-    this.wakeTimer.unref();
+  private batchBusy(batch: string): boolean {
+    return (this.activeBatches.get(batch) ?? 0) >= this.o.batchBusyRuns;
   }
 
   /** The stored keys of a run with their limits from its function's current config. */

@@ -15,13 +15,13 @@ export interface ExecutorOptions {
    */
   maxConcurrentCalls?: number;
   /**
-   * A new event of a batched function whose key has a run in flight waits for that run to end so
-   * that they form the next batch together, for at most this long (or batchEvents.timeout if
-   * shorter); then it starts a run of its own if the key's concurrency allows. Under load a batch
-   * still fills (deliver-webhook: 100 deliveries, 1,500/s fill one within 70 ms); an endpoint
-   * whose run is slowed by another org's burst of work adds no more than this to its deliveries.
+   * A new event of a batched function waits to join its key's next run (until a run of the key
+   * ends, or batchEvents.timeout) only while this many runs of the key are in flight here;
+   * otherwise it starts a run at once (if the key's concurrency allows). 1 holds an event behind
+   * any run in flight, however slowed down; 2 lets it go beside one, and a busy key still forms
+   * its batches behind two.
    */
-  batchHoldMs?: number;
+  batchBusyRuns?: number;
   /**
    * A call that takes longer is aborted (the serve handler's work sees it through
    * currentCallSignal) and counts as a failed attempt. deliver-webhook keeps its calls below it:
@@ -43,7 +43,7 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
   return {
     pollIntervalMs: 250,
     maxConcurrentCalls: 200,
-    batchHoldMs: 50,
+    batchBusyRuns: 2,
     callTimeoutMs: 10 * 60_000,
     leaseMs: 30_000,
     backoff: defaultBackoff,
