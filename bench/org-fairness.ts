@@ -8,8 +8,6 @@
 // Each phase also reports this process's event-loop delay (p99, max): the hostile org's work
 // shares the event loop and the database pool with the normal org's.
 // Run: npm run bench:fairness. Loopback only; bounded in events and time.
-// BENCH_BATCH_BUSY_RUNS sets the executor's batchBusyRuns (default 2; 1 is the behaviour before
-// issue 18's fix: a delivery of an endpoint with any run in flight waited for it to end).
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { envInt, openDatabase, percentile, prepareDatabase, printTable, run, type Row } from "./harness";
@@ -74,8 +72,7 @@ run(async () => {
     const { ENDPOINTS_FIELDS } = await import("@/lib/webhooks/endpoint-input");
 
     const served = await serveFunctions(inngest, functions);
-    const busyRuns = envInt("BENCH_BATCH_BUSY_RUNS", 0);
-    const engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger, ...(busyRuns ? { batchBusyRuns: busyRuns } : {}) });
+    const engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
     const { serveFunctionsInProcess } = await import("@/start-up");
     await serveFunctionsInProcess(served.url);
     const hostile = await createBenchOrg("fairness-hostile");
@@ -159,8 +156,7 @@ run(async () => {
           "  receivers in a worker thread on 127.0.0.1: /fast answers 200 at once, /hang holds each request past its timeout",
           `hostile org: ${hostileEndpoints} endpoints (timeout ${timeoutSeconds} s), ${hostileEvents} events = ${hostileEndpoints * hostileEvents} deliveries that hang;`,
           `  normal org: 1 endpoint; latency from ingestEvent (commit + dispatch) to the receiver having the request`,
-          `GATEHOUSE_ORG_CONCURRENCY=${process.env.GATEHOUSE_ORG_CONCURRENCY ?? "25 (default)"}; the executor runs ≤ 200 calls at once;`,
-          `  a delivery waits to join its endpoint's next batch while ${busyRuns || 2} of its runs are in flight (batchBusyRuns${busyRuns ? ", BENCH_BATCH_BUSY_RUNS" : ", default"})`,
+          `GATEHOUSE_ORG_CONCURRENCY=${process.env.GATEHOUSE_ORG_CONCURRENCY ?? "25 (default)"}; the executor runs ≤ 200 calls at once`,
         ],
         rows: [activeRow],
         baseline: idleRow,

@@ -199,7 +199,7 @@ export class Executor {
       const batch = batchKey(fn, event, this.o.logger);
       // A batched function's event whose key already has a run going (or about to start) waits:
       // the next run of that key to start takes it along (see dispatchDue and advanceRun).
-      const joinsBatch = batch !== undefined && (this.batchBusy(batch) || slots.batchKeys.has(batch));
+      const joinsBatch = batch !== undefined && (this.activeBatches.has(batch) || slots.batchKeys.has(batch));
       const leased = !joinsBatch && slots.take(keys);
       if (leased && batch !== undefined) slots.batchKeys.add(batch);
       if (joinsBatch) this.saturated = true; // a run of that key ending looks for it at once
@@ -300,27 +300,16 @@ export class Executor {
   }
 
   /**
-   * Whether a waiting run of a batched function should go on collecting events: while its key is
-   * busy here (batchBusy), until its batch's timeout (batchEvents.timeout, counted from the oldest
-   * waiting event). When a run of the key ends the batch starts at once; a key that is not busy
-   * starts at once too (see runsFor), so a batch never waits for a quiet key.
+   * Whether a waiting run of a batched function should go on collecting events: while a run of
+   * its key is in flight here, until its batch's timeout (batchEvents.timeout, counted from the
+   * oldest waiting event). When that run ends the batch starts at once; a key with nothing in
+   * flight starts at once too (see runsFor), so a batch never waits for a quiet key.
    */
   private keepsFilling(r: store.DueRun, now: number): boolean {
-    if (!this.batchBusy(r.batchKey!)) return false;
+    if (!this.activeBatches.has(r.batchKey!)) return false;
     const timeout = this.functions.get(r.functionId)?.config.batchEvents?.timeout;
     const ms = (timeout ? parseTimeString(timeout) : undefined) ?? 1_000;
     return now - r.createdAt.getTime() < ms;
-  }
-
-  /**
-   * Whether new events of a batch key wait to form its next batch: batchBusyRuns (2) of its runs
-   * are in flight here. With one in flight a new event starts at once, so an event never waits
-   * behind a single run that another org's burst of work (or a slow receiver) has slowed down; a
-   * key that stays busy still gets its events in batches, at most two runs of it going at a time
-   * before its batch timeout.
-   */
-  private batchBusy(batch: string): boolean {
-    return (this.activeBatches.get(batch) ?? 0) >= this.o.batchBusyRuns;
   }
 
   /** The stored keys of a run with their limits from its function's current config. */

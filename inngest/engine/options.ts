@@ -15,14 +15,6 @@ export interface ExecutorOptions {
    */
   maxConcurrentCalls?: number;
   /**
-   * A new event of a batched function waits to join its key's next run (until a run of the key
-   * ends, or batchEvents.timeout) only while this many runs of the key are in flight here;
-   * otherwise it starts a run at once (if the key's concurrency allows). 1 holds an event behind
-   * any run in flight, however slowed down; 2 lets it go beside one, and a busy key still forms
-   * its batches behind two.
-   */
-  batchBusyRuns?: number;
-  /**
    * A call that takes longer is aborted (the serve handler's work sees it through
    * currentCallSignal) and counts as a failed attempt. deliver-webhook keeps its calls below it:
    * its batch budget (GATEHOUSE_BATCH_BUDGET_SECONDS, 120 s) plus one send's timeout (≤ 30 s).
@@ -43,7 +35,6 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
   return {
     pollIntervalMs: 250,
     maxConcurrentCalls: 200,
-    batchBusyRuns: 2,
     callTimeoutMs: 10 * 60_000,
     leaseMs: 30_000,
     backoff: defaultBackoff,
