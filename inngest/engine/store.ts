@@ -1,5 +1,10 @@
 // The executor's state in the app's database (models in prisma/schema/engine.prisma), so a
 // run, its memoized steps and its next wake-up survive a restart.
+//
+// Longer than our usual ~300 lines, on purpose: it is every statement on the engine's tables
+// (functions, events, runs, crons), one exported function per statement, and nothing else. Kept
+// in one file so the lease rules (a run is written only by the process whose lease it holds) and
+// the lock order across processes (runs, then events) are read and changed in one place.
 import { getDb } from "@/lib/db/client";
 import { sql } from "@/lib/db/sql";
 import { Prisma, type EngineRun } from "@/lib/generated/prisma/client";
