@@ -9,6 +9,7 @@ import { expect, test } from "./fixtures/test";
 
 for (const vp of VIEWPORTS) {
   test(`a receiver's 429 Retry-After shows as waiting for the receiver, until when and why (${vp.name})`, async ({ page, receiver, baseURL }) => {
+    test.slow();
     await page.setViewportSize({ width: vp.width, height: vp.height });
     const origin = new URL(baseURL!).origin;
     receiver.respondWith(() => ({ status: 429, headers: { "retry-after": "900" } }));

@@ -37,6 +37,8 @@ for (const vp of VIEWPORTS) {
   test.describe(`at ${vp.name} px`, () => {
     test.use({ viewport: { width: vp.width, height: vp.height } });
     const axe = vp.name === "1280";
+    // Each flow creates, regenerates and runs axe twice per dialog: slower than one page.
+    test.slow();
 
     test(`credential: created and regenerated secrets are shown once (${vp.name})`, async ({ page }) => {
       const name = uniqueName("Once");
