@@ -1,9 +1,12 @@
-// Accessibility (issue 14): axe on every console page and on the main dialogs, in light and dark:
-// no serious or critical violations.
+// Accessibility (issue 14): axe on every console page (signed-out ones, detail pages and the
+// narrow layout included) and on every dialog, popover and sheet that opens, in light and dark:
+// no serious or critical violations. The shown-once secret dialogs are in one-time-secrets.spec.ts.
 import { noSeriousViolations } from "./fixtures/axe";
 import { expect, test } from "./fixtures/test";
 
 let endpointId = "";
+let credentialId = "";
+let eventId = "";
 
 test.beforeAll(async ({ browser, baseURL }) => {
   const ctx = await browser.newContext({ storageState: test.info().project.use.storageState as string });
@@ -18,6 +21,15 @@ test.beforeAll(async ({ browser, baseURL }) => {
     headers: { origin, "idempotency-key": `a11y-${Date.now()}` },
     data: { type: "webhook.test", data: { hello: "world" } },
   });
+  const cred = await ctx.request.post(`${origin}/api/v1/credentials`, {
+    headers: { origin },
+    data: { name: `A11y credential ${Date.now().toString(36)}`, scopes: ["events:read"] },
+  });
+  expect(cred.status()).toBe(201);
+  credentialId = ((await cred.json()) as { id: string }).id;
+  const ev = await ctx.request.post(`${origin}/api/v1/events`, { headers: { origin }, data: { type: "run.failed", data: { a11y: true } } });
+  expect(ev.status()).toBe(202);
+  eventId = ((await ev.json()) as { id: string }).id;
   await ctx.close();
 });
 
@@ -73,6 +85,75 @@ for (const scheme of ["light", "dark"] as const) {
       await page.getByRole("table", { name: "Deliveries", exact: true }).getByRole("row").nth(1).click();
       await expect(page.getByRole("dialog")).toBeVisible();
       await noSeriousViolations(page, `delivery dialog (${scheme})`);
+    });
+  });
+}
+
+for (const scheme of ["light", "dark"] as const) {
+  test.describe(`${scheme}, the rest`, () => {
+    test.use({ colorScheme: scheme });
+
+    test(`signed-out pages, detail pages and the narrow layout have no serious or critical axe violations (${scheme})`, async ({ browser, page }) => {
+      test.slow();
+      const anon = await browser.newContext({ colorScheme: scheme, storageState: { cookies: [], origins: [] } });
+      const signedOut = await anon.newPage();
+      for (const [what, path] of [
+        ["sign-in", "/sign-in"],
+        ["an unusable invite link", "/invite/gin_not_a_real_token"],
+        ["an unusable reset link", "/reset-password/not-a-real-token"],
+      ] as const) {
+        await signedOut.goto(path);
+        await noSeriousViolations(signedOut, `${what} (${scheme})`);
+      }
+      await anon.close();
+      for (const [what, path] of [
+        ["a credential page", `/settings/organization/credentials/${credentialId}`],
+        ["an event page", `/settings/organization/webhooks/events/${eventId}`],
+      ] as const) {
+        await page.goto(path);
+        await page.waitForLoadState("networkidle").catch(() => undefined);
+        await noSeriousViolations(page, `${what} (${scheme})`);
+      }
+      await page.setViewportSize({ width: 390, height: 844 });
+      for (const [what, path] of [...PAGES, ["an endpoint page", `/settings/organization/webhooks/endpoints/${endpointId}`]] as [string, string][]) {
+        await page.goto(path);
+        await page.waitForLoadState("networkidle").catch(() => undefined);
+        await noSeriousViolations(page, `${what} at 390 px (${scheme})`);
+      }
+      await page.goto("/settings/organization/general");
+      await page.getByRole("button", { name: "Open navigation" }).click();
+      await expect(page.getByRole("dialog", { name: "Navigation" })).toBeVisible();
+      await noSeriousViolations(page, `navigation sheet (${scheme})`);
+    });
+
+    test(`every other dialog and popover has no serious or critical axe violations (${scheme})`, async ({ page }) => {
+      test.slow();
+      const open = async (path: string, button: string | RegExp, dialog: { role?: "dialog" | "alertdialog"; name: string | RegExp }, what: string) => {
+        await page.goto(path);
+        await page.getByRole("button", { name: button }).first().click();
+        await expect(page.getByRole(dialog.role ?? "dialog", { name: dialog.name })).toBeVisible();
+        await noSeriousViolations(page, `${what} (${scheme})`);
+      };
+      const credential = `/settings/organization/credentials/${credentialId}`;
+      await open(credential, "Edit credential", { name: /^Edit / }, "edit credential");
+      await open(credential, "Regenerate secret", { role: "alertdialog", name: /^Regenerate the secret/ }, "regenerate secret confirmation");
+      await open(credential, /^Revoke/, { role: "alertdialog", name: /^Revoke/ }, "revoke confirmation");
+      const endpoint = `/settings/organization/webhooks/endpoints/${endpointId}`;
+      await open(endpoint, "Recover failed messages", { name: "Recover failed messages" }, "recover failed messages");
+      await open(endpoint, "Rotate secret", { role: "alertdialog", name: /^Rotate the signing secret/ }, "rotate secret confirmation");
+      await open(endpoint, "Pause", { role: "alertdialog", name: /^Pause/ }, "pause confirmation");
+      await open(endpoint, "Delete", { role: "alertdialog", name: /^Delete/ }, "delete confirmation");
+      await open("/settings/organization/webhooks/deliveries", "Replay all failed", { name: "Replay all failed" }, "replay all failed");
+      await open("/settings/organization/webhooks?tab=event-types", "Create event type", { name: "Create event type" }, "create event type");
+      await open("/settings/organization/webhooks?tab=event-types", /schema of webhook\.test/, { name: "Schema of webhook.test" }, "event type schema");
+      await page.goto("/settings/organization/audit-log");
+      await page.getByRole("button", { name: /^Details of entry/ }).first().click();
+      await expect(page.getByRole("dialog")).toBeVisible();
+      await noSeriousViolations(page, `audit entry (${scheme})`);
+      await page.goto("/settings/organization/general");
+      await page.getByRole("button", { name: /^Notifications/ }).click();
+      await expect(page.getByRole("dialog", { name: "Notifications" })).toBeVisible();
+      await noSeriousViolations(page, `notifications (${scheme})`);
     });
   });
 }

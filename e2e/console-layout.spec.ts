@@ -1,4 +1,5 @@
-// Layout (issue 14): no console page scrolls sideways at 390 or 1280 px; at 1280 px the tables
+// Layout (issue 14): no console page scrolls sideways at 390, 1280 or 1440 px, and from 1024 px no
+// table is cut off inside its wrapper; at 1280 px the tables
 // show their key columns inside the content width (Credentials' Status, the Audit log's IP and
 // details); at 390 px a menu button opens the navigation as a sheet with every item.
 import type { Page } from "@playwright/test";
@@ -25,6 +26,16 @@ async function noSidewaysScroll(page: Page, path: string) {
     innerWidth: window.innerWidth,
   }));
   expect(scrollWidth, `${path} scrolls sideways`).toBeLessThanOrEqual(innerWidth);
+  // From 1024 px tables fit their content width by column priority and truncation: none scrolls
+  // inside its wrapper (which would hide its last columns, as Status and Revoke once were).
+  if (innerWidth >= 1024) {
+    const tooWide = await page.evaluate(() =>
+      [...document.querySelectorAll("table")]
+        .filter((t) => t.scrollWidth > t.parentElement!.clientWidth + 1)
+        .map((t) => `${t.getAttribute("aria-label")}: ${t.scrollWidth} px in ${t.parentElement!.clientWidth} px`),
+    );
+    expect(tooWide, `${path}: tables cut off`).toEqual([]);
+  }
 }
 
 /** The element is inside the viewport horizontally and not clipped by a scrolling ancestor. */
@@ -62,7 +73,7 @@ async function aCredential(page: Page, origin: string) {
   expect(res.status(), await res.text()).toBe(201);
 }
 
-for (const width of [390, 1280]) {
+for (const width of [390, 1280, 1440]) {
   test(`no page scrolls sideways at ${width} px`, async ({ page, baseURL }) => {
     test.slow();
     await page.setViewportSize({ width, height: 900 });

@@ -70,7 +70,7 @@ export function CredentialDetailView({ scoping, initial, canManage }: Props) {
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="grid gap-1.5">
           <div className="flex flex-wrap items-center gap-3">
-            <h1 className="text-2xl font-semibold tracking-tight break-all">{c.name}</h1>
+            <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere">{c.name}</h1>
             <CredentialStatusBadge status={c.status} />
           </div>
           <p className="text-sm text-muted-foreground">

@@ -76,7 +76,8 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
       {
         accessorKey: "created_at",
         header: "Created",
-        meta: { priority: 3 },
+        // The first to give way: the credential's page has it, and Status and Revoke must fit.
+        meta: { priority: 4 },
         cell: ({ row: { original: c } }) => (
           <LocalTime iso={c.created_at} className="whitespace-nowrap text-muted-foreground" />
         ),

@@ -83,6 +83,8 @@ export function CredentialPolicyForm({ orgId, canEdit }: { orgId: string; canEdi
   }
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
   const violations = policy.data?.violations ?? [];
+  // Like the other forms of the page: Save is offered once something changed.
+  const dirty = !policy.data || JSON.stringify(toDraft(policy.data)) !== JSON.stringify(draft);
 
   return (
     <Card>
@@ -156,7 +158,7 @@ export function CredentialPolicyForm({ orgId, canEdit }: { orgId: string; canEdi
         </CardContent>
         <CardFooter className="justify-between gap-4 border-t pt-4">
           <p className="text-sm text-muted-foreground">{canEdit ? "Only owners can change the policy; changes are audited." : "Only owners can change the policy."}</p>
-          <Button type="submit" disabled={!canEdit || save.isPending}>
+          <Button type="submit" disabled={!canEdit || save.isPending || !dirty}>
             {save.isPending ? <Spinner /> : null}
             Save policy
           </Button>

@@ -17,17 +17,18 @@ declare module "@tanstack/react-table" {
     /**
      * Which columns give way when the table is narrow (measured on the table's own width, so a
      * side nav or a dialog counts): 1 (default) always shown; 2 from a 42rem-wide table; 3 from
-     * 56rem. Hidden cells stay out of the accessibility tree too; their value is one click away
-     * (the row's detail).
+     * 56rem; 4 from 64rem (wider than the console's content at 1280 px and 1920 px: on the detail
+     * page only, unless the table has room). Hidden cells stay out of the accessibility tree too;
+     * their value is one click away (the row's detail).
      */
-    priority?: 1 | 2 | 3;
+    priority?: 1 | 2 | 3 | 4;
     /** The label of this column's value on a card (below 768 px), when its header is not plain text. */
     cardLabel?: string;
   }
 }
 
-const PRIORITY_CLASS = { 1: "", 2: "hidden @2xl/table:table-cell", 3: "hidden @4xl/table:table-cell" } as const;
-const priorityClass = (meta: { priority?: 1 | 2 | 3 } | undefined) => PRIORITY_CLASS[meta?.priority ?? 1];
+const PRIORITY_CLASS = { 1: "", 2: "hidden @2xl/table:table-cell", 3: "hidden @4xl/table:table-cell", 4: "hidden @5xl/table:table-cell" } as const;
+const priorityClass = (meta: { priority?: 1 | 2 | 3 | 4 } | undefined) => PRIORITY_CLASS[meta?.priority ?? 1];
 
 import { cn } from "@/lib/utils";
 import { Skeleton } from "@/components/ui/skeleton";

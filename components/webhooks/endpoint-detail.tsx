@@ -74,7 +74,7 @@ export function EndpointDetailView({ scoping, initial, canManage, canReveal, del
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="grid min-w-0 gap-1.5">
           <div className="flex flex-wrap items-center gap-3">
-            <h1 className="text-2xl font-semibold tracking-tight break-all">{e.name}</h1>
+            <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere">{e.name}</h1>
             <EndpointStatusBadge endpoint={e} />
             {e.health.receiver_pause ? <ReceiverPauseBadge pause={e.health.receiver_pause} /> : null}
           </div>

@@ -13,9 +13,21 @@ const STATE: Record<EndpointHealthView["state"], { label: string; variant: "succ
   disabled: { label: "Disabled", variant: "destructive" },
 };
 
+/**
+ * The badge for a state. "healthy" with attempts failing right now (too few yet to open the
+ * circuit or to count as a low success rate) is not called Healthy: it says Degraded.
+ */
+function stateOf(h: EndpointHealthView): { label: string; variant: "success" | "warning" | "destructive" } {
+  if (h.state === "healthy" && h.consecutive_failures > 0) return { label: "Degraded", variant: "warning" };
+  return STATE[h.state];
+}
+
 /** One line on why the endpoint is in its state. */
 export function healthSummary(h: EndpointHealthView): string {
   if (h.state === "disabled") return "Disabled: deliveries are kept (held) until the endpoint is resumed.";
+  if (h.state === "healthy" && h.consecutive_failures > 0) {
+    return `The last ${h.consecutive_failures === 1 ? "attempt" : `${h.consecutive_failures} attempts`} failed; deliveries are retried, and held with one probe at a time if failures go on.`;
+  }
   if (h.failing_reason === "consecutive_failures") {
     return `${h.consecutive_failures} failed attempts in a row: new deliveries are held and one probe attempt goes at a time.`;
   }
@@ -25,7 +37,7 @@ export function healthSummary(h: EndpointHealthView): string {
 }
 
 export function EndpointHealthBadge({ health }: { health: EndpointHealthView }) {
-  const s = STATE[health.state];
+  const s = stateOf(health);
   const day = health.windows["24h"];
   const summary =
     healthSummary(health) + (day.latency_p50_ms === null ? "" : ` Latency (24 h): p50 ${ms(day.latency_p50_ms)}, p95 ${ms(day.latency_p95_ms)}.`);
@@ -53,7 +65,7 @@ function ago(seconds: number): string {
 }
 
 export function EndpointHealthCard({ health: h }: { health: EndpointHealthView }) {
-  const s = STATE[h.state];
+  const s = stateOf(h);
   return (
     <section aria-labelledby="endpoint-health-heading" className="grid gap-3 rounded-lg border p-4">
       <div className="flex flex-wrap items-center gap-3">
@@ -82,7 +94,7 @@ export function EndpointHealthCard({ health: h }: { health: EndpointHealthView }
           </dd>
         </div>
         <div>
-          <dt className="text-muted-foreground">Failing since</dt>
+          <dt className="text-muted-foreground">{h.state === "failing" ? "Failing since" : "First failure"}</dt>
           <dd>{h.failing_since ? <LocalTime format="datetime" iso={h.failing_since} /> : "—"}</dd>
         </div>
         <div>
@@ -130,8 +142,8 @@ export function EndpointHealthCard({ health: h }: { health: EndpointHealthView }
               </th>
               <td className="py-1 text-right">{h.windows[w].attempts}</td>
               <td className="py-1 text-right">{pct(h.windows[w].success_rate)}</td>
-              <td className="py-1 text-right">{ms(h.windows[w].latency_p50_ms)}</td>
-              <td className="py-1 text-right">{ms(h.windows[w].latency_p95_ms)}</td>
+              <td className="py-1 pl-3 text-right whitespace-nowrap">{ms(h.windows[w].latency_p50_ms)}</td>
+              <td className="py-1 pl-3 text-right whitespace-nowrap">{ms(h.windows[w].latency_p95_ms)}</td>
             </tr>
           ))}
         </tbody>

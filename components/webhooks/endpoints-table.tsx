@@ -51,7 +51,8 @@ export function EndpointsTable({
         cell: ({ row: { original: e } }) => (
           <Link
             href={endpointPath(e.id)}
-            className="font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none"
+            className="block max-w-[14rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none focus-visible:whitespace-normal focus-visible:break-all"
+            title={e.name}
           >
             {e.name}
           </Link>
@@ -61,12 +62,14 @@ export function EndpointsTable({
         accessorKey: "url",
         header: "URL",
         cell: ({ row: { original: e } }) => (
-          <Truncate as="code" value={e.url} className="block max-w-[16rem] font-mono text-xs" />
+          <Truncate as="code" value={e.url} className="block max-w-[12rem] font-mono text-xs" />
         ),
       },
       {
         id: "events",
         header: "Events",
+        // Gives way first: the endpoint's page lists them, and Status, Health and the rates must fit.
+        meta: { priority: 4 },
         cell: ({ row: { original: e } }) => <EventTypeBadges types={e.event_types} />,
       },
       {
@@ -87,7 +90,7 @@ export function EndpointsTable({
       },
       {
         id: "success_rate",
-        header: "Success rate (24 h)",
+        header: "Success (24 h)",
         cell: ({ row: { original: e } }) => {
           const rate = deliveryStats?.[e.id]?.successRate24h;
           return rate == null ? none : <span className="tabular-nums">{Math.round(rate * 1000) / 10}%</span>;
@@ -98,7 +101,7 @@ export function EndpointsTable({
         header: "Last delivery",
         cell: ({ row: { original: e } }) => {
           const at = deliveryStats?.[e.id]?.lastDeliveryAt;
-          return at ? <LocalTime format="datetime" iso={at} className="whitespace-nowrap text-muted-foreground" /> : none;
+          return at ? <LocalTime format="relative" iso={at} className="whitespace-nowrap text-muted-foreground" /> : none;
         },
       },
     ],

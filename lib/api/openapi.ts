@@ -386,6 +386,7 @@ const exampleEndpoint = {
       "24h": { attempts: 2410, succeeded: 2402, success_rate: 99.7, latency_p50_ms: 50, latency_p95_ms: 210 },
       "7d": { attempts: 15980, succeeded: 15901, success_rate: 99.5, latency_p50_ms: 50, latency_p95_ms: 240 },
     },
+    receiver_pause: null,
   },
   created_at: EX.at,
   updated_at: EX.at,
