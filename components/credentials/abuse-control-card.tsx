@@ -66,12 +66,25 @@ export function AbuseControlCard({ scoping, credential: c, canManage }: { scopin
 
 function QuotaField({ label, used, limit }: { label: string; used: number; limit: number | null }) {
   const full = limit !== null && used >= limit;
+  if (limit === null) {
+    // Tokens are counted against a quota only while one is set: a count here would read 0 for a
+    // credential in use (its exchanges are under Secret usage).
+    return (
+      <div className="grid content-start gap-1">
+        <dt className="text-sm text-muted-foreground">{label}</dt>
+        <dd className="text-sm">
+          <span className="text-xl font-semibold">No quota</span>
+          <span className="block text-xs text-muted-foreground">Counted once a quota is set; exchanges are under Secret usage.</span>
+        </dd>
+      </div>
+    );
+  }
   return (
     <div className="grid content-start gap-1">
       <dt className="text-sm text-muted-foreground">{label}</dt>
       <dd className="text-sm">
         <span className={`text-xl font-semibold tabular-nums ${full ? "text-destructive" : ""}`}>{used}</span>
-        <span className="text-muted-foreground"> {limit === null ? "(no quota)" : `of ${limit}`}</span>
+        <span className="text-muted-foreground"> of {limit}</span>
         {full ? <span className="block text-xs text-destructive">Quota used up: further requests get 429 until it resets.</span> : null}
       </dd>
     </div>
