@@ -4,6 +4,7 @@
 // the failure streak, and the circuit breaker's state.
 import { Badge } from "@/components/ui/badge";
 import { LocalTime } from "@/components/ui/local-time";
+import { formatExact, formatRelative } from "@/components/ui/time-format";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import type { EndpointHealthView } from "@/lib/validations/webhooks";
 
@@ -56,14 +57,6 @@ export function EndpointHealthBadge({ health }: { health: EndpointHealthView }) 
 const ms = (v: number | null) => (v === null ? "—" : v >= 1000 ? `${Math.round(v / 100) / 10} s` : `${v} ms`);
 const pct = (v: number | null) => (v === null ? "—" : `${v}%`);
 
-/** "4 min ago", "3 h ago", "2 d ago". */
-function ago(seconds: number): string {
-  if (seconds < 60) return `${seconds} s ago`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
-  return `${Math.floor(seconds / 86_400)} d ago`;
-}
-
 export function EndpointHealthCard({ health: h }: { health: EndpointHealthView }) {
   const s = stateOf(h);
   return (
@@ -87,7 +80,7 @@ export function EndpointHealthCard({ health: h }: { health: EndpointHealthView }
           <dt className="text-muted-foreground">Last success</dt>
           <dd>
             {h.last_success_at && h.seconds_since_last_success !== null ? (
-              <span title={h.last_success_at}>{ago(h.seconds_since_last_success)}</span>
+              <span title={formatExact(h.last_success_at)}>{formatRelative(h.last_success_at, { seconds: true })}</span>
             ) : (
               "None in 7 days"
             )}
