@@ -4,7 +4,6 @@
 // the failure streak, and the circuit breaker's state.
 import { Badge } from "@/components/ui/badge";
 import { LocalTime } from "@/components/ui/local-time";
-import { formatExact, formatRelative } from "@/components/ui/time-format";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import type { EndpointHealthView } from "@/lib/validations/webhooks";
 
@@ -80,7 +79,7 @@ export function EndpointHealthCard({ health: h }: { health: EndpointHealthView }
           <dt className="text-muted-foreground">Last success</dt>
           <dd>
             {h.last_success_at && h.seconds_since_last_success !== null ? (
-              <span title={formatExact(h.last_success_at)}>{formatRelative(h.last_success_at, { seconds: true })}</span>
+              <LocalTime format="relative" iso={h.last_success_at} />
             ) : (
               "None in 7 days"
             )}
