@@ -126,7 +126,9 @@ describe("payload filters", () => {
     expect((await send("order.placed", { v: 8 })).body.deliveries).toBe(1);
     expect((await send("order.placed", { v: 7 })).body.deliveries).toBe(2);
     const got = await expectArrivals("/changing", 6);
-    expect(got.map((g) => g.data.v)).toEqual([1, 2, 3, 99, 8, 7]);
+    // Which events arrived is what the filter decides; their order at the receiver is not (a
+    // retry-free endpoint without FIFO may deliver two close events either way round).
+    expect(got.map((g) => g.data.v as number).sort((a, b) => a - b)).toEqual([1, 2, 3, 7, 8, 99]);
     expect((await expectArrivals("/late", 1)).map((g) => g.data.v)).toEqual([7]);
   }, 60_000);
 
