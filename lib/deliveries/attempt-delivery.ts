@@ -15,7 +15,7 @@ import { holdDeliveryIfEndpointPaused } from "@/lib/webhooks/set-endpoint-status
 import { endpointSigningSecrets } from "@/lib/webhooks/signing-secret";
 import { decrypt } from "@/lib/crypto/encryption";
 import { allowPrivateUrls, checkUrlSyntax } from "@/lib/webhooks/url-policy";
-import { createBatcher, createLoader, sql } from "@/lib/db/sql";
+import { createBatcher, createLoader, prepared, sql } from "@/lib/db/sql";
 import { createByteBudget, type ByteBudget } from "@/lib/deliveries/byte-budget";
 import { trackSend } from "@/lib/deliveries/in-flight-sends";
 import { runtime } from "@/lib/runtime/runtime";
@@ -125,7 +125,9 @@ async function loadDeliveries(ids: string[]): Promise<{ deliveries: Map<string, 
       payload: Prisma.JsonValue;
       eager: boolean;
     };
-  const rows = await sql<Row>(
+  // Prepared (as the statements below): it runs for every batch (parsed once per connection, planned once).
+  const rows = await prepared<Row>(
+    "gatehouse_load_deliveries",
     `SELECT d."id", d."status"::text AS "status", d."eventId", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
        e."name", e."url", e."headers", e."headersEncrypted", e."secretEncrypted", e."previousSecretEncrypted",
        (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."olderSecrets", e."authTokenEncrypted", e."timeoutSeconds",
@@ -136,8 +138,7 @@ async function loadDeliveries(ids: string[]): Promise<{ deliveries: Map<string, 
        CASE WHEN e."inboundWebhookId" IS NULL AND sum(pg_column_size(ev."payload")) OVER () <= $2 THEN ev."payload" END AS "payload"
      FROM "Delivery" d JOIN "Endpoint" e ON e."id" = d."endpointId" JOIN "Event" ev ON ev."id" = d."eventId"
      WHERE d."id" = ANY($1::text[])`,
-    [ids, EAGER_BATCH_BYTES],
-  );
+  )([ids, EAGER_BATCH_BYTES]);
   const eager = rows.every((r) => r.eager);
   const payloads = eager ? new Map(rows.filter((r) => !r.inboundWebhookId).map((r) => [r.eventId, r.payload])) : null;
   const deliveries = new Map(
@@ -670,7 +671,7 @@ const EAGER_BATCH_BYTES = 1024 * 1024;
 
 async function loadPayloads(eventIds: string[]): Promise<Map<string, Prisma.JsonValue>> {
   if (eventIds.length === 0) return new Map();
-  const rows = await sql<{ id: string; payload: Prisma.JsonValue }>(`SELECT "id", "payload" FROM "Event" WHERE "id" = ANY($1::text[])`, [[...new Set(eventIds)]]);
+  const rows = await prepared<{ id: string; payload: Prisma.JsonValue }>("gatehouse_load_payloads", `SELECT "id", "payload" FROM "Event" WHERE "id" = ANY($1::text[])`)([[...new Set(eventIds)]]);
   return new Map(rows.map((r) => [r.id, r.payload]));
 }
 
@@ -807,7 +808,8 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
   const buckets = healthBucketRows(
     list.filter(counts).map((a) => ({ endpointId: a.endpointId, at: a.at, ok: a.ok, latencyMs: a.result.latencyMs, responded: a.result.status !== null })),
   );
-  const changed = await sql<{ id: string; opened: boolean; recovered: boolean }>(
+  const changed = await prepared<{ id: string; opened: boolean; recovered: boolean }>(
+    "gatehouse_record_attempts",
     `WITH x AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("deliveryId" text, "endpointId" text, "status" text, "at" timestamp,
          "nextAttemptAt" timestamp, "completedAt" timestamp, "ok" boolean, "counts" boolean, "error" text, "attemptId" text, "url" text, "requestHeaders" jsonb,
@@ -850,35 +852,34 @@ async function recordAttempts(list: AttemptRecord[]): Promise<void> {
        "updatedAt" = $2::timestamp
      FROM s WHERE ep."id" = s."id"
      RETURNING ep."id", COALESCE(s."opens", false) AS "opened", s."anyOk" AND ep."circuitOpenedAt" IS NOT NULL AS "recovered"`,
-    [
-      JSON.stringify(
-        list.map((a) => ({
-          deliveryId: a.deliveryId,
-          endpointId: a.endpointId,
-          status: a.status,
-          at: iso(a.at),
-          nextAttemptAt: iso(a.nextAttemptAt),
-          completedAt: a.status === "pending" ? null : now,
-          ok: a.ok,
-          counts: counts(a),
-          error: a.error,
-          attemptId: `att_${timeOrderedId()}`,
-          url: a.url,
-          requestHeaders: a.requestHeaders,
-          responseStatus: a.result.status,
-          responseHeaders: a.result.status === null ? null : a.result.headers,
-          responseBody: a.result.body,
-          latencyMs: a.result.latencyMs,
-          sendError: a.result.error ?? null,
-        })),
-      ),
-      now,
-      JSON.stringify(buckets),
-      cfg.failures,
-      CIRCUIT_HELD_REASON,
-      probeDelayMs(0, cfg),
-    ],
-  );
+  )([
+    JSON.stringify(
+      list.map((a) => ({
+        deliveryId: a.deliveryId,
+        endpointId: a.endpointId,
+        status: a.status,
+        at: iso(a.at),
+        nextAttemptAt: iso(a.nextAttemptAt),
+        completedAt: a.status === "pending" ? null : now,
+        ok: a.ok,
+        counts: counts(a),
+        error: a.error,
+        attemptId: `att_${timeOrderedId()}`,
+        url: a.url,
+        requestHeaders: a.requestHeaders,
+        responseStatus: a.result.status,
+        responseHeaders: a.result.status === null ? null : a.result.headers,
+        responseBody: a.result.body,
+        latencyMs: a.result.latencyMs,
+        sendError: a.result.error ?? null,
+      })),
+    ),
+    now,
+    JSON.stringify(buckets),
+    cfg.failures,
+    CIRCUIT_HELD_REASON,
+    probeDelayMs(0, cfg),
+  ]);
   // Audit entries and releases after the statement; if this process dies first, the next
   // runCircuitProbes closes a circuit whose streak a success ended.
   for (const c of changed) {

@@ -12,7 +12,7 @@
 // the rate limit gives the next request (a send is granted a start up to RATE_HORIZON_MS ahead and
 // waits for it); and the pause a Retry-After asked for (at most MAX_PAUSE_MS).
 import { randomUUID } from "node:crypto";
-import { createLoader, sql } from "@/lib/db/sql";
+import { createLoader, prepared, sql } from "@/lib/db/sql";
 import { runtime } from "@/lib/runtime/runtime";
 
 /** A lease ends this long after its request's timeout (the socket's end and the release's trip). */
@@ -49,9 +49,18 @@ export type ClaimAnswer =
 
 export type Lease = { endpointId: string; token: string };
 
-type ClaimOp = { kind: "claim"; req: ClaimRequest; token: string; early: number; margin: number };
-type ReleaseOp = { kind: "release"; lease: Lease; pauseUntil: number | null };
+type Release = { lease: Lease; pauseUntil: number | null; done: () => void };
+/** A claim, with the releases that waited for it (they go first in its statement). */
+type ClaimOp = { kind: "claim"; req: ClaimRequest; token: string; early: number; margin: number; riders: Release[] };
+/** Releases that go without a claim (a Retry-After pause, or no claim came within RELEASE_WAIT_MS). */
+type ReleaseOp = { kind: "release"; releases: Release[] };
 type Op = ClaimOp | ReleaseOp;
+
+/**
+ * A release (without a pause) waits at most this long for a claim to ride with; meanwhile its
+ * slot still counts as taken, for other processes only (this process's claims carry it along).
+ */
+export const RELEASE_WAIT_MS = 20;
 
 type Row = {
   i: number;
@@ -69,7 +78,7 @@ type Row = {
  */
 async function runOps(ops: Op[]): Promise<Map<Op, ClaimAnswer | null>> {
   const answers = new Map<Op, ClaimAnswer | null>();
-  const releases = ops.filter((o): o is ReleaseOp => o.kind === "release");
+  const releases = ops.flatMap((o) => (o.kind === "release" ? o.releases : o.riders));
   // Two claims of one delivery in one statement would both see it unclaimed: the first asks.
   const seen = new Set<string>();
   const claims: ClaimOp[] = [];
@@ -85,7 +94,9 @@ async function runOps(ops: Op[]): Promise<Map<Op, ClaimAnswer | null>> {
   const iso = (ms: number) => new Date(ms).toISOString();
   const early = claims[0]?.early ?? 0;
   const margin = claims[0]?.margin ?? 0;
-  const rows = await sql<Row>(
+  // Prepared: it runs for every group of sends (parsed once per connection, planned once).
+  const rows = await prepared<Row>(
+    "gatehouse_claim_sends",
     `WITH
      x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("i" int, "id" text, "gen" timestamp, "url" text, "timeoutMs" int, "token" text)),
      r AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS r("endpointId" text, "token" text, "pauseUntil" timestamp)),
@@ -147,17 +158,19 @@ async function runOps(ops: Op[]): Promise<Map<Op, ClaimAnswer | null>> {
        (n."pausedUntil" AT TIME ZONE 'UTC') AS "pausedUntil", (n."nextStartAt" AT TIME ZONE 'UTC') AS "nextStartAt", c."rate"
      FROM c LEFT JOIN s ON s."endpointId" = c."endpointId" LEFT JOIN g ON g."i" = c."i" LEFT JOIN u ON u."id" = c."id"
        LEFT JOIN n ON n."endpointId" = c."endpointId"`,
-    [
-      JSON.stringify(claims.map((o, i) => ({ i, id: o.req.deliveryId, gen: o.req.gen, url: o.req.url, timeoutMs: o.req.timeoutMs, token: o.token }))),
-      JSON.stringify(releases.map((o) => ({ endpointId: o.lease.endpointId, token: o.lease.token, pauseUntil: o.pauseUntil === null ? null : iso(o.pauseUntil) }))),
-      iso(now),
-      iso(now + early),
-      now,
-      RATE_HORIZON_MS,
-      LEASE_MARGIN_MS,
-      margin,
-    ],
-  );
+  )([
+    JSON.stringify(claims.map((o, i) => ({ i, id: o.req.deliveryId, gen: o.req.gen, url: o.req.url, timeoutMs: o.req.timeoutMs, token: o.token }))),
+    JSON.stringify(releases.map((o) => ({ endpointId: o.lease.endpointId, token: o.lease.token, pauseUntil: o.pauseUntil === null ? null : iso(o.pauseUntil) }))),
+    iso(now),
+    iso(now + early),
+    now,
+    RATE_HORIZON_MS,
+    LEASE_MARGIN_MS,
+    margin,
+  ]).finally(() => {
+    // Written or lost, the releases are done with (a lost one's lease ends on its own).
+    for (const r of releases) r.done();
+  });
   const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
   const missing: string[] = [];
   claims.forEach((o, i) => {
@@ -180,7 +193,7 @@ async function runOps(ops: Op[]): Promise<Map<Op, ClaimAnswer | null>> {
   });
   // An endpoint's first send makes its row; its claim is tried again at once.
   if (missing.length) await ensureThrottleRows([...new Set(missing)]);
-  for (const o of releases) answers.set(o, null);
+  for (const o of ops) if (o.kind === "release") answers.set(o, null);
   return answers;
 }
 
@@ -208,21 +221,46 @@ function runOp(op: Op): Promise<ClaimAnswer | null | undefined> {
  * `claimMarginMs`; a send may be claimed `claimEarlyMs` before its retry time.
  */
 export async function claimSend(req: ClaimRequest, opts: { claimEarlyMs: number; claimMarginMs: number }): Promise<ClaimAnswer> {
-  const answer = await runOp({ kind: "claim", req, token: randomUUID(), early: opts.claimEarlyMs, margin: opts.claimMarginMs });
+  const answer = await runOp({ kind: "claim", req, token: randomUUID(), early: opts.claimEarlyMs, margin: opts.claimMarginMs, riders: takeWaitingReleases() });
   return answer ?? { kind: "refused" };
+}
+
+/** The releases waiting for a claim statement, taken (the caller's op carries them). */
+function takeWaitingReleases(): Release[] {
+  const state = runtime().deliveries.releases;
+  if (state.waiting.length === 0) return [];
+  const taken = state.waiting as Release[];
+  state.waiting = [];
+  if (state.timer) clearTimeout(state.timer);
+  state.timer = null;
+  return taken;
 }
 
 /**
  * Gives back a send's slot (it ended); with `pauseUntil` (a receiver's Retry-After, capped), no
- * send to the endpoint starts before then. Not awaited by senders: it rides the next claim.
+ * send to the endpoint starts before then. Not awaited by senders. A plain release waits (at most
+ * RELEASE_WAIT_MS) for the process's next claim statement and goes in it, before its claims are
+ * counted: under load the send that takes the slot next carries it, and releases cost no
+ * statement of their own. A pause goes at once, with whatever releases are waiting. Resolves once
+ * written, or lost: a lost release's lease ends on its own; a lost pause only means the receiver
+ * sees the next retry sooner.
  */
 export function releaseSend(lease: Lease, pauseUntil: number | null): Promise<void> {
   const capped = pauseUntil === null ? null : Math.min(pauseUntil, Date.now() + MAX_PAUSE_MS);
-  return runOp({ kind: "release", lease, pauseUntil: capped }).then(
-    () => {},
-    // Lost: the lease ends on its own; a lost pause only means the receiver sees the next retry sooner.
-    () => {},
-  );
+  return new Promise<void>((resolve) => {
+    const release: Release = { lease, pauseUntil: capped, done: resolve };
+    if (capped !== null) return void runOp({ kind: "release", releases: [...takeWaitingReleases(), release] }).catch(() => {});
+    const state = runtime().deliveries.releases;
+    (state.waiting as Release[]).push(release);
+    if (state.timer) return;
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      const releases = takeWaitingReleases();
+      if (releases.length) void runOp({ kind: "release", releases }).catch(() => {});
+    }, RELEASE_WAIT_MS);
+    // A process that exits meanwhile loses nothing: its leases end on their own.
+    state.timer.unref?.();
+  });
 }
 
 /**

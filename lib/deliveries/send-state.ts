@@ -25,4 +25,10 @@ export type DeliverySendsState = {
    * loads): one queue each, made on first use by the module that owns it.
    */
   batchers: Partial<Record<"claims" | "records" | "payloads", unknown>>;
+  /**
+   * Releases of ended sends waiting to ride along with the next claim statement instead of
+   * making one of their own (endpoint-throttle.ts), and the timer that sends them alone if no
+   * claim comes first.
+   */
+  releases: { waiting: unknown[]; timer: ReturnType<typeof setTimeout> | null };
 };

@@ -238,7 +238,7 @@ export function createRuntime(): Runtime {
     secrets: { scope: "per-process", generated: new Map() },
     events: { scope: "per-process", deliveriesLastTime: new Map(), knownFilters: new Map() },
     executor: { scope: "per-process", inProcess: new Map() },
-    deliveries: { scope: "per-process", slots: new Map(), agents: new Map(), inFlight: new Map(), batchers: {} },
+    deliveries: { scope: "per-process", slots: new Map(), agents: new Map(), inFlight: new Map(), batchers: {}, releases: { waiting: [], timer: null } },
   };
 }
 
