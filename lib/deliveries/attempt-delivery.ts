@@ -663,7 +663,9 @@ async function build(p: Planned, loaded: Map<string, Prisma.JsonValue> | null, k
     ...(authorization ? { authorization } : {}),
   };
   // The recorded request shows what was sent, with custom header values and the bearer token masked.
-  return { at: now, headers, body, recordedHeaders: maskRecordedHeaders(headers, p.customNames) };
+  // (Nothing to mask without custom headers or a token: the headers as sent, which nothing changes afterwards.)
+  const masked = p.customNames.length > 0 || authorization !== undefined || forward !== null;
+  return { at: now, headers, body, recordedHeaders: masked ? maskRecordedHeaders(headers, p.customNames) : headers };
 }
 
 /** A batch whose payloads add up to no more than this (as stored) loads them all at once. */

@@ -18,24 +18,21 @@ const ctx = { actor: { type: "system" as const, id: null, label: "test" } };
 const URL_ = "http://127.0.0.1:9/never-sent"; // claims only: nothing is sent in these tests
 const opts = { claimEarlyMs: 2_000, claimMarginMs: 15_000 };
 let orgId: string;
-
-beforeAll(async () => {
-  await sql("SELECT 1"); // opens the database, so the runner below exists
-  orgId = (await db.organization.create({ data: { name: "Release ride" } })).id;
-}, 60_000);
-afterAll(() => {
-  counting = null;
-});
-
 // A pass-through counter on the process's SQL runner (every statement still runs for real).
 let counting: string[] | null = null;
-beforeAll(() => {
+
+beforeAll(async () => {
+  await sql("SELECT 1"); // opens (and migrates) the database, so the runner below exists
+  orgId = (await db.organization.create({ data: { name: "Release ride" } })).id;
   const raw = runtime().db.raw!;
   const query = raw.query.bind(raw);
   raw.query = ((text: string, params?: unknown[], name?: string) => {
     counting?.push(name ?? text.slice(0, 40));
     return query(text, params, name);
   }) as typeof raw.query;
+}, 180_000); // a fresh database's migrations take long on a busy machine
+afterAll(() => {
+  counting = null;
 });
 
 /** An endpoint (max_in_flight as given) with `n` pending deliveries that nothing else sends. */
@@ -116,7 +113,7 @@ it("a Retry-After release goes at once and takes the releases waiting with it: o
 
 it("releases lost with a killed process hold their slots only until their leases end; nothing else is lost", async () => {
   const { endpoint, ids, req } = await endpointWithDeliveries("killed", 1, 2);
-  const timeoutMs = 300;
+  const timeoutMs = 8_000; // the lease lasts 10 s: long enough to be seen on a busy machine
   const { lease } = await claim(req(ids[0]!, timeoutMs));
   // The process dies with the release still waiting for a claim: what a kill -9 does to memory.
   void releaseSend(lease, null);
@@ -130,14 +127,14 @@ it("releases lost with a killed process hold their slots only until their leases
   expect(refused.kind).toBe("throttled");
   expect(await leasesOf(endpoint.id)).toEqual([lease.token as string]);
   // ... and gets it once the lease has ended (its send's timeout + LEASE_MARGIN_MS).
-  const deadline = Date.now() + timeoutMs + LEASE_MARGIN_MS + 10_000;
+  const deadline = Date.now() + timeoutMs + LEASE_MARGIN_MS + 20_000;
   let got: ClaimAnswer = refused;
   while (got.kind !== "claimed" && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 250));
     got = await claimSend(req(ids[1]!), opts);
   }
   expect(got.kind).toBe("claimed");
   // The first delivery's claim still stands (its attempt would be retried once its claim ends).
   expect(await db.delivery.findUniqueOrThrow({ where: { id: ids[0]! }, select: { status: true } })).toEqual({ status: "pending" });
   expect((got as { lease: Lease }).lease.endpointId).toBe(endpoint.id);
-}, 30_000);
+}, 90_000);
