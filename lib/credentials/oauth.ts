@@ -4,7 +4,7 @@
 // Errors follow §5.2: {error, error_description}.
 import { liveGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { digestEquals, sha256 } from "@/lib/credentials/hash";
-import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
+import { parseSecret } from "@/lib/credentials/secret-format";
 import { db } from "@/lib/db/client";
 import { lockedOutDescription, lockedOutFrom, wrongSecret, type LockedOut } from "@/lib/credentials/lockout";
 import { prepared, processLoader, sql } from "@/lib/db/sql";
