@@ -48,7 +48,9 @@ export async function startUp(): Promise<void> {
     log.info({ executor: engine ? "embedded" : "inngest", url: engine?.url }, engine ? `embedded Inngest executor on ${engine.url}` : "using the configured Inngest server");
     for (const sig of ["SIGTERM", "SIGINT"] as const) {
       process.once(sig, () => {
-        void (engine?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+        // Token exchanges' rows and use counts are written behind their answers: write them first.
+        const flushed = import("@/lib/credentials/exchange-records").then((m) => m.flushExchangeRecords()).catch(() => {});
+        void Promise.all([flushed, engine?.stop()]).finally(() => process.exit(0));
       });
     }
     log.info({ port }, `console ready at http://localhost:${port}`);

@@ -1,5 +1,6 @@
 // Create, regenerate, revoke and list OAuth client credentials. Each change writes its
 // audit entry in the same transaction.
+import { flushExchangeRecords } from "@/lib/credentials/exchange-records";
 import { AppError } from "@/lib/api/errors";
 import { assertNotRegeneratedMeanwhile } from "@/lib/api/regenerated-meanwhile";
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
@@ -181,6 +182,8 @@ export async function listCredentials(s: Scoped & { limit: number; cursor?: { cr
 export async function getCredentialDetail(s: Scoped & { id: string }) {
   const c = await findCredential(db as unknown as Tx, s);
   const now = new Date();
+  // This process's tokens are written behind their answers (exchange-records.ts): count them too.
+  await flushExchangeRecords().catch(() => {});
   const [issued, active, recentAudit, secrets, counts, busiest] = await Promise.all([
     db.accessToken.count({ where: { credentialId: c.id } }),
     db.accessToken.count({ where: { credentialId: c.id, revokedAt: null, expiresAt: { gt: now } } }),

@@ -5,6 +5,7 @@ import { requestInfo, requestOrigin } from "@/lib/api/request-info";
 import { AppError, isDatabaseUnavailable } from "@/lib/api/errors";
 import { TextResponse } from "@/lib/api/text-response";
 import { readRawBody } from "@/lib/inbound/read-raw-body";
+import { BufferedRequest } from "@/lib/http/buffered-request";
 import { isStorableString } from "@/lib/http/well-formed";
 import { authenticateClient, OAuthError, parseForm, readClientAuth } from "@/lib/credentials/oauth";
 import type { ClientProof, OAuthClient } from "@/lib/credentials/oauth-types";
@@ -102,9 +103,16 @@ export function withOAuthClient(
 async function readRequest(req: Request): Promise<{ form: URLSearchParams; auth: ReturnType<typeof readClientAuth> }> {
   // Read no more than MAX_BODY, whether or not a Content-Length was declared.
   if (Number(req.headers.get("content-length") ?? "0") > MAX_BODY) throw tooLarge();
-  const text = (await readRawBody(req, MAX_BODY).catch((err) => {
-    throw err instanceof AppError && err.status === 413 ? tooLarge() : new OAuthError("invalid_request", "The request body could not be read.");
-  })).toString("utf8");
+  // The lean layer has read the body already (at most MAX_BODY): take its bytes rather than make
+  // a stream of them to read back (BufferedRequest's body getter builds a whole second Request).
+  const buffered = req instanceof BufferedRequest ? req.takeBuffer() : undefined;
+  if (buffered && buffered.byteLength > MAX_BODY) throw tooLarge();
+  const text = (
+    buffered ??
+    (await readRawBody(req, MAX_BODY).catch((err) => {
+      throw err instanceof AppError && err.status === 413 ? tooLarge() : new OAuthError("invalid_request", "The request body could not be read.");
+    }))
+  ).toString("utf8");
   const form = parseForm(req.headers.get("content-type"), text);
   for (const [k, v] of form) {
     if (!isStorableString(k) || !isStorableString(v)) throw new OAuthError("invalid_request", "A parameter contains NUL or an invalid character.");

@@ -31,8 +31,10 @@ export type OAuthClient = Pick<
  */
 export type ClientProof = { method: "client_secret_basic" | "client_secret_post" | "private_key_jwt"; tag: string };
 
-/** A token with what decides whether it is active; one indexed lookup by its SHA-256. */
+/** A token with what decides whether it is active; one indexed lookup (its credential, or its SHA-256). */
 export type FoundToken = {
+  /** A sealed token (signed-token.ts): its claims came from itself, its row may not exist yet. */
+  sealed?: boolean;
   id: string;
   credentialId: string;
   scopes: string[];

@@ -4,13 +4,14 @@
 // Errors follow §5.2: {error, error_description}.
 import { liveGraceSecrets } from "@/lib/crypto/grace-secrets";
 import { digestEquals, sha256 } from "@/lib/credentials/hash";
-import { generateSecret, parseSecret } from "@/lib/credentials/secret-format";
-import { randomUUID } from "node:crypto";
+import { parseSecret } from "@/lib/credentials/secret-format";
 import { db } from "@/lib/db/client";
 import { lockedOutDescription, lockedOutFrom, wrongSecret, type LockedOut } from "@/lib/credentials/lockout";
 import { prepared, processLoader, sql } from "@/lib/db/sql";
-import { storeToken } from "@/lib/credentials/store-tokens";
 import { quotaExceeded } from "@/lib/credentials/issuance-quota";
+import { takeQuota } from "@/lib/credentials/quota-lease";
+import { recordExchange } from "@/lib/credentials/exchange-records";
+import { mintAccessToken, readAccessToken } from "@/lib/credentials/signed-token";
 import { forgetTokensEverywhere, recallClient, rememberClient, tokenEpoch } from "@/lib/credentials/token-cache";
 import type { ClientProof, FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import { keyTag, secretTag } from "@/lib/credentials/use-tags";
@@ -205,8 +206,10 @@ export function touchToken(id: string, lastUsedAt: Date | null, now: Date): void
 
 /**
  * RFC 6749 §4.4: issues an access token for the authenticated client, within its issuance quota
- * (`quota`, default on: 429 rate_limited with Retry-After past it), recording what authenticated
- * the exchange and from where (`use`), both in the statement that stores the token (store-tokens.ts).
+ * (`quota`, default on: 429 rate_limited with Retry-After past it; taken in slices shared through
+ * PostgreSQL: quota-lease.ts), recording what authenticated the exchange and from where (`use`;
+ * exchange-records.ts). The token is sealed (signed-token.ts): valid without a row, so its row is
+ * written behind the answer.
  */
 export async function issueToken(
   c: OAuthClient,
@@ -227,24 +230,18 @@ export async function issueToken(
     if (extra.length) throw new OAuthError("invalid_scope", `This credential does not have: ${extra.join(" ")}.`);
     scopes = asked;
   }
-  const token = generateSecret("accessToken", c.environment);
   let lifetime = c.tokenLifetimeSeconds;
   const now = Date.now();
-  // A token never outlives its credential.
-  if (c.expiresAt) lifetime = Math.min(lifetime, Math.max(1, Math.floor((c.expiresAt.getTime() - now) / 1000)));
-  const quota = opts.quota ?? true;
-  const stored = await storeToken({
-    id: randomUUID(),
-    credentialId: c.id,
-    tokenHash: sha256(token),
-    scopes,
-    expiresAt: new Date(now + lifetime * 1000),
-    createdAt: new Date(now),
-    perHour: quota ? c.tokensPerHour : null,
-    perDay: quota ? c.tokensPerDay : null,
-    use: opts.use ?? null,
-  });
-  if (!stored.ok) throw Object.assign(new OAuthError("rate_limited", quotaExceeded(stored), 429), { retryAfterSeconds: stored.retryAfterSeconds });
+  // Whole seconds, as the token carries them; a token never outlives its credential.
+  const issuedAt = now - (now % 1000);
+  if (c.expiresAt) lifetime = Math.min(lifetime, Math.max(1, Math.floor((c.expiresAt.getTime() - issuedAt) / 1000)));
+  if (opts.quota ?? true) {
+    const q = await takeQuota(c, now);
+    if (!q.ok) throw Object.assign(new OAuthError("rate_limited", quotaExceeded(q), 429), { retryAfterSeconds: q.retryAfterSeconds });
+  }
+  const expiresAt = new Date(issuedAt + lifetime * 1000);
+  const { token, id } = mintAccessToken({ credentialId: c.id, environment: c.environment, scopes, issuedAt: new Date(issuedAt), expiresAt });
+  await recordExchange({ id, credentialId: c.id, tokenHash: sha256(token), scopes, expiresAt, createdAt: new Date(now), use: opts.use ?? null });
   if (!c.lastUsedAt || now - c.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     touchCredential(c.id, c.lastUsedAt, new Date(now));
     c.lastUsedAt = new Date(now); // a remembered row would otherwise ask again on every exchange
@@ -275,7 +272,40 @@ const selectToken = prepared<TokenRow>(
       WHERE t."tokenHash" = $1`,
 );
 
+// A sealed token's credential, and its row if one was written (the row may not exist yet, or ever:
+// what it can add is a revocation). No credential row: deleted, and its tokens with it.
+const selectSealed = prepared<Omit<TokenRow, "id" | "credentialId" | "scopes" | "expiresAt" | "createdAt">>(
+  "gatehouse_find_sealed_token",
+  `SELECT (t."revokedAt" AT TIME ZONE 'UTC') AS "revokedAt", (t."lastUsedAt" AT TIME ZONE 'UTC') AS "lastUsedAt",
+            c."id" AS "cId", c."orgId" AS "cOrgId", c."environment" AS "cEnvironment", c."name" AS "cName",
+            c."clientId" AS "cClientId", c."status" AS "cStatus", (c."expiresAt" AT TIME ZONE 'UTC') AS "cExpiresAt",
+            (c."lastUsedAt" AT TIME ZONE 'UTC') AS "cLastUsedAt"
+       FROM "Credential" c LEFT JOIN "AccessToken" t ON t."id" = $2 AND t."credentialId" = c."id"
+      WHERE c."id" = $1`,
+);
+
+/**
+ * The token with what decides whether it is active (tokenIsActive), or null when it is not one
+ * of ours: a sealed token (signed-token.ts) whose seal holds and whose credential exists, or a
+ * stored one (the opaque format of earlier versions, found by its SHA-256).
+ */
 async function findToken(token: string): Promise<FoundToken | null> {
+  const claims = readAccessToken(token);
+  if (claims) {
+    const [r] = await selectSealed([claims.credentialId, claims.id]);
+    if (!r || r.cEnvironment !== claims.environment) return null;
+    return {
+      id: claims.id,
+      credentialId: claims.credentialId,
+      scopes: claims.scopes,
+      expiresAt: claims.expiresAt,
+      revokedAt: r.revokedAt,
+      lastUsedAt: r.lastUsedAt,
+      createdAt: claims.issuedAt,
+      sealed: true,
+      credential: credentialOf(r),
+    };
+  }
   if (parseSecret(token)?.kind !== "accessToken") return null;
   const [r] = await selectToken([sha256(token)]);
   if (!r) return null;
@@ -287,16 +317,20 @@ async function findToken(token: string): Promise<FoundToken | null> {
     revokedAt: r.revokedAt,
     lastUsedAt: r.lastUsedAt,
     createdAt: r.createdAt,
-    credential: {
-      id: r.cId,
-      orgId: r.cOrgId,
-      environment: r.cEnvironment,
-      name: r.cName,
-      clientId: r.cClientId,
-      status: r.cStatus,
-      expiresAt: r.cExpiresAt,
-      lastUsedAt: r.cLastUsedAt,
-    },
+    credential: credentialOf(r),
+  };
+}
+
+function credentialOf(r: Pick<TokenRow, "cId" | "cOrgId" | "cEnvironment" | "cName" | "cClientId" | "cStatus" | "cExpiresAt" | "cLastUsedAt">): FoundToken["credential"] {
+  return {
+    id: r.cId,
+    orgId: r.cOrgId,
+    environment: r.cEnvironment,
+    name: r.cName,
+    clientId: r.cClientId,
+    status: r.cStatus,
+    expiresAt: r.cExpiresAt,
+    lastUsedAt: r.cLastUsedAt,
   };
 }
 
@@ -344,7 +378,20 @@ export async function revokeToken(caller: OAuthClient, form: URLSearchParams): P
   const t = await findToken(token);
   if (!t) return;
   if (t.credentialId !== caller.id) throw new OAuthError("unauthorized_client", "This token was issued to another client.");
-  if (!t.revokedAt) await db.accessToken.update({ where: { id: t.id }, data: { revokedAt: new Date() } });
+  if (!t.revokedAt) {
+    if (t.sealed) {
+      // Its row may not be written yet (exchange-records.ts writes it behind the answer, and skips
+      // it once this one exists): the revocation writes it.
+      await sql(
+        `INSERT INTO "AccessToken" ("id", "credentialId", "tokenHash", "scopes", "expiresAt", "createdAt", "revokedAt")
+         VALUES ($1, $2, $3, $4::text[], $5::timestamp, $6::timestamp, $7::timestamp)
+         ON CONFLICT ("id") DO UPDATE SET "revokedAt" = COALESCE("AccessToken"."revokedAt", EXCLUDED."revokedAt")`,
+        [t.id, t.credentialId, sha256(token), t.scopes, t.expiresAt.toISOString(), t.createdAt.toISOString(), new Date().toISOString()],
+      );
+    } else {
+      await db.accessToken.update({ where: { id: t.id }, data: { revokedAt: new Date() } });
+    }
+  }
   await forgetTokensEverywhere();
 }
 

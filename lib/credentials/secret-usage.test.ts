@@ -3,6 +3,7 @@
 // ends the grace period (POST .../end-grace-period, audited) and the old secret stops at once; a
 // grace period chosen to end when unused ends after that window (clock injected, not slept).
 // Over real HTTP from two loopback addresses (127.0.0.1 and 127.0.0.2).
+import { flushExchangeRecords } from "@/lib/credentials/exchange-records";
 import { inRequestScope, sessionHeaders } from "@/tests/helpers/console-session";
 import http from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -108,7 +109,10 @@ it("a burst of exchanges is one row per secret, address and bucket, and every ex
   });
   const statuses = await Promise.all(Array.from({ length: 120 }, () => exchange(credential.clientId, secret, "127.0.0.3")));
   expect(statuses.every((s) => s === 200)).toBe(true);
-  // The record is written with each token, so it is there once the exchanges have answered.
+  // The bucket's first exchange is written before its answer (and every exchange of the bucket
+  // waits for it): the row is there once they have answered; the other counts follow it.
+  expect(await db.credentialSecretUse.count({ where: { credentialId: credential.id } })).toBeGreaterThan(0);
+  await flushExchangeRecords();
   const rows = await db.credentialSecretUse.findMany({ where: { credentialId: credential.id } });
   // One row per ten-minute bucket (two only if the burst straddled a bucket boundary).
   expect(new Set(rows.map((r) => r.bucket.getTime())).size).toBe(rows.length);

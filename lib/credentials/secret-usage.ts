@@ -12,8 +12,9 @@ import { sql } from "@/lib/db/sql";
 import type { Credential } from "@/lib/generated/prisma/client";
 import type { SecretUsageView } from "@/lib/validations/credentials";
 
-/** Buckets of ten minutes: "the last hour" is right to within ten minutes, and a day is 144 rows per address. */
-export const BUCKET_MS = 10 * 60_000;
+import { BUCKET_MS, flushExchangeRecords } from "@/lib/credentials/exchange-records";
+
+export { BUCKET_MS };
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -55,6 +56,11 @@ async function registeredKeys(c: Pick<Credential, "jwks" | "jwksFetched" | "jwks
   return out;
 }
 
+/** This process's exchanges, written before they are read (exchange-records.ts); a failure only leaves them for later. */
+function flushed(): Promise<void> {
+  return flushExchangeRecords().catch(() => {});
+}
+
 type UseRow = { secretTag: string; ip: string; bucket: Date; count: number; lastUsedAt: Date };
 
 /**
@@ -63,6 +69,7 @@ type UseRow = { secretTag: string; ip: string; bucket: Date; count: number; last
  * registered are left out, like secrets past their grace period: they no longer work.
  */
 export async function secretUsage(c: Credential, now = new Date()): Promise<SecretUsageView[]> {
+  await flushed();
   const secrets: LiveSecret[] = [...liveSecrets(c, now), ...(await registeredKeys(c))];
   const tags = secrets.map((s) => s.tag);
   const since = new Date(now.getTime() - DAY_MS);
@@ -100,6 +107,7 @@ export async function secretUsage(c: Credential, now = new Date()): Promise<Secr
 export async function oldSecretsLastUsedAt(c: Credential, now = new Date()): Promise<Date | null> {
   const old = liveSecrets(c, now).filter((s) => s.which !== "current").map((s) => s.tag);
   if (!old.length) return null;
+  await flushed();
   const [r] = await db.$queryRaw<{ at: Date | null }[]>`
     SELECT MAX("lastUsedAt") AT TIME ZONE 'UTC' AS "at" FROM "CredentialSecretUse"
      WHERE "credentialId" = ${c.id} AND "secretTag" = ANY(${old}::text[])`;
@@ -109,6 +117,7 @@ export async function oldSecretsLastUsedAt(c: Credential, now = new Date()): Pro
 /** The address with the most exchanges in the last hour (any secret), for the "cache your token" hint. */
 export async function busiestAddressLastHour(credentialId: string, now = new Date()): Promise<{ ip: string; count: number } | null> {
   const since = new Date(now.getTime() - HOUR_MS).toISOString();
+  await flushed();
   const [r] = await db.$queryRaw<{ ip: string; count: number }[]>`
     SELECT "ip", SUM("count")::int AS "count" FROM "CredentialSecretUse"
      WHERE "credentialId" = ${credentialId} AND "bucket" >= (${since}::timestamptz AT TIME ZONE 'UTC')

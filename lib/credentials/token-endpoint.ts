@@ -1,7 +1,7 @@
 // POST /oauth/token's handler: the client-credentials grant (oauth.ts issueToken) for an
-// authenticated client (oauth-route.ts), within the credential's issuance quota, with a record of
-// what authenticated the exchange (which secret, or which key for private_key_jwt) and from where;
-// the quota and the record go into the statement that stores the token (store-tokens.ts).
+// authenticated client (oauth-route.ts), within the credential's issuance quota (quota-lease.ts),
+// with a record of what authenticated the exchange (which secret, or which key for
+// private_key_jwt) and from where (exchange-records.ts).
 // `features` exists for bench/token-endpoint.ts, which measures the endpoint with the quota and
 // the record turned off beside the same with them on, in one run; the app always runs with both.
 import { issueToken } from "@/lib/credentials/oauth";

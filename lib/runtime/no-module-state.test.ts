@@ -19,6 +19,7 @@ const KNOWN: Record<string, string> = {
   // Values memoized from constants: a second copy computes the same value.
   "lib/env.ts: let cached: Env | undefined;": "parsed process.env, read-only",
   "lib/crypto/encryption.ts: let cachedKey: Buffer | undefined;": "derived from the configured key",
+  "lib/credentials/signed-token.ts: let key: Buffer | undefined;": "derived from the configured key",
   "lib/auth/password.ts: let dummy: Promise<string> | undefined;": "a constant hash for timing-equal refusals",
   "lib/validations/auth.ts: let estimator: ZxcvbnFactory | undefined;": "a loaded dictionary",
   "lib/api/openapi.ts: let cached: ReturnType<typeof createDocument> | undefined;": "the document built from constant schemas",

@@ -100,6 +100,48 @@ export type RateLimitState = {
   leases: Map<string, RateLimitLease>;
 };
 
+// ── Token exchanges (lib/credentials/quota-lease.ts, exchange-records.ts) ───────────────────────
+
+/** A slice of a credential's issuance quota this process reserved in CredentialIssuance and spends in memory. */
+export type QuotaLease = {
+  /** The UTC hour (ms since the epoch ÷ 3,600,000) the slice belongs to. */
+  hour: number;
+  left: number;
+  /** Exchanges waiting for the next slice. */
+  demand: number;
+  /** The last slice came back short: refused until then (ms since the epoch), as which limit. */
+  refused?: { until: number; which: "hour" | "day"; limit: number };
+  pending?: Promise<void>;
+};
+
+/** A secret-use bucket (credential, secret or key, address, ten minutes) this process has written. */
+export type UseEntry = {
+  credentialId: string;
+  tag: string;
+  ip: string;
+  bucket: number;
+  /** Exchanges counted here and not yet written. */
+  pending: number;
+  lastUsedAt: number;
+  /** The first exchange's write, which every exchange of the bucket waits for until it commits. */
+  first?: Promise<void>;
+};
+
+/** A token row to write behind the answer (the token is valid without it: signed-token.ts). */
+export type TokenRowPending = { id: string; credentialId: string; tokenHash: string; scopes: string; expiresAt: string; createdAt: string };
+
+export type ExchangeState = {
+  /** "credential id|per hour|per day" → this process's slice of that quota. */
+  quotaLeases: Map<string, QuotaLease>;
+  /** Secret-use buckets known to be in the database, with the counts still to add. */
+  uses: Map<string, UseEntry>;
+  tokens: TokenRowPending[];
+  /** Failed writes in a row (the next try waits longer). */
+  failures: number;
+  timer?: NodeJS.Timeout;
+  flushing?: Promise<void>;
+};
+
 // ── Events, deliveries' hand-off, webhook URLs, generated secrets (issue 17 item 1) ──────────────
 
 /**
@@ -208,6 +250,9 @@ export type Runtime = {
   tokens: PerProcess<TokenCacheState>;
   /** This process's slices of the rate limits, whose counts are shared in PostgreSQL. */
   limits: PerProcess<RateLimitState>;
+  /** Token exchanges: slices of issuance quotas (counted in PostgreSQL), and the rows and
+   * secret-use counts still to write behind the answers (each bucket's first use is written before). */
+  exchanges: PerProcess<ExchangeState>;
   /** The hand-off from committed deliveries to the engine that sends them. */
   dispatch: PerProcess<DispatchState>;
   /** The test override of where webhooks may go. */
@@ -232,6 +277,7 @@ export function createRuntime(): Runtime {
     db: { scope: "per-process", preparedTexts: new Map(), batchers: new Map() },
     tokens: { scope: "per-process", epoch: 0, entries: new Map(), clients: new Map() },
     limits: { scope: "per-process", leases: new Map() },
+    exchanges: { scope: "per-process", quotaLeases: new Map(), uses: new Map(), tokens: [], failures: 0 },
     dispatch: { scope: "per-process" },
     urlPolicy: { scope: "per-process" },
     ids: { scope: "per-process", lastTime: 0, lastRand: 0n },

@@ -8,7 +8,8 @@ import { ACCOUNT } from "@/lib/auth/throttle";
 import { createCredential, regenerateSecret, revokeCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { createInboundWebhook } from "@/lib/inbound/create-inbound-webhook";
-import { awayFromWindowEnd, onPostgres, SKIP_REASON, startCluster, type Cluster } from "@/tests/scale-out/cluster";
+import { awayFromWindowEnd, onPostgres, SKIP_REASON, startCluster, startNode, type Cluster } from "@/tests/scale-out/cluster";
+import { readAccessToken } from "@/lib/credentials/signed-token";
 import { signInOverHttp } from "@/tests/security/helpers/auth-http";
 
 const ctx = { actor: { type: "system" as const, id: null, label: "scale-out test" }, ip: "127.0.0.1", userAgent: "vitest" };
@@ -80,6 +81,64 @@ describe.skipIf(!onPostgres)(`three processes on one PostgreSQL (${onPostgres ? 
       const after = await viaProxy(token);
       expect(new Set(after.map((a) => a.node)).size).toBe(NODES); // every process was asked
       expect(after.map((a) => a.status)).toEqual(Array(NODES).fill(401));
+    }
+  });
+
+  it("a token issued by one process works on every other at once, and revoked through another before its row is written, is refused everywhere", async () => {
+    const { credential: c, secret } = await credential();
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = [cluster.nodes[round % NODES]!, cluster.nodes[(round + 1) % NODES]!];
+      // Sealed tokens need no row to work: every process accepts it right after the answer.
+      const issued = await exchange(a.origin, c.clientId, secret);
+      expect(issued.status).toBe(200);
+      const token = ((await issued.json()) as { access_token: string }).access_token;
+      expect(await callEach(token)).toEqual(Array(NODES).fill(200));
+      // Revoked through another process at once (the issuer writes the row behind its answer).
+      const revoke = await fetch(`${b.origin}/oauth/revoke`, form({ token, client_id: c.clientId, client_secret: secret }));
+      expect(revoke.status).toBe(200);
+      expect(await callEach(token)).toEqual(Array(NODES).fill(401));
+      // Once the issuer has written its rows (a later token's row is written with or after this
+      // one's), the revocation still holds: its write does not undo it.
+      const id = readAccessToken(token)!.id;
+      const later = await exchange(a.origin, c.clientId, secret);
+      const laterId = readAccessToken(((await later.json()) as { access_token: string }).access_token)!.id;
+      for (let i = 0; i < 200 && !(await db.accessToken.findUnique({ where: { id: laterId } })); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await db.accessToken.findUnique({ where: { id: laterId } })).not.toBeNull();
+      expect((await db.accessToken.findUniqueOrThrow({ where: { id } })).revokedAt).not.toBeNull();
+      expect(await callEach(token)).toEqual(Array(NODES).fill(401));
+    }
+  });
+
+  it("one issuance quota across all processes, and a process killed with kill -9 right after answering loses nothing its client was promised", async () => {
+    await awayFromWindowEnd(15, 3600_000);
+    const QUOTA = 12;
+    const { credential: c, secret } = await createCredential({
+      orgId, environment: "test", name: "quota", scopes: ["members:read"], expiresAt: null, tokenLifetimeSeconds: 3600, tokensPerHour: QUOTA, createdById: null, ctx,
+    });
+    // A fourth process: it issues one token and is killed at once.
+    const doomed = await startNode(NODES, { GATEHOUSE_TOKEN_RATE_LIMIT: String(TOKEN_LIMIT) });
+    try {
+      const res = await fetch(`${doomed.origin}/oauth/token`, form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: secret }));
+      expect(res.status).toBe(200);
+      doomed.process.kill("SIGKILL");
+      const token = ((await res.json()) as { access_token: string }).access_token;
+      // The token works on every other process; the exchange's use (which secret, from where) was
+      // recorded before the answer; the quota it took stays taken.
+      expect(await callEach(token)).toEqual(Array(NODES).fill(200));
+      expect(await db.credentialSecretUse.count({ where: { credentialId: c.id } })).toBe(1);
+      const statuses: number[] = [];
+      for (let i = 0; i < 2 * QUOTA; i += 6) {
+        statuses.push(...(await Promise.all(Array.from({ length: 6 }, async () => {
+          const r = await exchange(cluster.origin, c.clientId, secret);
+          await r.arrayBuffer();
+          return r.status;
+        }))));
+      }
+      // Exactly the quota across the four processes (under 200 a quota is taken exchange by exchange).
+      expect(statuses.filter((s) => s === 200).length).toBe(QUOTA - 1);
+      expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    } finally {
+      if (doomed.process.exitCode === null && doomed.process.signalCode === null) doomed.process.kill("SIGKILL");
     }
   });
 
