@@ -12,8 +12,8 @@ import { serveRoutes } from "@/tests/helpers/route-server";
 import { bearerFor } from "@/tests/helpers/tokens";
 
 let server: Awaited<ReturnType<typeof serveRoutes>>;
-const CEILING_MIB = 0.5; // 512 KiB
-const PAYLOAD = "x".repeat(60 * 1024); // ~60 KiB of JSON a event: the 9th takes an org past 512 KiB
+const CEILING_MIB = 0.25; // 256 KiB
+const PAYLOAD = "x".repeat(60 * 1024); // ~60 KiB of JSON an event: the 5th takes an org past 256 KiB
 
 type Org = { id: string; tok: string };
 
@@ -66,49 +66,50 @@ describe("per-org ceiling of event bytes in flight", () => {
     const normal = await newOrg("normal");
 
     const { accepted, refused } = await fillUntilRefused(hostile, 30);
-    // 512 KiB / ~60 KiB: 8 events fit, the 9th would go past.
-    expect(accepted).toBe(8);
+    // 256 KiB / ~60 KiB: 4 events fit, the 5th would go past.
+    expect(accepted).toBe(4);
     expect(refused.status).toBe(429);
     expect(refused.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     const problem = await refused.json();
     expect(problem).toMatchObject({ status: 429, code: "rate_limited" });
     expect(problem.detail).toMatch(/GATEHOUSE_ORG_IN_FLIGHT_MIB/);
-    expect(await storedEvents(hostile)).toBe(8);
+    expect(await storedEvents(hostile)).toBe(4);
 
-    // Ten more at once (an attacker racing the check) are all refused: none is stored.
-    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => sendEvent(hostile, 100 + i)));
-    expect(burst.map((r) => r.status)).toEqual(Array(10).fill(429));
-    expect(await storedEvents(hostile)).toBe(8);
+    // Six more at once (an attacker racing the check) are all refused: none is stored.
+    const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => sendEvent(hostile, 100 + i)));
+    expect(burst.map((r) => r.status)).toEqual(Array(6).fill(429));
+    expect(await storedEvents(hostile)).toBe(4);
 
-    // The other org, posting while the hostile one is refused, gets its 8 in; it has its own ceiling.
-    const [normalAnswers] = await Promise.all([
-      Promise.all(Array.from({ length: 8 }, (_, i) => sendEvent(normal, i))),
-      Promise.all(Array.from({ length: 5 }, (_, i) => sendEvent(hostile, 200 + i))),
+    // The other org, posting while the hostile one is refused, gets its 4 in; it has its own ceiling.
+    const [normalAnswers, hostileAnswers] = await Promise.all([
+      Promise.all(Array.from({ length: 4 }, (_, i) => sendEvent(normal, i))),
+      Promise.all(Array.from({ length: 3 }, (_, i) => sendEvent(hostile, 200 + i))),
     ]);
-    expect(normalAnswers.map((r) => r.status)).toEqual(Array(8).fill(202));
-    expect(await storedEvents(normal)).toBe(8);
-    expect(await storedEvents(hostile)).toBe(8);
-  });
+    expect(normalAnswers.map((r) => r.status)).toEqual(Array(4).fill(202));
+    expect(hostileAnswers.map((r) => r.status)).toEqual(Array(3).fill(429));
+    expect(await storedEvents(normal)).toBe(4);
+    expect(await storedEvents(hostile)).toBe(4);
+  }, 180_000);
 
   it("counts concurrent requests against each other: a burst from an empty org stops at the ceiling", async () => {
     const org = await newOrg("burst");
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => sendEvent(org, i)));
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => sendEvent(org, i)));
     const ok = answers.filter((r) => r.status === 202).length;
-    expect(ok).toBe(8);
-    expect(answers.filter((r) => r.status === 429)).toHaveLength(12);
-    expect(await storedEvents(org)).toBe(8);
-  });
+    expect(ok).toBe(4);
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(6);
+    expect(await storedEvents(org)).toBe(4);
+  }, 120_000);
 
   it("frees room as deliveries end (succeeded, failed or held no longer count)", async () => {
     const org = await newOrg("drains");
     const { accepted } = await fillUntilRefused(org, 30);
-    expect(accepted).toBe(8);
-    const firstTwo = await db.event.findMany({ where: { orgId: org.id }, orderBy: { createdAt: "asc" }, take: 3, select: { id: true } });
+    expect(accepted).toBe(4);
+    const firstThree = await db.event.findMany({ where: { orgId: org.id }, orderBy: { createdAt: "asc" }, take: 3, select: { id: true } });
     // One event's deliveries succeed, one's fail for good, one's endpoint is paused (held): three events' room.
-    await db.delivery.updateMany({ where: { eventId: firstTwo[0]!.id }, data: { status: "succeeded" } });
-    await db.delivery.updateMany({ where: { eventId: firstTwo[1]!.id }, data: { status: "failed" } });
-    await db.delivery.updateMany({ where: { eventId: firstTwo[2]!.id }, data: { status: "held" } });
+    await db.delivery.updateMany({ where: { eventId: firstThree[0]!.id }, data: { status: "succeeded" } });
+    await db.delivery.updateMany({ where: { eventId: firstThree[1]!.id }, data: { status: "failed" } });
+    await db.delivery.updateMany({ where: { eventId: firstThree[2]!.id }, data: { status: "held" } });
     // A refusal stands for at most a quarter second (its measurement's age); then three fit again.
     const until = Date.now() + 10_000;
     let r = await sendEvent(org, 1000);
@@ -119,8 +120,8 @@ describe("per-org ceiling of event bytes in flight", () => {
     }
     expect(r.status).toBe(202);
     expect((await fillUntilRefused(org, 10)).accepted).toBe(2);
-    expect(await storedEvents(org)).toBe(11);
-  });
+    expect(await storedEvents(org)).toBe(7);
+  }, 120_000);
 
   it("lets one event larger than the ceiling through when the org has nothing pending", async () => {
     process.env.GATEHOUSE_ORG_IN_FLIGHT_MIB = "0.01"; // 10 KiB
@@ -131,5 +132,5 @@ describe("per-org ceiling of event bytes in flight", () => {
     } finally {
       process.env.GATEHOUSE_ORG_IN_FLIGHT_MIB = String(CEILING_MIB);
     }
-  });
+  }, 120_000);
 });
