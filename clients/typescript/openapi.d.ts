@@ -624,7 +624,10 @@ export interface paths {
         /** List events, newest first, each with its deliveries' outcomes */
         get: operations["listEvents"];
         put?: never;
-        /** Send an event to every subscribed endpoint */
+        /**
+         * Send an event to every subscribed endpoint
+         * @description 429 (with Retry-After) also when the organization's events still waiting for delivery hold so many bytes that this one would take them past the operator's ceiling (GATEHOUSE_ORG_IN_FLIGHT_MIB, default 64 MiB); nothing is stored then.
+         */
         post: operations["createEvent"];
         delete?: never;
         options?: never;

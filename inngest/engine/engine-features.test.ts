@@ -31,6 +31,11 @@ const batchesSeen: { k: string; is: number[] }[] = [];
 let openBatchGate!: () => void;
 const batchGate = new Promise<void>((r) => (openBatchGate = r));
 
+const wide = eventType("features/wide", { schema: z.object({ i: z.number() }) });
+const wideSeen: number[][] = [];
+let openWideGate!: () => void;
+const wideGate = new Promise<void>((r) => (openWideGate = r));
+
 const hog = eventType("features/hog", { schema: z.object({ k: z.string() }) });
 let openGate!: () => void;
 const gate = new Promise<void>((r) => (openGate = r));
@@ -55,6 +60,19 @@ const functions = [
         const is = events.map((e) => e.data.i);
         batchesSeen.push({ k: events[0]!.data.k, is });
         if (is.includes(0)) await batchGate; // the first run of key "a" holds its slot until released
+        return is;
+      });
+    },
+  ),
+  // A key with room for 10 runs and a batch timeout far longer than the test: an event waits for
+  // a batch only while batchWhenBusy (3) runs of its key are in flight.
+  inngest.createFunction(
+    { id: "wide", retries: 0, batchEvents: { maxSize: 10, timeout: "60s", key: "'w'" }, concurrency: { limit: 10, key: "'w'" }, triggers: [wide] },
+    async ({ events, step }) => {
+      return step.run("work", async () => {
+        const is = events.map((e) => e.data.i);
+        wideSeen.push(is);
+        if (is.some((i) => i < 3)) await wideGate; // the first three hold their slots until released
         return is;
       });
     },
@@ -175,6 +193,21 @@ describe("embedded executor features", () => {
     expect(a).toEqual([[0], [1, 2, 3, 4, 5], [6, 7]]);
     expect(runs.filter((r) => r.status === "completed")).toHaveLength(4); // absorbed runs are gone, not left queued
     expect(runs.map((r) => (r.events as unknown[]).length).sort()).toEqual([1, 1, 2, 5]);
+  });
+
+  it("starts an event of a busy batch key at once below batchWhenBusy runs, and batches the rest", async () => {
+    // Each of the first three goes alone, at once, though the ones before it are still in flight
+    // (waiting to join their batch would take the 60 s batch timeout).
+    for (const i of [0, 1, 2]) {
+      await inngest.send(wide.create({ i }));
+      await waitFor(async () => wideSeen.length === i + 1 || undefined, 10_000, `wide event ${i} started`);
+    }
+    expect(wideSeen).toEqual([[0], [1], [2]]);
+    // Three in flight: the next five wait, and go together as one batch when a run ends.
+    await inngest.send(Array.from({ length: 5 }, (_, j) => wide.create({ i: 3 + j })));
+    openWideGate();
+    await completed("wide", 4);
+    expect(wideSeen.slice(3)).toEqual([[3, 4, 5, 6, 7]]);
   });
 
   it("does not let 120 runs held back by one concurrency key starve another key", async () => {

@@ -197,11 +197,14 @@ export class Executor {
       if (!triggers(fn, event, this.o.logger)) continue;
       const keys = concurrencyKeys(fn, event);
       const batch = batchKey(fn, event, this.o.logger);
-      // A batched function's event whose key already has a run going (or about to start) waits:
-      // the next run of that key to start takes it along (see dispatchDue and advanceRun).
-      const joinsBatch = batch !== undefined && (this.activeBatches.has(batch) || slots.batchKeys.has(batch));
+      // A batched function's event whose key already has batchWhenBusy runs going (or about to
+      // start) waits: the next run of that key to start takes it along (see dispatchDue and
+      // advanceRun). Below that it starts a run of its own at once: an event then never waits
+      // behind a slow run of its key (the next-but-one's latency would be both runs').
+      const busy = batch === undefined ? 0 : (this.activeBatches.get(batch) ?? 0) + (slots.batchKeys.get(batch) ?? 0);
+      const joinsBatch = batch !== undefined && busy >= this.o.batchWhenBusy;
       const leased = !joinsBatch && slots.take(keys);
-      if (leased && batch !== undefined) slots.batchKeys.add(batch);
+      if (leased && batch !== undefined) slots.batchKeys.set(batch, (slots.batchKeys.get(batch) ?? 0) + 1);
       if (joinsBatch) this.saturated = true; // a run of that key ending looks for it at once
       runs.push({
         functionId: fn.id,
@@ -300,13 +303,13 @@ export class Executor {
   }
 
   /**
-   * Whether a waiting run of a batched function should go on collecting events: while a run of
-   * its key is in flight here, until its batch's timeout (batchEvents.timeout, counted from the
+   * Whether a waiting run of a batched function should go on collecting events: while
+   * batchWhenBusy runs of its key are in flight here, until its batch's timeout (batchEvents.timeout, counted from the
    * oldest waiting event). When that run ends the batch starts at once; a key with nothing in
    * flight starts at once too (see runsFor), so a batch never waits for a quiet key.
    */
   private keepsFilling(r: store.DueRun, now: number): boolean {
-    if (!this.activeBatches.has(r.batchKey!)) return false;
+    if ((this.activeBatches.get(r.batchKey!) ?? 0) < this.o.batchWhenBusy) return false;
     const timeout = this.functions.get(r.functionId)?.config.batchEvents?.timeout;
     const ms = (timeout ? parseTimeString(timeout) : undefined) ?? 1_000;
     return now - r.createdAt.getTime() < ms;

@@ -20,6 +20,13 @@ export interface ExecutorOptions {
    * its batch budget (GATEHOUSE_BATCH_BUDGET_SECONDS, 120 s) plus one send's timeout (≤ 30 s).
    */
   callTimeoutMs?: number;
+  /**
+   * A batched function's event starts a run of its own while its batch key has fewer runs than
+   * this in flight here; at or past it, events wait to join the key's next run (a batch). 1 makes
+   * every event behind a run in flight wait for it to end; more lets a key's events go at once at
+   * low rates, batching only under load.
+   */
+  batchWhenBusy?: number;
   /** How long a claim on a run lasts without renewal; bounds recovery after a crash. */
   leaseMs?: number;
   /** Delay before retry `attempt` when the app sent no retry-after. */
@@ -35,6 +42,7 @@ export function resolveOptions(options: ExecutorOptions): ResolvedOptions {
   return {
     pollIntervalMs: 250,
     maxConcurrentCalls: 200,
+    batchWhenBusy: 3,
     callTimeoutMs: 10 * 60_000,
     leaseMs: 30_000,
     backoff: defaultBackoff,

@@ -2,6 +2,7 @@
 // protocol v2, see docs/SDK_SPEC.md in inngest/inngest), applying each reply to the run's state
 // (run-state.ts) and saving it under the executor's lease, until the run ends, waits (a retry, a
 // sleep) or has had its turn.
+import { channel } from "node:diagnostics_channel";
 import type { EngineRun } from "@/lib/generated/prisma/client";
 import { inProcessFetch } from "@/inngest/engine/in-process";
 import type { ResolvedOptions } from "@/inngest/engine/options";
@@ -24,6 +25,14 @@ export interface RunContext {
 
 /** Why a call was aborted: the engine stopping leaves the run untouched for the next start. */
 export const STOPPING = "engine stopping";
+
+/**
+ * Each call as it starts, for whoever subscribes (bench/org-fairness.ts times where a delivery's
+ * latency goes): { runId, functionId, events, attempt, at }. Publishing costs nothing when
+ * nobody subscribes; the channel is Node's, looked up by name, not state of this module.
+ */
+export const CALL_STARTED = "gatehouse:engine:call-started";
+const callStarted = channel(CALL_STARTED);
 
 /** Calls of one run made back to back before it goes back in line behind the others. */
 const MAX_CALLS_IN_A_ROW = 20;
@@ -112,6 +121,7 @@ async function call(
   }, Math.max(1_000, o.leaseMs / 3));
   state.calls++;
   ctx.stats.calls++;
+  if (callStarted.hasSubscribers) callStarted.publish({ runId: run.id, functionId: fn.id, events: run.events, attempt: item.attempt, at: Date.now() });
   try {
     const res = await inProcessFetch(url, {
       method: "POST",

@@ -64,8 +64,8 @@ export class SlotTable {
  */
 export class SlotPlan {
   private readonly held: KeyLimit[][] = [];
-  /** Batch keys a run is planned to start for: the other events of such a key join it. */
-  readonly batchKeys = new Set<string>();
+  /** Runs planned to start per batch key: the other events of a busy key join one of them. */
+  readonly batchKeys = new Map<string, number>();
 
   constructor(private readonly executor: { reserve(keys: KeyLimit[]): boolean; release(keys: { key: string }[]): void }) {}
 

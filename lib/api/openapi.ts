@@ -827,6 +827,8 @@ const paths: ZodOpenApiPathsObject = {
       example: EXAMPLES.listEvents,
     }),
     post: op("post", "createEvent", "Send an event to every subscribed endpoint", {
+      description:
+        "429 (with Retry-After) also when the organization's events still waiting for delivery hold so many bytes that this one would take them past the operator's ceiling (GATEHOUSE_ORG_IN_FLIGHT_MIB, default 64 MiB); nothing is stored then.",
       scopes: ["events:write"],
       body: createEventSchema,
       status: 202,

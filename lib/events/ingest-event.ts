@@ -16,6 +16,7 @@ import { AppError, describeFieldErrors, fieldError } from "@/lib/api/errors";
 import { processBatcher, sql } from "@/lib/db/sql";
 import type { Environment, Event } from "@/lib/generated/prisma/client";
 import { dispatchDeliveries } from "@/lib/events/dispatch";
+import { admitEventBytes } from "@/lib/events/in-flight-bytes";
 import { sameJson, unrepresentableNumbers } from "@/lib/events/json-values";
 import { validatePayload } from "@/lib/events/payload-schema";
 import { ensureDefaultEventTypes } from "@/lib/webhooks/event-types";
@@ -214,9 +215,9 @@ WITH items AS MATERIALIZED (
               ELSE ep."id" = i.only_endpoint -- sent to this endpoint by name: whatever it subscribes to
          END
 ), ev AS (
-  INSERT INTO "Event" ("id", "orgId", "environment", "type", "payload", "idempotencyKey", "channels", "createdAt",
+  INSERT INTO "Event" ("id", "orgId", "environment", "type", "payload", "payloadBytes", "idempotencyKey", "channels", "createdAt",
                        "causedByType", "causedById", "causedByLabel", "causedByIp", "causedByMessageId", "provenanceMac")
-  SELECT i.id, i.org, i.env::"Environment", i.type, i.payload::jsonb, i.key, string_to_array(i.channels, ','), $8::timestamp,
+  SELECT i.id, i.org, i.env::"Environment", i.type, i.payload::jsonb, octet_length(i.payload), i.key, string_to_array(i.channels, ','), $8::timestamp,
          i.c_type::"EventCause", i.c_id, i.c_label, i.c_ip, i.c_msg, i.c_mac
     FROM items i
    WHERE (SELECT count(*) FROM pairs) <= cardinality($9::text[]) AND NOT EXISTS (SELECT 1 FROM stale)
@@ -334,6 +335,7 @@ async function writeEvents(items: Item[]): Promise<Outcome[]> {
         environment: opts.environment,
         type: opts.type,
         payload: opts.data as Event["payload"],
+        payloadBytes: Buffer.byteLength(items[n]!.payload),
         idempotencyKey: opts.externalId ?? null,
         channels: opts.channels ?? [],
         createdAt: now,
@@ -393,7 +395,13 @@ export async function ingestEvent(opts: IngestEventOptions): Promise<IngestEvent
   if (seen) return seen;
 
   const item: Item = { opts, payload: JSON.stringify(opts.data) };
-  await storeEvent(item);
+  // Past the org's ceiling of event bytes pending delivery: 429 before anything is stored.
+  const admitted = await admitEventBytes(opts.orgId, Buffer.byteLength(item.payload));
+  try {
+    await storeEvent(item);
+  } finally {
+    admitted();
+  }
   const outcome = item.outcome!;
   if ("error" in outcome) throw outcome.error;
   if ("duplicate" in outcome) {

@@ -31,6 +31,7 @@ import type { Pool } from "pg";
 import type { FoundToken, OAuthClient } from "@/lib/credentials/oauth-types";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { FilterCache } from "@/lib/webhooks/payload-filter";
+import type { OrgInFlight } from "@/lib/events/in-flight-bytes";
 import type { DeliverySendsState } from "@/lib/deliveries/send-state";
 
 /** This process's own: lost with it, never consulted by another process. */
@@ -181,6 +182,11 @@ export type EventIngestState = {
   knownFilters: Map<string, Map<string, string>>;
   /** Compiled filters by text. */
   compiledFilters?: FilterCache;
+  /**
+   * Each org's event bytes pending delivery as last measured in PostgreSQL, plus what this process
+   * accepted since (lib/events/in-flight-bytes.ts): only a speed-up; refusals re-measure.
+   */
+  inFlight: Map<string, OrgInFlight>;
 };
 
 // ── The executor-or-Inngest mode and the embedded executor (issue 17 item 1) ───────────────────
@@ -282,7 +288,7 @@ export function createRuntime(): Runtime {
     urlPolicy: { scope: "per-process" },
     ids: { scope: "per-process", lastTime: 0, lastRand: 0n },
     secrets: { scope: "per-process", generated: new Map() },
-    events: { scope: "per-process", deliveriesLastTime: new Map(), knownFilters: new Map() },
+    events: { scope: "per-process", deliveriesLastTime: new Map(), knownFilters: new Map(), inFlight: new Map() },
     executor: { scope: "per-process", inProcess: new Map() },
     deliveries: { scope: "per-process", slots: new Map(), agents: new Map(), inFlight: new Map(), batchers: {}, releases: { waiting: [], timer: null } },
   };
