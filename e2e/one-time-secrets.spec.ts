@@ -56,13 +56,20 @@ for (const vp of VIEWPORTS) {
       await shownOnce(page, page.getByRole("dialog", { name: "Save your client secret" }), "Client secret", "regenerated client secret", axe);
     });
 
-    test(`endpoint: created and rotated signing secrets are shown once (${vp.name})`, async ({ page, receiver }) => {
+    test(`endpoint: created and rotated signing secrets are shown once (${vp.name})`, async ({ page, receiver, baseURL }) => {
       const name = uniqueName("Once endpoint");
+      // Subscribed to a type of its own: with none selected it would take every event the other
+      // worker's tests post while it exists, adding a delivery to theirs (a second row where
+      // provenance.spec expects one).
+      const type = `e2e_once.t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+      const et = await page.request.post("/api/v1/event-types", { headers: { origin: new URL(baseURL!).origin }, data: { name: type, description: "One-time secrets e2e" } });
+      expect(et.status(), await et.text()).toBe(201);
       await page.goto("/settings/organization/webhooks");
       await page.getByRole("button", { name: "Create endpoint" }).first().click();
       const create = page.getByRole("dialog", { name: "Create endpoint" });
       await create.getByLabel("Name", { exact: true }).fill(name);
       await create.getByLabel("URL", { exact: true }).fill(`${receiver.url}/once`);
+      await create.getByRole("checkbox", { name: type, exact: true }).check();
       await create.getByRole("button", { name: "Create endpoint" }).click();
       await shownOnce(page, page.getByRole("dialog", { name: "Save your signing secret" }), "Signing secret", "new signing secret", axe);
 

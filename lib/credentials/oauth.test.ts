@@ -1,5 +1,5 @@
 // The token endpoint and bearer authentication, over real HTTP on loopback, on a real database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as token from "@/app/oauth/token/route";
 import * as introspectRoute from "@/app/oauth/introspect/route";
 import * as revokeRoute from "@/app/oauth/revoke/route";
@@ -178,10 +178,15 @@ describe("bearer tokens on /api/v1", () => {
   it("keeps lastUsedAt on the credential", async () => {
     const { credential, accessToken } = await tokenFor(["members:read"]);
     await db.credential.update({ where: { id: credential.id }, data: { lastUsedAt: new Date(Date.now() - 3600_000) } });
-    await fetch(`${server.origin}/api/v1/members`, { headers: { authorization: `Bearer ${accessToken}` } });
-    await new Promise((r) => setTimeout(r, 200));
-    const c = await db.credential.findUniqueOrThrow({ where: { id: credential.id } });
-    expect(Date.now() - c.lastUsedAt!.getTime()).toBeLessThan(60_000);
+    expect((await fetch(`${server.origin}/api/v1/members`, { headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(200);
+    // The write is off the request's path (touchCredential does not block it): wait for it, bounded.
+    await vi.waitFor(
+      async () => {
+        const c = await db.credential.findUniqueOrThrow({ where: { id: credential.id } });
+        expect(Date.now() - c.lastUsedAt!.getTime()).toBeLessThan(60_000);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
   });
 });
 

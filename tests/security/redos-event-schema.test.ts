@@ -93,7 +93,9 @@ describe("a catastrophic-backtracking pattern", () => {
 
     const o = await other;
     expect(o.value.status).toBe(200);
-    expect(o.ms).toBeLessThan(1000);
+    // Backtracking over EVIL is ~2^34 steps (minutes of a blocked event loop); a loaded CI machine
+    // answers a plain GET in well under 5 s but not always under 1 s (1,088 ms seen).
+    expect(o.ms).toBeLessThan(5000);
     for (const a of await Promise.all(attacks)) {
       expect(await errorsOf(a.value)).toEqual([{ field: expect.stringMatching(/^(data|\(body\))\.name$/), message: 'must match pattern "^(a+)+$"' }]);
       expect(a.ms).toBeLessThan(5000);
@@ -151,7 +153,7 @@ describe("validation work that the schema bounds cannot see", () => {
     const list = Array.from({ length: 20_000 }, (_, i) => ({ n: i }));
     const { value: ok, ms } = await timed(() => call(attacker.token, "POST", "/api/v1/events", { type: "x.unique_list", data: { list } }));
     expect(ok.status).toBe(202);
-    expect(ms).toBeLessThan(3000);
+    expect(ms).toBeLessThan(5000); // quadratic (2 * 10^8 deep comparisons) takes far longer, even on a quiet machine
     const dup = await call(attacker.token, "POST", "/api/v1/events", { type: "x.unique_list", data: { list: [{ a: 1, b: 2 }, { c: 3 }, { b: 2, a: 1 }] } });
     expect(await errorsOf(dup)).toEqual([{ field: "data.list", message: "must NOT have duplicate items (items ## 0 and 2 are identical)" }]);
   });
