@@ -458,6 +458,16 @@ async function emit(w: AuthorizedWebhook, base: Base, body: Buffer, dedup: Dedup
     await db.inboundMessage.update({ where: { id }, data: { eventId: r.event.id } });
     return { id, outcome: "emitted", eventId: r.event.id, error: null };
   } catch (err) {
+    // A refusal the sender can wait out (the org's in-flight ceiling, the database briefly away):
+    // nothing is kept, and the sender gets the 429/503 with its Retry-After, so its own retry
+    // delivers the message instead of a 202 for an event that was never made.
+    if (err instanceof AppError && (err.code === "rate_limited" || err.code === "unavailable")) {
+      await db.$transaction([
+        db.inboundDedupKey.deleteMany({ where: { webhookId: w.id, messageId: id } }),
+        db.inboundMessage.delete({ where: { id } }),
+      ]);
+      throw err;
+    }
     const message = err instanceof AppError ? err.message : "the event could not be created";
     if (!(err instanceof AppError)) log.error({ err, message_id: id }, "inbound webhook: emitting the event failed");
     await db.inboundMessage.update({ where: { id }, data: { outcome: "failed", error: message.slice(0, 2000) } });
