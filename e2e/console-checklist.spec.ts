@@ -1,0 +1,272 @@
+// Issue 14's items that had no spec of their own (see the checklist in the lane's notes): the
+// audit log shows a grace period's end as a time and tags entries by their real scope, its action
+// filter offers the known actions by name; the delivery id in an incoming webhook's trace is a
+// link to that delivery; "Replay all failed" says how many it will replay, per endpoint, before
+// it is confirmed, and starts from the deliveries list's filters; deliveries filter by time
+// range; credentials filter by Expired.
+import type { APIRequestContext, Page } from "@playwright/test";
+import { uniqueName } from "./fixtures/names";
+import { expect, test } from "./fixtures/test";
+
+const AUDIT = "/settings/organization/audit-log";
+const DELIVERIES = "/settings/organization/webhooks/deliveries";
+
+function originOf(baseURL: string | undefined) {
+  return new URL(baseURL!).origin;
+}
+
+/** An event type of this test's own, so other specs' events never reach its endpoints. */
+async function ownType(request: APIRequestContext, origin: string, prefix: string) {
+  const type = `${prefix}.t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const r = await request.post("/api/v1/event-types", { headers: { origin }, data: { name: type, description: "Checklist e2e" } });
+  expect(r.status(), await r.text()).toBe(201);
+  return type;
+}
+
+async function anEndpoint(request: APIRequestContext, origin: string, name: string, url: string, type: string) {
+  const r = await request.post("/api/v1/endpoints", { headers: { origin }, data: { name, url, event_types: [type] } });
+  expect(r.status(), await r.text()).toBe(201);
+  return ((await r.json()) as { id: string }).id;
+}
+
+type DeliveryJson = { id: string; status: string; endpoint_id: string };
+async function deliveriesOfEvent(request: APIRequestContext, eventId: string) {
+  const r = await request.get(`/api/v1/deliveries?event_id=${encodeURIComponent(eventId)}&limit=100`);
+  expect(r.status()).toBe(200);
+  return ((await r.json()) as { data: DeliveryJson[] }).data;
+}
+
+/** The audit table's body row of `action` whose target is `label` (newest first, so the first). */
+function auditRow(page: Page, action: string, label: string) {
+  return page
+    .getByRole("table", { name: "Audit log" })
+    .getByRole("row")
+    .filter({ has: page.getByRole("cell") })
+    .filter({ hasText: action })
+    .filter({ hasText: label })
+    .first();
+}
+
+test("audit log: a grace period's end is shown as a time, entries are tagged by their real scope, actions are offered by name", async ({
+  page,
+  baseURL,
+}) => {
+  await page.setViewportSize({ width: 1920, height: 1000 }); // every column shown
+  const origin = originOf(baseURL);
+
+  // A secret regenerated with a one-hour grace period: the entry keeps when the old one stops.
+  const name = uniqueName("Audit grace");
+  const created = await page.request.post("/api/v1/credentials", { headers: { origin }, data: { name, scopes: ["events:read"] } });
+  expect(created.status(), await created.text()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  const regen = await page.request.post(`/api/v1/credentials/${id}/regenerate-secret`, { headers: { origin }, data: { grace_period_seconds: 3600 } });
+  expect(regen.status(), await regen.text()).toBeLessThan(300);
+  const { previous_secret_expires_at: until } = (await (await page.request.get(`/api/v1/credentials/${id}`)).json()) as {
+    previous_secret_expires_at: string;
+  };
+  expect(until).toBeTruthy();
+
+  await page.goto(`${AUDIT}?action=credential.secret_regenerated`);
+  const row = auditRow(page, "credential.secret_regenerated", name);
+  await expect(row).toContainText("Credential secret regenerated"); // the friendly label, beside the code
+  await row.getByRole("button", { name: /^Details of entry/ }).click();
+  const details = page.getByRole("dialog", { name: "credential.secret_regenerated" });
+  await expect(details).toContainText(`"old_secret_valid_until": "${until}"`);
+  await expect(details).not.toContainText('"old_secret_valid_until": "[redacted]"');
+  await page.keyboard.press("Escape");
+  await expect(details).toBeHidden();
+
+  // An event type belongs to one environment (test here; live has its own catalog), so its entry
+  // says Test; an invitation is organization-wide, so its entry is not tagged with a mode.
+  const type = await ownType(page.request, origin, "audit_scope");
+  const email = `${uniqueName("scope").replace(/\W+/g, "-").toLowerCase()}@example.test`;
+  const inv = await page.request.post("/api/v1/invitations", { headers: { origin }, data: { email, role: "viewer" } });
+  expect(inv.status(), await inv.text()).toBe(201);
+  const invitationId = ((await inv.json()) as { id: string }).id;
+
+  await page.goto(`${AUDIT}?action=event_type.created`);
+  const typeRow = auditRow(page, "event_type.created", type);
+  await expect(typeRow.getByRole("cell", { name: /^test$/i })).toHaveCount(1);
+  await typeRow.getByRole("button", { name: /^Details of entry/ }).click();
+  await expect(page.getByRole("dialog", { name: "event_type.created" })).toContainText(/Environment\s*test/);
+  await page.keyboard.press("Escape");
+
+  await page.goto(`${AUDIT}?action=invitation.created`);
+  const invRow = auditRow(page, "invitation.created", email);
+  await expect(invRow.getByRole("cell", { name: "Org-wide", exact: true })).toHaveCount(1);
+  await expect(invRow).not.toContainText(/\btest\b/i);
+  await invRow.getByRole("button", { name: /^Details of entry/ }).click();
+  await expect(page.getByRole("dialog", { name: "invitation.created" })).toContainText("None (organization-wide)");
+  await page.keyboard.press("Escape");
+
+  // The type really is the test environment's only: in live mode (the same session) it is unknown.
+  const typePath = `/api/v1/event-types/${encodeURIComponent(type)}`;
+  expect((await page.request.get(typePath)).status()).toBe(200);
+  await page.getByRole("radio", { name: "Live" }).click();
+  await expect(page.getByRole("radio", { name: "Live" })).toHaveAttribute("aria-checked", "true");
+  await expect.poll(async () => (await page.request.get(typePath)).status()).toBe(404);
+  await page.getByRole("radio", { name: "Test" }).click();
+  await expect(page.getByRole("radio", { name: "Test" })).toHaveAttribute("aria-checked", "true");
+  await expect.poll(async () => (await page.request.get(typePath)).status()).toBe(200);
+
+  // The action filter offers every known action by its name (a list to pick from; a prefix still works).
+  await page.goto(AUDIT);
+  const action = page.getByRole("combobox", { name: "Action" });
+  await expect(action).toBeVisible();
+  const listId = await action.getAttribute("list");
+  expect(listId).toBeTruthy();
+  const offered = await page.locator(`datalist[id="${listId}"] option`).evaluateAll((os) =>
+    os.map((o) => [(o as HTMLOptionElement).value, (o as HTMLOptionElement).label]),
+  );
+  expect(offered).toContainEqual(["credential.secret_regenerated", "Credential secret regenerated"]);
+  expect(offered).toContainEqual(["event_type.created", "Event type created"]);
+  expect(offered).toContainEqual(["invitation.created", "Invitation link created"]);
+
+  await page.request.delete(`/api/v1/invitations/${invitationId}`, { headers: { origin } });
+});
+
+test("an incoming webhook's trace links the delivery id to that delivery", async ({ page, receiver, baseURL }) => {
+  test.slow();
+  const origin = originOf(baseURL);
+  receiver.respondWith(() => ({ status: 204 }));
+  const type = await ownType(page.request, origin, "trace_link");
+  const endpointName = uniqueName("Trace target");
+  await anEndpoint(page.request, origin, endpointName, `${receiver.url}/traced`, type);
+  const name = uniqueName("Trace source");
+  const created = await page.request.post("/api/v1/inbound-webhooks", { headers: { origin }, data: { name, handler: "event", event_type: type } });
+  expect(created.status(), await created.text()).toBe(201);
+  const inbound = (await created.json()) as { id: string; token: string };
+
+  const sent = await fetch(`${origin}/in/${inbound.id}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${inbound.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ order: 11 }),
+  });
+  expect(sent.status).toBe(202);
+  const { event_id: eventId } = (await sent.json()) as { event_id: string };
+  await receiver.waitFor(1, 30_000);
+  const [delivery] = await deliveriesOfEvent(page.request, eventId);
+  expect(delivery).toBeDefined();
+
+  await page.goto(`/settings/organization/webhooks?tab=incoming&inbound=${inbound.id}`);
+  const messages = page.getByRole("list", { name: `Messages of ${name}` });
+  await expect(messages.getByRole("listitem")).toHaveCount(1, { timeout: 15_000 });
+  await messages.getByRole("listitem").first().getByRole("button").first().click();
+  const link = messages.getByRole("link", { name: `Delivery ${delivery!.id}` });
+  await expect(link).toBeVisible();
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`/webhooks/deliveries\\?q=${delivery!.id}$`));
+  const table = page.getByRole("table", { name: "Deliveries" });
+  await expect(table.getByRole("row").filter({ hasText: delivery!.id })).toHaveCount(1);
+  await expect(table.getByRole("row").filter({ hasText: delivery!.id })).toContainText(endpointName);
+  await table.getByRole("row").filter({ hasText: delivery!.id }).click();
+  await expect(page.getByRole("dialog", { name: "Delivery details" })).toContainText(delivery!.id);
+
+  await page.request.delete(`/api/v1/inbound-webhooks/${inbound.id}`, { headers: { origin } });
+});
+
+test("Replay all failed: the count per endpoint before confirming, starting from the list's endpoint and time filters", async ({
+  page,
+  receiver,
+  baseURL,
+}) => {
+  test.slow();
+  const origin = originOf(baseURL);
+  receiver.respondWith(() => ({ status: 500, body: "down" }));
+  const type = await ownType(page.request, origin, "replay_preview");
+  const [nameA, nameB] = [uniqueName("Preview A"), uniqueName("Preview B")];
+  const a = await anEndpoint(page.request, origin, nameA, `${receiver.url}/a`, type);
+  const b = await anEndpoint(page.request, origin, nameB, `${receiver.url}/b`, type);
+  const ev = await page.request.post("/api/v1/events", { headers: { origin }, data: { type, data: { n: 1 } } });
+  expect(ev.status()).toBe(202);
+  const eventId = ((await ev.json()) as { id: string }).id;
+  await expect
+    .poll(async () => (await deliveriesOfEvent(page.request, eventId)).map((d) => d.status).join(","), { timeout: 45_000 })
+    .toBe("failed,failed");
+  const deliveries = await deliveriesOfEvent(page.request, eventId);
+  const toA = deliveries.find((d) => d.endpoint_id === a)!;
+  const toB = deliveries.find((d) => d.endpoint_id === b)!;
+
+  // The list filtered to endpoint A and the last hour: the dialog starts from those filters.
+  await page.goto(`${DELIVERIES}?status=all&endpoint=${a}&range=1h`);
+  await expect(page.getByRole("combobox", { name: "Endpoint" })).toHaveText(nameA);
+  await page.getByRole("button", { name: "Replay all failed" }).click();
+  const dialog = page.getByRole("dialog", { name: "Replay all failed" });
+  await expect(dialog.getByRole("combobox", { name: "Failed since" })).toHaveText("Last hour");
+  await expect(dialog).toContainText(`Endpoint: ${nameA}`);
+  const willReplay = dialog.getByRole("group", { name: "Will be replayed" });
+  await expect(willReplay).toHaveText("1 failed delivery will be replayed.");
+
+  // Every endpoint: each of ours is listed with its count (other specs' failures may be listed too).
+  await page.keyboard.press("Escape");
+  await page.goto(`${DELIVERIES}?status=all&range=1h`);
+  await page.getByRole("button", { name: "Replay all failed" }).click();
+  await expect(dialog.getByRole("combobox", { name: "Failed since" })).toHaveText("Last hour");
+  const perEndpoint = willReplay.getByRole("list", { name: "Per endpoint" });
+  for (const n of [nameA, nameB]) await expect(perEndpoint.getByRole("listitem").filter({ hasText: n })).toHaveText(new RegExp(`^${n}\\s*1$`));
+  await expect(willReplay).toContainText(/^\d+ failed deliveries will be replayed to \d+ endpoints\./);
+  await page.keyboard.press("Escape");
+
+  // Confirm from A's filter: A's delivery is replayed (and now succeeds), B's is left failed.
+  receiver.respondWith(() => ({ status: 204 }));
+  await page.goto(`${DELIVERIES}?status=all&endpoint=${a}&range=1h`);
+  await page.getByRole("button", { name: "Replay all failed" }).click();
+  await expect(willReplay).toHaveText("1 failed delivery will be replayed.");
+  await dialog.getByRole("button", { name: "Replay failed deliveries" }).click();
+  await expect(dialog.getByRole("status").filter({ hasText: /^Replayed 1 delivery\.$/ })).toBeVisible({ timeout: 30_000 });
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect
+    .poll(async () => Object.fromEntries((await deliveriesOfEvent(page.request, eventId)).map((d) => [d.id, d.status])), { timeout: 30_000 })
+    .toEqual({ [toA.id]: "succeeded", [toB.id]: "failed" });
+
+  // The endpoint's own page counts only its own.
+  await page.goto(`/settings/organization/webhooks/endpoints/${b}`);
+  await page.getByRole("button", { name: "Replay all failed" }).click();
+  await expect(dialog.getByRole("group", { name: "Will be replayed" })).toHaveText("1 failed delivery will be replayed.");
+  await page.keyboard.press("Escape");
+
+  for (const id of [a, b]) await page.request.delete(`/api/v1/endpoints/${id}`, { headers: { origin } });
+});
+
+test("deliveries filter by time range, and credentials by Expired", async ({ page, receiver, baseURL }) => {
+  test.slow();
+  const origin = originOf(baseURL);
+  receiver.respondWith(() => ({ status: 204 }));
+
+  // A credential that expires in a few seconds.
+  const name = uniqueName("Soon expired");
+  const res = await page.request.post("/api/v1/credentials", {
+    headers: { origin },
+    data: { name, scopes: ["events:read"], expires_at: new Date(Date.now() + 4_000).toISOString() },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+
+  // A delivery made now: in "Last hour"; the filter is in the URL.
+  const type = await ownType(page.request, origin, "range_filter");
+  const endpointId = await anEndpoint(page.request, origin, uniqueName("Range"), `${receiver.url}/range`, type);
+  const ev = await page.request.post("/api/v1/events", { headers: { origin }, data: { type, data: {} } });
+  const eventId = ((await ev.json()) as { id: string }).id;
+  const [delivery] = await deliveriesOfEvent(page.request, eventId);
+  await page.goto(`${DELIVERIES}?status=all&endpoint=${endpointId}`);
+  await page.getByRole("combobox", { name: "Created" }).click();
+  await page.getByRole("option", { name: "Last hour" }).click();
+  await expect(page).toHaveURL(/[?&]range=1h/);
+  const table = page.getByRole("table", { name: "Deliveries" });
+  await expect(table.getByRole("row").filter({ hasText: delivery!.id })).toHaveCount(1);
+  await expect(page.getByRole("combobox", { name: "Created" })).toHaveText("Last hour");
+
+  // Expired: once its time has passed, the credential is listed under Expired and not Active.
+  await page.goto("/settings/organization/credentials");
+  const filter = page.getByRole("radiogroup", { name: "Filter credentials by status" });
+  const row = page.getByRole("table", { name: "Credentials" }).getByRole("row").filter({ hasText: name });
+  await expect(async () => {
+    await page.reload();
+    await expect(row).toContainText("Expired", { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await filter.getByRole("radio", { name: "Expired" }).click();
+  await expect(row).toHaveCount(1);
+  await filter.getByRole("radio", { name: "Active" }).click();
+  await expect(row).toHaveCount(0);
+
+  await page.request.delete(`/api/v1/endpoints/${endpointId}`, { headers: { origin } });
+});
