@@ -5,6 +5,7 @@
 // it is confirmed, and starts from the deliveries list's filters; deliveries filter by time
 // range; credentials filter by Expired.
 import type { APIRequestContext, Page } from "@playwright/test";
+import { noSeriousViolations } from "./fixtures/axe";
 import { uniqueName } from "./fixtures/names";
 import { expect, test } from "./fixtures/test";
 
@@ -125,7 +126,7 @@ test("audit log: a grace period's end is shown as a time, entries are tagged by 
   await page.request.delete(`/api/v1/invitations/${invitationId}`, { headers: { origin } });
 });
 
-test("an incoming webhook's trace links the delivery id to that delivery", async ({ page, receiver, baseURL }) => {
+test("an incoming webhook's trace links the delivery id to that delivery; refused requests are listed without their body", async ({ page, receiver, baseURL }) => {
   test.slow();
   const origin = originOf(baseURL);
   receiver.respondWith(() => ({ status: 204 }));
@@ -161,6 +162,24 @@ test("an incoming webhook's trace links the delivery id to that delivery", async
   await expect(table.getByRole("row").filter({ hasText: delivery!.id })).toContainText(endpointName);
   await table.getByRole("row").filter({ hasText: delivery!.id }).click();
   await expect(page.getByRole("dialog", { name: "Delivery details" })).toContainText(delivery!.id);
+
+  // A refused request is listed with its time, source address, reason and size, never its body.
+  const loopback = origin.replace("localhost", "127.0.0.1");
+  const secretBody = JSON.stringify({ card: "4242-never-shown" });
+  const refused = await fetch(`${loopback}/in/${inbound.id}`, {
+    method: "POST",
+    headers: { authorization: "Bearer gin_test_not_the_token", "content-type": "application/json" },
+    body: secretBody,
+  });
+  expect(refused.status).toBe(401);
+  await page.goto(`/settings/organization/webhooks?tab=incoming&inbound=${inbound.id}`);
+  const rejected = page.getByRole("table", { name: `Rejected requests of ${name}` });
+  const line = rejected.getByRole("row").filter({ hasText: "Wrong token" });
+  await expect(line).toHaveCount(1, { timeout: 15_000 });
+  await expect(line).toContainText("127.0.0.1");
+  await expect(line).toContainText(`${Buffer.byteLength(secretBody)} bytes`);
+  await expect(line.locator("time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}T/);
+  await expect(rejected).not.toContainText("4242-never-shown");
 
   await page.request.delete(`/api/v1/inbound-webhooks/${inbound.id}`, { headers: { origin } });
 });
@@ -270,3 +289,54 @@ test("deliveries filter by time range, and credentials by Expired", async ({ pag
 
   await page.request.delete(`/api/v1/endpoints/${endpointId}`, { headers: { origin } });
 });
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`axe on the dialogs no other spec opens: incoming webhook actions, grace period, public key, replay preview (${scheme})`, async ({
+    page,
+    baseURL,
+  }) => {
+    test.slow();
+    await page.emulateMedia({ colorScheme: scheme });
+    const origin = originOf(baseURL);
+    const inb = await page.request.post("/api/v1/inbound-webhooks", { headers: { origin }, data: { name: uniqueName("Axe inbound"), handler: "store" } });
+    expect(inb.status(), await inb.text()).toBe(201);
+    const { id: inboundId, name: inboundName } = (await inb.json()) as { id: string; name: string };
+    const cred = await page.request.post("/api/v1/credentials", { headers: { origin }, data: { name: uniqueName("Axe grace"), scopes: ["events:read"] } });
+    const { id: credentialId } = (await cred.json()) as { id: string };
+    const regen = await page.request.post(`/api/v1/credentials/${credentialId}/regenerate-secret`, { headers: { origin }, data: { grace_period_seconds: 3600 } });
+    expect(regen.status(), await regen.text()).toBeLessThan(300);
+
+    const check = async (what: string, dialog: ReturnType<Page["getByRole"]>) => {
+      await expect(dialog).toBeVisible();
+      await noSeriousViolations(page, `${what} (${scheme})`);
+      await page.keyboard.press("Escape");
+      await expect(dialog).toBeHidden();
+    };
+    await page.goto(`/settings/organization/webhooks?tab=incoming&inbound=${inboundId}`);
+    for (const [item, dialog] of [
+      ["Edit", page.getByRole("dialog", { name: `Edit ${inboundName}` })],
+      ["Regenerate token", page.getByRole("alertdialog", { name: `Regenerate the token of ${inboundName}?` })],
+      ["Deactivate", page.getByRole("alertdialog", { name: `Deactivate ${inboundName}?` })],
+      ["Delete", page.getByRole("alertdialog", { name: `Delete ${inboundName}?` })],
+    ] as const) {
+      await page.getByRole("button", { name: `Actions for ${inboundName}` }).click();
+      await page.getByRole("menuitem", { name: item, exact: true }).click();
+      await check(`incoming webhook: ${item}`, dialog);
+    }
+
+    await page.goto(`/settings/organization/credentials/${credentialId}`);
+    await page.getByRole("button", { name: "End grace period now" }).click();
+    await check("end the grace period", page.getByRole("alertdialog", { name: /^End the grace period/ }));
+    await page.getByRole("button", { name: "Register public key" }).click();
+    await check("register a public key", page.getByRole("alertdialog", { name: "Register a public key" }).or(page.getByRole("dialog", { name: "Register a public key" })));
+
+    // The replay dialog with its count shown (every endpoint, last 30 days).
+    await page.goto(`${DELIVERIES}?range=30d`);
+    await page.getByRole("button", { name: "Replay all failed" }).click();
+    const replay = page.getByRole("dialog", { name: "Replay all failed" });
+    await expect(replay.getByText(/will be replayed|nothing to replay/)).toBeVisible();
+    await check("replay all failed with its count", replay);
+
+    await page.request.delete(`/api/v1/inbound-webhooks/${inboundId}`, { headers: { origin } });
+  });
+}
