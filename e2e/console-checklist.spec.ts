@@ -180,6 +180,15 @@ test("an incoming webhook's trace links the delivery id to that delivery; refuse
   await expect(line).toContainText(`${Buffer.byteLength(secretBody)} bytes`);
   await expect(line.locator("time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}T/);
   await expect(rejected).not.toContainText("4242-never-shown");
+  // On a phone each refused request is a card that fits the screen, nothing cut off.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const card = page.getByRole("list", { name: `Rejected requests of ${name}` }).getByRole("listitem").filter({ hasText: "Wrong token" });
+  await expect(card).toContainText("127.0.0.1");
+  await expect(card).toContainText(`${Buffer.byteLength(secretBody)} bytes`);
+  const box = (await card.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
   await page.request.delete(`/api/v1/inbound-webhooks/${inbound.id}`, { headers: { origin } });
 });
@@ -288,6 +297,28 @@ test("deliveries filter by time range, and credentials by Expired", async ({ pag
   await expect(row).toHaveCount(0);
 
   await page.request.delete(`/api/v1/endpoints/${endpointId}`, { headers: { origin } });
+});
+
+test("at 390 px the header fits with a long organization name and unread notifications", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/settings/organization/credentials");
+  const org = page.getByRole("button", { name: /Switch organization/ });
+  await expect(org).toBeVisible();
+  // The longest a name can look: the label is capped and truncated, whatever the name (the
+  // e2e organization's own name is short, so a long one is put in place here).
+  await org.locator("span.truncate").evaluate((el) => (el.textContent = "Acme Payments International Holdings"));
+  await page.getByRole("button", { name: /^Notifications/ }).evaluate((el) => {
+    if (!el.querySelector("span")) el.insertAdjacentHTML("beforeend", '<span class="absolute -top-0.5 -right-0.5 min-w-4 rounded-full px-1 text-[10px]">99+</span>');
+  });
+  const overflow = await page.evaluate(() => {
+    const header = document.querySelector("header > div")!;
+    const out = [...header.querySelectorAll("*")].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5).map((el) => el.outerHTML.slice(0, 80));
+    return { scroll: document.documentElement.scrollWidth, header: header.scrollWidth - header.clientWidth, out };
+  });
+  expect(overflow.out, "header items past the right edge").toEqual([]);
+  expect(overflow.header).toBeLessThanOrEqual(0);
+  expect(overflow.scroll).toBeLessThanOrEqual(390);
+  await expect(page.getByRole("button", { name: "Account menu" })).toBeInViewport({ ratio: 1 });
 });
 
 for (const scheme of ["light", "dark"] as const) {
