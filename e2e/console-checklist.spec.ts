@@ -4,7 +4,7 @@
 // link to that delivery; "Replay all failed" says how many it will replay, per endpoint, before
 // it is confirmed, and starts from the deliveries list's filters; deliveries filter by time
 // range; credentials filter by Expired.
-import type { APIRequestContext, Page } from "@playwright/test";
+import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import { noSeriousViolations } from "./fixtures/axe";
 import { uniqueName } from "./fixtures/names";
 import { expect, test } from "./fixtures/test";
@@ -35,6 +35,17 @@ async function deliveriesOfEvent(request: APIRequestContext, eventId: string) {
   const r = await request.get(`/api/v1/deliveries?event_id=${encodeURIComponent(eventId)}&limit=100`);
   expect(r.status()).toBe(200);
   return ((await r.json()) as { data: DeliveryJson[] }).data;
+}
+
+/**
+ * Clicks `trigger` until `opened` shows: a click that lands before the page has hydrated does
+ * nothing, and on a loaded machine hydration can take longer than one expect timeout.
+ */
+async function openWith(trigger: Locator, opened: Locator) {
+  await expect(async () => {
+    if (!(await opened.isVisible())) await trigger.click({ timeout: 2_000 });
+    await expect(opened).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 45_000 });
 }
 
 /** The audit table's body row of `action` whose target is `label` (newest first, so the first). */
@@ -69,9 +80,11 @@ test("audit log: a grace period's end is shown as a time, entries are tagged by 
 
   await page.goto(`${AUDIT}?action=credential.secret_regenerated`);
   const row = auditRow(page, "credential.secret_regenerated", name);
-  await expect(row).toContainText("Credential secret regenerated"); // the friendly label, beside the code
-  await row.getByRole("button", { name: /^Details of entry/ }).click();
+  // The first page of a filtered list is fetched after load; on a loaded machine that can take a while.
+  const LOADED = { timeout: 30_000 };
+  await expect(row).toContainText("Credential secret regenerated", LOADED); // the friendly label, beside the code
   const details = page.getByRole("dialog", { name: "credential.secret_regenerated" });
+  await openWith(row.getByRole("button", { name: /^Details of entry/ }), details);
   await expect(details).toContainText(`"old_secret_valid_until": "${until}"`);
   await expect(details).not.toContainText('"old_secret_valid_until": "[redacted]"');
   await page.keyboard.press("Escape");
@@ -87,24 +100,26 @@ test("audit log: a grace period's end is shown as a time, entries are tagged by 
 
   await page.goto(`${AUDIT}?action=event_type.created`);
   const typeRow = auditRow(page, "event_type.created", type);
-  await expect(typeRow.getByRole("cell", { name: /^test$/i })).toHaveCount(1);
-  await typeRow.getByRole("button", { name: /^Details of entry/ }).click();
+  await expect(typeRow.getByRole("cell", { name: /^test$/i })).toHaveCount(1, LOADED);
+  await openWith(typeRow.getByRole("button", { name: /^Details of entry/ }), page.getByRole("dialog", { name: "event_type.created" }));
   await expect(page.getByRole("dialog", { name: "event_type.created" })).toContainText(/Environment\s*test/);
   await page.keyboard.press("Escape");
 
   await page.goto(`${AUDIT}?action=invitation.created`);
   const invRow = auditRow(page, "invitation.created", email);
-  await expect(invRow.getByRole("cell", { name: "Org-wide", exact: true })).toHaveCount(1);
+  await expect(invRow.getByRole("cell", { name: "Org-wide", exact: true })).toHaveCount(1, LOADED);
   await expect(invRow).not.toContainText(/\btest\b/i);
-  await invRow.getByRole("button", { name: /^Details of entry/ }).click();
+  await openWith(invRow.getByRole("button", { name: /^Details of entry/ }), page.getByRole("dialog", { name: "invitation.created" }));
   await expect(page.getByRole("dialog", { name: "invitation.created" })).toContainText("None (organization-wide)");
   await page.keyboard.press("Escape");
 
   // The type really is the test environment's only: in live mode (the same session) it is unknown.
   const typePath = `/api/v1/event-types/${encodeURIComponent(type)}`;
   expect((await page.request.get(typePath)).status()).toBe(200);
-  await page.getByRole("radio", { name: "Live" }).click();
-  await expect(page.getByRole("radio", { name: "Live" })).toHaveAttribute("aria-checked", "true");
+  await expect(async () => {
+    await page.getByRole("radio", { name: "Live" }).click({ timeout: 2_000 });
+    await expect(page.getByRole("radio", { name: "Live" })).toHaveAttribute("aria-checked", "true", { timeout: 2_000 });
+  }).toPass({ timeout: 45_000 });
   await expect.poll(async () => (await page.request.get(typePath)).status()).toBe(404);
   await page.getByRole("radio", { name: "Test" }).click();
   await expect(page.getByRole("radio", { name: "Test" })).toHaveAttribute("aria-checked", "true");
@@ -151,16 +166,15 @@ test("an incoming webhook's trace links the delivery id to that delivery; refuse
 
   await page.goto(`/settings/organization/webhooks?tab=incoming&inbound=${inbound.id}`);
   const messages = page.getByRole("list", { name: `Messages of ${name}` });
-  await expect(messages.getByRole("listitem")).toHaveCount(1, { timeout: 15_000 });
-  await messages.getByRole("listitem").first().getByRole("button").first().click();
+  await expect(messages.getByRole("listitem")).toHaveCount(1, { timeout: 30_000 });
   const link = messages.getByRole("link", { name: `Delivery ${delivery!.id}` });
-  await expect(link).toBeVisible();
+  await openWith(messages.getByRole("listitem").first().getByRole("button").first(), link);
   await link.click();
   await expect(page).toHaveURL(new RegExp(`/webhooks/deliveries\\?q=${delivery!.id}$`));
   const table = page.getByRole("table", { name: "Deliveries" });
-  await expect(table.getByRole("row").filter({ hasText: delivery!.id })).toHaveCount(1);
+  await expect(table.getByRole("row").filter({ hasText: delivery!.id })).toHaveCount(1, { timeout: 30_000 });
   await expect(table.getByRole("row").filter({ hasText: delivery!.id })).toContainText(endpointName);
-  await table.getByRole("row").filter({ hasText: delivery!.id }).click();
+  await openWith(table.getByRole("row").filter({ hasText: delivery!.id }), page.getByRole("dialog", { name: "Delivery details" }));
   await expect(page.getByRole("dialog", { name: "Delivery details" })).toContainText(delivery!.id);
 
   // A refused request is listed with its time, source address, reason and size, never its body.
@@ -175,7 +189,7 @@ test("an incoming webhook's trace links the delivery id to that delivery; refuse
   await page.goto(`/settings/organization/webhooks?tab=incoming&inbound=${inbound.id}`);
   const rejected = page.getByRole("table", { name: `Rejected requests of ${name}` });
   const line = rejected.getByRole("row").filter({ hasText: "Wrong token" });
-  await expect(line).toHaveCount(1, { timeout: 15_000 });
+  await expect(line).toHaveCount(1, { timeout: 30_000 });
   await expect(line).toContainText("127.0.0.1");
   await expect(line).toContainText(`${Buffer.byteLength(secretBody)} bytes`);
   await expect(line.locator("time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}T/);
@@ -217,29 +231,30 @@ test("Replay all failed: the count per endpoint before confirming, starting from
 
   // The list filtered to endpoint A and the last hour: the dialog starts from those filters.
   await page.goto(`${DELIVERIES}?status=all&endpoint=${a}&range=1h`);
-  await expect(page.getByRole("combobox", { name: "Endpoint" })).toHaveText(nameA);
-  await page.getByRole("button", { name: "Replay all failed" }).click();
+  await expect(page.getByRole("combobox", { name: "Endpoint" })).toHaveText(nameA, { timeout: 45_000 }); // once hydrated
   const dialog = page.getByRole("dialog", { name: "Replay all failed" });
+  await openWith(page.getByRole("button", { name: "Replay all failed" }), dialog);
   await expect(dialog.getByRole("combobox", { name: "Failed since" })).toHaveText("Last hour");
   await expect(dialog).toContainText(`Endpoint: ${nameA}`);
   const willReplay = dialog.getByRole("group", { name: "Will be replayed" });
-  await expect(willReplay).toHaveText("1 failed delivery will be replayed.");
+  await expect(willReplay).toHaveText("1 failed delivery will be replayed.", { timeout: 30_000 });
 
   // Every endpoint: each of ours is listed with its count (other specs' failures may be listed too).
   await page.keyboard.press("Escape");
   await page.goto(`${DELIVERIES}?status=all&range=1h`);
-  await page.getByRole("button", { name: "Replay all failed" }).click();
+  await openWith(page.getByRole("button", { name: "Replay all failed" }), dialog);
   await expect(dialog.getByRole("combobox", { name: "Failed since" })).toHaveText("Last hour");
   const perEndpoint = willReplay.getByRole("list", { name: "Per endpoint" });
-  for (const n of [nameA, nameB]) await expect(perEndpoint.getByRole("listitem").filter({ hasText: n })).toHaveText(new RegExp(`^${n}\\s*1$`));
+  for (const n of [nameA, nameB]) await expect(perEndpoint.getByRole("listitem").filter({ hasText: n })).toHaveText(new RegExp(`^${n}\\s*1$`), { timeout: 30_000 });
   await expect(willReplay).toContainText(/^\d+ failed deliveries will be replayed to \d+ endpoints\./);
   await page.keyboard.press("Escape");
 
   // Confirm from A's filter: A's delivery is replayed (and now succeeds), B's is left failed.
   receiver.respondWith(() => ({ status: 204 }));
   await page.goto(`${DELIVERIES}?status=all&endpoint=${a}&range=1h`);
-  await page.getByRole("button", { name: "Replay all failed" }).click();
-  await expect(willReplay).toHaveText("1 failed delivery will be replayed.");
+  await expect(page.getByRole("combobox", { name: "Endpoint" })).toHaveText(nameA, { timeout: 45_000 });
+  await openWith(page.getByRole("button", { name: "Replay all failed" }), dialog);
+  await expect(willReplay).toHaveText("1 failed delivery will be replayed.", { timeout: 30_000 });
   await dialog.getByRole("button", { name: "Replay failed deliveries" }).click();
   await expect(dialog.getByRole("status").filter({ hasText: /^Replayed 1 delivery\.$/ })).toBeVisible({ timeout: 30_000 });
   await dialog.getByRole("button", { name: "Done" }).click();
@@ -249,7 +264,7 @@ test("Replay all failed: the count per endpoint before confirming, starting from
 
   // The endpoint's own page counts only its own.
   await page.goto(`/settings/organization/webhooks/endpoints/${b}`);
-  await page.getByRole("button", { name: "Replay all failed" }).click();
+  await openWith(page.getByRole("button", { name: "Replay all failed" }), dialog);
   await expect(dialog.getByRole("group", { name: "Will be replayed" })).toHaveText("1 failed delivery will be replayed.");
   await page.keyboard.press("Escape");
 
@@ -276,11 +291,11 @@ test("deliveries filter by time range, and credentials by Expired", async ({ pag
   const eventId = ((await ev.json()) as { id: string }).id;
   const [delivery] = await deliveriesOfEvent(page.request, eventId);
   await page.goto(`${DELIVERIES}?status=all&endpoint=${endpointId}`);
-  await page.getByRole("combobox", { name: "Created" }).click();
+  await openWith(page.getByRole("combobox", { name: "Created" }), page.getByRole("option", { name: "Last hour" }));
   await page.getByRole("option", { name: "Last hour" }).click();
   await expect(page).toHaveURL(/[?&]range=1h/);
   const table = page.getByRole("table", { name: "Deliveries" });
-  await expect(table.getByRole("row").filter({ hasText: delivery!.id })).toHaveCount(1);
+  await expect(table.getByRole("row").filter({ hasText: delivery!.id })).toHaveCount(1, { timeout: 30_000 });
   await expect(page.getByRole("combobox", { name: "Created" })).toHaveText("Last hour");
 
   // Expired: once its time has passed, the credential is listed under Expired and not Active.
@@ -289,9 +304,9 @@ test("deliveries filter by time range, and credentials by Expired", async ({ pag
   const row = page.getByRole("table", { name: "Credentials" }).getByRole("row").filter({ hasText: name });
   await expect(async () => {
     await page.reload();
-    await expect(row).toContainText("Expired", { timeout: 1_000 });
-  }).toPass({ timeout: 30_000 });
-  await filter.getByRole("radio", { name: "Expired" }).click();
+    await expect(row).toContainText("Expired", { timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  await filter.getByRole("radio", { name: "Expired" }).click(); // hydrated: the row's status came from a client fetch
   await expect(row).toHaveCount(1);
   await filter.getByRole("radio", { name: "Active" }).click();
   await expect(row).toHaveCount(0);
@@ -304,6 +319,10 @@ test("at 390 px the header fits with a long organization name and unread notific
   await page.goto("/settings/organization/credentials");
   const org = page.getByRole("button", { name: /Switch organization/ });
   await expect(org).toBeVisible();
+  // Hydrated first (the switch opens its menu), or React would put the real name back.
+  await openWith(org, page.getByRole("menu"));
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("menu")).toBeHidden();
   // The longest a name can look: the label is capped and truncated, whatever the name (the
   // e2e organization's own name is short, so a long one is put in place here).
   await org.locator("span.truncate").evaluate((el) => (el.textContent = "Acme Payments International Holdings"));
@@ -350,22 +369,24 @@ for (const scheme of ["light", "dark"] as const) {
       ["Deactivate", page.getByRole("alertdialog", { name: `Deactivate ${inboundName}?` })],
       ["Delete", page.getByRole("alertdialog", { name: `Delete ${inboundName}?` })],
     ] as const) {
-      await page.getByRole("button", { name: `Actions for ${inboundName}` }).click();
+      await openWith(page.getByRole("button", { name: `Actions for ${inboundName}` }), page.getByRole("menuitem", { name: item, exact: true }));
       await page.getByRole("menuitem", { name: item, exact: true }).click();
       await check(`incoming webhook: ${item}`, dialog);
     }
 
     await page.goto(`/settings/organization/credentials/${credentialId}`);
-    await page.getByRole("button", { name: "End grace period now" }).click();
-    await check("end the grace period", page.getByRole("alertdialog", { name: /^End the grace period/ }));
-    await page.getByRole("button", { name: "Register public key" }).click();
-    await check("register a public key", page.getByRole("alertdialog", { name: "Register a public key" }).or(page.getByRole("dialog", { name: "Register a public key" })));
+    const endGrace = page.getByRole("alertdialog", { name: /^End the grace period/ });
+    await openWith(page.getByRole("button", { name: "End grace period now" }), endGrace);
+    await check("end the grace period", endGrace);
+    const register = page.getByRole("alertdialog", { name: "Register a public key" }).or(page.getByRole("dialog", { name: "Register a public key" }));
+    await openWith(page.getByRole("button", { name: "Register public key" }), register);
+    await check("register a public key", register);
 
     // The replay dialog with its count shown (every endpoint, last 30 days).
     await page.goto(`${DELIVERIES}?range=30d`);
-    await page.getByRole("button", { name: "Replay all failed" }).click();
     const replay = page.getByRole("dialog", { name: "Replay all failed" });
-    await expect(replay.getByText(/will be replayed|nothing to replay/)).toBeVisible();
+    await openWith(page.getByRole("button", { name: "Replay all failed" }), replay);
+    await expect(replay.getByText(/will be replayed|nothing to replay/)).toBeVisible({ timeout: 30_000 });
     await check("replay all failed with its count", replay);
 
     await page.request.delete(`/api/v1/inbound-webhooks/${inboundId}`, { headers: { origin } });
