@@ -58,7 +58,7 @@ describe("over HTTP with a bearer token", () => {
     ["DELETE", "/api/v1/events", "GET, HEAD, POST"],
     ["POST", "/api/v1/events/evt_1", "GET, HEAD"],
     ["PUT", "/api/v1/endpoints/ep_1", "GET, HEAD, PATCH, DELETE"],
-    ["GET", "/api/v1/deliveries/replay-failed", "POST"],
+    ["PUT", "/api/v1/deliveries/replay-failed", "GET, HEAD, POST"],
   ])("%s %s → 405 with Allow: %s", async (method, path, allow) => {
     const res = await call(method, path);
     expect(res.headers.get("allow")).toBe(allow);

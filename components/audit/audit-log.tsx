@@ -165,7 +165,8 @@ export function AuditLog({ orgId }: { orgId: string }) {
               {e.environment}
             </Badge>
           ) : (
-            <span className="text-muted-foreground">—</span>
+            // Members, invitations, organization settings: not of one environment, so not tagged.
+            <span className="whitespace-nowrap text-muted-foreground">Org-wide</span>
           ),
       },
       {

@@ -68,6 +68,7 @@ export const SINCE_PRESETS = [
   { value: "1h", label: "Last hour", ms: 3600_000 },
   { value: "24h", label: "Last 24 hours", ms: 24 * 3600_000 },
   { value: "7d", label: "Last 7 days", ms: 7 * 24 * 3600_000 },
+  { value: "30d", label: "Last 30 days", ms: 30 * 24 * 3600_000 },
 ] as const;
 export type SinceChoice = (typeof SINCE_PRESETS)[number]["value"] | "custom";
 

@@ -15,7 +15,7 @@ import {
 } from "@tanstack/react-query";
 import { LIVE, LIVE_INTERVAL_MS } from "@/components/live";
 import { fetchApi } from "@/lib/api/fetch-api";
-import type { DeliveryStatsView, DeliveryStatsWindow, DeliveryView } from "@/lib/validations/deliveries";
+import type { DeliveryStatsView, DeliveryStatsWindow, DeliveryView, ReplayFailedPreview } from "@/lib/validations/deliveries";
 
 type List<T> = { data: T[]; next_cursor: string | null };
 
@@ -183,6 +183,23 @@ export function useReplayDelivery(s?: Scoping) {
     mutationFn: (id: string) => fetchApi<ReplayResult>(`${deliveryPath(id)}/replay`, { method: "POST" }),
     onSuccess: (d) => qc.setQueryData(deliveryKeys.detail(s, d.id), d),
     onSettled: () => invalidateAfterReplay(qc),
+  });
+}
+
+/**
+ * What "Replay all failed" would replay (per endpoint), shown before it is confirmed. Live like
+ * the lists, so a failure arriving while the dialog is open is counted.
+ */
+export function useReplayFailedPreview(s: Scoping | undefined, v: { since: string | null; endpointId?: string }, enabled: boolean) {
+  return useQuery({
+    queryKey: [...deliveryKeys.all(s), "replay-preview", v.endpointId ?? "all-endpoints", v.since] as const,
+    queryFn: ({ signal }) => {
+      const q = new URLSearchParams({ since: v.since! });
+      if (v.endpointId) q.set("endpoint_id", v.endpointId);
+      return fetchApi<ReplayFailedPreview>(`/api/v1/deliveries/replay-failed?${q}`, { signal });
+    },
+    enabled: enabled && !!v.since,
+    ...LIVE,
   });
 }
 

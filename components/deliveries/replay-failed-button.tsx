@@ -1,12 +1,15 @@
 "use client";
-// "Replay all failed": every failed delivery since a chosen time (last hour, 24 hours, 7 days or
-// a date and time of the viewer's choosing), of one endpoint or all, gets one new delivery. The
-// dialog shows progress while the request runs and the count when it is done.
+// "Replay all failed": every failed delivery since a chosen time (last hour, 24 hours, 7 or 30 days
+// or a date and time of the viewer's choosing), of one endpoint or all, gets another attempt.
+// Before confirming, the dialog says how many that is, per endpoint; then it shows progress while
+// the request runs and the count when it is done. On the deliveries page the list's filters
+// (endpoint, time range) are carried over from the URL.
 import { RotateCcw } from "lucide-react";
+import { useSearchParams } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { deliveriesCount, SINCE_PRESETS, sinceToIso, type SinceChoice } from "@/components/deliveries/format";
-import { useReplayFailed, type Scoping } from "@/components/deliveries/queries";
+import { useReplayFailed, useReplayFailedPreview, type Scoping } from "@/components/deliveries/queries";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -28,21 +31,51 @@ export type ReplayFailedButtonProps = {
   scoping?: Scoping;
   /** Button look; "outline" unless given. */
   variant?: "default" | "outline";
+  /**
+   * The deliveries page's endpoints: with it, the list's filters in the URL (`endpoint`, `range`)
+   * are the dialog's starting point, and a filtered endpoint is named.
+   */
+  filterEndpoints?: { id: string; name: string }[];
 };
 
 export function replayedMessage(n: number): string {
   return n === 0 ? "Replayed 0 deliveries: nothing failed in that time" : `Replayed ${deliveriesCount(n)}`;
 }
 
-export function ReplayFailedButton({ endpointId, scoping, variant = "outline" }: ReplayFailedButtonProps) {
+const isPreset = (v: string | null): v is Exclude<SinceChoice, "custom"> => SINCE_PRESETS.some((p) => p.value === v);
+
+export function ReplayFailedButton(props: ReplayFailedButtonProps) {
+  // Only the deliveries page reads its URL's filters (useSearchParams needs no Suspense there).
+  return props.filterEndpoints ? <FromUrl {...props} filterEndpoints={props.filterEndpoints} /> : <ReplayFailed {...props} />;
+}
+
+function FromUrl(props: ReplayFailedButtonProps & { filterEndpoints: { id: string; name: string }[] }) {
+  const params = useSearchParams();
+  const endpoint = props.filterEndpoints.find((e) => e.id === params.get("endpoint"));
+  const range = params.get("range");
+  return <ReplayFailed {...props} endpointId={endpoint?.id} endpointName={endpoint?.name} initialChoice={isPreset(range) ? range : undefined} />;
+}
+
+function ReplayFailed({
+  endpointId,
+  endpointName,
+  initialChoice,
+  scoping,
+  variant = "outline",
+}: ReplayFailedButtonProps & { endpointName?: string; initialChoice?: SinceChoice }) {
   const [open, setOpen] = useState(false);
-  const [choice, setChoice] = useState<SinceChoice>("24h");
+  const [choice, setChoice] = useState<SinceChoice>(initialChoice ?? "24h");
   const [custom, setCustom] = useState("");
   const [customError, setCustomError] = useState<string | null>(null);
+  // Presets count back from when the dialog opened, so the count shown and the replay asked for
+  // cover the same deliveries (and the preview's query key stays put while it is open).
+  const [openedAt, setOpenedAt] = useState(0);
   const replay = useReplayFailed(scoping);
   const selectId = useId();
   const customId = useId();
   const customErrorId = useId();
+  const since = !open ? null : choice === "custom" ? sinceToIso(choice, custom) : sinceToIso(choice, "", openedAt);
+  const preview = useReplayFailedPreview(scoping, { since, endpointId }, open && !replay.isPending && !replay.isSuccess);
 
   function onOpenChange(next: boolean) {
     // The request keeps running if the dialog closes; only a finished one resets the form.
@@ -50,12 +83,15 @@ export function ReplayFailedButton({ endpointId, scoping, variant = "outline" }:
       replay.reset();
       setCustomError(null);
     }
+    if (next && !open) {
+      setOpenedAt(Date.now());
+      if (!replay.isPending) setChoice(initialChoice ?? "24h");
+    }
     setOpen(next);
   }
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const since = sinceToIso(choice, custom);
     if (!since) {
       setCustomError(custom ? "Choose a time in the past." : "Choose a date and time.");
       return;
@@ -85,10 +121,16 @@ export function ReplayFailedButton({ endpointId, scoping, variant = "outline" }:
           <DialogHeader>
             <DialogTitle>Replay all failed</DialogTitle>
             <DialogDescription>
-              Each failed delivery {endpointId ? "to this endpoint " : ""}created since the time you choose gets another
-              attempt with the same webhook-id, and shows as pending until it succeeds or fails again.
+              Each failed delivery {endpointId ? `to ${endpointName ?? "this endpoint"} ` : ""}created since the time you
+              choose gets another attempt with the same webhook-id, and shows as pending until it succeeds or fails again.
             </DialogDescription>
           </DialogHeader>
+          {endpointName ? (
+            <p className="text-sm">
+              Endpoint: <span className="font-medium">{endpointName}</span>{" "}
+              <span className="text-muted-foreground">(the list&apos;s filter)</span>
+            </p>
+          ) : null}
 
           <div className="grid gap-2">
             <Label htmlFor={selectId}>Failed since</Label>
@@ -140,6 +182,9 @@ export function ReplayFailedButton({ endpointId, scoping, variant = "outline" }:
           ) : null}
 
           <div aria-live="polite" className="min-h-0">
+            {!replay.isPending && !done && !replay.isError && since ? (
+              <ReplayPreview total={preview.data?.total} endpoints={preview.data?.endpoints} error={preview.error?.message} showEndpoints={!endpointId} />
+            ) : null}
             {replay.isPending ? (
               <div className="grid gap-2">
                 <p className="flex items-center gap-2 text-sm">
@@ -187,5 +232,47 @@ export function ReplayFailedButton({ endpointId, scoping, variant = "outline" }:
         <style>{`@keyframes replay-progress { 0% { transform: translateX(-100%); } 100% { transform: translateX(300%); } }`}</style>
       </DialogContent>
     </Dialog>
+  );
+}
+
+function ReplayPreview({
+  total,
+  endpoints,
+  error,
+  showEndpoints,
+}: {
+  total?: number;
+  endpoints?: { endpoint_id: string; endpoint_name: string; failed: number }[];
+  error?: string;
+  showEndpoints: boolean;
+}) {
+  if (error) return <p className="text-sm text-destructive">Could not count them: {error}</p>;
+  if (total === undefined) {
+    return (
+      <p className="flex items-center gap-2 text-sm text-muted-foreground">
+        <Spinner label="Counting" />
+        Counting failed deliveries…
+      </p>
+    );
+  }
+  if (total === 0) return <p className="text-sm text-muted-foreground">Nothing failed in that time: there is nothing to replay.</p>;
+  return (
+    <div className="grid gap-2 rounded-md border bg-muted/40 px-3 py-2 text-sm" aria-label="Will be replayed" role="group">
+      <p className="font-medium">
+        {total} failed {total === 1 ? "delivery" : "deliveries"} will be replayed{showEndpoints && endpoints && endpoints.length > 1 ? ` to ${endpoints.length} endpoints` : ""}.
+      </p>
+      {showEndpoints && endpoints ? (
+        <ul className="grid max-h-40 gap-1 overflow-y-auto" aria-label="Per endpoint">
+          {endpoints.map((e) => (
+            <li key={e.endpoint_id} className="flex min-w-0 justify-between gap-3">
+              <span className="truncate" title={e.endpoint_name}>
+                {e.endpoint_name}
+              </span>
+              <span className="shrink-0 tabular-nums">{e.failed}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }

@@ -49,46 +49,49 @@ export function InboundRejections({ scoping, webhook }: { scoping: Scoping; webh
       ) : rows.length === 0 ? (
         <EmptyState title="No rejected requests" description="Requests refused for a wrong token, a bad signature, a stale timestamp or a rate limit appear here." />
       ) : (
-        <Table aria-label={`Rejected requests of ${webhook.name}`}>
-          <TableHeader>
-            <TableRow>
-              <TableHead>Time</TableHead>
-              <TableHead>Reason</TableHead>
-              <TableHead>Source</TableHead>
-              <TableHead className="text-right">Size</TableHead>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
+        <>
+          {/* Below 640 px each request is a card: four columns do not fit a phone. */}
+          <ul aria-label={`Rejected requests of ${webhook.name}`} className="grid gap-2 sm:hidden">
             {rows.map((r) => (
-              <TableRow key={r.id}>
-                <TableCell className="align-top whitespace-nowrap">
+              <li key={r.id} className="grid min-w-0 gap-1.5 rounded-md border p-3 text-sm">
+                <span className="flex flex-wrap items-baseline justify-between gap-x-3">
                   <LocalTime iso={r.received_at} format="datetime" />
-                </TableCell>
-                <TableCell className="grid gap-1 align-top whitespace-normal">
-                  <span className="flex flex-wrap items-center gap-2">
-                    <Badge variant="destructive">{REJECTION_LABELS[r.reason]}</Badge>
-                    <span className="text-xs text-muted-foreground">
-                      HTTP {r.status} · {r.method}
-                      {r.token_last4 ? ` · token …${r.token_last4}` : ""}
-                    </span>
-                  </span>
-                  <span className="text-xs break-words">{r.detail}</span>
-                </TableCell>
-                <TableCell className="align-top">
-                  <span className="grid">
-                    <span className="font-mono text-xs">{r.source_ip ?? "unknown IP"}</span>
-                    {r.user_agent ? (
-                      <span className="max-w-[14rem] truncate text-xs text-muted-foreground" title={r.user_agent}>
-                        {r.user_agent}
-                      </span>
-                    ) : null}
-                  </span>
-                </TableCell>
-                <TableCell className="text-right align-top whitespace-nowrap">{r.body_size === null ? "–" : `${r.body_size} bytes`}</TableCell>
-              </TableRow>
+                  <span className="text-xs text-muted-foreground">{r.body_size === null ? "–" : `${r.body_size} bytes`}</span>
+                </span>
+                <RejectionReason r={r} />
+                <RejectionSource r={r} />
+              </li>
             ))}
-          </TableBody>
-        </Table>
+          </ul>
+          <div className="hidden sm:block">
+            <Table aria-label={`Rejected requests of ${webhook.name}`}>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Time</TableHead>
+                  <TableHead>Reason</TableHead>
+                  <TableHead>Source</TableHead>
+                  <TableHead className="text-right">Size</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {rows.map((r) => (
+                  <TableRow key={r.id}>
+                    <TableCell className="align-top whitespace-nowrap">
+                      <LocalTime iso={r.received_at} format="datetime" />
+                    </TableCell>
+                    <TableCell className="grid gap-1 align-top whitespace-normal">
+                      <RejectionReason r={r} />
+                    </TableCell>
+                    <TableCell className="align-top">
+                      <RejectionSource r={r} />
+                    </TableCell>
+                    <TableCell className="text-right align-top whitespace-nowrap">{r.body_size === null ? "–" : `${r.body_size} bytes`}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+        </>
       )}
       {q.hasNextPage ? (
         <Button variant="outline" className="justify-self-center" disabled={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
@@ -97,5 +100,35 @@ export function InboundRejections({ scoping, webhook }: { scoping: Scoping; webh
         </Button>
       ) : null}
     </section>
+  );
+}
+
+type Rejection = NonNullable<ReturnType<typeof useRejections>["data"]>["pages"][number]["data"][number];
+
+function RejectionReason({ r }: { r: Rejection }) {
+  return (
+    <>
+      <span className="flex flex-wrap items-center gap-2">
+        <Badge variant="destructive">{REJECTION_LABELS[r.reason]}</Badge>
+        <span className="text-xs text-muted-foreground">
+          HTTP {r.status} · {r.method}
+          {r.token_last4 ? ` · token …${r.token_last4}` : ""}
+        </span>
+      </span>
+      <span className="text-xs break-words">{r.detail}</span>
+    </>
+  );
+}
+
+function RejectionSource({ r }: { r: Rejection }) {
+  return (
+    <span className="grid min-w-0">
+      <span className="font-mono text-xs">{r.source_ip ?? "unknown IP"}</span>
+      {r.user_agent ? (
+        <span className="max-w-[14rem] truncate text-xs text-muted-foreground" title={r.user_agent}>
+          {r.user_agent}
+        </span>
+      ) : null}
+    </span>
   );
 }

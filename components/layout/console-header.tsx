@@ -98,7 +98,7 @@ export function ConsoleHeader(props: Props) {
       </span>
       <DropdownMenu>
         <DropdownMenuTrigger asChild>
-          <Button variant="ghost" size="sm" className="min-w-0 px-2 sm:px-3" aria-label={`Organization: ${props.org.name}. Switch organization`}>
+          <Button variant="ghost" size="sm" className="min-w-0 shrink px-2 sm:px-3" aria-label={`Organization: ${props.org.name}. Switch organization`}>
             <Building2 className="hidden size-4 sm:block" aria-hidden />
             <span className="max-w-20 truncate sm:max-w-48">{props.org.name}</span>
             <ChevronsUpDown className="size-3.5 opacity-60" aria-hidden />

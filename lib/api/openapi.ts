@@ -39,6 +39,8 @@ import {
   deliveryStatsQuerySchema,
   deliveryStatsSchema,
   endpointDeliveryStatsSchema,
+  replayFailedPreviewQuerySchema,
+  replayFailedPreviewSchema,
   replayFailedSchema,
   replayResponseSchema,
 } from "@/lib/validations/deliveries";
@@ -870,6 +872,12 @@ const paths: ZodOpenApiPathsObject = {
     }),
   },
   "/api/v1/deliveries/replay-failed": {
+    get: op("get", "previewReplayFailedDeliveries", "How many failed deliveries a replay since a time would replay, per endpoint", {
+      scopes: ["deliveries:read"],
+      description: "Takes the same filters as the POST, as query parameters; nothing changes. The console shows it before a bulk replay is confirmed.",
+      query: replayFailedPreviewQuerySchema,
+      response: replayFailedPreviewSchema,
+    }),
     post: op("post", "replayFailedDeliveries", "Replay every failed delivery since a time", {
       scopes: ["deliveries:write"],
       description: "Each failed delivery becomes pending again (a new attempt, the same webhook-id); `replayed` counts them.",

@@ -30,6 +30,10 @@ describe("isSecretKey", () => {
     "url",
     "secretExpiresAt",
     "previousSecretExpiresAt",
+    // When a regenerated secret's grace period ends: a time, not a secret (issue 14).
+    "old_secret_valid_until",
+    "old_token_valid_until",
+    "previousSecretUntil",
     "tokenLifetime",
     "token_lifetime_seconds",
     "authTokenConfigured",

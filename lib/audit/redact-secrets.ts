@@ -4,9 +4,10 @@
 // its value becomes "[redacted]" when one of the words is secret(s), token(s), password, passwd,
 // hash, authorization, cookie, apikey, or the key contains "api key" / "private key", unless the
 // last word says the value is only metadata about a secret (at, expires, expiry, lifetime, ttl,
-// seconds, configured, prefix, last4, hint, count, id, ids, type). So `clientSecret`,
+// seconds, until, configured, prefix, last4, hint, count, id, ids, type). So `clientSecret`,
 // `secretHash`, `auth_token`, `tokenHash`, `Authorization`, `x-api-key` are redacted;
-// `secretExpiresAt`, `tokenLifetime`, `authTokenConfigured`, `secretPrefix` are kept.
+// `secretExpiresAt`, `old_secret_valid_until`, `tokenLifetime`, `authTokenConfigured`, `secretPrefix`
+// are kept.
 // A null value stays null, so the log still shows whether a secret was set or cleared.
 // Applied at every depth, including inside arrays.
 
@@ -31,6 +32,7 @@ const METADATA_SUFFIXES = new Set([
   "lifetime",
   "ttl",
   "seconds",
+  "until",
   "configured",
   "prefix",
   "last4",

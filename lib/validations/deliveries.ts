@@ -93,6 +93,25 @@ export const replayFailedSchema = z.strictObject({
   endpoint_id: z.string().max(100).optional().describe("Only this endpoint's"),
 });
 
+/** What a bulk replay would replay, asked before confirming (the same filters as the POST). */
+export const replayFailedPreviewQuerySchema = replayFailedSchema;
+
+export const replayFailedPreviewSchema = z
+  .object({
+    total: z.number().int().describe("Failed deliveries created since `since` that a replay would re-arm now"),
+    endpoints: z
+      .array(
+        z.object({
+          endpoint_id: z.string(),
+          endpoint_name: z.string(),
+          failed: z.number().int(),
+        }),
+      )
+      .describe("Per endpoint, most failures first"),
+  })
+  .describe("How many failed deliveries a replay with the same filters would replay, per endpoint");
+export type ReplayFailedPreview = z.infer<typeof replayFailedPreviewSchema>;
+
 export const endpointDeliveryStatsSchema = z.object({
   endpoint_id: z.string(),
   succeeded: z.number().int(),

@@ -1,7 +1,14 @@
 import { json, withApi } from "@/lib/api/with-api";
+import { previewReplayFailed } from "@/lib/deliveries/preview-replay-failed";
 import { replayFailedSince } from "@/lib/deliveries/replay-deliveries";
-import { replayFailedSchema } from "@/lib/validations/deliveries";
+import { replayFailedPreviewQuerySchema, replayFailedSchema } from "@/lib/validations/deliveries";
 import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
+
+// GET /api/v1/deliveries/replay-failed: how many failed deliveries since a time a replay would replay, per endpoint
+export const GET = withApi({ scopes: ["deliveries:read"] }, async (ctx) => {
+  const q = ctx.query(replayFailedPreviewQuerySchema);
+  return json(await previewReplayFailed({ orgId: ctx.orgId, environment: ctx.environment, endpointId: q.endpoint_id, since: new Date(q.since) }));
+});
 
 // POST /api/v1/deliveries/replay-failed: replay every failed delivery since a time
 export const POST = withApi({ scopes: ["deliveries:write"] }, async (ctx) => {
@@ -17,4 +24,4 @@ export const POST = withApi({ scopes: ["deliveries:write"] }, async (ctx) => {
 });
 
 // Other methods: 405 with Allow; OPTIONS lists only the real ones
-export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"]);
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

@@ -23,10 +23,11 @@ export default async function DeliveriesPage() {
   const canReplay = hasRole(ctx.role, "developer");
   const scoping = { orgId: ctx.org.id, environment: ctx.environment };
   const scopeKey = `${ctx.org.id}:${ctx.environment}`;
-  const [endpoints, eventTypes] = await Promise.all([
+  const [endpointRows, eventTypes] = await Promise.all([
     listEndpoints({ ...scoping, limit: 100 }),
     listEventTypes({ ...scoping, archived: "all", limit: 200 }),
   ]);
+  const endpoints = endpointRows.slice(0, 100).map((e) => ({ id: e.id, name: e.name }));
   return (
     <div className="grid gap-6">
       <Link
@@ -45,14 +46,20 @@ export default async function DeliveriesPage() {
             {canReplay ? null : " You can look; developers, admins and owners replay."}
           </>
         }
-        actions={canReplay ? <ReplayFailedButton key={scopeKey} scoping={scoping} /> : null}
+        actions={
+          canReplay ? (
+            <Suspense>
+              <ReplayFailedButton key={scopeKey} scoping={scoping} filterEndpoints={endpoints} />
+            </Suspense>
+          ) : null
+        }
       />
       <Suspense>
         <DeliveriesExplorer
           key={scopeKey}
           scoping={scoping}
           canReplay={canReplay}
-          endpoints={endpoints.slice(0, 100).map((e) => ({ id: e.id, name: e.name }))}
+          endpoints={endpoints}
           eventTypes={eventTypes.slice(0, 200).map((t) => t.name)}
         />
       </Suspense>
