@@ -42,6 +42,11 @@ function makeQueryClient() {
 function Providers({ children }: { children: React.ReactNode }) {
   // One client per browser session; useState keeps it across re-renders.
   const [queryClient] = React.useState(makeQueryClient);
+  // Marks the document once React has hydrated it: a click before then does nothing, so the e2e
+  // fixture (e2e/fixtures/test.ts) waits for this after each page load instead of retrying clicks.
+  React.useEffect(() => {
+    document.documentElement.dataset.hydrated = "";
+  }, []);
 
   return (
     <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
