@@ -143,6 +143,7 @@ function DeliveryTable({
               cell: ({ row: { original: d } }) => (
                 <Link
                   href={endpointPath(d.endpoint_id)}
+                  prefetch={false} // a row per item: prefetching each detail page on every load costs more than it saves
                   className="block max-w-[8rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none focus-visible:whitespace-normal focus-visible:break-all"
                   title={d.endpoint_name}
                 >
