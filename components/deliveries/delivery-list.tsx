@@ -7,7 +7,6 @@ import type { ColumnDef } from "@tanstack/react-table";
 import { CircleCheck, Clock, Inbox, PauseCircle, SearchX, Send } from "lucide-react";
 import Link from "next/link";
 import { useMemo, useState, type ReactNode } from "react";
-import { DeliveryDetailDialog } from "@/components/deliveries/delivery-detail-dialog";
 import { DeliveryStatusBadge } from "@/components/deliveries/delivery-status-badge";
 import { endpointPath, lastResponse } from "@/components/deliveries/format";
 import { useDeliveries, type DeliveryListFilter, type Scoping, type StatusFilter } from "@/components/deliveries/queries";
@@ -22,6 +21,10 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { cn } from "@/lib/utils";
 import type { DeliveryView } from "@/lib/validations/deliveries";
 import { Truncate } from "@/components/ui/truncate";
+import { lazyComponent } from "@/components/ui/lazy-on-open";
+
+// A delivery's detail (attempts, headers, bodies, replay) loads when a delivery is first opened.
+const DeliveryDetailDialog = lazyComponent(() => import("@/components/deliveries/delivery-detail-dialog").then((m) => m.DeliveryDetailDialog));
 
 const FILTERS: { value: StatusFilter; label: string }[] = [
   { value: "all", label: "All" },
@@ -68,6 +71,7 @@ export function DeliveryList({
   const status = controlledStatus ?? ownStatus;
   const setStatus = (s: StatusFilter) => (onStatusChange ? onStatusChange(s) : setOwnStatus(s));
   const [openId, setOpenId] = useState<string | null>(null);
+  const [detailUsed, setDetailUsed] = useState(false); // the detail's code is loaded once a delivery is opened
 
   return (
     <div className="grid min-w-0 gap-3">
@@ -92,18 +96,23 @@ export function DeliveryList({
               status={f.value}
               filter={filter}
               onClearFilters={onClearFilters}
-              onOpen={(d) => setOpenId(d.id)}
+              onOpen={(d) => {
+                setDetailUsed(true);
+                setOpenId(d.id);
+              }}
             />
           </TabsContent>
         ))}
       </Tabs>
-      <DeliveryDetailDialog
-        scoping={scoping}
-        deliveryId={openId}
-        onDeliveryChange={setOpenId}
-        canReplay={canReplay}
-        showEndpointLink={!endpointId}
-      />
+      {detailUsed ? (
+        <DeliveryDetailDialog
+          scoping={scoping}
+          deliveryId={openId}
+          onDeliveryChange={setOpenId}
+          canReplay={canReplay}
+          showEndpointLink={!endpointId}
+        />
+      ) : null}
     </div>
   );
 }

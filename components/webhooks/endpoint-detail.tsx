@@ -21,7 +21,7 @@ import {
   type Scoping,
 } from "@/components/webhooks/queries";
 import { useDeliveries } from "@/components/deliveries/queries";
-import { SendTestEventDialog } from "@/components/webhooks/send-test-event-dialog";
+import { SendTestEventDialog } from "@/components/webhooks/lazy";
 import { RecoverFailedDialog } from "@/components/webhooks/recover-failed-dialog";
 import { SigningSecretView } from "@/components/webhooks/signing-secret-view";
 import { Badge } from "@/components/ui/badge";
