@@ -234,6 +234,7 @@ test("an endpoint's outcome chart totals its deliveries by outcome, per period, 
   const table = chart.getByRole("table", { name: "Deliveries per hour by outcome, last 24 hours" });
   await expect(table.locator("tbody tr")).toHaveCount(24);
   await expect(table.locator("tfoot tr")).toHaveText("Total2100");
+  await chart.scrollIntoViewIfNeeded(); // the drawing loads when the chart comes into view
   await expect(chart.locator(".recharts-bar-rectangle path").first()).toBeVisible(); // bars drawn
 
   // ---- The same deliveries per day; the period toggle works from the keyboard ----

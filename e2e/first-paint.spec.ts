@@ -94,3 +94,106 @@ test("the header and the settings navigation do not prefetch every page on each 
   await expect(page.getByRole("heading", { name: "Credentials", level: 1 })).toBeVisible();
 });
 
+
+// react-hook-form and zod (one chunk, ~47 KB compressed) come with the forms: strings in their code.
+const FORM_LIBRARIES = ["shouldUnregister", "ZodError"];
+function scriptsOf(page: import("@playwright/test").Page) {
+  const scripts: Promise<string>[] = [];
+  page.on("response", (r) => {
+    if (r.request().resourceType() === "script") scripts.push(r.text().catch(() => ""));
+  });
+  return {
+    /** Which of the markers the scripts loaded so far hold. */
+    async holding(markers: string[]) {
+      const bodies = await Promise.all(scripts);
+      return markers.filter((m) => bodies.some((b) => b.includes(m)));
+    },
+  };
+}
+
+test("Webhooks, Credentials and the endpoint page load the form libraries when a form is opened, not with the page", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const ep = await page.request.post("/api/v1/endpoints", {
+    headers: { origin },
+    data: { name: `Form code ${Date.now().toString(36)}`, url: "http://127.0.0.1:9/form-code", event_types: ["run.failed"] },
+  });
+  expect(ep.status()).toBe(201);
+  const { id } = (await ep.json()) as { id: string };
+  try {
+    // Webhooks: the Endpoints tab, then "Create endpoint" opens its form (the code arrives on the click).
+    let scripts = scriptsOf(page);
+    await page.goto("/settings/organization/webhooks");
+    await expect(page.getByRole("heading", { name: "Outgoing endpoints" })).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    expect(await scripts.holding(FORM_LIBRARIES)).toEqual([]);
+    await page.getByRole("button", { name: "Create endpoint" }).first().click();
+    const create = page.getByRole("dialog", { name: "Create endpoint" });
+    await expect(create.getByLabel("Name", { exact: true })).toBeFocused();
+    expect(await scripts.holding(FORM_LIBRARIES)).toEqual(FORM_LIBRARIES);
+    await page.keyboard.press("Escape");
+    await expect(create).toBeHidden();
+    // Focus goes back to the button that opened it, as with any dialog.
+    await expect(page.getByRole("button", { name: "Create endpoint" }).first()).toBeFocused();
+
+    // The other tabs' code loads when they are chosen; they work as before.
+    await page.getByRole("tab", { name: "Event types" }).click();
+    await expect(page.getByRole("button", { name: "Create event type" }).first()).toBeVisible();
+    await page.getByRole("tab", { name: "Incoming" }).click();
+    await expect(page.getByRole("heading", { name: "Incoming webhooks" })).toBeVisible();
+
+    // The endpoint page: the settings form loads when the folded Settings section is opened.
+    await page.goto("about:blank");
+    scripts = scriptsOf(page);
+    await page.goto(`/settings/organization/webhooks/endpoints/${id}`);
+    await expect(page.getByRole("heading", { name: "Deliveries", level: 2 })).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    expect(await scripts.holding(FORM_LIBRARIES)).toEqual([]);
+    await page.getByRole("button", { name: "Settings" }).click();
+    await expect(page.getByRole("form", { name: "Endpoint settings" }).getByLabel("Name", { exact: true })).toHaveValue(/^Form code /);
+    expect(await scripts.holding(FORM_LIBRARIES)).toEqual(FORM_LIBRARIES);
+
+    // Credentials: "Create Credential" opens its form.
+    await page.goto("about:blank");
+    scripts = scriptsOf(page);
+    await page.goto("/settings/organization/credentials");
+    await expect(page.getByRole("heading", { name: "Credentials", level: 1 })).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    expect(await scripts.holding(FORM_LIBRARIES)).toEqual([]);
+    await page.getByRole("button", { name: "Create Credential" }).first().click();
+    await expect(page.getByRole("dialog", { name: "Create credential" }).getByLabel("Name", { exact: true })).toBeFocused();
+    expect(await scripts.holding(FORM_LIBRARIES)).toEqual(FORM_LIBRARIES);
+  } finally {
+    await page.request.delete(`/api/v1/endpoints/${id}`, { headers: { origin } });
+  }
+});
+
+test("the endpoint page draws its outcome chart (Recharts) when the chart comes into view, not before", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const ep = await page.request.post("/api/v1/endpoints", {
+    headers: { origin },
+    data: { name: `Chart in view ${Date.now().toString(36)}`, url: "http://127.0.0.1:9/chart-in-view", event_types: ["webhook.test"] },
+  });
+  expect(ep.status()).toBe(201);
+  const { id } = (await ep.json()) as { id: string };
+  try {
+    const sent = await page.request.post(`/api/v1/endpoints/${id}/test`, {
+      headers: { origin, "idempotency-key": `chart-in-view-${id}` },
+      data: { type: "webhook.test", data: { hello: "chart" } },
+    });
+    expect(sent.ok()).toBe(true);
+    await page.setViewportSize({ width: 390, height: 600 }); // a phone: the chart is below the fold
+    const scripts = scriptsOf(page);
+    await page.goto(`/settings/organization/webhooks/endpoints/${id}`);
+    const chart = page.getByRole("region", { name: "Outcomes" });
+    // The totals (and the table for screen readers) are there at once; only the drawing waits.
+    await expect(chart.getByRole("list", { name: "Totals" })).toBeAttached();
+    await page.waitForLoadState("networkidle");
+    expect(await scripts.holding(["recharts-"])).toEqual([]);
+    await expect(chart.locator(".recharts-bar-rectangle path")).toHaveCount(0);
+    await chart.scrollIntoViewIfNeeded();
+    await expect(chart.locator(".recharts-bar-rectangle path").first()).toBeVisible();
+    expect(await scripts.holding(["recharts-"])).toEqual(["recharts-"]);
+  } finally {
+    await page.request.delete(`/api/v1/endpoints/${id}`, { headers: { origin } });
+  }
+});

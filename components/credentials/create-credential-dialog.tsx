@@ -2,7 +2,6 @@
 // "Create Credential": name, scopes, optional expiry date, token lifetime; then, in the same
 // dialog, the one-time Client ID / Client secret view with the curl command.
 import { zodResolver } from "@hookform/resolvers/zod";
-import { KeyRound } from "lucide-react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
@@ -11,13 +10,13 @@ import { SelectField } from "@/components/forms/select-field";
 import { TextField } from "@/components/forms/text-field";
 import { TOKEN_LIFETIMES } from "@/components/credentials/credential-badges";
 import { ClientSecretView } from "@/components/credentials/client-secret-view";
+import { CreateCredentialButton } from "@/components/credentials/triggers";
 import { useCreateCredential, type CredentialWithSecret, type Scoping } from "@/components/credentials/queries";
 import { ScopesControl } from "@/components/credentials/scope-picker";
 import { CREDENTIAL_API_FIELDS, credentialFormSchema } from "@/components/credentials/credential-form";
 import { ExpiryField, endOfLocalDay } from "@/components/credentials/expiry-field";
 import { showApiError, type ApiFieldMapping } from "@/components/forms/api-field-errors";
 import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
-import { Button } from "@/components/ui/button";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import { Form, FormField, FormItem } from "@/components/ui/form";
@@ -30,7 +29,7 @@ const API_FIELDS: ApiFieldMapping<Values> = { ...CREDENTIAL_API_FIELDS, fields: 
 
 const DEFAULTS: Values = { name: "", scopes: [], expires_on: "", token_lifetime_seconds: "3600" };
 
-export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping; trigger?: React.ReactNode }) {
+export function CreateCredentialDialog({ scoping, trigger, defaultOpen }: { scoping: Scoping; trigger?: React.ReactNode; defaultOpen?: boolean }) {
   const [created, setCreated] = useState<CredentialWithSecret | null>(null);
   const form = useForm<Values>({ resolver: zodResolver(formSchema), defaultValues: DEFAULTS });
   const create = useCreateCredential(scoping);
@@ -63,14 +62,8 @@ export function CreateCredentialDialog({ scoping, trigger }: { scoping: Scoping;
 
   return (
     <OneTimeSecretDialog
-      trigger={
-        trigger ?? (
-          <Button>
-            <KeyRound aria-hidden />
-            Create Credential
-          </Button>
-        )
-      }
+      trigger={trigger ?? <CreateCredentialButton />}
+      defaultOpen={defaultOpen}
       secret={created}
       onDiscard={discard}
       busy={create.isPending}

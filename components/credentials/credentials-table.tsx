@@ -9,7 +9,7 @@ import { useRouter } from "next/navigation";
 import { ToggleGroup } from "radix-ui";
 import { useMemo, useState } from "react";
 import { CredentialStatusBadge, ScopeBadges } from "@/components/credentials/credential-badges";
-import { CreateCredentialDialog } from "@/components/credentials/create-credential-dialog";
+import { CreateCredentialDialog } from "@/components/credentials/lazy";
 import { LocalTime } from "@/components/ui/local-time";
 import { useCredentials, type Scoping } from "@/components/credentials/queries";
 import { RevokeCredentialAction } from "@/components/credentials/revoke-credential-action";
@@ -48,6 +48,7 @@ export function CredentialsTable({ scoping, canManage }: { scoping: Scoping; can
         cell: ({ row: { original: c } }) => (
           <Link
             href={`${CREDENTIALS_PATH}/${encodeURIComponent(c.id)}`}
+            prefetch={false} // a row per item: prefetching each detail page on every load costs more than it saves
             className="block max-w-[14rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none focus-visible:whitespace-normal focus-visible:break-all"
             title={c.name}
           >

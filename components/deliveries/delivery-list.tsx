@@ -7,7 +7,6 @@ import type { ColumnDef } from "@tanstack/react-table";
 import { CircleCheck, Clock, Inbox, PauseCircle, SearchX, Send } from "lucide-react";
 import Link from "next/link";
 import { useMemo, useState, type ReactNode } from "react";
-import { DeliveryDetailDialog } from "@/components/deliveries/delivery-detail-dialog";
 import { DeliveryStatusBadge } from "@/components/deliveries/delivery-status-badge";
 import { endpointPath, lastResponse } from "@/components/deliveries/format";
 import { useDeliveries, type DeliveryListFilter, type Scoping, type StatusFilter } from "@/components/deliveries/queries";
@@ -22,6 +21,10 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { cn } from "@/lib/utils";
 import type { DeliveryView } from "@/lib/validations/deliveries";
 import { Truncate } from "@/components/ui/truncate";
+import { lazyComponent } from "@/components/ui/lazy-on-open";
+
+// A delivery's detail (attempts, headers, bodies, replay) loads when a delivery is first opened.
+const DeliveryDetailDialog = lazyComponent(() => import("@/components/deliveries/delivery-detail-dialog").then((m) => m.DeliveryDetailDialog));
 
 const FILTERS: { value: StatusFilter; label: string }[] = [
   { value: "all", label: "All" },
@@ -68,6 +71,7 @@ export function DeliveryList({
   const status = controlledStatus ?? ownStatus;
   const setStatus = (s: StatusFilter) => (onStatusChange ? onStatusChange(s) : setOwnStatus(s));
   const [openId, setOpenId] = useState<string | null>(null);
+  const [detailUsed, setDetailUsed] = useState(false); // the detail's code is loaded once a delivery is opened
 
   return (
     <div className="grid min-w-0 gap-3">
@@ -92,18 +96,23 @@ export function DeliveryList({
               status={f.value}
               filter={filter}
               onClearFilters={onClearFilters}
-              onOpen={(d) => setOpenId(d.id)}
+              onOpen={(d) => {
+                setDetailUsed(true);
+                setOpenId(d.id);
+              }}
             />
           </TabsContent>
         ))}
       </Tabs>
-      <DeliveryDetailDialog
-        scoping={scoping}
-        deliveryId={openId}
-        onDeliveryChange={setOpenId}
-        canReplay={canReplay}
-        showEndpointLink={!endpointId}
-      />
+      {detailUsed ? (
+        <DeliveryDetailDialog
+          scoping={scoping}
+          deliveryId={openId}
+          onDeliveryChange={setOpenId}
+          canReplay={canReplay}
+          showEndpointLink={!endpointId}
+        />
+      ) : null}
     </div>
   );
 }
@@ -143,6 +152,7 @@ function DeliveryTable({
               cell: ({ row: { original: d } }) => (
                 <Link
                   href={endpointPath(d.endpoint_id)}
+                  prefetch={false} // a row per item: prefetching each detail page on every load costs more than it saves
                   className="block max-w-[8rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none focus-visible:whitespace-normal focus-visible:break-all"
                   title={d.endpoint_name}
                 >

@@ -11,6 +11,8 @@ import { cn } from "@/lib/utils";
 type Props<T> = {
   /** Opens the dialog (uncontrolled). Leave out and pass `open` to open it from elsewhere. */
   trigger?: React.ReactNode;
+  /** Opened when first shown (uncontrolled), e.g. after its code was loaded on a click (lazyOnOpen). */
+  defaultOpen?: boolean;
   open?: boolean;
   onOpenChange?: (open: boolean) => void;
   /** What was created, with its secret; null while the form is shown. */
@@ -26,8 +28,8 @@ type Props<T> = {
   render: (secret: T) => React.ReactNode;
 };
 
-export function OneTimeSecretDialog<T>({ trigger, open, onOpenChange, secret, onDiscard, busy, className, children, render }: Props<T>) {
-  const [ownOpen, setOwnOpen] = useState(false);
+export function OneTimeSecretDialog<T>({ trigger, defaultOpen = false, open, onOpenChange, secret, onDiscard, busy, className, children, render }: Props<T>) {
+  const [ownOpen, setOwnOpen] = useState(defaultOpen);
   function change(next: boolean) {
     if (busy) return;
     if (open === undefined) setOwnOpen(next);

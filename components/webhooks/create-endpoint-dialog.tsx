@@ -2,7 +2,6 @@
 // "Create endpoint": the shared endpoint form; then, in the same dialog, the one-time signing
 // secret with a verification snippet.
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Plus } from "lucide-react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
@@ -16,14 +15,14 @@ import {
 } from "@/components/webhooks/endpoint-form";
 import { useCreateEndpoint, type EndpointWithSecret, type Scoping } from "@/components/webhooks/queries";
 import { SigningSecretView } from "@/components/webhooks/signing-secret-view";
+import { CreateEndpointButton } from "@/components/webhooks/triggers";
 import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
-import { Button } from "@/components/ui/button";
 import { DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
 import { Form } from "@/components/ui/form";
 import { ApiError } from "@/lib/api/fetch-api";
 
-export function CreateEndpointDialog({ scoping }: { scoping: Scoping }) {
+export function CreateEndpointDialog({ scoping, defaultOpen }: { scoping: Scoping; defaultOpen?: boolean }) {
   const [created, setCreated] = useState<EndpointWithSecret | null>(null);
   const form = useForm<EndpointFormValues>({ resolver: zodResolver(endpointFormSchema), defaultValues: EMPTY_ENDPOINT_FORM });
   const create = useCreateEndpoint(scoping);
@@ -51,12 +50,8 @@ export function CreateEndpointDialog({ scoping }: { scoping: Scoping }) {
 
   return (
     <OneTimeSecretDialog
-      trigger={
-        <Button>
-          <Plus aria-hidden />
-          Create endpoint
-        </Button>
-      }
+      trigger={<CreateEndpointButton />}
+      defaultOpen={defaultOpen}
       className="max-h-[92vh] overflow-y-auto sm:max-w-2xl"
       secret={created}
       onDiscard={discard}

@@ -2,22 +2,12 @@
 // One outgoing endpoint: header with status, what its state means (paused, disabled, rotating),
 // actions for developers and above (send test event, pause / resume, rotate secret, delete), its
 // settings, and its deliveries.
-import { zodResolver } from "@hookform/resolvers/zod";
 import { Pause, Play, RefreshCw, Trash2, TriangleAlert } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useState } from "react";
-import { useForm } from "react-hook-form";
+import { useId, useState } from "react";
 import { toast } from "sonner";
 import { askedStatusText, EndpointStatusBadge, EventTypeBadges, ReceiverPauseBadge } from "@/components/webhooks/endpoint-badges";
-import {
-  applyEndpointApiErrors,
-  EndpointFormFields,
-  endpointFormSchema,
-  formValuesOf,
-  updateInputOf,
-  type EndpointFormValues,
-} from "@/components/webhooks/endpoint-form";
 import { WEBHOOKS_PATH } from "@/components/webhooks/endpoints-table";
 import { LocalTime } from "@/components/ui/local-time";
 import {
@@ -31,25 +21,32 @@ import {
   type Scoping,
 } from "@/components/webhooks/queries";
 import { useDeliveries } from "@/components/deliveries/queries";
-import { SendTestEventDialog } from "@/components/webhooks/send-test-event-dialog";
+import { SendTestEventDialog } from "@/components/webhooks/lazy";
 import { RecoverFailedDialog } from "@/components/webhooks/recover-failed-dialog";
 import { SigningSecretView } from "@/components/webhooks/signing-secret-view";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
-import { Form } from "@/components/ui/form";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
-import { ApiError } from "@/lib/api/fetch-api";
 import type { EndpointView } from "@/lib/validations/webhooks";
 import { EndpointHealthCard } from "@/components/webhooks/endpoint-health";
 import { SigningSecretCard } from "@/components/webhooks/signing-secret-card";
 import { CollapsibleSection } from "@/components/ui/collapsible-section";
 import { Truncate } from "@/components/ui/truncate";
+import { lazyComponent } from "@/components/ui/lazy-on-open";
+import { Skeleton } from "@/components/ui/skeleton";
+
+// The settings form (and with it react-hook-form, zod and the endpoint form's schema) loads when
+// the folded Settings section is first opened: most visits look at the deliveries only.
+const SettingsCard = lazyComponent(
+  () => import("@/components/webhooks/endpoint-settings-card").then((m) => m.EndpointSettingsCard),
+  <Skeleton className="h-64 w-full" />,
+);
 
 export const PAUSE_EXPLANATION =
   "While paused, deliveries are held, not dropped, and are sent in order when you resume.";
@@ -271,57 +268,6 @@ function GraceWindow({ from, until, signatures }: { from: string | null; until: 
         {signatures} signatures in <code className="font-mono">webhook-signature</code> until it ends.
       </span>
     </span>
-  );
-}
-
-function SettingsCard({ scoping, endpoint: e }: { scoping: Scoping; endpoint: EndpointView }) {
-  const form = useForm<EndpointFormValues>({ resolver: zodResolver(endpointFormSchema), defaultValues: formValuesOf(e) });
-  const update = useUpdateEndpoint(scoping, e.id);
-  const { isDirty } = form.formState;
-
-  // A change made elsewhere (pause, rotate, another tab) refreshes the form unless it holds edits.
-  useEffect(() => {
-    if (!form.formState.isDirty) form.reset(formValuesOf(e));
-  }, [e.updated_at]);
-
-  const onSubmit = form.handleSubmit((v) =>
-    update.mutate(updateInputOf(v), {
-      onSuccess: (updated) => {
-        form.reset(formValuesOf(updated));
-        toast.success("Changes saved");
-      },
-      onError: (err) => {
-        const mapped = err instanceof ApiError && applyEndpointApiErrors(form, err);
-        toast.error(mapped ? "Check the highlighted fields." : err.message);
-      },
-    }),
-  );
-
-  return (
-    <Card>
-      <CardHeader>
-        <CardTitle>Settings</CardTitle>
-        <CardDescription>Where deliveries go, which events, and what each request carries.</CardDescription>
-      </CardHeader>
-      <CardContent className="pt-2">
-        <Form {...form}>
-          <form onSubmit={onSubmit} noValidate className="grid gap-5" aria-label="Endpoint settings">
-            <EndpointFormFields scoping={scoping} authTokenConfigured={e.auth_token_configured} />
-            <div className="flex flex-wrap items-center justify-end gap-2">
-              {isDirty ? (
-                <Button type="button" variant="ghost" disabled={update.isPending} onClick={() => form.reset(formValuesOf(e))}>
-                  Discard changes
-                </Button>
-              ) : null}
-              <Button type="submit" disabled={!isDirty || update.isPending} aria-busy={update.isPending || undefined}>
-                {update.isPending ? <Spinner label="Saving" /> : null}
-                Save changes
-              </Button>
-            </div>
-          </form>
-        </Form>
-      </CardContent>
-    </Card>
   );
 }
 

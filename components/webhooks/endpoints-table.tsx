@@ -6,7 +6,7 @@ import { Webhook } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
-import { CreateEndpointDialog } from "@/components/webhooks/create-endpoint-dialog";
+import { CreateEndpointDialog } from "@/components/webhooks/lazy";
 import { EndpointStatusBadge, EventTypeBadges, ReceiverPauseBadge } from "@/components/webhooks/endpoint-badges";
 import { EndpointHealthBadge } from "@/components/webhooks/endpoint-health";
 import { LoadError } from "@/components/ui/load-error";
@@ -51,6 +51,7 @@ export function EndpointsTable({
         cell: ({ row: { original: e } }) => (
           <Link
             href={endpointPath(e.id)}
+            prefetch={false} // a row per item: prefetching each detail page on every load costs more than it saves
             className="block max-w-[14rem] truncate font-medium underline-offset-4 hover:underline focus-visible:underline focus-visible:outline-none focus-visible:whitespace-normal focus-visible:break-all"
             title={e.name}
           >

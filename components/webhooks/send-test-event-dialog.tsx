@@ -1,12 +1,11 @@
 "use client";
 // "Send test event": posts an event of a chosen type with an editable JSON payload through
 // POST /api/v1/endpoints/{id}/test, which delivers it to this endpoint only.
-import { FlaskConical } from "lucide-react";
 import { useId, useState } from "react";
 import { toast } from "sonner";
 import { useEventTypes, useSendEvent, type Scoping } from "@/components/webhooks/queries";
 import { FormDialogFooter } from "@/components/forms/form-dialog-footer";
-import { Button } from "@/components/ui/button";
+import { SendTestEventButton } from "@/components/webhooks/triggers";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
@@ -40,8 +39,8 @@ function parsePayload(text: string): { ok: true; value: Record<string, unknown> 
   }
 }
 
-export function SendTestEventDialog({ scoping, endpoint }: { scoping: Scoping; endpoint: EndpointView }) {
-  const [open, setOpen] = useState(false);
+export function SendTestEventDialog({ scoping, endpoint, defaultOpen = false }: { scoping: Scoping; endpoint: EndpointView; defaultOpen?: boolean }) {
+  const [open, setOpen] = useState(defaultOpen);
   const catalog = useEventTypes(scoping);
   const send = useSendEvent(endpoint.id);
   // The types this endpoint receives: its subscriptions, or the whole catalog when it takes all.
@@ -101,10 +100,7 @@ export function SendTestEventDialog({ scoping, endpoint }: { scoping: Scoping; e
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
-        <Button variant="outline">
-          <FlaskConical aria-hidden />
-          Send test event
-        </Button>
+        <SendTestEventButton />
       </DialogTrigger>
       <DialogContent className="sm:max-w-lg">
         <form onSubmit={onSubmit} noValidate className="grid min-w-0 gap-4">

@@ -1,26 +1,39 @@
 "use client";
 // The three tabs of Settings > Organization > Webhooks. The selected tab is in the URL (?tab=),
 // so it survives a reload and can be linked to; switching only replaces the history entry.
+// The Incoming and Event types tabs' code (their tables and dialogs) loads when the tab is first
+// shown, or when its trigger is pointed at or focused: the page opens on Endpoints, and on a phone
+// the other tabs' code was a large part of the main thread's work before it could respond.
 import { useState } from "react";
-import { CreateEndpointDialog } from "@/components/webhooks/create-endpoint-dialog";
+import { CreateEndpointDialog } from "@/components/webhooks/lazy";
 import { EndpointsTable, type EndpointDeliveryStats } from "@/components/webhooks/endpoints-table";
-import { EventTypesTab } from "@/components/webhooks/event-types-tab";
 import type { Scoping } from "@/components/webhooks/queries";
 import { parseWebhookTab, type WebhookTab } from "@/components/webhooks/tabs";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { lazyComponent } from "@/components/ui/lazy-on-open";
+import { Spinner } from "@/components/ui/spinner";
+
+const tabLoading = (
+  <div className="flex justify-center py-10">
+    <Spinner className="size-5 text-muted-foreground" />
+  </div>
+);
+const InboundWebhooksPanel = lazyComponent(
+  () => import("@/components/inbound/inbound-webhooks-panel").then((m) => m.InboundWebhooksPanel),
+  tabLoading,
+);
+const EventTypesTab = lazyComponent(() => import("@/components/webhooks/event-types-tab").then((m) => m.EventTypesTab), tabLoading);
 
 export function WebhooksTabs({
   scoping,
   canManage,
   initialTab,
-  incoming,
   deliveryStats,
 }: {
   scoping: Scoping;
+  /** Developers and above: create and change endpoints, incoming webhooks and event types. */
   canManage: boolean;
   initialTab: WebhookTab;
-  /** The Incoming tab's content, rendered by the page (a server component may pass it). */
-  incoming: React.ReactNode;
   deliveryStats?: Record<string, EndpointDeliveryStats>;
 }) {
   const [tab, setTab] = useState<WebhookTab>(initialTab);
@@ -39,8 +52,12 @@ export function WebhooksTabs({
     <Tabs value={tab} onValueChange={select} className="gap-4">
       <TabsList aria-label="Webhooks">
         <TabsTrigger value="endpoints">Endpoints</TabsTrigger>
-        <TabsTrigger value="incoming">Incoming</TabsTrigger>
-        <TabsTrigger value="event-types">Event types</TabsTrigger>
+        <TabsTrigger value="incoming" onPointerEnter={InboundWebhooksPanel.preload} onFocus={InboundWebhooksPanel.preload}>
+          Incoming
+        </TabsTrigger>
+        <TabsTrigger value="event-types" onPointerEnter={EventTypesTab.preload} onFocus={EventTypesTab.preload}>
+          Event types
+        </TabsTrigger>
       </TabsList>
       <TabsContent value="endpoints" className="grid gap-4">
         <div className="flex flex-wrap items-center justify-between gap-3">
@@ -54,7 +71,9 @@ export function WebhooksTabs({
         </div>
         <EndpointsTable scoping={scoping} canManage={canManage} deliveryStats={deliveryStats} />
       </TabsContent>
-      <TabsContent value="incoming">{incoming}</TabsContent>
+      <TabsContent value="incoming">
+        <InboundWebhooksPanel scoping={scoping} canManage={canManage} />
+      </TabsContent>
       <TabsContent value="event-types">
         <EventTypesTab scoping={scoping} canManage={canManage} />
       </TabsContent>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { signInPath } from "@/lib/auth/sign-in-redirect";
-import { CreateCredentialDialog } from "@/components/credentials/create-credential-dialog";
+import { CreateCredentialDialog } from "@/components/credentials/lazy";
 import { CredentialsTable } from "@/components/credentials/credentials-table";
 import { ExpiryReminders } from "@/components/credentials/expiry-reminders";
 import { getCredentialPolicy } from "@/lib/credentials/credential-policy";

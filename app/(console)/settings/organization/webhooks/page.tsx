@@ -3,7 +3,6 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { PageHeader } from "@/components/layout/page-header";
-import { IncomingTab } from "@/components/webhooks/incoming-tab";
 import { parseWebhookTab } from "@/components/webhooks/tabs";
 import { WebhooksTabs } from "@/components/webhooks/webhooks-tabs";
 import { getConsoleContext } from "@/lib/auth/session";
@@ -43,7 +42,6 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
         scoping={scoping}
         canManage={canManage}
         initialTab={parseWebhookTab(tab)}
-        incoming={<IncomingTab />}
         deliveryStats={deliveryStats}
       />
     </div>
