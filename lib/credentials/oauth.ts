@@ -138,7 +138,12 @@ export async function authenticateClient(auth: ClientAuth, ip: string | null = n
     return { client: c, via: { method: auth.method, tag: keyTag(keyId) } };
   }
   // Keys only: no secret authenticates (nor counts as a wrong one: it cannot work whatever it is).
-  if (c.keysOnly) throw fail("This credential accepts only private_key_jwt (a signed client assertion); its secrets are turned off.");
+  // A revoked or expired credential says so first: no way in is left to point the client to.
+  if (c.keysOnly) {
+    if (c.status !== "active") throw fail("This credential has been revoked.");
+    if (c.expiresAt && c.expiresAt <= now) throw fail("This credential has expired.");
+    throw fail("This credential accepts only private_key_jwt (a signed client assertion); its secrets are turned off.");
+  }
   const h = sha256(auth.clientSecret);
   const ok =
     parseSecret(auth.clientSecret)?.kind === "clientSecret" &&

@@ -15,7 +15,7 @@ import * as introspectRoute from "@/app/oauth/introspect/route";
 import * as metadata from "@/app/.well-known/oauth-authorization-server/route";
 import * as keysRoute from "@/app/api/v1/credentials/[id]/client-keys/route";
 import * as detailRoute from "@/app/api/v1/credentials/[id]/route";
-import { createCredential } from "@/lib/credentials/manage-credentials";
+import { createCredential, revokeCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { setAllowPrivateUrlsForTests } from "@/lib/webhooks/url-policy";
 import { serveRoutes } from "@/tests/helpers/route-server";
@@ -328,5 +328,26 @@ describe("private_key_jwt", () => {
     ]);
     const detail = await (await fetch(`${server.origin}/api/v1/credentials/${cred.id}`, { headers })).json();
     expect(detail.keys_only).toBe(false);
+  });
+
+  it("keys only, then revoked: a secret exchange is told the credential is revoked, not to use a key", async () => {
+    const { credential: cred, secret } = await createCredential({
+      orgId, environment: "test", name: "keys-only-revoked", scopes: ["events:read"], expiresAt: null, tokenLifetimeSeconds: 600, createdById: null, ctx,
+    });
+    expect((await registerKeys(cred.id, { jwks: { keys: [key.publicJwk] } })).status).toBe(200);
+    const on = await fetch(`${server.origin}/api/v1/credentials/${cred.id}`, { method: "PATCH", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ keys_only: true }) });
+    expect(on.status).toBe(200);
+    await revokeCredential({ orgId, environment: "test", id: cred.id, ctx });
+    const res = await fetch(`${server.origin}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: cred.clientId, client_secret: secret }),
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: "invalid_client", error_description: "This credential has been revoked." });
+    // The key is refused the same way.
+    const byKey = await exchangeWith(await assertion(cred.clientId));
+    expect(byKey.status).toBe(401);
+    expect(byKey.body.error_description).toBe("This credential has been revoked.");
   });
 });
