@@ -7,7 +7,7 @@
 //   an admin clears the lockout (API, audited).
 import { inRequestScope, sessionHeaders } from "@/tests/helpers/console-session";
 import http from "node:http";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import * as token from "@/app/oauth/token/route";
 import * as detailRoute from "@/app/api/v1/credentials/[id]/route";
 import * as clearRoute from "@/app/api/v1/credentials/[id]/clear-lockout/route";
@@ -117,7 +117,9 @@ it("the quota holds under concurrency: 40 parallel exchanges against a quota of 
     expect(a.body.error_description).toMatch(/per day/);
     expect(Number(a.retryAfter)).toBeGreaterThan(0);
   }
-  expect(await db.accessToken.count({ where: { credentialId: credential.id } })).toBe(7);
+  // Token rows are written behind the answers (signed tokens, lib/credentials/exchange-records.ts):
+  // wait for them, bounded, then they number exactly the tokens handed out.
+  await vi.waitFor(async () => expect(await db.accessToken.count({ where: { credentialId: credential.id } })).toBe(7), { timeout: 10_000, interval: 100 });
 });
 
 it("a hostile client hammering wrong secrets locks the client ID out, but not the right secret from its known address", async () => {
