@@ -109,7 +109,9 @@ describe.skipIf(!onPostgres)("a statement stuck behind a lock (PostgreSQL)", () 
         body: new URLSearchParams({ grant_type: "client_credentials", client_id: c.clientId, client_secret: c.secret }),
         signal: AbortSignal.timeout(30_000),
       });
-    const locker = await holding(`LOCK TABLE "AccessToken" IN ACCESS EXCLUSIVE MODE`);
+    // The credential's row is what a first exchange must read (tokens are sealed and their rows
+    // written behind the answer, so a lock on "AccessToken" no longer holds an exchange up).
+    const locker = await holding(`LOCK TABLE "Credential" IN ACCESS EXCLUSIVE MODE`);
     const t = performance.now();
     const r = await exchange();
     const ms = performance.now() - t;
