@@ -11,7 +11,7 @@ import * as endpoints from "@/app/api/v1/endpoints/route";
 import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
 import { setDeliveryDispatcher } from "@/lib/events/dispatch";
-import { signStandardWebhook } from "@/lib/inbound/signatures";
+import { postSignedInbound } from "@/tests/helpers/inbound";
 import { serveRoutes } from "@/tests/helpers/route-server";
 
 const ctx = { actor: { type: "system" as const, id: null, label: "test" }, ip: "127.0.0.1", userAgent: "vitest" };
@@ -48,21 +48,7 @@ it("answers the sender 429 and keeps nothing when the org is at its in-flight ce
   expect(created.status, await created.clone().text()).toBe(201);
   const w = (await created.json()) as { id: string; url: string; token: string; verification_secret: string };
   // A sender signing with Standard Webhooks: its message id is the dedup key.
-  const send = (n: number) => {
-    const body = JSON.stringify({ n, blob: BLOB });
-    const now = Math.floor(Date.now() / 1000);
-    return fetch(w.url, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${w.token}`,
-        "content-type": "application/json",
-        "webhook-id": `msg_${n}`,
-        "webhook-timestamp": String(now),
-        "webhook-signature": signStandardWebhook(w.verification_secret, `msg_${n}`, now, Buffer.from(body)),
-      },
-      body,
-    });
-  };
+  const send = (n: number) => postSignedInbound(w, `msg_${n}`, JSON.stringify({ n, blob: BLOB }));
 
   const statuses: number[] = [];
   let refused: Response | null = null;

@@ -8,7 +8,7 @@ import * as receive from "@/app/in/[id]/route";
 import * as list from "@/app/api/v1/inbound-webhooks/route";
 import { createCredential } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db/client";
-import { signStandardWebhook } from "@/lib/inbound/signatures";
+import { postSignedInbound } from "@/tests/helpers/inbound";
 import { serveRoutes } from "@/tests/helpers/route-server";
 
 const ctx = { actor: { type: "system" as const, id: null, label: "test" }, ip: "127.0.0.1", userAgent: "vitest" };
@@ -40,42 +40,27 @@ async function create(body: Record<string, unknown>) {
   return (await res.json()) as { id: string; url: string; token: string; verification_secret: string };
 }
 
-function signedPost(w: { url: string; token: string; verification_secret: string }, msgId: string, body: string) {
-  const now = Math.floor(Date.now() / 1000);
-  return fetch(w.url, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${w.token}`,
-      "content-type": "application/json",
-      "webhook-id": msgId,
-      "webhook-timestamp": String(now),
-      "webhook-signature": signStandardWebhook(w.verification_secret, msgId, now, Buffer.from(body)),
-    },
-    body,
-  });
-}
-
 for (const handler of ["store", "event", "forward"] as const) {
   it(`${handler}: a replayed message is answered 200 with the first one's id and stored once`, async () => {
     const extra = handler === "event" ? { event_type: "run.completed" } : handler === "forward" ? { forward_url: "https://example.com/in" } : {};
     const w = await create({ name: `Replay ${handler}`, handler, ...extra });
     const body = JSON.stringify({ n: 1 });
-    const first = await signedPost(w, "msg_replayed", body);
+    const first = await postSignedInbound(w, "msg_replayed", body);
     expect(first.status).toBe(202);
     const firstBody = await first.json();
     for (let i = 0; i < 2; i++) {
-      const again = await signedPost(w, "msg_replayed", body);
+      const again = await postSignedInbound(w, "msg_replayed", body);
       expect(again.status).toBe(200);
       expect(await again.json()).toMatchObject({ id: firstBody.id, outcome: firstBody.outcome, event_id: firstBody.event_id, duplicate: true });
     }
     // Repeats at the same time: one stored.
-    const burst = await Promise.all(Array.from({ length: 5 }, () => signedPost(w, "msg_burst", body)));
+    const burst = await Promise.all(Array.from({ length: 5 }, () => postSignedInbound(w, "msg_burst", body)));
     expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 202]);
     const ids = new Set(await Promise.all(burst.map(async (r) => (await r.json()).id)));
     expect(ids.size).toBe(1);
     expect(await db.inboundMessage.count({ where: { webhookId: w.id } })).toBe(2);
     if (handler !== "store") expect(await db.event.count({ where: { id: { in: (await db.inboundMessage.findMany({ where: { webhookId: w.id } })).map((m) => m.eventId!) } } })).toBe(2);
     // Another id is another message.
-    expect((await signedPost(w, "msg_other", body)).status).toBe(202);
+    expect((await postSignedInbound(w, "msg_other", body)).status).toBe(202);
   });
 }
