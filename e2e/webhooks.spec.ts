@@ -42,6 +42,8 @@ test("endpoint lifecycle: create, copy the secret, pause and hold a test event, 
   page,
   receiver,
 }) => {
+  // The whole lifecycle in one walk: ~50 s alone, so it gets twice the default budget.
+  test.setTimeout(120_000);
   const name = uniqueName("Billing hooks");
 
   // ---- Create ----

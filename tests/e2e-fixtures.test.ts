@@ -60,7 +60,8 @@ describe("receiver and runCurl", () => {
     const started = Date.now();
     await receiver.close();
     receiver = undefined;
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Promptly: far below the 60 s reply delay it would otherwise wait for (loose for loaded CI).
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("runCurl refuses anything but curl to loopback", async () => {

@@ -14,9 +14,11 @@ describe("tracing when OTEL_EXPORTER_OTLP_ENDPOINT is unset", () => {
     const span = trace.getTracer(TRACER_NAME).startSpan("probe");
     expect(span.isRecording()).toBe(false);
     span.end();
-    // 100,000 calls on the hot path: a few milliseconds in all (no hashing, no span objects).
+    // 100,000 calls on the hot path: a few milliseconds in all on a quiet machine (no hashing, no
+    // span objects). The bound is loose so a loaded CI machine does not fail it; a recording
+    // span per call (SDK, attributes, export queue) would still take well over it.
     const t = performance.now();
     for (let i = 0; i < 100_000; i++) traceAttempt({ eventId: "evt", deliveryId: "dlv", endpointId: "ep", attempt: 1, latencyMs: 1, httpStatus: 200, outcome: "succeeded" });
-    expect(performance.now() - t).toBeLessThan(500);
+    expect(performance.now() - t).toBeLessThan(2000);
   });
 });
