@@ -31,6 +31,11 @@ const batchesSeen: { k: string; is: number[] }[] = [];
 let openBatchGate!: () => void;
 const batchGate = new Promise<void>((r) => (openBatchGate = r));
 
+const merged = eventType("features/merged", { schema: z.object({ i: z.number() }) });
+const mergedSeen: number[][] = [];
+let openMergedGate!: () => void;
+const mergedGate = new Promise<void>((r) => (openMergedGate = r));
+
 const wide = eventType("features/wide", { schema: z.object({ i: z.number() }) });
 const wideSeen: number[][] = [];
 let openWideGate!: () => void;
@@ -60,6 +65,17 @@ const functions = [
         const is = events.map((e) => e.data.i);
         batchesSeen.push({ k: events[0]!.data.k, is });
         if (is.includes(0)) await batchGate; // the first run of key "a" holds its slot until released
+        return is;
+      });
+    },
+  ),
+  inngest.createFunction(
+    { id: "merged", retries: 0, batchEvents: { maxSize: 5, timeout: "1s", key: "'m'" }, concurrency: { limit: 1, key: "'m'" }, triggers: [merged] },
+    async ({ events, step }) => {
+      return step.run("work", async () => {
+        const is = events.map((e) => e.data.i);
+        mergedSeen.push(is);
+        if (is.includes(0)) await mergedGate;
         return is;
       });
     },
@@ -193,6 +209,21 @@ describe("embedded executor features", () => {
     expect(a).toEqual([[0], [1, 2, 3, 4, 5], [6, 7]]);
     expect(runs.filter((r) => r.status === "completed")).toHaveLength(4); // absorbed runs are gone, not left queued
     expect(runs.map((r) => (r.events as unknown[]).length).sort()).toEqual([1, 1, 2, 5]);
+  });
+
+  it("stores the events of one batch that arrive together as one waiting run, and never makes a batch larger than maxSize", async () => {
+    await inngest.send(merged.create({ i: 0 })); // starts at once, then holds the key's one slot at the gate
+    await waitFor(async () => mergedSeen.length === 1 || undefined, 10_000, "the first merged batch");
+    await inngest.send(merged.create({ i: 1 })); // waits alone
+    await inngest.send(Array.from({ length: 6 }, (_, j) => merged.create({ i: j + 2 }))); // arrive together: 5 + 1
+    const waiting = (await listRuns("gatehouse-merged")).filter((r) => r.status === "queued");
+    expect(waiting.map((r) => (r.events as { data: { i: number } }[]).map((e) => e.data.i))).toEqual([[1], [2, 3, 4, 5, 6], [7]]);
+    openMergedGate();
+    await completed("merged", 4);
+    // The run of one event takes along no run whose events would not fit (5 more would make 6).
+    expect(mergedSeen).toEqual([[0], [1], [2, 3, 4, 5, 6], [7]]);
+    const runs = await listRuns("gatehouse-merged");
+    expect(runs.map((r) => r.status)).toEqual(["completed", "completed", "completed", "completed"]);
   });
 
   it("starts an event of a busy batch key at once below batchWhenBusy runs, and batches the rest", async () => {

@@ -212,6 +212,7 @@ export class Executor {
         idempotencyKey: idempotencyKey(fn, event, this.o.logger),
         concurrencyKeys: keys.map((k) => k.key),
         batchKey: batch,
+        batchMax: fn.config.batchEvents?.maxSize,
         leased,
       });
     }

@@ -94,7 +94,36 @@ export async function insertEvents(
   return insertEventsInTransaction(events, opts);
 }
 
-type RunPlan = NewRun & { id: string; externalId: string; event: EventPayload };
+/** A run to create: its events' external ids, in order (more than one: waiting runs of one batch, merged). */
+type RunPlan = NewRun & { id: string; members: string[] };
+
+/**
+ * The runs planned for these events, with the waiting runs of one batch merged: runs not claimed
+ * here, of one function, batch key and set of concurrency keys, become one run holding their
+ * events (at most batchMax), as absorbBatch would merge them when the first of them starts. Under
+ * load most events of a busy endpoint wait to join a batch; one row then stands for many of them,
+ * instead of a row inserted per event and deleted again when its batch starts.
+ */
+function planRuns(unique: Map<string, EventPayload>, runsFor: (event: EventPayload) => NewRun[]): RunPlan[] {
+  const plans: RunPlan[] = [];
+  const open = new Map<string, RunPlan>(); // the batch's plan still taking events, by its keys
+  for (const [externalId, event] of unique) {
+    for (const r of runsFor(event)) {
+      const merges = r.batchKey !== undefined && !r.leased && r.idempotencyKey === undefined && (r.batchMax ?? 1) > 1;
+      const key = merges ? [r.functionId, r.batchKey, ...(r.concurrencyKeys ?? [])].join("\u0000") : "";
+      const into = merges ? open.get(key) : undefined;
+      if (into) {
+        into.members.push(externalId);
+        if (into.members.length >= r.batchMax!) open.delete(key);
+        continue;
+      }
+      const plan = { ...r, id: ulid(), members: [externalId] };
+      plans.push(plan);
+      if (merges) open.set(key, plan);
+    }
+  }
+  return plans;
+}
 
 /**
  * The executor's fast path in one statement: new events stored matched, with the runs planned
@@ -104,30 +133,33 @@ type RunPlan = NewRun & { id: string; externalId: string; event: EventPayload };
 async function insertEventsWithRuns(events: EventPayload[], runsFor: (event: EventPayload) => NewRun[], lease?: Lease): Promise<{ ids: string[]; runs: EngineRun[] } | null> {
   const unique = new Map<string, EventPayload>(); // the first event with each id, in order
   for (const e of events) if (!unique.has(e.id)) unique.set(e.id, e);
-  const plans: RunPlan[] = [];
-  for (const [externalId, event] of unique) {
-    for (const r of runsFor(event)) plans.push({ ...r, id: ulid(), externalId, event });
-  }
+  const plans = planRuns(unique, runsFor);
   if (plans.some((p) => p.idempotencyKey !== undefined)) return null;
   const now = new Date();
   const at = now.toISOString();
   const queue: WorkItem[] = [{ kind: "call", stepId: "step", attempt: 0, at: now.getTime() }];
+  // A run holds the events of its members that are stored now (an id already seen starts nothing);
+  // each event's payload is sent once, and the runs take theirs from the inserted rows.
   const rows = await sql<{ kind: "event" | "run"; id: string; externalId: string | null }>(
     `WITH ev AS (
        INSERT INTO "EngineEvent" ("id", "externalId", "name", "payload", "receivedAt", "matchedAt")
        SELECT x."id", x."externalId", x."name", x."payload", $3::timestamp, $3::timestamp
        FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "externalId" text, "name" text, "payload" jsonb)
        ON CONFLICT ("externalId") DO NOTHING
-       RETURNING "id", "externalId"),
+       RETURNING "id", "externalId", "payload"),
+     m AS (
+       SELECT r.*, m."ord", ev."id" AS "eventId", ev."payload"
+       FROM jsonb_to_recordset($2::jsonb) AS r("id" text, "functionId" text, "members" jsonb, "status" text,
+         "maxAttempts" int, "concurrencyKeys" jsonb, "batchKey" text, "leaseOwner" text, "leaseUntil" timestamp)
+       CROSS JOIN LATERAL jsonb_array_elements_text(r."members") WITH ORDINALITY AS m("externalId", "ord")
+       JOIN ev ON ev."externalId" = m."externalId"),
      runs AS (
        INSERT INTO "EngineRun" ("id", "functionId", "eventId", "event", "events", "status", "queue", "nextAt", "maxAttempts",
          "concurrencyKeys", "batchKey", "leaseOwner", "leaseUntil", "createdAt", "updatedAt")
-       SELECT r."id", r."functionId", ev."id", r."event", jsonb_build_array(r."event"), r."status"::"EngineRunStatus", $4::jsonb,
-         $3::timestamp, r."maxAttempts", ARRAY(SELECT jsonb_array_elements_text(r."concurrencyKeys")), r."batchKey", r."leaseOwner",
-         r."leaseUntil", $3::timestamp, $3::timestamp
-       FROM jsonb_to_recordset($2::jsonb) AS r("id" text, "functionId" text, "externalId" text, "event" jsonb, "status" text,
-         "maxAttempts" int, "concurrencyKeys" jsonb, "batchKey" text, "leaseOwner" text, "leaseUntil" timestamp)
-       JOIN ev ON ev."externalId" = r."externalId"
+       SELECT m."id", m."functionId", (array_agg(m."eventId" ORDER BY m."ord"))[1], (array_agg(m."payload" ORDER BY m."ord"))[1],
+         jsonb_agg(m."payload" ORDER BY m."ord"), m."status"::"EngineRunStatus", $4::jsonb, $3::timestamp, m."maxAttempts",
+         ARRAY(SELECT jsonb_array_elements_text(m."concurrencyKeys")), m."batchKey", m."leaseOwner", m."leaseUntil", $3::timestamp, $3::timestamp
+       FROM m GROUP BY m."id", m."functionId", m."status", m."maxAttempts", m."concurrencyKeys", m."batchKey", m."leaseOwner", m."leaseUntil"
        RETURNING "id")
      SELECT 'event' AS "kind", "id", "externalId" FROM ev
      UNION ALL SELECT 'run', "id", NULL FROM runs`,
@@ -139,8 +171,7 @@ async function insertEventsWithRuns(events: EventPayload[], runsFor: (event: Eve
           return {
             id: p.id,
             functionId: p.functionId,
-            externalId: p.externalId,
-            event: p.event,
+            members: p.members,
             status: leased ? "running" : "queued",
             maxAttempts: p.maxAttempts,
             concurrencyKeys: p.concurrencyKeys ?? [],
@@ -155,6 +186,7 @@ async function insertEventsWithRuns(events: EventPayload[], runsFor: (event: Eve
     ],
   );
   const byExternal = new Map(rows.filter((r) => r.kind === "event").map((r) => [r.externalId!, r.id]));
+  const stored = new Set(byExternal.keys()); // stored by this statement (the runs hold only these)
   const created = new Set(rows.filter((r) => r.kind === "run").map((r) => r.id));
   const seen = [...unique.keys()].filter((id) => !byExternal.has(id));
   let more: { ids: string[]; runs: EngineRun[] } | undefined;
@@ -175,12 +207,14 @@ async function insertEventsWithRuns(events: EventPayload[], runsFor: (event: Eve
     .filter((p) => created.has(p.id))
     .map((p) => {
       const leased = Boolean(p.leased && lease);
+      const members = p.members.filter((x) => stored.has(x));
+      const own = members.map((x) => unique.get(x)!) as unknown as Prisma.JsonArray;
       return {
         id: p.id,
         functionId: p.functionId,
-        eventId: byExternal.get(p.externalId)!,
-        event: p.event as unknown as Prisma.JsonValue,
-        events: [p.event] as unknown as Prisma.JsonValue,
+        eventId: byExternal.get(members[0]!)!,
+        event: own[0]!,
+        events: own,
         status: leased ? "running" : "queued",
         steps: {},
         stack: [],
@@ -258,6 +292,8 @@ export interface NewRun {
   concurrencyKeys?: string[];
   /** Set for a function with batchEvents: runs waiting with the same key are merged (absorbBatch). */
   batchKey?: string;
+  /** The most events one run of that batch takes (batchEvents.maxSize). */
+  batchMax?: number;
   /** Created already claimed by this executor, which calls it at once. */
   leased?: boolean;
 }
@@ -370,7 +406,7 @@ export async function claimRuns(ids: string[], owner: string, leaseUntil: Date):
 }
 
 /**
- * Starts a batch: moves the events of up to `max` runs waiting in the same batch as `leaderId`
+ * Starts a batch: moves up to `max` events of the runs waiting in the same batch as `leaderId`
  * (never started, not claimed, oldest first) into the leader's `events`, and deletes those runs,
  * in one statement, so every event stays in exactly one run. Only while `owner` holds the
  * leader's lease. The leader leaves its batch (batchKey null): the index on batch keys then only
@@ -382,12 +418,17 @@ export async function absorbBatch(leaderId: string, owner: string, functionId: s
   const rows = await sql<{ events: unknown[] }>(
     `WITH leader AS (
        SELECT "id" FROM "EngineRun" WHERE "id" = $1 AND "leaseOwner" = $2 AND "calls" = 0 FOR UPDATE),
+     -- Oldest first, as many runs as their events fit in $5 (a run may hold several, see planRuns).
      taken AS (
        DELETE FROM "EngineRun" WHERE "id" IN (
-         SELECT r."id" FROM "EngineRun" r
-         WHERE r."functionId" = $3 AND r."batchKey" = $4 AND r."id" <> $1 AND r."status" = 'queued' AND r."calls" = 0
-           AND (r."leaseUntil" IS NULL OR r."leaseUntil" < $6::timestamp) AND EXISTS (SELECT 1 FROM leader)
-         ORDER BY r."createdAt", r."id" LIMIT $5 FOR UPDATE SKIP LOCKED)
+         SELECT w."id" FROM (
+           SELECT l."id", sum(jsonb_array_length(l."events")) OVER (ORDER BY l."createdAt", l."id") AS "upTo"
+           FROM (
+             SELECT r."id", r."events", r."createdAt" FROM "EngineRun" r
+             WHERE r."functionId" = $3 AND r."batchKey" = $4 AND r."id" <> $1 AND r."status" = 'queued' AND r."calls" = 0
+               AND (r."leaseUntil" IS NULL OR r."leaseUntil" < $6::timestamp) AND EXISTS (SELECT 1 FROM leader)
+             ORDER BY r."createdAt", r."id" LIMIT $5 FOR UPDATE SKIP LOCKED) l) w
+         WHERE w."upTo" <= $5)
        RETURNING "events", "createdAt", "id")
      UPDATE "EngineRun" r SET "events" = r."events" || COALESCE(
          (SELECT jsonb_agg(e ORDER BY t."createdAt", t."id") FROM taken t, jsonb_array_elements(t."events") e), '[]'::jsonb),
