@@ -138,7 +138,14 @@ test("the export downloads JSON too, and clearing the filters shows every entry 
   expect(events.length).toBeGreaterThan(0);
   for (const e of events) expect(e.action.startsWith("organization.")).toBe(true);
 
+  // The environment filter (a native select) goes into the URL too, and clearing drops it.
+  await page.getByRole("combobox", { name: "Environment" }).selectOption("live");
+  await expect(page).toHaveURL(/[?&]environment=live/);
+  await expect(page.getByRole("combobox", { name: "Environment" })).toHaveValue("live");
+
   await page.getByRole("button", { name: "Clear filters" }).first().click();
   await expect(page).not.toHaveURL(/action=/);
+  await expect(page).not.toHaveURL(/environment=/);
   await expect(page.getByLabel("Action")).toHaveValue("");
+  await expect(page.getByRole("combobox", { name: "Environment" })).toHaveValue("");
 });

@@ -1,7 +1,9 @@
 // Accessibility (issue 14): axe on every console page (signed-out ones, detail pages and the
 // narrow layout included) and on every dialog, popover and sheet that opens, in light and dark:
 // no serious or critical violations. The shown-once secret dialogs are in one-time-secrets.spec.ts.
+import { SIGNED_OUT, signIn } from "./fixtures/auth";
 import { noSeriousViolations } from "./fixtures/axe";
+import { uniqueName } from "./fixtures/names";
 import { expect, test } from "./fixtures/test";
 
 let endpointId = "";
@@ -157,6 +159,102 @@ for (const scheme of ["light", "dark"] as const) {
     });
   });
 }
+
+for (const scheme of ["light", "dark"] as const) {
+  test.describe(`${scheme}, members and sessions`, () => {
+    test.use({ colorScheme: scheme });
+
+    test(`the reset-password, member-removal and end-session confirmations have no serious or critical axe violations (${scheme})`, async ({
+      page,
+      browser,
+      baseURL,
+    }) => {
+      test.slow();
+      const origin = new URL(baseURL!).origin;
+      // A member to reset and remove (joined through an invite link), and a second session of the
+      // admin's own to end: each confirmation is offered only for someone (something) else.
+      const email = `${uniqueName(`a11y-${scheme}`).replace(/\W+/g, "-").toLowerCase()}@example.test`;
+      const inv = await page.request.post("/api/v1/invitations", { headers: { origin }, data: { email, role: "viewer" } });
+      expect(inv.status(), await inv.text()).toBe(201);
+      const memberCtx = await browser.newContext({ storageState: SIGNED_OUT, baseURL });
+      const secondCtx = await browser.newContext({ storageState: SIGNED_OUT, baseURL });
+      try {
+        const member = await memberCtx.newPage();
+        await member.goto(((await inv.json()) as { invite_url: string }).invite_url);
+        await member.getByLabel("Your name").fill("A11y Member");
+        await member.getByLabel("Choose a password").fill("A11y-Member-Pass-42");
+        await member.getByRole("button", { name: "Create account and join" }).click();
+        await expect(member).toHaveURL(/\/settings\/organization\/general$/);
+        await signIn(await secondCtx.newPage());
+
+        // Opens a confirmation with `trigger`, checks it, and closes it without confirming.
+        const check = async (trigger: import("@playwright/test").Locator, dialog: import("@playwright/test").Locator, what: string) => {
+          // A click before hydration does nothing: retry until the dialog shows (bounded).
+          await expect(async () => {
+            if (!(await dialog.isVisible())) await trigger.click({ timeout: 2_000 });
+            await expect(dialog).toBeVisible({ timeout: 2_000 });
+          }).toPass({ timeout: 45_000 });
+          await noSeriousViolations(page, `${what} (${scheme})`);
+          await page.keyboard.press("Escape");
+          await expect(dialog).toBeHidden();
+        };
+        await page.goto("/settings/organization/members");
+        await check(
+          page.getByRole("button", { name: `Reset password of ${email}` }),
+          page.getByRole("dialog", { name: `Reset the password of ${email}?` }),
+          "reset password confirmation",
+        );
+        await check(
+          page.getByRole("button", { name: `Remove ${email}` }),
+          page.getByRole("alertdialog", { name: "Remove A11y Member?" }),
+          "member removal confirmation",
+        );
+        await page.goto("/settings/account");
+        await check(
+          page.getByRole("button", { name: /^End session from/ }).first(),
+          page.getByRole("alertdialog", { name: "End this session?" }),
+          "end session confirmation",
+        );
+      } finally {
+        // Leave no member and no extra session behind.
+        const second = await secondCtx.request.get(`${origin}/api/v1/sessions`);
+        const current = second.ok() ? ((await second.json()) as { data: { id: string; current: boolean }[] }).data.find((s) => s.current) : undefined;
+        if (current) await secondCtx.request.delete(`${origin}/api/v1/sessions/${current.id}`, { headers: { origin } });
+        const members = (await (await page.request.get("/api/v1/members")).json()) as { data: { id: string; email: string }[] };
+        const joined = members.data.find((m) => m.email === email);
+        if (joined) await page.request.delete(`/api/v1/members/${joined.id}`, { headers: { origin } });
+        await memberCtx.close();
+        await secondCtx.close();
+      }
+    });
+  });
+}
+
+test("the dialogs loaded on first open show, before that, a trigger that says it opens a dialog", async ({ page }) => {
+  // Until its code is loaded, a lazy dialog's place holds a stand-in button (components/ui/lazy-on-open.tsx):
+  // it must say what the dialog's own trigger says (aria-haspopup, aria-expanded), and then the real one does.
+  const cases: [string, string, string][] = [
+    ["/settings/organization/credentials", "Create Credential", "Create credential"],
+    ["/settings/organization/webhooks", "Create endpoint", "Create endpoint"],
+    [`/settings/organization/webhooks/endpoints/${endpointId}`, "Send test event", "Send test event"],
+  ];
+  for (const [path, name, dialogName] of cases) {
+    await page.goto(path);
+    const trigger = page.getByRole("button", { name, exact: true }).first();
+    await expect(trigger).toHaveAttribute("aria-haspopup", "dialog");
+    await expect(trigger).toHaveAttribute("aria-expanded", "false");
+    const dialog = page.getByRole("dialog", { name: dialogName });
+    await expect(async () => {
+      if (!(await dialog.isVisible())) await trigger.click({ timeout: 2_000 });
+      await expect(dialog).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 45_000 });
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    // Now the dialog's own trigger, closed again.
+    await expect(trigger).toHaveAttribute("aria-haspopup", "dialog");
+    await expect(trigger).toHaveAttribute("aria-expanded", "false");
+  }
+});
 
 test("Test and Live are one radio group with one tab stop; arrows switch", async ({ page }) => {
   await page.goto("/settings/organization/general");

@@ -8,5 +8,6 @@ import { lazyOnOpen } from "@/components/ui/lazy-on-open";
 
 export const CreateCredentialDialog = lazyOnOpen<{ scoping: Scoping }>(
   () => import("@/components/credentials/create-credential-dialog").then((m) => m.CreateCredentialDialog),
-  () => <CreateCredentialButton />,
+  // The stand-in says what the dialog's own trigger says (Radix's DialogTrigger): it opens a dialog, closed for now.
+  () => <CreateCredentialButton aria-haspopup="dialog" aria-expanded={false} />,
 );

@@ -9,10 +9,11 @@ import type { EndpointView } from "@/lib/validations/webhooks";
 
 export const CreateEndpointDialog = lazyOnOpen<{ scoping: Scoping }>(
   () => import("@/components/webhooks/create-endpoint-dialog").then((m) => m.CreateEndpointDialog),
-  () => <CreateEndpointButton />,
+  // The stand-ins say what the dialogs' own triggers say (Radix's DialogTrigger): they open a dialog, closed for now.
+  () => <CreateEndpointButton aria-haspopup="dialog" aria-expanded={false} />,
 );
 
 export const SendTestEventDialog = lazyOnOpen<{ scoping: Scoping; endpoint: EndpointView }>(
   () => import("@/components/webhooks/send-test-event-dialog").then((m) => m.SendTestEventDialog),
-  () => <SendTestEventButton />,
+  () => <SendTestEventButton aria-haspopup="dialog" aria-expanded={false} />,
 );
