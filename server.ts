@@ -2,13 +2,16 @@
 // Node layer for the API's hot paths, Next.js for the rest).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { env } from "@/lib/env";
 import { startGatehouseServer } from "@/lib/http/gatehouse-server";
 import { listenPort } from "@/lib/http/listen-port";
 import { briefError, log } from "@/lib/observability/log";
+import { boundHeapGrowth } from "@/lib/runtime/heap-growth";
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
 
 try {
+  boundHeapGrowth(env().GATEHOUSE_HEAP_GROWTH_PERCENT);
   const dir = path.dirname(fileURLToPath(import.meta.url));
   await startGatehouseServer({ dir, port: listenPort() });
 } catch (err) {

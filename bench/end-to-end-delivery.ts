@@ -73,6 +73,10 @@ run(async () => {
   const expected = events * endpointCount;
   try {
     await openDatabase(database);
+    // As server.ts does (npm start): V8's heap growth bounded (GATEHOUSE_HEAP_GROWTH_PERCENT).
+    const { env } = await import("@/lib/env");
+    const { boundHeapGrowth } = await import("@/lib/runtime/heap-growth");
+    const heapGrowth = boundHeapGrowth(env().GATEHOUSE_HEAP_GROWTH_PERCENT);
     const { db } = await import("@/lib/db/client");
     const { createBenchOrg, benchCredential, bearerToken } = await import("./fixtures");
     const { inngest } = await import("@/inngest/client");
@@ -254,6 +258,7 @@ run(async () => {
           "latency: from the start of POST /api/v1/events (baseline: of the POST) to the receiver having the request",
           "rate: deliveries received ÷ (last receipt − first POST); deliver-webhook sends ≤ 10 at once to an endpoint",
           `baselines: ${expected} POSTs signed with standardwebhooks, ${concurrency} at once, from the worker to its receiver`,
+          `V8 heap growth after a full GC: ${heapGrowth === null ? "V8's own (GATEHOUSE_HEAP_GROWTH_PERCENT=0)" : `${heapGrowth}% (GATEHOUSE_HEAP_GROWTH_PERCENT)`}`,
         ],
         rows: [keptRow, row, paced],
         baseline,
