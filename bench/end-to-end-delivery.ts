@@ -145,10 +145,11 @@ run(async () => {
         p50: percentile(b.latencies, 50),
         p99: percentile(b.latencies, 99),
         requests: b.count,
-        note: b.sent < expected ? `stopped at the ${seconds} s bound after ${b.sent} of ${expected}` : undefined,
+        note: b.sent < expected ? `stopped at the ${baseSeconds} s bound after ${b.sent} of ${expected}` : undefined,
       });
-      const fresh = await load.call<Base>("baseline", { n: expected, concurrency, seconds, keepAlive: false });
-      const kept = await load.call<Base>("baseline", { n: expected, concurrency, seconds, keepAlive: true });
+      const baseSeconds = envInt("BENCH_BASELINE_SECONDS", seconds); // shorter for long memory runs
+      const fresh = await load.call<Base>("baseline", { n: expected, concurrency, seconds: baseSeconds, keepAlive: false });
+      const kept = await load.call<Base>("baseline", { n: expected, concurrency, seconds: baseSeconds, keepAlive: true });
       const baseline = baseRow(fresh, "plain signed POSTs from a loop → receiver, new connections");
       const keptRow = baseRow(kept, "the same over kept-alive connections");
 
