@@ -4,6 +4,7 @@
 // notes when each request arrived). Plain JavaScript, so the worker needs no TypeScript loader.
 // Requests go to 127.0.0.1 only.
 import http from "node:http";
+import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { Webhook } from "standardwebhooks";
 
@@ -113,6 +114,17 @@ const handlers = {
   /** Deliveries that arrived with seqFrom ≤ seq < seqTo: [seq, at] pairs. */
   async arrived({ seqFrom, seqTo }) {
     return arrivals.endpoint.filter(([seq]) => seq >= seqFrom && seq < seqTo);
+  },
+  /** How many of those arrived (polled while waiting, so that no list is copied between threads each time). */
+  async count({ seqFrom, seqTo }) {
+    let n = 0;
+    for (const [seq] of arrivals.endpoint) if (seq >= seqFrom && seq < seqTo) n++;
+    return n;
+  },
+  /** This worker's own JavaScript heap (its isolate), which the process's RSS includes. */
+  async memory() {
+    const h = getHeapStatistics();
+    return { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size };
   },
   async close() {
     apiAgent.destroy();

@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { envInt, openDatabase, percentile, prepareDatabase, printTable, run, type Row } from "./harness";
 import { countStatements, databaseCpu, printStatements, printTableWrites, tableWrites } from "./db-cost";
-import { memoryLine, sampleMemory, settledMemory } from "./memory";
+import { heapSpaces, idleMemory, memoryLine, rssParts, sampleMemory, settledMemory, snapshot } from "./memory";
 
 type LoadWorker = { receiverUrl: string; call<T>(type: string, args?: unknown): Promise<T>; close(): Promise<void> };
 
@@ -73,6 +73,10 @@ run(async () => {
   const expected = events * endpointCount;
   try {
     await openDatabase(database);
+    // As server.ts does (npm start): V8's heap growth bounded (GATEHOUSE_HEAP_GROWTH_PERCENT).
+    const { env } = await import("@/lib/env");
+    const { boundHeapGrowth } = await import("@/lib/runtime/heap-growth");
+    const heapGrowth = boundHeapGrowth(env().GATEHOUSE_HEAP_GROWTH_PERCENT);
     const { db } = await import("@/lib/db/client");
     const { createBenchOrg, benchCredential, bearerToken } = await import("./fixtures");
     const { inngest } = await import("@/inngest/client");
@@ -117,14 +121,12 @@ run(async () => {
         });
       }
       /** Deliveries of events numbered seqFrom… (each phase has its own range) once `want` have arrived, or at `until`. */
+      // Waits on the count, then copies the list once (a list of 100,000 copied every 25 ms
+      // would be the bench's garbage in the app's heap figures).
       const arrivedFrom = async (seqFrom: number, want: number, until: number) => {
         const args = { seqFrom, seqTo: seqFrom + 10_000_000 };
-        let got = await load!.call<[number, number][]>("arrived", args);
-        while (got.length < want && Date.now() < until) {
-          await new Promise((r) => setTimeout(r, 25));
-          got = await load!.call<[number, number][]>("arrived", args);
-        }
-        return got;
+        while ((await load!.call<number>("count", args)) < want && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+        return load!.call<[number, number][]>("arrived", args);
       };
 
       // Warm-up: a few events all the way through, so the first measured ones pay no JIT or sync.
@@ -143,17 +145,34 @@ run(async () => {
         p50: percentile(b.latencies, 50),
         p99: percentile(b.latencies, 99),
         requests: b.count,
-        note: b.sent < expected ? `stopped at the ${seconds} s bound after ${b.sent} of ${expected}` : undefined,
+        note: b.sent < expected ? `stopped at the ${baseSeconds} s bound after ${b.sent} of ${expected}` : undefined,
       });
-      const fresh = await load.call<Base>("baseline", { n: expected, concurrency, seconds, keepAlive: false });
-      const kept = await load.call<Base>("baseline", { n: expected, concurrency, seconds, keepAlive: true });
+      const baseSeconds = envInt("BENCH_BASELINE_SECONDS", seconds); // shorter for long memory runs
+      const fresh = await load.call<Base>("baseline", { n: expected, concurrency, seconds: baseSeconds, keepAlive: false });
+      const kept = await load.call<Base>("baseline", { n: expected, concurrency, seconds: baseSeconds, keepAlive: true });
       const baseline = baseRow(fresh, "plain signed POSTs from a loop → receiver, new connections");
       const keptRow = baseRow(kept, "the same over kept-alive connections");
 
       // The scenario: N events through the API; each becomes `endpointCount` deliveries.
       // Memory of this process (heap: the app's thread; RSS: the whole process, the load
       // worker's thread and, with PGlite, the database included) before, during and after.
-      const memory = sampleMemory(250);
+      const MiB = 1024 * 1024;
+      const workerHeap = async () => {
+        const m = await load!.call<{ heapUsed: number; heapTotal: number }>("memory");
+        return `load worker's heap ${(m.heapUsed / MiB).toFixed(0)} of ${(m.heapTotal / MiB).toFixed(0)} MiB`;
+      };
+      const idle = idleMemory();
+      console.log(`  memory idle (after a full GC): V8 spaces (MiB committed) ${heapSpaces()}; ${await workerHeap()}`);
+      console.log(`  RSS idle by kind (MiB): ${rssParts()}`);
+      const memory = sampleMemory(250, {
+        before: idle,
+        printEveryMs: envInt("BENCH_MEMORY_EVERY_MS", 5_000),
+        progress: async () =>
+          `${await load!.call<number>("count", { seqFrom: 0, seqTo: 10_000_000 })} deliveries arrived; ${await workerHeap()}; RSS by kind ${rssParts()}`,
+      });
+      // BENCH_HEAPSNAPSHOT_AT=<s>: a snapshot of what is live that many seconds into the phase.
+      const snapAt = envInt("BENCH_HEAPSNAPSHOT_AT", 0);
+      const snapTimer = snapAt ? setTimeout(() => snapshot(`during-${snapAt}s`), snapAt * 1000) : undefined;
       const calls0 = engine.stats.calls;
       const dbCpu = database.isPostgres ? await databaseCpu() : null;
       const writes0 = database.isPostgres ? await tableWrites() : null;
@@ -176,6 +195,7 @@ run(async () => {
       const want = (p.posted - p.rejected) * endpointCount;
       const got = await arrivedFrom(0, want, Date.now() + drainSeconds * 1000);
       const memoryDuring = memory.stop();
+      clearTimeout(snapTimer);
       if (profiling) await profiling.stop(process.env.BENCH_PROFILE!);
       const statements = counting?.stop();
       const cpu = process.cpuUsage(cpu0);
@@ -239,6 +259,7 @@ run(async () => {
           "latency: from the start of POST /api/v1/events (baseline: of the POST) to the receiver having the request",
           "rate: deliveries received ÷ (last receipt − first POST); deliver-webhook sends ≤ 10 at once to an endpoint",
           `baselines: ${expected} POSTs signed with standardwebhooks, ${concurrency} at once, from the worker to its receiver`,
+          `V8 heap growth after a full GC: ${heapGrowth === null ? "V8's own (GATEHOUSE_HEAP_GROWTH_PERCENT=0)" : `${heapGrowth}% (GATEHOUSE_HEAP_GROWTH_PERCENT)`}`,
         ],
         rows: [keptRow, row, paced],
         baseline,
@@ -263,7 +284,13 @@ run(async () => {
       }
       if (writes0) await printTableWrites(writes0, got.length);
       const settled = await settledMemory();
-      console.log(`  memory: ${memoryLine(memoryDuring, settled)}`);
+      console.log(`  memory: ${memoryLine(memoryDuring, settled)}; ${await workerHeap()}`);
+      console.log(`  V8 spaces after (MiB committed): ${heapSpaces()}`);
+      console.log(`  RSS after by kind (MiB): ${rssParts()}`);
+      // The RSS above includes the load worker (its isolate, its receiver's and clients' buffers).
+      await load.close();
+      load = undefined;
+      console.log(`  memory with the load worker stopped: RSS ${(idleMemory("worker-stopped").rss / MiB).toFixed(0)} MiB`);
       // Each run of deliver-webhook is two calls into the SDK (the attempt step, then the end):
       // calls per delivery show how well deliveries were batched.
       if (statements) printStatements(statements, got.length);

@@ -35,6 +35,9 @@ const schema = z.object({
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_BASE_URL: z.string().url().optional(),
   INNGEST_DEV: z.string().optional(),
+  // How far V8 lets the JavaScript heap grow past what survived its last full collection before
+  // collecting again, in percent (lib/runtime/heap-growth.ts). 0 leaves it to V8 (up to 300%).
+  GATEHOUSE_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
   // Port of the embedded Inngest executor (0 = any free port).
   GATEHOUSE_EXECUTOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   // Address `npm start` listens on (a host name or IP). Unset: every interface.
