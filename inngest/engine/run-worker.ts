@@ -21,6 +21,10 @@ export interface RunContext {
   lease(): store.Lease;
   /** Stores events (here: a run's failure event) and starts their runs. */
   ingest(events: EventPayload[]): Promise<string[]>;
+  /** store.saveRun, group-committed with the other runs' saves of the moment (store.saveRuns). */
+  saveRun(item: store.RunSave): Promise<boolean>;
+  /** Extends this executor's lease on a run; renewals falling due together share one statement. */
+  renewLease(id: string): Promise<void>;
 }
 
 /** Why a call was aborted: the engine stopping leaves the run untouched for the next start. */
@@ -117,7 +121,7 @@ async function call(
   });
   const timeout = setTimeout(() => abort.abort("timeout"), o.callTimeoutMs);
   const heartbeat = setInterval(() => {
-    store.renewLease(run.id, ctx.owner, new Date(Date.now() + o.leaseMs)).catch(() => {});
+    ctx.renewLease(run.id).catch(() => {});
   }, Math.max(1_000, o.leaseMs / 3));
   state.calls++;
   ctx.stats.calls++;
@@ -154,7 +158,7 @@ async function call(
 
 /** Stores the run's state; `keepLease` when its next call follows at once. False if the lease was lost. */
 async function save(ctx: RunContext, run: EngineRun, state: RunState, fn: RegisteredFunction | undefined, keepLease: boolean): Promise<boolean> {
-  const saved = await store.saveRun(run.id, ctx.owner, state.update(), keepLease ? ctx.lease().until : undefined);
+  const saved = await ctx.saveRun({ id: run.id, owner: ctx.owner, update: state.update(), keepLeaseUntil: keepLease ? ctx.lease().until : undefined });
   if (!saved) {
     ctx.options.logger.warn(`[engine] run ${run.id}: lease lost during a call; result discarded`);
     return false;
