@@ -75,6 +75,22 @@ export class Executor {
         for (const item of items) await store.saveRuns([item]).catch((e: unknown) => (item.error = e ?? new Error("save failed")));
       }
     }, 200, 2);
+    // Batches that start together (runs claimed one after another as an org's slots free) take
+    // their waiting runs in one statement; leaders of one key go in statements of their own.
+    type Absorb = { id: string; functionId: string; batchKey: string; max: number; events?: unknown[] | null };
+    const absorbBatches = createBatcher<Absorb>(async (items) => {
+      const seen = new Set<string>();
+      const together: Absorb[] = [];
+      const alone: Absorb[] = [];
+      for (const i of items) {
+        const key = `${i.functionId}\u0000${i.batchKey}`;
+        (seen.has(key) ? alone : together).push(i);
+        seen.add(key);
+      }
+      const events = together.length === 1 ? null : await store.absorbBatches(together, this.owner);
+      for (const i of together) i.events = events ? (events.get(i.id) ?? null) : await store.absorbBatch(i.id, this.owner, i.functionId, i.batchKey, i.max);
+      for (const i of alone) i.events = await store.absorbBatch(i.id, this.owner, i.functionId, i.batchKey, i.max);
+    }, 100, 2);
     const renewLeases = createBatcher<{ id: string; until: Date }>((items) => store.renewLeases(items, this.owner), 500, 1);
     this.runContext = {
       owner: this.owner,
@@ -83,6 +99,11 @@ export class Executor {
       stopping: () => this.stopped,
       lease: () => this.lease(),
       ingest: (events) => this.ingest(events),
+      absorbBatch: async (leader) => {
+        const item: Absorb = { ...leader };
+        await absorbBatches(item);
+        return item.events ?? null;
+      },
       saveRun: async (item: Save) => {
         await saveRuns(item);
         if (item.error !== undefined) throw item.error;

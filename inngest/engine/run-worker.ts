@@ -21,6 +21,8 @@ export interface RunContext {
   lease(): store.Lease;
   /** Stores events (here: a run's failure event) and starts their runs. */
   ingest(events: EventPayload[]): Promise<string[]>;
+  /** store.absorbBatch, sharing one statement with the other batches starting at the moment (store.absorbBatches). */
+  absorbBatch(leader: { id: string; functionId: string; batchKey: string; max: number }): Promise<unknown[] | null>;
   /** store.saveRun, group-committed with the other runs' saves of the moment (store.saveRuns). */
   saveRun(item: store.RunSave): Promise<boolean>;
   /** Extends this executor's lease on a run; renewals falling due together share one statement. */
@@ -58,7 +60,7 @@ export async function advanceRun(ctx: RunContext, run: EngineRun, fn: Registered
     // A batch starts with its first run: the runs of the same key that wait to start join it
     // (up to maxSize events). Runs wait only while their key has a run in flight (runsFor,
     // keepsFilling), so a lone event starts at once and latency stays low when the key is quiet.
-    const events = await store.absorbBatch(run.id, ctx.owner, run.functionId, run.batchKey, fn.config.batchEvents.maxSize - (run.events as unknown[]).length);
+    const events = await ctx.absorbBatch({ id: run.id, functionId: run.functionId, batchKey: run.batchKey, max: fn.config.batchEvents.maxSize - (run.events as unknown[]).length });
     if (events === null) return; // the lease was lost: another executor has the run
     run.events = events as EngineRun["events"];
   }

@@ -400,6 +400,40 @@ export async function absorbBatch(leaderId: string, owner: string, functionId: s
 }
 
 /**
+ * absorbBatch for many leaders, each of its own batch key, in one statement (the runs one round
+ * of the executor claims start together: one round trip between them instead of one each).
+ * Returns each leader's events afterwards; a leader whose lease was lost is left out. Leaders
+ * must not share a batch key (each takes the waiting runs of its key, oldest first).
+ */
+export async function absorbBatches(leaders: { id: string; functionId: string; batchKey: string; max: number }[], owner: string): Promise<Map<string, unknown[]>> {
+  if (leaders.length === 0) return new Map();
+  if (new Set(leaders.map((l) => `${l.functionId}\u0000${l.batchKey}`)).size < leaders.length) throw new Error("absorbBatches: two leaders of one batch key");
+  const now = new Date().toISOString();
+  const rows = await sql<{ id: string; events: unknown[] }>(
+    `WITH l AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS l("id" text, "functionId" text, "batchKey" text, "max" int)),
+     leader AS (
+       SELECT r."id" FROM "EngineRun" r WHERE r."id" IN (SELECT "id" FROM l) AND r."leaseOwner" = $2 AND r."calls" = 0 FOR UPDATE),
+     pick AS (
+       SELECT l."id" AS "leaderId", w."id" FROM l JOIN leader ON leader."id" = l."id" CROSS JOIN LATERAL (
+         SELECT r."id" FROM "EngineRun" r
+         WHERE r."functionId" = l."functionId" AND r."batchKey" = l."batchKey" AND r."id" <> l."id" AND r."status" = 'queued' AND r."calls" = 0
+           AND (r."leaseUntil" IS NULL OR r."leaseUntil" < $3::timestamp)
+         ORDER BY r."createdAt", r."id" LIMIT l."max" FOR UPDATE SKIP LOCKED) w),
+     taken AS (
+       DELETE FROM "EngineRun" r USING pick p WHERE r."id" = p."id"
+       RETURNING p."leaderId", r."events", r."createdAt", r."id")
+     UPDATE "EngineRun" r SET "events" = r."events" || COALESCE(
+         (SELECT jsonb_agg(e ORDER BY t."createdAt", t."id") FROM taken t, jsonb_array_elements(t."events") e WHERE t."leaderId" = r."id"), '[]'::jsonb),
+       "batchKey" = NULL, "updatedAt" = $3::timestamp
+     WHERE r."id" IN (SELECT "id" FROM leader)
+     RETURNING r."id", r."events"`,
+    [JSON.stringify(leaders.map((l) => ({ id: l.id, functionId: l.functionId, batchKey: l.batchKey, max: l.max }))), owner, now],
+  );
+  return new Map(rows.map((r) => [r.id, r.events]));
+}
+
+/**
  * Extends the leases `owner` holds on these runs, in one statement: the calls in flight renew
  * together (their heartbeats fall due together when their calls started together).
  */
