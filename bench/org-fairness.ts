@@ -124,6 +124,28 @@ run(async () => {
       // Queries waiting for one of the pool's connections (PostgreSQL), sampled every 10 ms.
       const driver = await import("@/lib/db/driver").then((m) => m.getDriver());
       const poolWaiting = () => (driver.kind === "pg" ? driver.pool.waitingCount : 0);
+      // BENCH_DEBUG_POOL: which statements went to the pool while others already waited for a connection.
+      const crowded = new Map<string, number>();
+      if (process.env.BENCH_DEBUG_POOL && driver.kind === "pg") {
+        const pool = driver.pool as unknown as { query: (...a: unknown[]) => unknown; connect: (...a: unknown[]) => unknown; waitingCount: number };
+        const [q, c] = [pool.query.bind(pool), pool.connect.bind(pool)];
+        const note = (k: string) => pool.waitingCount >= 3 && crowded.set(k, (crowded.get(k) ?? 0) + 1);
+        let inQuery = false; // pool.query takes its connection through pool.connect: counted once
+        pool.query = (...a: unknown[]) => {
+          const t = a[0] as string | { text?: string; name?: string };
+          note(typeof t === "string" ? t.replace(/\s+/g, " ").slice(0, 60) : (t.name ?? t.text?.replace(/\s+/g, " ").slice(0, 60) ?? "?"));
+          inQuery = true;
+          try {
+            return q(...a);
+          } finally {
+            inQuery = false;
+          }
+        };
+        pool.connect = (...a: unknown[]) => {
+          if (!inQuery) note(`connect (a transaction): ${new Error().stack?.split("\n").slice(2, 5).map((l) => l.trim().replace(/^at /, "").replace(/\(.*\/(.*)\)/, "$1")).join(" < ")}`);
+          return c(...a);
+        };
+      }
       /** `count` events of the normal org at `rate`/s from seq `from`; the latency of each, event → receiver, split. */
       const pacedPhase = async (from: number, count: number): Promise<Phase> => {
         const started = new Map<number, { t0: number; t1: number }>();
@@ -303,6 +325,7 @@ run(async () => {
       );
       console.log(`  p50 busy ÷ idle: ${ratio(activeRow.p50, idleRow.p50)}; p95: ${ratio(percentile(al, 95), percentile(il, 95))}; p99: ${ratio(activeRow.p99, idleRow.p99)} (goal: p99 within 2×)`);
       for (const n of notes) console.log(`  ${n}`);
+      if (crowded.size) console.log(`  statements sent while >= 3 waited for a connection:\n${[...crowded].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, n]) => `    ${n}  ${k}`).join("\n")}`);
       console.log(`  hostile requests received in all: ${s.hangReceived}; hostile deliveries by status: ${hostileDone.map((g) => `${g.status} ${g._count}`).join(", ")}`);
     } finally {
       await engine.stop();

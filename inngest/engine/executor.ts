@@ -14,6 +14,7 @@
 // be exposed between files.
 import { randomUUID } from "node:crypto";
 import { getDriver } from "@/lib/db/driver";
+import { createBatcher } from "@/lib/db/sql";
 import type { EngineRun } from "@/lib/generated/prisma/client";
 import { fireDueCrons } from "@/inngest/engine/cron-timers";
 import { batchKey, concurrencyKeys, idempotencyKey, keysOf, triggers, type KeyLimit } from "@/inngest/engine/matching";
@@ -60,6 +61,37 @@ export class Executor {
   constructor(options: ExecutorOptions) {
     this.o = resolveOptions(options);
     this.slots = new SlotTable(this.o.maxConcurrentCalls);
+    // Runs' saves and lease renewals are group-committed: calls that end (or renew) together, as
+    // a whole org's do when its receivers' timeouts fall due at once, take one statement between
+    // them rather than one each, and leave the pool's connections to other orgs' work.
+    // A statement that fails (one run's output PostgreSQL refuses) is tried again run by run, so
+    // each run learns of its own failure only.
+    type Save = store.RunSave & { error?: unknown };
+    const saveRuns = createBatcher<Save>(async (items) => {
+      try {
+        await store.saveRuns(items);
+      } catch (err) {
+        if (items.length === 1) throw err;
+        for (const item of items) await store.saveRuns([item]).catch((e: unknown) => (item.error = e ?? new Error("save failed")));
+      }
+    }, 200, 2);
+    // Batches that start together (runs claimed one after another as an org's slots free) take
+    // their waiting runs in one statement; leaders of one key go in statements of their own.
+    type Absorb = { id: string; functionId: string; batchKey: string; max: number; events?: unknown[] | null };
+    const absorbBatches = createBatcher<Absorb>(async (items) => {
+      const seen = new Set<string>();
+      const together: Absorb[] = [];
+      const alone: Absorb[] = [];
+      for (const i of items) {
+        const key = `${i.functionId}\u0000${i.batchKey}`;
+        (seen.has(key) ? alone : together).push(i);
+        seen.add(key);
+      }
+      const events = together.length === 1 ? null : await store.absorbBatches(together, this.owner);
+      for (const i of together) i.events = events ? (events.get(i.id) ?? null) : await store.absorbBatch(i.id, this.owner, i.functionId, i.batchKey, i.max);
+      for (const i of alone) i.events = await store.absorbBatch(i.id, this.owner, i.functionId, i.batchKey, i.max);
+    }, 100, 2);
+    const renewLeases = createBatcher<{ id: string; until: Date }>((items) => store.renewLeases(items, this.owner), 500, 1);
     this.runContext = {
       owner: this.owner,
       options: this.o,
@@ -67,6 +99,17 @@ export class Executor {
       stopping: () => this.stopped,
       lease: () => this.lease(),
       ingest: (events) => this.ingest(events),
+      absorbBatch: async (leader) => {
+        const item: Absorb = { ...leader };
+        await absorbBatches(item);
+        return item.events ?? null;
+      },
+      saveRun: async (item: Save) => {
+        await saveRuns(item);
+        if (item.error !== undefined) throw item.error;
+        return item.saved === true;
+      },
+      renewLease: (id) => renewLeases({ id, until: new Date(Date.now() + this.o.leaseMs) }),
     };
   }
 

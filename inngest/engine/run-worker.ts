@@ -21,6 +21,12 @@ export interface RunContext {
   lease(): store.Lease;
   /** Stores events (here: a run's failure event) and starts their runs. */
   ingest(events: EventPayload[]): Promise<string[]>;
+  /** store.absorbBatch, sharing one statement with the other batches starting at the moment (store.absorbBatches). */
+  absorbBatch(leader: { id: string; functionId: string; batchKey: string; max: number }): Promise<unknown[] | null>;
+  /** store.saveRun, group-committed with the other runs' saves of the moment (store.saveRuns). */
+  saveRun(item: store.RunSave): Promise<boolean>;
+  /** Extends this executor's lease on a run; renewals falling due together share one statement. */
+  renewLease(id: string): Promise<void>;
 }
 
 /** Why a call was aborted: the engine stopping leaves the run untouched for the next start. */
@@ -54,7 +60,7 @@ export async function advanceRun(ctx: RunContext, run: EngineRun, fn: Registered
     // A batch starts with its first run: the runs of the same key that wait to start join it
     // (up to maxSize events). Runs wait only while their key has a run in flight (runsFor,
     // keepsFilling), so a lone event starts at once and latency stays low when the key is quiet.
-    const events = await store.absorbBatch(run.id, ctx.owner, run.functionId, run.batchKey, fn.config.batchEvents.maxSize - (run.events as unknown[]).length);
+    const events = await ctx.absorbBatch({ id: run.id, functionId: run.functionId, batchKey: run.batchKey, max: fn.config.batchEvents.maxSize - (run.events as unknown[]).length });
     if (events === null) return; // the lease was lost: another executor has the run
     run.events = events as EngineRun["events"];
   }
@@ -117,7 +123,7 @@ async function call(
   });
   const timeout = setTimeout(() => abort.abort("timeout"), o.callTimeoutMs);
   const heartbeat = setInterval(() => {
-    store.renewLease(run.id, ctx.owner, new Date(Date.now() + o.leaseMs)).catch(() => {});
+    ctx.renewLease(run.id).catch(() => {});
   }, Math.max(1_000, o.leaseMs / 3));
   state.calls++;
   ctx.stats.calls++;
@@ -154,7 +160,7 @@ async function call(
 
 /** Stores the run's state; `keepLease` when its next call follows at once. False if the lease was lost. */
 async function save(ctx: RunContext, run: EngineRun, state: RunState, fn: RegisteredFunction | undefined, keepLease: boolean): Promise<boolean> {
-  const saved = await store.saveRun(run.id, ctx.owner, state.update(), keepLease ? ctx.lease().until : undefined);
+  const saved = await ctx.saveRun({ id: run.id, owner: ctx.owner, update: state.update(), keepLeaseUntil: keepLease ? ctx.lease().until : undefined });
   if (!saved) {
     ctx.options.logger.warn(`[engine] run ${run.id}: lease lost during a call; result discarded`);
     return false;

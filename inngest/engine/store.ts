@@ -440,9 +440,52 @@ export async function absorbBatch(leaderId: string, owner: string, functionId: s
   return rows[0]?.events ?? null;
 }
 
-export async function renewLease(id: string, owner: string, leaseUntil: Date): Promise<void> {
-  const db = await getDb();
-  await db.engineRun.updateMany({ where: { id, leaseOwner: owner }, data: { leaseUntil } });
+/**
+ * absorbBatch for many leaders, each of its own batch key, in one statement (the runs one round
+ * of the executor claims start together: one round trip between them instead of one each).
+ * Returns each leader's events afterwards; a leader whose lease was lost is left out. Leaders
+ * must not share a batch key (each takes the waiting runs of its key, oldest first).
+ */
+export async function absorbBatches(leaders: { id: string; functionId: string; batchKey: string; max: number }[], owner: string): Promise<Map<string, unknown[]>> {
+  if (leaders.length === 0) return new Map();
+  if (new Set(leaders.map((l) => `${l.functionId}\u0000${l.batchKey}`)).size < leaders.length) throw new Error("absorbBatches: two leaders of one batch key");
+  const now = new Date().toISOString();
+  const rows = await sql<{ id: string; events: unknown[] }>(
+    `WITH l AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS l("id" text, "functionId" text, "batchKey" text, "max" int)),
+     leader AS (
+       SELECT r."id" FROM "EngineRun" r WHERE r."id" IN (SELECT "id" FROM l) AND r."leaseOwner" = $2 AND r."calls" = 0 FOR UPDATE),
+     pick AS (
+       SELECT l."id" AS "leaderId", w."id" FROM l JOIN leader ON leader."id" = l."id" CROSS JOIN LATERAL (
+         SELECT r."id" FROM "EngineRun" r
+         WHERE r."functionId" = l."functionId" AND r."batchKey" = l."batchKey" AND r."id" <> l."id" AND r."status" = 'queued' AND r."calls" = 0
+           AND (r."leaseUntil" IS NULL OR r."leaseUntil" < $3::timestamp)
+         ORDER BY r."createdAt", r."id" LIMIT l."max" FOR UPDATE SKIP LOCKED) w),
+     taken AS (
+       DELETE FROM "EngineRun" r USING pick p WHERE r."id" = p."id"
+       RETURNING p."leaderId", r."events", r."createdAt", r."id")
+     UPDATE "EngineRun" r SET "events" = r."events" || COALESCE(
+         (SELECT jsonb_agg(e ORDER BY t."createdAt", t."id") FROM taken t, jsonb_array_elements(t."events") e WHERE t."leaderId" = r."id"), '[]'::jsonb),
+       "batchKey" = NULL, "updatedAt" = $3::timestamp
+     WHERE r."id" IN (SELECT "id" FROM leader)
+     RETURNING r."id", r."events"`,
+    [JSON.stringify(leaders.map((l) => ({ id: l.id, functionId: l.functionId, batchKey: l.batchKey, max: l.max }))), owner, now],
+  );
+  return new Map(rows.map((r) => [r.id, r.events]));
+}
+
+/**
+ * Extends the leases `owner` holds on these runs, in one statement: the calls in flight renew
+ * together (their heartbeats fall due together when their calls started together).
+ */
+export async function renewLeases(renewals: { id: string; until: Date }[], owner: string): Promise<void> {
+  if (renewals.length === 0) return;
+  await sql(
+    `UPDATE "EngineRun" r SET "leaseUntil" = x."until"
+     FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "until" timestamp)
+     WHERE r."id" = x."id" AND r."leaseOwner" = $2`,
+    [JSON.stringify(renewals.map((r) => ({ id: r.id, until: r.until.toISOString() }))), owner],
+  );
 }
 
 export async function releaseLease(id: string, owner: string): Promise<void> {
@@ -467,42 +510,71 @@ export interface RunUpdate {
   calls: number;
 }
 
+/** One run's outcome to store (saveRuns): `saved` is filled in with whether the lease still held. */
+export interface RunSave {
+  id: string;
+  owner: string;
+  update: RunUpdate;
+  /** Keep the lease until then (the executor goes straight on with the run's next call). */
+  keepLeaseUntil?: Date;
+  saved?: boolean;
+}
+
 /**
  * Writes the outcome of a call and releases the lease, or keeps it until `keepLeaseUntil` when
  * the executor goes straight on with the run's next call; false if the lease was lost meanwhile.
  */
 export async function saveRun(id: string, owner: string, u: RunUpdate, keepLeaseUntil?: Date): Promise<boolean> {
+  const item: RunSave = { id, owner, update: u, keepLeaseUntil };
+  await saveRuns([item]);
+  return item.saved === true;
+}
+
+/**
+ * saveRun for many runs in one statement (each row only under its own lease). Calls that end
+ * together (a burst of receivers' timeouts ends a whole org's calls at once) are saved with one
+ * round trip and one commit instead of one each, so they do not fill the pool's connections
+ * ahead of other orgs' work. Sets each item's `saved`.
+ */
+export async function saveRuns(items: RunSave[]): Promise<void> {
+  if (items.length === 0) return;
   // Plain SQL: this runs after every call, and Prisma's per-query cost would be most of it.
-  const ended = u.status !== "running";
-  const nextAt = ended || u.queue.length === 0 ? null : new Date(Math.min(...u.queue.map((q) => q.at)));
-  const keep = keepLeaseUntil && !ended;
   const now = new Date().toISOString();
-  const rows = await sql(
-    `UPDATE "EngineRun" SET "steps" = $3::jsonb, "stack" = $4::jsonb, "queue" = $5::jsonb, "disableImmediate" = $6,
-       "status" = $7::"EngineRunStatus", "nextAt" = $8::timestamp, "calls" = $9,
-       "output" = CASE WHEN $7::text = 'completed' THEN $10::jsonb ELSE "output" END,
-       "error" = CASE WHEN $7::text = 'failed' THEN $11::jsonb ELSE "error" END,
-       "endedAt" = $12::timestamp, "leaseOwner" = $13, "leaseUntil" = $14::timestamp, "updatedAt" = $15::timestamp
-     WHERE "id" = $1 AND "leaseOwner" = $2 RETURNING "id"`,
-    [
+  const rows = items.map(({ id, owner, update: u, keepLeaseUntil }) => {
+    const ended = u.status !== "running";
+    const nextAt = ended || u.queue.length === 0 ? null : new Date(Math.min(...u.queue.map((q) => q.at)));
+    const keep = keepLeaseUntil && !ended;
+    return {
       id,
       owner,
-      JSON.stringify(u.steps),
-      JSON.stringify(u.stack),
-      JSON.stringify(ended ? [] : u.queue),
-      u.disableImmediate,
-      u.status,
-      nextAt?.toISOString() ?? null,
-      u.calls,
-      JSON.stringify(u.output ?? null),
-      JSON.stringify(u.error ?? null),
-      ended ? now : null,
-      keep ? owner : null,
-      keep ? keepLeaseUntil.toISOString() : null,
-      now,
-    ],
+      steps: u.steps,
+      stack: u.stack,
+      queue: ended ? [] : u.queue,
+      disableImmediate: u.disableImmediate,
+      status: u.status,
+      nextAt: nextAt?.toISOString() ?? null,
+      calls: u.calls,
+      // Wrapped, so that a null output is stored as JSON null (as before), not SQL NULL.
+      output: { v: u.output ?? null },
+      error: { v: u.error ?? null },
+      endedAt: ended ? now : null,
+      leaseOwner: keep ? owner : null,
+      leaseUntil: keep ? keepLeaseUntil.toISOString() : null,
+    };
+  });
+  const saved = await sql<{ id: string }>(
+    `UPDATE "EngineRun" r SET "steps" = x."steps", "stack" = x."stack", "queue" = x."queue", "disableImmediate" = x."disableImmediate",
+       "status" = x."status"::"EngineRunStatus", "nextAt" = x."nextAt", "calls" = x."calls",
+       "output" = CASE WHEN x."status" = 'completed' THEN x."output"->'v' ELSE r."output" END,
+       "error" = CASE WHEN x."status" = 'failed' THEN x."error"->'v' ELSE r."error" END,
+       "endedAt" = x."endedAt", "leaseOwner" = x."leaseOwner", "leaseUntil" = x."leaseUntil", "updatedAt" = $2::timestamp
+     FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "owner" text, "steps" jsonb, "stack" jsonb, "queue" jsonb, "disableImmediate" boolean,
+       "status" text, "nextAt" timestamp, "calls" int, "output" jsonb, "error" jsonb, "endedAt" timestamp, "leaseOwner" text, "leaseUntil" timestamp)
+     WHERE r."id" = x."id" AND r."leaseOwner" = x."owner" RETURNING r."id"`,
+    [JSON.stringify(rows), now],
   );
-  return rows.length === 1;
+  const ids = new Set(saved.map((r) => r.id));
+  for (const item of items) item.saved = ids.has(item.id);
 }
 
 export async function dueCrons(now: Date): Promise<{ functionId: string; schedule: string; nextAt: Date }[]> {

@@ -110,35 +110,62 @@ type DeliveryToSend = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt">
   payloadBytes: number;
 };
 
+type Loaded = { deliveries: Map<string, DeliveryToSend>; payloads: Map<string, Prisma.JsonValue> | null };
+
 /**
  * Deliveries with what sending them needs from their endpoint and event, in one query (once per
  * attempt); with their events' payloads too when all of them together are small (EAGER_BATCH_BYTES
- * as stored), else `payloads` is null and each send loads its own as it starts.
+ * as stored), else `payloads` is null and each send loads its own as it starts. The batches of
+ * every run in the process that start together share the query (each keeps its own rows and its
+ * own eager decision): runs that all start at once, as an org's do after its receivers' timeouts,
+ * take one connection between them, not one each.
  */
-async function loadDeliveries(ids: string[]): Promise<{ deliveries: Map<string, DeliveryToSend>; payloads: Map<string, Prisma.JsonValue> | null }> {
-  type Row = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt"> &
-    Omit<DeliveryToSend["endpoint"], "id" | "status"> & { endpointId: string; endpointStatus: Endpoint["status"] } & {
-      type: string;
-      eventCreatedAt: Date;
-      eventEnvironment: Environment;
-      payloadBytes: number;
-      payload: Prisma.JsonValue;
-      eager: boolean;
-    };
+async function loadDeliveries(ids: string[]): Promise<Loaded> {
+  const batchers = runtime().deliveries.batchers;
+  type Load = { ids: string[]; loaded?: Loaded };
+  const load = (batchers.deliveries ??= createBatcher<Load>(async (loads) => {
+    const all = await loadDeliveryGroups(loads.map((l) => l.ids));
+    loads.forEach((l, i) => (l.loaded = all[i]));
+  }, 100, 2)) as (l: Load) => Promise<void>;
+  const item: Load = { ids: [...new Set(ids)] };
+  await load(item);
+  return item.loaded!;
+}
+
+type LoadedRow = Pick<Delivery, "id" | "status" | "eventId" | "releasedAt"> &
+  Omit<DeliveryToSend["endpoint"], "id" | "status"> & { endpointId: string; endpointStatus: Endpoint["status"] } & {
+    type: string;
+    eventCreatedAt: Date;
+    eventEnvironment: Environment;
+    payloadBytes: number;
+    payload: Prisma.JsonValue;
+    eager: boolean;
+    grp: number;
+  };
+
+/** loadDeliveries for several batches (groups of ids) in one statement. */
+async function loadDeliveryGroups(groups: string[][]): Promise<Loaded[]> {
+  type Row = LoadedRow;
   // Prepared (as the statements below): it runs for every batch (parsed once per connection, planned once).
   const rows = await prepared<Row>(
-    "gatehouse_load_deliveries",
-    `SELECT d."id", d."status"::text AS "status", d."eventId", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
+    "gatehouse_load_delivery_groups",
+    `SELECT k."grp", d."id", d."status"::text AS "status", d."eventId", (d."releasedAt" AT TIME ZONE 'UTC') AS "releasedAt", e."id" AS "endpointId", e."orgId", e."environment"::text AS "environment",
        e."name", e."url", e."headers", e."headersEncrypted", e."secretEncrypted", e."previousSecretEncrypted",
        (e."previousSecretUntil" AT TIME ZONE 'UTC') AS "previousSecretUntil", e."olderSecrets", e."authTokenEncrypted", e."timeoutSeconds",
        e."status"::text AS "endpointStatus", e."disabledReason", e."inboundWebhookId", e."circuitOpenedAt" IS NOT NULL AS "circuitOpen", e."probeDeliveryId",
        e."maxInFlight", e."ordering"::text AS "ordering", e."rateLimitPerSecond",
        ev."type", (ev."createdAt" AT TIME ZONE 'UTC') AS "eventCreatedAt", ev."environment"::text AS "eventEnvironment", pg_column_size(ev."payload") AS "payloadBytes",
-       sum(pg_column_size(ev."payload")) OVER () <= $2 AS "eager",
-       CASE WHEN e."inboundWebhookId" IS NULL AND sum(pg_column_size(ev."payload")) OVER () <= $2 THEN ev."payload" END AS "payload"
-     FROM "Delivery" d JOIN "Endpoint" e ON e."id" = d."endpointId" JOIN "Event" ev ON ev."id" = d."eventId"
-     WHERE d."id" = ANY($1::text[])`,
-  )([ids, EAGER_BATCH_BYTES]);
+       sum(pg_column_size(ev."payload")) OVER (PARTITION BY k."grp") <= $3 AS "eager",
+       CASE WHEN e."inboundWebhookId" IS NULL AND sum(pg_column_size(ev."payload")) OVER (PARTITION BY k."grp") <= $3 THEN ev."payload" END AS "payload"
+     FROM unnest($1::text[], $2::int[]) AS k("id", "grp")
+       JOIN "Delivery" d ON d."id" = k."id" JOIN "Endpoint" e ON e."id" = d."endpointId" JOIN "Event" ev ON ev."id" = d."eventId"`,
+  )([groups.flat(), groups.flatMap((g, i) => g.map(() => i)), EAGER_BATCH_BYTES]);
+  const byGroup = groups.map(() => [] as Row[]);
+  for (const r of rows) byGroup[Number(r.grp)]!.push(r);
+  return byGroup.map(toLoaded);
+}
+
+function toLoaded(rows: LoadedRow[]): Loaded {
   const eager = rows.every((r) => r.eager);
   const payloads = eager ? new Map(rows.filter((r) => !r.inboundWebhookId).map((r) => [r.eventId, r.payload])) : null;
   const deliveries = new Map(
@@ -524,7 +551,9 @@ export async function attemptDeliveries(opts: {
     await noteDeliveriesFailed(ids, message);
   }
   // One retry time for the batch: the longest delay any of them needs.
-  if (retrying.length > 1) {
+  // (All alike, as when a batch's sends time out together: each row already has its own retry
+  // time, no later than the run's, and no statement is spent moving them by milliseconds.)
+  if (retrying.length > 1 && retrying.some((r) => r.delayMs !== retrying[0]!.delayMs)) {
     const delayMs = Math.max(...retrying.map((r) => r.delayMs));
     for (const r of retrying) {
       r.delayMs = delayMs;

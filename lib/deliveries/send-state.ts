@@ -22,9 +22,10 @@ export type DeliverySendsState = {
   buffer?: ByteBudget;
   /**
    * The statements every run in the process shares (claims and releases, attempt records, payload
-   * loads): one queue each, made on first use by the module that owns it.
+   * loads, the loads of batches that start together): one queue each, made on first use by the
+   * module that owns it.
    */
-  batchers: Partial<Record<"claims" | "records" | "payloads", unknown>>;
+  batchers: Partial<Record<"claims" | "records" | "payloads" | "deliveries", unknown>>;
   /**
    * Releases of ended sends waiting to ride along with the next claim statement instead of
    * making one of their own (endpoint-throttle.ts), and the timer that sends them alone if no
