@@ -76,6 +76,24 @@ describe("absorbBatches", () => {
     expect(idsOf((await absorbBatch(next, OWNER, FN, "A", 10))!)).toEqual([seqOf(next), seqOf(waitingA[2]!)]);
   });
 
+  it("counts events, not runs: a waiting run holding several events fills the batch only as far as max", async () => {
+    const leader = await run("M", { owner: OWNER });
+    const many = await run("M");
+    const db = await getDb();
+    // planRuns stores events of one send together as one waiting run: this one holds three.
+    const three = [0, 1, 2].map((k) => ({ name: "t/batched", data: { k: "M", i: 1000 + k }, id: `e-m${k}`, ts: k }));
+    await db.engineRun.update({ where: { id: many }, data: { events: three, event: three[0] } });
+    const single = await run("M");
+    // Room for 2 more: the three-event run does not fit, and nothing after it jumps the queue.
+    const events = await absorbBatches([{ id: leader, functionId: FN, batchKey: "M", max: 2 }], OWNER);
+    expect(events.get(leader)!.length).toBe(1);
+    expect((await db.engineRun.findMany({ where: { batchKey: "M" }, orderBy: { id: "asc" } })).map((r) => r.id)).toEqual([many, single]);
+    // Room for 4: the three-event run and the single one, oldest first; as absorbBatch counts.
+    const next = await run("M", { owner: OWNER });
+    const both = await absorbBatches([{ id: next, functionId: FN, batchKey: "M", max: 4 }], OWNER);
+    expect(idsOf(both.get(next)!)).toEqual([Number(next.slice(4)), 1000, 1001, 1002, Number(single.slice(4))]);
+  });
+
   it("refuses two leaders of one key (both would take the same waiting runs)", async () => {
     const x = await run("X", { owner: OWNER });
     const y = await run("X", { owner: OWNER });

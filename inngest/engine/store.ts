@@ -457,10 +457,15 @@ export async function absorbBatches(leaders: { id: string; functionId: string; b
        SELECT r."id" FROM "EngineRun" r WHERE r."id" IN (SELECT "id" FROM l) AND r."leaseOwner" = $2 AND r."calls" = 0 FOR UPDATE),
      pick AS (
        SELECT l."id" AS "leaderId", w."id" FROM l JOIN leader ON leader."id" = l."id" CROSS JOIN LATERAL (
-         SELECT r."id" FROM "EngineRun" r
-         WHERE r."functionId" = l."functionId" AND r."batchKey" = l."batchKey" AND r."id" <> l."id" AND r."status" = 'queued' AND r."calls" = 0
-           AND (r."leaseUntil" IS NULL OR r."leaseUntil" < $3::timestamp)
-         ORDER BY r."createdAt", r."id" LIMIT l."max" FOR UPDATE SKIP LOCKED) w),
+         -- Oldest first, as many runs as their events fit in max (a run may hold several, see planRuns).
+         SELECT c."id" FROM (
+           SELECT q."id", sum(jsonb_array_length(q."events")) OVER (ORDER BY q."createdAt", q."id") AS "upTo"
+           FROM (
+             SELECT r."id", r."events", r."createdAt" FROM "EngineRun" r
+             WHERE r."functionId" = l."functionId" AND r."batchKey" = l."batchKey" AND r."id" <> l."id" AND r."status" = 'queued' AND r."calls" = 0
+               AND (r."leaseUntil" IS NULL OR r."leaseUntil" < $3::timestamp)
+             ORDER BY r."createdAt", r."id" LIMIT l."max" FOR UPDATE SKIP LOCKED) q) c
+         WHERE c."upTo" <= l."max") w),
      taken AS (
        DELETE FROM "EngineRun" r USING pick p WHERE r."id" = p."id"
        RETURNING p."leaderId", r."events", r."createdAt", r."id")
