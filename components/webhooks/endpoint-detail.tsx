@@ -3,6 +3,7 @@
 // actions for developers and above (send test event, pause / resume, rotate secret, delete), its
 // settings, and its deliveries.
 import { Pause, Play, RefreshCw, Trash2, TriangleAlert } from "lucide-react";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
@@ -38,15 +39,14 @@ import { EndpointHealthCard } from "@/components/webhooks/endpoint-health";
 import { SigningSecretCard } from "@/components/webhooks/signing-secret-card";
 import { CollapsibleSection } from "@/components/ui/collapsible-section";
 import { Truncate } from "@/components/ui/truncate";
-import { lazyComponent } from "@/components/ui/lazy-on-open";
 import { Skeleton } from "@/components/ui/skeleton";
 
 // The settings form (and with it react-hook-form, zod and the endpoint form's schema) loads when
 // the folded Settings section is first opened: most visits look at the deliveries only.
-const SettingsCard = lazyComponent(
-  () => import("@/components/webhooks/endpoint-settings-card").then((m) => m.EndpointSettingsCard),
-  <Skeleton className="h-64 w-full" />,
-);
+// next/dynamic, so that if the server ever renders it, its chunk comes with the page.
+const SettingsCard = dynamic(() => import("@/components/webhooks/endpoint-settings-card").then((m) => m.EndpointSettingsCard), {
+  loading: () => <Skeleton className="h-64 w-full" />,
+});
 
 export const PAUSE_EXPLANATION =
   "While paused, deliveries are held, not dropped, and are sent in order when you resume.";
