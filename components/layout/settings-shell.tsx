@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import { ACCOUNT_LINKS, SettingsNav } from "@/components/layout/settings-nav";
 
 /** Both navigation groups; beside the page from md up, in the header's menu sheet below that. */
@@ -16,15 +17,23 @@ export function SettingsNavGroups({ onNavigate }: { onNavigate?: () => void }) {
   );
 }
 
-/** The settings pages' frame: organization and account navigation beside the page (md and up). */
+/**
+ * The settings pages' frame: organization and account navigation beside the page (md and up).
+ * The navigation and the page each sit in a Suspense boundary (issue 14, Lighthouse): React
+ * hydrates a server-rendered boundary after the rest, at low priority and in slices that give the
+ * main thread back every few milliseconds, instead of the whole console in one long task. Input
+ * on a part not hydrated yet is not lost: React hydrates that part at once and replays the event.
+ */
 export function SettingsShell({ children }: { children: React.ReactNode }) {
   return (
     <div className="mx-auto flex w-full max-w-7xl flex-col gap-6 px-4 py-6 sm:px-6 md:flex-row md:py-8">
       <aside className="hidden gap-4 md:grid md:w-52 md:shrink-0 md:content-start">
-        <SettingsNavGroups />
+        <Suspense>
+          <SettingsNavGroups />
+        </Suspense>
       </aside>
       <main id="main" tabIndex={-1} className="min-w-0 flex-1 outline-none">
-        {children}
+        <Suspense>{children}</Suspense>
       </main>
     </div>
   );
