@@ -19,10 +19,13 @@ export function SettingsNavGroups({ onNavigate }: { onNavigate?: () => void }) {
 
 /**
  * The settings pages' frame: organization and account navigation beside the page (md and up).
- * The navigation and the page each sit in a Suspense boundary (issue 14, Lighthouse): React
- * hydrates a server-rendered boundary after the rest, at low priority and in slices that give the
- * main thread back every few milliseconds, instead of the whole console in one long task. Input
+ * The navigation sits in a Suspense boundary (issue 14, Lighthouse): React hydrates a
+ * server-rendered boundary after the rest, at low priority and in slices that give the main
+ * thread back every few milliseconds, instead of with the whole console in one long task. Input
  * on a part not hydrated yet is not lost: React hydrates that part at once and replays the event.
+ * Not the page itself: it is an async server component, and a boundary around it would let the
+ * shell stream out before the page, so a page's notFound() would answer 200, not 404; the
+ * pages' client parts hold their own boundaries (endpoint-detail.tsx, webhooks-tabs.tsx).
  */
 export function SettingsShell({ children }: { children: React.ReactNode }) {
   return (
@@ -33,7 +36,7 @@ export function SettingsShell({ children }: { children: React.ReactNode }) {
         </Suspense>
       </aside>
       <main id="main" tabIndex={-1} className="min-w-0 flex-1 outline-none">
-        <Suspense>{children}</Suspense>
+        {children}
       </main>
     </div>
   );

@@ -6,7 +6,7 @@ import { Pause, Play, RefreshCw, Trash2, TriangleAlert } from "lucide-react";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useId, useState } from "react";
+import { Suspense, useId, useState } from "react";
 import { toast } from "sonner";
 import { askedStatusText, EndpointStatusBadge, EventTypeBadges, ReceiverPauseBadge } from "@/components/webhooks/endpoint-badges";
 import { WEBHOOKS_PATH } from "@/components/webhooks/endpoints-table";
@@ -107,7 +107,8 @@ export function EndpointDetailView({ scoping, initial, canManage, canReveal, del
           </h2>
           <p className="text-sm text-muted-foreground">Events sent to this endpoint and what it answered.</p>
         </div>
-        {deliveries}
+        {/* Its own boundary: React hydrates it after the page's header, in slices (issue 14, Lighthouse). */}
+        <Suspense>{deliveries}</Suspense>
       </section>
 
       {/* Settings change rarely: they fold away below what is looked at daily, the deliveries. */}
@@ -115,7 +116,9 @@ export function EndpointDetailView({ scoping, initial, canManage, canReveal, del
         {canManage ? <SettingsCard scoping={scoping} endpoint={e} /> : <ReadOnlySettings endpoint={e} />}
       </CollapsibleSection>
 
-      <SigningSecretCard endpointId={e.id} canReveal={canReveal} />
+      <Suspense>
+        <SigningSecretCard endpointId={e.id} canReveal={canReveal} />
+      </Suspense>
 
       <OneTimeSecretDialog
         open={secret !== null}

@@ -5,7 +5,7 @@
 // shown, or when its trigger is pointed at or focused: the page opens on Endpoints, and on a phone
 // the other tabs' code was a large part of the main thread's work before it could respond.
 import dynamic from "next/dynamic";
-import { useState } from "react";
+import { Suspense, useState } from "react";
 import { CreateEndpointDialog } from "@/components/webhooks/lazy";
 import { EndpointsTable, type EndpointDeliveryStats } from "@/components/webhooks/endpoints-table";
 import type { Scoping } from "@/components/webhooks/queries";
@@ -75,7 +75,10 @@ export function WebhooksTabs({
           </div>
           {canManage ? <CreateEndpointDialog scoping={scoping} /> : null}
         </div>
-        <EndpointsTable scoping={scoping} canManage={canManage} deliveryStats={deliveryStats} />
+        {/* Its own boundary: React hydrates the table after the tabs, in slices (issue 14, Lighthouse). */}
+        <Suspense>
+          <EndpointsTable scoping={scoping} canManage={canManage} deliveryStats={deliveryStats} />
+        </Suspense>
       </TabsContent>
       <TabsContent value="incoming">
         <InboundWebhooksPanel scoping={scoping} canManage={canManage} />
