@@ -44,7 +44,8 @@ export function OutcomeBars({ stats }: { stats: DeliveryStatsView }) {
   const pct = (n: number) => `${(n / top) * 100}%`;
 
   return (
-    <div className="flex w-full min-w-0 overflow-hidden text-[11px] text-muted-foreground tabular-nums" style={{ height: CHART_HEIGHT }}>
+    // pt-2: room above the plot for the top tick's label, which is centred on the top grid line.
+    <div className="flex w-full min-w-0 overflow-hidden pt-2 text-[11px] text-muted-foreground tabular-nums" style={{ height: CHART_HEIGHT }}>
       {/* y axis: counts, right-aligned against the plot */}
       <div className="relative w-9 shrink-0" style={{ marginBottom: X_AXIS_HEIGHT }}>
         {ticks.map((t) => (
