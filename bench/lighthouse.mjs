@@ -73,6 +73,9 @@ function summarize(lhr, page, preset, run) {
     si: num("speed-index"),
     ttfb: num("server-response-time"),
     jsBytes: of("script").transferSize,
+    // Main-thread tasks of 50 ms or more (after throttling) and the longest: what TBT is made of.
+    longTasks: lhr.audits["long-tasks"]?.details?.items?.length ?? 0,
+    longestTask: Math.max(0, ...(lhr.audits["long-tasks"]?.details?.items ?? []).map((t) => t.duration ?? 0)),
     requests: of("total").requestCount,
     lcpElement: lcpItem ? `${lcpItem.selector ?? ""} "${(lcpItem.nodeLabel ?? "").slice(0, 40)}"` : "-",
     failing,
@@ -86,7 +89,7 @@ function printRun(r) {
   const t = TARGETS[r.preset];
   console.log(
     `run ${r.run} ${r.page.padEnd(14)} ${r.preset.padEnd(8)} perf ${mark(r.performance, t.performance)}  a11y ${mark(r.accessibility, t.accessibility)}  ` +
-      `FCP ${ms(r.fcp)}  LCP ${ms(r.lcp)}  TBT ${ms(r.tbt)}  CLS ${r.cls.toFixed(3)}  SI ${ms(r.si)}  TTFB ${ms(r.ttfb)}  JS ${Math.round(r.jsBytes / 1024)} KB  ${r.requests} req  BI ${r.benchmarkIndex}`,
+      `FCP ${ms(r.fcp)}  LCP ${ms(r.lcp)}  TBT ${ms(r.tbt)}  CLS ${r.cls.toFixed(3)}  SI ${ms(r.si)}  TTFB ${ms(r.ttfb)}  JS ${Math.round(r.jsBytes / 1024)} KB  ${r.requests} req  long tasks ${r.longTasks} (max ${ms(r.longestTask)})  BI ${r.benchmarkIndex}`,
   );
 }
 

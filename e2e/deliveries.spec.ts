@@ -234,8 +234,11 @@ test("an endpoint's outcome chart totals its deliveries by outcome, per period, 
   const table = chart.getByRole("table", { name: "Deliveries per hour by outcome, last 24 hours" });
   await expect(table.locator("tbody tr")).toHaveCount(24);
   await expect(table.locator("tfoot tr")).toHaveText("Total2100");
-  await chart.scrollIntoViewIfNeeded(); // the drawing loads when the chart comes into view
-  await expect(chart.locator(".recharts-bar-rectangle path").first()).toBeVisible(); // bars drawn
+  // The drawing: succeeded and failed bar segments (one column, or two across an hour's turn), the
+  // failed one's column titled with its range and counts.
+  await expect(chart.locator('[data-outcome="succeeded"]').first()).toBeVisible();
+  await expect(chart.locator('[data-outcome="failed"]')).toHaveCount(1);
+  await expect(chart.locator("[data-bucket]").filter({ has: page.locator('[data-outcome="failed"]') })).toHaveAttribute("title", /: ([12] succeeded, )?1 failed$/);
 
   // ---- The same deliveries per day; the period toggle works from the keyboard ----
   await chart.getByRole("tab", { name: "24 hours" }).focus();

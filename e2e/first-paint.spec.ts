@@ -167,7 +167,7 @@ test("Webhooks, Credentials and the endpoint page load the form libraries when a
   }
 });
 
-test("the endpoint page draws its outcome chart (Recharts) when the chart comes into view, not before", async ({ page, baseURL }) => {
+test("the endpoint page draws its outcome chart with the page (no chart library) and it fits a phone's width", async ({ page, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const ep = await page.request.post("/api/v1/endpoints", {
     headers: { origin },
@@ -181,18 +181,21 @@ test("the endpoint page draws its outcome chart (Recharts) when the chart comes 
       data: { type: "webhook.test", data: { hello: "chart" } },
     });
     expect(sent.ok()).toBe(true);
-    await page.setViewportSize({ width: 390, height: 600 }); // a phone: the chart is below the fold
+    await page.setViewportSize({ width: 390, height: 600 }); // a phone
     const scripts = scriptsOf(page);
     await page.goto(`/settings/organization/webhooks/endpoints/${id}`);
     const chart = page.getByRole("region", { name: "Outcomes" });
-    // The totals (and the table for screen readers) are there at once; only the drawing waits.
     await expect(chart.getByRole("list", { name: "Totals" })).toBeAttached();
+    // The test delivery's bar segment (failed: port 9 refuses; or still pending), drawn without
+    // waiting for the chart to scroll into view, and no chart library among the scripts.
+    await expect(chart.locator("[data-outcome]").first()).toBeVisible({ timeout: 30_000 });
+    await expect(chart.locator("[data-bucket]")).toHaveCount(24);
     await page.waitForLoadState("networkidle");
     expect(await scripts.holding(["recharts-"])).toEqual([]);
-    await expect(chart.locator(".recharts-bar-rectangle path")).toHaveCount(0);
-    await chart.scrollIntoViewIfNeeded();
-    await expect(chart.locator(".recharts-bar-rectangle path").first()).toBeVisible();
-    expect(await scripts.holding(["recharts-"])).toEqual(["recharts-"]);
+    // The page does not scroll sideways at 390 px, chart (and its screen-reader table) included.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const box = await chart.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
   } finally {
     await page.request.delete(`/api/v1/endpoints/${id}`, { headers: { origin } });
   }

@@ -5,6 +5,7 @@
 // (click, Enter or Space) opens the delivery with its attempts.
 import type { ColumnDef } from "@tanstack/react-table";
 import { CircleCheck, Clock, Inbox, PauseCircle, SearchX, Send } from "lucide-react";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useMemo, useState, type ReactNode } from "react";
 import { DeliveryStatusBadge } from "@/components/deliveries/delivery-status-badge";
@@ -21,10 +22,9 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { cn } from "@/lib/utils";
 import type { DeliveryView } from "@/lib/validations/deliveries";
 import { Truncate } from "@/components/ui/truncate";
-import { lazyComponent } from "@/components/ui/lazy-on-open";
 
 // A delivery's detail (attempts, headers, bodies, replay) loads when a delivery is first opened.
-const DeliveryDetailDialog = lazyComponent(() => import("@/components/deliveries/delivery-detail-dialog").then((m) => m.DeliveryDetailDialog));
+const DeliveryDetailDialog = dynamic(() => import("@/components/deliveries/delivery-detail-dialog").then((m) => m.DeliveryDetailDialog));
 
 const FILTERS: { value: StatusFilter; label: string }[] = [
   { value: "all", label: "All" },

@@ -1,12 +1,12 @@
 "use client";
-// One endpoint's delivery outcomes over time: a small stacked bar chart (Recharts, as shadcn's
-// chart component uses) of its deliveries by status per hour (last 24 hours) or per UTC day
+// One endpoint's delivery outcomes over time: a small stacked bar chart (plain HTML bars,
+// outcome-bars.tsx) of its deliveries by status per hour (last 24 hours) or per UTC day
 // (last 7 days). The totals are shown as the legend, the whole chart is summed up in its
 // accessible name, and a visually hidden table gives screen readers every bucket. It polls
 // every 2 s while a delivery in the window is pending, like the delivery list below it.
-import dynamic from "next/dynamic";
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import { bucketRange, deliveriesCount, OUTCOME_ORDER, outcomesSummary, STATUS_LABELS, successRate } from "@/components/deliveries/format";
+import { OutcomeBars } from "@/components/deliveries/outcome-bars";
 import { CHART_HEIGHT, SERIES } from "@/components/deliveries/outcome-series";
 import { useDeliveryOutcomes, type Scoping } from "@/components/deliveries/queries";
 import { LoadError } from "@/components/ui/load-error";
@@ -17,32 +17,6 @@ import type { DeliveryStatsView } from "@/lib/validations/deliveries";
 import { DELIVERY_STATS_WINDOWS, type DeliveryStatsWindow } from "@/lib/validations/delivery-stats-windows";
 
 const WINDOWS = Object.keys(DELIVERY_STATS_WINDOWS) as DeliveryStatsWindow[];
-
-// Recharts (with its d3 and redux parts, ~120 KB compressed) is loaded once the outcomes are
-// there to draw and the chart's place is on the screen (or about to be), not with the page: the
-// drawing is below the fold on a phone, and loading and drawing it took seconds of the main
-// thread there. A box of the chart's height holds its place meanwhile, so nothing moves when it
-// arrives; the totals above it and the table for screen readers do not wait for it.
-const OutcomeBars = dynamic(() => import("@/components/deliveries/outcome-bars").then((m) => m.OutcomeBars), {
-  ssr: false,
-  loading: () => <div style={{ height: CHART_HEIGHT }} />,
-});
-
-/** Its children once its place comes within 200 px of the viewport; until then an empty box of the chart's height. */
-function WhenOnScreen({ children }: { children: React.ReactNode }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const [seen, setSeen] = useState(false);
-  useEffect(() => {
-    const el = ref.current;
-    if (seen || !el) return;
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) setSeen(true);
-    }, { rootMargin: "200px 0px" });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [seen]);
-  return seen ? children : <div ref={ref} style={{ height: CHART_HEIGHT }} />;
-}
 
 export function DeliveryOutcomeChart({ endpointId, scoping }: { endpointId: string; scoping?: Scoping }) {
   const [period, setPeriod] = useState<DeliveryStatsWindow>("24h");
@@ -119,9 +93,7 @@ function OutcomesForPeriod({ endpointId, scoping, period }: { endpointId: string
       <figure aria-label={summary} className="m-0 min-w-0">
         {/* The drawing is for the eye; the table below says the same to a screen reader. */}
         <div aria-hidden className="min-w-0">
-          <WhenOnScreen>
-            <OutcomeBars stats={s} />
-          </WhenOnScreen>
+          <OutcomeBars stats={s} />
         </div>
         <OutcomeTable stats={s} windowLabel={label} />
       </figure>

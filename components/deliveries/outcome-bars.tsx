@@ -1,91 +1,96 @@
-"use client";
-// The drawing of the delivery outcome chart (Recharts), in its own module so that the endpoint
-// page loads Recharts only when there are outcomes to draw (next/dynamic in delivery-outcome-chart).
-import { Bar, BarChart, CartesianGrid, Rectangle, Tooltip, XAxis, YAxis, type BarShapeProps, type TooltipContentProps } from "recharts";
+// The drawing of the delivery outcome chart: stacked bars in plain HTML and CSS from the API's
+// buckets. It replaced Recharts (issue 14, Lighthouse): Recharts measured and drew the chart in
+// one task of about a second on a phone (4x CPU slowdown) and brought ~120 KB of script; these
+// are a few dozen divs with percentage heights, laid out by the browser, no measuring, no script.
+// Every column is as wide as the plot allows (flex, min-width 0), so it never widens the page at
+// 390 px. The drawing is for the eye (its figure's table says the same to a screen reader): each
+// column's title (shown on hover) gives its range and counts, as Recharts' tooltip did.
 import { bucketRange, bucketTick, formatCompact, OUTCOME_ORDER, STATUS_LABELS } from "@/components/deliveries/format";
 import { CHART_HEIGHT, SERIES, type Bucket } from "@/components/deliveries/outcome-series";
-import type { DeliveryStatus } from "@/components/deliveries/queries";
 import { cn } from "@/lib/utils";
 import type { DeliveryStatsView } from "@/lib/validations/deliveries";
 
-/** The topmost non-zero series of a bucket gets the rounded top. */
-function topOf(b: Bucket): DeliveryStatus | undefined {
-  return [...OUTCOME_ORDER].reverse().find((status) => b[status] > 0);
+/** Room under the bars for the time ticks. */
+const X_AXIS_HEIGHT = 20;
+/** About as many time labels as fit a phone's width. */
+const MAX_X_LABELS = 6;
+
+/** The y axis's ticks: 0 up to a round top at or above `max`, in whole steps of 1, 2 or 5 × 10^n (about four of them). */
+export function yTicks(max: number): number[] {
+  if (max <= 0) return [0, 1];
+  const raw = max / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude);
+  const top = Math.ceil(max / step) * step;
+  return Array.from({ length: Math.round(top / step) + 1 }, (_, i) => i * step);
+}
+
+const totalOf = (b: Bucket) => OUTCOME_ORDER.reduce((n, s) => n + b[s], 0);
+
+/** A column's hover text: "2:00 PM – 3:00 PM: 3 succeeded, 1 failed" (the old tooltip, in words). */
+function columnTitle(b: Bucket, seconds: number): string {
+  const parts = OUTCOME_ORDER.filter((s) => b[s] > 0).map((s) => `${b[s]} ${STATUS_LABELS[s].toLowerCase()}`);
+  return `${bucketRange(b.start, seconds)}: ${parts.length ? parts.join(", ") : "no deliveries"}`;
 }
 
 export function OutcomeBars({ stats }: { stats: DeliveryStatsView }) {
   const seconds = stats.bucket_seconds;
-  return (
-    <BarChart
-      responsive
-      accessibilityLayer={false}
-      style={{ width: "100%", height: CHART_HEIGHT }}
-      data={stats.buckets}
-      margin={{ top: 4, right: 4, bottom: 0, left: 0 }}
-      barCategoryGap={stats.buckets.length > 12 ? "18%" : "30%"}
-    >
-      <CartesianGrid vertical={false} stroke="var(--border)" />
-      <XAxis
-        dataKey="start"
-        tickFormatter={(v: string) => bucketTick(v, seconds)}
-        tickLine={false}
-        axisLine={false}
-        tickMargin={6}
-        minTickGap={12}
-        tick={{ fill: "var(--muted-foreground)", fontSize: 11 }}
-      />
-      <YAxis
-        allowDecimals={false}
-        tickLine={false}
-        axisLine={false}
-        width={36}
-        tickFormatter={formatCompact}
-        tick={{ fill: "var(--muted-foreground)", fontSize: 11 }}
-      />
-      <Tooltip
-        cursor={{ fill: "var(--muted)", opacity: 0.7 }}
-        isAnimationActive={false}
-        content={(props: TooltipContentProps) => <OutcomeTooltip {...props} seconds={seconds} />}
-      />
-      {OUTCOME_ORDER.map((status) => (
-        <Bar
-          key={status}
-          dataKey={status}
-          name={STATUS_LABELS[status]}
-          stackId="outcomes"
-          fill={SERIES[status].fill}
-          fillOpacity={SERIES[status].opacity}
-          // Live refreshes every 2 s would replay the grow-in each time.
-          isAnimationActive={false}
-          shape={(p: BarShapeProps) => (
-            <Rectangle {...p} radius={topOf(p.payload as Bucket) === status ? [3, 3, 0, 0] : 0} />
-          )}
-        />
-      ))}
-    </BarChart>
-  );
-}
+  const buckets = stats.buckets;
+  const ticks = yTicks(Math.max(0, ...buckets.map(totalOf)));
+  const top = ticks[ticks.length - 1];
+  const labelEvery = Math.max(1, Math.ceil(buckets.length / MAX_X_LABELS));
+  // The share of each column left empty beside its bar (as Recharts' barCategoryGap).
+  const barWidth = buckets.length > 12 ? "82%" : "70%";
+  const pct = (n: number) => `${(n / top) * 100}%`;
 
-function OutcomeTooltip({ active, payload, seconds }: TooltipContentProps & { seconds: number }) {
-  const b = payload?.[0]?.payload as Bucket | undefined;
-  if (!active || !b) return null;
-  const total = OUTCOME_ORDER.reduce((n, s) => n + b[s], 0);
   return (
-    <div className="grid min-w-40 gap-1.5 rounded-md border bg-popover px-3 py-2 text-xs text-popover-foreground shadow-md">
-      <p className="font-medium">{bucketRange(b.start, seconds)}</p>
-      {total === 0 ? (
-        <p className="text-muted-foreground">No deliveries</p>
-      ) : (
-        <ul className="grid gap-1">
-          {OUTCOME_ORDER.filter((s) => b[s] > 0).map((s) => (
-            <li key={s} className="flex items-center gap-2">
-              <span aria-hidden className={cn("size-2.5 rounded-[3px]", SERIES[s].swatch)} />
-              <span className="text-muted-foreground">{STATUS_LABELS[s]}</span>
-              <span className="ml-auto font-medium tabular-nums">{b[s]}</span>
-            </li>
+    // pt-2: room above the plot for the top tick's label, which is centred on the top grid line.
+    <div className="flex w-full min-w-0 overflow-hidden pt-2 text-[11px] text-muted-foreground tabular-nums" style={{ height: CHART_HEIGHT }}>
+      {/* y axis: counts, right-aligned against the plot */}
+      <div className="relative w-9 shrink-0" style={{ marginBottom: X_AXIS_HEIGHT }}>
+        {ticks.map((t) => (
+          <span key={t} className="absolute right-1.5 translate-y-1/2 leading-none" style={{ bottom: pct(t) }}>
+            {formatCompact(t)}
+          </span>
+        ))}
+      </div>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <div className="relative min-h-0 flex-1">
+          {ticks.map((t) => (
+            <div key={t} className="absolute inset-x-0 border-t border-border" style={{ bottom: pct(t) }} />
           ))}
-        </ul>
-      )}
+          <div className="absolute inset-0 flex">
+            {buckets.map((b) => {
+              const present = OUTCOME_ORDER.filter((s) => b[s] > 0);
+              const topmost = present[present.length - 1];
+              return (
+                <div key={b.start} data-bucket={b.start} title={columnTitle(b, seconds)} className="flex h-full min-w-0 flex-1 justify-center hover:bg-muted/70">
+                  <div className="flex h-full flex-col-reverse" style={{ width: barWidth }}>
+                    {present.map((s) => (
+                      <div
+                        key={s}
+                        data-outcome={s}
+                        className={cn("w-full shrink-0", s === topmost && "rounded-t-[3px]")}
+                        style={{ height: pct(b[s]), background: SERIES[s].fill, opacity: SERIES[s].opacity }}
+                      />
+                    ))}
+                  </div>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+        {/* x axis: every few buckets' time, centred under its column */}
+        <div className="flex" style={{ height: X_AXIS_HEIGHT }}>
+          {buckets.map((b, i) => (
+            <div key={b.start} className="relative min-w-0 flex-1">
+              {i % labelEvery === 0 ? (
+                <span className="absolute top-1.5 left-1/2 -translate-x-1/2 leading-none whitespace-nowrap">{bucketTick(b.start, seconds)}</span>
+              ) : null}
+            </div>
+          ))}
+        </div>
+      </div>
     </div>
   );
 }

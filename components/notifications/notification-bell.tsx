@@ -5,7 +5,7 @@
 // is a real button or link, so the list is usable with the keyboard and announced by name.
 import { Bell, CheckCheck } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { formatRelative } from "@/components/ui/time-format";
 import { Popover, PopoverContent, PopoverTrigger } from "@/components/ui/popover";
@@ -14,7 +14,27 @@ import { useMarkAllNotificationsRead, useMarkNotificationRead, useNotifications,
 
 export function NotificationBell({ scope }: { scope: Scoping }) {
   const [open, setOpen] = useState(false);
-  const q = useNotifications(scope);
+  const [wanted, setWanted] = useState(false);
+  // The unread count is not what a page is opened for: its request (and the render of its answer)
+  // waits until the page has loaded and the main thread is idle, so it does not compete with the
+  // page's own data on a slow phone (issue 14, Lighthouse). Opening the bell asks at once.
+  useEffect(() => {
+    if (wanted) return;
+    let idle: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ask = () => {
+      if (typeof window.requestIdleCallback === "function") idle = window.requestIdleCallback(() => setWanted(true), { timeout: 2_000 });
+      else timer = setTimeout(() => setWanted(true), 200);
+    };
+    if (document.readyState === "complete") ask();
+    else window.addEventListener("load", ask, { once: true });
+    return () => {
+      window.removeEventListener("load", ask);
+      if (idle !== undefined) window.cancelIdleCallback(idle);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [wanted]);
+  const q = useNotifications(scope, { enabled: wanted || open });
   const markRead = useMarkNotificationRead(scope);
   const markAll = useMarkAllNotificationsRead(scope);
   const unread = q.data?.unread_count ?? 0;

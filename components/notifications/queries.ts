@@ -25,7 +25,9 @@ export function notificationsQueryOptions(s: Scoping) {
   });
 }
 
-export const useNotifications = (s: Scoping) => useQuery(notificationsQueryOptions(s));
+/** `enabled: false` holds the first fetch back (the bell waits until the page has loaded). */
+export const useNotifications = (s: Scoping, { enabled = true }: { enabled?: boolean } = {}) =>
+  useQuery({ ...notificationsQueryOptions(s), enabled });
 
 export function useMarkNotificationRead(s: Scoping) {
   const qc = useQueryClient();

@@ -39,18 +39,9 @@ export function lazyOnOpen<P extends object>(
   return LazyOnOpen;
 }
 
-/** A component loaded when first rendered (an inactive tab, a folded section), with a fallback meanwhile. */
-export function lazyComponent<P extends object>(
-  load: () => Promise<ComponentType<P>>,
-  fallback: React.ReactNode = null,
-): ComponentType<P> & { preload: () => void } {
-  const Loaded = lazy(async () => ({ default: await load() }));
-  function LazyComponent(props: P) {
-    return (
-      <Suspense fallback={fallback}>
-        <Loaded {...props} />
-      </Suspense>
-    );
-  }
-  return Object.assign(LazyComponent, { preload: () => void load().catch(() => undefined) });
-}
+// A part loaded when first rendered (an inactive tab, a folded section, a detail dialog) is a
+// plain next/dynamic at its place of use (`dynamic(() => import("…").then((m) => m.X), { loading })`),
+// not a helper here: Next sees the import() only when it is written inside dynamic(), and only
+// then, when the server renders that part (a tab opened by ?tab=), does it send the part's chunk
+// with the page, so the part hydrates with the page instead of after a second round trip (a
+// React.lazy part hydrated late, and a click on it before then was lost).

@@ -3,9 +3,10 @@
 // actions for developers and above (send test event, pause / resume, rotate secret, delete), its
 // settings, and its deliveries.
 import { Pause, Play, RefreshCw, Trash2, TriangleAlert } from "lucide-react";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useId, useState } from "react";
+import { Suspense, useId, useState } from "react";
 import { toast } from "sonner";
 import { askedStatusText, EndpointStatusBadge, EventTypeBadges, ReceiverPauseBadge } from "@/components/webhooks/endpoint-badges";
 import { WEBHOOKS_PATH } from "@/components/webhooks/endpoints-table";
@@ -38,15 +39,14 @@ import { EndpointHealthCard } from "@/components/webhooks/endpoint-health";
 import { SigningSecretCard } from "@/components/webhooks/signing-secret-card";
 import { CollapsibleSection } from "@/components/ui/collapsible-section";
 import { Truncate } from "@/components/ui/truncate";
-import { lazyComponent } from "@/components/ui/lazy-on-open";
 import { Skeleton } from "@/components/ui/skeleton";
 
 // The settings form (and with it react-hook-form, zod and the endpoint form's schema) loads when
 // the folded Settings section is first opened: most visits look at the deliveries only.
-const SettingsCard = lazyComponent(
-  () => import("@/components/webhooks/endpoint-settings-card").then((m) => m.EndpointSettingsCard),
-  <Skeleton className="h-64 w-full" />,
-);
+// next/dynamic, so that if the server ever renders it, its chunk comes with the page.
+const SettingsCard = dynamic(() => import("@/components/webhooks/endpoint-settings-card").then((m) => m.EndpointSettingsCard), {
+  loading: () => <Skeleton className="h-64 w-full" />,
+});
 
 export const PAUSE_EXPLANATION =
   "While paused, deliveries are held, not dropped, and are sent in order when you resume.";
@@ -107,7 +107,8 @@ export function EndpointDetailView({ scoping, initial, canManage, canReveal, del
           </h2>
           <p className="text-sm text-muted-foreground">Events sent to this endpoint and what it answered.</p>
         </div>
-        {deliveries}
+        {/* Its own boundary: React hydrates it after the page's header, in slices (issue 14, Lighthouse). */}
+        <Suspense>{deliveries}</Suspense>
       </section>
 
       {/* Settings change rarely: they fold away below what is looked at daily, the deliveries. */}
@@ -115,7 +116,9 @@ export function EndpointDetailView({ scoping, initial, canManage, canReveal, del
         {canManage ? <SettingsCard scoping={scoping} endpoint={e} /> : <ReadOnlySettings endpoint={e} />}
       </CollapsibleSection>
 
-      <SigningSecretCard endpointId={e.id} canReveal={canReveal} />
+      <Suspense>
+        <SigningSecretCard endpointId={e.id} canReveal={canReveal} />
+      </Suspense>
 
       <OneTimeSecretDialog
         open={secret !== null}

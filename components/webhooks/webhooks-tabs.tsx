@@ -4,13 +4,13 @@
 // The Incoming and Event types tabs' code (their tables and dialogs) loads when the tab is first
 // shown, or when its trigger is pointed at or focused: the page opens on Endpoints, and on a phone
 // the other tabs' code was a large part of the main thread's work before it could respond.
-import { useState } from "react";
+import dynamic from "next/dynamic";
+import { Suspense, useState } from "react";
 import { CreateEndpointDialog } from "@/components/webhooks/lazy";
 import { EndpointsTable, type EndpointDeliveryStats } from "@/components/webhooks/endpoints-table";
 import type { Scoping } from "@/components/webhooks/queries";
 import { parseWebhookTab, type WebhookTab } from "@/components/webhooks/tabs";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
-import { lazyComponent } from "@/components/ui/lazy-on-open";
 import { Spinner } from "@/components/ui/spinner";
 
 const tabLoading = (
@@ -18,11 +18,17 @@ const tabLoading = (
     <Spinner className="size-5 text-muted-foreground" />
   </div>
 );
-const InboundWebhooksPanel = lazyComponent(
-  () => import("@/components/inbound/inbound-webhooks-panel").then((m) => m.InboundWebhooksPanel),
-  tabLoading,
-);
-const EventTypesTab = lazyComponent(() => import("@/components/webhooks/event-types-tab").then((m) => m.EventTypesTab), tabLoading);
+// next/dynamic (not React.lazy): when the server renders one of these tabs (?tab=), its chunk is
+// sent with the page, so the tab hydrates with it.
+const InboundWebhooksPanel = dynamic(() => import("@/components/inbound/inbound-webhooks-panel").then((m) => m.InboundWebhooksPanel), {
+  loading: () => tabLoading,
+});
+const EventTypesTab = dynamic(() => import("@/components/webhooks/event-types-tab").then((m) => m.EventTypesTab), {
+  loading: () => tabLoading,
+});
+// Pointing at or focusing a tab starts its download (the bundler shares the chunk with dynamic's).
+const preloadInbound = () => void import("@/components/inbound/inbound-webhooks-panel").catch(() => undefined);
+const preloadEventTypes = () => void import("@/components/webhooks/event-types-tab").catch(() => undefined);
 
 export function WebhooksTabs({
   scoping,
@@ -52,10 +58,10 @@ export function WebhooksTabs({
     <Tabs value={tab} onValueChange={select} className="gap-4">
       <TabsList aria-label="Webhooks">
         <TabsTrigger value="endpoints">Endpoints</TabsTrigger>
-        <TabsTrigger value="incoming" onPointerEnter={InboundWebhooksPanel.preload} onFocus={InboundWebhooksPanel.preload}>
+        <TabsTrigger value="incoming" onPointerEnter={preloadInbound} onFocus={preloadInbound}>
           Incoming
         </TabsTrigger>
-        <TabsTrigger value="event-types" onPointerEnter={EventTypesTab.preload} onFocus={EventTypesTab.preload}>
+        <TabsTrigger value="event-types" onPointerEnter={preloadEventTypes} onFocus={preloadEventTypes}>
           Event types
         </TabsTrigger>
       </TabsList>
@@ -69,7 +75,10 @@ export function WebhooksTabs({
           </div>
           {canManage ? <CreateEndpointDialog scoping={scoping} /> : null}
         </div>
-        <EndpointsTable scoping={scoping} canManage={canManage} deliveryStats={deliveryStats} />
+        {/* Its own boundary: React hydrates the table after the tabs, in slices (issue 14, Lighthouse). */}
+        <Suspense>
+          <EndpointsTable scoping={scoping} canManage={canManage} deliveryStats={deliveryStats} />
+        </Suspense>
       </TabsContent>
       <TabsContent value="incoming">
         <InboundWebhooksPanel scoping={scoping} canManage={canManage} />
