@@ -86,7 +86,9 @@ function exchange(origin: string, raw: Buffer): Promise<Buffer> {
       clearTimeout(timer);
       resolve(Buffer.concat(chunks));
     });
-    socket.end(raw);
+    // Not end(): a client that half-closes is answered by Node closing the connection at once.
+    // The request says Connection: close, so the server closes it once it has answered.
+    socket.write(raw);
   });
 }
 
