@@ -6,7 +6,11 @@
 // wrk when installed) with the same request body, at each connection count, in one process.
 // Per connection count: a 1 s warm-up of each, the bare Node handler (the generator's ceiling),
 // then rounds alternating which goes first (ABBA). Prints a table per connection count and a
-// summary with the ratio Gatehouse ÷ oidc-provider.
+// summary with the ratio Gatehouse ÷ oidc-provider, and beside it each side's CPU time per
+// request (this process, where both servers run, and PostgreSQL's backends of the bench's
+// database): on a shared machine the rates swing with other load, CPU per request much less.
+// BENCH_WEB_PATH=1 adds a row: the same route through its web handler (a web Request and
+// Response, as Next.js calls it) rather than the lean layer's plain path (node-adapter.ts).
 // Run: npm run bench:token-oidc
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -14,8 +18,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { envInt, envInts, openDatabase, prepareDatabase, printTable, rowOf, run, startBareServer, type LoadResult, type Served } from "./harness";
+import { cpuNow, envInt, envInts, openDatabase, prepareDatabase, printTable, rowOf, run, startBareServer, type LoadResult, type Served } from "./harness";
 import { generate, pickGenerator } from "./load-generator";
+import type { RouteHandler } from "@/lib/http/node-adapter";
 
 const SCOPE = "members:read";
 const TOKEN_LIFETIME = 3600; // Gatehouse's bench credential issues 1 h tokens (bench/fixtures.ts)
@@ -88,12 +93,26 @@ run(async () => {
       const body = new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: secret, scope: SCOPE }).toString();
       const headers = { "content-type": "application/x-www-form-urlencoded" };
       const gatehouse = await serveRoutes({ "/oauth/token": token }, { contract: false });
+      const withWeb = process.env.BENCH_WEB_PATH === "1";
+      const post = token.POST as RouteHandler;
+      // The route's POST without its plain variant: the adapter builds a web Request and writes the Response.
+      const webOnly = Object.assign((req: Request, c: { params: Promise<Record<string, string>> }) => post(req, c), { maxBodyBytes: post.maxBodyBytes, tooLarge: post.tooLarge });
+      const web = withWeb ? await serveRoutes({ "/oauth/token": { ...token, POST: webOnly } }, { contract: false }) : undefined;
       const oidc = await startOidcProvider(clientId, secret);
       const bare = await startBareServer(200);
       const gen = pickGenerator();
-      const targets = { gatehouse: gatehouse.origin + "/oauth/token", "oidc-provider": oidc.origin + "/token" } as const;
-      type Name = keyof typeof targets;
-      const summary: { c: number; g: LoadResult; o: LoadResult; ratios: number[] }[] = [];
+      const targets: Record<string, string> = { gatehouse: gatehouse.origin + "/oauth/token", "oidc-provider": oidc.origin + "/token" };
+      if (web) targets["gatehouse-web"] = web.origin + "/oauth/token";
+      type Name = string;
+      const summary: { c: number; g: Measured; o: Measured; w?: Measured; ratios: number[] }[] = [];
+      /** One run, with the CPU it took per request: this process's, and PostgreSQL's for this database. */
+      const measure = async (o: Parameters<typeof generate>[1]): Promise<LoadResult & { cpu: number; pg: number | null }> => {
+        const before = cpuNow();
+        const r = await generate(gen, o);
+        const after = cpuNow();
+        const per = (a: number, b: number) => (a - b) / Math.max(1, r.requests);
+        return { ...r, cpu: per(after.proc, before.proc), pg: after.pg !== null && before.pg !== null ? per(after.pg, before.pg) : null };
+      };
       try {
         for (const [name, url] of Object.entries(targets)) {
           const res = await fetch(url, { method: "POST", headers, body });
@@ -115,28 +134,38 @@ run(async () => {
           for (const url of Object.values(targets)) await generate(gen, opts(url, 1));
           await settle();
           const baseline = rowOf("bare Node http handler", await generate(gen, opts(bare.origin + "/oauth/token")));
-          const got: Record<Name, LoadResult[]> = { gatehouse: [], "oidc-provider": [] };
+          const got: Record<Name, (LoadResult & { cpu: number; pg: number | null })[]> = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
           const ratios: number[] = [];
           for (let i = 0; i < rounds; i++) {
-            const order: Name[] = i % 2 === 0 ? ["gatehouse", "oidc-provider"] : ["oidc-provider", "gatehouse"];
+            const names = Object.keys(targets);
+            const order: Name[] = i % 2 === 0 ? names : [...names].reverse();
             for (const name of order) {
-              got[name].push(await generate(gen, opts(targets[name])));
+              got[name]!.push(await measure(opts(targets[name]!)));
               await settle();
             }
-            ratios.push(got.gatehouse[i]!.rps / Math.max(1e-9, got["oidc-provider"][i]!.rps));
+            ratios.push(got.gatehouse![i]!.rps / Math.max(1e-9, got["oidc-provider"]![i]!.rps));
           }
-          const g = combine(got.gatehouse);
-          const o = combine(got["oidc-provider"]);
-          summary.push({ c, g, o, ratios });
+          const g = combineCpu(got.gatehouse!);
+          const o = combineCpu(got["oidc-provider"]!);
+          const w = web ? combineCpu(got["gatehouse-web"]!) : undefined;
+          summary.push({ c, g, o, w, ratios });
+          const rows = [rowOf(`oidc-provider (tokens in memory)`, o), rowOf(`Gatehouse (tokens in ${database.isPostgres ? "PostgreSQL" : "PGlite"})`, g)];
+          if (w) rows.push(rowOf(`Gatehouse, web handler (as Next.js calls it)`, w));
           printTable({
             title: `${c} connections: Gatehouse ÷ oidc-provider ${(g.rps / o.rps).toFixed(3)} (per round: ${ratios.map((r) => r.toFixed(3)).join(", ")})`,
             lines: [],
-            rows: [rowOf(`oidc-provider (tokens in memory)`, o), rowOf(`Gatehouse (tokens in ${database.isPostgres ? "PostgreSQL" : "PGlite"})`, g)],
+            rows,
             baseline,
           });
+          const cpuLine = (name: string, m: Measured) =>
+            `  CPU per request, ${name}: ${m.cpu.toFixed(0)} µs in this process${m.pg !== null ? `, ${m.pg.toFixed(0)} µs in PostgreSQL` : ""}`;
+          console.log(cpuLine("oidc-provider", { ...o, pg: null })); // no database: what PostgreSQL's backends did meanwhile is not its
+          console.log(cpuLine("Gatehouse", g));
+          if (w) console.log(cpuLine("Gatehouse, web handler", w));
         }
       } finally {
         await gatehouse.close();
+        await web?.close();
         await oidc.close();
         await bare.close();
       }
@@ -148,6 +177,12 @@ run(async () => {
         console.log(`  | ${c} | ${f(g.rps)} | ${f(g.p50, 1)} | ${f(g.p99, 1)} | ${f(o.rps)} | ${f(o.p50, 1)} | ${f(o.p99, 1)} | **${(g.rps / o.rps).toFixed(3)}** |`);
       }
       console.log("  (req/s: all rounds' requests ÷ their seconds; p50/p99: the mean of the rounds'; ≥ 1.000 meets issue 17; one run on a shared machine)");
+      console.log(`\n  CPU per request (µs; this process holds both servers; PostgreSQL: its backends for the bench's database${database.isPostgres ? "" : ", none with PGlite, which runs in this process"}):`);
+      console.log("  | connections | Gatehouse | + PostgreSQL | oidc-provider | oidc-provider ÷ Gatehouse (this process) |" + (summary[0]?.w ? " Gatehouse, web handler |" : ""));
+      console.log("  |---:|---:|---:|---:|---:|" + (summary[0]?.w ? "---:|" : ""));
+      for (const { c, g, o, w } of summary) {
+        console.log(`  | ${c} | ${f(g.cpu)} | ${g.pg !== null ? f(g.pg) : "-"} | ${f(o.cpu)} | **${(o.cpu / g.cpu).toFixed(3)}** |` + (w ? ` ${f(w.cpu)} |` : ""));
+      }
       // On a shared machine one round can swing a total: the median of the rounds' own ratios beside it.
       for (const { c, ratios } of summary) {
         const sorted = [...ratios].sort((a, b) => a - b);
@@ -162,6 +197,16 @@ run(async () => {
     await database.cleanup();
   }
 });
+
+type Measured = LoadResult & { cpu: number; pg: number | null };
+
+/** combine(), with CPU per request over all the rounds' requests. */
+function combineCpu(rs: (LoadResult & { cpu: number; pg: number | null })[]): Measured {
+  const all = combine(rs);
+  const n = Math.max(1, all.requests);
+  const pg = rs.every((r) => r.pg !== null) ? rs.reduce((a, r) => a + r.pg! * r.requests, 0) / n : null;
+  return { ...all, cpu: rs.reduce((a, r) => a + r.cpu * r.requests, 0) / n, pg };
+}
 
 /** The rounds of one side as one result: rate over all of them, latencies the mean of theirs. */
 function combine(rs: LoadResult[]): LoadResult {

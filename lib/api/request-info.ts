@@ -10,7 +10,7 @@ import { isValidHost, plainIp } from "@/lib/http/edge";
 
 export type RequestInfo = { ip: string | null; userAgent: string | null };
 
-export function requestInfo(headers: Headers): RequestInfo {
+export function requestInfo(headers: Pick<Headers, "get">): RequestInfo {
   // The edge sets one address; with several (next dev), the nearest hop is the least forgeable.
   const fwd = headers.get("x-forwarded-for");
   const last = fwd ? fwd.slice(fwd.lastIndexOf(",") + 1).trim() : "";
@@ -22,7 +22,7 @@ export function requestInfo(headers: Headers): RequestInfo {
  * The origin clients use: GATEHOUSE_PUBLIC_URL when set, else the one the edge resolved
  * (X-Forwarded-Host/-Proto, Host). Only http/https and a valid host; anything else is a 400.
  */
-export function requestOrigin(req: Request): string {
+export function requestOrigin(req: { url: string; headers: Pick<Headers, "get"> }): string {
   const configured = env().GATEHOUSE_PUBLIC_URL;
   if (configured) return configured;
   const url = new URL(req.url);

@@ -6,15 +6,13 @@
 // the record turned off beside the same with them on, in one run; the app always runs with both.
 import { issueToken } from "@/lib/credentials/oauth";
 import { oauthJson, withOAuthClient } from "@/lib/credentials/oauth-route";
-import { requestInfo } from "@/lib/api/request-info";
 import { countTokenExchange } from "@/lib/observability/metrics";
 
 export function tokenEndpoint(features: { quotas?: boolean; recordUse?: boolean } = {}) {
   const quota = features.quotas ?? true;
   const recordUse = features.recordUse ?? true;
   return withOAuthClient(
-    async (client, form, req, via) =>
-      oauthJson(await issueToken(client, form, { quota, use: recordUse ? { tag: via.tag, ip: requestInfo(req.headers).ip } : null })),
+    async (client, form, call, via) => oauthJson(await issueToken(client, form, { quota, use: recordUse ? { tag: via.tag, ip: call.ip } : null })),
     { outcome: countTokenExchange },
   );
 }

@@ -9,7 +9,9 @@
 // - Everything else (the console, sign-in, /api/v1 calls with a console session) goes to Next.js.
 //
 // The same handler answers a request on either layer; the lean layer only changes where it
-// enters. `npm run dev` (`next dev`) serves everything through Next.js.
+// enters. (The OAuth endpoints also carry a `plain` form of their handler, which the lean layer
+// calls without building a web Request: node-adapter.ts. Same core, same bytes on the wire.)
+// `npm run dev` (`next dev`) serves everything through Next.js.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -14,7 +14,35 @@ export type RouteHandler = ((req: Request, ctx: { params: Promise<Record<string,
   maxBodyBytes?: number;
   /** The handler's own answer to a body over that limit (the OAuth endpoints answer in RFC 6749 form). */
   tooLarge?: (max: number) => Response;
+  /**
+   * The same handler without web Request and Response objects (the OAuth endpoints: withOAuthClient):
+   * the adapter calls this instead, with the body it read and the headers as the web Request would
+   * have them, and writes the answer itself. On the token endpoint's path, building the Request
+   * (undici's constructor, its URL, AbortSignal and Headers) and reading a Response back cost
+   * about a tenth of the request (bench/README.md). Both must answer byte for byte alike
+   * (lib/credentials/oauth-plain.test.ts); Next.js calls the web one.
+   */
+  plain?: (req: PlainRequest) => Promise<PlainAnswer>;
 };
+
+/** A request as the adapter hands it to a `plain` handler. */
+export type PlainRequest = {
+  method: string;
+  /** Absolute, as the web Request's `url` would be: the edge's origin and the request target. */
+  url: string;
+  /** A header as the web Request's `headers.get(name)` would answer (`name` in lower case). */
+  header(name: string): string | null;
+  /** The body, read whole (at most the handler's limit); empty for GET and HEAD. */
+  body: Buffer;
+};
+
+/**
+ * A `plain` handler's answer. Header names in lower case and each once; written in the order a web
+ * Response's Headers iterate them (sorted), then X-Request-Id and Content-Length, as
+ * sendWebResponse writes a Response. `body` null: no body (and no Content-Length), as `new
+ * Response(null)` is written.
+ */
+export type PlainAnswer = { status: number; headers: Record<string, string>; body: string | null };
 
 /**
  * Bodies are read whole before the handler runs (they are small on these paths), but never more
@@ -68,6 +96,41 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
     req.on("error", onError);
     req.on("close", onClose);
   });
+}
+
+/**
+ * `name` (lower case) as `headers.get(name)` answers on the Request toWebRequest() makes: the
+ * edge's own value for its headers and the request id, else every value the client sent under
+ * that name (any case), each trimmed of HTTP whitespace, joined with ", ". (Node's `req.headers`
+ * keeps only the first of a repeated Authorization or Content-Type: not what the Request sees.)
+ */
+export function webHeader(req: IncomingMessage, name: string): string | null {
+  if (name === "x-request-id" || EDGE_HEADERS.has(name)) {
+    const v = req.headers[name];
+    return typeof v === "string" ? v : null;
+  }
+  const raw = req.rawHeaders;
+  let out: string | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i]!;
+    if (n.length !== name.length || n.toLowerCase() !== name) continue;
+    const v = trimHttpWhitespace(raw[i + 1]!);
+    out = out === null ? v : `${out}, ${v}`;
+  }
+  return out;
+}
+
+/** What Headers does to a value: strips leading and trailing tab, LF, CR and space. */
+function trimHttpWhitespace(v: string): string {
+  let a = 0;
+  let b = v.length;
+  while (a < b && isHttpWhitespace(v.charCodeAt(a))) a++;
+  while (b > a && isHttpWhitespace(v.charCodeAt(b - 1))) b--;
+  return a === 0 && b === v.length ? v : v.slice(a, b);
+}
+
+function isHttpWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
 /**
@@ -182,14 +245,15 @@ export async function serveWithHandler(
   const path = () => (req.url ?? "/").split("?")[0];
   const max = bodyLimit(handler, defaultMaxBody);
   try {
-    const request = await toWebRequest(req, origin, max);
-    if (!request) {
-      // Refused without reading the rest: close the connection rather than drain it.
-      res.setHeader("connection", "close");
-      const refusal = handler.tooLarge?.(max) ?? problemResponse(new AppError("payload_too_large", `The request body is larger than ${max} bytes.`), path());
-      await sendWebResponse(refusal, res);
+    if (handler.plain) {
+      const method = req.method ?? "GET";
+      const body = NO_BODY.has(method) ? EMPTY : await readBody(req, max);
+      if (!body) return await refuseTooLarge(handler, max, res, path());
+      sendPlainAnswer(await handler.plain({ method, url: origin + (req.url ?? "/"), header: (name) => webHeader(req, name), body }), res);
       return;
     }
+    const request = await toWebRequest(req, origin, max);
+    if (!request) return await refuseTooLarge(handler, max, res, path());
     const response = await handler(request, { params: Promise.resolve(params) });
     await sendWebResponse(response, res);
   } catch (err) {
@@ -204,6 +268,33 @@ export async function serveWithHandler(
     if (!res.headersSent) await sendWebResponse(problemResponse(err, path()), res);
     else res.destroy();
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A body over the handler's limit: refused without reading the rest, and the connection closed rather than drained. */
+function refuseTooLarge(handler: RouteHandler, max: number, res: ServerResponse, path: string | undefined): Promise<void> {
+  res.setHeader("connection", "close");
+  const refusal = handler.tooLarge?.(max) ?? problemResponse(new AppError("payload_too_large", `The request body is larger than ${max} bytes.`), path);
+  return sendWebResponse(refusal, res);
+}
+
+/** Writes a plain handler's answer as sendWebResponse writes the equivalent Response. */
+export function sendPlainAnswer(a: PlainAnswer, res: ServerResponse): void {
+  const headers: Record<string, string> = {};
+  const names = Object.keys(a.headers);
+  if (names.length > 1) names.sort();
+  for (const k of names) headers[k] = a.headers[k]!;
+  const requestId = currentRequest()?.requestId;
+  if (requestId) headers["x-request-id"] = requestId;
+  if (a.body === null) {
+    res.writeHead(a.status, headers);
+    res.end();
+    return;
+  }
+  headers["content-length"] = String(Buffer.byteLength(a.body));
+  res.writeHead(a.status, headers);
+  res.end(a.body);
 }
 
 /** "/api/v1/things/[id]" against a path: the params, or null when it does not match. */

@@ -39,7 +39,8 @@ function inRequestScope(h: RouteHandler): RouteHandler {
     const requestStore = { type: "request", phase: "action", headers: req.headers, url: { pathname: url.pathname, search: url.search } };
     return workAsyncStorage.run(workStore as never, () => workUnitAsyncStorage.run(requestStore as never, () => h(req, ctx)));
   };
-  return Object.assign(wrapped, { maxBodyBytes: h.maxBodyBytes, tooLarge: h.tooLarge });
+  // The OAuth endpoints' plain variant is what the lean layer calls (node-adapter.ts): kept, so the fuzz reaches it.
+  return Object.assign(wrapped, { maxBodyBytes: h.maxBodyBytes, tooLarge: h.tooLarge, plain: h.plain });
 }
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);

@@ -5,7 +5,7 @@ import { oauthMethodsNotAllowed } from "@/lib/api/method-not-allowed";
 // POST /oauth/revoke: token revocation (RFC 7009)
 export const POST = withOAuthClient(async (client, form) => {
   await revokeToken(client, form);
-  return new Response(null, { status: 200, headers: { "cache-control": "no-store" } });
+  return { status: 200, headers: { "cache-control": "no-store" }, body: null };
 });
 
 // Other methods: 405 with Allow; OPTIONS lists only the real ones
