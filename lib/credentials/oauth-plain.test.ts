@@ -165,8 +165,9 @@ describe("the OAuth endpoints' plain path answers byte for byte as the web path"
       { name: "Basic with a broken percent-escape", headers: [...FORM, ["Authorization", `Basic ${Buffer.from("%E0%A4%A:x").toString("base64")}`]], body: "grant_type=client_credentials", status: 401 },
       { name: "Basic with the wrong secret", headers: [...FORM, ["Authorization", basic(clientId, "gsk_test_wrong")]], body: "grant_type=client_credentials", status: 401 },
       { name: "Basic in lower case, and a client_id that differs", headers: [...FORM, ["Authorization", `basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`]], body: "grant_type=client_credentials&client_id=other", status: 400 },
-      // The Request joins them ("Basic x, Basic x"), and base64 decoding stops at the first's padding.
-      { name: "two Authorization headers", headers: [...FORM, ["Authorization", basic(clientId, secret)], ["Authorization", basic(clientId, "gsk_test_other")]], body: "grant_type=client_credentials", status: 200 },
+      // The Request joins them ("Basic x=, Basic y"): not one base64 value, so malformed, even
+      // though base64 decoding would stop at the first's padding and find good credentials.
+      { name: "two Authorization headers", headers: [...FORM, ["Authorization", basic(clientId, secret)], ["Authorization", basic(clientId, "gsk_test_other")]], body: "grant_type=client_credentials", status: 401 },
       // Unpadded, the first runs on into the second ("…, Basic …"): a wrong secret. (Node's
       // req.headers keeps only the first Authorization: the plain path must not read that.)
       {

@@ -77,7 +77,12 @@ export function readClientAuth(authorization: string | null, form: URLSearchPara
   }
   if (authorization && /^basic\s/i.test(authorization)) {
     if (postSecret) throw new OAuthError("invalid_request", "Use one client authentication method, not both.");
-    const decoded = Buffer.from(authorization.slice(6).trim(), "base64").toString("utf8");
+    // Strict base64 (RFC 7617): Node's decoder skips what is not base64 and stops at padding,
+    // so two Authorization headers joined into one ("Basic a=, Basic b") would authenticate as
+    // the first. Anything but one base64 value is malformed.
+    const encoded = authorization.slice(6).trim();
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw new OAuthError("invalid_client", "Malformed Basic credentials.", 401, true);
+    const decoded = Buffer.from(encoded, "base64").toString("utf8");
     const i = decoded.indexOf(":");
     if (i < 0) throw new OAuthError("invalid_client", "Malformed Basic credentials.", 401, true);
     try {
