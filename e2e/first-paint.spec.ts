@@ -52,6 +52,27 @@ test("the credentials list's first page comes with the page", async ({ page, bas
   }
 });
 
+test("the Webhooks page's endpoints list comes with the page", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const name = `First paint list ${Date.now().toString(36)}`;
+  const ep = await page.request.post("/api/v1/endpoints", {
+    headers: { origin },
+    data: { name, url: "http://127.0.0.1:9/first-paint-list", event_types: ["run.failed"] },
+  });
+  expect(ep.status()).toBe(201);
+  const { id } = (await ep.json()) as { id: string };
+  try {
+    // The server's HTML already lists it (painted before any script runs)...
+    expect(await (await page.request.get("/settings/organization/webhooks")).text()).toContain(name);
+    // ...but not on another tab, where the list is not shown.
+    expect(await (await page.request.get("/settings/organization/webhooks?tab=incoming")).text()).not.toContain(name);
+    await page.goto("/settings/organization/webhooks");
+    await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
+  } finally {
+    await page.request.delete(`/api/v1/endpoints/${id}`, { headers: { origin } });
+  }
+});
+
 test("the endpoint page loads the chart library only when there is something to draw", async ({ page, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const ep = await page.request.post("/api/v1/endpoints", {

@@ -7,6 +7,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 import { LIVE } from "@/components/live";
 import { fetchApi } from "@/lib/api/fetch-api";
 import type { CreateEventInput } from "@/lib/validations/events";
+import { ENDPOINTS_PAGE_SIZE, webhookKeys, type ArchivedFilter, type Scoping } from "@/components/webhooks/query-keys";
 import type {
   CreateEndpointInput,
   CreateEventTypeInput,
@@ -19,12 +20,11 @@ import type {
 
 type List<T> = { data: T[]; next_cursor: string | null };
 
-/** Org and environment come from cookies on the API side, so both are part of every key. */
-export type Scoping = { orgId: string; environment: "test" | "live" };
+export { webhookKeys, type ArchivedFilter, type Scoping };
+
 
 export type EndpointWithSecret = EndpointView & { secret: string };
 export type AcceptedEvent = { id: string; type: string; external_id: string | null; deliveries: number; created_at: string };
-export type ArchivedFilter = "false" | "all";
 
 /** Grace periods offered when rotating a signing secret; 24 hours is the API's default. */
 export const GRACE_PERIODS = [
@@ -35,18 +35,6 @@ export const GRACE_PERIODS = [
 ] as const;
 export const DEFAULT_GRACE_SECONDS = 86400;
 
-// The console shows every endpoint of an environment on one page; 100 is the API's maximum.
-const PAGE_SIZE = 100;
-
-export const webhookKeys = {
-  all: (s: Scoping) => ["webhooks", s.orgId, s.environment] as const,
-  endpoints: (s: Scoping) => [...webhookKeys.all(s), "endpoints"] as const,
-  endpointList: (s: Scoping) => [...webhookKeys.endpoints(s), "list"] as const,
-  endpoint: (s: Scoping, id: string) => [...webhookKeys.endpoints(s), "detail", id] as const,
-  // Each environment has its own catalog, keyed like the rest.
-  eventTypes: (s: Scoping) => [...webhookKeys.all(s), "event-types"] as const,
-  eventTypeList: (s: Scoping, archived: ArchivedFilter) => [...webhookKeys.eventTypes(s), archived] as const,
-};
 
 // crypto.randomUUID exists only in secure contexts; a console on plain http (a LAN install)
 // still has getRandomValues.
@@ -61,7 +49,7 @@ const eventTypePath = (name: string) => `/api/v1/event-types/${encodeURIComponen
 export function endpointsQueryOptions(s: Scoping) {
   return queryOptions({
     queryKey: webhookKeys.endpointList(s),
-    queryFn: ({ signal }) => fetchApi<List<EndpointView>>(`/api/v1/endpoints?limit=${PAGE_SIZE}`, { signal }),
+    queryFn: ({ signal }) => fetchApi<List<EndpointView>>(`/api/v1/endpoints?limit=${ENDPOINTS_PAGE_SIZE}`, { signal }),
     // Status (paused, disabled by Gatehouse) and failure counts change on their own.
     ...LIVE,
   });

@@ -8,6 +8,13 @@ import { WebhooksTabs } from "@/components/webhooks/webhooks-tabs";
 import { getConsoleContext } from "@/lib/auth/session";
 import { endpointDeliveryStats } from "@/lib/deliveries/get-deliveries";
 import { hasRole } from "@/lib/orgs/roles";
+import { HydrationBoundary } from "@tanstack/react-query";
+import { queryState } from "@/components/query-state";
+import { ENDPOINTS_PAGE_SIZE, webhookKeys } from "@/components/webhooks/query-keys";
+import { paginate } from "@/lib/api/pagination";
+import { getEndpointsHealth } from "@/lib/webhooks/endpoint-health";
+import { listEndpoints } from "@/lib/webhooks/get-endpoints";
+import { endpointView } from "@/lib/webhooks/views";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -18,7 +25,14 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   const canManage = hasRole(ctx.role, "developer");
   const scoping = { orgId: ctx.org.id, environment: ctx.environment };
   const scopeKey = `${ctx.org.id}:${ctx.environment}`;
-  const stats = await endpointDeliveryStats(scoping);
+  const initialTab = parseWebhookTab(tab);
+  // The endpoints list, as GET /api/v1/endpoints answers it, comes with the page when it is the
+  // tab shown (no fetch after hydration, the table painted with the HTML); later refreshes are
+  // the list's own.
+  const [stats, endpoints] = await Promise.all([
+    endpointDeliveryStats(scoping),
+    initialTab === "endpoints" ? loadEndpointsPage(scoping) : null,
+  ]);
   const deliveryStats = Object.fromEntries(
     stats.map((s) => [s.endpoint_id, { successRate24h: s.success_rate, lastDeliveryAt: s.last_delivery_at }]),
   );
@@ -37,13 +51,15 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
           </>
         }
       />
-      <WebhooksTabs
-        key={scopeKey}
-        scoping={scoping}
-        canManage={canManage}
-        initialTab={parseWebhookTab(tab)}
-        deliveryStats={deliveryStats}
-      />
+      <HydrationBoundary state={queryState(endpoints ? [[webhookKeys.endpointList(scoping), endpoints]] : [])}>
+        <WebhooksTabs key={scopeKey} scoping={scoping} canManage={canManage} initialTab={initialTab} deliveryStats={deliveryStats} />
+      </HydrationBoundary>
     </div>
   );
+}
+
+async function loadEndpointsPage(scoping: { orgId: string; environment: "test" | "live" }) {
+  const rows = await listEndpoints({ ...scoping, limit: ENDPOINTS_PAGE_SIZE });
+  const health = await getEndpointsHealth(rows);
+  return paginate(rows, ENDPOINTS_PAGE_SIZE, (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }), (e) => endpointView(e, health.get(e.id)!));
 }
