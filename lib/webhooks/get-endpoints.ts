@@ -1,7 +1,10 @@
 // Reading endpoints, scoped to one organization and environment.
 import { AppError } from "@/lib/api/errors";
+import { paginate } from "@/lib/api/pagination";
 import { db, type Tx } from "@/lib/db/client";
 import type { EndpointStatus, Environment } from "@/lib/generated/prisma/client";
+import { getEndpointsHealth } from "@/lib/webhooks/endpoint-health";
+import { endpointView } from "@/lib/webhooks/views";
 
 type Scoped = { orgId: string; environment: Environment };
 
@@ -41,4 +44,11 @@ export async function listEndpoints(s: Scoped & { limit: number; status?: Endpoi
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: s.limit + 1,
   });
+}
+
+/** One page of endpoints with their health, as GET /api/v1/endpoints answers it (the Webhooks page's first page too). */
+export async function listEndpointViews(s: Parameters<typeof listEndpoints>[0]) {
+  const rows = await listEndpoints(s);
+  const health = await getEndpointsHealth(rows);
+  return paginate(rows, s.limit, (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }), (e) => endpointView(e, health.get(e.id)!));
 }

@@ -1,14 +1,13 @@
 import { z } from "zod";
-import { decodeCursor, paginate } from "@/lib/api/pagination";
+import { decodeCursor } from "@/lib/api/pagination";
 import { json, withApi } from "@/lib/api/with-api";
 import { recoverCreated } from "@/lib/api/recover-request";
 import { db } from "@/lib/db/client";
 import type { Environment } from "@/lib/generated/prisma/client";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { ENDPOINTS_FIELDS } from "@/lib/webhooks/endpoint-input";
-import { listEndpoints } from "@/lib/webhooks/get-endpoints";
-import { endpointView, endpointViewWithHealth } from "@/lib/webhooks/views";
-import { getEndpointsHealth } from "@/lib/webhooks/endpoint-health";
+import { listEndpointViews } from "@/lib/webhooks/get-endpoints";
+import { endpointViewWithHealth } from "@/lib/webhooks/views";
 import { createEndpointSchema, endpointListQuery } from "@/lib/validations/webhooks";
 import { methodsNotAllowed } from "@/lib/api/method-not-allowed";
 
@@ -17,15 +16,15 @@ const cursorSchema = z.object({ createdAt: z.string(), id: z.string() });
 // GET /api/v1/endpoints: endpoints of the current environment, newest first
 export const GET = withApi({ scopes: ["endpoints:read"] }, async (ctx) => {
   const q = ctx.query(endpointListQuery);
-  const rows = await listEndpoints({
-    orgId: ctx.orgId,
-    environment: ctx.environment,
-    limit: q.limit,
-    status: q.status && (q.status.toLowerCase() as "active" | "paused" | "disabled"),
-    cursor: decodeCursor(q.cursor, cursorSchema),
-  });
-  const health = await getEndpointsHealth(rows);
-  return json(paginate(rows, q.limit, (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }), (e) => endpointView(e, health.get(e.id)!)));
+  return json(
+    await listEndpointViews({
+      orgId: ctx.orgId,
+      environment: ctx.environment,
+      limit: q.limit,
+      status: q.status && (q.status.toLowerCase() as "active" | "paused" | "disabled"),
+      cursor: decodeCursor(q.cursor, cursorSchema),
+    }),
+  );
 });
 
 // POST /api/v1/endpoints: create an endpoint; the signing secret is in this response only

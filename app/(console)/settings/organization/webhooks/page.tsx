@@ -11,10 +11,7 @@ import { hasRole } from "@/lib/orgs/roles";
 import { HydrationBoundary } from "@tanstack/react-query";
 import { queryState } from "@/components/query-state";
 import { ENDPOINTS_PAGE_SIZE, webhookKeys } from "@/components/webhooks/query-keys";
-import { paginate } from "@/lib/api/pagination";
-import { getEndpointsHealth } from "@/lib/webhooks/endpoint-health";
-import { listEndpoints } from "@/lib/webhooks/get-endpoints";
-import { endpointView } from "@/lib/webhooks/views";
+import { listEndpointViews } from "@/lib/webhooks/get-endpoints";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -31,7 +28,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   // the list's own.
   const [stats, endpoints] = await Promise.all([
     endpointDeliveryStats(scoping),
-    initialTab === "endpoints" ? loadEndpointsPage(scoping) : null,
+    initialTab === "endpoints" ? listEndpointViews({ ...scoping, limit: ENDPOINTS_PAGE_SIZE }) : null,
   ]);
   const deliveryStats = Object.fromEntries(
     stats.map((s) => [s.endpoint_id, { successRate24h: s.success_rate, lastDeliveryAt: s.last_delivery_at }]),
@@ -56,10 +53,4 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
       </HydrationBoundary>
     </div>
   );
-}
-
-async function loadEndpointsPage(scoping: { orgId: string; environment: "test" | "live" }) {
-  const rows = await listEndpoints({ ...scoping, limit: ENDPOINTS_PAGE_SIZE });
-  const health = await getEndpointsHealth(rows);
-  return paginate(rows, ENDPOINTS_PAGE_SIZE, (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }), (e) => endpointView(e, health.get(e.id)!));
 }
