@@ -29,6 +29,25 @@ test("the audit log's chain check and first entries come with the page, not from
   await filtered;
 });
 
+test("the audit log's first view fetches no Geist Mono (70 KB that competed with the page's scripts on a phone)", async ({ page }) => {
+  // Its monospace text (the head hash, action codes, IPs, the Action filter) uses the system's
+  // monospace fonts; Geist Mono is left to the pages and dialogs opened later.
+  const fonts: string[] = [];
+  page.on("request", (r) => {
+    if (r.resourceType() === "font") fonts.push(new URL(r.url()).pathname);
+  });
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(AUDIT);
+    await expect(page.getByText(/^Hash chain verified: \d+ entr/)).toBeVisible();
+    await expect(page.locator("code").filter({ hasText: /^[0-9a-f]{64}$/ })).toBeVisible();
+    await expect(page.getByText(/^Showing \d+ entr/)).toBeVisible(); // the list (a table, or cards at 390 px)
+    await page.waitForLoadState("networkidle");
+  }
+  expect(fonts.some((f) => /geist/i.test(f))).toBe(true); // the page's own font loads: the listener works
+  expect(fonts.filter((f) => /GeistMono/i.test(f))).toEqual([]);
+});
+
 test("the credentials list's first page comes with the page", async ({ page, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const name = `First paint ${Date.now().toString(36)}`;

@@ -16,6 +16,7 @@ import {
   normalizeAction,
   type AuditFilters,
 } from "@/components/audit/filters";
+import { SYSTEM_MONO } from "@/components/audit/format";
 import { formatExact, formatRelative } from "@/components/ui/time-format";
 import { auditExportHref, useAuditEvents } from "@/components/audit/queries";
 import { Badge } from "@/components/ui/badge";
@@ -29,6 +30,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
 import type { AuditEventView } from "@/lib/validations/audit";
 import { Truncate } from "@/components/ui/truncate";
+import { cn } from "@/lib/utils";
 
 // An entry's details load with the first one opened: none of it is needed to show the list.
 const AuditEventDialog = dynamic(() => import("@/components/audit/audit-event-dialog").then((m) => m.AuditEventDialog), { ssr: false });
@@ -140,7 +142,7 @@ export function AuditLog({ orgId }: { orgId: string }) {
         cell: ({ row: { original: e } }) => (
           <span className="grid max-w-56">
             <Truncate value={actionLabel(e.action)} />
-            <Truncate as="code" value={e.action} className="font-mono text-xs text-muted-foreground" />
+            <Truncate as="code" value={e.action} className={cn(SYSTEM_MONO, "text-xs text-muted-foreground")} />
           </span>
         ),
       },
@@ -178,7 +180,7 @@ export function AuditLog({ orgId }: { orgId: string }) {
         id: "ip",
         header: "IP",
         cell: ({ row: { original: e } }) => (
-          <span className="block max-w-32 truncate font-mono text-xs" title={e.ip ?? undefined}>
+          <span className={cn("block max-w-32 truncate text-xs", SYSTEM_MONO)} title={e.ip ?? undefined}>
             {e.ip ?? "—"}
           </span>
         ),
@@ -320,7 +322,7 @@ function Filters({ draft, errors, onChange, onClear, canClear, exportCsv, export
             placeholder="e.g. member."
             autoComplete="off"
             spellCheck={false}
-            className="font-mono"
+            className={SYSTEM_MONO}
             aria-invalid={errors.action ? true : undefined}
             aria-describedby={errors.action ? `${id}-action-error` : undefined}
           />

@@ -4,6 +4,7 @@
 // makes removal of the newest entries detectable.
 import { CircleAlert, CircleCheck, RefreshCw } from "lucide-react";
 import { CheckpointControls } from "@/components/audit/checkpoint-controls";
+import { SYSTEM_MONO } from "@/components/audit/format";
 import { useAuditVerification } from "@/components/audit/queries";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -59,8 +60,8 @@ export function ChainStatus({ orgId, canExportCheckpoint = false }: { orgId: str
           Hash chain broken at entry #{fb.seq}
         </p>
         <p className="text-sm">
-          Entry #{fb.seq} (<code className="font-mono text-xs">{fb.id}</code>) fails verification: {REASONS[fb.reason]}{" "}
-          <span className="font-mono text-xs text-muted-foreground">({fb.reason})</span>. The {v.data.count}{" "}
+          Entry #{fb.seq} (<code className={cn(SYSTEM_MONO, "text-xs")}>{fb.id}</code>) fails verification: {REASONS[fb.reason]}{" "}
+          <span className={cn(SYSTEM_MONO, "text-xs text-muted-foreground")}>({fb.reason})</span>. The {v.data.count}{" "}
           {v.data.count === 1 ? "entry" : "entries"} before it verify; this entry and everything after it cannot be trusted.
         </p>
       </div>
@@ -77,7 +78,7 @@ export function ChainStatus({ orgId, canExportCheckpoint = false }: { orgId: str
           <>
             <div className="flex min-w-0 items-center gap-2 text-sm">
               <span className="shrink-0 text-muted-foreground">Head (#{head.seq})</span>
-              <code className="min-w-0 truncate rounded bg-muted px-1.5 py-0.5 font-mono text-xs" title={head.hash}>
+              <code className={cn("min-w-0 truncate rounded bg-muted px-1.5 py-0.5 text-xs", SYSTEM_MONO)} title={head.hash}>
                 {head.hash}
               </code>
               <CopyButton value={head.hash} label="Copy head hash" />

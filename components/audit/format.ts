@@ -26,3 +26,13 @@ function show(v: unknown): string {
   if (v === undefined) return "(none)";
   return typeof v === "string" ? v : JSON.stringify(v);
 }
+
+/**
+ * The system's monospace fonts instead of Geist Mono, for the monospace text the Audit log shows
+ * with the page (the head hash, the action codes, IPs, the Action filter). Any Geist Mono text
+ * in the first view makes the browser fetch its 70 KB file before the first paint, and on a
+ * slow phone that file competes with the page's scripts (issue 14: Lighthouse mobile counts it
+ * into the largest paint). Geist Mono still shows in an entry's detail dialog; the fallback
+ * list is the one Geist Mono itself falls back to (app/globals.css, --font-mono).
+ */
+export const SYSTEM_MONO = "font-[family-name:ui-monospace,SFMono-Regular,Menlo,Monaco,Consolas,'Liberation_Mono',monospace]";
