@@ -48,6 +48,16 @@ test("the audit log's first view fetches no Geist Mono (70 KB that competed with
   expect(fonts.filter((f) => /GeistMono/i.test(f))).toEqual([]);
 });
 
+test("the audit log's Action suggestions are filled in after hydration, not sent with the HTML", async ({ page }) => {
+  // ~70 options were ~850 bytes of the compressed page: enough to need a second round trip.
+  const html = await (await page.request.get(AUDIT)).text();
+  expect(html).toMatch(/<datalist id="[^"]+"><\/datalist>/);
+  expect(html).not.toContain('value="credential.secret_regenerated"');
+  await page.goto(AUDIT);
+  const listId = await page.getByRole("combobox", { name: "Action" }).getAttribute("list");
+  await expect(page.locator(`datalist[id="${listId}"] option[value="credential.secret_regenerated"]`)).toHaveAttribute("label", "Credential secret regenerated");
+});
+
 test("the credentials list's first page comes with the page", async ({ page, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const name = `First paint ${Date.now().toString(36)}`;
