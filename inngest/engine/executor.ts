@@ -52,6 +52,8 @@ export class Executor {
   private readonly activeBatches = new Map<string, number>();
   /** Set when due work was left for want of a slot: a call ending then looks for more at once. */
   private saturated = false;
+  /** A wake-up for when the next start of a slow key is due (see slots.ts), and when. */
+  private pacedWake?: { timer: NodeJS.Timeout; at: number };
   private prunedAt = 0;
   private polledAt = 0;
   /** Events were stored without their runs (see ingest): match them on the next round. */
@@ -125,6 +127,7 @@ export class Executor {
     this.stopped = true;
     this.wake();
     this.syncAbort.abort();
+    if (this.pacedWake) clearTimeout(this.pacedWake.timer);
     // The loop first, so that no call starts after the in-flight ones are aborted.
     await Promise.allSettled([this.loopDone, this.syncDone]);
     for (const f of this.inflight.values()) f.abort.abort(STOPPING);
@@ -292,6 +295,28 @@ export class Executor {
 
   /** Claims due runs for the free slots, leaving out those whose concurrency key is full. */
   private async dispatchDue(): Promise<void> {
+    try {
+      await this.dispatchDueRounds();
+    } finally {
+      this.wakeForPaced();
+    }
+  }
+
+  /** Runs of slow keys left for their spaced start (slots.ts): look for them again when the first is due. */
+  private wakeForPaced(): void {
+    const { until } = this.slots.paced();
+    if (until === undefined || this.stopped || (this.pacedWake && this.pacedWake.at <= until)) return;
+    if (this.pacedWake) clearTimeout(this.pacedWake.timer);
+    const timer = setTimeout(() => {
+      this.pacedWake = undefined;
+      this.saturated = true;
+      this.wake();
+    }, Math.max(1, until - Date.now()));
+    timer.unref();
+    this.pacedWake = { timer, at: until };
+  }
+
+  private async dispatchDueRounds(): Promise<void> {
     this.saturated = false;
     // One run per batch key starts in a call; the others of that key wait to join it (advanceRun).
     const batchesStarted = new Set<string>();
@@ -305,7 +330,8 @@ export class Executor {
         return;
       }
       const limit = Math.min(500, free * 2);
-      const rows = await store.dueRuns(new Date(), limit, this.slots.fullKeys());
+      // Keys at their limit, and slow keys whose next start is not due, are left out.
+      const rows = await store.dueRuns(new Date(), limit, [...this.slots.fullKeys(), ...this.slots.paced().keys]);
       if (rows.length === 0) return;
       const slots = new SlotPlan(this);
       try {
@@ -369,9 +395,9 @@ export class Executor {
     return this.slots.reserve(keys);
   }
 
-  /** Gives back what reserve() took. */
-  release(keys: { key: string }[]): void {
-    this.slots.release(keys);
+  /** Gives back what reserve() took; `heldMs`: how long a run held it. */
+  release(keys: { key: string }[], heldMs?: number): void {
+    this.slots.release(keys, heldMs);
     if (this.saturated) this.wake(); // a slot freed with work waiting for one
   }
 
@@ -381,6 +407,7 @@ export class Executor {
     const abort = new AbortController();
     const batch = row.batchKey;
     if (batch !== null) this.activeBatches.set(batch, (this.activeBatches.get(batch) ?? 0) + 1);
+    const startedAt = Date.now();
     const done = advanceRun(this.runContext, row, fn, abort)
       .catch((err) => this.o.logger.error(`[engine] run ${row.id} failed to advance`, err))
       .finally(() => {
@@ -390,7 +417,7 @@ export class Executor {
           if (n > 0) this.activeBatches.set(batch, n);
           else this.activeBatches.delete(batch);
         }
-        this.release(keys);
+        this.release(keys, Date.now() - startedAt);
       });
     this.inflight.set(row.id, { abort, done });
   }
