@@ -29,9 +29,13 @@ describe("SlotTable", () => {
   it("does not space out a quick key's runs, nor wait past MAX_SPACING_MS for a very slow one", () => {
     const t = new SlotTable(200);
     t.reserve(org(), 0);
-    t.release(org(), 30); // 30 ms calls: 0.12 ms apart, below the 5 ms floor
+    t.release(org(), 30); // 30 ms calls: 0.12 ms apart, below the 10 ms floor
     for (let i = 0; i < 10; i++) expect(t.reserve(org(), 100)).toBe(true);
     expect(t.paced(100).keys).toEqual([]);
+    const sluggish = [{ key: "sluggish", limit: 25 }];
+    t.reserve(sluggish, 0);
+    t.release(sluggish, 2_000); // an org whose receivers take 2 s: 8 ms apart, still not spread
+    for (let i = 0; i < 10; i++) expect(t.reserve(sluggish, 100)).toBe(true);
     const slow = [{ key: "one", limit: 1 }];
     t.reserve(slow, 0);
     t.release(slow, 600_000); // 10-minute calls on a key of limit 1: 60 s apart, capped at 100 ms
