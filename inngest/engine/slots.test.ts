@@ -29,7 +29,7 @@ describe("SlotTable", () => {
   it("does not space out a quick key's runs, nor wait past MAX_SPACING_MS for a very slow one", () => {
     const t = new SlotTable(200);
     t.reserve(org(), 0);
-    t.release(org(), 30); // 30 ms calls: 0.12 ms apart, below the 10 ms floor
+    t.release(org(), 30); // 30 ms calls: 0.12 ms apart, below the 20 ms floor
     for (let i = 0; i < 10; i++) expect(t.reserve(org(), 100)).toBe(true);
     expect(t.paced(100).keys).toEqual([]);
     const sluggish = [{ key: "sluggish", limit: 25 }];

@@ -14,7 +14,7 @@ import type { KeyLimit } from "@/inngest/engine/matching";
 /** The share of a run's slot time over which a key's starts are spread. */
 const SPREAD = 0.1;
 /** Starts closer together than this are not spread (quick keys: no delay, no timers). */
-const MIN_SPACING_MS = 10;
+const MIN_SPACING_MS = 20;
 /** The longest gap between two starts of one key. */
 const MAX_SPACING_MS = 100;
 /** A key's slot time is forgotten this long after its last run ended. */
