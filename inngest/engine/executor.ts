@@ -52,8 +52,6 @@ export class Executor {
   private readonly activeBatches = new Map<string, number>();
   /** Set when due work was left for want of a slot: a call ending then looks for more at once. */
   private saturated = false;
-  /** A wake-up for when the next start of a slow key is due (see slots.ts), and when. */
-  private pacedWake?: { timer: NodeJS.Timeout; at: number };
   private prunedAt = 0;
   private polledAt = 0;
   /** Events were stored without their runs (see ingest): match them on the next round. */
@@ -127,7 +125,6 @@ export class Executor {
     this.stopped = true;
     this.wake();
     this.syncAbort.abort();
-    if (this.pacedWake) clearTimeout(this.pacedWake.timer);
     // The loop first, so that no call starts after the in-flight ones are aborted.
     await Promise.allSettled([this.loopDone, this.syncDone]);
     for (const f of this.inflight.values()) f.abort.abort(STOPPING);
@@ -295,28 +292,6 @@ export class Executor {
 
   /** Claims due runs for the free slots, leaving out those whose concurrency key is full. */
   private async dispatchDue(): Promise<void> {
-    try {
-      await this.dispatchDueRounds();
-    } finally {
-      this.wakeForPaced();
-    }
-  }
-
-  /** Runs of slow keys left for their spaced start (slots.ts): look for them again when the first is due. */
-  private wakeForPaced(): void {
-    const { until } = this.slots.paced();
-    if (until === undefined || this.stopped || (this.pacedWake && this.pacedWake.at <= until)) return;
-    if (this.pacedWake) clearTimeout(this.pacedWake.timer);
-    const timer = setTimeout(() => {
-      this.pacedWake = undefined;
-      this.saturated = true;
-      this.wake();
-    }, Math.max(1, until - Date.now()));
-    timer.unref();
-    this.pacedWake = { timer, at: until };
-  }
-
-  private async dispatchDueRounds(): Promise<void> {
     this.saturated = false;
     // One run per batch key starts in a call; the others of that key wait to join it (advanceRun).
     const batchesStarted = new Set<string>();
@@ -330,8 +305,7 @@ export class Executor {
         return;
       }
       const limit = Math.min(500, free * 2);
-      // Keys at their limit, and slow keys whose next start is not due, are left out.
-      const rows = await store.dueRuns(new Date(), limit, [...this.slots.fullKeys(), ...this.slots.paced().keys]);
+      const rows = await store.dueRuns(new Date(), limit, this.slots.fullKeys());
       if (rows.length === 0) return;
       const slots = new SlotPlan(this);
       try {
@@ -401,14 +375,25 @@ export class Executor {
     if (this.saturated) this.wake(); // a slot freed with work waiting for one
   }
 
-  /** Works a claimed run in the background, in a slot already reserved for it; the slot frees when that ends. */
+  /**
+   * Works a claimed run in the background, in a slot already reserved for it; the slot frees when
+   * that ends. A run of a slow key starts after its turn (slots.ts: slow keys' runs start spread
+   * out), claimed and in its slot meanwhile, so it needs no other query to start; stopping the
+   * engine before then gives it back.
+   */
   private startRun(row: EngineRun, keys: KeyLimit[]): void {
     const fn = this.functions.get(row.functionId);
     const abort = new AbortController();
     const batch = row.batchKey;
     if (batch !== null) this.activeBatches.set(batch, (this.activeBatches.get(batch) ?? 0) + 1);
-    const startedAt = Date.now();
-    const done = advanceRun(this.runContext, row, fn, abort)
+    const delay = this.slots.startDelay(keys);
+    let startedAt = Date.now();
+    const work = async () => {
+      if (delay > 0 && !(await turn(delay, abort.signal))) return store.releaseLease(row.id, this.owner);
+      startedAt = Date.now();
+      await advanceRun(this.runContext, row, fn, abort);
+    };
+    const done = work()
       .catch((err) => this.o.logger.error(`[engine] run ${row.id} failed to advance`, err))
       .finally(() => {
         this.inflight.delete(row.id);
@@ -421,4 +406,20 @@ export class Executor {
       });
     this.inflight.set(row.id, { abort, done });
   }
+}
+
+/** Waits `ms` for a run's turn to start; false if the engine stopped meanwhile. */
+function turn(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -4,51 +4,49 @@ import { SlotTable } from "@/inngest/engine/slots";
 
 const org = (limit = 25) => [{ key: "org", limit }];
 
+/** One run of `keys` that held its slot `ms`. */
+const ran = (t: SlotTable, keys: { key: string; limit: number }[], ms: number) => {
+  expect(t.reserve(keys)).toBe(true);
+  t.release(keys, ms);
+};
+
 describe("SlotTable", () => {
   it("keeps to a key's limit", () => {
     const t = new SlotTable(200);
-    for (let i = 0; i < 3; i++) expect(t.reserve(org(3), 0)).toBe(true);
-    expect(t.reserve(org(3), 0)).toBe(false);
+    for (let i = 0; i < 3; i++) expect(t.reserve(org(3))).toBe(true);
+    expect(t.reserve(org(3))).toBe(false);
     expect(t.fullKeys()).toEqual(["org"]);
   });
 
-  it("starts a key whose runs held their slot 10 s at most one run per 40 ms (25 over a second), and says until when", () => {
+  it("starts the runs of a key whose runs held their slot 10 s 40 ms apart (25 over a second), other keys at once", () => {
     const t = new SlotTable(200);
-    expect(t.reserve(org(), 1_000)).toBe(true);
-    t.release(org(), 10_000); // one run held its slot 10 s (its receiver hung until the timeout)
+    ran(t, org(), 10_000); // its receiver hung until the timeout
     const now = 50_000;
-    expect(t.reserve(org(), now)).toBe(true);
-    expect(t.reserve(org(), now)).toBe(false); // the next start of this key is not due yet
-    expect(t.reserve(org(), now + 39)).toBe(false);
-    expect(t.paced(now + 39)).toEqual({ keys: ["org"], until: now + 40 });
-    expect(t.reserve([{ key: "other", limit: 25 }], now)).toBe(true); // other keys are not held back
-    expect(t.reserve(org(), now + 40)).toBe(true);
-    expect(t.paced(now + 80)).toEqual({ keys: [], until: undefined });
+    expect([0, 1, 2, 3].map(() => t.startDelay(org(), now))).toEqual([0, 40, 80, 120]);
+    expect(t.startDelay([{ key: "other", limit: 25 }], now)).toBe(0);
+    // A run with a slow key and a quick one waits for the slow key's turn.
+    expect(t.startDelay([{ key: "other", limit: 25 }, ...org()], now)).toBe(160);
+    // Later starts count from their own time once the booked turns have passed.
+    expect(t.startDelay(org(), now + 1_000)).toBe(0);
+    expect(t.startDelay(org(), now + 1_000)).toBe(40);
   });
 
-  it("does not space out a quick key's runs, nor wait past MAX_SPACING_MS for a very slow one", () => {
+  it("does not space out quick keys' runs, nor wait past MAX_SPACING_MS between two of a very slow one", () => {
     const t = new SlotTable(200);
-    t.reserve(org(), 0);
-    t.release(org(), 30); // 30 ms calls: 0.12 ms apart, below the 20 ms floor
-    for (let i = 0; i < 10; i++) expect(t.reserve(org(), 100)).toBe(true);
-    expect(t.paced(100).keys).toEqual([]);
+    ran(t, org(), 30); // 30 ms calls: 0.12 ms apart, below the 20 ms floor
+    expect([0, 1, 2].map(() => t.startDelay(org(), 100))).toEqual([0, 0, 0]);
     const sluggish = [{ key: "sluggish", limit: 25 }];
-    t.reserve(sluggish, 0);
-    t.release(sluggish, 2_000); // an org whose receivers take 2 s: 8 ms apart, still not spread
-    for (let i = 0; i < 10; i++) expect(t.reserve(sluggish, 100)).toBe(true);
+    ran(t, sluggish, 2_000); // an org whose receivers take 2 s: 8 ms apart, still not spread
+    expect([0, 1, 2].map(() => t.startDelay(sluggish, 100))).toEqual([0, 0, 0]);
     const slow = [{ key: "one", limit: 1 }];
-    t.reserve(slow, 0);
-    t.release(slow, 600_000); // 10-minute calls on a key of limit 1: 60 s apart, capped at 100 ms
-    expect(t.reserve(slow, 1_000)).toBe(true);
-    t.release(slow, 600_000);
-    expect(t.reserve(slow, 1_099)).toBe(false);
-    expect(t.reserve(slow, 1_100)).toBe(true);
+    ran(t, slow, 600_000); // 10-minute calls on a key of limit 1: 60 s apart, capped at 100 ms
+    expect([0, 1].map(() => t.startDelay(slow, 1_000))).toEqual([0, 100]);
   });
 
   it("learns only from slots runs held: a reserved slot no run took does not count", () => {
     const t = new SlotTable(200);
-    t.reserve(org(), 0);
+    t.reserve(org());
     t.release(org()); // planned, not used
-    for (let i = 0; i < 5; i++) expect(t.reserve(org(), 10)).toBe(true);
+    expect([0, 1].map(() => t.startDelay(org(), 10))).toEqual([0, 0]);
   });
 });

@@ -8,7 +8,9 @@
 // work on the event loop and the database that every other key's runs wait behind. Its runs
 // start at least SPREAD × (its runs' recent slot time) ÷ (its limit) apart (at most
 // MAX_SPACING_MS), so its `limit` starts spread over a tenth of one run's time: a delay that is
-// small beside the run's own time, and none at all for a key whose runs are quick.
+// small beside the run's own time, and none at all for a key whose runs are quick. A run is
+// claimed and holds its slot while it waits for its turn (startDelay), so the spreading costs no
+// queries and holds whatever the executor's loop is doing.
 import type { KeyLimit } from "@/inngest/engine/matching";
 
 /** The share of a run's slot time over which a key's starts are spread. */
@@ -44,38 +46,34 @@ export class SlotTable {
     return keys.some((k) => (this.keyCounts.get(k.key) ?? 0) >= k.limit);
   }
 
-  /** Takes a slot, and room under each key, for one run; false when there is none (or a slow key's next start is not due). */
-  reserve(keys: KeyLimit[], now = Date.now()): boolean {
+  /** Takes a slot, and room under each key, for one run; false when there is none. */
+  reserve(keys: KeyLimit[]): boolean {
     if (this.busy >= this.max) return false;
     if (this.full(keys)) return false;
-    if (keys.some((k) => (this.nextStart.get(k.key) ?? 0) > now)) return false;
     this.busy++;
     this.count(keys);
+    return true;
+  }
+
+  /**
+   * How long a run about to start with these keys waits for its turn (ms; 0 for quick keys), and
+   * books that turn: the next run of each slow key among them starts one spacing later.
+   */
+  startDelay(keys: KeyLimit[], now = Date.now()): number {
+    let at = now;
+    for (const k of keys) at = Math.max(at, this.nextStart.get(k.key) ?? 0);
     for (const k of keys) {
       const gap = this.spacing(k);
-      if (gap >= MIN_SPACING_MS) this.nextStart.set(k.key, now + gap);
+      if (gap >= MIN_SPACING_MS) this.nextStart.set(k.key, at + gap);
+      else this.nextStart.delete(k.key);
     }
-    return true;
+    return at - now;
   }
 
   /** How far apart this key's runs start (ms): see the top of this file. */
   private spacing(k: KeyLimit): number {
     const hold = this.holds.get(k.key)?.ms ?? 0;
     return Math.min(MAX_SPACING_MS, (hold * SPREAD) / Math.max(1, k.limit));
-  }
-
-  /** Slow keys whose next start is not due yet, and the earliest time one is (for a wake-up). */
-  paced(now = Date.now()): { keys: string[]; until: number | undefined } {
-    const keys: string[] = [];
-    let until: number | undefined;
-    for (const [key, at] of this.nextStart) {
-      if (at <= now) this.nextStart.delete(key);
-      else {
-        keys.push(key);
-        until = until === undefined ? at : Math.min(until, at);
-      }
-    }
-    return { keys, until };
   }
 
   /** Counts a run under its keys (its slot is already taken). */
@@ -110,6 +108,7 @@ export class SlotTable {
     if (now - this.holdsPrunedAt > 60_000) {
       this.holdsPrunedAt = now;
       for (const [key, h] of this.holds) if (now - h.at > HOLD_MEMORY_MS) this.holds.delete(key);
+      for (const [key, at] of this.nextStart) if (at < now) this.nextStart.delete(key);
     }
   }
 
