@@ -386,7 +386,7 @@ export class Executor {
     const abort = new AbortController();
     const batch = row.batchKey;
     if (batch !== null) this.activeBatches.set(batch, (this.activeBatches.get(batch) ?? 0) + 1);
-    const delay = this.slots.startDelay(keys);
+    const delay = this.slots.startDelay(keys, Date.now(), this.o.leaseMs / 3); // well within the lease claimed with it
     let startedAt = Date.now();
     const work = async () => {
       if (delay > 0 && !(await turn(delay, abort.signal))) return store.releaseLease(row.id, this.owner);

@@ -41,6 +41,8 @@ describe("SlotTable", () => {
     const slow = [{ key: "one", limit: 1 }];
     ran(t, slow, 600_000); // 10-minute calls on a key of limit 1: 60 s apart, capped at 100 ms
     expect([0, 1].map(() => t.startDelay(slow, 1_000))).toEqual([0, 100]);
+    // However many wait, none waits longer than asked (its lease must outlast the wait).
+    expect([0, 1, 2, 3].map(() => t.startDelay(slow, 2_000, 150))).toEqual([0, 100, 150, 150]);
   });
 
   it("learns only from slots runs held: a reserved slot no run took does not count", () => {

@@ -57,11 +57,13 @@ export class SlotTable {
 
   /**
    * How long a run about to start with these keys waits for its turn (ms; 0 for quick keys), and
-   * books that turn: the next run of each slow key among them starts one spacing later.
+   * books that turn: the next run of each slow key among them starts one spacing later. Never
+   * more than `maxMs` (the run's lease must outlast its wait).
    */
-  startDelay(keys: KeyLimit[], now = Date.now()): number {
+  startDelay(keys: KeyLimit[], now = Date.now(), maxMs = Infinity): number {
     let at = now;
     for (const k of keys) at = Math.max(at, this.nextStart.get(k.key) ?? 0);
+    at = Math.min(at, now + maxMs);
     for (const k of keys) {
       const gap = this.spacing(k);
       if (gap >= MIN_SPACING_MS) this.nextStart.set(k.key, at + gap);
