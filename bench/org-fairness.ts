@@ -16,6 +16,8 @@
 // Run: npm run bench:fairness. Loopback only; bounded in events and time.
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { Worker } from "node:worker_threads";
 import { envInt, openDatabase, percentile, prepareDatabase, printTable, run, type Row } from "./harness";
 
@@ -92,6 +94,20 @@ run(async () => {
     const engine = await startEngine({ serveUrl: served.url, pollIntervalMs: 50, logger: silentLogger });
     const { serveFunctionsInProcess } = await import("@/start-up");
     await serveFunctionsInProcess(served.url);
+    // The serve handler's calls in flight: stopping the engine aborts its calls, but each one's
+    // handler still records its attempts (the sends it cancelled); the database is closed only
+    // after they have (else they fail on a closed pool: "Cannot use a pool after calling end").
+    const { registerInProcess } = await import("@/inngest/engine/in-process");
+    const { runtime } = await import("@/lib/runtime/runtime");
+    const serve = runtime().executor.inProcess.get(served.url)!;
+    const serving = new Set<Promise<Response>>();
+    registerInProcess(served.url, (req) => {
+      const p = serve(req);
+      serving.add(p);
+      const untrack = () => void serving.delete(p);
+      p.then(untrack, untrack);
+      return p;
+    });
     const hostile = await createBenchOrg("fairness-hostile");
     const normal = await createBenchOrg("fairness-normal");
     try {
@@ -107,8 +123,10 @@ run(async () => {
       // delivery is when that delivery's wait for the executor (a slot, a batch) ended.
       const callStart = new Map<string, number>(); // deliveryId → first call start
       type Call = { events: { data?: { deliveryId?: string; orgId?: string } }[]; at: number };
+      const hostileStarts: number[] = []; // BENCH_DEBUG: when the hostile org's calls started
       const onCall = (m: unknown) => {
         const c = m as Call;
+        if (c.events?.[0]?.data?.orgId === hostile.orgId) hostileStarts.push(c.at);
         for (const e of c.events ?? []) {
           const id = e.data?.deliveryId;
           if (id && e.data?.orgId === normal.orgId && !callStart.has(id)) callStart.set(id, c.at);
@@ -208,8 +226,24 @@ run(async () => {
           console.log(`  phase ${from}: ${started.size - got.length} of ${started.size} deliveries not at the receiver after ${drainSeconds} s: ${why.map((w) => `${w.n} ${w.status} (attempts ${w.attempts}${w.error ? `, ${w.error}` : ""})`).join("; ")}`);
         }
         if (process.env.BENCH_DEBUG) {
-          const slow = samples.map((x, i) => [got[i]![0] - from, x] as const).filter(([, x]) => x.total > 100);
-          console.log(`  [debug] phase ${from}: slow (seq: ingest/wait/call ms) ${slow.map(([i, x]) => `${i}:${x.ingest}/${x.wait}/${x.call}`).join(" ")}`);
+          // The slowest 2% with their parts, and how long after the latest hostile call start
+          // (the hostile org's calls start right as its previous ones time out) each one's event was due.
+          const cut = percentile(samples.map((x) => x.total), 98);
+          const slow = samples.map((x, i) => [got[i]![0], x] as const).filter(([, x]) => x.total >= cut);
+          const since = (seq: number) => {
+            const due = started.get(seq)!.t0;
+            const before = hostileStarts.filter((t) => t <= due + 100);
+            return before.length ? `${due - before[before.length - 1]!}` : "-";
+          };
+          console.log(`  [debug] phase ${from}: slowest 2% (seq: total = ingest/wait/call ms, due − latest hostile call start) ${slow.map(([seq, x]) => `${seq - from}: ${x.total} = ${x.ingest}/${x.wait}/${x.call} (${since(seq)})`).join("; ")}`);
+          const inPhase = hostileStarts.filter((t) => t >= t0 && t <= Date.now());
+          const bursts: [number, number, number][] = []; // first, count, last
+          for (const t of inPhase) {
+            const last = bursts[bursts.length - 1];
+            if (last && t - last[2] < 1_000) [last[1], last[2]] = [last[1] + 1, t];
+            else bursts.push([t, 1, t]);
+          }
+          console.log(`  [debug] phase ${from}: hostile call starts (ms into the phase: count over ms): ${bursts.map(([t, n, e]) => `${t - t0}: ${n} over ${e - t}`).join(", ")}`);
         }
         return { samples, sent: count, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, poolWaitP99: percentile(waits, 99), poolWaitMax: Math.max(0, ...waits) };
       };
@@ -255,15 +289,32 @@ run(async () => {
         return s.hanging;
       };
 
+      /** BENCH_CPU_PROFILE=<file prefix>: a CPU profile of this process during each phase (<prefix>-<phase>.cpuprofile). */
+      const profiled = async <T>(name: string, phase: () => Promise<T>): Promise<T> => {
+        const prefix = process.env.BENCH_CPU_PROFILE;
+        if (!prefix) return phase();
+        const session = new Session();
+        session.connect();
+        await session.post("Profiler.enable");
+        await session.post("Profiler.setSamplingInterval", { interval: 500 });
+        await session.post("Profiler.start");
+        try {
+          return await phase();
+        } finally {
+          const { profile } = await session.post("Profiler.stop");
+          writeFileSync(`${prefix}-${name}.cpuprofile`, JSON.stringify(profile));
+          session.disconnect();
+        }
+      };
       await pacedPhase(900_000_000, 10); // warm-up (seqs no round uses)
       const idle: Phase[] = [];
       const active: Phase[] = [];
       const notes: string[] = [];
       for (let r = 0; r < rounds; r++) {
         if (r > 0 && !(await hostileQuiet())) notes.push(`round ${r + 1}: the hostile org was not idle within 120 s`);
-        idle.push(await pacedPhase(r * 1_000_000 + 0, paced));
+        idle.push(await profiled(`idle-${r + 1}`, () => pacedPhase(r * 1_000_000 + 0, paced)));
         const hangingAtStart = await hostileBusy(r);
-        active.push(await pacedPhase(r * 1_000_000 + 100_000, paced));
+        active.push(await profiled(`busy-${r + 1}`, () => pacedPhase(r * 1_000_000 + 100_000, paced)));
         const s = await stats();
         notes.push(`round ${r + 1}: hostile requests hanging when the busy phase began: ${hangingAtStart}, at its end: ${s.hanging}`);
       }
@@ -329,6 +380,7 @@ run(async () => {
       console.log(`  hostile requests received in all: ${s.hangReceived}; hostile deliveries by status: ${hostileDone.map((g) => `${g.status} ${g._count}`).join(", ")}`);
     } finally {
       await engine.stop();
+      await Promise.race([Promise.allSettled([...serving]), new Promise((r) => setTimeout(r, 30_000).unref())]);
       await served.close();
       if (database.sharedDatabase) {
         await hostile.remove();

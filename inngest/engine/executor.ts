@@ -369,19 +369,31 @@ export class Executor {
     return this.slots.reserve(keys);
   }
 
-  /** Gives back what reserve() took. */
-  release(keys: { key: string }[]): void {
-    this.slots.release(keys);
+  /** Gives back what reserve() took; `heldMs`: how long a run held it. */
+  release(keys: { key: string }[], heldMs?: number): void {
+    this.slots.release(keys, heldMs);
     if (this.saturated) this.wake(); // a slot freed with work waiting for one
   }
 
-  /** Works a claimed run in the background, in a slot already reserved for it; the slot frees when that ends. */
+  /**
+   * Works a claimed run in the background, in a slot already reserved for it; the slot frees when
+   * that ends. A run of a slow key starts after its turn (slots.ts: slow keys' runs start spread
+   * out), claimed and in its slot meanwhile, so it needs no other query to start; stopping the
+   * engine before then gives it back.
+   */
   private startRun(row: EngineRun, keys: KeyLimit[]): void {
     const fn = this.functions.get(row.functionId);
     const abort = new AbortController();
     const batch = row.batchKey;
     if (batch !== null) this.activeBatches.set(batch, (this.activeBatches.get(batch) ?? 0) + 1);
-    const done = advanceRun(this.runContext, row, fn, abort)
+    const delay = this.slots.startDelay(keys, Date.now(), this.o.leaseMs / 3); // well within the lease claimed with it
+    let startedAt = Date.now();
+    const work = async () => {
+      if (delay > 0 && !(await turn(delay, abort.signal))) return store.releaseLease(row.id, this.owner);
+      startedAt = Date.now();
+      await advanceRun(this.runContext, row, fn, abort);
+    };
+    const done = work()
       .catch((err) => this.o.logger.error(`[engine] run ${row.id} failed to advance`, err))
       .finally(() => {
         this.inflight.delete(row.id);
@@ -390,8 +402,24 @@ export class Executor {
           if (n > 0) this.activeBatches.set(batch, n);
           else this.activeBatches.delete(batch);
         }
-        this.release(keys);
+        this.release(keys, Date.now() - startedAt);
       });
     this.inflight.set(row.id, { abort, done });
   }
+}
+
+/** Waits `ms` for a run's turn to start; false if the engine stopped meanwhile. */
+function turn(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -1,7 +1,26 @@
 // Call slots in this executor: at most maxConcurrentCalls runs in flight, and at most `limit`
 // runs of each concurrency key. A plan (SlotPlan) reserves slots before runs are created or
 // claimed in the database, then hands each run its slot and gives back what no run took.
+//
+// Slow keys start their runs spread out. A key whose runs hold their slot long (an org whose
+// receivers hang until their timeout) would otherwise start all its runs at the moment its
+// previous ones time out together, and end them together again one timeout later: a burst of
+// work on the event loop and the database that every other key's runs wait behind. Its runs
+// start at least SPREAD × (its runs' recent slot time) ÷ (its limit) apart (at most
+// MAX_SPACING_MS), so its `limit` starts spread over a tenth of one run's time: a delay that is
+// small beside the run's own time, and none at all for a key whose runs are quick. A run is
+// claimed and holds its slot while it waits for its turn (startDelay), so the spreading costs no
+// queries and holds whatever the executor's loop is doing.
 import type { KeyLimit } from "@/inngest/engine/matching";
+
+/** The share of a run's slot time over which a key's starts are spread. */
+const SPREAD = 0.1;
+/** Starts closer together than this are not spread (quick keys: no delay, no timers). */
+const MIN_SPACING_MS = 20;
+/** The longest gap between two starts of one key. */
+const MAX_SPACING_MS = 100;
+/** A key's slot time is forgotten this long after its last run ended. */
+const HOLD_MEMORY_MS = 10 * 60_000;
 
 /** The slots taken and the runs counted under each concurrency key. */
 export class SlotTable {
@@ -9,6 +28,11 @@ export class SlotTable {
   private busy = 0;
   private readonly keyCounts = new Map<string, number>();
   private readonly keyLimits = new Map<string, number>();
+  /** Per key: how long its runs held a slot lately (a moving average, ms), and when one last ended. */
+  private readonly holds = new Map<string, { ms: number; at: number }>();
+  /** Per slow key: when its next run may start. */
+  private readonly nextStart = new Map<string, number>();
+  private holdsPrunedAt = 0;
 
   constructor(private readonly max: number) {}
 
@@ -31,6 +55,29 @@ export class SlotTable {
     return true;
   }
 
+  /**
+   * How long a run about to start with these keys waits for its turn (ms; 0 for quick keys), and
+   * books that turn: the next run of each slow key among them starts one spacing later. Never
+   * more than `maxMs` (the run's lease must outlast its wait).
+   */
+  startDelay(keys: KeyLimit[], now = Date.now(), maxMs = Infinity): number {
+    let at = now;
+    for (const k of keys) at = Math.max(at, this.nextStart.get(k.key) ?? 0);
+    at = Math.min(at, now + maxMs);
+    for (const k of keys) {
+      const gap = this.spacing(k);
+      if (gap >= MIN_SPACING_MS) this.nextStart.set(k.key, at + gap);
+      else this.nextStart.delete(k.key);
+    }
+    return at - now;
+  }
+
+  /** How far apart this key's runs start (ms): see the top of this file. */
+  private spacing(k: KeyLimit): number {
+    const hold = this.holds.get(k.key)?.ms ?? 0;
+    return Math.min(MAX_SPACING_MS, (hold * SPREAD) / Math.max(1, k.limit));
+  }
+
   /** Counts a run under its keys (its slot is already taken). */
   count(keys: KeyLimit[]): void {
     for (const k of keys) {
@@ -39,8 +86,9 @@ export class SlotTable {
     }
   }
 
-  /** Gives back what reserve() took. */
-  release(keys: { key: string }[]): void {
+  /** Gives back what reserve() took; `heldMs`: how long a run held it (a slot no run took: none). */
+  release(keys: { key: string }[], heldMs?: number): void {
+    if (heldMs !== undefined) this.noteHold(keys, heldMs);
     this.busy--;
     for (const k of keys) {
       const n = (this.keyCounts.get(k.key) ?? 1) - 1;
@@ -49,6 +97,20 @@ export class SlotTable {
         this.keyCounts.delete(k.key);
         this.keyLimits.delete(k.key);
       }
+    }
+  }
+
+  /** Learns each key's slot time (the latest run counts for half, so a key that turns slow is spread from its next starts). */
+  private noteHold(keys: { key: string }[], ms: number): void {
+    const now = Date.now();
+    for (const k of keys) {
+      const h = this.holds.get(k.key);
+      this.holds.set(k.key, { ms: h ? (h.ms + ms) / 2 : ms, at: now });
+    }
+    if (now - this.holdsPrunedAt > 60_000) {
+      this.holdsPrunedAt = now;
+      for (const [key, h] of this.holds) if (now - h.at > HOLD_MEMORY_MS) this.holds.delete(key);
+      for (const [key, at] of this.nextStart) if (at < now) this.nextStart.delete(key);
     }
   }
 
