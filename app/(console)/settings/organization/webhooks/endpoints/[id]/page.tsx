@@ -12,6 +12,12 @@ import { getConsoleContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/orgs/roles";
 import { getEndpoint } from "@/lib/webhooks/get-endpoints";
 import { endpointViewWithHealth } from "@/lib/webhooks/views";
+import { HydrationBoundary } from "@tanstack/react-query";
+import { firstPage, queryState } from "@/components/query-state";
+import { DELIVERIES_PAGE_SIZE, deliveryKeys } from "@/components/deliveries/query-keys";
+import { paginate } from "@/lib/api/pagination";
+import { deliveryView, listDeliveries } from "@/lib/deliveries/get-deliveries";
+import { getDeliveryStats } from "@/lib/deliveries/delivery-stats";
 
 export const metadata: Metadata = { title: "Endpoint" };
 
@@ -31,10 +37,26 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
     if (there) return <InOtherModePanel what="endpoint" mode={other} />;
     notFound();
   }
+  const scoping = { orgId: ctx.org.id, environment: ctx.environment };
+  // What the Deliveries section shows first, as the API answers it (GET /api/v1/endpoints/{id}/stats
+  // ?window=24h and GET /api/v1/deliveries?endpoint_id=…), comes with the page under the queries'
+  // own keys: the chart and the list are painted with the HTML, not after hydration and two
+  // fetches; they stay live from there (components/live.ts).
+  const [health, outcomes, rows] = await Promise.all([
+    endpointViewWithHealth(endpoint),
+    getDeliveryStats({ ...scoping, endpointId: endpoint.id, window: "24h" }),
+    listDeliveries({ ...scoping, endpointId: endpoint.id, limit: DELIVERIES_PAGE_SIZE }),
+  ]);
+  const list = paginate(rows, DELIVERIES_PAGE_SIZE, (d) => ({ createdAt: d.createdAt.toISOString(), id: d.id }), deliveryView);
+  const seeded = queryState([
+    [deliveryKeys.outcomes(scoping, endpoint.id, "24h"), outcomes],
+    [deliveryKeys.list(scoping, { endpointId: endpoint.id, status: "all" }), firstPage(list)],
+  ]);
   return (
     <div className="grid gap-6">
       <Link
         href="/settings/organization/webhooks"
+        prefetch={false} // a dynamic page: prefetching it on every visit cost two server renders and their parsing
         className="inline-flex w-fit items-center gap-1.5 rounded-sm text-sm text-muted-foreground hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
       >
         <ArrowLeft className="size-4" aria-hidden />
@@ -42,19 +64,15 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
       </Link>
       <EndpointDetailView
         key={`${ctx.org.id}:${ctx.environment}:${endpoint.id}`}
-        scoping={{ orgId: ctx.org.id, environment: ctx.environment }}
-        initial={await endpointViewWithHealth(endpoint)}
+        scoping={scoping}
+        initial={health}
         canManage={hasRole(ctx.role, "developer")}
         canReveal={hasRole(ctx.role, "admin")}
         deliveries={
-          <>
-            <DeliveryOutcomeChart endpointId={endpoint.id} scoping={{ orgId: ctx.org.id, environment: ctx.environment }} />
-            <DeliveryList
-              endpointId={endpoint.id}
-              canReplay={hasRole(ctx.role, "developer")}
-              scoping={{ orgId: ctx.org.id, environment: ctx.environment }}
-            />
-          </>
+          <HydrationBoundary state={seeded}>
+            <DeliveryOutcomeChart endpointId={endpoint.id} scoping={scoping} />
+            <DeliveryList endpointId={endpoint.id} canReplay={hasRole(ctx.role, "developer")} scoping={scoping} />
+          </HydrationBoundary>
         }
       />
     </div>
