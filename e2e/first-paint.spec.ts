@@ -131,7 +131,7 @@ test("the endpoint page's outcome chart and first deliveries come with the page,
           w.__hydratedAt = performance.now();
           o.disconnect();
         }
-      }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-hydrated"] });
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-hydrated"] }); // <html> may not exist yet
     });
     await page.goto(`/settings/organization/webhooks/endpoints/${id}`);
     await expect(page.getByRole("table", { name: "Deliveries" }).getByText(delivery.id)).toBeAttached();
