@@ -102,9 +102,9 @@ export function EndpointDetailView({ scoping, initial, canManage, canReveal, del
 
       {/*
         One boundary for everything below the health card (issue 14, Lighthouse): React hydrates it
-        after the page's header, in slices. The deliveries come with the HTML, which makes this part
-        large enough for React to stream it after the rest and reveal it a frame or more later; as
-        the page's last part, its arrival moves nothing that was already painted (no layout shift).
+        after the page's header, in slices. With the outcome chart in the HTML this part is large
+        enough for React to stream it after the rest and reveal it a frame or more later; as the
+        page's last part, its arrival moves nothing that was already painted (no layout shift).
       */}
       <Suspense>
         <section aria-labelledby="endpoint-deliveries-heading" className="grid gap-3">
