@@ -32,7 +32,7 @@ const TARGETS = { mobile: { performance: 90, accessibility: 100 }, desktop: { pe
 
 // Options: --runs N (each page and preset N times; the summary shows the median), --assert (exit 1
 // when a median misses its target; without it the bench only reports), --preset mobile|desktop,
-// --page <part of a page name>, --save <folder> (the full reports as JSON). Environment: LH_RUNS, LH_ASSERT=1.
+// --page <part of a page name>, --save <folder> (the full reports as JSON; --trace: the traces too). Environment: LH_RUNS, LH_ASSERT=1.
 const argv = process.argv.slice(2);
 const arg = (name) => {
   const i = argv.indexOf(name);
@@ -43,6 +43,9 @@ const ASSERT = argv.includes("--assert") || process.env.LH_ASSERT === "1";
 const PRESETS = arg("--preset") ? [arg("--preset")] : ["mobile", "desktop"];
 const PAGE_FILTER = arg("--page")?.toLowerCase();
 const SAVE = arg("--save"); // a folder: each run's full Lighthouse report as JSON, to look into
+// With --save, --trace also writes each run's Chromium trace (<name>.trace.json: open it in the
+// Performance panel, or read the main thread's tasks from it) and devtools log.
+const TRACE = argv.includes("--trace");
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -189,7 +192,12 @@ try {
           const row = summarize(result.lhr, name, preset, run);
           if (SAVE) {
             mkdirSync(SAVE, { recursive: true });
-            writeFileSync(path.join(SAVE, `${name.replace(/\W+/g, "-").toLowerCase()}-${preset}-${run}.json`), JSON.stringify(result.lhr));
+            const file = path.join(SAVE, `${name.replace(/\W+/g, "-").toLowerCase()}-${preset}-${run}`);
+            writeFileSync(`${file}.json`, JSON.stringify(result.lhr));
+            if (TRACE) {
+              writeFileSync(`${file}.trace.json`, JSON.stringify(result.artifacts.Trace ?? result.artifacts.traces?.defaultPass ?? {}));
+              writeFileSync(`${file}.devtoolslog.json`, JSON.stringify(result.artifacts.DevtoolsLog ?? []));
+            }
           }
           if (result.lhr.finalDisplayedUrl && !result.lhr.finalDisplayedUrl.includes(p.split("?")[0])) row.note = `landed on ${result.lhr.finalDisplayedUrl}`;
           rows.push(row);

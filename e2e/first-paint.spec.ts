@@ -128,6 +128,63 @@ test("the endpoint page loads the chart library only when there is something to 
   }
 });
 
+test("the endpoint page's outcome chart comes with the page and is not fetched again as it hydrates", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const ep = await page.request.post("/api/v1/endpoints", {
+    headers: { origin },
+    data: { name: `First paint chart ${Date.now().toString(36)}`, url: "http://127.0.0.1:9/first-paint-chart", event_types: ["webhook.test"] },
+  });
+  expect(ep.status()).toBe(201);
+  const { id } = (await ep.json()) as { id: string };
+  try {
+    const sent = await page.request.post(`/api/v1/endpoints/${id}/test`, {
+      headers: { origin, "idempotency-key": `first-paint-chart-${id}` },
+      data: { type: "webhook.test", data: { hello: "first paint" } },
+    });
+    expect(sent.ok()).toBe(true);
+
+    // The server's HTML already holds the chart: its 24 hourly columns and the test delivery's bar
+    // segment, no loading state.
+    const html = await (await page.request.get(`/settings/organization/webhooks/endpoints/${id}`)).text();
+    expect(html.match(/data-bucket=/g) ?? []).toHaveLength(24);
+    expect(html).toMatch(/data-outcome="(failed|pending)"/);
+    expect(html).not.toContain("Loading delivery outcomes");
+
+    // In the browser: when each request for the chart started, against when the page had hydrated.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __hydratedAt?: number };
+      new MutationObserver((_, o) => {
+        if (document.documentElement?.hasAttribute("data-hydrated")) {
+          w.__hydratedAt = performance.now();
+          o.disconnect();
+        }
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-hydrated"] }); // <html> may not exist yet
+    });
+    await page.goto(`/settings/organization/webhooks/endpoints/${id}`);
+    await expect(page.getByRole("region", { name: "Outcomes" }).locator("[data-outcome]").first()).toBeVisible();
+    // Live all the same: the chart polls (every 2 s) from then on.
+    await page.waitForFunction(
+      (endpointId) => performance.getEntriesByType("resource").some((e) => e.name.includes(`/api/v1/endpoints/${endpointId}/stats?window=24h`)),
+      id,
+      { timeout: 15_000 },
+    );
+    const { hydratedAt, starts } = await page.evaluate((endpointId) => {
+      const starts = performance
+        .getEntriesByType("resource")
+        .filter((e) => e.name.includes(`/api/v1/endpoints/${endpointId}/stats`))
+        .map((e) => Math.round(e.startTime));
+      return { hydratedAt: (window as unknown as { __hydratedAt?: number }).__hydratedAt ?? NaN, starts };
+    }, id);
+    expect(hydratedAt).toBeGreaterThan(0);
+    expect(starts.length).toBeGreaterThan(0);
+    // A poll starts a whole interval after the query mounted (which is before the page is marked
+    // hydrated); a fetch on mount would start before it.
+    for (const start of starts) expect(start).toBeGreaterThan(hydratedAt + 500);
+  } finally {
+    await page.request.delete(`/api/v1/endpoints/${id}`, { headers: { origin } });
+  }
+});
+
 test("the header and the settings navigation do not prefetch every page on each page load", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 }); // the side navigation is shown
   const prefetched: string[] = [];

@@ -5,8 +5,9 @@
 // accessible name, and a visually hidden table gives screen readers every bucket. It polls
 // every 2 s while a delivery in the window is pending, like the delivery list below it.
 import { useId, useState } from "react";
-import { bucketRange, deliveriesCount, OUTCOME_ORDER, outcomesSummary, STATUS_LABELS, successRate } from "@/components/deliveries/format";
+import { bucketRange, deliveriesCount, OUTCOME_ORDER, outcomesSummary, STATUS_LABELS, successRate, type LabelZone } from "@/components/deliveries/format";
 import { OutcomeBars } from "@/components/deliveries/outcome-bars";
+import { useHydrated } from "@/components/deliveries/use-hydrated";
 import { CHART_HEIGHT, SERIES } from "@/components/deliveries/outcome-series";
 import { useDeliveryOutcomes, type Scoping } from "@/components/deliveries/queries";
 import { LoadError } from "@/components/ui/load-error";
@@ -48,6 +49,9 @@ export function DeliveryOutcomeChart({ endpointId, scoping }: { endpointId: stri
 
 function OutcomesForPeriod({ endpointId, scoping, period }: { endpointId: string; scoping?: Scoping; period: DeliveryStatsWindow }) {
   const q = useDeliveryOutcomes(scoping, endpointId, period);
+  // The first 24 hours come with the HTML (the page loads them): its hours are named in UTC until
+  // the page has hydrated, then in the viewer's time.
+  const zone = useHydrated() ? "local" : "fixed";
   const label = DELIVERY_STATS_WINDOWS[period].label;
 
   if (q.isPending) return <OutcomesSkeleton />;
@@ -93,15 +97,15 @@ function OutcomesForPeriod({ endpointId, scoping, period }: { endpointId: string
       <figure aria-label={summary} className="m-0 min-w-0">
         {/* The drawing is for the eye; the table below says the same to a screen reader. */}
         <div aria-hidden className="min-w-0">
-          <OutcomeBars stats={s} />
+          <OutcomeBars stats={s} zone={zone} />
         </div>
-        <OutcomeTable stats={s} windowLabel={label} />
+        <OutcomeTable stats={s} windowLabel={label} zone={zone} />
       </figure>
     </div>
   );
 }
 
-function OutcomeTable({ stats, windowLabel }: { stats: DeliveryStatsView; windowLabel: string }) {
+function OutcomeTable({ stats, windowLabel, zone }: { stats: DeliveryStatsView; windowLabel: string; zone: LabelZone }) {
   const per = stats.bucket_seconds < 86_400 ? "hour" : "day";
   return (
     // sr-only on the wrapper: a table ignores the width and overflow that hide it, and would
@@ -124,7 +128,7 @@ function OutcomeTable({ stats, windowLabel }: { stats: DeliveryStatsView; window
       <tbody>
         {stats.buckets.map((b) => (
           <tr key={b.start}>
-            <th scope="row">{bucketRange(b.start, stats.bucket_seconds)}</th>
+            <th scope="row">{bucketRange(b.start, stats.bucket_seconds, zone)}</th>
             {OUTCOME_ORDER.map((s) => (
               <td key={s}>{b[s]}</td>
             ))}

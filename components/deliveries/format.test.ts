@@ -108,4 +108,12 @@ describe("deliveries formatting", () => {
     const local = (iso: string) => new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" }).format(new Date(iso));
     expect(bucketRange(start, 3600)).toBe(`${local(start)} – ${local("2025-06-01T15:00:00.000Z")}`);
   });
+
+  it("names buckets the same wherever it runs with the fixed zone (what the server renders and hydration expects)", () => {
+    // Whatever the process's time zone and language: UTC, en-US.
+    expect(bucketTick("2025-06-01T14:00:00.000Z", 3600, "fixed")).toBe("2 PM");
+    expect(bucketRange("2025-06-01T14:00:00.000Z", 3600, "fixed")).toBe("2:00 PM – 3:00 PM (UTC)");
+    expect(bucketRange("2025-11-24T23:00:00.000Z", 86_400, "fixed")).toBe("Mon, Nov 24 (UTC)");
+    expect(formatCompact(1200, "fixed")).toBe("1.2K");
+  });
 });

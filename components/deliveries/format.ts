@@ -93,27 +93,44 @@ type Outcomes = Record<Status, number>;
 /** The outcome chart's series, bottom to top, in the order the legend and the table list them. */
 export const OUTCOME_ORDER: Status[] = ["succeeded", "failed", "pending", "held"];
 
-const hourLabel = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
-const hourTick = new Intl.DateTimeFormat(undefined, { hour: "numeric" });
-// Day buckets are UTC days (the API's), so they are named in UTC or a viewer west of Greenwich
-// would see each one under the day before.
-const dayLabel = new Intl.DateTimeFormat(undefined, { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" });
-const dayTick = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
-const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
+/**
+ * Which clock and language the chart's labels use: the viewer's ("local"), or, where the page is
+ * rendered on the server and hydrated, a fixed one ("fixed": UTC, en-US) that the server and the
+ * browser agree on. The chart shows "fixed" with the HTML and switches to "local" once hydrated.
+ */
+export type LabelZone = "local" | "fixed";
+
+function formatters(zone: LabelZone) {
+  const locale = zone === "fixed" ? "en-US" : undefined;
+  const tz = zone === "fixed" ? { timeZone: "UTC" } : {};
+  return {
+    hourLabel: new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit", ...tz }),
+    hourTick: new Intl.DateTimeFormat(locale, { hour: "numeric", ...tz }),
+    // Day buckets are UTC days (the API's), so they are named in UTC or a viewer west of Greenwich
+    // would see each one under the day before.
+    dayLabel: new Intl.DateTimeFormat(locale, { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" }),
+    dayTick: new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }),
+    compact: new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }),
+  };
+}
+const FORMATS: Record<LabelZone, ReturnType<typeof formatters>> = { local: formatters("local"), fixed: formatters("fixed") };
 
 /** A count on the chart's axis: "750", "1.2K". */
-export const formatCompact = (n: number) => compact.format(n);
+export const formatCompact = (n: number, zone: LabelZone = "local") => FORMATS[zone].compact.format(n);
 
-/** A bucket's axis tick: "2 PM" (local hour) or "Nov 24" (UTC day). */
-export function bucketTick(startIso: string, bucketSeconds: number): string {
-  return (bucketSeconds < 86_400 ? hourTick : dayTick).format(new Date(startIso));
+/** A bucket's axis tick: "2 PM" (local hour; UTC when "fixed") or "Nov 24" (UTC day). */
+export function bucketTick(startIso: string, bucketSeconds: number, zone: LabelZone = "local"): string {
+  const f = FORMATS[zone];
+  return (bucketSeconds < 86_400 ? f.hourTick : f.dayTick).format(new Date(startIso));
 }
 
-/** A bucket as a range for tooltips and the table: "2:00 PM – 3:00 PM" or "Mon, Nov 24 (UTC)". */
-export function bucketRange(startIso: string, bucketSeconds: number): string {
+/** A bucket as a range for tooltips and the table: "2:00 PM – 3:00 PM" ("… (UTC)" when "fixed") or "Mon, Nov 24 (UTC)". */
+export function bucketRange(startIso: string, bucketSeconds: number, zone: LabelZone = "local"): string {
+  const f = FORMATS[zone];
   const start = new Date(startIso);
-  if (bucketSeconds >= 86_400) return `${dayLabel.format(start)} (UTC)`;
-  return `${hourLabel.format(start)} – ${hourLabel.format(new Date(start.getTime() + bucketSeconds * 1000))}`;
+  if (bucketSeconds >= 86_400) return `${f.dayLabel.format(start)} (UTC)`;
+  const range = `${f.hourLabel.format(start)} – ${f.hourLabel.format(new Date(start.getTime() + bucketSeconds * 1000))}`;
+  return zone === "fixed" ? `${range} (UTC)` : range;
 }
 
 /**

@@ -5,7 +5,7 @@
 // Every column is as wide as the plot allows (flex, min-width 0), so it never widens the page at
 // 390 px. The drawing is for the eye (its figure's table says the same to a screen reader): each
 // column's title (shown on hover) gives its range and counts, as Recharts' tooltip did.
-import { bucketRange, bucketTick, formatCompact, OUTCOME_ORDER, STATUS_LABELS } from "@/components/deliveries/format";
+import { bucketRange, bucketTick, formatCompact, OUTCOME_ORDER, STATUS_LABELS, type LabelZone } from "@/components/deliveries/format";
 import { CHART_HEIGHT, SERIES, type Bucket } from "@/components/deliveries/outcome-series";
 import { cn } from "@/lib/utils";
 import type { DeliveryStatsView } from "@/lib/validations/deliveries";
@@ -28,12 +28,13 @@ export function yTicks(max: number): number[] {
 const totalOf = (b: Bucket) => OUTCOME_ORDER.reduce((n, s) => n + b[s], 0);
 
 /** A column's hover text: "2:00 PM – 3:00 PM: 3 succeeded, 1 failed" (the old tooltip, in words). */
-function columnTitle(b: Bucket, seconds: number): string {
+function columnTitle(b: Bucket, seconds: number, zone: LabelZone): string {
   const parts = OUTCOME_ORDER.filter((s) => b[s] > 0).map((s) => `${b[s]} ${STATUS_LABELS[s].toLowerCase()}`);
-  return `${bucketRange(b.start, seconds)}: ${parts.length ? parts.join(", ") : "no deliveries"}`;
+  return `${bucketRange(b.start, seconds, zone)}: ${parts.length ? parts.join(", ") : "no deliveries"}`;
 }
 
-export function OutcomeBars({ stats }: { stats: DeliveryStatsView }) {
+/** `zone`: "fixed" (UTC, en-US) where the server renders it and the page hydrates, then "local". */
+export function OutcomeBars({ stats, zone = "local" }: { stats: DeliveryStatsView; zone?: LabelZone }) {
   const seconds = stats.bucket_seconds;
   const buckets = stats.buckets;
   const ticks = yTicks(Math.max(0, ...buckets.map(totalOf)));
@@ -50,7 +51,7 @@ export function OutcomeBars({ stats }: { stats: DeliveryStatsView }) {
       <div className="relative w-9 shrink-0" style={{ marginBottom: X_AXIS_HEIGHT }}>
         {ticks.map((t) => (
           <span key={t} className="absolute right-1.5 translate-y-1/2 leading-none" style={{ bottom: pct(t) }}>
-            {formatCompact(t)}
+            {formatCompact(t, zone)}
           </span>
         ))}
       </div>
@@ -64,7 +65,7 @@ export function OutcomeBars({ stats }: { stats: DeliveryStatsView }) {
               const present = OUTCOME_ORDER.filter((s) => b[s] > 0);
               const topmost = present[present.length - 1];
               return (
-                <div key={b.start} data-bucket={b.start} title={columnTitle(b, seconds)} className="flex h-full min-w-0 flex-1 justify-center hover:bg-muted/70">
+                <div key={b.start} data-bucket={b.start} title={columnTitle(b, seconds, zone)} className="flex h-full min-w-0 flex-1 justify-center hover:bg-muted/70">
                   <div className="flex h-full flex-col-reverse" style={{ width: barWidth }}>
                     {present.map((s) => (
                       <div
@@ -85,7 +86,7 @@ export function OutcomeBars({ stats }: { stats: DeliveryStatsView }) {
           {buckets.map((b, i) => (
             <div key={b.start} className="relative min-w-0 flex-1">
               {i % labelEvery === 0 ? (
-                <span className="absolute top-1.5 left-1/2 -translate-x-1/2 leading-none whitespace-nowrap">{bucketTick(b.start, seconds)}</span>
+                <span className="absolute top-1.5 left-1/2 -translate-x-1/2 leading-none whitespace-nowrap">{bucketTick(b.start, seconds, zone)}</span>
               ) : null}
             </div>
           ))}

@@ -15,11 +15,20 @@ import {
 } from "@tanstack/react-query";
 import { LIVE, LIVE_INTERVAL_MS } from "@/components/live";
 import { fetchApi } from "@/lib/api/fetch-api";
+import {
+  DELIVERIES_PAGE_SIZE,
+  deliveryKeys,
+  TIME_RANGES,
+  type DeliveryListFilter,
+  type DeliveryStatus,
+  type Scoping,
+  type StatusFilter,
+  type TimeRange,
+} from "@/components/deliveries/query-keys";
 import type { DeliveryStatsView, DeliveryStatsWindow, DeliveryView, ReplayFailedPreview } from "@/lib/validations/deliveries";
 
 type List<T> = { data: T[]; next_cursor: string | null };
 
-export type DeliveryStatus = DeliveryView["status"];
 export type DeliveryAttempt = {
   number: number;
   /** Where the attempt was sent (null on attempts recorded before URLs were kept). */
@@ -48,48 +57,9 @@ export type EndpointDeliveryStats = {
   success_rate: number | null;
 };
 
-/**
- * Org and environment come from cookies on the API side. Where they are known they belong in
- * every key, so a switch never shows another organization's cached rows; an endpoint's list is
- * safe without them (endpoint ids are unique across organizations and environments).
- */
-export type Scoping = { orgId: string; environment: "test" | "live" };
-
-/** The list filter: one status, or all of them. */
-export type StatusFilter = DeliveryStatus | "all";
-
-/** Time ranges the console offers (kept relative in the URL, so a shared link means "the last hour" when opened). */
-export const TIME_RANGES = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
-export type TimeRange = keyof typeof TIME_RANGES;
-
-/** What a deliveries list shows: a status, and optionally narrower. */
-export type DeliveryListFilter = {
-  endpointId?: string;
-  status: StatusFilter;
-  eventType?: string;
-  /** Exact: a delivery id (webhook-id), an event id, or the client's event id. */
-  q?: string;
-  range?: TimeRange;
-  /** One event's deliveries (its page). */
-  eventId?: string;
-};
-
 export { LIVE_INTERVAL_MS };
-const PAGE_SIZE = 25;
-
-const scopeKey = (s?: Scoping) => (s ? [s.orgId, s.environment] : ["current"]);
-
-export const deliveryKeys = {
-  all: (s?: Scoping) => ["deliveries", ...scopeKey(s)] as const,
-  lists: (s?: Scoping) => [...deliveryKeys.all(s), "list"] as const,
-  list: (s: Scoping | undefined, f: DeliveryListFilter) =>
-    [...deliveryKeys.lists(s), f.endpointId ?? "all-endpoints", f.status, { eventType: f.eventType, q: f.q, range: f.range, eventId: f.eventId }] as const,
-  detail: (s: Scoping | undefined, id: string) => [...deliveryKeys.all(s), "detail", id] as const,
-  stats: (s?: Scoping) => [...deliveryKeys.all(s), "stats"] as const,
-  // Under "stats", so the replays' invalidation (below) refreshes the chart too.
-  outcomes: (s: Scoping | undefined, endpointId: string, window: DeliveryStatsWindow) =>
-    [...deliveryKeys.stats(s), "outcomes", endpointId, window] as const,
-};
+export { deliveryKeys, TIME_RANGES };
+export type { DeliveryListFilter, DeliveryStatus, Scoping, StatusFilter, TimeRange };
 
 const deliveryPath = (id: string) => `/api/v1/deliveries/${encodeURIComponent(id)}`;
 
@@ -107,7 +77,7 @@ export function deliveriesQueryOptions(s: Scoping | undefined, f: DeliveryListFi
   return infiniteQueryOptions({
     queryKey: deliveryKeys.list(s, f),
     queryFn: ({ signal, pageParam }) => {
-      const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      const q = new URLSearchParams({ limit: String(DELIVERIES_PAGE_SIZE) });
       if (f.status !== "all") q.set("status", f.status);
       if (f.endpointId) q.set("endpoint_id", f.endpointId);
       if (f.eventType) q.set("event_type", f.eventType);

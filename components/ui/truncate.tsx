@@ -26,7 +26,9 @@ export function Truncate({ value, children, as: Tag = "span", className }: Props
     const check = () => {
       if (document.activeElement !== el) setCut(el.scrollWidth > el.clientWidth + 1);
     };
-    check();
+    // No measuring here: reading scrollWidth in an effect forces a layout of the whole page in the
+    // middle of hydration (one per row of a table). A ResizeObserver reports every element it
+    // starts observing, after the browser's own layout, where reading it costs nothing.
     const ro = new ResizeObserver(check);
     ro.observe(el);
     el.addEventListener("blur", check);
