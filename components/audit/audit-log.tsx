@@ -5,7 +5,7 @@ import type { ColumnDef } from "@tanstack/react-table";
 import { ChevronRight, Download, FilterX, ScrollText } from "lucide-react";
 import dynamic from "next/dynamic";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import {
   ACTION_SUGGESTIONS,
   filtersFromSearchParams,
@@ -30,6 +30,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { ApiError } from "@/lib/api/fetch-api";
 import type { AuditEventView } from "@/lib/validations/audit";
 import { Truncate } from "@/components/ui/truncate";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { cn } from "@/lib/utils";
 
 // An entry's details load with the first one opened: none of it is needed to show the list.
@@ -285,8 +286,6 @@ export function AuditLog({ orgId }: { orgId: string }) {
   );
 }
 
-const subscribeNothing = () => () => {};
-
 /**
  * The Action filter's suggestions: every known action by its name. The list is filled in the
  * browser once the page has hydrated, not sent with the HTML: its ~70 options were ~850 bytes of
@@ -295,7 +294,7 @@ const subscribeNothing = () => () => {};
  * anything else starts). Before hydration the filter does nothing anyway (it needs the page's script).
  */
 function ActionSuggestions({ id }: { id: string }) {
-  const hydrated = useSyncExternalStore(subscribeNothing, () => true, () => false);
+  const hydrated = useHydrated();
   const actions = useMemo(() => (hydrated ? [...new Set([...ACTION_SUGGESTIONS, ...Object.keys(ACTION_LABELS)])] : []), [hydrated]);
   return (
     <datalist id={id}>

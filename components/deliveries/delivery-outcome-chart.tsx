@@ -7,7 +7,7 @@
 import { useId, useState } from "react";
 import { bucketRange, deliveriesCount, OUTCOME_ORDER, outcomesSummary, STATUS_LABELS, successRate, type LabelZone } from "@/components/deliveries/format";
 import { OutcomeBars } from "@/components/deliveries/outcome-bars";
-import { useHydrated } from "@/components/deliveries/use-hydrated";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { CHART_HEIGHT, SERIES } from "@/components/deliveries/outcome-series";
 import { useDeliveryOutcomes, type Scoping } from "@/components/deliveries/queries";
 import { LoadError } from "@/components/ui/load-error";

@@ -2,17 +2,8 @@
 // Dates in the viewer's locale and time zone, shared by every feature. The server does not know either, so the first
 // (server and hydration) render shows a fixed UTC form and the browser swaps in its own after
 // hydration, without a mismatch.
-import { useSyncExternalStore } from "react";
 import { formatRelative } from "@/components/ui/time-format";
-
-const noopSubscribe = () => () => {};
-function useHydrated(): boolean {
-  return useSyncExternalStore(
-    noopSubscribe,
-    () => true,
-    () => false,
-  );
-}
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });

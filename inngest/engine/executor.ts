@@ -13,6 +13,7 @@
 // flight) and decide together which run gets the next slot; split apart, that state would have to
 // be exposed between files.
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { getDriver } from "@/lib/db/driver";
 import { createBatcher } from "@/lib/db/sql";
 import type { EngineRun } from "@/lib/generated/prisma/client";
@@ -410,16 +411,5 @@ export class Executor {
 
 /** Waits `ms` for a run's turn to start; false if the engine stopped meanwhile. */
 function turn(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+  return sleep(ms, true, { signal }).catch(() => false);
 }
