@@ -12,7 +12,7 @@
 // the rate limit gives the next request (a send is granted a start up to RATE_HORIZON_MS ahead and
 // waits for it); and the pause a Retry-After asked for (at most MAX_PAUSE_MS).
 import { randomUUID } from "node:crypto";
-import { createLoader, prepared, sql } from "@/lib/db/sql";
+import { createLoader, sql } from "@/lib/db/sql";
 import { runtime } from "@/lib/runtime/runtime";
 
 /** A lease ends this long after its request's timeout (the socket's end and the release's trip). */
@@ -94,16 +94,17 @@ async function runOps(ops: Op[]): Promise<Map<Op, ClaimAnswer | null>> {
   const iso = (ms: number) => new Date(ms).toISOString();
   const early = claims[0]?.early ?? 0;
   const margin = claims[0]?.margin ?? 0;
-  // Prepared: it runs for every group of sends (parsed once per connection, planned once).
-  const rows = await prepared<Row>(
-    "gatehouse_claim_sends",
+  // Not prepared: planned each time for the tables as they are now (see recordAttempts).
+  const rows = await sql<Row>(
     `WITH
      x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("i" int, "id" text, "gen" timestamp, "url" text, "timeoutMs" int, "token" text)),
      r AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS r("endpointId" text, "token" text, "pauseUntil" timestamp)),
-     -- Sendable in this statement's snapshot (checked again on the delivery row below).
+     -- Sendable in this statement's snapshot (checked again on the delivery row below). Each
+     -- delivery is read by its key (OFFSET 0 keeps the lookup apart): a backlog that grew faster
+     -- than the statistics must not be scanned by status for every group of sends.
      c AS MATERIALIZED (
        SELECT x.*, d."endpointId", e."maxInFlight", e."rateLimitPerSecond" AS "rate"
-       FROM x JOIN "Delivery" d ON d."id" = x."id" JOIN "Endpoint" e ON e."id" = d."endpointId"
+       FROM x CROSS JOIN LATERAL (SELECT * FROM "Delivery" d WHERE d."id" = x."id" OFFSET 0) d JOIN "Endpoint" e ON e."id" = d."endpointId"
        WHERE d."status" = 'pending' AND d."releasedAt" IS NOT DISTINCT FROM x."gen"
          AND (d."nextAttemptAt" IS NULL OR d."nextAttemptAt" <= $4::timestamp)
          AND e."status" = 'active' AND e."url" = x."url" AND (e."circuitOpenedAt" IS NULL OR e."probeDeliveryId" = d."id")
@@ -147,9 +148,10 @@ async function runOps(ops: Op[]): Promise<Map<Op, ClaimAnswer | null>> {
        FROM n WHERE u."endpointId" = n."endpointId" RETURNING u."endpointId"),
      -- The claim itself: still pending, of this generation, due, and its endpoint still active at
      -- this URL (share-locked: a delete, pause or URL change in progress is waited for and seen).
+     -- (status as text: not an index condition, so each row is found by its key, as in c.)
      u AS (
        UPDATE "Delivery" d SET "nextAttemptAt" = g."startAt" + make_interval(secs => (g."timeoutMs" + $8::int) / 1000.0)
-       FROM g WHERE d."id" = g."id" AND d."status" = 'pending' AND d."releasedAt" IS NOT DISTINCT FROM g."gen"
+       FROM g WHERE d."id" = g."id" AND d."status"::text = 'pending' AND d."releasedAt" IS NOT DISTINCT FROM g."gen"
          AND (d."nextAttemptAt" IS NULL OR d."nextAttemptAt" <= $4::timestamp)
          AND EXISTS (SELECT 1 FROM "Endpoint" e WHERE e."id" = d."endpointId" AND e."status" = 'active' AND e."url" = g."url"
            AND (e."circuitOpenedAt" IS NULL OR e."probeDeliveryId" = d."id") FOR SHARE)
@@ -158,7 +160,7 @@ async function runOps(ops: Op[]): Promise<Map<Op, ClaimAnswer | null>> {
        (n."pausedUntil" AT TIME ZONE 'UTC') AS "pausedUntil", (n."nextStartAt" AT TIME ZONE 'UTC') AS "nextStartAt", c."rate"
      FROM c LEFT JOIN s ON s."endpointId" = c."endpointId" LEFT JOIN g ON g."i" = c."i" LEFT JOIN u ON u."id" = c."id"
        LEFT JOIN n ON n."endpointId" = c."endpointId"`,
-  )([
+    [
     JSON.stringify(claims.map((o, i) => ({ i, id: o.req.deliveryId, gen: o.req.gen, url: o.req.url, timeoutMs: o.req.timeoutMs, token: o.token }))),
     JSON.stringify(releases.map((o) => ({ endpointId: o.lease.endpointId, token: o.lease.token, pauseUntil: o.pauseUntil === null ? null : iso(o.pauseUntil) }))),
     iso(now),
