@@ -8,6 +8,7 @@ import * as endpoints from "@/app/api/v1/endpoints/route";
 import * as events from "@/app/api/v1/events/route";
 import { db } from "@/lib/db/client";
 import { setDeliveryDispatcher } from "@/lib/events/dispatch";
+import { runtime } from "@/lib/runtime/runtime";
 import { serveRoutes } from "@/tests/helpers/route-server";
 import { bearerFor } from "@/tests/helpers/tokens";
 
@@ -121,6 +122,35 @@ describe("per-org ceiling of event bytes in flight", () => {
     expect(r.status).toBe(202);
     expect((await fillUntilRefused(org, 10)).accepted).toBe(2);
     expect(await storedEvents(org)).toBe(7);
+  }, 120_000);
+
+  it("measures an org far below its ceiling about once a second, not on every event", async () => {
+    // Summing a busy org's backlog costs in proportion to it: under half the ceiling, once a second.
+    process.env.GATEHOUSE_ORG_IN_FLIGHT_MIB = "64";
+    const raw = runtime().db.raw!;
+    const query = raw.query.bind(raw);
+    let measured = 0;
+    raw.query = ((text: string, params?: unknown[], name?: string) => {
+      if (text.includes(`pg_column_size(e."payload")`) && text.includes("GROUP BY")) measured++;
+      return query(text, params, name);
+    }) as typeof raw.query;
+    try {
+      const org = await newOrg("steady");
+      const started = Date.now();
+      let sent = 0;
+      while (Date.now() - started < 1_600 && sent < 500) {
+        const r = await post(org.tok, "/api/v1/events", { type: "run.completed", data: { n: sent++ } });
+        expect(r.status).toBe(202);
+        await r.body?.cancel();
+      }
+      const seconds = (Date.now() - started) / 1000;
+      expect(sent).toBeGreaterThan(1);
+      // Every 250 ms before: 7 or more in 1.6 s.
+      expect(measured).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    } finally {
+      raw.query = query;
+      process.env.GATEHOUSE_ORG_IN_FLIGHT_MIB = String(CEILING_MIB);
+    }
   }, 120_000);
 
   it("lets one event larger than the ceiling through when the org has nothing pending", async () => {

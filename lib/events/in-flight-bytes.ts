@@ -7,16 +7,20 @@
 //
 // The figure is measured in PostgreSQL (so every process counts every process's events) from the
 // org's own pending deliveries: the query costs in proportion to the backlog of the org that asks.
-// A process re-measures an org at most every MEASURE_EVERY_MS, adding the bytes it admitted that
-// the measurement may not hold (so concurrent requests count each other, and an event being
-// stored is never missed); a refusal rests on a measurement under MEASURE_EVERY_MS old. An org
-// overshoots the ceiling by at most what other processes admit within that window.
+// A process re-measures an org at most every MEASURE_EVERY_MS (every LOW_MEASURE_EVERY_MS while the
+// org holds under half its ceiling), adding the bytes it admitted that the measurement may not hold
+// (so concurrent requests count each other, and an event being stored is never missed); a refusal
+// rests on a measurement under MEASURE_EVERY_MS old. An org overshoots the ceiling by at most what
+// other processes admit within that window (from under half the ceiling: more than half of it
+// within LOW_MEASURE_EVERY_MS).
 import { AppError } from "@/lib/api/errors";
 import { processLoader, sql } from "@/lib/db/sql";
 import { runtime } from "@/lib/runtime/runtime";
 
 /** How long a measurement stands while the org stays below its ceiling. */
 const MEASURE_EVERY_MS = 250;
+/** How long it stands while the org holds under half its ceiling (a busy org's backlog is costly to sum). */
+const LOW_MEASURE_EVERY_MS = 1_000;
 /** What a refusal asks the client to wait: about the time a batch of deliveries takes to go. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -71,7 +75,7 @@ export async function admitEventBytes(orgId: string, bytes: number): Promise<() 
   if (ceiling === 0) return () => {};
   const seen = runtime().events.inFlight;
   let known = seen.get(orgId);
-  if (!known || Date.now() - known.at >= MEASURE_EVERY_MS) {
+  if (!known || Date.now() - known.at >= (total(known) * 2 < ceiling ? LOW_MEASURE_EVERY_MS : MEASURE_EVERY_MS)) {
     const at = Date.now();
     const measured = (await measure(orgId)) ?? 0;
     known = seen.get(orgId);
