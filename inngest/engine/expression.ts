@@ -42,7 +42,29 @@ function tokenize(src: string): Token[] {
   return out;
 }
 
+/** An expression parsed once: literals, paths, `!`, and the binary operators. */
+type Node =
+  | { k: "lit"; v: unknown }
+  | { k: "path"; keys: string[] }
+  | { k: "not"; e: Node }
+  | { k: "bin"; op: string; l: Node; r: Node };
+
+// Parsed expressions by source (they come from the functions' configs): an event is matched,
+// batched and keyed by the same few expressions thousands of times a second.
+const parsed = new Map<string, Node>();
+const MAX_PARSED = 1_000;
+
 export function evaluate(src: string, vars: Record<string, unknown>): unknown {
+  let node = parsed.get(src);
+  if (!node) {
+    node = parse(src);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(src, node);
+  }
+  return run(node, vars);
+}
+
+function parse(src: string): Node {
   const tokens = tokenize(src);
   let pos = 0;
   const peek = () => tokens[pos];
@@ -54,76 +76,85 @@ export function evaluate(src: string, vars: Record<string, unknown>): unknown {
     return false;
   };
 
-  const primary = (): unknown => {
+  const primary = (): Node => {
     const tok = tokens[pos++];
     if (!tok) throw new Error(`expression: unexpected end of ${src}`);
-    if (tok.t === "str") return tok.v;
-    if (tok.t === "num") return Number(tok.v);
+    if (tok.t === "str") return { k: "lit", v: tok.v };
+    if (tok.t === "num") return { k: "lit", v: Number(tok.v) };
     if (tok.t === "id") {
-      if (tok.v === "true") return true;
-      if (tok.v === "false") return false;
-      if (tok.v === "null") return null;
-      let cur: unknown = vars;
-      for (const key of tok.v.split(".")) {
-        cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[key] : undefined;
-      }
-      return cur ?? null;
+      if (tok.v === "true") return { k: "lit", v: true };
+      if (tok.v === "false") return { k: "lit", v: false };
+      if (tok.v === "null") return { k: "lit", v: null };
+      return { k: "path", keys: tok.v.split(".") };
     }
     if (tok.v === "(") {
       const v = or();
       if (!eat(")")) throw new Error(`expression: missing ) in ${src}`);
       return v;
     }
-    if (tok.v === "!") return !primary();
+    if (tok.v === "!") return { k: "not", e: primary() };
     throw new Error(`expression: unexpected "${tok.v}" in ${src}`);
   };
-  const sum = (): unknown => {
+  const sum = (): Node => {
     let v = primary();
-    while (eat("+")) {
-      const r = primary();
-      v = typeof v === "number" && typeof r === "number" ? v + r : `${v ?? ""}${r ?? ""}`;
-    }
+    while (eat("+")) v = { k: "bin", op: "+", l: v, r: primary() };
     return v;
   };
-  const compare = (): unknown => {
+  const compare = (): Node => {
     const l = sum();
     const op = peek();
     if (op?.t !== "op" || !["==", "!=", "<", "<=", ">", ">="].includes(op.v)) return l;
     pos++;
-    const r = sum();
-    switch (op.v) {
-      case "==":
-        return JSON.stringify(l) === JSON.stringify(r);
-      case "!=":
-        return JSON.stringify(l) !== JSON.stringify(r);
-      case "<":
-        return (l as number) < (r as number);
-      case "<=":
-        return (l as number) <= (r as number);
-      case ">":
-        return (l as number) > (r as number);
-      default:
-        return (l as number) >= (r as number);
-    }
+    return { k: "bin", op: op.v, l, r: sum() };
   };
-  const and = (): unknown => {
+  const and = (): Node => {
     let v = compare();
-    while (eat("&&")) {
-      const r = compare();
-      v = Boolean(v) && Boolean(r);
-    }
+    while (eat("&&")) v = { k: "bin", op: "&&", l: v, r: compare() };
     return v;
   };
-  const or = (): unknown => {
+  const or = (): Node => {
     let v = and();
-    while (eat("||")) {
-      const r = and();
-      v = Boolean(v) || Boolean(r);
-    }
+    while (eat("||")) v = { k: "bin", op: "||", l: v, r: and() };
     return v;
   };
 
   const result = or();
   if (pos !== tokens.length) throw new Error(`expression: unexpected "${tokens[pos]!.v}" in ${src}`);
   return result;
+}
+
+function run(n: Node, vars: Record<string, unknown>): unknown {
+  switch (n.k) {
+    case "lit":
+      return n.v;
+    case "path": {
+      let cur: unknown = vars;
+      for (const key of n.keys) cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[key] : undefined;
+      return cur ?? null;
+    }
+    case "not":
+      return !run(n.e, vars);
+  }
+  const l = run(n.l, vars);
+  const r = run(n.r, vars);
+  switch (n.op) {
+    case "+":
+      return typeof l === "number" && typeof r === "number" ? l + r : `${l ?? ""}${r ?? ""}`;
+    case "==":
+      return JSON.stringify(l) === JSON.stringify(r);
+    case "!=":
+      return JSON.stringify(l) !== JSON.stringify(r);
+    case "<":
+      return (l as number) < (r as number);
+    case "<=":
+      return (l as number) <= (r as number);
+    case ">":
+      return (l as number) > (r as number);
+    case ">=":
+      return (l as number) >= (r as number);
+    case "&&":
+      return Boolean(l) && Boolean(r);
+    default:
+      return Boolean(l) || Boolean(r);
+  }
 }

@@ -25,6 +25,7 @@ const KNOWN: Record<string, string> = {
   "lib/api/openapi.ts: let cached: ReturnType<typeof createDocument> | undefined;": "the document built from constant schemas",
   "lib/events/payload-schema.ts: const patterns = new Map<string, RE2JS>();": "compiled regular expressions by source",
   "lib/events/payload-schema.ts: const cache = new Map<string, ValidateFunction>();": "compiled schemas by text",
+  "inngest/engine/expression.ts: const parsed = new Map<string, Node>();": "parsed expressions by source",
   // The embedded executor's run ids: the engine is started once per process, from one module graph.
   "inngest/engine/ulid.ts: let lastTime = -1;": "the engine's id clock (one engine per process)",
   "inngest/engine/ulid.ts: let lastRandom: number[] = [];": "the engine's id clock (one engine per process)",
