@@ -291,7 +291,7 @@ run(async () => {
       await load.close();
       load = undefined;
       console.log(`  memory with the load worker stopped: RSS ${(idleMemory("worker-stopped").rss / MiB).toFixed(0)} MiB`);
-      // Each run of deliver-webhook is two calls into the SDK (the attempt step, then the end):
+      // Each try of deliver-webhook is one call into the SDK (no step):
       // calls per delivery show how well deliveries were batched.
       if (statements) printStatements(statements, got.length);
       console.log(`  calls from the executor into the app's functions: ${calls} (${(calls / Math.max(1, got.length)).toFixed(2)} per delivery)`);

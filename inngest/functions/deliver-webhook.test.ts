@@ -1,9 +1,8 @@
-// Unit tests of deliver-webhook's step with @inngest/test: the real function runs in-process
-// (no executor, no retries) against the real database and a real receiver on loopback. Each
-// execution is one step-level try; `attempt` (0-based) is set through the context, as the
-// executor would on a retry. What the step throws is caught on its way out (a spy around
-// step.run), so the tests see the real RetryAfterError / NonRetriableError with its retry time.
-import { InngestTestEngine, mockCtx } from "@inngest/test";
+// Unit tests of deliver-webhook against the real database and a real receiver on loopback: its
+// try (deliverTry, what the function runs; no executor, no retries) with `attempt` (0-based) as
+// the executor would pass it on a retry, so the tests see the real RetryAfterError /
+// NonRetriableError with its retry time; and once through the SDK with @inngest/test.
+import { InngestTestEngine } from "@inngest/test";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
@@ -13,7 +12,7 @@ vi.hoisted(() => {
 });
 
 import { startReceiver, type Receiver } from "@/e2e/receiver";
-import { deliverWebhook } from "@/inngest/functions/deliver-webhook";
+import { deliverTry, deliverWebhook } from "@/inngest/functions/deliver-webhook";
 import { db } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest-event";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
@@ -50,31 +49,16 @@ async function deliveriesFor(endpointId: string, n = 1): Promise<string[]> {
 
 /** One try of the function over these deliveries, as the executor would make it on attempt `attempt`. */
 async function tryOnce(endpointId: string, deliveryIds: string[], attempt: number) {
-  const thrown: unknown[] = [];
-  const t = new InngestTestEngine({
-    function: deliverWebhook,
-    transformCtx: (c) => {
-      const m = mockCtx(c);
-      const step = m.step as unknown as { run: (id: string, fn: () => unknown) => unknown };
-      const run = step.run;
-      step.run = (id, fn) =>
-        run(id, async () => {
-          try {
-            return await fn();
-          } catch (err) {
-            thrown.push(err);
-            throw err;
-          }
-        });
-      return { ...m, attempt } as typeof c;
-    },
-  });
   // The executor makes a retry when it is due: what was scheduled for later is due now.
   await db.delivery.updateMany({ where: { id: { in: deliveryIds }, status: "pending", nextAttemptAt: { gt: new Date() } }, data: { nextAttemptAt: new Date() } });
   const before = Date.now();
-  const out = await t.execute({
-    events: deliveryIds.map((deliveryId) => ({ name: "gatehouse/delivery.requested", data: { deliveryId, endpointId } })) as never,
-  });
+  const thrown: unknown[] = [];
+  const out = { result: undefined as unknown };
+  try {
+    out.result = await deliverTry(deliveryIds.map((deliveryId) => ({ data: { deliveryId, endpointId } })), attempt);
+  } catch (err) {
+    thrown.push(err);
+  }
   return { out, thrown, before, after: Date.now() };
 }
 
@@ -87,7 +71,19 @@ function expectRetryAt(at: Date, t: { before: number; after: number }, delayMs: 
   expect(at.getTime()).toBeLessThanOrEqual(t.after + delayMs + 5);
 }
 
-describe("deliver-webhook's attempt step", () => {
+describe("deliver-webhook's try", () => {
+  it("runs as the function, through the SDK: one call does the whole try, no step", async () => {
+    const ep = await endpointAt("/sdk");
+    const [id] = await deliveriesFor(ep.id);
+    receiver.respondWith(() => ({ status: 200 }));
+    const t = new InngestTestEngine({ function: deliverWebhook });
+    const { result, error, state } = await t.execute({ events: [{ name: "gatehouse/delivery.requested", data: { deliveryId: id, endpointId: ep.id } }] as never });
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ kind: "succeeded", status: 200 });
+    expect(Object.keys(state)).toEqual([]);
+    expect((await load(id!)).status).toBe("succeeded");
+  });
+
   it("a 2xx gives the succeeded outcome and records the attempt", async () => {
     const ep = await endpointAt("/ok");
     const [id] = await deliveriesFor(ep.id);

@@ -1,4 +1,4 @@
-// Delivers webhooks: one step-level attempt of each delivery in the run's events. A failed try
+// Delivers webhooks: one attempt of each delivery in the run's events per try. A failed try
 // throws RetryAfterError with the schedule's delay (or the receiver's capped Retry-After), so
 // Inngest retries it at 30 s, 2 m, 5 m, 15 m, 1 h, 6 h, 24 h, each time sending only what is
 // still pending. After the last, onFailure marks what is left failed.
@@ -6,7 +6,7 @@
 // On the embedded executor deliveries to one endpoint are batched (batchEvents keyed by
 // endpoint): a run that starts takes with it the deliveries of its endpoint that are waiting
 // for a slot (up to 100). A batch forms only while the endpoint's 10 runs are all busy, so a
-// lone delivery still goes at once, and under load one pair of SDK calls serves many
+// lone delivery still goes at once, and under load one SDK call serves many
 // deliveries. Inngest's own servers ignore concurrency keys on batched functions, which would
 // let one slow receiver hold every slot; there each delivery keeps its own run. Either way a
 // receiver never has more requests from us at once than its endpoint's max_in_flight (default 10;
@@ -61,24 +61,31 @@ export const deliverWebhook = inngest.createFunction(
       );
     },
   },
-  async ({ events, step, attempt }) => {
-    const deliveryIds = [...new Set(events.map((e) => e.data.deliveryId))];
-    const generations = generationsOf(events);
-    // The call's own abort signal (the executor gave up on it) stops the batch's sends.
-    const signal = currentCallSignal();
-    return step.run("attempt", async () => {
-      const outcomes = await attemptDeliveries({ deliveryIds, attempt, generations, signal });
-      const retry = outcomes.flatMap((o) => (o.kind === "retry" ? [o] : []));
-      const failed = outcomes.flatMap((o) => (o.kind === "failed" ? [o] : []));
-      const of = deliveryIds.length > 1 ? ` (${retry.length || failed.length} of ${deliveryIds.length} deliveries)` : "";
-      // One retry time for the run: the longest wait any of its deliveries needs.
-      const wait = retry.reduce((a, b) => (b.delayMs > a.delayMs ? b : a), retry[0]!);
-      if (retry.length) throw new RetryAfterError(`${wait.message}${of}`, new Date(Date.now() + wait.delayMs));
-      if (failed.length) throw new NonRetriableError(`${failed[0]!.message}${of}`);
-      return deliveryIds.length === 1 ? outcomes[0]! : { deliveries: deliveryIds.length, outcomes: countKinds(outcomes) };
-    });
-  },
+  async ({ events, attempt }) => deliverTry(events, attempt),
 );
+
+/**
+ * One try of a run (`attempt`, 0-based): an attempt of each delivery in its events. Throws
+ * RetryAfterError (the longest wait any of them needs) or NonRetriableError for the executor.
+ * No step: an attempt is its own record (the delivery's status and attempt row, written as it
+ * ends), so a run made again sends only what is still pending, and one call into the function
+ * does the whole try instead of two (the step, then the function's end).
+ */
+export async function deliverTry(events: { data: { deliveryId: string; releasedAt?: number | null } }[], attempt: number) {
+  const deliveryIds = [...new Set(events.map((e) => e.data.deliveryId))];
+  const generations = generationsOf(events);
+  // The call's own abort signal (the executor gave up on it) stops the batch's sends.
+  const signal = currentCallSignal();
+  const outcomes = await attemptDeliveries({ deliveryIds, attempt, generations, signal });
+  const retry = outcomes.flatMap((o) => (o.kind === "retry" ? [o] : []));
+  const failed = outcomes.flatMap((o) => (o.kind === "failed" ? [o] : []));
+  const of = deliveryIds.length > 1 ? ` (${retry.length || failed.length} of ${deliveryIds.length} deliveries)` : "";
+  // One retry time for the run: the longest wait any of its deliveries needs.
+  const wait = retry.reduce((a, b) => (b.delayMs > a.delayMs ? b : a), retry[0]!);
+  if (retry.length) throw new RetryAfterError(`${wait.message}${of}`, new Date(Date.now() + wait.delayMs));
+  if (failed.length) throw new NonRetriableError(`${failed[0]!.message}${of}`);
+  return deliveryIds.length === 1 ? outcomes[0]! : { deliveries: deliveryIds.length, outcomes: countKinds(outcomes) };
+}
 
 /** The newest generation each delivery was sent with (a batch may hold an old and a new event of one delivery). */
 function generationsOf(events: { data: { deliveryId: string; releasedAt?: number | null } }[]): Map<string, number | null> {

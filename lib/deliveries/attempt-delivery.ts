@@ -1,5 +1,5 @@
 // One delivery attempt: sign the exact bytes, POST them, record the attempt, and decide what
-// comes next. Called by the Inngest function once per (step-level) try; it knows nothing of
+// comes next. Called by the Inngest function once per try; it knows nothing of
 // Inngest and reports the outcome for the function to act on.
 import { createHmac } from "node:crypto";
 import http, { type Agent } from "node:http";
