@@ -150,7 +150,7 @@ it("a backlog that outlives the call timeout: the call is cancelled, and every s
   );
   expect([...caught].filter((id) => !ofCall.has(id)), "caught sends found in the engine's runs").toEqual([]);
   const accounted = new Map<string, number>();
-  for (const a of rows) if (isCancelled(a) || a.createdAt.getTime() < firstCancel) accounted.set(a.deliveryId, (accounted.get(a.deliveryId) ?? 0) + 1);
+  for (const a of rows) if (isCancelled(a) || a.createdAt.getTime() <= firstCancel) accounted.set(a.deliveryId, (accounted.get(a.deliveryId) ?? 0) + 1);
   const arrived = new Map<string, number>();
   for (const q of receiver.requests) {
     const id = String(q.headers["webhook-id"]);
