@@ -17,16 +17,12 @@ const nap = eventType("crash/nap");
 const ran: Record<string, number[]> = { before: [], after: [] };
 const fn = inngest.createFunction({ id: "crash-nap", retries: 0, triggers: [nap] }, async ({ step }) => {
   await step.run("before", () => ran.before!.push(Date.now()));
-  await step.sleep("nap", "3s");
+  await step.sleep("nap", "5s");
   await step.run("after", () => ran.after!.push(Date.now()));
 });
 
-let responses = 0;
 const handler = serve({ client: inngest, functions: [fn] });
-const app = http.createServer((req, res) => {
-  res.on("finish", () => responses++);
-  return handler(req, res);
-});
+const app = http.createServer((req, res) => handler(req, res));
 const dataDir = mkdtempSync(path.join(tmpdir(), "gatehouse-engine-crash-"));
 const children: ChildProcess[] = [];
 
@@ -36,11 +32,15 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function spawnEngine(serveUrl: string): Promise<{ child: ChildProcess; url: string }> {
+type Engine = { child: ChildProcess; url: string; lines: Record<string, unknown>[] };
+
+/** Starts the engine in a child process; `lines` collects the JSON lines it prints (testing-child.ts). */
+function spawnEngine(serveUrl: string): Promise<Engine> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...embeddedKeysEnv(), GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_TEST_SERVE_URL: serveUrl };
   delete env.DATABASE_URL; // file-backed PGlite in dataDir, like `npm start`
   const child = spawn(process.execPath, ["--import", "tsx", "inngest/engine/testing-child.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
+  const lines: Record<string, unknown>[] = [];
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
@@ -48,10 +48,13 @@ function spawnEngine(serveUrl: string): Promise<{ child: ChildProcess; url: stri
     child.stderr!.on("data", (d) => (err += d));
     child.stdout!.on("data", (d) => {
       out += d;
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (line) {
+      const complete = out.split("\n");
+      out = complete.pop()!;
+      for (const l of complete) if (l.startsWith("{")) lines.push(JSON.parse(l));
+      const started = lines.find((l) => typeof l.url === "string");
+      if (started) {
         clearTimeout(timer);
-        resolve({ child, url: JSON.parse(line).url });
+        resolve({ child, url: started.url as string, lines });
       }
     });
     child.on("exit", (code) => reject(new Error(`engine exited with ${code}: ${err}`)));
@@ -71,9 +74,11 @@ it("finishes a sleeping run after the engine process is killed with SIGKILL and 
   setEmbeddedExecutorUrl(first.url); // this process sends to the child's executor
   await inngest.send(nap.create());
   await waitFor(async () => ran.before!.length === 1, 15_000, "the first step");
-  const answered = responses;
-  await waitFor(async () => responses > answered, 5_000, "the reply carrying the Sleep op");
-  await new Promise((r) => setTimeout(r, 300)); // the engine stores the reply right after it
+  // The engine reports when the run's sleep is stored, the first step's result with it: no
+  // sooner may the crash come (a fixed wait lost the race on a loaded machine, and the step ran
+  // twice), and before the sleep ends (5 s) it must.
+  const stored = await waitFor(async () => first.lines.find((l) => l.sleeping), 15_000, "the sleep stored by the engine");
+  expect(stored.sleeping).toMatchObject({ memoized: 1 });
 
   first.child.kill("SIGKILL");
   await new Promise((r) => first.child.once("exit", r));
@@ -83,6 +88,6 @@ it("finishes a sleeping run after the engine process is killed with SIGKILL and 
   setEmbeddedExecutorUrl(second.url);
   await waitFor(async () => ran.after!.length === 1, 20_000, "the step after the sleep");
   expect(ran.before).toHaveLength(1); // memoized in the database, not run again
-  expect(ran.after![0]! - ran.before![0]!).toBeGreaterThanOrEqual(3_000);
+  expect(ran.after![0]! - ran.before![0]!).toBeGreaterThanOrEqual(5_000);
   second.child.kill("SIGKILL");
 }, 150_000); // two cold process starts (tsx, PGlite on disk): slow on a loaded machine
