@@ -88,35 +88,47 @@ beforeAll(async () => {
  * prepared statement settles on (force_generic_plan), on one session of its own.
  */
 async function explain(text: string, params: unknown[], mode: "custom" | "generic"): Promise<PlanNode> {
+  type Session = { query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
+  // EXECUTE takes no bound parameters: the values go in as literals.
+  const literal = (v: unknown): string =>
+    v === null || v === undefined
+      ? "NULL"
+      : typeof v === "number" || typeof v === "boolean"
+        ? String(v)
+        : Array.isArray(v)
+          ? `ARRAY[${v.map(literal).join(", ")}]::text[]`
+          : `'${String(v).replaceAll("'", "''")}'`;
+  const plan = async (session: Session): Promise<PlanNode> => {
+    let out: unknown;
+    if (mode === "custom") out = (await session.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, params)).rows[0]!["QUERY PLAN"];
+    else {
+      await session.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+      await session.query(`PREPARE gatehouse_probe AS ${text}`);
+      out = (await session.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE gatehouse_probe(${params.map(literal).join(", ")})`)).rows[0]!["QUERY PLAN"];
+      await session.query(`DEALLOCATE gatehouse_probe`);
+    }
+    return (typeof out === "string" ? JSON.parse(out) : (out as { Plan: PlanNode }[]))[0]!.Plan;
+  };
   const driver = await runtime().db.driver!;
-  type Session = { query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>; release?(): void };
-  const session: Session = driver.kind === "pg" ? await driver.pool.connect() : (driver.pglite as unknown as Session);
+  if (driver.kind === "pglite") {
+    // PGlite has one session: its transaction() keeps the app's own queries out until it ends
+    // (they would otherwise run inside this one and be rolled back with it).
+    return driver.pglite.transaction(async (tx) => {
+      const p = await plan(tx);
+      await tx.rollback();
+      return p;
+    });
+  }
+  const client = await driver.pool.connect();
   try {
-    // EXECUTE takes no bound parameters: the values go in as literals.
-    const literal = (v: unknown): string =>
-      v === null || v === undefined
-        ? "NULL"
-        : typeof v === "number" || typeof v === "boolean"
-          ? String(v)
-          : Array.isArray(v)
-            ? `ARRAY[${v.map(literal).join(", ")}]::text[]`
-            : `'${String(v).replaceAll("'", "''")}'`;
-    await session.query("BEGIN");
+    await client.query("BEGIN");
     try {
-      let out: unknown;
-      if (mode === "custom") out = (await session.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, params)).rows[0]!["QUERY PLAN"];
-      else {
-        await session.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
-        await session.query(`PREPARE gatehouse_probe AS ${text}`);
-        out = (await session.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE gatehouse_probe(${params.map(literal).join(", ")})`)).rows[0]!["QUERY PLAN"];
-        await session.query(`DEALLOCATE gatehouse_probe`);
-      }
-      return (typeof out === "string" ? JSON.parse(out) : (out as { Plan: PlanNode }[]))[0]!.Plan;
+      return await plan(client);
     } finally {
-      await session.query("ROLLBACK");
+      await client.query("ROLLBACK");
     }
   } finally {
-    session.release?.();
+    client.release();
   }
 }
 
