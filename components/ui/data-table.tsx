@@ -293,8 +293,9 @@ function SwapDataTable<TData, TValue>({
 /**
  * The table laid out by CSS alone: from 768 px a table (columns giving way by priority, as above);
  * below, each row a card like the list's: the first cell as its title, the others beneath with
- * their column's name (aria-hidden: the column headers stay in the accessibility tree, visually
- * hidden), on a two-column grid whose label column all of a card's values share (subgrid).
+ * their column's name (generated content, so a cell's text is still its value; the column headers
+ * stay in the accessibility tree, visually hidden), on a two-column grid whose label column all of
+ * a card's values share (subgrid).
  */
 function CssCardsTable<TData, TValue>({
   columns,
@@ -379,19 +380,17 @@ function CssCardsTable<TData, TValue>({
                   return (
                     <TableCell
                       key={cell.id}
+                      // The card's label is generated content (not the cell's text, which stays its value).
+                      data-label={name ?? undefined}
                       className={cn(
                         "px-3 max-md:min-w-0 max-md:p-0 max-md:whitespace-normal",
                         i === 0
                           ? "max-md:col-span-2 max-md:mb-0.5 max-md:font-medium"
                           : "max-md:col-span-2 max-md:grid max-md:grid-cols-subgrid",
+                        name && "max-md:before:text-xs max-md:before:text-muted-foreground max-md:before:content-[attr(data-label)]",
                         cssPriorityClass(cell.column.columnDef.meta),
                       )}
                     >
-                      {name ? (
-                        <span aria-hidden className="text-xs text-muted-foreground md:hidden">
-                          {name}
-                        </span>
-                      ) : null}
                       {i === 0 ? (
                         flexRender(cell.column.columnDef.cell, cell.getContext())
                       ) : (
