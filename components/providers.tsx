@@ -48,13 +48,8 @@ function Providers({ children }: { children: React.ReactNode }) {
     document.documentElement.dataset.hydrated = "";
   }, []);
 
-  // No disableTransitionOnChange: with it, next-themes also "switches" the theme as the page
-  // mounts (twice with the system theme), each time adding a stylesheet for every element,
-  // forcing a style recalculation of the whole page and removing it again: main-thread work as
-  // the page hydrates that grew with the page (issue 14, Lighthouse). The theme menu turns
-  // transitions off around a switch itself (components/theme-toggle.tsx).
   return (
-    <ThemeProvider attribute="class" defaultTheme="system" enableSystem>
+    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
       <QueryClientProvider client={queryClient}>
         {children}
         <Toaster richColors closeButton />

@@ -15,22 +15,6 @@ import {
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
 
-/**
- * Switches the theme without animating every colour that has a transition: a rule turning
- * transitions off is in place until the new theme's styles are computed (next-themes applies the
- * class in an effect, flushed with this update), then goes.
- */
-function switchWithoutTransitions(apply: () => void) {
-  const css = document.createElement("style");
-  css.textContent = "*,*::before,*::after{transition:none!important}";
-  document.head.appendChild(css);
-  apply();
-  requestAnimationFrame(() => {
-    void window.getComputedStyle(document.body).color; // the new theme's styles, computed without transitions
-    css.remove();
-  });
-}
-
 function ThemeToggle() {
   const { theme, setTheme } = useTheme();
 
@@ -52,7 +36,7 @@ function ThemeToggle() {
       <DropdownMenuContent align="end">
         <DropdownMenuLabel>Theme</DropdownMenuLabel>
         <DropdownMenuSeparator />
-        <DropdownMenuRadioGroup value={theme} onValueChange={(t) => switchWithoutTransitions(() => setTheme(t))}>
+        <DropdownMenuRadioGroup value={theme} onValueChange={setTheme}>
           <DropdownMenuRadioItem value="light">
             <SunIcon />
             Light
