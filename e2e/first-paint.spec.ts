@@ -185,6 +185,109 @@ test("the endpoint page's outcome chart comes with the page and is not fetched a
   }
 });
 
+test("the endpoint page's deliveries come with the page, one markup laid out as cards below 768 px and as a table above, kept as it hydrates", async ({ page, browser, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const ep = await page.request.post("/api/v1/endpoints", {
+    headers: { origin },
+    data: { name: `First paint list ${Date.now().toString(36)}`, url: "http://127.0.0.1:9/first-paint-list", event_types: ["webhook.test"] },
+  });
+  expect(ep.status()).toBe(201);
+  const { id } = (await ep.json()) as { id: string };
+  const path = `/settings/organization/webhooks/endpoints/${id}`;
+  try {
+    const sent = await page.request.post(`/api/v1/endpoints/${id}/test`, {
+      headers: { origin, "idempotency-key": `first-paint-list-${id}` },
+      data: { type: "webhook.test", data: { hello: "first paint" } },
+    });
+    expect(sent.ok()).toBe(true);
+    const listed = await page.request.get(`/api/v1/deliveries?endpoint_id=${id}`);
+    const [delivery] = ((await listed.json()) as { data: { id: string }[] }).data;
+    expect(delivery).toBeTruthy();
+
+    // The HTML as sent holds the delivery's row, not a loading state.
+    const html = await (await page.request.get(path)).text();
+    expect(html).toContain(delivery.id);
+
+    // Before any of the page's scripts run (they are not served here; the HTML's own inline
+    // scripts still reveal its streamed parts), the server's markup is already right at both
+    // widths: a card (its values labelled) on a phone, a table row under the column headers on a
+    // wide screen.
+    const noScript = await browser.newContext({ baseURL, storageState: await page.context().storageState() });
+    try {
+      await noScript.route(/\/_next\/static\/chunks\/.*\.js(\?|$)/, (route) => route.abort());
+      const still = await noScript.newPage();
+      for (const width of [390, 1280]) {
+        await still.setViewportSize({ width, height: 900 });
+        await still.goto(path);
+        const table = still.getByRole("table", { name: "Deliveries" });
+        const row = table.getByRole("row").filter({ hasText: delivery.id });
+        await expect(row).toBeVisible();
+        const display = await row.evaluate((el) => getComputedStyle(el).display);
+        await expect(row.getByRole("cell").nth(1)).toHaveText("webhook.test");
+        if (width === 390) {
+          expect(display).toBe("grid");
+          // The card labels its values ("Event type" beside webhook.test): generated content, so the
+          // cell's text stays its value.
+          const cell = row.getByRole("cell").nth(1);
+          expect(await cell.evaluate((el) => getComputedStyle(el, "::before").display)).not.toBe("none");
+          const [cellBox, valueBox] = [await cell.boundingBox(), await cell.getByText("webhook.test").boundingBox()];
+          expect(valueBox!.x - cellBox!.x).toBeGreaterThan(60); // the label's column comes first
+          await expect(table.getByRole("columnheader", { name: "Event type" })).not.toBeInViewport(); // visually hidden, still named
+          const box = await row.boundingBox();
+          expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+        } else {
+          expect(display).toBe("table-row");
+          expect(await row.getByRole("cell").nth(1).evaluate((el) => getComputedStyle(el, "::before").content)).toBe("none");
+          await expect(table.getByRole("columnheader", { name: "Event type" })).toBeVisible();
+        }
+      }
+    } finally {
+      await noScript.close();
+    }
+
+    // With scripts: hydration keeps the server's rows (no row removed or added, nothing on the
+    // page moves). (That the seeded list is not fetched again on mount is components/live.ts's
+    // rule, proven for the chart above; on a busy machine hydration may end more than one poll
+    // interval after the server's render, and then a fetch on mount is right.)
+    await page.addInitScript(() => {
+      const w = window as unknown as { __rowsRemoved: number; __shift: number; __hydratedAt?: number };
+      w.__rowsRemoved = 0;
+      w.__shift = 0;
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) w.__shift += e.value;
+      }).observe({ type: "layout-shift", buffered: true });
+      new MutationObserver((records, o) => {
+        for (const r of records) for (const n of r.removedNodes) {
+          // React's streaming moves a finished section out of its hidden holder (div[hidden] id="S:…"): not a change.
+          if (!(n instanceof Element) || (r.target instanceof Element && r.target.matches("div[hidden][id^='S:']"))) continue;
+          const inList = n.matches('[data-slot^="data-table"]') || !!n.querySelector('[data-slot^="data-table"]');
+          const listRow = n.matches("tr") && r.target instanceof Element && !!r.target.closest('[data-slot="data-table"]');
+          if (inList || listRow) w.__rowsRemoved++;
+        }
+        if (document.documentElement?.hasAttribute("data-hydrated") && w.__hydratedAt === undefined) w.__hydratedAt = performance.now();
+        if (w.__hydratedAt !== undefined && performance.now() > w.__hydratedAt + 1_000) o.disconnect();
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-hydrated"] });
+    });
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 2400 }); // the whole page in view: a shift anywhere counts
+      await page.goto(path);
+      await expect(page.getByRole("table", { name: "Deliveries" }).getByRole("row").filter({ hasText: delivery.id })).toBeVisible();
+      await page.waitForFunction(() => {
+        const w = window as unknown as { __hydratedAt?: number };
+        return w.__hydratedAt !== undefined && performance.now() > w.__hydratedAt + 1_000;
+      });
+      const seen = await page.evaluate(() => {
+        const w = window as unknown as { __rowsRemoved: number; __shift: number };
+        return { removed: w.__rowsRemoved, shift: w.__shift };
+      });
+      expect(seen.removed, `rows replaced at ${width} px`).toBe(0);
+      expect(seen.shift, `layout shift at ${width} px`).toBeLessThan(0.01);
+    }
+  } finally {
+    await page.request.delete(`/api/v1/endpoints/${id}`, { headers: { origin } });
+  }
+});
+
 test("the header and the settings navigation do not prefetch every page on each page load", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 }); // the side navigation is shown
   const prefetched: string[] = [];

@@ -238,6 +238,7 @@ function DeliveryTable({
     <div className="grid min-w-0 gap-3">
       <DataTable
         label="Deliveries"
+        cssCards // the same markup at every width: the endpoint page's first page comes with its HTML
         columns={columns}
         data={rows}
         loading={list.isPending}

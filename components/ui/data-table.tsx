@@ -29,6 +29,9 @@ declare module "@tanstack/react-table" {
 
 const PRIORITY_CLASS = { 1: "", 2: "hidden @2xl/table:table-cell", 3: "hidden @4xl/table:table-cell", 4: "hidden @5xl/table:table-cell" } as const;
 const priorityClass = (meta: { priority?: 1 | 2 | 3 | 4 } | undefined) => PRIORITY_CLASS[meta?.priority ?? 1];
+// With `cssCards` a card shows every value, so the columns give way only from 768 px.
+const CSS_PRIORITY_CLASS = { 1: "", 2: "md:hidden md:@2xl/table:table-cell", 3: "md:hidden md:@4xl/table:table-cell", 4: "md:hidden md:@5xl/table:table-cell" } as const;
+const cssPriorityClass = (meta: { priority?: 1 | 2 | 3 | 4 } | undefined) => CSS_PRIORITY_CLASS[meta?.priority ?? 1];
 
 import { cn } from "@/lib/utils";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -54,6 +57,12 @@ type DataTableProps<TData, TValue> = {
   loading?: boolean;
   /** Accessible name of the table, e.g. "Credentials". */
   label?: string;
+  /**
+   * One markup for both layouts: the table, which CSS alone lays out as cards below 768 px (no
+   * matchMedia, no second render), so the server's HTML is right at every width and hydration
+   * swaps nothing. Without it, the cards are a list rendered once the page knows its width.
+   */
+  cssCards?: boolean;
   className?: string;
 };
 
@@ -89,7 +98,24 @@ function isFromInteractiveChild(event: React.SyntheticEvent<HTMLElement>) {
 
 // The wrapper takes the width it is given (an inline-size container): low-priority columns give
 // way first, and a table still too wide scrolls inside it instead of stretching the page.
-function DataTable<TData, TValue>({
+function DataTable<TData, TValue>(props: DataTableProps<TData, TValue>) {
+  return props.cssCards ? <CssCardsTable {...props} /> : <SwapDataTable {...props} />;
+}
+
+function useTable<TData, TValue>({ columns, data, getRowId }: Pick<DataTableProps<TData, TValue>, "columns" | "data" | "getRowId">) {
+  const [sorting, setSorting] = React.useState<SortingState>([]);
+  return useReactTable({
+    data,
+    columns,
+    getRowId,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+  });
+}
+
+function SwapDataTable<TData, TValue>({
   columns,
   data,
   emptyState,
@@ -99,16 +125,7 @@ function DataTable<TData, TValue>({
   label,
   className,
 }: DataTableProps<TData, TValue>) {
-  const [sorting, setSorting] = React.useState<SortingState>([]);
-  const table = useReactTable({
-    data,
-    columns,
-    getRowId,
-    state: { sorting },
-    onSortingChange: setSorting,
-    getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
-  });
+  const table = useTable({ columns, data, getRowId });
 
   const rows = table.getRowModel().rows;
   const columnCount = table.getVisibleLeafColumns().length || columns.length;
@@ -264,6 +281,135 @@ function DataTable<TData, TValue>({
                 {emptyState ?? (
                   <p className="py-10 text-center text-sm text-muted-foreground">No results.</p>
                 )}
+              </TableCell>
+            </TableRow>
+          )}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
+
+/**
+ * The table laid out by CSS alone: from 768 px a table (columns giving way by priority, as above);
+ * below, each row a card like the list's: the first cell as its title, the others beneath with
+ * their column's name (generated content, so a cell's text is still its value; the column headers
+ * stay in the accessibility tree, visually hidden), on a two-column grid whose label column all of
+ * a card's values share (subgrid).
+ */
+function CssCardsTable<TData, TValue>({
+  columns,
+  data,
+  getRowId,
+  label,
+  loading = false,
+  emptyState,
+  onRowClick,
+  className,
+}: DataTableProps<TData, TValue>) {
+  const table = useTable({ columns, data, getRowId });
+  const rows = table.getRowModel().rows;
+  const leafColumns = table.getVisibleLeafColumns();
+  const columnCount = leafColumns.length;
+  const card = "max-md:grid max-md:grid-cols-[minmax(5.5rem,auto)_minmax(0,1fr)] max-md:gap-x-3 max-md:gap-y-1.5 max-md:rounded-md max-md:border! max-md:bg-card max-md:p-3";
+  return (
+    <div data-slot="data-table" data-layout="css-cards" className={cn("@container/table w-full min-w-0 md:rounded-md md:border", className)}>
+      <Table aria-label={label} aria-busy={loading || undefined} className="max-md:block">
+        <TableHeader className="max-md:sr-only">
+          {table.getHeaderGroups().map((headerGroup) => (
+            <TableRow key={headerGroup.id} className="hover:bg-transparent">
+              {headerGroup.headers.map((header) => (
+                <TableHead
+                  key={header.id}
+                  colSpan={header.colSpan}
+                  aria-sort={
+                    header.column.getIsSorted() === "asc" ? "ascending" : header.column.getIsSorted() === "desc" ? "descending" : undefined
+                  }
+                  className={cn("px-3", priorityClass(header.column.columnDef.meta))}
+                >
+                  {header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext())}
+                </TableHead>
+              ))}
+            </TableRow>
+          ))}
+        </TableHeader>
+        <TableBody className="max-md:grid max-md:gap-2">
+          {loading && rows.length === 0 ? (
+            Array.from({ length: 3 }, (_, i) => (
+              <TableRow key={`skeleton-${i}`} className="hover:bg-transparent max-md:block max-md:border-0!">
+                {Array.from({ length: columnCount }, (_, j) => (
+                  <TableCell key={j} className={cn("px-3 max-md:p-0", j === 0 ? "max-md:block" : "max-md:hidden", cssPriorityClass(leafColumns[j]?.columnDef.meta))}>
+                    <Skeleton className="h-4 w-full max-w-32 max-md:h-20 max-md:max-w-none" />
+                  </TableCell>
+                ))}
+              </TableRow>
+            ))
+          ) : rows.length ? (
+            rows.map((row) => (
+              <TableRow
+                key={row.id}
+                data-state={row.getIsSelected() ? "selected" : undefined}
+                tabIndex={onRowClick ? 0 : undefined}
+                className={cn(
+                  card,
+                  onRowClick &&
+                    "cursor-pointer outline-none focus-visible:bg-muted/50 focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:ring-inset",
+                )}
+                onClick={
+                  onRowClick
+                    ? (event) => {
+                        if (isFromInteractiveChild(event)) return;
+                        onRowClick(row.original);
+                      }
+                    : undefined
+                }
+                onKeyDown={
+                  onRowClick
+                    ? (event) => {
+                        if (event.target !== event.currentTarget) return;
+                        if (event.key === "Enter" || event.key === " ") {
+                          event.preventDefault();
+                          onRowClick(row.original);
+                        }
+                      }
+                    : undefined
+                }
+              >
+                {row.getVisibleCells().map((cell, i) => {
+                  const name = i === 0 ? null : cardLabelOf(cell.column);
+                  return (
+                    <TableCell
+                      key={cell.id}
+                      // The card's label is generated content (not the cell's text, which stays its value).
+                      data-label={name ?? undefined}
+                      className={cn(
+                        "px-3 max-md:min-w-0 max-md:p-0 max-md:whitespace-normal",
+                        i === 0
+                          ? "max-md:col-span-2 max-md:mb-0.5 max-md:font-medium"
+                          : "max-md:col-span-2 max-md:grid max-md:grid-cols-subgrid",
+                        name && "max-md:before:text-xs max-md:before:text-muted-foreground max-md:before:content-[attr(data-label)]",
+                        cssPriorityClass(cell.column.columnDef.meta),
+                      )}
+                    >
+                      {i === 0 ? (
+                        flexRender(cell.column.columnDef.cell, cell.getContext())
+                      ) : (
+                        <div className={cn("min-w-0 max-md:[&_.truncate]:max-w-full", !name && "max-md:col-span-2")}>
+                          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                        </div>
+                      )}
+                    </TableCell>
+                  );
+                })}
+              </TableRow>
+            ))
+          ) : (
+            <TableRow className="hover:bg-transparent max-md:block max-md:rounded-md max-md:border!">
+              <TableCell
+                colSpan={columnCount}
+                className="p-0 whitespace-normal max-md:block [&>[data-slot=empty-state]]:rounded-none [&>[data-slot=empty-state]]:border-0"
+              >
+                {emptyState ?? <p className="py-10 text-center text-sm text-muted-foreground">No results.</p>}
               </TableCell>
             </TableRow>
           )}

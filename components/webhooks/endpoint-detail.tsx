@@ -117,12 +117,23 @@ export function EndpointDetailView({ scoping, initial, canManage, canReveal, del
           {deliveries}
         </section>
 
-        {/* Settings change rarely: they fold away below what is looked at daily, the deliveries. */}
-        <CollapsibleSection title="Settings" description="URL, events, custom headers, auth token and timeout.">
-          {canManage ? <SettingsCard scoping={scoping} endpoint={e} /> : <ReadOnlySettings endpoint={e} />}
-        </CollapsibleSection>
+        {/*
+          The parts below the deliveries hydrate in boundaries of their own: each boundary is one
+          commit (with its effects) that cannot be split, so the deliveries, the settings and the
+          signing secret are three shorter tasks rather than one long one (issue 14, Lighthouse).
+          They are the page's last parts: complete when the page is sent, and nothing below them
+          could move if one were revealed later.
+        */}
+        <Suspense>
+          {/* Settings change rarely: they fold away below what is looked at daily, the deliveries. */}
+          <CollapsibleSection title="Settings" description="URL, events, custom headers, auth token and timeout.">
+            {canManage ? <SettingsCard scoping={scoping} endpoint={e} /> : <ReadOnlySettings endpoint={e} />}
+          </CollapsibleSection>
+        </Suspense>
 
-        <SigningSecretCard endpointId={e.id} canReveal={canReveal} />
+        <Suspense>
+          <SigningSecretCard endpointId={e.id} canReveal={canReveal} />
+        </Suspense>
       </Suspense>
 
       <OneTimeSecretDialog

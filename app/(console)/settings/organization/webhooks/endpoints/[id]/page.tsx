@@ -13,9 +13,11 @@ import { hasRole } from "@/lib/orgs/roles";
 import { getEndpoint } from "@/lib/webhooks/get-endpoints";
 import { endpointViewWithHealth } from "@/lib/webhooks/views";
 import { HydrationBoundary } from "@tanstack/react-query";
-import { queryState } from "@/components/query-state";
-import { deliveryKeys } from "@/components/deliveries/query-keys";
+import { firstPage, queryState } from "@/components/query-state";
+import { DELIVERIES_PAGE_SIZE, deliveryKeys } from "@/components/deliveries/query-keys";
+import { paginate } from "@/lib/api/pagination";
 import { getDeliveryStats } from "@/lib/deliveries/delivery-stats";
+import { deliveryView, listDeliveries } from "@/lib/deliveries/get-deliveries";
 
 export const metadata: Metadata = { title: "Endpoint" };
 
@@ -36,17 +38,21 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
     notFound();
   }
   const scoping = { orgId: ctx.org.id, environment: ctx.environment };
-  // The outcome chart's first window, as the API answers it (GET /api/v1/endpoints/{id}/stats
-  // ?window=24h), comes with the page under the query's own key: painted with the HTML, not after
-  // hydration and a fetch; live from there (components/live.ts). The deliveries list does not:
-  // below 768 px the list is cards, which the server cannot choose (it renders the table), so a
-  // server-rendered list is replaced by cards as the page hydrates, and on a phone that cost
-  // more main-thread time than the fetch it saves (Lighthouse mobile, paired runs).
-  const [health, outcomes] = await Promise.all([
+  // What the Deliveries section shows first, as the API answers it (GET /api/v1/endpoints/{id}/stats
+  // ?window=24h and GET /api/v1/deliveries?endpoint_id=…), comes with the page under the queries'
+  // own keys: the chart and the list are painted with the HTML, not after hydration and two
+  // fetches; live from there (components/live.ts). The list is one markup at every width (a table
+  // that CSS lays out as cards below 768 px), so hydration keeps the server's rows as they are.
+  const [health, outcomes, rows] = await Promise.all([
     endpointViewWithHealth(endpoint),
     getDeliveryStats({ ...scoping, endpointId: endpoint.id, window: "24h" }),
+    listDeliveries({ ...scoping, endpointId: endpoint.id, limit: DELIVERIES_PAGE_SIZE }),
   ]);
-  const seeded = queryState([[deliveryKeys.outcomes(scoping, endpoint.id, "24h"), outcomes]]);
+  const list = paginate(rows, DELIVERIES_PAGE_SIZE, (d) => ({ createdAt: d.createdAt.toISOString(), id: d.id }), deliveryView);
+  const seeded = queryState([
+    [deliveryKeys.outcomes(scoping, endpoint.id, "24h"), outcomes],
+    [deliveryKeys.list(scoping, { endpointId: endpoint.id, status: "all" }), firstPage(list)],
+  ]);
   return (
     <div className="grid gap-6">
       <Link
