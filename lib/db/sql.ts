@@ -32,7 +32,10 @@ const preparedTexts = state.preparedTexts;
 /**
  * A hot query as a prepared statement on PostgreSQL (PGlite runs it as sql() does): each pooled
  * connection parses it once, and PostgreSQL stops planning it once it settles on a generic plan.
- * For fixed texts only; one name stands for one text in the whole process.
+ * For fixed texts only; one name stands for one text in the whole process. Only for statements
+ * whose best plan does not depend on how big a table is: a generic plan made while a table was
+ * small stays with the connection as the table grows (the claim and the attempt record in
+ * lib/deliveries are planned per execution for that reason).
  */
 export function prepared<T = Record<string, unknown>>(name: string, text: string): (params: unknown[]) => Promise<T[]> {
   const known = preparedTexts.get(name);
