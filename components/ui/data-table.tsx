@@ -96,6 +96,25 @@ function isFromInteractiveChild(event: React.SyntheticEvent<HTMLElement>) {
   );
 }
 
+/** A clickable row's props: reachable with Tab, activated by a click (not on its controls), Enter or Space. */
+function rowActivation<TData>(onRowClick: ((row: TData) => void) | undefined, row: TData) {
+  if (!onRowClick) return {};
+  return {
+    tabIndex: 0,
+    onClick: (event: React.MouseEvent<HTMLElement>) => {
+      if (isFromInteractiveChild(event)) return;
+      onRowClick(row);
+    },
+    onKeyDown: (event: React.KeyboardEvent<HTMLElement>) => {
+      if (event.target !== event.currentTarget) return;
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        onRowClick(row);
+      }
+    },
+  };
+}
+
 // The wrapper takes the width it is given (an inline-size container): low-priority columns give
 // way first, and a table still too wide scrolls inside it instead of stretching the page.
 function DataTable<TData, TValue>(props: DataTableProps<TData, TValue>) {
@@ -131,22 +150,6 @@ function SwapDataTable<TData, TValue>({
   const columnCount = table.getVisibleLeafColumns().length || columns.length;
   const leafColumns = table.getVisibleLeafColumns();
 
-  const activate = onRowClick
-    ? {
-        tabIndex: 0,
-        onClick: (row: TData) => (event: React.MouseEvent<HTMLElement>) => {
-          if (isFromInteractiveChild(event)) return;
-          onRowClick(row);
-        },
-        onKeyDown: (row: TData) => (event: React.KeyboardEvent<HTMLElement>) => {
-          if (event.target !== event.currentTarget) return;
-          if (event.key === "Enter" || event.key === " ") {
-            event.preventDefault();
-            onRowClick(row);
-          }
-        },
-      }
-    : null;
 
   const narrow = useNarrow();
   // Below 768 px each row is a card: its first column as the title, the others labelled beneath.
@@ -166,12 +169,10 @@ function SwapDataTable<TData, TValue>({
             return (
               <li
                 key={row.id}
-                tabIndex={activate?.tabIndex}
-                onClick={activate?.onClick(row.original)}
-                onKeyDown={activate?.onKeyDown(row.original)}
+                {...rowActivation(onRowClick, row.original)}
                 className={cn(
                   "grid min-w-0 gap-2 rounded-md border bg-card p-3 text-sm",
-                  activate && "cursor-pointer outline-none hover:bg-muted/50 focus-visible:ring-[3px] focus-visible:ring-ring/50",
+                  onRowClick && "cursor-pointer outline-none hover:bg-muted/50 focus-visible:ring-[3px] focus-visible:ring-ring/50",
                 )}
               >
                 {first ? <div className="min-w-0 font-medium">{flexRender(first.column.columnDef.cell, first.getContext())}</div> : null}
@@ -243,30 +244,11 @@ function SwapDataTable<TData, TValue>({
               <TableRow
                 key={row.id}
                 data-state={row.getIsSelected() ? "selected" : undefined}
-                tabIndex={onRowClick ? 0 : undefined}
+                {...rowActivation(onRowClick, row.original)}
                 className={cn(
                   onRowClick &&
                     "cursor-pointer outline-none focus-visible:bg-muted/50 focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:ring-inset",
                 )}
-                onClick={
-                  onRowClick
-                    ? (event) => {
-                        if (isFromInteractiveChild(event)) return;
-                        onRowClick(row.original);
-                      }
-                    : undefined
-                }
-                onKeyDown={
-                  onRowClick
-                    ? (event) => {
-                        if (event.target !== event.currentTarget) return;
-                        if (event.key === "Enter" || event.key === " ") {
-                          event.preventDefault();
-                          onRowClick(row.original);
-                        }
-                      }
-                    : undefined
-                }
               >
                 {row.getVisibleCells().map((cell) => (
                   <TableCell key={cell.id} className={cn("px-3", priorityClass(cell.column.columnDef.meta))}>
@@ -349,31 +331,12 @@ function CssCardsTable<TData, TValue>({
               <TableRow
                 key={row.id}
                 data-state={row.getIsSelected() ? "selected" : undefined}
-                tabIndex={onRowClick ? 0 : undefined}
+                {...rowActivation(onRowClick, row.original)}
                 className={cn(
                   card,
                   onRowClick &&
                     "cursor-pointer outline-none focus-visible:bg-muted/50 focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:ring-inset",
                 )}
-                onClick={
-                  onRowClick
-                    ? (event) => {
-                        if (isFromInteractiveChild(event)) return;
-                        onRowClick(row.original);
-                      }
-                    : undefined
-                }
-                onKeyDown={
-                  onRowClick
-                    ? (event) => {
-                        if (event.target !== event.currentTarget) return;
-                        if (event.key === "Enter" || event.key === " ") {
-                          event.preventDefault();
-                          onRowClick(row.original);
-                        }
-                      }
-                    : undefined
-                }
               >
                 {row.getVisibleCells().map((cell, i) => {
                   const name = i === 0 ? null : cardLabelOf(cell.column);
