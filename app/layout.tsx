@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { GeistMono } from "@/app/fonts";
-import { GeistSans } from "geist/font/sans";
+import { GeistMono, GeistSans } from "@/app/fonts";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 

@@ -233,26 +233,33 @@ for (const scheme of ["light", "dark"] as const) {
 test("the dialogs loaded on first open show, before that, a trigger that says it opens a dialog", async ({ page }) => {
   // Until its code is loaded, a lazy dialog's place holds a stand-in button (components/ui/lazy-on-open.tsx):
   // it must say what the dialog's own trigger says (aria-haspopup, aria-expanded), and then the real one does.
-  const cases: [string, string, string][] = [
+  const endpointPage = `/settings/organization/webhooks/endpoints/${endpointId}`;
+  const cases: [string, string, string | RegExp, ("dialog" | "alertdialog")?][] = [
     ["/settings/organization/credentials", "Create Credential", "Create credential"],
     ["/settings/organization/webhooks", "Create endpoint", "Create endpoint"],
-    [`/settings/organization/webhooks/endpoints/${endpointId}`, "Send test event", "Send test event"],
+    [endpointPage, "Send test event", "Send test event"],
+    [endpointPage, "Recover failed messages", "Recover failed messages"],
+    [endpointPage, "Pause", /^Pause /, "alertdialog"],
+    [endpointPage, "Rotate secret", /^Rotate the signing secret/, "alertdialog"],
+    [endpointPage, "Delete", /^Delete /, "alertdialog"],
+    [endpointPage, "Replay all failed", "Replay all failed"],
   ];
-  for (const [path, name, dialogName] of cases) {
+  for (const [path, name, dialogName, role = "dialog"] of cases) {
     await page.goto(path);
     const trigger = page.getByRole("button", { name, exact: true }).first();
     await expect(trigger).toHaveAttribute("aria-haspopup", "dialog");
     await expect(trigger).toHaveAttribute("aria-expanded", "false");
-    const dialog = page.getByRole("dialog", { name: dialogName });
+    const dialog = page.getByRole(role, { name: dialogName });
     await expect(async () => {
       if (!(await dialog.isVisible())) await trigger.click({ timeout: 2_000 });
       await expect(dialog).toBeVisible({ timeout: 2_000 });
     }).toPass({ timeout: 45_000 });
     await page.keyboard.press("Escape");
     await expect(dialog).toBeHidden();
-    // Now the dialog's own trigger, closed again.
+    // Now the dialog's own trigger, closed again, with the focus back on it.
     await expect(trigger).toHaveAttribute("aria-haspopup", "dialog");
     await expect(trigger).toHaveAttribute("aria-expanded", "false");
+    await expect(trigger).toBeFocused();
   }
 });
 

@@ -5,9 +5,6 @@ import type { DeliveryView } from "@/lib/validations/deliveries";
 
 type Status = DeliveryView["status"];
 
-/** An endpoint's console page. */
-export const endpointPath = (id: string) => `/settings/organization/webhooks/endpoints/${encodeURIComponent(id)}`;
-
 export const STATUS_LABELS: Record<Status, string> = {
   pending: "Pending",
   held: "Held",

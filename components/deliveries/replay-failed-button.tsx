@@ -4,12 +4,13 @@
 // Before confirming, the dialog says how many that is, per endpoint; then it shows progress while
 // the request runs and the count when it is done. On the deliveries page the list's filters
 // (endpoint, time range) are carried over from the URL.
-import { RotateCcw } from "lucide-react";
 import { useSearchParams } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { deliveriesCount, SINCE_PRESETS, sinceToIso, type SinceChoice } from "@/components/deliveries/format";
 import { useReplayFailed, useReplayFailedPreview, type Scoping } from "@/components/deliveries/queries";
+import { RotateCcw } from "lucide-react";
+import { ReplayFailedTrigger } from "@/components/deliveries/triggers";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -44,12 +45,12 @@ export function replayedMessage(n: number): string {
 
 const isPreset = (v: string | null): v is Exclude<SinceChoice, "custom"> => SINCE_PRESETS.some((p) => p.value === v);
 
-export function ReplayFailedButton(props: ReplayFailedButtonProps) {
+export function ReplayFailedButton(props: ReplayFailedButtonProps & { defaultOpen?: boolean }) {
   // Only the deliveries page reads its URL's filters (useSearchParams needs no Suspense there).
   return props.filterEndpoints ? <FromUrl {...props} filterEndpoints={props.filterEndpoints} /> : <ReplayFailed {...props} />;
 }
 
-function FromUrl(props: ReplayFailedButtonProps & { filterEndpoints: { id: string; name: string }[] }) {
+function FromUrl(props: ReplayFailedButtonProps & { defaultOpen?: boolean; filterEndpoints: { id: string; name: string }[] }) {
   const params = useSearchParams();
   const endpoint = props.filterEndpoints.find((e) => e.id === params.get("endpoint"));
   const range = params.get("range");
@@ -62,14 +63,15 @@ function ReplayFailed({
   initialChoice,
   scoping,
   variant = "outline",
-}: ReplayFailedButtonProps & { endpointName?: string; initialChoice?: SinceChoice }) {
-  const [open, setOpen] = useState(false);
+  defaultOpen = false,
+}: ReplayFailedButtonProps & { endpointName?: string; initialChoice?: SinceChoice; defaultOpen?: boolean }) {
+  const [open, setOpen] = useState(defaultOpen);
   const [choice, setChoice] = useState<SinceChoice>(initialChoice ?? "24h");
   const [custom, setCustom] = useState("");
   const [customError, setCustomError] = useState<string | null>(null);
   // Presets count back from when the dialog opened, so the count shown and the replay asked for
   // cover the same deliveries (and the preview's query key stays put while it is open).
-  const [openedAt, setOpenedAt] = useState(0);
+  const [openedAt, setOpenedAt] = useState(() => (defaultOpen ? Date.now() : 0));
   const replay = useReplayFailed(scoping);
   const selectId = useId();
   const customId = useId();
@@ -111,10 +113,7 @@ function ReplayFailed({
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
-        <Button variant={variant}>
-          <RotateCcw aria-hidden />
-          Replay all failed
-        </Button>
+        <ReplayFailedTrigger variant={variant} />
       </DialogTrigger>
       <DialogContent className="sm:max-w-md">
         <form onSubmit={submit} className="grid gap-4" noValidate>

@@ -44,6 +44,8 @@ type ConfirmDialogProps<T = unknown> = {
   children?: React.ReactNode;
   /** Controlled mode, e.g. when opened from a dropdown menu item instead of a trigger. */
   open?: boolean;
+  /** Uncontrolled, open from the start (a dialog whose code loaded when its trigger was clicked). */
+  defaultOpen?: boolean;
   onOpenChange?: (open: boolean) => void;
 };
 
@@ -60,9 +62,10 @@ function ConfirmDialog<T>({
   onSuccess,
   children,
   open: openProp,
+  defaultOpen = false,
   onOpenChange,
 }: ConfirmDialogProps<T>) {
-  const [uncontrolledOpen, setUncontrolledOpen] = React.useState(false);
+  const [uncontrolledOpen, setUncontrolledOpen] = React.useState(defaultOpen);
   const open = openProp ?? uncontrolledOpen;
   const [typed, setTyped] = React.useState("");
   const [pending, setPending] = React.useState(false);

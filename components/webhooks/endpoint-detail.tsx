@@ -2,37 +2,23 @@
 // One outgoing endpoint: header with status, what its state means (paused, disabled, rotating),
 // actions for developers and above (send test event, pause / resume, rotate secret, delete), its
 // settings, and its deliveries.
-import { Pause, Play, RefreshCw, Trash2, TriangleAlert } from "lucide-react";
+import { Play, TriangleAlert } from "lucide-react";
 import dynamic from "next/dynamic";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { Suspense, useId, useState } from "react";
+import { Suspense, useState } from "react";
 import { toast } from "sonner";
 import { askedStatusText, EndpointStatusBadge, EventTypeBadges, ReceiverPauseBadge } from "@/components/webhooks/endpoint-badges";
-import { WEBHOOKS_PATH } from "@/components/webhooks/endpoints-table";
 import { LocalTime } from "@/components/ui/local-time";
-import {
-  DEFAULT_GRACE_SECONDS,
-  GRACE_PERIODS,
-  useDeleteEndpoint,
-  useEndpoint,
-  useRotateSecret,
-  useUpdateEndpoint,
-  type EndpointWithSecret,
-  type Scoping,
-} from "@/components/webhooks/queries";
+import { useEndpoint, useUpdateEndpoint, type EndpointWithSecret, type Scoping } from "@/components/webhooks/queries";
 import { useDeliveries } from "@/components/deliveries/queries";
-import { SendTestEventDialog } from "@/components/webhooks/lazy";
-import { RecoverFailedDialog } from "@/components/webhooks/recover-failed-dialog";
+import { DeleteEndpointDialog, PauseEndpointDialog, RecoverFailedDialog, RotateSecretDialog, SendTestEventDialog } from "@/components/webhooks/lazy";
+import { PAUSE_EXPLANATION } from "@/components/webhooks/triggers";
 import { SigningSecretView } from "@/components/webhooks/signing-secret-view";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { OneTimeSecretDialog } from "@/components/ui/one-time-secret-dialog";
-import { Label } from "@/components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import type { EndpointView } from "@/lib/validations/webhooks";
 import { EndpointHealthCard } from "@/components/webhooks/endpoint-health";
@@ -47,9 +33,6 @@ import { Skeleton } from "@/components/ui/skeleton";
 const SettingsCard = dynamic(() => import("@/components/webhooks/endpoint-settings-card").then((m) => m.EndpointSettingsCard), {
   loading: () => <Skeleton className="h-64 w-full" />,
 });
-
-export const PAUSE_EXPLANATION =
-  "While paused, deliveries are held, not dropped, and are sent in order when you resume.";
 
 type Props = {
   scoping: Scoping;
@@ -86,8 +69,8 @@ export function EndpointDetailView({ scoping, initial, canManage, canReveal, del
             <SendTestEventDialog scoping={scoping} endpoint={e} />
             <RecoverFailedDialog endpoint={e} />
             <PauseResumeAction scoping={scoping} endpoint={e} />
-            <RotateSecretAction scoping={scoping} endpoint={e} onSecret={setSecret} />
-            <DeleteAction scoping={scoping} endpoint={e} />
+            <RotateSecretDialog scoping={scoping} endpoint={e} onSecret={setSecret} />
+            <DeleteEndpointDialog scoping={scoping} endpoint={e} />
           </div>
         ) : (
           <p className="max-w-xs text-sm text-muted-foreground">
@@ -347,25 +330,10 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
+/** Pause asks first (lazy.tsx); Resume and Re-enable act at once. */
 function PauseResumeAction({ scoping, endpoint: e }: { scoping: Scoping; endpoint: EndpointView }) {
   const update = useUpdateEndpoint(scoping, e.id);
-  if (e.status === "ACTIVE") {
-    return (
-      <ConfirmDialog
-        trigger={
-          <Button variant="outline">
-            <Pause aria-hidden />
-            Pause
-          </Button>
-        }
-        title={`Pause ${e.name}?`}
-        description={`${PAUSE_EXPLANATION} Deliveries already under way finish first.`}
-        confirmLabel="Pause endpoint"
-        action={() => update.mutateAsync({ status: "PAUSED" })}
-        successMessage={`${e.name} paused`}
-      />
-    );
-  }
+  if (e.status === "ACTIVE") return <PauseEndpointDialog scoping={scoping} endpoint={e} />;
   return (
     <Button
       variant="outline"
@@ -387,82 +355,5 @@ function PauseResumeAction({ scoping, endpoint: e }: { scoping: Scoping; endpoin
       {update.isPending ? <Spinner label="Working" /> : <Play aria-hidden />}
       {e.status === "PAUSED" ? "Resume" : "Re-enable"}
     </Button>
-  );
-}
-
-function RotateSecretAction(props: {
-  scoping: Scoping;
-  endpoint: EndpointView;
-  onSecret: (e: EndpointWithSecret) => void;
-}) {
-  const rotate = useRotateSecret(props.scoping, props.endpoint.id);
-  const [grace, setGrace] = useState<number>(DEFAULT_GRACE_SECONDS);
-  const selectId = useId();
-  return (
-    <ConfirmDialog
-      trigger={
-        <Button variant="outline">
-          <RefreshCw aria-hidden />
-          Rotate secret
-        </Button>
-      }
-      title={`Rotate the signing secret of ${props.endpoint.name}?`}
-      description="You get a new signing secret, shown once. Update your receiver with it; during the grace period deliveries carry signatures made with both secrets, so it can switch without rejecting any."
-      confirmLabel="Rotate secret"
-      onOpenChange={(open) => {
-        if (!open) setGrace(DEFAULT_GRACE_SECONDS);
-      }}
-      action={() => rotate.mutateAsync(grace)}
-      successMessage="New signing secret generated"
-      onSuccess={(e) => {
-        // The secret is shown once: do not keep it in the mutation's cache as well.
-        rotate.reset();
-        props.onSecret(e);
-      }}
-    >
-      <div className="grid gap-2">
-        <Label htmlFor={selectId}>Old secret keeps signing</Label>
-        <Select value={String(grace)} onValueChange={(v) => setGrace(Number(v))}>
-          <SelectTrigger id={selectId} className="w-full">
-            <SelectValue />
-          </SelectTrigger>
-          <SelectContent>
-            {GRACE_PERIODS.map((g) => (
-              <SelectItem key={g.seconds} value={String(g.seconds)}>
-                {g.label}
-              </SelectItem>
-            ))}
-          </SelectContent>
-        </Select>
-        <p className="text-sm text-muted-foreground">
-          {grace === 0
-            ? "The old secret stops signing at once; receivers that still check it reject deliveries until updated."
-            : "Both secrets sign each delivery during this period."}
-        </p>
-      </div>
-    </ConfirmDialog>
-  );
-}
-
-function DeleteAction({ scoping, endpoint: e }: { scoping: Scoping; endpoint: EndpointView }) {
-  const router = useRouter();
-  const remove = useDeleteEndpoint(scoping, e.id);
-  return (
-    <ConfirmDialog
-      trigger={
-        <Button variant="destructive">
-          <Trash2 aria-hidden />
-          Delete
-        </Button>
-      }
-      title={`Delete ${e.name}?`}
-      description="The endpoint and its delivery history are deleted, and deliveries not yet sent are dropped. This cannot be undone; to stop deliveries for a while, pause it instead."
-      confirmLabel="Delete endpoint"
-      destructive
-      confirmText={e.name}
-      action={() => remove.mutateAsync()}
-      successMessage={`Endpoint ${e.name} deleted`}
-      onSuccess={() => router.push(WEBHOOKS_PATH)}
-    />
   );
 }

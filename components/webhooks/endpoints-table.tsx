@@ -7,6 +7,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { CreateEndpointDialog } from "@/components/webhooks/lazy";
+import { endpointPath } from "@/components/webhooks/paths";
 import { EndpointStatusBadge, EventTypeBadges, ReceiverPauseBadge } from "@/components/webhooks/endpoint-badges";
 import { EndpointHealthBadge } from "@/components/webhooks/endpoint-health";
 import { LoadError } from "@/components/ui/load-error";
@@ -16,9 +17,6 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { EndpointView } from "@/lib/validations/webhooks";
 import { Truncate } from "@/components/ui/truncate";
-
-export const WEBHOOKS_PATH = "/settings/organization/webhooks";
-export const endpointPath = (id: string) => `${WEBHOOKS_PATH}/endpoints/${encodeURIComponent(id)}`;
 
 /** Delivery figures per endpoint, filled in by the deliveries work; absent figures show "—". */
 export type EndpointDeliveryStats = {

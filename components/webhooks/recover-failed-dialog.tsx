@@ -2,10 +2,10 @@
 // "Recover failed messages": pick a window, see how many failed messages it holds (a dry run of
 // POST /api/v1/endpoints/{id}/recover), confirm, then follow the job's progress. Each message is
 // sent again as another attempt of the same delivery (the same webhook-id).
-import { LifeBuoy } from "lucide-react";
 import { useId, useState } from "react";
 import { useRecoveryCount, useRecoveryJob, useStartRecovery } from "@/components/webhooks/filter-recovery-queries";
 import { Button } from "@/components/ui/button";
+import { RecoverFailedButton } from "@/components/webhooks/triggers";
 import {
   Dialog,
   DialogClose,
@@ -35,10 +35,10 @@ function windowOf(hours: number, openedAt: number) {
   return { since: new Date(until - hours * 3600_000).toISOString(), until: new Date(until).toISOString() };
 }
 
-export function RecoverFailedDialog({ endpoint }: { endpoint: EndpointView }) {
-  const [open, setOpen] = useState(false);
+export function RecoverFailedDialog({ endpoint, defaultOpen = false }: { endpoint: EndpointView; defaultOpen?: boolean }) {
+  const [open, setOpen] = useState(defaultOpen);
   const [hours, setHours] = useState<number>(24);
-  const [openedAt, setOpenedAt] = useState(0);
+  const [openedAt, setOpenedAt] = useState(() => (defaultOpen ? Date.now() : 0));
   const [jobId, setJobId] = useState<string | null>(null);
   const selectId = useId();
   const w = windowOf(hours, openedAt);
@@ -62,10 +62,7 @@ export function RecoverFailedDialog({ endpoint }: { endpoint: EndpointView }) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
-        <Button variant="outline">
-          <LifeBuoy aria-hidden />
-          Recover failed messages
-        </Button>
+        <RecoverFailedButton />
       </DialogTrigger>
       <DialogContent className="sm:max-w-lg">
         <DialogHeader>

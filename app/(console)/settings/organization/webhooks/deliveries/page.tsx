@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { signInPath } from "@/lib/auth/sign-in-redirect";
 import { Suspense } from "react";
 import { DeliveriesExplorer } from "@/components/deliveries/deliveries-explorer";
-import { ReplayFailedButton } from "@/components/deliveries/replay-failed-button";
+import { ReplayFailedButton } from "@/components/deliveries/lazy";
 import { PageHeader } from "@/components/layout/page-header";
 import { getConsoleContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/orgs/roles";

@@ -1,0 +1,13 @@
+// Buttons that open the deliveries feature's dialogs, shared by each dialog and by the stand-in
+// that shows them while the dialog's code loads (lazy.tsx): the same element before and after.
+import { RotateCcw } from "lucide-react";
+import { Button } from "@/components/ui/button";
+
+export function ReplayFailedTrigger(props: React.ComponentProps<typeof Button>) {
+  return (
+    <Button variant="outline" {...props}>
+      <RotateCcw aria-hidden />
+      Replay all failed
+    </Button>
+  );
+}
