@@ -331,21 +331,41 @@ export async function attemptDeliveries(opts: {
     recording.push(r);
   };
   // Claims the delivery and a slot under its endpoint's throttle (endpoint-throttle.ts); while the
-  // throttle says not yet, waits (within the batch's budget) and asks again.
-  const claimFor = async (p: Planned, timeoutMs: number): Promise<{ lease: Lease; startAt: number } | "deferred" | "stop" | { heldUntil: Date } | Awaited<ReturnType<typeof whyNotClaimed>>> => {
+  // throttle says not yet, waits (within the batch's budget) and asks again. With `reclaim`, the
+  // send already holds the delivery and asks for a fresh start (paceSend found its grant stale).
+  const claimFor = async (
+    p: Planned,
+    timeoutMs: number,
+    reclaim?: { claimedUntil: number; lease: Lease | null },
+  ): Promise<{ lease: Lease; startAt: number } | "deferred" | "stop" | { heldUntil: Date } | Awaited<ReturnType<typeof whyNotClaimed>>> => {
     for (;;) {
       const a = await claimSend(
-        { deliveryId: p.d.id, endpointId: p.d.endpoint.id, gen: p.d.releasedAt ? p.d.releasedAt.toISOString() : null, url: p.url, timeoutMs },
+        { deliveryId: p.d.id, endpointId: p.d.endpoint.id, gen: p.d.releasedAt ? p.d.releasedAt.toISOString() : null, url: p.url, timeoutMs, reclaim },
         { claimEarlyMs: CLAIM_EARLY_MS, claimMarginMs: CLAIM_MARGIN_MS },
       );
       if (a.kind === "claimed") return a;
       if (a.kind === "refused") return whyNotClaimed(p);
+      if (reclaim) reclaim = { ...reclaim, lease: null }; // given back by that statement
       // Throttled: a Retry-After pause, the rate limit's next start, or every slot taken (poll).
       const at = a.retryAt ?? Date.now() + THROTTLE_POLL_MS + Math.random() * THROTTLE_POLL_MS;
       if (stopped() || gone.has(p.d.endpoint.id)) return "stop";
-      if (at + timeoutMs + RATE_HORIZON_MS > deadline) return a.pausedUntil !== null ? { heldUntil: new Date(a.pausedUntil) } : "deferred";
+      // (A re-claim's delivery is still claimed, so it cannot be held: it is handed off instead.)
+      if (at + timeoutMs + RATE_HORIZON_MS > deadline) return a.pausedUntil !== null && !reclaim ? { heldUntil: new Date(a.pausedUntil) } : "deferred";
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
     }
+  };
+  // What a send that was not claimed comes to (claimFor's answer other than a claim).
+  const notClaimed = async (p: Planned, claim: Exclude<Awaited<ReturnType<typeof claimFor>>, { lease: Lease }>): Promise<void> => {
+    if (claim === "stop") return; // the call was given up, or the endpoint answered 410 meanwhile
+    if (claim === "moved" || claim === "deferred") handOff.push(p);
+    else if (claim === "paused") outcomes.set(p.d.id, (await holdDeliveryIfEndpointPaused(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
+    else if (claim === "circuit") outcomes.set(p.d.id, (await holdDeliveryIfCircuitOpen(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
+    else if (claim === "fifo") {
+      if (await holdDeliveryIfFifoBlocked(p.d.id)) outcomes.set(p.d.id, { kind: "held" });
+      else handOff.push(p); // its predecessor finished meanwhile: a new run sends it
+    } else if ("heldUntil" in claim) outcomes.set(p.d.id, (await holdDeliveryUntil(p.d.id, claim.heldUntil)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
+    else if ("disabled" in claim) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, claim.disabled));
+    else outcomes.set(p.d.id, claim);
   };
   const retrying: { deliveryId: string; delayMs: number }[] = [];
   const handOff: Planned[] = [];
@@ -480,18 +500,9 @@ export async function attemptDeliveries(opts: {
           handOff.push(p); // could not end within the budget: a new run sends it
           continue;
         }
-        const claim = await claimFor(p, timeoutMs);
+        let claim = await claimFor(p, timeoutMs);
         if (!(typeof claim === "object" && "lease" in claim)) {
-          if (claim === "stop") continue; // the call was given up, or the endpoint answered 410 meanwhile
-          if (claim === "moved" || claim === "deferred") handOff.push(p);
-          else if (claim === "paused") outcomes.set(p.d.id, (await holdDeliveryIfEndpointPaused(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
-          else if (claim === "circuit") outcomes.set(p.d.id, (await holdDeliveryIfCircuitOpen(p.d.id)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
-          else if (claim === "fifo") {
-            if (await holdDeliveryIfFifoBlocked(p.d.id)) outcomes.set(p.d.id, { kind: "held" });
-            else handOff.push(p); // its predecessor finished meanwhile: a new run sends it
-          } else if ("heldUntil" in claim) outcomes.set(p.d.id, (await holdDeliveryUntil(p.d.id, claim.heldUntil)) ? { kind: "held" } : { kind: "skipped", reason: "no longer pending" });
-          else if ("disabled" in claim) outcomes.set(p.d.id, failForDisabledEndpoint(p.d.id, claim.disabled));
-          else outcomes.set(p.d.id, claim);
+          await notClaimed(p, claim);
           continue;
         }
         lease = claim.lease;
@@ -505,12 +516,30 @@ export async function attemptDeliveries(opts: {
           }
           held?.grow(bodyFootprint(built.body));
           const signal = tracked.signal;
-          // The rate limit's start for this send (at most RATE_HORIZON_MS ahead), just before it goes.
-          await paceSend(p.d.endpoint, claim.startAt);
+          // The rate limit's start for this send (at most RATE_HORIZON_MS ahead), just before it
+          // goes; a start gone stale meanwhile is exchanged for a fresh one (paceSend).
+          let paced = await paceSend(p.d.endpoint, claim.startAt);
+          for (let i = 0; !paced && i < MAX_RECLAIMS; i++) {
+            const again = await claimFor(p, timeoutMs, { claimedUntil: claim.startAt + timeoutMs + CLAIM_MARGIN_MS, lease: claim.lease });
+            lease = null; // given back by the re-claim's statement
+            if (!(typeof again === "object" && "lease" in again)) {
+              await notClaimed(p, again); // as a first claim's answer: stopped, held, handed off...
+              break;
+            }
+            claim = again;
+            lease = claim.lease;
+            paced = await paceSend(p.d.endpoint, claim.startAt);
+          }
+          if (!paced) {
+            // Stale every time (the loop keeps stalling): a new run sends it (the hand-off re-arms
+            // it as a new generation, so this run's claim no longer counts).
+            if (lease) handOff.push(p);
+            continue;
+          }
           const result = await sendRequest({ url: p.url, headers: built.headers, body: built.body, timeoutMs, allowPrivate, agent: agentFor(p.d.endpoint.id, p.url), signal });
           // A receiver's 429/503 with Retry-After holds every send to the endpoint until then.
           const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers["retry-after"]) : null;
-          void releaseSend(lease, retryAfter ? Date.now() + retryAfter : null);
+          void releaseSend(claim.lease, retryAfter ? Date.now() + retryAfter : null);
           lease = null;
           recorded = finish(p, built, result);
           keepRecord(recorded);
@@ -753,24 +782,39 @@ async function acquireSendSlot(endpointId: string, limit: number): Promise<void>
 }
 
 /**
- * Waits for a send's start under the rate limit. Starts are granted one interval apart, but timers
- * that fire late (a busy event loop) would let sends granted apart go together: in this process a
- * send also keeps one interval after the previous one started (looked at again after each wait),
- * waiting at most PACE_SLACK_MS past its grant, within its lease (LEASE_MARGIN_MS).
+ * Waits for a send's start under the rate limit; false when that start has gone stale (the send
+ * then asks the throttle for a fresh one). Starts are granted one interval apart, but timers that
+ * fire late (a busy event loop) would let sends granted apart go together: in this process a send
+ * also keeps one interval after the previous one started (looked at again after each wait), and
+ * never goes closer. A send that would so start more than PACE_SLACK_MS past its grant does not go
+ * on it: after a stall (GC, a long synchronous task, a paused process) every send whose start passed
+ * meanwhile wakes at once, their starts were counted in a second that is over, and the throttle has
+ * been granting the next ones to other sends (of this process and others); sending them late, even
+ * spaced here, would add to those. A fresh grant (the same claim statement, keeping the delivery's
+ * claim) puts it after them and renews its lease. So a receiver gets at most its rate (+1 at a
+ * window's edges) in any second from one process, whatever the stall, and across processes at most
+ * PACE_SLACK_MS's worth more. Timers that fire on time cost nothing; a send re-claims only when its
+ * start would slip past the slack (a stall, or a backlog sent at the full rate for long enough that
+ * timers' late milliseconds add up to it).
  */
-const PACE_SLACK_MS = 1_500;
-async function paceSend(endpoint: { id: string; rateLimitPerSecond: number | null }, startAt: number): Promise<void> {
+const PACE_SLACK_MS = 100;
+/** A send exchanges a stale start for a fresh one at most this many times (then it is handed off). */
+const MAX_RECLAIMS = 5;
+async function paceSend(endpoint: { id: string; rateLimitPerSecond: number | null }, startAt: number): Promise<boolean> {
   const gap = endpoint.rateLimitPerSecond ? 1000 / endpoint.rateLimitPerSecond : 0;
   const sending = runtime().deliveries.slots;
   for (let i = 0; i < 100; i++) {
     const e = sending.get(endpoint.id);
-    const at = e && gap ? Math.max(startAt, Math.min(e.lastStart + gap, startAt + PACE_SLACK_MS)) : startAt;
-    if (at <= Date.now()) {
-      if (e && gap) e.lastStart = Date.now();
-      return;
+    const at = e && gap ? Math.max(startAt, e.lastStart + gap) : startAt;
+    const now = Date.now();
+    if (gap && Math.max(at, now) > startAt + PACE_SLACK_MS) return false;
+    if (at <= now) {
+      if (e && gap) e.lastStart = now;
+      return true;
     }
-    await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+    await new Promise((resolve) => setTimeout(resolve, at - now));
   }
+  return !gap; // (each wait ends at a start within the slack: not reached)
 }
 
 function releaseSendSlot(endpointId: string): void {

@@ -25,25 +25,35 @@ async function endpoint(name: string, url: string, throttle: { rateLimitPerSecon
   return { ep, send: (data: Record<string, unknown>) => ingestEvent({ orgId: stack.orgId, environment: "test", type, data }) };
 }
 
-/** A receiver in a worker thread that answers 200 and keeps each request's arrival time (ms). */
-async function startCountingReceiver(): Promise<{ url: string; arrivals(): Promise<number[]>; close(): Promise<void> }> {
+/**
+ * A receiver in a worker thread that answers 200 and keeps each request's arrival time (ms) and
+ * body: its own event loop keeps time while this one is busy.
+ */
+async function startCountingReceiver(): Promise<{ url: string; arrivals(): Promise<number[]>; received(): Promise<{ at: number; body: string }[]>; close(): Promise<void> }> {
   const worker = new Worker(
     `const http = require("node:http"); const { parentPort } = require("node:worker_threads");
-     const times = [];
-     const server = http.createServer((req, res) => { times.push(Date.now()); req.resume(); req.on("end", () => res.writeHead(200).end("ok")); });
+     const got = [];
+     const server = http.createServer((req, res) => {
+       const r = { at: Date.now(), body: "" }; got.push(r);
+       req.setEncoding("utf8"); req.on("data", (c) => (r.body += c)); req.on("end", () => res.writeHead(200).end("ok"));
+     });
      server.listen(0, "127.0.0.1", () => parentPort.postMessage({ port: server.address().port }));
-     parentPort.on("message", (m) => m === "close" ? server.close(() => parentPort.postMessage({ closed: true })) : parentPort.postMessage({ times }));`,
+     parentPort.on("message", (m) => m === "close" ? server.close(() => parentPort.postMessage({ closed: true })) : parentPort.postMessage({ got }));`,
     { eval: true },
   );
   const next = () => new Promise<Record<string, unknown>>((resolve) => worker.once("message", resolve));
   const { port } = (await next()) as { port: number };
+  const received = async () => {
+    const reply = next();
+    worker.postMessage("got");
+    return ((await reply) as { got: { at: number; body: string }[] }).got;
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     async arrivals() {
-      const reply = next();
-      worker.postMessage("times");
-      return ((await reply) as { times: number[] }).times;
+      return (await received()).map((r) => r.at);
     },
+    received,
     async close() {
       const reply = next();
       worker.postMessage("close");
@@ -88,6 +98,37 @@ describe("the endpoint throttle", () => {
       // horizon), which a median does not count, and a too slow throttle moves.
       const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!;
       expect(median, why).toBeLessThanOrEqual(110);
+      await db.endpoint.update({ where: { id: ep.id }, data: { status: "paused" } });
+    } finally {
+      await counter.close();
+    }
+  }, 60_000);
+
+  it("keeps a receiver to its rate (10/s) across a 2 s stall of the sender's event loop, each delivery sent once", async () => {
+    const counter = await startCountingReceiver();
+    try {
+      const { ep, send } = await endpoint("stall", `${counter.url}/stall`, { rateLimitPerSecond: 10, active: false });
+      const n = 40;
+      for (let i = 0; i < n; i += 20) await Promise.all(Array.from({ length: 20 }, (_, j) => send({ i: i + j })));
+      await setEndpointStatus({ orgId: stack.orgId, environment: "test", id: ep.id, status: "active", ctx });
+      // Once sends are going, the throttle has granted starts up to 1 s ahead to the sends waiting
+      // for them. Then this event loop (the sender's) is blocked for 2 s, as a long synchronous
+      // task or a GC pause would, and every one of those starts passes meanwhile.
+      await waitFor(async () => (await counter.arrivals()).length >= 5 || undefined, 30_000, "the first 5 deliveries");
+      const stallUntil = Date.now() + 2_000;
+      while (Date.now() < stallUntil); // bounded busy loop
+      await waitFor(async () => (await counter.arrivals()).length >= n || undefined, 30_000, `${n} deliveries`);
+      await new Promise((resolve) => setTimeout(resolve, 1_500)); // a second send of any would show by now
+      const got = await counter.received();
+      const times = got.map((r) => r.at).sort((a, b) => a - b);
+      // The most requests that started within any 1 s (both ends counted).
+      const most = Math.max(...times.map((t, k) => times.filter((u, j) => j >= k && u <= t + 1_000).length));
+      const why = `ms after the first request: ${times.map((t) => t - times[0]!).join(" ")}; stall ended at ${stallUntil - times[0]!}`;
+      expect(most, why).toBeLessThanOrEqual(11);
+      // Each delivery reached the receiver exactly once, and its one attempt is recorded.
+      expect(got.map((r) => dataOf(r.body).i).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+      await waitFor(async () => (await db.delivery.count({ where: { endpointId: ep.id, status: "succeeded" } })) === n || undefined, 20_000, "all succeeded");
+      expect(await db.delivery.count({ where: { endpointId: ep.id, attempts: { not: 1 } } })).toBe(0);
       await db.endpoint.update({ where: { id: ep.id }, data: { status: "paused" } });
     } finally {
       await counter.close();

@@ -10,7 +10,8 @@
 // flight, each with an end (its start + the endpoint's timeout + LEASE_MARGIN_MS), so the slots of a
 // killed process come back on their own within seconds of its requests' timeouts; the start time
 // the rate limit gives the next request (a send is granted a start up to RATE_HORIZON_MS ahead and
-// waits for it); and the pause a Retry-After asked for (at most MAX_PAUSE_MS).
+// waits for it; one whose start passed while its process stalled claims again for a fresh one,
+// `reclaim`); and the pause a Retry-After asked for (at most MAX_PAUSE_MS).
 import { randomUUID } from "node:crypto";
 import { createLoader, sql } from "@/lib/db/sql";
 import { runtime } from "@/lib/runtime/runtime";
@@ -37,6 +38,15 @@ export type ClaimRequest = {
   /** The URL the request was built for: the endpoint must still have it. */
   url: string;
   timeoutMs: number;
+  /**
+   * A claim again by the send that holds the delivery, for a fresh start: its granted one went
+   * stale before it could go (see paceSend in attempt-delivery.ts). `claimedUntil` is the end of
+   * its claim (the delivery's nextAttemptAt as its claim set it, ms): while that is in force no
+   * other attempt can have claimed the delivery, so it is claimed again although not due; once it
+   * has lapsed, it is claimed as any attempt would. Its `lease`, if any, is given back in the same
+   * statement, before the claims are counted.
+   */
+  reclaim?: { claimedUntil: number; lease: Lease | null };
 };
 
 export type ClaimAnswer =
@@ -97,7 +107,7 @@ async function runOps(ops: Op[]): Promise<Map<Op, ClaimAnswer | null>> {
   // Not prepared: planned each time for the tables as they are now (see recordAttempts).
   const rows = await sql<Row>(
     `WITH
-     x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("i" int, "id" text, "gen" timestamp, "url" text, "timeoutMs" int, "token" text)),
+     x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("i" int, "id" text, "gen" timestamp, "url" text, "timeoutMs" int, "token" text, "held" timestamp)),
      r AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS r("endpointId" text, "token" text, "pauseUntil" timestamp)),
      -- Sendable in this statement's snapshot (checked again on the delivery row below). Each
      -- delivery is read by its key (OFFSET 0 keeps the lookup apart): a backlog that grew faster
@@ -106,7 +116,8 @@ async function runOps(ops: Op[]): Promise<Map<Op, ClaimAnswer | null>> {
        SELECT x.*, d."endpointId", e."maxInFlight", e."rateLimitPerSecond" AS "rate"
        FROM x CROSS JOIN LATERAL (SELECT * FROM "Delivery" d WHERE d."id" = x."id" OFFSET 0) d JOIN "Endpoint" e ON e."id" = d."endpointId"
        WHERE d."status" = 'pending' AND d."releasedAt" IS NOT DISTINCT FROM x."gen"
-         AND (d."nextAttemptAt" IS NULL OR d."nextAttemptAt" <= $4::timestamp)
+         -- Due, or (a re-claim: "held" is the end of its own claim, still in force) still claimed.
+         AND CASE WHEN x."held" > $4::timestamp THEN d."nextAttemptAt" > $4::timestamp ELSE (d."nextAttemptAt" IS NULL OR d."nextAttemptAt" <= $4::timestamp) END
          AND e."status" = 'active' AND e."url" = x."url" AND (e."circuitOpenedAt" IS NULL OR e."probeDeliveryId" = d."id")
          AND (e."ordering" = 'none' OR NOT EXISTS (
            SELECT 1 FROM "Delivery" o WHERE o."endpointId" = d."endpointId" AND o."status" IN ('pending', 'held')
@@ -152,7 +163,7 @@ async function runOps(ops: Op[]): Promise<Map<Op, ClaimAnswer | null>> {
      u AS (
        UPDATE "Delivery" d SET "nextAttemptAt" = g."startAt" + make_interval(secs => (g."timeoutMs" + $8::int) / 1000.0)
        FROM g WHERE d."id" = g."id" AND d."status"::text = 'pending' AND d."releasedAt" IS NOT DISTINCT FROM g."gen"
-         AND (d."nextAttemptAt" IS NULL OR d."nextAttemptAt" <= $4::timestamp)
+         AND CASE WHEN g."held" > $4::timestamp THEN d."nextAttemptAt" > $4::timestamp ELSE (d."nextAttemptAt" IS NULL OR d."nextAttemptAt" <= $4::timestamp) END
          AND EXISTS (SELECT 1 FROM "Endpoint" e WHERE e."id" = d."endpointId" AND e."status" = 'active' AND e."url" = g."url"
            AND (e."circuitOpenedAt" IS NULL OR e."probeDeliveryId" = d."id") FOR SHARE)
        RETURNING d."id")
@@ -161,7 +172,7 @@ async function runOps(ops: Op[]): Promise<Map<Op, ClaimAnswer | null>> {
      FROM c LEFT JOIN s ON s."endpointId" = c."endpointId" LEFT JOIN g ON g."i" = c."i" LEFT JOIN u ON u."id" = c."id"
        LEFT JOIN n ON n."endpointId" = c."endpointId"`,
     [
-    JSON.stringify(claims.map((o, i) => ({ i, id: o.req.deliveryId, gen: o.req.gen, url: o.req.url, timeoutMs: o.req.timeoutMs, token: o.token }))),
+    JSON.stringify(claims.map((o, i) => ({ i, id: o.req.deliveryId, gen: o.req.gen, url: o.req.url, timeoutMs: o.req.timeoutMs, token: o.token, held: o.req.reclaim ? iso(o.req.reclaim.claimedUntil) : null }))),
     JSON.stringify(releases.map((o) => ({ endpointId: o.lease.endpointId, token: o.lease.token, pauseUntil: o.pauseUntil === null ? null : iso(o.pauseUntil) }))),
     iso(now),
     iso(now + early),
@@ -223,7 +234,9 @@ function runOp(op: Op): Promise<ClaimAnswer | null | undefined> {
  * `claimMarginMs`; a send may be claimed `claimEarlyMs` before its retry time.
  */
 export async function claimSend(req: ClaimRequest, opts: { claimEarlyMs: number; claimMarginMs: number }): Promise<ClaimAnswer> {
-  const answer = await runOp({ kind: "claim", req, token: randomUUID(), early: opts.claimEarlyMs, margin: opts.claimMarginMs, riders: takeWaitingReleases() });
+  // A re-claim's old lease rides first, so its slot counts as free for the claim.
+  const own: Release[] = req.reclaim?.lease ? [{ lease: req.reclaim.lease, pauseUntil: null, done: () => {} }] : [];
+  const answer = await runOp({ kind: "claim", req, token: randomUUID(), early: opts.claimEarlyMs, margin: opts.claimMarginMs, riders: [...own, ...takeWaitingReleases()] });
   return answer ?? { kind: "refused" };
 }
 

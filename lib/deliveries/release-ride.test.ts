@@ -37,8 +37,8 @@ afterAll(() => {
 });
 
 /** An endpoint (max_in_flight as given) with `n` pending deliveries that nothing else sends. */
-async function endpointWithDeliveries(name: string, maxInFlight: number, n: number) {
-  const { endpoint } = await createEndpoint({ orgId, environment: "test", name, url: URL_, eventTypes: [], fields: ENDPOINTS_FIELDS, ctx, maxInFlight });
+async function endpointWithDeliveries(name: string, maxInFlight: number, n: number, rateLimitPerSecond?: number) {
+  const { endpoint } = await createEndpoint({ orgId, environment: "test", name, url: URL_, eventTypes: [], fields: ENDPOINTS_FIELDS, ctx, maxInFlight, rateLimitPerSecond });
   // Held while paused (no engine runs here), then pending and due.
   await setEndpointStatus({ orgId, environment: "test", id: endpoint.id, status: "paused", ctx });
   const ids: string[] = [];
@@ -139,3 +139,31 @@ it("releases lost with a killed process hold their slots only until their leases
   expect(await db.delivery.findUniqueOrThrow({ where: { id: ids[0]! }, select: { status: true } })).toEqual({ status: "pending" });
   expect((got as { lease: Lease }).lease.endpointId).toBe(endpoint.id);
 }, 90_000);
+
+it("a send's re-claim (its start went stale) keeps its delivery's claim: a fresh start, its old lease given back in the same statement", async () => {
+  const { endpoint, ids, req } = await endpointWithDeliveries("reclaim", 1, 1, 10);
+  const timeoutMs = 10_000;
+  const first = await claim(req(ids[0]!, timeoutMs));
+  const claimedUntil = first.startAt + timeoutMs + opts.claimMarginMs; // the delivery's nextAttemptAt, as the claim set it
+  // Another attempt cannot claim it meanwhile ...
+  expect((await claimSend(req(ids[0]!, timeoutMs), opts)).kind).toBe("refused");
+  // ... nor can a re-claim of a generation it no longer has.
+  expect((await claimSend({ ...req(ids[0]!, timeoutMs), gen: "2020-01-01T00:00:00.000Z", reclaim: { claimedUntil, lease: null } }, opts)).kind).toBe("refused");
+  // Its own send can: one statement gives the old slot back (max_in_flight is 1) and grants the next start.
+  counting = [];
+  const again = await claimSend({ ...req(ids[0]!, timeoutMs), reclaim: { claimedUntil, lease: first.lease } }, opts);
+  const statements = counting;
+  counting = null;
+  expect(statements).toEqual(["claim"]);
+  if (again.kind !== "claimed") throw new Error(`not re-claimed: ${JSON.stringify(again)}`);
+  expect(again.startAt).toBeGreaterThanOrEqual(first.startAt + 99); // after the start the rate gave the first (10/s)
+  expect(await leasesOf(endpoint.id)).toEqual([again.lease.token]);
+  const row = await db.delivery.findUniqueOrThrow({ where: { id: ids[0]! }, select: { status: true, nextAttemptAt: true } });
+  expect(row.status).toBe("pending");
+  expect(Math.abs(row.nextAttemptAt!.getTime() - (again.startAt + timeoutMs + opts.claimMarginMs))).toBeLessThanOrEqual(1);
+  await releaseSend(again.lease, null);
+  // A claim that lapsed and was taken by another attempt is not the re-claim's any more.
+  await db.delivery.update({ where: { id: ids[0]! }, data: { nextAttemptAt: new Date(Date.now() - 1_000) } });
+  await claim(req(ids[0]!, timeoutMs));
+  expect((await claimSend({ ...req(ids[0]!, timeoutMs), reclaim: { claimedUntil: Date.now() - 1_000, lease: null } }, opts)).kind).toBe("refused");
+}, 60_000);
