@@ -2,6 +2,7 @@
 // Audit log and the Credentials list arrive with their first data in the HTML (no fetch after
 // hydration, no loading state that moves the page), the endpoint page does not load the chart
 // library until there are outcomes to draw, and the side navigation does not prefetch every page.
+import { SIGNED_OUT } from "./fixtures/auth";
 import { expect, test } from "./fixtures/test";
 
 const AUDIT = "/settings/organization/audit-log";
@@ -408,5 +409,45 @@ test("the endpoint page draws its outcome chart with the page (no chart library)
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
   } finally {
     await page.request.delete(`/api/v1/endpoints/${id}`, { headers: { origin } });
+  }
+});
+
+// zxcvbn's dictionaries (~230 KB compressed) judge a new password: strings from its common
+// passwords and its keyboard layouts.
+const PASSWORD_DICTIONARIES = ["1qaz2wsx", "dvorak"];
+
+test("the password dictionaries come only with the pages that set a password", async ({ page, browser, baseURL }) => {
+  // Pages that ask for an email or a name, not a new password: General (organization name), Members
+  // (invite by email), the signed-out sign-in page.
+  for (const path of ["/settings/organization/general", "/settings/organization/members"]) {
+    await page.goto("about:blank");
+    const scripts = scriptsOf(page);
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    expect(await scripts.holding(PASSWORD_DICTIONARIES), path).toEqual([]);
+  }
+  const origin = new URL(baseURL!).origin;
+  const email = `dictionaries-${Date.now().toString(36)}@example.test`;
+  const inv = await page.request.post("/api/v1/invitations", { headers: { origin }, data: { email, role: "viewer" } });
+  expect(inv.status(), await inv.text()).toBe(201);
+  const { id, invite_url } = (await inv.json()) as { id: string; invite_url: string };
+  const signedOut = await browser.newContext({ storageState: SIGNED_OUT, baseURL });
+  try {
+    const visitor = await signedOut.newPage();
+    let scripts = scriptsOf(visitor);
+    await visitor.goto("/sign-in");
+    await expect(visitor.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await visitor.waitForLoadState("networkidle");
+    expect(await scripts.holding(PASSWORD_DICTIONARIES), "/sign-in").toEqual([]);
+    // Accepting an invitation sets a password: the strength check comes with that form.
+    await visitor.goto("about:blank");
+    scripts = scriptsOf(visitor);
+    await visitor.goto(invite_url);
+    await expect(visitor.getByLabel("Choose a password")).toBeVisible();
+    await visitor.waitForLoadState("networkidle");
+    expect(await scripts.holding(PASSWORD_DICTIONARIES)).toEqual(PASSWORD_DICTIONARIES);
+  } finally {
+    await signedOut.close();
+    await page.request.delete(`/api/v1/invitations/${id}`, { headers: { origin } });
   }
 });

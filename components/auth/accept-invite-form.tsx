@@ -7,7 +7,7 @@ import { TextField } from "@/components/forms/text-field";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { CONSOLE_HOME } from "@/lib/auth/safe-next";
-import { acceptInviteSchema, type AcceptInviteInput } from "@/lib/validations/auth";
+import { acceptInviteSchema, type AcceptInviteInput } from "@/lib/validations/passwords";
 
 /** For someone without an account: name and a new password. */
 export function AcceptInviteForm(props: { token: string; email: string }) {

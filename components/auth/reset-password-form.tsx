@@ -3,7 +3,7 @@ import { AuthForm, NEW_PASSWORD_HELP } from "@/components/auth/auth-form";
 import { TextField } from "@/components/forms/text-field";
 import { resetPasswordAction } from "@/lib/actions/auth";
 import { CONSOLE_HOME } from "@/lib/auth/safe-next";
-import { resetPasswordSchema, type ResetPasswordInput } from "@/lib/validations/auth";
+import { resetPasswordSchema, type ResetPasswordInput } from "@/lib/validations/passwords";
 
 /** A new password from a one-time reset link; signs in with it. */
 export function ResetPasswordForm({ token }: { token: string }) {

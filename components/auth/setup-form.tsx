@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { AuthForm } from "@/components/auth/auth-form";
 import { TextField } from "@/components/forms/text-field";
 import { setupAction } from "@/lib/actions/auth";
-import { setupSchema } from "@/lib/validations/auth";
+import { setupSchema } from "@/lib/validations/passwords";
 
 export function SetupForm() {
   return (

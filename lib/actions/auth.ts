@@ -12,7 +12,8 @@ import { getSessionUser } from "@/lib/auth/session";
 import { acceptInvitation, acceptInvitationAsUser } from "@/lib/orgs/accept-invitation";
 import { redeemPasswordReset } from "@/lib/orgs/password-reset";
 import { setupFirstAdmin } from "@/lib/orgs/setup-first-admin";
-import { acceptInviteSchema, resetPasswordSchema, setupSchema, signInSchema } from "@/lib/validations/auth";
+import { signInSchema } from "@/lib/validations/auth";
+import { acceptInviteSchema, resetPasswordSchema, setupSchema } from "@/lib/validations/passwords";
 
 export type ActionResult = { ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string> };
 

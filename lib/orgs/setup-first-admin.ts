@@ -4,7 +4,7 @@ import { AppError } from "@/lib/api/errors";
 import { recordAuditEvent, type AuditContext } from "@/lib/audit/record-audit-event";
 import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db/client";
-import type { SetupInput } from "@/lib/validations/auth";
+import type { SetupInput } from "@/lib/validations/passwords";
 
 export async function needsSetup(): Promise<boolean> {
   return (await db.user.count()) === 0;

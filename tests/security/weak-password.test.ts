@@ -3,7 +3,7 @@
 // here it is tried on the server's side, through the first-run setup action's schema and the
 // invite form's, and through setupFirstAdmin's caller.
 import { describe, expect, it } from "vitest";
-import { acceptInviteSchema, passwordSchema, setupSchema } from "@/lib/validations/auth";
+import { acceptInviteSchema, passwordSchema, setupSchema } from "@/lib/validations/passwords";
 
 const WEAK = [
   "aaaaaaaaaa",
