@@ -520,6 +520,8 @@ export async function attemptDeliveries(opts: {
           // goes; a start gone stale meanwhile is exchanged for a fresh one (paceSend).
           let paced = await paceSend(p.d.endpoint, claim.startAt);
           for (let i = 0; !paced && i < MAX_RECLAIMS; i++) {
+            // A fresh start may be up to RATE_HORIZON_MS ahead; past the batch's budget it goes to a new run.
+            if (Date.now() + timeoutMs + RATE_HORIZON_MS > deadline) break;
             const again = await claimFor(p, timeoutMs, { claimedUntil: claim.startAt + timeoutMs + CLAIM_MARGIN_MS, lease: claim.lease });
             lease = null; // given back by the re-claim's statement
             if (!(typeof again === "object" && "lease" in again)) {
@@ -531,8 +533,9 @@ export async function attemptDeliveries(opts: {
             paced = await paceSend(p.d.endpoint, claim.startAt);
           }
           if (!paced) {
-            // Stale every time (the loop keeps stalling): a new run sends it (the hand-off re-arms
-            // it as a new generation, so this run's claim no longer counts).
+            // Stale every time (the loop keeps stalling), or too near the end of the batch's budget:
+            // a new run sends it (the hand-off re-arms it as a new generation, so this run's claim
+            // no longer counts).
             if (lease) handOff.push(p);
             continue;
           }
