@@ -21,7 +21,7 @@ const KNOWN: Record<string, string> = {
   "lib/crypto/encryption.ts: let cachedKey: Buffer | undefined;": "derived from the configured key",
   "lib/credentials/signed-token.ts: let key: Buffer | undefined;": "derived from the configured key",
   "lib/auth/password.ts: let dummy: Promise<string> | undefined;": "a constant hash for timing-equal refusals",
-  "lib/validations/auth.ts: let estimator: ZxcvbnFactory | undefined;": "a loaded dictionary",
+  "lib/validations/passwords.ts: let estimator: ZxcvbnFactory | undefined;": "a loaded dictionary",
   "lib/api/openapi.ts: let cached: ReturnType<typeof createDocument> | undefined;": "the document built from constant schemas",
   "lib/events/payload-schema.ts: const patterns = new Map<string, RE2JS>();": "compiled regular expressions by source",
   "lib/events/payload-schema.ts: const cache = new Map<string, ValidateFunction>();": "compiled schemas by text",
