@@ -530,12 +530,13 @@ export async function attemptDeliveries(opts: {
             }
             claim = again;
             lease = claim.lease;
-            paced = await paceSend(p.d.endpoint, claim.startAt);
+            // The last fresh start is kept even if late: a loop that lags past the slack on every
+            // timer would otherwise never send (in this process it is still spaced one interval).
+            paced = await paceSend(p.d.endpoint, claim.startAt, i + 1 < MAX_RECLAIMS);
           }
           if (!paced) {
-            // Stale every time (the loop keeps stalling), or too near the end of the batch's budget:
-            // a new run sends it (the hand-off re-arms it as a new generation, so this run's claim
-            // no longer counts).
+            // Too near the end of the batch's budget for a fresh start: a new run sends it (the
+            // hand-off re-arms it as a new generation, so this run's claim no longer counts).
             if (lease) handOff.push(p);
             continue;
           }
@@ -798,19 +799,21 @@ async function acquireSendSlot(endpointId: string, limit: number): Promise<void>
  * window's edges) in any second from one process, whatever the stall, and across processes at most
  * PACE_SLACK_MS's worth more. Timers that fire on time cost nothing; a send re-claims only when its
  * start would slip past the slack (a stall, or a backlog sent at the full rate for long enough that
- * timers' late milliseconds add up to it).
+ * timers' late milliseconds add up to it). With `strict` false (a send's last fresh start) it goes
+ * however late, still spaced in this process: a process whose every timer fires past the slack (an
+ * overloaded one) still sends, at most its rate.
  */
 const PACE_SLACK_MS = 100;
-/** A send exchanges a stale start for a fresh one at most this many times (then it is handed off). */
-const MAX_RECLAIMS = 5;
-async function paceSend(endpoint: { id: string; rateLimitPerSecond: number | null }, startAt: number): Promise<boolean> {
+/** A send exchanges a stale start for a fresh one at most this many times, and goes on the last. */
+const MAX_RECLAIMS = 2;
+async function paceSend(endpoint: { id: string; rateLimitPerSecond: number | null }, startAt: number, strict = true): Promise<boolean> {
   const gap = endpoint.rateLimitPerSecond ? 1000 / endpoint.rateLimitPerSecond : 0;
   const sending = runtime().deliveries.slots;
   for (let i = 0; i < 100; i++) {
     const e = sending.get(endpoint.id);
     const at = e && gap ? Math.max(startAt, e.lastStart + gap) : startAt;
     const now = Date.now();
-    if (gap && Math.max(at, now) > startAt + PACE_SLACK_MS) return false;
+    if (strict && gap && Math.max(at, now) > startAt + PACE_SLACK_MS) return false;
     if (at <= now) {
       if (e && gap) e.lastStart = now;
       return true;

@@ -71,3 +71,42 @@ it("after a stall near the end of the batch's budget, stale sends go to a new ru
   for (let i = 0; i < 40 && (await leasesLeft()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50)); // releases go out just after
   expect(await leasesLeft()).toBe(0);
 }, 60_000);
+
+it("an event loop that lags past the slack on every timer still sends every delivery, at most its rate", async () => {
+  const { endpoint } = await createEndpoint({
+    orgId,
+    environment: "test",
+    name: "lagging",
+    url: `${receiver.url}/lagging`,
+    eventTypes: [],
+    fields: ENDPOINTS_FIELDS,
+    ctx,
+    rateLimitPerSecond: 10,
+  });
+  await setEndpointStatus({ orgId, environment: "test", id: endpoint.id, status: "paused", ctx });
+  const ids: string[] = [];
+  for (let i = 0; i < 12; i++) ids.push(...(await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { i }, onlyEndpointId: endpoint.id })).heldDeliveryIds);
+  await db.endpoint.update({ where: { id: endpoint.id }, data: { status: "active" } });
+  await db.delivery.updateMany({ where: { id: { in: ids } }, data: { status: "pending", nextAttemptAt: null } });
+
+  // An overloaded process: every few milliseconds 150 ms of synchronous work, so every timer fires
+  // up to 150 ms late, past the 100 ms a start may slip. Bounded: 20 s at most.
+  const started = Date.now();
+  const lag = setInterval(() => {
+    if (Date.now() - started > 20_000) return clearInterval(lag);
+    const until = Date.now() + 150;
+    while (Date.now() < until); // bounded busy loop
+  }, 5);
+  let outcomes;
+  try {
+    outcomes = await attemptDeliveries({ deliveryIds: ids, attempt: 0 });
+  } finally {
+    clearInterval(lag);
+  }
+  // Each was sent (once), none handed off to a run that would lag the same way.
+  expect(outcomes.map((o) => o.kind)).toEqual(ids.map(() => "succeeded"));
+  const times = receiver.requests.filter((r) => r.path === "/lagging").map((r) => r.receivedAt.getTime()).sort((a, b) => a - b);
+  expect(times).toHaveLength(ids.length);
+  const most = Math.max(...times.map((t, k) => times.filter((u, j) => j >= k && u <= t + 1_000).length));
+  expect(most, `ms after the first: ${times.map((t) => t - times[0]!).join(" ")}`).toBeLessThanOrEqual(11);
+}, 60_000);
