@@ -136,3 +136,19 @@ test("below 768 px table rows become cards (each value labelled); from 768 px th
   await expect(page.getByRole("table", { name: "Credentials" })).toBeVisible();
   await expect(page.getByRole("list", { name: "Credentials" })).toHaveCount(0);
 });
+
+test("the console has an icon: the tab shows the Gatehouse shield, and no page load logs a 404 for it", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  await page.goto("/settings/organization/general");
+  const href = await page.locator('link[rel="icon"]').first().getAttribute("href");
+  expect(href).toMatch(/^\/icon\.svg/);
+  const icon = await page.request.get(href!);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+  expect(await icon.text()).toContain("<svg");
+  await page.waitForLoadState("networkidle");
+  expect(errors.filter((e) => e.includes("404"))).toEqual([]);
+});
