@@ -3,9 +3,10 @@
 import { RotateCcw } from "lucide-react";
 import { Button } from "@/components/ui/button";
 
-export function ReplayFailedTrigger(props: React.ComponentProps<typeof Button>) {
+export function ReplayFailedTrigger({ variant = "outline", ...props }: React.ComponentProps<typeof Button>) {
+  // (A variant passed as undefined, as the stand-in passes an unset one, is the default too.)
   return (
-    <Button variant="outline" {...props}>
+    <Button variant={variant} {...props}>
       <RotateCcw aria-hidden />
       Replay all failed
     </Button>
