@@ -202,14 +202,16 @@ describe("circuit breaker", () => {
     await waitFor(async () => (await db.delivery.count({ where: { id: { in: ids }, status: "held" } })) === 3, 10_000, "them to be held");
     process.env.GATEHOUSE_DISABLE_FAILING_AFTER = "5d";
     const r = await runCircuitProbes();
-    expect(r.disabled).toBeGreaterThanOrEqual(1);
+    // The engine runs the same probes every minute (probe-circuits): at that moment it may be the
+    // one that disables it, once either way (one audit entry below).
+    expect(r.disabled).toBeLessThanOrEqual(1);
     const e = await db.endpoint.findUniqueOrThrow({ where: { id: ep.id } });
     expect(e.status).toBe("disabled");
     expect(e.disabledReason).toBe("failing with no successful attempt for 5 days");
     expect((await getEndpointHealth(e)).state).toBe("disabled");
     expect(await db.delivery.count({ where: { id: { in: ids }, status: "held" } })).toBe(3); // nothing dropped
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { targetId: ep.id, action: "endpoint.disabled" } });
-    expect(audit.actorType).toBe("system");
+    const audits = await db.auditEvent.findMany({ where: { targetId: ep.id, action: "endpoint.disabled" } });
+    expect(audits.map((a) => a.actorType)).toEqual(["system"]);
     expect(onPath("/dead")).toHaveLength(0);
     // The owner fixes the receiver and resumes: the kept deliveries go, in order.
     receiver.respondWith(() => ({ status: 200 }));
