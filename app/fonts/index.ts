@@ -2,7 +2,7 @@ import localFont from "next/font/local";
 
 // Geist and Geist Mono from the `geist` package, cut to the Latin range (scripts/subset-fonts.mjs,
 // OFL.txt): a third of the whole fonts' bytes, which a page's first paint waits on (issue 14,
-// Lighthouse). Other characters show in the fallback font, as with next/font/google's `latin`.
+// Lighthouse). Other characters show in the fallback font, as with Google Fonts' `latin` subset.
 
 // Preloaded: all text is set in it. The fallback is Arial resized to Geist's metrics, so the swap
 // moves nothing.

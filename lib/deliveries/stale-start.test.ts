@@ -23,24 +23,30 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-it("after a stall near the end of the batch's budget, stale sends go to a new run instead of starting past it", async () => {
+/** An endpoint limited to 10/s and `n` deliveries to it, pending and due (no engine runs here). */
+async function pendingAtTenPerSecond(name: string, n: number, extra: { timeoutSeconds?: number } = {}) {
   const { endpoint } = await createEndpoint({
     orgId,
     environment: "test",
-    name: "stale",
-    url: `${receiver.url}/stale`,
+    name,
+    url: `${receiver.url}/${name}`,
     eventTypes: [],
     fields: ENDPOINTS_FIELDS,
     ctx,
     rateLimitPerSecond: 10,
-    timeoutSeconds: 1,
+    ...extra,
   });
-  // Held while paused (no engine runs here, nothing else sends them), then pending and due.
+  // Held while paused (nothing else sends them), then pending and due.
   await setEndpointStatus({ orgId, environment: "test", id: endpoint.id, status: "paused", ctx });
   const ids: string[] = [];
-  for (let i = 0; i < 20; i++) ids.push(...(await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { i }, onlyEndpointId: endpoint.id })).heldDeliveryIds);
+  for (let i = 0; i < n; i++) ids.push(...(await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { i }, onlyEndpointId: endpoint.id })).heldDeliveryIds);
   await db.endpoint.update({ where: { id: endpoint.id }, data: { status: "active" } });
   await db.delivery.updateMany({ where: { id: { in: ids } }, data: { status: "pending", nextAttemptAt: null } });
+  return { endpoint, ids };
+}
+
+it("after a stall near the end of the batch's budget, stale sends go to a new run instead of starting past it", async () => {
+  const { endpoint, ids } = await pendingAtTenPerSecond("stale", 20, { timeoutSeconds: 1 });
 
   const budgetMs = 4_500;
   const started = Date.now();
@@ -73,21 +79,7 @@ it("after a stall near the end of the batch's budget, stale sends go to a new ru
 }, 60_000);
 
 it("an event loop that lags past the slack on every timer still sends every delivery, at most its rate", async () => {
-  const { endpoint } = await createEndpoint({
-    orgId,
-    environment: "test",
-    name: "lagging",
-    url: `${receiver.url}/lagging`,
-    eventTypes: [],
-    fields: ENDPOINTS_FIELDS,
-    ctx,
-    rateLimitPerSecond: 10,
-  });
-  await setEndpointStatus({ orgId, environment: "test", id: endpoint.id, status: "paused", ctx });
-  const ids: string[] = [];
-  for (let i = 0; i < 12; i++) ids.push(...(await ingestEvent({ orgId, environment: "test", type: "run.completed", data: { i }, onlyEndpointId: endpoint.id })).heldDeliveryIds);
-  await db.endpoint.update({ where: { id: endpoint.id }, data: { status: "active" } });
-  await db.delivery.updateMany({ where: { id: { in: ids } }, data: { status: "pending", nextAttemptAt: null } });
+  const { ids } = await pendingAtTenPerSecond("lagging", 12);
 
   // An overloaded process: every few milliseconds 150 ms of synchronous work, so every timer fires
   // up to 150 ms late, past the 100 ms a start may slip. Bounded: 20 s at most.
